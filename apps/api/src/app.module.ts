@@ -1,0 +1,80 @@
+import { createKeyvNonBlocking } from '@keyv/redis';
+import { CacheModule } from '@nestjs/cache-manager';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { seconds, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { createValidationPipe } from './common/http/validation';
+import { EnvelopeInterceptor } from './common/interceptors/envelope.interceptor';
+import { buildLoggerOptions } from './common/logging/logger-options';
+import { RedisThrottlerStorage } from './common/throttling/redis-throttler.storage';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG, ConfigModule } from './config/config.module';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './modules/health/health.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
+import { SystemModule } from './modules/system/system.module';
+import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Where the database actually is: `DATABASE_URL`, or the embedded server's loopback URL. */
+  databaseUrl: string;
+  /** Extra modules (tests mount fixtures that exercise the pipeline). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** The HTTP API: infrastructure (config, logs, database, Redis, cache, throttling) plus the domain modules. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl, imports = [] }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(buildLoggerOptions(config)),
+        TypeOrmModule.forRoot({
+          ...buildDataSourceOptions({
+            url: databaseUrl,
+            poolSize: config.databasePoolSize,
+            applicationName: `${config.serviceName}@${config.version}`,
+          }),
+          // Boot fails fast on a wrong URL instead of retrying for minutes; the orchestrator restarts us.
+          retryAttempts: 2,
+          retryDelay: 1_000,
+        }),
+        RedisModule,
+        CacheModule.registerAsync({
+          isGlobal: true,
+          inject: [APP_CONFIG],
+          useFactory: (cfg: AppConfig) => ({
+            // keyv ships CJS and ESM typings; @keyv/redis and cache-manager resolve different ones of the same class.
+            stores: cfg.redisUrl
+              ? [createKeyvNonBlocking(cfg.redisUrl, { namespace: `${cfg.redisPrefix}cache` }) as never]
+              : undefined,
+          }),
+        }),
+        ThrottlerModule.forRootAsync({
+          inject: [APP_CONFIG, REDIS_CLIENT],
+          useFactory: (cfg: AppConfig, redis: Redis | null) => ({
+            throttlers: [{ name: 'default', ttl: seconds(cfg.throttle.ttlSeconds), limit: cfg.throttle.limit }],
+            storage: redis ? new RedisThrottlerStorage(redis, cfg.redisPrefix) : undefined,
+          }),
+        }),
+        MetricsModule,
+        HealthModule,
+        SystemModule,
+        ...imports,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,194 @@
+import helmet from '@fastify/helmet';
+import { Logger as NestLogger, ModuleMetadata, NotFoundException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { RuntimeMode } from '@atrium/contracts';
+import { AppModule } from './app.module';
+import { sendError } from './common/filters/all-exceptions.filter';
+import { requestIdFor } from './common/http/request-id';
+import { ROUTE_TEMPLATE } from './common/logging/logger-options';
+import type { AppConfig } from './config/app-config';
+import { EmbeddedPostgres } from './database/embedded-postgres';
+import { MetricsService } from './modules/metrics/metrics.service';
+import { SystemService } from './modules/system/system.service';
+import { buildOpenApiDocument, DOCS_PATH, setupSwagger } from './openapi';
+
+export const API_PREFIX = 'api/v1';
+const PROBES = ['health', 'readiness', 'metrics'];
+const SPA_FALLBACK_ROUTE = '/*';
+
+/** The Content-Security-Policy of everything the API serves: the SPA, Swagger UI and JSON. */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  // Mantine and Swagger UI set inline styles; no inline script is allowed anywhere.
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};
+
+export interface CreateAppOptions {
+  /** Extra modules mounted beside the app's own (tests use this for pipeline fixtures). */
+  imports?: ModuleMetadata['imports'];
+  /** Skip the `system_instance` boot record (spec generation). */
+  recordBoot?: boolean;
+}
+
+export interface AtriumApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** Stops accepting, lets in-flight requests finish, closes pools, then stops embedded Postgres. */
+  close(): Promise<void>;
+}
+
+/** Builds the fully configured HTTP application: the one code path for `main.ts`, e2e tests and spec generation. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<AtriumApp> {
+  const embedded =
+    config.databaseUrl === undefined
+      ? await EmbeddedPostgres.start(config.dataDir, config.databasePoolSize + 4)
+      : undefined;
+  const databaseUrl = config.databaseUrl ?? (embedded as EmbeddedPostgres).url;
+
+  let app: NestFastifyApplication;
+  try {
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.bodyLimitBytes,
+      trustProxy: config.trustProxy,
+      requestIdHeader: false,
+      genReqId: (raw: IncomingMessage) => {
+        const id = requestIdFor(raw);
+        // The access logger (pino-http) reads the id from here, so both agree on it.
+        raw.headers['x-request-id'] = id;
+        return id;
+      },
+      return503OnClosing: true,
+      forceCloseConnections: 'idle',
+    });
+    app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot({ config, databaseUrl, imports: options.imports }),
+      adapter,
+      { bufferLogs: true, abortOnError: false },
+    );
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.flushLogs();
+
+  try {
+    await configureHttp(app, config);
+    if (config.mode === RuntimeMode.EMBEDDED) {
+      const applied = await app.get(DataSource).runMigrations({ transaction: 'each' });
+      if (applied.length > 0) logger.log(`Applied ${applied.length} migration(s) to the embedded database`, 'Database');
+    }
+    await app.init();
+    if (options.recordBoot !== false) await app.get(SystemService).recordBoot();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    config,
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await app.close();
+        } finally {
+          await embedded?.stop();
+        }
+      })()),
+  };
+}
+
+async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    const route = request.routeOptions.url === SPA_FALLBACK_ROUTE ? undefined : request.routeOptions.url;
+    (request.raw as { [ROUTE_TEMPLATE]?: string })[ROUTE_TEMPLATE] = route;
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url === SPA_FALLBACK_ROUTE ? undefined : request.routeOptions.url;
+    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    frameguard: { action: 'deny' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  const allowed = new Set(config.corsOrigins);
+  app.enableCors({
+    origin: (origin, callback) => callback(null, origin === undefined ? false : allowed.has(origin)),
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    exposedHeaders: ['X-Request-ID', 'Retry-After', 'Content-Disposition'],
+    maxAge: 600,
+  });
+
+  applyRouting(app);
+  setupSwagger(app, buildOpenApiDocument(app, config));
+  if (config.serveSpa) serveSpa(app, config);
+}
+
+/** Resources under /api/v1; probes at the root, where load balancers and Prometheus expect them. */
+export function applyRouting(app: NestFastifyApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: PROBES });
+}
+
+/** The built SPA at `/`, with history fallback to index.html for client-side routes (embedded/dev delivery). */
+function serveSpa(app: NestFastifyApplication, config: AppConfig): void {
+  const logger = new NestLogger('Spa');
+  const indexPath = join(config.spaDir, 'index.html');
+  if (!existsSync(indexPath)) {
+    logger.warn(`No built SPA at ${config.spaDir}; run "npm run build" to serve it at /`);
+    return;
+  }
+  const indexHtml = readFileSync(indexPath, 'utf8');
+  app.useStaticAssets({
+    root: config.spaDir,
+    prefix: '/',
+    index: false,
+    wildcard: false,
+    decorateReply: false,
+    setHeaders: (res, path) => {
+      // Vite puts a content hash in every asset name: cache those for good, never the rest.
+      res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const reserved = new RegExp(`^/(${[API_PREFIX, DOCS_PATH, ...PROBES].join('|')})(/|$)`);
+  fastify.get(SPA_FALLBACK_ROUTE, (request, reply) => {
+    const path = request.url.split('?')[0];
+    // Unknown API routes and missing files stay 404s; only app routes fall back to the SPA.
+    if (reserved.test(path) || /\.[a-z0-9]+$/i.test(path)) {
+      sendError(new NotFoundException(), request, reply, logger);
+      return;
+    }
+    void reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml);
+  });
+  fastify.get('/', (_request, reply) => {
+    void reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml);
+  });
+}

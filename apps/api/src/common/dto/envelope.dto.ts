@@ -1,0 +1,84 @@
+import { applyDecorators, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ERROR_CODES, ErrorCode } from '@atrium/contracts';
+
+export class ResponseMetaDto {
+  @ApiProperty({ description: 'Id of this request; also in the X-Request-ID header and every log line', example: '0190f2a4-5b6c-7d8e-9f00-112233445566' })
+  requestId: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the response was produced (UTC)' })
+  timestamp: string;
+}
+
+export class ErrorDetailDto {
+  @ApiProperty({ description: 'Dotted path of the offending field', example: 'email' })
+  field: string;
+
+  @ApiProperty({ example: 'email must be an email' })
+  message: string;
+
+  @ApiProperty({ description: 'Machine-readable reason, e.g. IS_EMAIL, UNKNOWN_FIELD', example: 'IS_EMAIL' })
+  code: string;
+}
+
+export class ErrorInfoDto {
+  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', description: 'Stable code; branch on this, not on the message' })
+  code: ErrorCode;
+
+  @ApiProperty({ description: 'Human-readable explanation' })
+  message: string;
+
+  @ApiPropertyOptional({ type: [ErrorDetailDto] })
+  details?: ErrorDetailDto[];
+}
+
+export class ErrorResponseDto {
+  @ApiProperty({ enum: ['error'] })
+  status: 'error';
+
+  @ApiProperty({ type: ErrorInfoDto })
+  error: ErrorInfoDto;
+
+  @ApiProperty({ type: ResponseMetaDto })
+  meta: ResponseMetaDto;
+}
+
+/** Schema of the success envelope `{ status, data, meta }` around `model`. */
+export const ApiSuccessResponse = (model: Type<unknown>, status = 200, description = 'Success'): MethodDecorator =>
+  applyDecorators(
+    ApiExtraModels(ResponseMetaDto, model),
+    ApiResponse({
+      status,
+      description,
+      schema: {
+        type: 'object',
+        required: ['status', 'data', 'meta'],
+        properties: {
+          status: { type: 'string', enum: ['success'] },
+          data: { $ref: getSchemaPath(model) },
+          meta: { $ref: getSchemaPath(ResponseMetaDto) },
+        },
+      },
+    }),
+  );
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details',
+  401: 'UNAUTHENTICATED or TOKEN_EXPIRED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED: retry after the number of seconds in Retry-After',
+  500: 'INTERNAL_ERROR: only the request id is disclosed',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Documents the error envelope for each status a route can answer with. */
+export const ApiErrorResponses = (...statuses: number[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    ApiExtraModels(ErrorResponseDto),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'Error', type: ErrorResponseDto }),
+    ),
+  );

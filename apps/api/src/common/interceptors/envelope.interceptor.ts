@@ -1,0 +1,35 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { map, Observable } from 'rxjs';
+import { RAW_RESPONSE } from '../decorators/raw-response.decorator';
+
+export interface SuccessEnvelope<T> {
+  status: 'success';
+  data: T;
+  meta: { requestId: string; timestamp: string };
+}
+
+/** Wraps every route's result in `{ status: "success", data, meta }` (DESIGN §4) unless the route is `@RawResponse()`. */
+@Injectable()
+export class EnvelopeInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const raw = this.reflector.getAllAndOverride<boolean | undefined>(RAW_RESPONSE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (raw || context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    return next.handle().pipe(
+      map(
+        (data: unknown): SuccessEnvelope<unknown> => ({
+          status: 'success',
+          data: data ?? null,
+          meta: { requestId: request.id, timestamp: new Date().toISOString() },
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type Redis from 'ioredis';
+
+interface ThrottlerStorageRecord {
+  totalHits: number;
+  timeToExpire: number;
+  isBlocked: boolean;
+  timeToBlockExpire: number;
+}
+
+// One round trip, atomic across replicas: count the hit, start the window on the first hit,
+// and block the key for `blockDuration` once the limit is passed. Times are in milliseconds.
+const INCREMENT_SCRIPT = `
+local hitsKey = KEYS[1]
+local blockKey = KEYS[2]
+local ttl = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local blockDuration = tonumber(ARGV[3])
+local blockTtl = redis.call('PTTL', blockKey)
+if blockTtl > 0 then
+  return { tonumber(redis.call('GET', hitsKey) or limit + 1), math.max(redis.call('PTTL', hitsKey), 0), 1, blockTtl }
+end
+local hits = redis.call('INCR', hitsKey)
+if hits == 1 then redis.call('PEXPIRE', hitsKey, ttl) end
+local hitsTtl = redis.call('PTTL', hitsKey)
+if hits > limit then
+  redis.call('SET', blockKey, 1, 'PX', blockDuration)
+  return { hits, hitsTtl, 1, blockDuration }
+end
+return { hits, hitsTtl, 0, 0 }
+`;
+
+/**
+ * Rate-limit counters in Redis, shared by every API replica. Written here because
+ * `@nest-lab/throttler-storage-redis` declares peer support only up to Nest 11 (see DESIGN.md).
+ */
+export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('Throttler');
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    const base = `${this.prefix}throttle:${throttlerName}:${key}`;
+    try {
+      const [totalHits, timeToExpire, isBlocked, timeToBlockExpire] = (await this.redis.eval(
+        INCREMENT_SCRIPT,
+        2,
+        `${base}:hits`,
+        `${base}:blocked`,
+        ttl,
+        limit,
+        blockDuration,
+      )) as [number, number, number, number];
+      return {
+        totalHits,
+        timeToExpire: Math.ceil(timeToExpire / 1000),
+        isBlocked: isBlocked === 1,
+        timeToBlockExpire: Math.ceil(timeToBlockExpire / 1000),
+      };
+    } catch (error) {
+      // Fail open: an unreachable Redis already takes this replica out of rotation through
+      // /readiness; refusing every request meanwhile would turn a cache outage into an API outage.
+      this.logger.warn(`Rate limiting skipped, Redis unavailable: ${(error as Error).message}`);
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { RuntimeMode } from '@atrium/contracts';
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * The typed configuration of one Atrium process. `loadConfig` is the only place in the
+ * code base that reads `process.env` (DESIGN house rule 6).
+ */
+export interface AppConfig {
+  readonly serviceName: string;
+  readonly version: string;
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly mode: RuntimeMode;
+  /** Postgres URL; undefined in embedded mode, where PGlite is started in-process. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key this process writes, so environments and test files can share a server. */
+  readonly redisPrefix: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly appUrl: string;
+  readonly corsOrigins: readonly string[];
+  readonly jwtAccessSecret: string;
+  readonly logLevel: LogLevel;
+  readonly throttle: { readonly limit: number; readonly ttlSeconds: number };
+  readonly bodyLimitBytes: number;
+  readonly dataDir: string;
+  readonly serveSpa: boolean;
+  readonly spaDir: string;
+  readonly trustProxy: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly readinessMinFreeDiskMb: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The development secret shipped in `.env.example`; production refuses it. */
+export const DEV_JWT_ACCESS_SECRET = 'atrium-dev-only-access-secret-change-me-0000';
+const MIN_SECRET_LENGTH = 32;
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads every variable, collects every problem, and throws one error listing them all. */
+export function loadConfig(env: Env, defaults: { version: string; spaDir: string }): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw)) {
+      problems.push(`${name} must be a whole number, got "${raw}"`);
+      return fallback;
+    }
+    const value = Number(raw);
+    if (value < min || value > max) problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = read(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  };
+
+  const url = (name: string, protocols: readonly string[]): string | undefined => {
+    const raw = read(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const nodeEnvRaw = read('NODE_ENV') ?? 'development';
+  let nodeEnv: AppConfig['nodeEnv'] = 'development';
+  if (nodeEnvRaw === 'development' || nodeEnvRaw === 'production' || nodeEnvRaw === 'test') nodeEnv = nodeEnvRaw;
+  else problems.push(`NODE_ENV must be development, production or test, got "${nodeEnvRaw}"`);
+  const isProduction = nodeEnv === 'production';
+
+  const port = int('PORT', 3000, 0, 65535);
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const smtpUrl = url('SMTP_URL', ['smtp:', 'smtps:']);
+  const appUrl = url('APP_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+
+  const mailFrom = read('MAIL_FROM') ?? 'Atrium <no-reply@atrium.local>';
+  if (!/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address such as "Atrium <no-reply@example.com>", got "${mailFrom}"`);
+  }
+
+  const corsOrigins = (read('CORS_ORIGINS') ?? (isProduction ? '' : appUrl))
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin.replace(/\/$/, '')) {
+      problems.push(`CORS_ORIGINS entry "${origin}" must be an origin such as https://app.example.com`);
+    }
+  }
+
+  const jwtAccessSecret = read('JWT_ACCESS_SECRET') ?? (isProduction ? '' : DEV_JWT_ACCESS_SECRET);
+  if (isProduction && jwtAccessSecret === '') problems.push('JWT_ACCESS_SECRET is required in production');
+  else if (jwtAccessSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`JWT_ACCESS_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  } else if (isProduction && jwtAccessSecret === DEV_JWT_ACCESS_SECRET) {
+    problems.push('JWT_ACCESS_SECRET must not be the development default in production');
+  } else if (isProduction && new Set(jwtAccessSecret).size < 10) {
+    problems.push('JWT_ACCESS_SECRET is too repetitive to be a secret');
+  }
+
+  const logLevelRaw = read('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  let logLevel: LogLevel = 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel;
+  else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+
+  const throttle = {
+    limit: int('THROTTLE_LIMIT', 100, 1, 1_000_000),
+    ttlSeconds: int('THROTTLE_TTL', 60, 1, 86_400),
+  };
+  const bodyLimitBytes = int('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576);
+  const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000);
+  const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
+
+  const dataDirRaw = read('DATA_DIR') ?? '.data';
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
+  const redisPrefix = read('REDIS_PREFIX') ?? 'atrium:';
+  // Embedded PGlite is one session behind a multiplexer: a few pooled connections are plenty.
+  const databasePoolSize = int('DB_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 200);
+  const serveSpa = bool('SERVE_SPA', !isProduction);
+  const trustProxy = bool('TRUST_PROXY', false);
+  if (isProduction && databaseUrl === undefined) problems.push('DATABASE_URL is required in production');
+  if (isProduction && redisUrl === undefined) problems.push('REDIS_URL is required in production');
+
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  return {
+    serviceName: 'atrium-api',
+    version: defaults.version,
+    nodeEnv,
+    isProduction,
+    port,
+    host: read('HOST') ?? '0.0.0.0',
+    mode: databaseUrl === undefined ? RuntimeMode.EMBEDDED : RuntimeMode.SERVICES,
+    databaseUrl,
+    databasePoolSize,
+    redisUrl,
+    redisPrefix,
+    smtpUrl,
+    mailFrom,
+    appUrl,
+    corsOrigins,
+    jwtAccessSecret,
+    logLevel,
+    throttle,
+    bodyLimitBytes,
+    dataDir,
+    serveSpa,
+    spaDir: read('SPA_DIR') ?? defaults.spaDir,
+    trustProxy,
+    shutdownTimeoutMs,
+    readinessMinFreeDiskMb,
+  };
+}

@@ -1,0 +1,197 @@
+import 'reflect-metadata';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ConfigValidationError } from '../config/app-config';
+import { loadConfigFromEnvironment } from '../config/config.module';
+import { buildDataSourceOptions } from './data-source-options';
+import { EmbeddedPostgres } from './embedded-postgres';
+
+const USAGE = `Usage: node apps/api/dist/database/cli.js <command>
+  migrate            apply pending migrations (DATABASE_URL, or the embedded database in DATA_DIR)
+  revert             revert the last applied migration
+  generate <Name>    write a migration with the SQL that brings the migrated schema to the entities
+  check              fail when entities and migrations disagree (CI's drift check)`;
+
+// Both src/database and dist/database sit two levels below apps/api; migrations are source files.
+const MIGRATIONS_DIR = resolve(__dirname, '../../src/database/migrations');
+
+/** A database for the command: DATABASE_URL, or the embedded one under DATA_DIR. */
+async function openTarget(): Promise<{ dataSource: DataSource; close: () => Promise<void> }> {
+  const config = loadConfigFromEnvironment();
+  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, 2);
+  const url = config.databaseUrl ?? (embedded as EmbeddedPostgres).url;
+  const dataSource = await new DataSource(
+    buildDataSourceOptions({ url, poolSize: 1, applicationName: 'atrium-migrate' }),
+  ).initialize();
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+/**
+ * A throw-away, empty database with every migration applied: generation and the drift check
+ * compare the entities with what the migrations build, never with a developer's local database.
+ */
+async function openScratch(): Promise<{ dataSource: DataSource; close: () => Promise<void> }> {
+  const config = loadConfigFromEnvironment();
+  if (config.databaseUrl) {
+    const name = `atrium_scratch_${process.pid}_${Date.now()}`;
+    const admin = await new DataSource({ type: 'postgres', url: config.databaseUrl }).initialize();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const url = new URL(config.databaseUrl);
+    url.pathname = `/${name}`;
+    const dataSource = await new DataSource(
+      buildDataSourceOptions({ url: url.toString(), poolSize: 1, applicationName: 'atrium-scratch' }),
+    ).initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    return {
+      dataSource,
+      close: async () => {
+        await dataSource.destroy();
+        await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+        await admin.destroy();
+      },
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'atrium-scratch-'));
+  const embedded = await EmbeddedPostgres.start(dir, 2);
+  const dataSource = await new DataSource(
+    buildDataSourceOptions({ url: embedded.url, poolSize: 1, applicationName: 'atrium-scratch' }),
+  ).initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up: string[]; down: string[] }> {
+  const sql = await dataSource.driver.createSchemaBuilder().log();
+  return {
+    up: sql.upQueries.map((q) => q.query),
+    down: sql.downQueries.map((q) => q.query).reverse(),
+  };
+}
+
+const quote = (query: string): string => '`' + query.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+
+async function generate(name: string | undefined): Promise<number> {
+  if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) {
+    console.error('Give the migration a PascalCase name: npm run db:migration:generate -- AddPosts');
+    return 2;
+  }
+  const scratch = await openScratch();
+  try {
+    const { up, down } = await pendingSchemaChanges(scratch.dataSource);
+    if (up.length === 0) {
+      console.log('Entities and migrations already agree; no migration written.');
+      return 0;
+    }
+    const timestamp = Date.now();
+    const className = `${name}${timestamp}`;
+    const file = `${timestamp}-${name}`;
+    const body = (queries: string[]): string =>
+      queries.map((q) => `    await queryRunner.query(${quote(q)});`).join('\n');
+    await writeFile(
+      join(MIGRATIONS_DIR, `${file}.ts`),
+      `import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ${className} implements MigrationInterface {
+  name = '${className}';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+${body(up)}
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+${body(down)}
+  }
+}
+`,
+    );
+    const indexPath = join(MIGRATIONS_DIR, 'index.ts');
+    const index = await readFile(indexPath, 'utf8');
+    const lines = index.split('\n');
+    const lastImport = lines.reduce((last, line, i) => (line.startsWith('import ') ? i : last), -1);
+    lines.splice(lastImport + 1, 0, `import { ${className} } from './${file}';`);
+    const updated = lines
+      .join('\n')
+      .replace(/(export const MIGRATIONS: Function\[\] = \[)([^\]]*)\];/, (_all, head: string, list: string) => {
+        const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+        return `${head}${[...items, className].join(', ')}];`;
+      });
+    await writeFile(indexPath, updated);
+    console.log(`Wrote src/database/migrations/${file}.ts (${up.length} statement(s)) and registered it in index.ts.`);
+    console.log('Rebuild (npm run build -w @atrium/api) before running it.');
+    return 0;
+  } finally {
+    await scratch.close();
+  }
+}
+
+async function check(): Promise<number> {
+  const scratch = await openScratch();
+  try {
+    const { up } = await pendingSchemaChanges(scratch.dataSource);
+    if (up.length === 0) {
+      console.log(`Schema check passed: ${scratch.dataSource.migrations.length} migration(s) build exactly the entities' schema.`);
+      return 0;
+    }
+    console.error('Schema drift: the entities differ from what the migrations build. Missing SQL:');
+    for (const query of up) console.error(`  ${query};`);
+    console.error('Run "npm run db:migration:generate -- <Name>" and commit the migration.');
+    return 1;
+  } finally {
+    await scratch.close();
+  }
+}
+
+async function run(command: string | undefined, arg: string | undefined): Promise<number> {
+  switch (command) {
+    case 'migrate': {
+      const target = await openTarget();
+      try {
+        const applied = await target.dataSource.runMigrations({ transaction: 'each' });
+        console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
+        return 0;
+      } finally {
+        await target.close();
+      }
+    }
+    case 'revert': {
+      const target = await openTarget();
+      try {
+        await target.dataSource.undoLastMigration({ transaction: 'each' });
+        console.log('Reverted the last migration.');
+        return 0;
+      } finally {
+        await target.close();
+      }
+    }
+    case 'generate':
+      return generate(arg);
+    case 'check':
+      return check();
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+run(process.argv[2], process.argv[3]).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigValidationError ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,4 @@
+import { Initial1795462142135 } from './1795462142135-Initial';
+
+/** Every migration, oldest first. `npm run db:migration:generate -- <Name>` writes a new file and registers it here. */
+export const MIGRATIONS: Function[] = [Initial1795462142135];

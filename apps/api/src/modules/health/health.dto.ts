@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DependencyStatus, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
+
+export class HealthResponseDto {
+  @ApiProperty({ enum: ['healthy'] })
+  status: 'healthy';
+
+  @ApiProperty({ format: 'date-time' })
+  timestamp: string;
+
+  @ApiProperty({ example: '0.1.0' })
+  version: string;
+
+  @ApiProperty({ example: 'atrium-api' })
+  service: string;
+}
+
+export class DependencyCheckDto {
+  @ApiProperty({ enum: Object.values(DependencyStatus), enumName: 'DependencyStatus' })
+  status: DependencyStatus;
+
+  @ApiPropertyOptional({ description: 'Round trip of the check, in milliseconds' })
+  latencyMs?: number;
+
+  @ApiPropertyOptional({ description: 'Why the dependency is not usable (no internals)' })
+  error?: string;
+}
+
+export class DatabaseCheckDto extends DependencyCheckDto {
+  @ApiPropertyOptional({ description: 'Migrations known to this build but not yet applied; > 0 means not ready' })
+  pendingMigrations?: number;
+}
+
+export class DiskCheckDto {
+  @ApiProperty({ enum: [DependencyStatus.UP, DependencyStatus.DOWN] })
+  status: DependencyStatus;
+
+  @ApiProperty({ description: 'Free space available to the process, in GB (10^9 bytes)', example: 42.5 })
+  freeGb: number;
+
+  @ApiProperty({ description: 'The volume that was measured (the data directory)' })
+  path: string;
+}
+
+export class ReadinessChecksDto {
+  @ApiProperty({ type: DatabaseCheckDto })
+  database: DatabaseCheckDto;
+
+  @ApiProperty({ type: DependencyCheckDto, description: '`not_configured` in embedded mode (in-memory cache and throttling)' })
+  redis: DependencyCheckDto;
+
+  @ApiProperty({ type: DiskCheckDto })
+  disk: DiskCheckDto;
+}
+
+export class ReadinessResponseDto {
+  @ApiProperty({ enum: Object.values(ReadinessStatus), enumName: 'ReadinessStatus' })
+  status: ReadinessStatus;
+
+  @ApiProperty({ enum: Object.values(RuntimeMode), enumName: 'RuntimeMode' })
+  mode: RuntimeMode;
+
+  @ApiProperty({ format: 'date-time' })
+  timestamp: string;
+
+  @ApiProperty({ type: ReadinessChecksDto })
+  checks: ReadinessChecksDto;
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { ReadinessStatus } from '@atrium/contracts';
+import { RawResponse } from '../../common/decorators/raw-response.decorator';
+import { ReadinessResponseDto } from './health.dto';
+import { ReadinessService } from './readiness.service';
+
+@ApiTags('Operations')
+@Controller('readiness')
+@RawResponse()
+@SkipThrottle()
+export class ReadinessController {
+  constructor(private readonly readiness: ReadinessService) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Readiness: every dependency this replica needs answers (database, Redis, disk)',
+    description: 'Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed.',
+  })
+  @ApiOkResponse({ type: ReadinessResponseDto, description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: ReadinessResponseDto, description: 'A dependency is down; see `checks`' })
+  async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponseDto> {
+    const result = await this.readiness.check();
+    if (result.status === ReadinessStatus.NOT_READY) void reply.status(503);
+    return result;
+  }
+}

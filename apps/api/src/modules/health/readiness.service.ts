@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { statfs } from 'node:fs/promises';
+import { DataSource } from 'typeorm';
+import { DependencyStatus, ReadinessStatus } from '@atrium/contracts';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
+import { InjectRedis } from '../../redis/redis.module';
+import type { DatabaseCheckDto, DependencyCheckDto, DiskCheckDto, ReadinessResponseDto } from './health.dto';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const elapsedMs = (start: bigint): number => Number((process.hrtime.bigint() - start) / 1000n) / 1000;
+
+/**
+ * Readiness: can this replica serve traffic right now? Each dependency is checked through
+ * Terminus with a timeout; the answer is reshaped into `{ status, mode, checks }`.
+ */
+@Injectable()
+export class ReadinessService {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRedis() private readonly redis: Redis | null,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async check(): Promise<ReadinessResponseDto> {
+    const indicators = [() => this.database(), () => this.disk()];
+    if (this.redis !== null) indicators.push(() => this.redisCheck(this.redis as Redis));
+    let details: Record<string, Record<string, unknown>>;
+    try {
+      details = (await this.health.check(indicators)).details as typeof details;
+    } catch (error) {
+      // Terminus reports a failed check by throwing 503 with the full result as its response.
+      const response = (error as { getResponse?: () => unknown }).getResponse?.() as
+        | { details?: typeof details }
+        | undefined;
+      if (!response?.details) throw error;
+      details = response.details;
+    }
+    const database = details.database as unknown as DatabaseCheckDto;
+    const redis: DependencyCheckDto =
+      this.redis === null
+        ? { status: DependencyStatus.NOT_CONFIGURED }
+        : (details.redis as unknown as DependencyCheckDto);
+    const disk = details.disk as unknown as DiskCheckDto;
+    const ready = [database, redis, disk].every((check) => check.status !== DependencyStatus.DOWN);
+    return {
+      status: ready ? ReadinessStatus.READY : ReadinessStatus.NOT_READY,
+      mode: this.config.mode,
+      timestamp: new Date().toISOString(),
+      checks: { database, redis, disk },
+    };
+  }
+
+  private async database(): Promise<HealthIndicatorResult> {
+    const session = this.indicator.check('database');
+    const start = process.hrtime.bigint();
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), 'Database');
+      const latencyMs = elapsedMs(start);
+      const pendingMigrations = await withTimeout(this.pendingMigrationCount(), 'Database');
+      if (pendingMigrations > 0) {
+        return session.down({ latencyMs, pendingMigrations, error: `${pendingMigrations} migration(s) not applied` });
+      }
+      return session.up({ latencyMs, pendingMigrations });
+    } catch (error) {
+      return session.down({ latencyMs: elapsedMs(start), error: describe(error, 'Database unreachable') });
+    }
+  }
+
+  private async pendingMigrationCount(): Promise<number> {
+    const known = this.dataSource.migrations.length;
+    if (known === 0) return 0;
+    const rows = (await this.dataSource
+      .query(`SELECT count(*)::int AS applied FROM "typeorm_migrations"`)
+      .catch(() => [{ applied: 0 }])) as [{ applied: number }];
+    return Math.max(known - rows[0].applied, 0);
+  }
+
+  private async redisCheck(redis: Redis): Promise<HealthIndicatorResult> {
+    const session = this.indicator.check('redis');
+    const start = process.hrtime.bigint();
+    try {
+      await withTimeout(redis.ping(), 'Redis');
+      return session.up({ latencyMs: elapsedMs(start) });
+    } catch (error) {
+      return session.down({ latencyMs: elapsedMs(start), error: describe(error, 'Redis unreachable') });
+    }
+  }
+
+  private async disk(): Promise<HealthIndicatorResult> {
+    const session = this.indicator.check('disk');
+    const path = this.config.dataDir;
+    try {
+      const stats = await statfs(path).catch(() => statfs(process.cwd()));
+      const freeBytes = stats.bavail * stats.bsize;
+      const freeGb = Math.round((freeBytes / 1e9) * 100) / 100;
+      const enough = freeBytes >= this.config.readinessMinFreeDiskMb * 1e6;
+      return enough
+        ? session.up({ freeGb, path })
+        : session.down({ freeGb, path, error: `Less than ${this.config.readinessMinFreeDiskMb} MB free` });
+    } catch (error) {
+      return session.down({ freeGb: 0, path, error: describe(error, 'Disk not readable') });
+    }
+  }
+}
+
+/** Only our own, known phrasing reaches the client: connection errors can carry hosts and credentials. */
+function describe(error: unknown, fallback: string): string {
+  const message = error instanceof Error ? error.message : '';
+  return message.endsWith(`within ${CHECK_TIMEOUT_MS} ms`) ? message : fallback;
+}
