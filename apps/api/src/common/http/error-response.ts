@@ -39,7 +39,10 @@ const FASTIFY_MESSAGES: Record<string, [ErrorCode, string]> = {
 };
 
 /** Maps anything thrown while serving a request to the error envelope of DESIGN §4. */
-export function toErrorResponse(error: unknown, requestId: string): ErrorResponse {
+export function toErrorResponse(thrown: unknown, requestId: string): ErrorResponse {
+  // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException; judge the original.
+  const cause = thrown instanceof HttpException ? thrown.cause : undefined;
+  const error = isFastifyError(cause) ? cause : thrown;
   let statusCode = 500;
   let code: ErrorCode = ErrorCode.INTERNAL_ERROR;
   let message = 'An unexpected error occurred';

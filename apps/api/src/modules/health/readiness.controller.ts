@@ -12,7 +12,7 @@ import { ReadinessService } from './readiness.service';
 @RawResponse()
 @SkipThrottle()
 export class ReadinessController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(private readonly readinessService: ReadinessService) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
@@ -23,7 +23,7 @@ export class ReadinessController {
   @ApiOkResponse({ type: ReadinessResponseDto, description: 'Ready' })
   @ApiServiceUnavailableResponse({ type: ReadinessResponseDto, description: 'A dependency is down; see `checks`' })
   async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponseDto> {
-    const result = await this.readiness.check();
+    const result = await this.readinessService.check();
     if (result.status === ReadinessStatus.NOT_READY) void reply.status(503);
     return result;
   }

@@ -1,0 +1,40 @@
+// @ts-check
+/**
+ * Nest 12 and a few dependencies ship ESM only. The API is CommonJS (Node loads the ESM
+ * packages through require(esm)), but Jest's module loader cannot do that on Node 20, so those
+ * packages are transpiled to CommonJS for the tests only; the cache makes it a one-time cost.
+ */
+const ESM_ONLY_PACKAGES = ['@nestjs', 'uuid', 'cookie', 'content-disposition', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+
+/** @type {import('jest').Config['transform']} */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  [`/node_modules/(${ESM_ONLY_PACKAGES.join('|')})/.+\\.js$`]: '<rootDir>/test/support/esm-to-cjs.transform.js',
+};
+
+/** @type {Partial<import('jest').Config>} */
+const shared = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/static/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // Each file boots real apps against its own database; a minute covers the slowest (server restarts).
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,105 @@
+import { RuntimeMode } from '@atrium/contracts';
+import { ConfigValidationError, DEV_JWT_ACCESS_SECRET, loadConfig } from './app-config';
+
+const defaults = { version: '1.2.3', spaDir: '/srv/spa' };
+const load = (env: Record<string, string>) => loadConfig(env, defaults);
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+};
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with no environment at all', () => {
+    const config = load({});
+    expect(config.mode).toBe(RuntimeMode.EMBEDDED);
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.throttle).toEqual({ limit: 100, ttlSeconds: 60 });
+    expect(config.bodyLimitBytes).toBe(1_048_576);
+    expect(config.corsOrigins).toEqual(['http://localhost:3000']);
+    expect(config.serveSpa).toBe(true);
+    expect(config.version).toBe('1.2.3');
+  });
+
+  it('switches to services mode when DATABASE_URL is set', () => {
+    const config = load({ DATABASE_URL: 'postgres://u:p@db:5432/atrium', REDIS_URL: 'redis://cache:6379' });
+    expect(config.mode).toBe(RuntimeMode.SERVICES);
+    expect(config.redisUrl).toBe('redis://cache:6379');
+  });
+
+  it('lists every problem in one error instead of stopping at the first', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://db/atrium',
+      REDIS_URL: 'not a url',
+      CORS_ORIGINS: 'https://ok.example.com,ftp//bad',
+      LOG_LEVEL: 'loud',
+      THROTTLE_LIMIT: '0',
+      MAIL_FROM: 'nobody',
+      NODE_ENV: 'staging',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('PORT must be a whole number'),
+        expect.stringContaining('DATABASE_URL must use postgres: or postgresql:'),
+        expect.stringContaining('REDIS_URL is not a valid URL'),
+        expect.stringContaining('CORS_ORIGINS entry "ftp//bad"'),
+        expect.stringContaining('LOG_LEVEL must be one of'),
+        expect.stringContaining('THROTTLE_LIMIT must be between 1 and'),
+        expect.stringContaining('MAIL_FROM must be an address'),
+        expect.stringContaining('NODE_ENV must be development, production or test'),
+      ]),
+    );
+    expect(problems).toHaveLength(8);
+  });
+
+  it('puts every problem in the message that stops the boot', () => {
+    expect(() => load({ PORT: '-1', LOG_LEVEL: 'x' })).toThrow(/Invalid configuration:\n {2}- PORT.*\n {2}- LOG_LEVEL/s);
+  });
+
+  describe('in production', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/atrium',
+      REDIS_URL: 'redis://cache:6379',
+      CORS_ORIGINS: 'https://atrium.example.com',
+    };
+
+    it('refuses to start without a JWT secret', () => {
+      expect(problemsOf(production)).toContain('JWT_ACCESS_SECRET is required in production');
+    });
+
+    it('refuses the development default secret', () => {
+      expect(problemsOf({ ...production, JWT_ACCESS_SECRET: DEV_JWT_ACCESS_SECRET })).toContain(
+        'JWT_ACCESS_SECRET must not be the development default in production',
+      );
+    });
+
+    it('refuses short and repetitive secrets', () => {
+      expect(problemsOf({ ...production, JWT_ACCESS_SECRET: 'short-secret' })).toContain(
+        'JWT_ACCESS_SECRET must be at least 32 characters',
+      );
+      expect(problemsOf({ ...production, JWT_ACCESS_SECRET: 'ab'.repeat(20) })).toContain(
+        'JWT_ACCESS_SECRET is too repetitive to be a secret',
+      );
+    });
+
+    it('requires Postgres and Redis, and does not serve the SPA', () => {
+      const secret = 'Zq8#w1Lr9!tYb2Xk5@Vn7$Pm3^Hd6&Jc4*Gf0';
+      expect(problemsOf({ NODE_ENV: 'production', JWT_ACCESS_SECRET: secret })).toEqual([
+        'DATABASE_URL is required in production',
+        'REDIS_URL is required in production',
+      ]);
+      const config = load({ ...production, JWT_ACCESS_SECRET: secret });
+      expect(config.isProduction).toBe(true);
+      expect(config.serveSpa).toBe(false);
+      expect(config.corsOrigins).toEqual(['https://atrium.example.com']);
+    });
+  });
+});

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+class AddressDto {
+  @IsString()
+  @MaxLength(20)
+  city: string;
+}
+
+class SignupFixtureDto {
+  @IsEmail()
+  email: string;
+
+  @IsInt()
+  @Min(13)
+  age: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto;
+}
+
+class DelayQuery {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  ms: number;
+}
+
+/**
+ * Routes that exist only in e2e tests, to drive the global pipeline (validation, errors,
+ * shutdown) the way real modules will; the production app never mounts this module.
+ */
+@Controller('test-fixtures')
+class PipelineFixturesController {
+  @Post('echo')
+  echo(@Body() body: SignupFixtureDto): SignupFixtureDto {
+    return body;
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('connect ECONNREFUSED 10.0.0.5:5432 SELECT password_hash FROM users');
+  }
+
+  @Get('slow')
+  async slow(@Query() query: DelayQuery): Promise<{ waitedMs: number }> {
+    await new Promise((resolve) => setTimeout(resolve, query.ms));
+    return { waitedMs: query.ms };
+  }
+}
+
+@Module({ controllers: [PipelineFixturesController] })
+export class PipelineFixturesModule {}
