@@ -22,6 +22,9 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option (Jest ignores it per project). E2E files boot real apps and restart servers;
+  // a minute covers the slowest, and a unit spec never comes near it.
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,
@@ -33,8 +36,6 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      // Each file boots real apps against its own database; a minute covers the slowest (server restarts).
-      testTimeout: 60_000,
     },
   ],
 };

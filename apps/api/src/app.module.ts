@@ -1,4 +1,4 @@
-import { createKeyvNonBlocking } from '@keyv/redis';
+import { createKeyv } from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
@@ -27,6 +27,28 @@ export interface AppModuleOptions {
   imports?: ModuleMetadata['imports'];
 }
 
+/**
+ * What every Atrium process (API, worker, CLI-like contexts) stands on: validated config, JSON
+ * logs, the database and the shared Redis client.
+ */
+export function infrastructureImports(config: AppConfig, databaseUrl: string): NonNullable<ModuleMetadata['imports']> {
+  return [
+    ConfigModule.forRoot(config),
+    LoggerModule.forRoot(buildLoggerOptions(config)),
+    TypeOrmModule.forRoot({
+      ...buildDataSourceOptions({
+        url: databaseUrl,
+        poolSize: config.databasePoolSize,
+        applicationName: `${config.serviceName}@${config.version}`,
+      }),
+      // Boot fails fast on a wrong URL instead of retrying for minutes; the orchestrator restarts us.
+      retryAttempts: 2,
+      retryDelay: 1_000,
+    }),
+    RedisModule,
+  ];
+}
+
 /** The HTTP API: infrastructure (config, logs, database, Redis, cache, throttling) plus the domain modules. */
 @Module({})
 export class AppModule {
@@ -34,26 +56,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot(buildLoggerOptions(config)),
-        TypeOrmModule.forRoot({
-          ...buildDataSourceOptions({
-            url: databaseUrl,
-            poolSize: config.databasePoolSize,
-            applicationName: `${config.serviceName}@${config.version}`,
-          }),
-          // Boot fails fast on a wrong URL instead of retrying for minutes; the orchestrator restarts us.
-          retryAttempts: 2,
-          retryDelay: 1_000,
-        }),
-        RedisModule,
+        ...infrastructureImports(config, databaseUrl),
         CacheModule.registerAsync({
           isGlobal: true,
           inject: [APP_CONFIG],
           useFactory: (cfg: AppConfig) => ({
             // keyv ships CJS and ESM typings; @keyv/redis and cache-manager resolve different ones of the same class.
             stores: cfg.redisUrl
-              ? [createKeyvNonBlocking(cfg.redisUrl, { namespace: `${cfg.redisPrefix}cache` }) as never]
+              ? [createRedisCacheStore(cfg.redisUrl, `${cfg.redisPrefix}cache`) as never]
               : undefined,
           }),
         }),
@@ -77,4 +87,17 @@ export class AppModule {
       ],
     };
   }
+}
+
+/**
+ * The Redis cache store. A cache outage must cost a cache miss, never a hanging request: commands
+ * are not queued while disconnected, a connection attempt gives up after a second, and errors are
+ * swallowed (a miss). Every operation on a closed client connects again, so it recovers by itself.
+ * (`createKeyvNonBlocking` sets the same options after the client is built, too late to take effect.)
+ */
+function createRedisCacheStore(url: string, namespace: string): ReturnType<typeof createKeyv> {
+  return createKeyv(
+    { url, disableOfflineQueue: true, socket: { connectTimeout: 1_000, reconnectStrategy: false } },
+    { namespace, throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1_000 },
+  );
 }

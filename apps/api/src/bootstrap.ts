@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
 import { Logger as NestLogger, ModuleMetadata, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -149,7 +150,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
 
   applyRouting(app);
   setupSwagger(app, buildOpenApiDocument(app, config));
-  if (config.serveSpa) serveSpa(app, config);
+  if (config.serveSpa) await serveSpa(app, config);
 }
 
 /** Resources under /api/v1; probes at the root, where load balancers and Prometheus expect them. */
@@ -158,7 +159,7 @@ export function applyRouting(app: NestFastifyApplication): void {
 }
 
 /** The built SPA at `/`, with history fallback to index.html for client-side routes (embedded/dev delivery). */
-function serveSpa(app: NestFastifyApplication, config: AppConfig): void {
+async function serveSpa(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const logger = new NestLogger('Spa');
   const indexPath = join(config.spaDir, 'index.html');
   if (!existsSync(indexPath)) {
@@ -166,15 +167,15 @@ function serveSpa(app: NestFastifyApplication, config: AppConfig): void {
     return;
   }
   const indexHtml = readFileSync(indexPath, 'utf8');
-  app.useStaticAssets({
+  await app.register(fastifyStatic, {
     root: config.spaDir,
     prefix: '/',
     index: false,
     wildcard: false,
     decorateReply: false,
-    setHeaders: (res, path) => {
+    setHeaders: (reply, path) => {
       // Vite puts a content hash in every asset name: cache those for good, never the rest.
-      res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      void reply.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   const fastify = app.getHttpAdapter().getInstance();

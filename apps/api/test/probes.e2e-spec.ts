@@ -1,0 +1,181 @@
+import { DependencyStatus, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
+import type { AtriumApp } from '../src/bootstrap';
+import { COMMITTED_SPEC, componentViolations, contractViolations } from './support/openapi-contract';
+import { freePort, PrivateRedis } from './support/private-redis';
+import { startTestApp, TestResources } from './support/test-app';
+
+const readiness = async (atrium: AtriumApp) => {
+  const res = await atrium.app.inject({ method: 'GET', url: '/readiness' });
+  return { statusCode: res.statusCode, body: res.json() };
+};
+
+async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('probes', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources);
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('GET /health answers liveness without the envelope', async () => {
+    const res = await atrium.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json()).toEqual({
+      status: 'healthy',
+      timestamp: expect.any(String),
+      version: atrium.config.version,
+      service: 'atrium-api',
+    });
+    expect(contractViolations('GET', '/health', 200, res.json())).toEqual([]);
+  });
+
+  it('GET /readiness reports Postgres and Redis with latencies, disk space and services mode', async () => {
+    const { statusCode, body } = await readiness(atrium);
+    expect(statusCode).toBe(200);
+    expect(body).toEqual({
+      status: ReadinessStatus.READY,
+      mode: RuntimeMode.SERVICES,
+      timestamp: expect.any(String),
+      checks: {
+        database: { status: DependencyStatus.UP, latencyMs: expect.any(Number), pendingMigrations: 0 },
+        redis: { status: DependencyStatus.UP, latencyMs: expect.any(Number) },
+        disk: { status: DependencyStatus.UP, freeGb: expect.any(Number), path: atrium.config.dataDir },
+      },
+    });
+    expect(body.checks.database.latencyMs).toBeGreaterThan(0);
+    expect(body.checks.redis.latencyMs).toBeGreaterThan(0);
+    expect(body.checks.disk.freeGb).toBeGreaterThan(0);
+    expect(contractViolations('GET', '/readiness', 200, body)).toEqual([]);
+  });
+
+  it('probes are outside /api/v1', async () => {
+    expect((await atrium.app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode).toBe(404);
+  });
+
+  describe('GET /metrics', () => {
+    it('exposes default process metrics and app_info in Prometheus text', async () => {
+      const res = await atrium.app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(res.body).toMatch(/^# TYPE process_cpu_user_seconds_total counter$/m);
+      expect(res.body).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+      expect(res.body).toContain(`app_info{version="${atrium.config.version}",mode="services",service="atrium-api"} 1`);
+    });
+
+    it('counts requests and times them by route template, never by raw URL', async () => {
+      await atrium.app.inject({ method: 'GET', url: '/api/v1/info?x=1' });
+      await atrium.app.inject({ method: 'GET', url: '/api/v1/info' });
+      await atrium.app.inject({ method: 'GET', url: '/api/v1/no/such/thing/12345' });
+      const { body } = await atrium.app.inject({ method: 'GET', url: '/metrics' });
+
+      const count = (labels: string) =>
+        Number(new RegExp(`^http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
+      expect(count('method="GET",route="/api/v1/info",status="200"')).toBeGreaterThanOrEqual(2);
+      expect(count('method="GET",route="<unmatched>",status="404"')).toBeGreaterThanOrEqual(1);
+      expect(body).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
+      expect(body).toMatch(
+        /^http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/api\/v1\/info",status="200"\} \d+$/m,
+      );
+      expect(body).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/info",status="200"\} \d+$/m);
+      expect(body).not.toContain('12345');
+      expect(body).not.toContain('?x=1');
+    });
+  });
+
+  describe('docs', () => {
+    it('serves Swagger UI at /docs', async () => {
+      const res = await atrium.app.inject({ method: 'GET', url: '/docs' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.body).toContain('swagger-ui');
+      expect(res.body).toContain('<title>Atrium API</title>');
+    });
+
+    it('serves the spec at /docs/openapi.json, identical to the committed apps/api/openapi.json', async () => {
+      const res = await atrium.app.inject({ method: 'GET', url: '/docs/openapi.json' });
+      expect(res.statusCode).toBe(200);
+      const served = res.json();
+      expect(served).toEqual(COMMITTED_SPEC);
+      expect(served.info).toMatchObject({ title: 'Atrium API', version: atrium.config.version });
+      expect(served.components.securitySchemes.bearer).toEqual(
+        expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+      );
+      expect(Object.keys(served.components.schemas)).toEqual(
+        expect.arrayContaining(['ErrorResponseDto', 'ResponseMetaDto', 'ErrorDetailDto']),
+      );
+    });
+
+    it('documents the error envelope as the real errors look', async () => {
+      const res = await atrium.app.inject({ method: 'GET', url: '/api/v1/nope' });
+      expect(componentViolations('ErrorResponseDto', res.json())).toEqual([]);
+    });
+  });
+});
+
+describe('readiness when Redis goes away', () => {
+  const resources = new TestResources();
+  const apps: AtriumApp[] = [];
+  let redis: PrivateRedis;
+
+  beforeAll(async () => {
+    await resources.create();
+    redis = new PrivateRedis(await freePort());
+    await redis.start();
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((a) => a.close()));
+    await redis?.stop();
+    await resources.drop();
+  });
+
+  it('answers 503 when Redis is unreachable from the start', async () => {
+    const closedPort = await freePort();
+    const atrium = await startTestApp(resources, { REDIS_URL: `redis://127.0.0.1:${closedPort}` });
+    apps.push(atrium);
+    const { statusCode, body } = await readiness(atrium);
+    expect(statusCode).toBe(503);
+    expect(body.status).toBe(ReadinessStatus.NOT_READY);
+    expect(body.checks.redis).toEqual({ status: DependencyStatus.DOWN, latencyMs: expect.any(Number), error: 'Redis unreachable' });
+    expect(body.checks.database.status).toBe(DependencyStatus.UP);
+    expect(contractViolations('GET', '/readiness', 503, body)).toEqual([]);
+    // Liveness stays green: restarting the process would not bring Redis back.
+    expect((await atrium.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+
+  it('goes 503 when Redis stops and back to 200 when it returns, without a restart', async () => {
+    const atrium = await startTestApp(resources, { REDIS_URL: redis.url });
+    apps.push(atrium);
+    expect((await readiness(atrium)).statusCode).toBe(200);
+
+    await redis.stop();
+    const down = await waitFor(() => readiness(atrium), (r) => r.statusCode === 503);
+    expect(down.statusCode).toBe(503);
+    expect(down.body.checks.redis.status).toBe(DependencyStatus.DOWN);
+    // Cache and throttling degrade (miss, fail open) instead of failing or hanging the request.
+    const during = await atrium.app.inject({ method: 'GET', url: '/api/v1/info' });
+    expect(during.statusCode).toBe(200);
+    expect(during.json().data.name).toBe('Atrium');
+
+    await redis.start();
+    const up = await waitFor(() => readiness(atrium), (r) => r.statusCode === 200);
+    expect(up.statusCode).toBe(200);
+    expect(up.body.checks.redis).toEqual({ status: DependencyStatus.UP, latencyMs: expect.any(Number) });
+  });
+});
