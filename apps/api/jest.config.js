@@ -4,7 +4,18 @@
  * packages through require(esm)), but Jest's module loader cannot do that on Node 20, so those
  * packages are transpiled to CommonJS for the tests only; the cache makes it a one-time cost.
  */
-const ESM_ONLY_PACKAGES = ['@nestjs', 'uuid', 'cookie', 'content-disposition', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+const ESM_ONLY_PACKAGES = [
+  '@nestjs',
+  'uuid',
+  'cookie',
+  'content-disposition',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+  '@borewit',
+];
 
 /** @type {import('jest').Config['transform']} */
 const transform = {

@@ -49,7 +49,7 @@ export interface AtriumApp {
   app: NestFastifyApplication;
   config: AppConfig;
   /** Stops accepting, lets in-flight requests finish, closes pools, then stops embedded Postgres. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Builds the fully configured HTTP application: the one code path for `main.ts`, e2e tests and spec generation. */
@@ -175,7 +175,10 @@ async function serveSpa(app: NestFastifyApplication, config: AppConfig): Promise
     decorateReply: false,
     setHeaders: (reply, path) => {
       // Vite puts a content hash in every asset name: cache those for good, never the rest.
-      void reply.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      void reply.header(
+        'Cache-Control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   const fastify = app.getHttpAdapter().getInstance();

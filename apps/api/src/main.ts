@@ -3,10 +3,11 @@ import { Logger } from '@nestjs/common';
 import { RuntimeMode } from '@atrium/contracts';
 import { createApp } from './bootstrap';
 import { ConfigValidationError } from './config/app-config';
-import { loadConfigFromEnvironment } from './config/config.module';
+import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
 import { installShutdown } from './shutdown';
 
 async function main(): Promise<void> {
+  loadDotEnvFile();
   const config = loadConfigFromEnvironment();
   const atrium = await createApp(config);
   const logger = new Logger('Bootstrap');

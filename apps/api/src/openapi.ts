@@ -22,7 +22,10 @@ export function buildOpenApiDocument(app: INestApplication, config: Pick<AppConf
     )
     .setVersion(config.version)
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token or personal access token' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token or personal access token' },
+      'bearer',
+    )
     .build();
   return SwaggerModule.createDocument(app, options, {
     extraModels: [ErrorResponseDto, ResponseMetaDto],

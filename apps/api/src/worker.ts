@@ -3,7 +3,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from './config/app-config';
-import { loadConfigFromEnvironment } from './config/config.module';
+import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
 import { installShutdown } from './shutdown';
 import { WorkerModule } from './worker.module';
 
@@ -12,6 +12,7 @@ import { WorkerModule } from './worker.module';
  * It needs the shared services: in embedded mode the API process does this work itself.
  */
 async function main(): Promise<void> {
+  loadDotEnvFile();
   const config = { ...loadConfigFromEnvironment(), serviceName: 'atrium-worker' };
   if (config.databaseUrl === undefined || config.redisUrl === undefined) {
     throw new ConfigValidationError([

@@ -45,7 +45,11 @@ describe('request pipeline', () => {
 
   describe('request id', () => {
     it('echoes a sane X-Request-ID in the header and the body', async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'x-request-id': 'abc.DEF-123:4' } });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/nope',
+        headers: { 'x-request-id': 'abc.DEF-123:4' },
+      });
       expect(res.headers['x-request-id']).toBe('abc.DEF-123:4');
       expect(res.json().meta.requestId).toBe('abc.DEF-123:4');
     });
@@ -155,7 +159,11 @@ describe('request pipeline', () => {
     });
 
     it('turns an unhandled error into a 500 that discloses only the request id', async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/test-fixtures/boom', headers: { 'x-request-id': 'boom-1' } });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/test-fixtures/boom',
+        headers: { 'x-request-id': 'boom-1' },
+      });
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({
         status: 'error',
@@ -216,7 +224,11 @@ describe('request pipeline', () => {
     });
 
     it('gives an unlisted origin no CORS grant, so browsers block the response', async () => {
-      const simple = await app.inject({ method: 'GET', url: '/api/v1/info', headers: { origin: 'https://evil.example' } });
+      const simple = await app.inject({
+        method: 'GET',
+        url: '/api/v1/info',
+        headers: { origin: 'https://evil.example' },
+      });
       expect(simple.headers['access-control-allow-origin']).toBeUndefined();
       const preflight = await app.inject({
         method: 'OPTIONS',

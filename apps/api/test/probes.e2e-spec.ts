@@ -92,7 +92,9 @@ describe('probes', () => {
       expect(body).toMatch(
         /^http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/api\/v1\/info",status="200"\} \d+$/m,
       );
-      expect(body).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/info",status="200"\} \d+$/m);
+      expect(body).toMatch(
+        /^http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/info",status="200"\} \d+$/m,
+      );
       expect(body).not.toContain('12345');
       expect(body).not.toContain('?x=1');
     });
@@ -152,7 +154,11 @@ describe('readiness when Redis goes away', () => {
     const { statusCode, body } = await readiness(atrium);
     expect(statusCode).toBe(503);
     expect(body.status).toBe(ReadinessStatus.NOT_READY);
-    expect(body.checks.redis).toEqual({ status: DependencyStatus.DOWN, latencyMs: expect.any(Number), error: 'Redis unreachable' });
+    expect(body.checks.redis).toEqual({
+      status: DependencyStatus.DOWN,
+      latencyMs: expect.any(Number),
+      error: 'Redis unreachable',
+    });
     expect(body.checks.database.status).toBe(DependencyStatus.UP);
     expect(contractViolations('GET', '/readiness', 503, body)).toEqual([]);
     // Liveness stays green: restarting the process would not bring Redis back.
@@ -165,7 +171,10 @@ describe('readiness when Redis goes away', () => {
     expect((await readiness(atrium)).statusCode).toBe(200);
 
     await redis.stop();
-    const down = await waitFor(() => readiness(atrium), (r) => r.statusCode === 503);
+    const down = await waitFor(
+      () => readiness(atrium),
+      (r) => r.statusCode === 503,
+    );
     expect(down.statusCode).toBe(503);
     expect(down.body.checks.redis.status).toBe(DependencyStatus.DOWN);
     // Cache and throttling degrade (miss, fail open) instead of failing or hanging the request.
@@ -174,7 +183,10 @@ describe('readiness when Redis goes away', () => {
     expect(during.json().data.name).toBe('Atrium');
 
     await redis.start();
-    const up = await waitFor(() => readiness(atrium), (r) => r.statusCode === 200);
+    const up = await waitFor(
+      () => readiness(atrium),
+      (r) => r.statusCode === 200,
+    );
     expect(up.statusCode).toBe(200);
     expect(up.body.checks.redis).toEqual({ status: DependencyStatus.UP, latencyMs: expect.any(Number) });
   });

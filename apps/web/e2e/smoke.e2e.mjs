@@ -53,6 +53,7 @@ async function openPage() {
   // Chromium also logs CSP violations to the console; the event catches any it does not.
   await page.exposeFunction('__reportCspViolation', (text) => errors.push(`CSP: ${text}`));
   await page.addInitScript(() => {
+    /* global document, window -- runs in the page */
     document.addEventListener('securitypolicyviolation', (event) => {
       // @ts-expect-error exposed above
       window.__reportCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);

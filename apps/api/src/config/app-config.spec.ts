@@ -60,7 +60,9 @@ describe('loadConfig', () => {
   });
 
   it('puts every problem in the message that stops the boot', () => {
-    expect(() => load({ PORT: '-1', LOG_LEVEL: 'x' })).toThrow(/Invalid configuration:\n {2}- PORT.*\n {2}- LOG_LEVEL/s);
+    expect(() => load({ PORT: '-1', LOG_LEVEL: 'x' })).toThrow(
+      /Invalid configuration:\n {2}- PORT.*\n {2}- LOG_LEVEL/s,
+    );
   });
 
   describe('in production', () => {

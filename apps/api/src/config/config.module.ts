@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Module } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppConfig, loadConfig } from './app-config';
 
@@ -10,6 +10,14 @@ export const InjectConfig = (): ParameterDecorator => Inject(APP_CONFIG);
 
 // Both src/config and dist/config sit two levels below apps/api.
 const API_ROOT = resolve(__dirname, '../..');
+
+/**
+ * Entrypoints (API, worker, database CLI) call this first: `./.env`, when present, fills in
+ * variables the environment does not set (real environment variables win).
+ */
+export function loadDotEnvFile(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
 
 /** Loads the configuration of this process from its environment; throws a `ConfigValidationError` listing every problem. */
 export function loadConfigFromEnvironment(overrides: Record<string, string | undefined> = {}): AppConfig {

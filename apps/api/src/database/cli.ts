@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ConfigValidationError } from '../config/app-config';
-import { loadConfigFromEnvironment } from '../config/config.module';
+import { loadConfigFromEnvironment, loadDotEnvFile } from '../config/config.module';
 import { buildDataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 
@@ -75,6 +75,13 @@ async function openScratch(): Promise<{ dataSource: DataSource; close: () => Pro
   };
 }
 
+/** Generated files are written as the repository's Prettier settings would (a dev-only dependency). */
+async function writeFormatted(path: string, text: string): Promise<void> {
+  const prettier = await import('prettier').catch(() => undefined);
+  const options = prettier ? await prettier.resolveConfig(path) : null;
+  await writeFile(path, prettier ? await prettier.format(text, { ...options, filepath: path }) : text);
+}
+
 async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up: string[]; down: string[] }> {
   const sql = await dataSource.driver.createSchemaBuilder().log();
   return {
@@ -83,7 +90,8 @@ async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up: strin
   };
 }
 
-const quote = (query: string): string => '`' + query.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+const quote = (query: string): string =>
+  '`' + query.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
 
 async function generate(name: string | undefined): Promise<number> {
   if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) {
@@ -102,7 +110,7 @@ async function generate(name: string | undefined): Promise<number> {
     const file = `${timestamp}-${name}`;
     const body = (queries: string[]): string =>
       queries.map((q) => `    await queryRunner.query(${quote(q)});`).join('\n');
-    await writeFile(
+    await writeFormatted(
       join(MIGRATIONS_DIR, `${file}.ts`),
       `import { MigrationInterface, QueryRunner } from 'typeorm';
 
@@ -126,11 +134,14 @@ ${body(down)}
     lines.splice(lastImport + 1, 0, `import { ${className} } from './${file}';`);
     const updated = lines
       .join('\n')
-      .replace(/(export const MIGRATIONS: Function\[\] = \[)([^\]]*)\];/, (_all, head: string, list: string) => {
-        const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+      .replace(/(export const MIGRATIONS: MigrationClass\[\] = \[)([^\]]*)\];/, (_all, head: string, list: string) => {
+        const items = list
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         return `${head}${[...items, className].join(', ')}];`;
       });
-    await writeFile(indexPath, updated);
+    await writeFormatted(indexPath, updated);
     console.log(`Wrote src/database/migrations/${file}.ts (${up.length} statement(s)) and registered it in index.ts.`);
     console.log('Rebuild (npm run build -w @atrium/api) before running it.');
     return 0;
@@ -144,7 +155,9 @@ async function check(): Promise<number> {
   try {
     const { up } = await pendingSchemaChanges(scratch.dataSource);
     if (up.length === 0) {
-      console.log(`Schema check passed: ${scratch.dataSource.migrations.length} migration(s) build exactly the entities' schema.`);
+      console.log(
+        `Schema check passed: ${scratch.dataSource.migrations.length} migration(s) build exactly the entities' schema.`,
+      );
       return 0;
     }
     console.error('Schema drift: the entities differ from what the migrations build. Missing SQL:');
@@ -188,6 +201,7 @@ async function run(command: string | undefined, arg: string | undefined): Promis
   }
 }
 
+loadDotEnvFile();
 run(process.argv[2], process.argv[3]).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -28,7 +28,9 @@ function parseYamlFile(relativePath: string, options: { merge?: boolean } = {}):
   try {
     return asMap(parse(readRepoFile(relativePath), options));
   } catch (error) {
-    throw new Error(`${relativePath} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${relativePath} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -5,7 +5,10 @@ import { resolve } from 'node:path';
 
 /** The committed spec (apps/api/openapi.json): what integrators and the generated client rely on. */
 export const COMMITTED_SPEC = JSON.parse(readFileSync(resolve(__dirname, '../../openapi.json'), 'utf8')) as {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
   components: { schemas: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
   info: { title: string; version: string };
 };

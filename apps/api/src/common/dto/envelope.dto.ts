@@ -3,7 +3,10 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchem
 import { ERROR_CODES, ErrorCode } from '@atrium/contracts';
 
 export class ResponseMetaDto {
-  @ApiProperty({ description: 'Id of this request; also in the X-Request-ID header and every log line', example: '0190f2a4-5b6c-7d8e-9f00-112233445566' })
+  @ApiProperty({
+    description: 'Id of this request; also in the X-Request-ID header and every log line',
+    example: '0190f2a4-5b6c-7d8e-9f00-112233445566',
+  })
   requestId: string;
 
   @ApiProperty({ format: 'date-time', description: 'When the response was produced (UTC)' })
@@ -22,7 +25,11 @@ export class ErrorDetailDto {
 }
 
 export class ErrorInfoDto {
-  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', description: 'Stable code; branch on this, not on the message' })
+  @ApiProperty({
+    enum: ERROR_CODES,
+    enumName: 'ErrorCode',
+    description: 'Stable code; branch on this, not on the message',
+  })
   code: ErrorCode;
 
   @ApiProperty({ description: 'Human-readable explanation' })

@@ -23,13 +23,11 @@ export class EnvelopeInterceptor implements NestInterceptor {
     if (raw || context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     return next.handle().pipe(
-      map(
-        (data: unknown): SuccessEnvelope<unknown> => ({
-          status: 'success',
-          data: data ?? null,
-          meta: { requestId: request.id, timestamp: new Date().toISOString() },
-        }),
-      ),
+      map((data: unknown): SuccessEnvelope<unknown> => ({
+        status: 'success',
+        data: data ?? null,
+        meta: { requestId: request.id, timestamp: new Date().toISOString() },
+      })),
     );
   }
 }

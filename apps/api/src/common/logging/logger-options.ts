@@ -17,9 +17,18 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  ...['password', 'passwordConfirmation', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'totpCode', 'secret', 'recoveryCodes'].flatMap(
-    (field) => [field, `*.${field}`, `*.*.${field}`],
-  ),
+  ...[
+    'password',
+    'passwordConfirmation',
+    'currentPassword',
+    'newPassword',
+    'token',
+    'accessToken',
+    'refreshToken',
+    'totpCode',
+    'secret',
+    'recoveryCodes',
+  ].flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
 export function buildLoggerOptions(config: AppConfig): Params {
@@ -35,8 +44,14 @@ export function buildLoggerOptions(config: AppConfig): Params {
       customAttributeKeys: { responseTime: 'durationMs' },
       customProps: (req) => ({ requestId: req.id }),
       // Read when the response is done: the route is known by then, also for errors thrown before the handler.
-      customSuccessObject: (req, _res, value: object) => ({ ...value, route: (req as RawRequest)[ROUTE_TEMPLATE] ?? null }),
-      customErrorObject: (req, _res, _err, value: object) => ({ ...value, route: (req as RawRequest)[ROUTE_TEMPLATE] ?? null }),
+      customSuccessObject: (req, _res, value: object) => ({
+        ...value,
+        route: (req as RawRequest)[ROUTE_TEMPLATE] ?? null,
+      }),
+      customErrorObject: (req, _res, _err, value: object) => ({
+        ...value,
+        route: (req as RawRequest)[ROUTE_TEMPLATE] ?? null,
+      }),
       customLogLevel: (_req, res: ServerResponse, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {

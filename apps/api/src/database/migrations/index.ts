@@ -1,4 +1,7 @@
+import type { MigrationInterface } from 'typeorm';
 import { Initial1795462142135 } from './1795462142135-Initial';
 
+type MigrationClass = new () => MigrationInterface;
+
 /** Every migration, oldest first. `npm run db:migration:generate -- <Name>` writes a new file and registers it here. */
-export const MIGRATIONS: Function[] = [Initial1795462142135];
+export const MIGRATIONS: MigrationClass[] = [Initial1795462142135];

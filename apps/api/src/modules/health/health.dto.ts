@@ -46,7 +46,10 @@ export class ReadinessChecksDto {
   @ApiProperty({ type: DatabaseCheckDto })
   database: DatabaseCheckDto;
 
-  @ApiProperty({ type: DependencyCheckDto, description: '`not_configured` in embedded mode (in-memory cache and throttling)' })
+  @ApiProperty({
+    type: DependencyCheckDto,
+    description: '`not_configured` in embedded mode (in-memory cache and throttling)',
+  })
   redis: DependencyCheckDto;
 
   @ApiProperty({ type: DiskCheckDto })

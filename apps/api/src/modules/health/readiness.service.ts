@@ -15,7 +15,10 @@ const CHECK_TIMEOUT_MS = 2_000;
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -45,8 +48,7 @@ export class ReadinessService {
     } catch (error) {
       // Terminus reports a failed check by throwing 503 with the full result as its response.
       const response = (error as { getResponse?: () => unknown }).getResponse?.() as
-        | { details?: typeof details }
-        | undefined;
+        { details?: typeof details } | undefined;
       if (!response?.details) throw error;
       details = response.details;
     }

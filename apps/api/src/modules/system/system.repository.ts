@@ -17,14 +17,14 @@ export class SystemRepository {
   /** Creates the instance row on first boot, counts every later one; atomic across replicas starting together. */
   async recordBoot(): Promise<SystemInstanceRow> {
     const table = this.dataSource.getMetadata(SystemInstanceEntity).tableName;
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<SystemInstanceRow[]>(
       `INSERT INTO "${table}" ("id", "singleton", "boot_count", "last_booted_at")
        VALUES ($1, true, 1, now())
        ON CONFLICT ("singleton") DO UPDATE
          SET "boot_count" = "${table}"."boot_count" + 1, "last_booted_at" = now(), "updated_at" = now()
        RETURNING "id", "created_at" AS "installedAt", "boot_count" AS "bootCount"`,
       [newId()],
-    )) as SystemInstanceRow[];
+    );
     return rows[0];
   }
 
