@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { seconds, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation';
@@ -14,7 +15,9 @@ import { RedisThrottlerStorage } from './common/throttling/redis-throttler.stora
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
+import { JobsModule } from './jobs/jobs.module';
 import { HealthModule } from './modules/health/health.module';
+import { MailModule } from './modules/mail/mail.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
@@ -28,8 +31,8 @@ export interface AppModuleOptions {
 }
 
 /**
- * What every Atrium process (API, worker, CLI-like contexts) stands on: validated config, JSON
- * logs, the database and the shared Redis client.
+ * What every Atrium process (API, worker) stands on: validated config, JSON logs, the database,
+ * the shared Redis client, metrics and domain events.
  */
 export function infrastructureImports(config: AppConfig, databaseUrl: string): NonNullable<ModuleMetadata['imports']> {
   return [
@@ -46,6 +49,8 @@ export function infrastructureImports(config: AppConfig, databaseUrl: string): N
       retryDelay: 1_000,
     }),
     RedisModule,
+    MetricsModule,
+    EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
   ];
 }
 
@@ -74,7 +79,9 @@ export class AppModule {
             storage: redis ? new RedisThrottlerStorage(redis, cfg.redisPrefix) : undefined,
           }),
         }),
-        MetricsModule,
+        // Without Redis there is no worker: this process runs the jobs itself.
+        JobsModule.forRoot({ config, process: config.redisUrl === undefined }),
+        MailModule,
         HealthModule,
         SystemModule,
         ...imports,

@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { DataSource } from 'typeorm';
 import { RuntimeMode } from '@atrium/contracts';
 import { AppModule } from './app.module';
@@ -22,6 +22,9 @@ import { buildOpenApiDocument, DOCS_PATH, setupSwagger } from './openapi';
 export const API_PREFIX = 'api/v1';
 const PROBES = ['health', 'readiness', 'metrics'];
 const SPA_FALLBACK_ROUTE = '/*';
+/** Paths that name a static file (a missing one is a 404, not the SPA): the build's assets and known file types. */
+const STATIC_FILE =
+  /^\/assets\/|\.(js|mjs|css|map|json|txt|xml|webmanifest|ico|png|jpe?g|gif|svg|webp|avif|woff2?|ttf|eot|pdf|zip)$/i;
 
 /** The Content-Security-Policy of everything the API serves: the SPA, Swagger UI and JSON. */
 export const CONTENT_SECURITY_POLICY = {
@@ -109,6 +112,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     close: () =>
       (closing ??= (async () => {
         try {
+          // Responses still in flight tell keep-alive clients to hang up, so their connections
+          // do not hold the server open until the keep-alive timeout (Fastify closes idle
+          // connections only once, when close starts).
+          draining.add(app);
           await app.close();
         } finally {
           await embedded?.stop();
@@ -117,9 +124,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   };
 }
 
+/** Apps that are shutting down: their responses carry `Connection: close`. */
+const draining = new WeakSet<NestFastifyApplication>();
+
 async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (draining.has(app)) void reply.header('connection', 'close');
+    return payload;
+  });
 
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -174,19 +189,17 @@ async function serveSpa(app: NestFastifyApplication, config: AppConfig): Promise
     wildcard: false,
     decorateReply: false,
     setHeaders: (reply, path) => {
-      // Vite puts a content hash in every asset name: cache those for good, never the rest.
-      void reply.header(
-        'Cache-Control',
-        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
+      // Vite puts a content hash in every file under assets/: cache those for good, never the rest.
+      const hashed = relative(config.spaDir, path).split(sep)[0] === 'assets';
+      void reply.header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   const fastify = app.getHttpAdapter().getInstance();
   const reserved = new RegExp(`^/(${[API_PREFIX, DOCS_PATH, ...PROBES].join('|')})(/|$)`);
   fastify.get(SPA_FALLBACK_ROUTE, (request, reply) => {
     const path = request.url.split('?')[0];
-    // Unknown API routes and missing files stay 404s; only app routes fall back to the SPA.
-    if (reserved.test(path) || /\.[a-z0-9]+$/i.test(path)) {
+    // Unknown API routes and missing files stay 404s; app routes (also /users/jane.doe) get the SPA.
+    if (reserved.test(path) || STATIC_FILE.test(path)) {
       sendError(new NotFoundException(), request, reply, logger);
       return;
     }

@@ -1,11 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { infrastructureImports } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { JobsModule } from './jobs/jobs.module';
+import { MailModule } from './modules/mail/mail.module';
 
-/** The worker process: Atrium's infrastructure and the background processors, no HTTP server. */
+/** The worker process: Atrium's infrastructure and the job processors, no HTTP API. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
-    return { module: WorkerModule, imports: [...infrastructureImports(config, databaseUrl)] };
+    return {
+      module: WorkerModule,
+      imports: [
+        ...infrastructureImports(config, databaseUrl),
+        JobsModule.forRoot({ config, process: true }),
+        MailModule,
+      ],
+    };
   }
 }

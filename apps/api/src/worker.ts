@@ -4,12 +4,16 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from './config/app-config';
 import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
+import { MetricsService } from './modules/metrics/metrics.service';
 import { installShutdown } from './shutdown';
+import { portOf, startWorkerHttp } from './worker-http';
 import { WorkerModule } from './worker.module';
 
 /**
- * `npm run start:worker`: a Nest application context (no HTTP server) that runs background work.
- * It needs the shared services: in embedded mode the API process does this work itself.
+ * `npm run start:worker`: a Nest application context (no HTTP API) that runs the queued jobs and
+ * the schedules. It needs the shared services: in embedded mode the API runs jobs in-process.
+ * SIGTERM lets running jobs finish, then exits; a killed worker's jobs are picked up again by
+ * another worker's stalled-job check.
  */
 async function main(): Promise<void> {
   loadDotEnvFile();
@@ -26,8 +30,18 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const logger = new NestLogger('Worker');
-  installShutdown(() => app.close(), config.shutdownTimeoutMs, logger);
-  logger.log(`Atrium worker ${config.version} started (pid ${process.pid})`);
+  const http = await startWorkerHttp(config, app.get(MetricsService));
+  installShutdown(
+    async () => {
+      await app.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+    config.shutdownTimeoutMs,
+    logger,
+  );
+  logger.log(
+    `Atrium worker ${config.version} started (pid ${process.pid}); /health and /metrics on port ${portOf(http)}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,22 +1,14 @@
-import { DependencyStatus, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
+import { DependencyStatus, JobRunner, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
 import { COMMITTED_SPEC, componentViolations, contractViolations } from './support/openapi-contract';
 import { freePort, PrivateRedis } from './support/private-redis';
 import { startTestApp, TestResources } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 const readiness = async (atrium: AtriumApp) => {
   const res = await atrium.app.inject({ method: 'GET', url: '/readiness' });
   return { statusCode: res.statusCode, body: res.json() };
 };
-
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('probes', () => {
   const resources = new TestResources();
@@ -45,7 +37,7 @@ describe('probes', () => {
     expect(contractViolations('GET', '/health', 200, res.json())).toEqual([]);
   });
 
-  it('GET /readiness reports Postgres and Redis with latencies, disk space and services mode', async () => {
+  it('GET /readiness reports Postgres, Redis and the job queues with latencies, disk space and services mode', async () => {
     const { statusCode, body } = await readiness(atrium);
     expect(statusCode).toBe(200);
     expect(body).toEqual({
@@ -55,6 +47,7 @@ describe('probes', () => {
       checks: {
         database: { status: DependencyStatus.UP, latencyMs: expect.any(Number), pendingMigrations: 0 },
         redis: { status: DependencyStatus.UP, latencyMs: expect.any(Number) },
+        queues: { status: DependencyStatus.UP, latencyMs: expect.any(Number), runner: JobRunner.REDIS },
         disk: { status: DependencyStatus.UP, freeGb: expect.any(Number), path: atrium.config.dataDir },
       },
     });
@@ -159,6 +152,7 @@ describe('readiness when Redis goes away', () => {
       latencyMs: expect.any(Number),
       error: 'Redis unreachable',
     });
+    expect(body.checks.queues).toMatchObject({ status: DependencyStatus.DOWN, runner: JobRunner.REDIS });
     expect(body.checks.database.status).toBe(DependencyStatus.UP);
     expect(contractViolations('GET', '/readiness', 503, body)).toEqual([]);
     // Liveness stays green: restarting the process would not bring Redis back.
@@ -177,6 +171,7 @@ describe('readiness when Redis goes away', () => {
     );
     expect(down.statusCode).toBe(503);
     expect(down.body.checks.redis.status).toBe(DependencyStatus.DOWN);
+    expect(down.body.checks.queues.status).toBe(DependencyStatus.DOWN);
     // Cache and throttling degrade (miss, fail open) instead of failing or hanging the request.
     const during = await atrium.app.inject({ method: 'GET', url: '/api/v1/info' });
     expect(during.statusCode).toBe(200);
@@ -189,5 +184,6 @@ describe('readiness when Redis goes away', () => {
     );
     expect(up.statusCode).toBe(200);
     expect(up.body.checks.redis).toEqual({ status: DependencyStatus.UP, latencyMs: expect.any(Number) });
+    expect(up.body.checks.queues).toMatchObject({ status: DependencyStatus.UP, runner: JobRunner.REDIS });
   });
 });

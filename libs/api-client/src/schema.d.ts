@@ -114,6 +114,20 @@ export interface components {
             /** @description Why the dependency is not usable (no internals) */
             error?: string;
         };
+        /**
+         * @description `redis`: Bull queues shared with the workers; `in-process`: this process runs the jobs (no REDIS_URL)
+         * @enum {string}
+         */
+        JobRunner: "redis" | "in-process";
+        QueuesCheckDto: {
+            status: components["schemas"]["DependencyStatus"];
+            /** @description Round trip of the check, in milliseconds */
+            latencyMs?: number;
+            /** @description Why the dependency is not usable (no internals) */
+            error?: string;
+            /** @description `redis`: Bull queues shared with the workers; `in-process`: this process runs the jobs (no REDIS_URL) */
+            runner: components["schemas"]["JobRunner"];
+        };
         DiskCheckDto: {
             /** @enum {string} */
             status: "up" | "down";
@@ -129,6 +143,7 @@ export interface components {
             database: components["schemas"]["DatabaseCheckDto"];
             /** @description `not_configured` in embedded mode (in-memory cache and throttling) */
             redis: components["schemas"]["DependencyCheckDto"];
+            queues: components["schemas"]["QueuesCheckDto"];
             disk: components["schemas"]["DiskCheckDto"];
         };
         ReadinessResponseDto: {

@@ -27,6 +27,23 @@ describe('loadConfig', () => {
     expect(config.version).toBe('1.2.3');
   });
 
+  it('allows the origin of APP_URL by default, also when APP_URL has a path', () => {
+    expect(load({ APP_URL: 'https://example.com/atrium/' }).corsOrigins).toEqual(['https://example.com']);
+  });
+
+  it('reads the job settings, with Bull-like defaults', () => {
+    expect(load({}).jobs).toEqual({
+      concurrency: 5,
+      attempts: 5,
+      backoffMs: 10_000,
+      stalledIntervalMs: 30_000,
+      lockDurationMs: 30_000,
+    });
+    expect(() => load({ JOB_ATTEMPTS: '0', JOB_BACKOFF_MS: 'soon' })).toThrow(
+      /JOB_ATTEMPTS must be between 1 and 50[\s\S]*JOB_BACKOFF_MS must be a whole number/,
+    );
+  });
+
   it('switches to services mode when DATABASE_URL is set', () => {
     const config = load({ DATABASE_URL: 'postgres://u:p@db:5432/atrium', REDIS_URL: 'redis://cache:6379' });
     expect(config.mode).toBe(RuntimeMode.SERVICES);

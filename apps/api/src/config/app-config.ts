@@ -33,6 +33,23 @@ export interface AppConfig {
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
   readonly readinessMinFreeDiskMb: number;
+  readonly jobs: JobsConfig;
+  /** Port of the worker's own /health and /metrics (the worker serves nothing else). */
+  readonly workerPort: number;
+}
+
+/** Background job defaults (Bull on Redis, or the in-process runner in embedded mode). */
+export interface JobsConfig {
+  /** Jobs one process runs at once, per queue. */
+  readonly concurrency: number;
+  /** Tries per job before it lands in `failed`. */
+  readonly attempts: number;
+  /** First retry delay; each later one doubles it (exponential backoff). */
+  readonly backoffMs: number;
+  /** How often a worker looks for jobs whose worker died (stalled) and requeues them. */
+  readonly stalledIntervalMs: number;
+  /** How long a job's lock lives without renewal before the job counts as stalled. */
+  readonly lockDurationMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -50,6 +67,14 @@ export class ConfigValidationError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url; // APP_URL's own check reports it
+  }
+}
 
 /** Reads every variable, collects every problem, and throws one error listing them all. */
 export function loadConfig(env: Env, defaults: { version: string; spaDir: string }): AppConfig {
@@ -111,7 +136,8 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     problems.push(`MAIL_FROM must be an address such as "Atrium <no-reply@example.com>", got "${mailFrom}"`);
   }
 
-  const corsOrigins = (read('CORS_ORIGINS') ?? (isProduction ? '' : appUrl))
+  // APP_URL may carry a path (an app under /atrium); CORS speaks origins only.
+  const corsOrigins = (read('CORS_ORIGINS') ?? (isProduction ? '' : originOf(appUrl)))
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
@@ -149,6 +175,14 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
   const bodyLimitBytes = int('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000);
   const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
+  const jobs: JobsConfig = {
+    concurrency: int('JOB_CONCURRENCY', 5, 1, 100),
+    attempts: int('JOB_ATTEMPTS', 5, 1, 50),
+    backoffMs: int('JOB_BACKOFF_MS', 10_000, 10, 3_600_000),
+    stalledIntervalMs: int('JOB_STALLED_INTERVAL_MS', 30_000, 100, 3_600_000),
+    lockDurationMs: int('JOB_LOCK_DURATION_MS', 30_000, 100, 3_600_000),
+  };
+  const workerPort = int('WORKER_PORT', 3001, 0, 65535);
 
   const dataDirRaw = read('DATA_DIR') ?? '.data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
@@ -188,5 +222,7 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     trustProxy,
     shutdownTimeoutMs,
     readinessMinFreeDiskMb,
+    jobs,
+    workerPort,
   };
 }

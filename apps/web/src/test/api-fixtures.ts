@@ -25,6 +25,7 @@ export const readyBody: ReadinessResponse = {
   checks: {
     database: { status: 'up', latencyMs: 2.4 },
     redis: { status: 'not_configured' },
+    queues: { status: 'up', latencyMs: 0.1, runner: 'in-process' },
     disk: { status: 'up', freeGb: 42.7, path: '/srv/atrium/.data' },
   },
 };
@@ -36,6 +37,7 @@ export const redisDownBody: ReadinessResponse = {
   checks: {
     database: { status: 'up', latencyMs: 3.1 },
     redis: { status: 'down', error: 'connect ECONNREFUSED 10.0.0.5:6379' },
+    queues: { status: 'down', latencyMs: 2000, runner: 'redis', error: 'Job queues unreachable' },
     disk: { status: 'up', freeGb: 120.5, path: '/var/lib/atrium' },
   },
 };

@@ -13,23 +13,37 @@ type RawRequest = IncomingMessage & { [ROUTE_TEMPLATE]?: string };
  * logged object (`err`, bodies a caller chooses to log) at the first three levels of nesting.
  */
 export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
+  ...['authorization', 'Authorization', 'cookie', 'Cookie', '["x-api-key"]', '["set-cookie"]'].flatMap((header) => {
+    const key = header.startsWith('[') ? header : `.${header}`;
+    return [`req.headers${key}`, `res.headers${key}`, `headers${key}`, `*.headers${key}`, `*.*.headers${key}`];
+  }),
   ...[
     'password',
     'passwordConfirmation',
     'currentPassword',
     'newPassword',
+    'passwordHash',
     'token',
     'accessToken',
+    'access_token',
     'refreshToken',
+    'refresh_token',
+    'idToken',
+    'resetToken',
+    'verificationToken',
+    'apiKey',
     'totpCode',
     'secret',
     'recoveryCodes',
-  ].flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
+  ].flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]),
 ];
+
+/** Query parameters that carry one-use secrets (links in mails): their values never reach the access log. */
+const SECRET_QUERY_PARAMS = /([?&](?:token|code|key|secret|password|access_token|refresh_token)=)[^&#]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY_PARAMS, '$1[REDACTED]');
+}
 
 export function buildLoggerOptions(config: AppConfig): Params {
   return {
@@ -58,7 +72,7 @@ export function buildLoggerOptions(config: AppConfig): Params {
         // Headers are left out on purpose (credentials, cookies); the redaction above is the second line.
         req: (req: { method: string; url: string; headers: Record<string, string | undefined> }) => ({
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
           userAgent: req.headers['user-agent'],
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

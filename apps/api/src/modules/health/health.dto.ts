@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DependencyStatus, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
+import { DependencyStatus, JobRunner, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
 
 export class HealthResponseDto {
   @ApiProperty({ enum: ['healthy'] })
@@ -31,6 +31,16 @@ export class DatabaseCheckDto extends DependencyCheckDto {
   pendingMigrations?: number;
 }
 
+export class QueuesCheckDto extends DependencyCheckDto {
+  @ApiProperty({
+    enum: Object.values(JobRunner),
+    enumName: 'JobRunner',
+    description:
+      '`redis`: Bull queues shared with the workers; `in-process`: this process runs the jobs (no REDIS_URL)',
+  })
+  runner: JobRunner;
+}
+
 export class DiskCheckDto {
   @ApiProperty({ enum: [DependencyStatus.UP, DependencyStatus.DOWN] })
   status: DependencyStatus;
@@ -51,6 +61,9 @@ export class ReadinessChecksDto {
     description: '`not_configured` in embedded mode (in-memory cache and throttling)',
   })
   redis: DependencyCheckDto;
+
+  @ApiProperty({ type: QueuesCheckDto })
+  queues: QueuesCheckDto;
 
   @ApiProperty({ type: DiskCheckDto })
   disk: DiskCheckDto;

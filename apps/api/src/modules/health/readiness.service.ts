@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
@@ -8,7 +8,14 @@ import { DependencyStatus, ReadinessStatus } from '@atrium/contracts';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { InjectRedis } from '../../redis/redis.module';
-import type { DatabaseCheckDto, DependencyCheckDto, DiskCheckDto, ReadinessResponseDto } from './health.dto';
+import { JOB_RUNNER, type JobQueueRunner } from '../../jobs/runners/job-runner';
+import type {
+  DatabaseCheckDto,
+  DependencyCheckDto,
+  DiskCheckDto,
+  QueuesCheckDto,
+  ReadinessResponseDto,
+} from './health.dto';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -37,10 +44,11 @@ export class ReadinessService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRedis() private readonly redis: Redis | null,
     @InjectConfig() private readonly config: AppConfig,
+    @Inject(JOB_RUNNER) private readonly jobs: JobQueueRunner,
   ) {}
 
   async check(): Promise<ReadinessResponseDto> {
-    const indicators = [() => this.database(), () => this.disk()];
+    const indicators = [() => this.database(), () => this.disk(), () => this.queues()];
     if (this.redis !== null) indicators.push(() => this.redisCheck(this.redis as Redis));
     let details: Record<string, Record<string, unknown>>;
     try {
@@ -58,12 +66,13 @@ export class ReadinessService {
         ? { status: DependencyStatus.NOT_CONFIGURED }
         : (details.redis as unknown as DependencyCheckDto);
     const disk = details.disk as unknown as DiskCheckDto;
-    const ready = [database, redis, disk].every((check) => check.status !== DependencyStatus.DOWN);
+    const queues = details.queues as unknown as QueuesCheckDto;
+    const ready = [database, redis, queues, disk].every((check) => check.status !== DependencyStatus.DOWN);
     return {
       status: ready ? ReadinessStatus.READY : ReadinessStatus.NOT_READY,
       mode: this.config.mode,
       timestamp: new Date().toISOString(),
-      checks: { database, redis, disk },
+      checks: { database, redis, queues, disk },
     };
   }
 
@@ -100,6 +109,18 @@ export class ReadinessService {
       return session.up({ latencyMs: elapsedMs(start) });
     } catch (error) {
       return session.down({ latencyMs: elapsedMs(start), error: describe(error, 'Redis unreachable') });
+    }
+  }
+
+  private async queues(): Promise<HealthIndicatorResult> {
+    const session = this.indicator.check('queues');
+    const runner = this.jobs.kind;
+    const start = process.hrtime.bigint();
+    try {
+      await withTimeout(this.jobs.ping(), 'Job queues');
+      return session.up({ latencyMs: elapsedMs(start), runner });
+    } catch (error) {
+      return session.down({ latencyMs: elapsedMs(start), runner, error: describe(error, 'Job queues unreachable') });
     }
   }
 

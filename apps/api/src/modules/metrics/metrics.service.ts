@@ -15,6 +15,9 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly duration: Histogram<'method' | 'route' | 'status'>;
+  private readonly jobs: Counter<'queue' | 'name' | 'outcome'>;
+  private readonly jobDuration: Histogram<'queue' | 'name' | 'outcome'>;
+  private queueCounts?: () => Promise<Record<string, Record<string, number>>>;
 
   constructor(@InjectConfig() config: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
@@ -38,6 +41,44 @@ export class MetricsService {
       registers: [this.registry],
     });
     info.set({ version: config.version, mode: config.mode, service: config.serviceName }, 1);
+    this.jobs = new Counter({
+      name: 'jobs_total',
+      help: 'Job attempts run by this process, by queue, job name and outcome (completed, retrying, failed)',
+      labelNames: ['queue', 'name', 'outcome'],
+      registers: [this.registry],
+    });
+    this.jobDuration = new Histogram({
+      name: 'job_duration_seconds',
+      help: 'Duration of job attempts in seconds, by queue, job name and outcome',
+      labelNames: ['queue', 'name', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    // Read from the queues when Prometheus scrapes, so every replica reports the shared backlog.
+    const counts = (): Promise<Record<string, Record<string, number>>> | undefined => this.queueCounts?.();
+    new Gauge({
+      name: 'queue_jobs',
+      help: 'Jobs per queue and state (waiting, active, delayed, failed) at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        const byQueue = await counts()?.catch(() => undefined);
+        if (!byQueue) return;
+        for (const [queue, states] of Object.entries(byQueue)) {
+          for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);
+        }
+      },
+    });
+  }
+
+  observeJob(queue: string, name: string, outcome: 'completed' | 'retrying' | 'failed', seconds: number): void {
+    this.jobs.inc({ queue, name, outcome });
+    this.jobDuration.observe({ queue, name, outcome }, seconds);
+  }
+
+  /** The job runner reports its per-queue counts through this at scrape time. */
+  setQueueCountsSource(source: () => Promise<Record<string, Record<string, number>>>): void {
+    this.queueCounts = source;
   }
 
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void {

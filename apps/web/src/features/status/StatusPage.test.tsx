@@ -84,7 +84,9 @@ describe('System status page', () => {
 
     const readiness = within(readinessSection());
     expect(await readiness.findByText('Not ready')).toBeInTheDocument();
-    expect(readiness.getByText('Redis is down. Requests that need it will fail.')).toBeInTheDocument();
+    expect(
+      readiness.getByText('Redis and Job queues are down. Requests that need them will fail.'),
+    ).toBeInTheDocument();
     expect(readiness.queryByRole('alert')).not.toBeInTheDocument();
 
     expect(checkRow('Redis').getByText('Down')).toBeInTheDocument();
@@ -92,6 +94,8 @@ describe('System status page', () => {
     expect(checkRow('Database').getByText('Up')).toBeInTheDocument();
     expect(checkRow('Database').getByText('Answered in 3.1 ms')).toBeInTheDocument();
     expect(checkRow('Disk').getByText('120.5 GB free at /var/lib/atrium')).toBeInTheDocument();
+    expect(checkRow('Job queues').getByText('Down')).toBeInTheDocument();
+    expect(checkRow('Job queues').getByText('Job queues unreachable')).toBeInTheDocument();
   });
 
   it('says how many migrations are pending when that keeps the database from being ready', async () => {

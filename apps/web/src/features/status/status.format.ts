@@ -8,17 +8,19 @@ export type Checks = ReadinessResponse['checks'];
 export type CheckName = keyof Checks;
 export type CheckStatus = Checks[CheckName]['status'];
 
-export const CHECK_ORDER: readonly CheckName[] = ['database', 'redis', 'disk'];
+export const CHECK_ORDER: readonly CheckName[] = ['database', 'redis', 'queues', 'disk'];
 
 export const checkTitle: Record<CheckName, string> = {
   database: 'Database',
   redis: 'Redis',
+  queues: 'Job queues',
   disk: 'Disk',
 };
 
 export const checkPurpose: Record<CheckName, string> = {
   database: 'PostgreSQL: posts, users and everything else',
-  redis: 'Cache, rate limits and background jobs',
+  redis: 'Cache and rate limits shared by every replica',
+  queues: 'Background jobs such as outgoing mail',
   disk: 'Free space for data and uploads',
 };
 

@@ -1,0 +1,53 @@
+import { QueueName } from '@atrium/contracts';
+import type { MailJob } from '../modules/mail/mail.types';
+
+/**
+ * Every job Atrium runs: its name, its queue and its payload type. Producers (`JobsService`) and
+ * processors (`JobRegistry.handle`) share this one definition, so a payload cannot drift between
+ * them. Payloads travel through Redis as JSON: plain data only.
+ */
+export interface JobPayloads {
+  /** Render a template and deliver it (SMTP, or the outbox without SMTP_URL). */
+  'mail.send': MailJob;
+  /** Daily housekeeping: expired sessions and tokens, old failed jobs. */
+  'maintenance.cleanup': Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
+  'mail.send': QueueName.MAIL,
+  'maintenance.cleanup': QueueName.MAINTENANCE,
+};
+
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
+
+export interface EnqueueOptions {
+  /** Run no earlier than this many milliseconds from now. */
+  delay?: number;
+  /** Idempotency key: while a job with this id exists, enqueueing it again does nothing. */
+  jobId?: string;
+  /** Overrides the default number of tries (JOB_ATTEMPTS). */
+  attempts?: number;
+}
+
+/** A recurring job, registered once at start-up by every processing process (idempotent). */
+export interface Schedule {
+  name: JobName;
+  /** Cron expression, evaluated in UTC. */
+  cron: string;
+}
+
+export const SCHEDULES: readonly Schedule[] = [{ name: 'maintenance.cleanup', cron: '17 3 * * *' }];
+
+/** What a processor learns about the run it is in. */
+export interface JobContext {
+  id: string;
+  queue: QueueName;
+  name: JobName;
+  /** 1 for the first try. */
+  attempt: number;
+  attempts: number;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<void>;

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { createHash } from 'node:crypto';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
+import {
+  CommentApprovedEvent,
+  CommentAwaitingModerationEvent,
+  EmailVerificationRequestedEvent,
+  PasswordChangedEvent,
+  PasswordResetRequestedEvent,
+  UserRegisteredEvent,
+  UserSignedInEvent,
+} from '../../events/domain-events';
+import { JobsService } from '../../jobs/jobs.service';
+import { appLink } from './mail.types';
+
+/** A job id derived from a secret without revealing it: one mail per token, however often the event fires. */
+const tokenKey = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 32);
+
+/**
+ * Turns domain events into `mail.send` jobs. Errors propagate to `emitAsync`, so the emitting
+ * service learns that a mail could not be enqueued.
+ */
+@Injectable()
+export class MailEventsListener {
+  constructor(
+    private readonly jobs: JobsService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @OnEvent(UserRegisteredEvent.eventName, { suppressErrors: false })
+  @OnEvent(EmailVerificationRequestedEvent.eventName, { suppressErrors: false })
+  async verifyEmail(event: UserRegisteredEvent | EmailVerificationRequestedEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.user.email,
+        template: 'verify-email',
+        variables: {
+          username: event.user.username,
+          verifyUrl: appLink(this.config, '/verify-email', { token: event.verificationToken }),
+          expiresInHours: event.expiresInHours,
+        },
+      },
+      { jobId: `verify-email:${tokenKey(event.verificationToken)}` },
+    );
+  }
+
+  @OnEvent(PasswordResetRequestedEvent.eventName, { suppressErrors: false })
+  async resetPassword(event: PasswordResetRequestedEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.user.email,
+        template: 'reset-password',
+        variables: {
+          username: event.user.username,
+          resetUrl: appLink(this.config, '/reset-password', { token: event.resetToken }),
+          expiresInMinutes: event.expiresInMinutes,
+        },
+      },
+      { jobId: `reset-password:${tokenKey(event.resetToken)}` },
+    );
+  }
+
+  @OnEvent(PasswordChangedEvent.eventName, { suppressErrors: false })
+  async passwordChanged(event: PasswordChangedEvent): Promise<void> {
+    await this.jobs.enqueue('mail.send', {
+      to: event.user.email,
+      template: 'password-changed',
+      variables: {
+        username: event.user.username,
+        changedAt: event.occurredAt,
+        ip: event.ip,
+        resetUrl: appLink(this.config, '/forgot-password'),
+      },
+    });
+  }
+
+  @OnEvent(UserSignedInEvent.eventName, { suppressErrors: false })
+  async newSignIn(event: UserSignedInEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.user.email,
+        template: 'new-sign-in',
+        variables: {
+          username: event.user.username,
+          at: event.occurredAt,
+          ip: event.ip,
+          userAgent: event.userAgent,
+          sessionsUrl: appLink(this.config, '/settings/sessions'),
+        },
+      },
+      { jobId: `new-sign-in:${event.sessionId}` },
+    );
+  }
+
+  @OnEvent(CommentAwaitingModerationEvent.eventName, { suppressErrors: false })
+  async commentAwaitingModeration(event: CommentAwaitingModerationEvent): Promise<void> {
+    for (const to of new Set(event.moderatorEmails)) {
+      await this.jobs.enqueue(
+        'mail.send',
+        {
+          to,
+          template: 'comment-awaiting-moderation',
+          variables: {
+            postTitle: event.postTitle,
+            commentExcerpt: event.excerpt,
+            authorName: event.authorName,
+            moderationUrl: appLink(this.config, '/moderation/comments', { comment: event.commentId }),
+          },
+        },
+        { jobId: `comment-moderation:${event.commentId}:${tokenKey(to)}` },
+      );
+    }
+  }
+
+  @OnEvent(CommentApprovedEvent.eventName, { suppressErrors: false })
+  async commentApproved(event: CommentApprovedEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.author.email,
+        template: 'comment-approved',
+        variables: {
+          username: event.author.username,
+          postTitle: event.postTitle,
+          commentUrl: appLink(this.config, `/posts/${encodeURIComponent(event.postSlug)}`, {
+            comment: event.commentId,
+          }),
+        },
+      },
+      { jobId: `comment-approved:${event.commentId}` },
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import type { MailTemplate } from '../mail.types';
+import { commentApprovedTemplate } from './comment-approved';
+import { deliveryTestTemplate } from './delivery-test';
+import { commentAwaitingModerationTemplate } from './comment-awaiting-moderation';
+import { newSignInTemplate } from './new-sign-in';
+import { passwordChangedTemplate } from './password-changed';
+import { resetPasswordTemplate } from './reset-password';
+import type { MailTemplateSource } from './template-source';
+import { verifyEmailTemplate } from './verify-email';
+
+export type { MailTemplateSource } from './template-source';
+
+/** The sources of every template; a template added to `MAIL_TEMPLATES` without one does not compile. */
+export const MAIL_TEMPLATE_SOURCES: { readonly [T in MailTemplate]: MailTemplateSource<T> } = {
+  'verify-email': verifyEmailTemplate,
+  'reset-password': resetPasswordTemplate,
+  'password-changed': passwordChangedTemplate,
+  'new-sign-in': newSignInTemplate,
+  'comment-awaiting-moderation': commentAwaitingModerationTemplate,
+  'comment-approved': commentApprovedTemplate,
+  'delivery-test': deliveryTestTemplate,
+};
