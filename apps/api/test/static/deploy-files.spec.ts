@@ -277,6 +277,21 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
+  it("checks the worker's health where the worker listens: the image's /health check on PORT hits WORKER_PORT", () => {
+    const worker = servicesOf(loadCompose()).worker ?? {};
+    const env = asMap(worker.environment);
+    const problems: string[] = [];
+    if (asMap(worker.healthcheck).disable === true) problems.push(`${COMPOSE}: the worker's health check is disabled`);
+    const healthcheck = /HEALTHCHECK[\s\S]*?process\.env\.PORT \|\| (\d+)/.exec(readRepoFile('Dockerfile.api'));
+    const checkedPort = String(env.PORT ?? healthcheck?.[1]);
+    if (String(env.WORKER_PORT) !== checkedPort) {
+      problems.push(
+        `${COMPOSE}: worker listens on WORKER_PORT=${String(env.WORKER_PORT)}, its health check calls ${checkedPort}`,
+      );
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('runs migrations once before the API and the worker start', () => {
     const services = servicesOf(loadCompose());
     const problems: string[] = [];
