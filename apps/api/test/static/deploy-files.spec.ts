@@ -283,10 +283,12 @@ describe('docker-compose.yml', () => {
     const problems: string[] = [];
     if (asMap(worker.healthcheck).disable === true) problems.push(`${COMPOSE}: the worker's health check is disabled`);
     const healthcheck = /HEALTHCHECK[\s\S]*?process\.env\.PORT \|\| (\d+)/.exec(readRepoFile('Dockerfile.api'));
-    const checkedPort = String(env.PORT ?? healthcheck?.[1]);
-    if (String(env.WORKER_PORT) !== checkedPort) {
+    const scalar = (value: unknown): string | undefined =>
+      typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+    const checkedPort = scalar(env.PORT) ?? healthcheck?.[1];
+    if (scalar(env.WORKER_PORT) !== checkedPort) {
       problems.push(
-        `${COMPOSE}: worker listens on WORKER_PORT=${String(env.WORKER_PORT)}, its health check calls ${checkedPort}`,
+        `${COMPOSE}: worker listens on WORKER_PORT=${scalar(env.WORKER_PORT)}, its health check calls ${checkedPort}`,
       );
     }
     expect(problems).toEqual([]);
