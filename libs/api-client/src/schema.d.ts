@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format)
-         * @description Default process metrics, `http_requests_total{method,route,status}`, `http_request_duration_seconds` by route template, and `app_info{version}`. Scrape it inside your network; the production nginx does not expose it.
+         * @description Default process metrics, `http_requests_total{method,route,status}`, `http_request_duration_seconds` by route template, `app_info{version,mode,service}`, and the job metrics `jobs_total{queue,name,outcome}`, `job_duration_seconds` and `queue_jobs{queue,state}`. Scrape it inside your network; the production nginx does not expose it.
          */
         get: operations["MetricsController_scrape"];
         put?: never;
@@ -49,7 +49,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: every dependency this replica needs answers (database, Redis, disk)
+         * Readiness: every dependency this replica needs answers (database, Redis, job queues, disk)
          * @description Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed.
          */
         get: operations["ReadinessController_readiness"];

@@ -17,7 +17,7 @@ export class ReadinessController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary: 'Readiness: every dependency this replica needs answers (database, Redis, disk)',
+    summary: 'Readiness: every dependency this replica needs answers (database, Redis, job queues, disk)',
     description: 'Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed.',
   })
   @ApiOkResponse({ type: ReadinessResponseDto, description: 'Ready' })
