@@ -2,7 +2,7 @@ import { createKeyv } from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { seconds, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { seconds, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { EventEmitterModule } from '@nestjs/event-emitter';
@@ -12,12 +12,15 @@ import { createValidationPipe } from './common/http/validation';
 import { EnvelopeInterceptor } from './common/interceptors/envelope.interceptor';
 import { buildLoggerOptions } from './common/logging/logger-options';
 import { RedisThrottlerStorage } from './common/throttling/redis-throttler.storage';
+import { AtriumThrottlerGuard } from './common/throttling/throttler.guard';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { JobsModule } from './jobs/jobs.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
+import { isAuthThrottled } from './modules/identity/auth.decorators';
+import { IdentityModule } from './modules/identity/identity.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
@@ -75,19 +78,29 @@ export class AppModule {
         ThrottlerModule.forRootAsync({
           inject: [APP_CONFIG, REDIS_CLIENT],
           useFactory: (cfg: AppConfig, redis: Redis | null) => ({
-            throttlers: [{ name: 'default', ttl: seconds(cfg.throttle.ttlSeconds), limit: cfg.throttle.limit }],
+            throttlers: [
+              { name: 'default', ttl: seconds(cfg.throttle.ttlSeconds), limit: cfg.throttle.limit },
+              // Stricter, per client IP, on the auth routes only (before any password is hashed).
+              {
+                name: 'auth',
+                ttl: seconds(cfg.auth.throttleTtlSeconds),
+                limit: cfg.auth.throttleLimit,
+                skipIf: (context) => !isAuthThrottled(context),
+              },
+            ],
             storage: redis ? new RedisThrottlerStorage(redis, cfg.redisPrefix) : undefined,
           }),
         }),
         // Without Redis there is no worker: this process runs the jobs itself.
         JobsModule.forRoot({ config, process: config.redisUrl === undefined }),
         MailModule,
+        IdentityModule,
         HealthModule,
         SystemModule,
         ...imports,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AtriumThrottlerGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

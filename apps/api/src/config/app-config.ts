@@ -34,8 +34,27 @@ export interface AppConfig {
   readonly shutdownTimeoutMs: number;
   readonly readinessMinFreeDiskMb: number;
   readonly jobs: JobsConfig;
+  readonly auth: AuthConfig;
   /** Port of the worker's own /health and /metrics (the worker serves nothing else). */
   readonly workerPort: number;
+}
+
+/** Sessions, tokens and brute-force protection (DESIGN §5). */
+export interface AuthConfig {
+  /** Lifetime of an access JWT. */
+  readonly accessTtlSeconds: number;
+  /** A session ends this long after sign-in, however active. */
+  readonly refreshTtlDays: number;
+  /** A session unused this long ends. */
+  readonly refreshIdleDays: number;
+  /** Requests per client IP to the auth routes per `throttleTtlSeconds`. */
+  readonly throttleLimit: number;
+  readonly throttleTtlSeconds: number;
+  /** Failed sign-ins of one account within 15 minutes that lock it. */
+  readonly lockoutThreshold: number;
+  readonly lockoutMinutes: number;
+  /** Secure cookies (always in production). */
+  readonly secureCookies: boolean;
 }
 
 /** Background job defaults (Bull on Redis, or the in-process runner in embedded mode). */
@@ -183,6 +202,16 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     lockDurationMs: int('JOB_LOCK_DURATION_MS', 30_000, 100, 3_600_000),
   };
   const workerPort = int('WORKER_PORT', 3001, 0, 65535);
+  const auth: AuthConfig = {
+    accessTtlSeconds: int('JWT_ACCESS_TTL', 900, 60, 86_400),
+    refreshTtlDays: int('REFRESH_TTL_DAYS', 30, 1, 365),
+    refreshIdleDays: int('REFRESH_IDLE_DAYS', 7, 1, 365),
+    throttleLimit: int('AUTH_THROTTLE_LIMIT', 20, 1, 1_000_000),
+    throttleTtlSeconds: int('AUTH_THROTTLE_TTL', 60, 1, 86_400),
+    lockoutThreshold: int('LOCKOUT_THRESHOLD', 5, 1, 1000),
+    lockoutMinutes: int('LOCKOUT_MINUTES', 15, 1, 1440),
+    secureCookies: isProduction || appUrl.startsWith('https:'),
+  };
 
   const dataDirRaw = read('DATA_DIR') ?? '.data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
@@ -223,6 +252,7 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     shutdownTimeoutMs,
     readinessMinFreeDiskMb,
     jobs,
+    auth,
     workerPort,
   };
 }

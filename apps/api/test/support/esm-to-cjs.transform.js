@@ -10,8 +10,14 @@ const ts = require('typescript');
 const VERSION = '6';
 
 module.exports = {
-  /** @param {string} source @param {string} filename */
-  process(source, filename) {
+  /**
+   * @param {string} source @param {string} filename
+   * @param {{ supportsStaticESM?: boolean }} [options]
+   */
+  process(source, filename, options) {
+    // Loaded through a dynamic `import()` (@fastify/cookie does that), Jest runs the file as a real
+    // ES module (with --experimental-vm-modules): then it must stay ESM.
+    if (options?.supportsStaticESM) return { code: source };
     // Some @nestjs packages (throttler) still ship CommonJS: leave those as they are.
     if (!/^\s*(import|export)[\s{*]/m.test(source)) return { code: source };
     const code = source
@@ -34,7 +40,13 @@ module.exports = {
     return { code: outputText };
   },
   /** @param {string} source @param {string} filename */
-  getCacheKey(source, filename) {
-    return createHash('sha1').update(VERSION).update(ts.version).update(filename).update(source).digest('hex');
+  getCacheKey(source, filename, options) {
+    return createHash('sha1')
+      .update(VERSION)
+      .update(options?.supportsStaticESM ? 'esm' : 'cjs')
+      .update(ts.version)
+      .update(filename)
+      .update(source)
+      .digest('hex');
   },
 };

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Public } from '../../src/modules/identity/auth.decorators';
 
 class AddressDto {
   @IsString()
@@ -34,6 +35,7 @@ class DelayQuery {
  * Routes that exist only in e2e tests, to drive the global pipeline (validation, errors,
  * shutdown) the way real modules will; the production app never mounts this module.
  */
+@Public()
 @Controller('test-fixtures')
 class PipelineFixturesController {
   @Post('echo')

@@ -51,7 +51,12 @@ export class ErrorResponseDto {
 }
 
 /** Schema of the success envelope `{ status, data, meta }` around `model`. */
-export const ApiSuccessResponse = (model: Type<unknown>, status = 200, description = 'Success'): MethodDecorator =>
+export const ApiSuccessResponse = (
+  model: Type<unknown>,
+  status = 200,
+  description = 'Success',
+  options: { array?: boolean } = {},
+): MethodDecorator =>
   applyDecorators(
     ApiExtraModels(ResponseMetaDto, model),
     ApiResponse({
@@ -62,7 +67,9 @@ export const ApiSuccessResponse = (model: Type<unknown>, status = 200, descripti
         required: ['status', 'data', 'meta'],
         properties: {
           status: { type: 'string', enum: ['success'] },
-          data: { $ref: getSchemaPath(model) },
+          data: options.array
+            ? { type: 'array', items: { $ref: getSchemaPath(model) } }
+            : { $ref: getSchemaPath(model) },
           meta: { $ref: getSchemaPath(ResponseMetaDto) },
         },
       },
@@ -76,6 +83,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  423: 'ACCOUNT_LOCKED: too many failed sign-ins; retry after the number of seconds in Retry-After',
   429: 'RATE_LIMITED: retry after the number of seconds in Retry-After',
   500: 'INTERNAL_ERROR: only the request id is disclosed',
   503: 'SERVICE_UNAVAILABLE',

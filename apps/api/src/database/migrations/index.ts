@@ -1,7 +1,8 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795462142135 } from './1795462142135-Initial';
+import { Identity1795608402570 } from './1795608402570-Identity';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** Every migration, oldest first. `npm run db:migration:generate -- <Name>` writes a new file and registers it here. */
-export const MIGRATIONS: MigrationClass[] = [Initial1795462142135];
+export const MIGRATIONS: MigrationClass[] = [Initial1795462142135, Identity1795608402570];

@@ -5,8 +5,10 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { HealthResponseDto } from './health.dto';
+import { Public } from '../identity/auth.decorators';
 
 @ApiTags('Operations')
+@Public()
 @Controller('health')
 @RawResponse()
 @SkipThrottle()

@@ -6,8 +6,10 @@ import { ReadinessStatus } from '@atrium/contracts';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { ReadinessResponseDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
+import { Public } from '../identity/auth.decorators';
 
 @ApiTags('Operations')
+@Public()
 @Controller('readiness')
 @RawResponse()
 @SkipThrottle()

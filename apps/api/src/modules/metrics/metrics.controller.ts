@@ -4,8 +4,10 @@ import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { MetricsService } from './metrics.service';
+import { Public } from '../identity/auth.decorators';
 
 @ApiTags('Operations')
+@Public()
 @Controller('metrics')
 @RawResponse()
 @SkipThrottle()

@@ -3,8 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import { InfoDto } from './system.dto';
 import { SystemService } from './system.service';
+import { Public } from '../identity/auth.decorators';
 
 @ApiTags('System')
+@Public()
 @Controller('info')
 export class SystemController {
   constructor(private readonly system: SystemService) {}

@@ -1,0 +1,230 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class RegisterDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'ada', description: '3–64 of letters, digits, `_`, `.`, `-`; unique ignoring case' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3–64 letters, digits, "_", "." or "-"' })
+  username: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, format: 'password' })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  firstName?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  lastName?: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ description: 'Email address or username', example: 'ada' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
+  login: string;
+
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password: string;
+
+  @ApiPropertyOptional({
+    description:
+      'For clients that cannot keep cookies (scripts, mobile apps): also return the refresh token in the body. Browsers should leave this out and rely on the HttpOnly cookie.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  refreshTokenInBody?: boolean;
+}
+
+export class RefreshDto {
+  @ApiPropertyOptional({ description: 'The refresh token, for clients that do not use the cookie' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  refreshToken?: string;
+
+  @ApiPropertyOptional({ description: 'Return the rotated refresh token in the body as well' })
+  @IsOptional()
+  @IsBoolean()
+  refreshTokenInBody?: boolean;
+}
+
+export class TokenDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(10)
+  @MaxLength(200)
+  token: string;
+}
+
+export class EmailDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+}
+
+export class ResetPasswordDto extends TokenDto {
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, format: 'password' })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, format: 'password' })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  newPassword: string;
+}
+
+export class UpdateMeDto {
+  @ApiPropertyOptional({ maxLength: 100, nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  firstName?: string;
+
+  @ApiPropertyOptional({ maxLength: 100, nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  lastName?: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  bio?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Free-form UI preferences (≤ 4 KB)' })
+  @IsOptional()
+  @IsObject()
+  preferences?: Record<string, unknown>;
+}
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  email: string;
+
+  @ApiProperty()
+  username: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  firstName: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastName: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  bio: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  preferences: Record<string, unknown>;
+
+  @ApiProperty()
+  emailVerified: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class MeDto extends UserDto {
+  @ApiProperty({ type: [String], description: 'Role names (the roles module assigns them)' })
+  roles: string[];
+
+  @ApiProperty({ type: [String], description: 'Permission names (`resource:action`)' })
+  permissions: string[];
+}
+
+export class LoginResponseDto {
+  @ApiProperty()
+  accessToken: string;
+
+  @ApiProperty({ enum: ['Bearer'] })
+  tokenType: 'Bearer';
+
+  @ApiProperty({ description: 'Seconds until the access token expires' })
+  expiresIn: number;
+
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiPropertyOptional({ description: 'Only when `refreshTokenInBody` was asked for' })
+  refreshToken?: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ format: 'uuid', description: 'The session id (`sid` of its access tokens)' })
+  id: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  userAgent: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  ip: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastUsedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ description: 'The session of this request' })
+  current: boolean;
+}
+
+export class MessageDto {
+  @ApiProperty()
+  message: string;
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AuditService } from '../audit/audit.service';
+import { AuthController, MeController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { PasswordsService } from './passwords.service';
+import { SecurityStore } from './security-store';
+import { SessionsService } from './sessions.service';
+import { TokensService } from './tokens.service';
+
+/** Accounts, sessions and tokens; installs the global authentication guard (deny by default). */
+@Module({
+  imports: [JwtModule.register({})],
+  controllers: [AuthController, MeController],
+  providers: [
+    AuditService,
+    PasswordsService,
+    SecurityStore,
+    TokensService,
+    SessionsService,
+    AuthService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, SessionsService, AuditService],
+})
+export class IdentityModule {}

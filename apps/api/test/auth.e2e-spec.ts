@@ -1,0 +1,428 @@
+import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ErrorCode } from '@atrium/contracts';
+import type { AtriumApp } from '../src/bootstrap';
+import { JWT_AUDIENCE, JWT_ISSUER } from '../src/modules/identity/tokens.service';
+import { contractViolations } from './support/openapi-contract';
+import { SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestResources } from './support/test-app';
+import { TEST_REDIS_URL } from './support/test-env';
+import { waitFor } from './support/wait-for';
+import { WorkerProcess } from './support/worker-process';
+
+const APP_URL = 'https://app.atrium.test';
+const SECRET = 'e2e-access-secret-0123456789abcdefghijklmnopqrstuv';
+const PASSWORD = 'violet tractor umbrella 42';
+
+const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A JWT signed with HS256 and whatever claims and key the attacker likes. */
+function forge(claims: Record<string, unknown>, options: { key?: string; alg?: string } = {}): string {
+  const header = b64url({ alg: options.alg ?? 'HS256', typ: 'JWT' });
+  const body = b64url(claims);
+  const signature = createHmac('sha256', options.key ?? SECRET)
+    .update(`${header}.${body}`)
+    .digest('base64url');
+  return `${header}.${body}.${signature}`;
+}
+const decode = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+
+/**
+ * Identity end to end on real Postgres, Redis and SMTP: the API enqueues mail, a worker process
+ * delivers it to an SMTP server in this process, and every defence is attacked once.
+ */
+describe('identity', () => {
+  const resources = new TestResources();
+  const sink = new SmtpSink();
+  let worker: WorkerProcess;
+  let atrium: AtriumApp;
+  let redis: Redis;
+
+  const env = (): Record<string, string> => ({
+    NODE_ENV: 'test',
+    DATABASE_URL: resources.databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: resources.redisPrefix,
+    SMTP_URL: sink.url,
+    APP_URL,
+    CORS_ORIGINS: APP_URL,
+    JWT_ACCESS_SECRET: SECRET,
+    LOCKOUT_THRESHOLD: '3',
+    AUTH_THROTTLE_LIMIT: '1000',
+  });
+
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    options: { token?: string; body?: object; cookie?: string } = {},
+  ) =>
+    atrium.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      payload: options.body,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.cookie ? { cookie: options.cookie } : {}),
+      },
+    });
+
+  /** The link with `path` from the newest mail to `to` that has one, as the recipient would click it. */
+  const linkFromMail = async (to: string, path: string): Promise<URL> => {
+    const pattern = new RegExp(`${APP_URL}${path}\\?token=[A-Za-z0-9_-]+`);
+    const links = (): string[] =>
+      sink
+        .to(to)
+        .map((mail) => pattern.exec(String(mail.parsed.text ?? ''))?.[0])
+        .filter((link): link is string => link !== undefined);
+    const found = await waitFor(links, (l) => l.length > 0);
+    if (found.length === 0) throw new Error(`no ${path} link in any mail to ${to}`);
+    return new URL(found[found.length - 1]);
+  };
+
+  const register = async (username: string) => {
+    const email = `${username}@example.com`;
+    const res = await call('POST', '/auth/register', { body: { email, username, password: PASSWORD } });
+    expect(res.statusCode).toBe(201);
+    return { email, username, id: res.json().data.id as string };
+  };
+
+  const login = async (loginName: string, password = PASSWORD, extra: object = {}) =>
+    call('POST', '/auth/login', { body: { login: loginName, password, ...extra } });
+
+  const signedIn = async (username: string) => {
+    await register(username);
+    const res = await login(username);
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers['set-cookie']).split(';')[0];
+    return { token: res.json().data.accessToken as string, cookie, user: res.json().data.user };
+  };
+
+  beforeAll(async () => {
+    await resources.create();
+    await sink.start();
+    atrium = await startTestApp(resources, env());
+    worker = await new WorkerProcess(env()).start();
+    redis = new Redis(TEST_REDIS_URL);
+  });
+
+  afterAll(async () => {
+    await worker?.stop('SIGTERM');
+    redis?.disconnect();
+    await atrium?.close();
+    await sink.stop();
+    await resources.drop();
+  });
+
+  it('register → verification mail over SMTP → verify → login → me → refresh (rotated) → logout → old token 401', async () => {
+    const { email, id } = await register('ada');
+    const verify = await linkFromMail(email, '/verify-email');
+    const [mail] = sink.to(email);
+    expect(mail.parsed.subject).toMatch(/confirm your email/i);
+
+    const verified = await call('POST', '/auth/verify-email', { body: { token: verify.searchParams.get('token') } });
+    expect(verified.statusCode).toBe(200);
+    // Single use.
+    expect(
+      (await call('POST', '/auth/verify-email', { body: { token: verify.searchParams.get('token') } })).statusCode,
+    ).toBe(400);
+
+    const signIn = await login('ADA@example.com');
+    expect(signIn.statusCode).toBe(200);
+    expect(contractViolations('POST', '/api/v1/auth/login', 200, signIn.json())).toEqual([]);
+    const { accessToken, tokenType, expiresIn, refreshToken } = signIn.json().data;
+    expect({ tokenType, expiresIn, refreshToken }).toEqual({
+      tokenType: 'Bearer',
+      expiresIn: 900,
+      refreshToken: undefined,
+    });
+    const setCookie = String(signIn.headers['set-cookie']);
+    expect(setCookie).toMatch(/^atrium_refresh=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/api/v1/auth');
+    expect(setCookie).toContain('Secure'); // APP_URL is https
+    expect(decode(accessToken)).toMatchObject({ sub: id, iss: JWT_ISSUER, aud: JWT_AUDIENCE });
+
+    const me = await call('GET', '/auth/me', { token: accessToken });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().data).toMatchObject({ id, email, username: 'ada', emailVerified: true, roles: ['user'] });
+    expect(contractViolations('GET', '/api/v1/auth/me', 200, me.json())).toEqual([]);
+
+    const cookie = setCookie.split(';')[0];
+    const refreshed = await call('POST', '/auth/refresh', { cookie });
+    expect(refreshed.statusCode).toBe(200);
+    const rotatedCookie = String(refreshed.headers['set-cookie']).split(';')[0];
+    expect(rotatedCookie).not.toBe(cookie);
+    const newAccess = refreshed.json().data.accessToken as string;
+    expect(decode(newAccess).sid).toBe(decode(accessToken).sid);
+
+    const logout = await call('POST', '/auth/logout', { token: newAccess });
+    expect(logout.statusCode).toBe(200);
+    expect((await call('GET', '/auth/me', { token: newAccess })).statusCode).toBe(401);
+    expect((await call('GET', '/auth/me', { token: accessToken })).statusCode).toBe(401);
+    expect((await call('POST', '/auth/refresh', { cookie: rotatedCookie })).statusCode).toBe(401);
+  });
+
+  it('tells the signed-in user about a new sign-in by mail', async () => {
+    const { email } = await register('grace');
+    expect((await login('grace')).statusCode).toBe(200);
+    const mails = await waitFor(
+      () => sink.to(email),
+      (m) => m.some((x) => /new sign-in/i.test(x.parsed.subject ?? '')),
+    );
+    expect(mails.map((m) => m.parsed.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/new sign-in/i)]));
+  });
+
+  describe('attacks on the access token', () => {
+    let token: string;
+    let claims: Record<string, unknown>;
+
+    beforeAll(async () => {
+      ({ token } = await signedIn('mallory'));
+      claims = decode(token);
+    });
+
+    const rejected = async (forged: string) => {
+      const res = await call('GET', '/auth/me', { token: forged });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe(ErrorCode.UNAUTHENTICATED);
+    };
+
+    it('accepts the genuine token (so the rejections below are about the tampering)', async () => {
+      expect((await call('GET', '/auth/me', { token })).statusCode).toBe(200);
+    });
+
+    it('rejects alg "none"', async () => {
+      const [, body] = token.split('.');
+      await rejected(`${b64url({ alg: 'none', typ: 'JWT' })}.${body}.`);
+    });
+
+    it('rejects an RS256 token (algorithm confusion)', async () => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const header = b64url({ alg: 'RS256', typ: 'JWT' });
+      const body = b64url(claims);
+      const signature = rsaSign('RSA-SHA256', Buffer.from(`${header}.${body}`), privateKey).toString('base64url');
+      await rejected(`${header}.${body}.${signature}`);
+    });
+
+    it('rejects a tampered payload and a wrong key', async () => {
+      const [header, , signature] = token.split('.');
+      await rejected(`${header}.${b64url({ ...claims, sub: '0190f0d2-0000-7000-8000-000000000099' })}.${signature}`);
+      await rejected(forge(claims, { key: 'not-the-server-secret-0123456789abcdef' }));
+    });
+
+    it('rejects a wrong audience or issuer', async () => {
+      await rejected(forge({ ...claims, aud: 'another-api' }));
+      await rejected(forge({ ...claims, iss: 'someone-else' }));
+    });
+
+    it('answers TOKEN_EXPIRED for an expired token', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const res = await call('GET', '/auth/me', { token: forge({ ...claims, iat: now - 1000, exp: now - 10 }) });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe(ErrorCode.TOKEN_EXPIRED);
+    });
+
+    it('never accepts a refresh token as an access token', async () => {
+      const { cookie } = await signedIn('trudy');
+      await rejected(cookie.split('=')[1]);
+    });
+
+    it('requires a token on every non-public route', async () => {
+      const res = await call('GET', '/auth/me');
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe(ErrorCode.UNAUTHENTICATED);
+    });
+  });
+
+  it('a rotated refresh token presented again revokes the whole session, and is audited', async () => {
+    const { cookie, user } = await signedIn('victor');
+    const first = await call('POST', '/auth/refresh', { cookie });
+    const current = String(first.headers['set-cookie']).split(';')[0];
+    const access = first.json().data.accessToken as string;
+
+    expect((await call('POST', '/auth/refresh', { cookie })).statusCode).toBe(401); // the stolen old one
+    expect((await call('POST', '/auth/refresh', { cookie: current })).statusCode).toBe(401); // family gone
+    expect((await call('GET', '/auth/me', { token: access })).statusCode).toBe(401);
+    const [{ count }] = await atrium.app
+      .get(DataSource)
+      .query<[{ count: number }]>(
+        `SELECT count(*)::int AS count FROM audit_events WHERE actor_id = $1 AND action = 'session.refresh_reuse'`,
+        [user.id],
+      );
+    expect(count).toBe(1);
+  });
+
+  it('gives non-browser clients the refresh token in the body when asked', async () => {
+    await register('scripty');
+    const res = await login('scripty', PASSWORD, { refreshTokenInBody: true });
+    const { refreshToken } = res.json().data;
+    expect(refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const refreshed = await call('POST', '/auth/refresh', { body: { refreshToken } });
+    expect(refreshed.statusCode).toBe(200);
+    expect(refreshed.json().data.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('answers an unknown user and a wrong password the same way', async () => {
+    await register('oscar');
+    const wrong = await login('oscar', 'not the password at all');
+    const unknown = await login('nobody-here', 'not the password at all');
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().error).toEqual(unknown.json().error);
+  });
+
+  it('locks an account after repeated failures (ACCOUNT_LOCKED with Retry-After), and unlocks when the lock expires', async () => {
+    const { id } = await register('peggy');
+    for (let i = 0; i < 3; i += 1) expect((await login('peggy', 'wrong password guess')).statusCode).toBe(401);
+    const locked = await login('peggy');
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json().error.code).toBe(ErrorCode.ACCOUNT_LOCKED);
+    const retryAfter = Number(locked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+
+    // Time passes: the lock's key expires in Redis as it would after LOCKOUT_MINUTES.
+    await redis.pexpire(`${resources.redisPrefix}auth:locked:${id}`, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await login('peggy')).statusCode).toBe(200);
+  });
+
+  it('rejects a weak password with a helpful message', async () => {
+    const res = await call('POST', '/auth/register', {
+      body: { email: 'weak@example.com', username: 'weakling', password: 'password123' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toEqual([
+      expect.objectContaining({ field: 'password', code: 'WEAK_PASSWORD', message: expect.stringMatching(/guess/) }),
+    ]);
+  });
+
+  it('keeps email and username unique regardless of case', async () => {
+    await register('walter');
+    const again = await call('POST', '/auth/register', {
+      body: { email: 'WALTER@EXAMPLE.COM', username: 'someone', password: PASSWORD },
+    });
+    expect(again.statusCode).toBe(409);
+    const sameName = await call('POST', '/auth/register', {
+      body: { email: 'other@example.com', username: 'Walter', password: PASSWORD },
+    });
+    expect(sameName.statusCode).toBe(409);
+    expect(sameName.json().error.details[0].field).toBe('username');
+  });
+
+  it('PATCH /me changes the profile and rejects anything else (no mass assignment)', async () => {
+    const { token } = await signedIn('eve');
+    const ok = await call('PATCH', '/me', {
+      token,
+      body: { firstName: 'Eve', bio: 'Hi', preferences: { theme: 'dark' } },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().data).toMatchObject({ firstName: 'Eve', bio: 'Hi', preferences: { theme: 'dark' } });
+    for (const field of ['emailVerified', 'isActive', 'email', 'passwordHash', 'roles']) {
+      const res = await call('PATCH', '/me', { token, body: { [field]: true } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details[0]).toMatchObject({ field, code: 'UNKNOWN_FIELD' });
+    }
+    const me = await call('GET', '/auth/me', { token });
+    expect(me.json().data).toMatchObject({ emailVerified: false, email: 'eve@example.com' });
+  });
+
+  it('forgot password: always 202; the mailed reset link sets a new password and ends every session', async () => {
+    const { token } = await signedIn('rupert');
+    expect((await call('POST', '/auth/forgot-password', { body: { email: 'nobody@example.com' } })).statusCode).toBe(
+      202,
+    );
+    expect((await call('POST', '/auth/forgot-password', { body: { email: 'rupert@example.com' } })).statusCode).toBe(
+      202,
+    );
+    const link = await linkFromMail('rupert@example.com', '/reset-password');
+    const newPassword = 'saffron glacier piano 77';
+    const reset = await call('POST', '/auth/reset-password', {
+      body: { token: link.searchParams.get('token'), password: newPassword },
+    });
+    expect(reset.statusCode).toBe(200);
+    expect((await call('GET', '/auth/me', { token })).statusCode).toBe(401);
+    expect((await login('rupert')).statusCode).toBe(401);
+    expect((await login('rupert', newPassword)).statusCode).toBe(200);
+    // The link is single use.
+    const again = await call('POST', '/auth/reset-password', {
+      body: { token: link.searchParams.get('token'), password: 'another fine phrase 99' },
+    });
+    expect(again.statusCode).toBe(400);
+    expect(sink.to('nobody@example.com')).toHaveLength(0);
+  });
+
+  it('change password keeps this session and ends the others', async () => {
+    const here = await signedIn('sybil');
+    const elsewhere = await login('sybil');
+    const otherToken = elsewhere.json().data.accessToken as string;
+    const res = await call('POST', '/auth/change-password', {
+      token: here.token,
+      body: { currentPassword: PASSWORD, newPassword: 'marble lantern orchard 5' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect((await call('GET', '/auth/me', { token: here.token })).statusCode).toBe(200);
+    expect((await call('GET', '/auth/me', { token: otherToken })).statusCode).toBe(401);
+  });
+
+  it('lists sessions with the current one marked, and ends another one by id', async () => {
+    const first = await signedIn('ivan');
+    const second = await login('ivan');
+    const secondToken = second.json().data.accessToken as string;
+    const list = await call('GET', '/auth/sessions', { token: first.token });
+    expect(list.statusCode).toBe(200);
+    expect(contractViolations('GET', '/api/v1/auth/sessions', 200, list.json())).toEqual([]);
+    const sessions = list.json().data as Array<{ id: string; current: boolean }>;
+    expect(sessions).toHaveLength(2);
+    expect(sessions.filter((s) => s.current)).toHaveLength(1);
+    const other = sessions.find((s) => !s.current) as { id: string };
+    expect(other.id).toBe(decode(secondToken).sid);
+
+    // Someone else's session id is not found.
+    const stranger = await signedIn('judy');
+    expect((await call('DELETE', `/auth/sessions/${other.id}`, { token: stranger.token })).statusCode).toBe(404);
+
+    expect((await call('DELETE', `/auth/sessions/${other.id}`, { token: first.token })).statusCode).toBe(200);
+    expect((await call('GET', '/auth/me', { token: secondToken })).statusCode).toBe(401);
+    expect((await call('GET', '/auth/me', { token: first.token })).statusCode).toBe(200);
+  });
+
+  it('rejects the next request of a deactivated user', async () => {
+    const { token, user } = await signedIn('dave');
+    await atrium.app.get(DataSource).query(`UPDATE users SET is_active = false WHERE id = $1`, [user.id]);
+    expect((await call('GET', '/auth/me', { token })).statusCode).toBe(401);
+  });
+});
+
+describe('auth rate limit', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources, {
+      AUTH_THROTTLE_LIMIT: '3',
+      AUTH_THROTTLE_TTL: '60',
+      THROTTLE_LIMIT: '1000',
+    });
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('limits the auth routes per client IP more strictly than the rest of the API, before any password check', async () => {
+    const attempt = () =>
+      atrium.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'x', password: 'guess' } });
+    for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(401);
+    const limited = await attempt();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe(ErrorCode.RATE_LIMITED);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Other routes keep the global limit.
+    expect((await atrium.app.inject({ method: 'GET', url: '/api/v1/info' })).statusCode).toBe(200);
+  });
+});
