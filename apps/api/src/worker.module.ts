@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { infrastructureImports } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { JobsModule } from './jobs/jobs.module';
+import { IdentityMaintenanceModule } from './modules/identity/identity-maintenance';
 import { MailModule } from './modules/mail/mail.module';
 
 /** The worker process: Atrium's infrastructure and the job processors, no HTTP API. */
@@ -14,6 +15,7 @@ export class WorkerModule {
         ...infrastructureImports(config, databaseUrl),
         JobsModule.forRoot({ config, process: true }),
         MailModule,
+        IdentityMaintenanceModule,
       ],
     };
   }

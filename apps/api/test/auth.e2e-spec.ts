@@ -1,8 +1,10 @@
 import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
 import Redis from 'ioredis';
+import { Secret, TOTP } from 'otpauth';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
+import { IdentityMaintenance } from '../src/modules/identity/identity-maintenance';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../src/modules/identity/tokens.service';
 import { contractViolations } from './support/openapi-contract';
 import { SmtpSink } from './support/smtp-sink';
@@ -387,6 +389,139 @@ describe('identity', () => {
     expect((await call('DELETE', `/auth/sessions/${other.id}`, { token: first.token })).statusCode).toBe(200);
     expect((await call('GET', '/auth/me', { token: secondToken })).statusCode).toBe(401);
     expect((await call('GET', '/auth/me', { token: first.token })).statusCode).toBe(200);
+  });
+
+  const verifyInDatabase = (userId: string) =>
+    atrium.app.get(DataSource).query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [userId]);
+
+  it('two-factor: setup, enable with a code, then sign-in needs a fresh code or a single-use recovery code', async () => {
+    const { token, user } = await signedIn('tfa');
+    const setup = await call('POST', '/auth/2fa/setup', { token });
+    expect(setup.statusCode).toBe(200);
+    const { secret, otpauthUri } = setup.json().data as { secret: string; otpauthUri: string };
+    expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Atrium:tfa\?/);
+    const totp = new TOTP({ issuer: 'Atrium', label: 'tfa', secret: Secret.fromBase32(secret) });
+    const now = Date.now();
+
+    expect((await call('POST', '/auth/2fa/enable', { token, body: { code: '000000' } })).statusCode).toBe(400);
+    const enabled = await call('POST', '/auth/2fa/enable', {
+      token,
+      body: { code: totp.generate({ timestamp: now }) },
+    });
+    expect(enabled.statusCode).toBe(200);
+    const recoveryCodes = enabled.json().data.recoveryCodes as string[];
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+
+    const noCode = await login('tfa');
+    expect(noCode.statusCode).toBe(401);
+    expect(noCode.json().error.code).toBe(ErrorCode.TOTP_REQUIRED);
+    const wrongCode = await login('tfa', PASSWORD, { totpCode: '123456' });
+    expect(wrongCode.statusCode).toBe(401);
+    expect(wrongCode.json().error.code).toBe(ErrorCode.TOTP_REQUIRED);
+    // A wrong password stays the generic answer: the 2FA step is only reached with the password.
+    expect((await login('tfa', 'not the password', { totpCode: '123456' })).json().error.code).toBe(
+      ErrorCode.UNAUTHENTICATED,
+    );
+
+    const nextCode = totp.generate({ timestamp: now + 30_000 });
+    expect((await login('tfa', PASSWORD, { totpCode: nextCode })).statusCode).toBe(200);
+    // The same code again is a replay.
+    expect((await login('tfa', PASSWORD, { totpCode: nextCode })).statusCode).toBe(401);
+
+    expect((await login('tfa', PASSWORD, { totpCode: recoveryCodes[0] })).statusCode).toBe(200);
+    expect((await login('tfa', PASSWORD, { totpCode: recoveryCodes[0] })).statusCode).toBe(401);
+    expect((await call('GET', '/auth/me', { token })).json().data.twoFactorEnabled).toBe(true);
+
+    const disabled = await call('POST', '/auth/2fa/disable', {
+      token,
+      body: { password: PASSWORD, code: recoveryCodes[1] },
+    });
+    expect(disabled.statusCode).toBe(200);
+    expect((await login('tfa')).statusCode).toBe(200);
+    const [{ count }] = await atrium.app
+      .get(DataSource)
+      .query<[{ count: number }]>(
+        `SELECT count(*)::int AS count FROM audit_events WHERE actor_id = $1 AND action IN ('auth.2fa_enabled', 'auth.2fa_disabled')`,
+        [user.id],
+      );
+    expect(count).toBe(2);
+  });
+
+  it('personal access tokens: shown once, scoped, kept away from account security, revocable', async () => {
+    const { token: session, user } = await signedIn('integrator');
+    const body = { name: 'CI', scopes: ['profile:read'] };
+    const unverified = await call('POST', '/me/tokens', { token: session, body });
+    expect(unverified.statusCode).toBe(403);
+    expect(unverified.json().error.code).toBe(ErrorCode.EMAIL_NOT_VERIFIED);
+    await verifyInDatabase(user.id as string);
+
+    const created = await call('POST', '/me/tokens', { token: session, body });
+    expect(created.statusCode).toBe(201);
+    expect(contractViolations('POST', '/api/v1/me/tokens', 201, created.json())).toEqual([]);
+    const { token: pat, id } = created.json().data as { token: string; id: string };
+    expect(pat).toMatch(/^atr_pat_[A-Za-z0-9_-]{43}$/);
+
+    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(200);
+    const write = await call('PATCH', '/me', { token: pat, body: { bio: 'from a script' } });
+    expect(write.statusCode).toBe(403);
+    expect(write.json().error.code).toBe(ErrorCode.FORBIDDEN);
+    for (const [method, url] of [
+      ['GET', '/me/tokens'],
+      ['POST', '/auth/logout'],
+      ['GET', '/auth/sessions'],
+      ['POST', '/auth/2fa/setup'],
+    ] as const) {
+      expect((await call(method, url, { token: pat })).statusCode).toBe(403);
+    }
+    expect(
+      (
+        await call('POST', '/auth/change-password', {
+          token: pat,
+          body: { currentPassword: PASSWORD, newPassword: 'x' },
+        })
+      ).statusCode,
+    ).toBe(403);
+
+    const listed = await call('GET', '/me/tokens', { token: session });
+    expect(listed.json().data).toEqual([
+      expect.objectContaining({ id, name: 'CI', scopes: ['profile:read'], lastUsedAt: expect.any(String) }),
+    ]);
+    expect(JSON.stringify(listed.json())).not.toContain(pat);
+
+    expect((await call('DELETE', `/me/tokens/${id}`, { token: session })).statusCode).toBe(200);
+    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(401);
+  });
+
+  it('an expired personal access token is refused', async () => {
+    const { token: session, user } = await signedIn('shortlived');
+    await verifyInDatabase(user.id as string);
+    const created = await call('POST', '/me/tokens', {
+      token: session,
+      body: { name: 'soon', scopes: ['profile:read'], expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    const { token: pat, id } = created.json().data as { token: string; id: string };
+    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(200);
+    await atrium.app
+      .get(DataSource)
+      .query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(401);
+  });
+
+  it('DELETE /me: password-confirmed, signs out everywhere, and frees the address after the retention period', async () => {
+    const { token, user } = await signedIn('leaver');
+    expect((await call('DELETE', '/me', { token, body: { password: 'wrong one' } })).statusCode).toBe(400);
+    expect((await call('DELETE', '/me', { token, body: { password: PASSWORD } })).statusCode).toBe(200);
+    expect((await call('GET', '/auth/me', { token })).statusCode).toBe(401);
+    expect((await login('leaver')).statusCode).toBe(401);
+    const again = { email: 'leaver@example.com', username: 'leaver', password: PASSWORD };
+    expect((await call('POST', '/auth/register', { body: again })).statusCode).toBe(409);
+
+    await atrium.app
+      .get(DataSource)
+      .query(`UPDATE users SET deleted_at = now() - interval '31 days' WHERE id = $1`, [user.id]);
+    expect(await atrium.app.get(IdentityMaintenance).releaseDeletedIdentifiers()).toBe(1);
+    expect((await call('POST', '/auth/register', { body: again })).statusCode).toBe(201);
   });
 
   it('rejects the next request of a deactivated user', async () => {

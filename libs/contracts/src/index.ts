@@ -1,3 +1,4 @@
 export * from './error-codes';
 export * from './runtime';
 export * from './jobs';
+export * from './auth';

@@ -1,8 +1,13 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795462142135 } from './1795462142135-Initial';
 import { Identity1795608402570 } from './1795608402570-Identity';
+import { TwoFactorAndApiTokens1795609147571 } from './1795609147571-TwoFactorAndApiTokens';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** Every migration, oldest first. `npm run db:migration:generate -- <Name>` writes a new file and registers it here. */
-export const MIGRATIONS: MigrationClass[] = [Initial1795462142135, Identity1795608402570];
+export const MIGRATIONS: MigrationClass[] = [
+  Initial1795462142135,
+  Identity1795608402570,
+  TwoFactorAndApiTokens1795609147571,
+];

@@ -20,6 +20,9 @@ const options = (overrides: Partial<{ delay: number; jobId: string; attempts: nu
   ...overrides,
 });
 
+/** Timers run on a monotonic clock, `Date.now()` on the wall clock: they may disagree by a millisecond or two. */
+const CLOCK_SLACK_MS = 5;
+
 /** Embedded mode's runner: the same semantics as Bull, without Redis. */
 describe('InProcessJobRunner', () => {
   let metrics: MetricsService;
@@ -53,8 +56,8 @@ describe('InProcessJobRunner', () => {
     expect(done).toMatchObject({ state: JobState.COMPLETED, attemptsMade: 3 });
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
     // Bull's formula: the n-th retry waits backoff × (2^n − 1): 50 ms, then 150 ms.
-    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(50);
-    expect(calls[2].at - calls[1].at).toBeGreaterThanOrEqual(150);
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(50 - CLOCK_SLACK_MS);
+    expect(calls[2].at - calls[1].at).toBeGreaterThanOrEqual(150 - CLOCK_SLACK_MS);
     const exposition = await metrics.exposition();
     expect(exposition).toContain('jobs_total{queue="mail",name="mail.send",outcome="retrying"} 2');
     expect(exposition).toContain('jobs_total{queue="mail",name="mail.send",outcome="completed"} 1');
@@ -92,7 +95,7 @@ describe('InProcessJobRunner', () => {
       (j) => j?.state === JobState.COMPLETED,
     );
     expect(calls).toHaveLength(1);
-    expect(calls[0].at - added).toBeGreaterThanOrEqual(200);
+    expect(calls[0].at - added).toBeGreaterThanOrEqual(200 - CLOCK_SLACK_MS);
   });
 
   it('adds a job with a known job id only once', async () => {

@@ -2,15 +2,35 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type {} from '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
-import { ErrorCode } from '@atrium/contracts';
+import { ErrorCode, PatScope } from '@atrium/contracts';
 import { ApiErrorResponses, ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import { ApiException } from '../../common/http/api.exception';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
-import { type AuthenticatedRequest, AuthThrottled, type AuthUser, CurrentUser, Public } from './auth.decorators';
+import {
+  type AuthenticatedRequest,
+  AuthThrottled,
+  type AuthUser,
+  CurrentUser,
+  Public,
+  RequireScope,
+  RequireVerifiedEmail,
+  SessionOnly,
+} from './auth.decorators';
+import { ApiTokensService } from './api-tokens.service';
+import type { ApiTokenEntity } from './entities/api-token.entity';
+import { TwoFactorService } from './two-factor.service';
 import { AuthService } from './auth.service';
 import {
+  ApiTokenDto,
   ChangePasswordDto,
+  CreateApiTokenDto,
+  CreatedApiTokenDto,
+  DeleteAccountDto,
+  DisableTwoFactorDto,
+  RecoveryCodesDto,
+  TwoFactorCodeDto,
+  TwoFactorSetupDto,
   EmailDto,
   LoginDto,
   LoginResponseDto,
@@ -41,10 +61,27 @@ export const toUserDto = (user: UserEntity): UserDto => ({
   bio: user.bio,
   preferences: user.preferences,
   emailVerified: user.emailVerifiedAt !== null,
+  twoFactorEnabled: user.totpEnabledAt !== null,
   createdAt: user.createdAt.toISOString(),
 });
 
-const clientOf = (request: AuthenticatedRequest): ClientInfo => ({
+const toApiTokenDto = (token: ApiTokenEntity): ApiTokenDto => ({
+  id: token.id,
+  name: token.name,
+  prefix: token.tokenPrefix,
+  scopes: token.scopes,
+  createdAt: token.createdAt.toISOString(),
+  expiresAt: token.expiresAt?.toISOString() ?? null,
+  lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+});
+
+/** The session of a `@SessionOnly()` route (personal access tokens never get there). */
+const sessionOf = (user: AuthUser): string => {
+  if (user.sessionId === null) throw new ApiException(403, ErrorCode.FORBIDDEN, 'Sign in to do this');
+  return user.sessionId;
+};
+
+export const clientOf = (request: AuthenticatedRequest): ClientInfo => ({
   ip: request.ip ?? null,
   userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
 });
@@ -57,6 +94,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokensService,
+    private readonly twoFactor: TwoFactorService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -133,6 +171,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @SessionOnly()
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End this session: its refresh token and access tokens stop working at once' })
@@ -143,13 +182,14 @@ export class AuthController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MessageDto> {
-    await this.sessions.revokeFamily(user.sessionId, 'logout');
+    await this.sessions.revokeFamily(sessionOf(user), 'logout');
     void reply.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH });
-    await this.auth.recordSessionEvent(user.id, 'auth.logout', user.sessionId, clientOf(request));
+    await this.auth.recordSessionEvent(user.id, 'auth.logout', sessionOf(user), clientOf(request));
     return { message: 'Signed out' };
   }
 
   @Post('logout-all')
+  @SessionOnly()
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End every session of this account, this one included' })
@@ -167,6 +207,7 @@ export class AuthController {
   }
 
   @Get('sessions')
+  @SessionOnly()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in sessions of this account (devices)' })
   @ApiSuccessResponse(SessionDto, 200, 'Success', { array: true })
@@ -188,6 +229,7 @@ export class AuthController {
   }
 
   @Delete('sessions/:id')
+  @SessionOnly()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End one session of this account' })
   @ApiSuccessResponse(MessageDto)
@@ -251,6 +293,7 @@ export class AuthController {
   }
 
   @Post('change-password')
+  @SessionOnly()
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change the password; every other session ends' })
@@ -261,11 +304,54 @@ export class AuthController {
     @Body() body: ChangePasswordDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<MessageDto> {
-    await this.auth.changePassword(user.id, user.sessionId, body, clientOf(request));
+    await this.auth.changePassword(user.id, sessionOf(user), body, clientOf(request));
     return { message: 'Password changed; your other sessions were signed out' };
   }
 
+  @Post('2fa/setup')
+  @HttpCode(200)
+  @SessionOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Start enabling two-factor authentication: a new TOTP secret and its otpauth URI' })
+  @ApiSuccessResponse(TwoFactorSetupDto)
+  @ApiErrorResponses(401, 403, 409, 429, 500)
+  setupTwoFactor(@CurrentUser() user: AuthUser): Promise<TwoFactorSetupDto> {
+    return this.twoFactor.setup(user.id);
+  }
+
+  @Post('2fa/enable')
+  @HttpCode(200)
+  @SessionOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Turn two-factor authentication on with a first code; returns ten recovery codes, once' })
+  @ApiSuccessResponse(RecoveryCodesDto)
+  @ApiErrorResponses(400, 401, 403, 409, 429, 500)
+  async enableTwoFactor(
+    @CurrentUser() user: AuthUser,
+    @Body() body: TwoFactorCodeDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<RecoveryCodesDto> {
+    return { recoveryCodes: await this.twoFactor.enable(user.id, body.code, clientOf(request)) };
+  }
+
+  @Post('2fa/disable')
+  @HttpCode(200)
+  @SessionOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Turn two-factor authentication off (password and a code or recovery code)' })
+  @ApiSuccessResponse(MessageDto)
+  @ApiErrorResponses(400, 401, 403, 409, 429, 500)
+  async disableTwoFactor(
+    @CurrentUser() user: AuthUser,
+    @Body() body: DisableTwoFactorDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<MessageDto> {
+    await this.twoFactor.disable(user.id, body.password, body.code, clientOf(request));
+    return { message: 'Two-factor authentication is off' };
+  }
+
   @Get('me')
+  @RequireScope(PatScope.PROFILE_READ)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in user, with roles and permissions' })
   @ApiSuccessResponse(MeDto)
@@ -282,9 +368,75 @@ export class AuthController {
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly apiTokens: ApiTokensService,
+  ) {}
+
+  @Delete()
+  @SessionOnly()
+  @ApiOperation({
+    summary: 'Delete your account (password-confirmed)',
+    description:
+      'Signs out everywhere and revokes every token at once. The email address and username become free again after the retention period (30 days).',
+  })
+  @ApiSuccessResponse(MessageDto)
+  @ApiErrorResponses(400, 401, 403, 429, 500)
+  async remove(
+    @CurrentUser() user: AuthUser,
+    @Body() body: DeleteAccountDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<MessageDto> {
+    await this.auth.deleteAccount(user.id, body.password, clientOf(request));
+    return { message: 'Your account is deleted' };
+  }
+
+  @Get('tokens')
+  @SessionOnly()
+  @ApiOperation({ summary: 'Your personal access tokens (without their secret)' })
+  @ApiSuccessResponse(ApiTokenDto, 200, 'Success', { array: true })
+  @ApiErrorResponses(401, 403, 429, 500)
+  async listTokens(@CurrentUser() user: AuthUser): Promise<ApiTokenDto[]> {
+    return (await this.apiTokens.list(user.id)).map(toApiTokenDto);
+  }
+
+  @Post('tokens')
+  @SessionOnly()
+  @RequireVerifiedEmail()
+  @ApiOperation({
+    summary: 'Create a personal access token for an integration; the token is shown only in this response',
+  })
+  @ApiSuccessResponse(CreatedApiTokenDto, 201)
+  @ApiErrorResponses(400, 401, 403, 409, 429, 500)
+  async createToken(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateApiTokenDto,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<CreatedApiTokenDto> {
+    const { entity, token } = await this.apiTokens.create(
+      user.id,
+      { name: body.name, scopes: body.scopes, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined },
+      clientOf(request),
+    );
+    return { ...toApiTokenDto(entity), token };
+  }
+
+  @Delete('tokens/:id')
+  @SessionOnly()
+  @ApiOperation({ summary: 'Revoke a personal access token; it stops working at once' })
+  @ApiSuccessResponse(MessageDto)
+  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  async revokeToken(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<MessageDto> {
+    await this.apiTokens.revoke(user.id, id, clientOf(request));
+    return { message: 'Token revoked' };
+  }
 
   @Patch()
+  @RequireScope(PatScope.PROFILE_WRITE)
   @ApiOperation({ summary: 'Update your profile: names, bio, preferences (any other field is rejected)' })
   @ApiSuccessResponse(UserDto)
   @ApiErrorResponses(400, 401, 429, 500)

@@ -1,8 +1,12 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { PatScope } from '@atrium/contracts';
 
 export const IS_PUBLIC = 'atrium:isPublic';
 export const AUTH_THROTTLED = 'atrium:authThrottled';
+export const SESSION_ONLY = 'atrium:sessionOnly';
+export const REQUIRED_SCOPE = 'atrium:requiredScope';
+export const VERIFIED_EMAIL = 'atrium:verifiedEmail';
 
 /** The route needs no authentication (the global guard lets it through). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
@@ -18,14 +22,25 @@ export function isAuthThrottled(context: ExecutionContext): boolean {
   );
 }
 
+/** Account security (tokens, sessions, passwords, 2FA): a signed-in session only, never a personal access token. */
+export const SessionOnly = (): MethodDecorator & ClassDecorator => SetMetadata(SESSION_ONLY, true);
+
+/** A personal access token needs this scope here (sessions have every scope of their user). */
+export const RequireScope = (scope: PatScope): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_SCOPE, scope);
+
+/** Unverified accounts get 403 `EMAIL_NOT_VERIFIED` here. */
+export const RequireVerifiedEmail = (): MethodDecorator & ClassDecorator => SetMetadata(VERIFIED_EMAIL, true);
+
 /** Who made an authenticated request. */
 export interface AuthUser {
   id: string;
   email: string;
   username: string;
   emailVerified: boolean;
-  /** The session (`sid`) the access token belongs to. */
-  sessionId: string;
+  /** The session (`sid`) the access token belongs to; null for a personal access token. */
+  sessionId: string | null;
+  /** Set when the request came with a personal access token. */
+  pat?: { id: string; scopes: readonly string[] };
 }
 
 export type AuthenticatedRequest = FastifyRequest & { user?: AuthUser };

@@ -18,9 +18,11 @@ import type { ChangePasswordDto, LoginDto, RegisterDto, UpdateMeDto } from './dt
 import { EmailTokenEntity, type EmailTokenPurpose } from './entities/email-token.entity';
 import { UserEntity } from './entities/user.entity';
 import { PasswordsService } from './passwords.service';
+import { ApiTokensService } from './api-tokens.service';
 import { SecurityStore } from './security-store';
 import { type ClientInfo, type IssuedSession, SessionsService } from './sessions.service';
 import { randomToken, sha256 } from './tokens.service';
+import { TwoFactorService } from './two-factor.service';
 
 const VERIFY_TTL_HOURS = 48;
 const RESET_TTL_MINUTES = 60;
@@ -30,6 +32,13 @@ const PREFERENCES_MAX_BYTES = 4096;
 
 const invalidCredentials = (): ApiException =>
   new ApiException(401, ErrorCode.UNAUTHENTICATED, 'The login or the password is wrong');
+
+const totpRequired = (): ApiException =>
+  new ApiException(
+    401,
+    ErrorCode.TOTP_REQUIRED,
+    'Enter the current code from your authenticator app (or a recovery code)',
+  );
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 export const normalizeUsername = (username: string): string => username.trim().toLowerCase();
@@ -45,6 +54,8 @@ export class AuthService {
     private readonly store: SecurityStore,
     private readonly audit: AuditService,
     private readonly events: EventEmitter2,
+    private readonly twoFactor: TwoFactorService,
+    private readonly apiTokens: ApiTokensService,
   ) {}
 
   private get users() {
@@ -147,6 +158,13 @@ export class AuthService {
       if (user) await this.recordFailure(user, client);
       else await this.audit.record({ action: 'auth.login_failed', metadata: { reason: 'unknown_login' }, ...client });
       throw invalidCredentials();
+    }
+    if (user.totpEnabledAt) {
+      if (!input.totpCode) throw totpRequired();
+      if (!(await this.twoFactor.verify(user, input.totpCode, client))) {
+        await this.recordFailure(user, client);
+        throw totpRequired();
+      }
     }
     await this.store.delete(`failures:${user.id}`);
     const issued = await this.sessions.create(user.id, client);
@@ -297,6 +315,20 @@ export class AuthService {
     if (input.preferences !== undefined) changes.preferences = input.preferences;
     if (Object.keys(changes).length > 0) await this.users.update({ id: userId }, changes as never);
     return this.users.findOneOrFail({ where: { id: userId } });
+  }
+
+  /** Soft delete: signed out and tokens revoked at once; identifiers freed after the retention period. */
+  async deleteAccount(userId: string, password: string, client: ClientInfo): Promise<void> {
+    const user = await this.users.findOneOrFail({ where: { id: userId } });
+    if (!(await this.passwords.verify(user.passwordHash, password))) {
+      throw new ApiException(400, ErrorCode.VALIDATION_ERROR, 'The password is wrong', [
+        { field: 'password', message: 'The password is wrong', code: 'WRONG_PASSWORD' },
+      ]);
+    }
+    await this.users.update({ id: userId }, { deletedAt: new Date(), isActive: false });
+    await this.sessions.revokeAllForUser(userId, 'account_deleted');
+    await this.apiTokens.revokeAllForUser(userId);
+    await this.audit.record({ actorId: userId, action: 'user.deleted', target: `user:${userId}`, ...client });
   }
 
   recordSessionEvent(userId: string, action: string, sessionId: string, client: ClientInfo): Promise<void> {

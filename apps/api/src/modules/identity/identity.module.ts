@@ -2,17 +2,20 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AuditService } from '../audit/audit.service';
+import { ApiTokensService } from './api-tokens.service';
 import { AuthController, MeController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { IdentityMaintenanceModule } from './identity-maintenance';
 import { PasswordsService } from './passwords.service';
 import { SecurityStore } from './security-store';
 import { SessionsService } from './sessions.service';
 import { TokensService } from './tokens.service';
+import { TwoFactorService } from './two-factor.service';
 
 /** Accounts, sessions and tokens; installs the global authentication guard (deny by default). */
 @Module({
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), IdentityMaintenanceModule],
   controllers: [AuthController, MeController],
   providers: [
     AuditService,
@@ -20,6 +23,8 @@ import { TokensService } from './tokens.service';
     SecurityStore,
     TokensService,
     SessionsService,
+    TwoFactorService,
+    ApiTokensService,
     AuthService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

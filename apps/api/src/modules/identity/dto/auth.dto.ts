@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { PAT_SCOPES, type PatScope } from '@atrium/contracts';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
+  IsDateString,
+  IsIn,
   IsEmail,
   IsObject,
   IsOptional,
@@ -61,6 +67,15 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
+
+  @ApiPropertyOptional({
+    description: 'The current code from the authenticator app, or a recovery code, for accounts with 2FA',
+    example: '123456',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  totpCode?: string;
 
   @ApiPropertyOptional({
     description:
@@ -172,6 +187,9 @@ export class UserDto {
   @ApiProperty()
   emailVerified: boolean;
 
+  @ApiProperty({ description: 'Two-factor authentication is on' })
+  twoFactorEnabled: boolean;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
@@ -227,4 +245,95 @@ export class SessionDto {
 export class MessageDto {
   @ApiProperty()
   message: string;
+}
+
+export class TwoFactorSetupDto {
+  @ApiProperty({ description: 'Base32 secret, for typing into an authenticator app' })
+  secret: string;
+
+  @ApiProperty({ description: '`otpauth://` URI, for a QR code' })
+  otpauthUri: string;
+}
+
+export class TwoFactorCodeDto {
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be the 6 digits your app shows' })
+  code: string;
+}
+
+export class DisableTwoFactorDto {
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password: string;
+
+  @ApiProperty({ description: 'A current code or a recovery code' })
+  @IsString()
+  @MinLength(6)
+  @MaxLength(32)
+  code: string;
+}
+
+export class RecoveryCodesDto {
+  @ApiProperty({ type: [String], description: 'Ten single-use codes; shown only now' })
+  recoveryCodes: string[];
+}
+
+export class CreateApiTokenDto {
+  @ApiProperty({ example: 'CI deploy', maxLength: 100 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({ enum: PAT_SCOPES, isArray: true, description: 'What the token may do' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(PAT_SCOPES.length)
+  @IsIn(PAT_SCOPES, { each: true })
+  scopes: PatScope[];
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the token stops working (none: until revoked)' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  expiresAt?: string;
+}
+
+export class ApiTokenDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ description: 'The first characters after `atr_pat_`, to tell tokens apart' })
+  prefix: string;
+
+  @ApiProperty({ enum: PAT_SCOPES, isArray: true })
+  scopes: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  expiresAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastUsedAt: string | null;
+}
+
+export class CreatedApiTokenDto extends ApiTokenDto {
+  @ApiProperty({ description: 'The token itself (`atr_pat_…`); shown only now, send it as `Authorization: Bearer`' })
+  token: string;
+}
+
+export class DeleteAccountDto {
+  @ApiProperty({ format: 'password', description: 'Your password, to confirm' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password: string;
 }

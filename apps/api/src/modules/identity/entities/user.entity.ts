@@ -30,7 +30,7 @@ export class UserEntity extends BaseEntity {
   @Column({ type: 'text', nullable: true })
   bio: string | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   preferences: Record<string, unknown>;
 
   @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
@@ -41,4 +41,23 @@ export class UserEntity extends BaseEntity {
 
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
+
+  /** TOTP secret (encrypted), set once 2FA is enabled. */
+  @Column({ name: 'totp_secret', type: 'text', nullable: true })
+  totpSecret: string | null;
+
+  /** A secret offered by `2fa/setup`, waiting for its first code. */
+  @Column({ name: 'totp_pending_secret', type: 'text', nullable: true })
+  totpPendingSecret: string | null;
+
+  @Column({ name: 'totp_enabled_at', type: 'timestamptz', nullable: true })
+  totpEnabledAt: Date | null;
+
+  /** The time step of the last accepted code: a code is accepted once. */
+  @Column({ name: 'totp_last_step', type: 'bigint', nullable: true })
+  totpLastStep: string | null;
+
+  /** SHA-256 of the unused recovery codes. */
+  @Column({ name: 'recovery_code_hashes', type: 'text', array: true, default: () => "'{}'" })
+  recoveryCodeHashes: string[];
 }
