@@ -78,8 +78,8 @@ export const ApiSuccessResponse = (
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details',
-  401: 'UNAUTHENTICATED or TOKEN_EXPIRED',
-  403: 'FORBIDDEN',
+  401: 'UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code)',
+  403: 'FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
