@@ -2,3 +2,4 @@ export * from './error-codes';
 export * from './runtime';
 export * from './jobs';
 export * from './auth';
+export * from './permissions';

@@ -1,4 +1,7 @@
 import { AuditEventEntity } from '../modules/audit/audit-event.entity';
+import { PermissionEntity } from '../modules/authorization/entities/permission.entity';
+import { RoleEntity } from '../modules/authorization/entities/role.entity';
+import { UserRoleEntity } from '../modules/authorization/entities/user-role.entity';
 import { ApiTokenEntity } from '../modules/identity/entities/api-token.entity';
 import { EmailTokenEntity } from '../modules/identity/entities/email-token.entity';
 import { SessionEntity } from '../modules/identity/entities/session.entity';
@@ -13,4 +16,7 @@ export const ENTITIES = [
   EmailTokenEntity,
   ApiTokenEntity,
   AuditEventEntity,
+  RoleEntity,
+  PermissionEntity,
+  UserRoleEntity,
 ];

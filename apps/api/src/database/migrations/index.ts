@@ -2,6 +2,8 @@ import type { MigrationInterface } from 'typeorm';
 import { Initial1795462142135 } from './1795462142135-Initial';
 import { Identity1795608402570 } from './1795608402570-Identity';
 import { TwoFactorAndApiTokens1795609147571 } from './1795609147571-TwoFactorAndApiTokens';
+import { Authorization1795609600857 } from './1795609600857-Authorization';
+import { SeedSystemRoles1795609600858 } from './1795609600858-SeedSystemRoles';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -10,4 +12,6 @@ export const MIGRATIONS: MigrationClass[] = [
   Initial1795462142135,
   Identity1795608402570,
   TwoFactorAndApiTokens1795609147571,
+  Authorization1795609600857,
+  SeedSystemRoles1795609600858,
 ];

@@ -42,6 +42,10 @@ export class UserEntity extends BaseEntity {
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
 
+  /** Storage key of the current avatar image (256×256 WebP); null without one. */
+  @Column({ name: 'avatar_key', type: 'text', nullable: true })
+  avatarKey: string | null;
+
   /** TOTP secret (encrypted), set once 2FA is enabled. */
   @Column({ name: 'totp_secret', type: 'text', nullable: true })
   totpSecret: string | null;
