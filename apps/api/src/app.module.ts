@@ -17,10 +17,14 @@ import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { JobsModule } from './jobs/jobs.module';
+import { AdminModule } from './modules/admin/admin.module';
+import { AvatarsModule } from './modules/avatars/avatars.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
 import { isAuthThrottled } from './modules/identity/auth.decorators';
 import { IdentityModule } from './modules/identity/identity.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthorizationModule } from './modules/authorization/authorization.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
@@ -94,7 +98,11 @@ export class AppModule {
         // Without Redis there is no worker: this process runs the jobs itself.
         JobsModule.forRoot({ config, process: config.redisUrl === undefined }),
         MailModule,
+        AuditModule,
         IdentityModule,
+        AuthorizationModule,
+        AvatarsModule,
+        AdminModule,
         HealthModule,
         SystemModule,
         ...imports,

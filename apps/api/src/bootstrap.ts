@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { Logger as NestLogger, ModuleMetadata, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -148,6 +149,9 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   });
 
   await app.register(fastifyCookie);
+  // Uploads are streamed, so BODY_LIMIT (JSON) does not apply to them: these limits do, for every
+  // multipart route that sets none of its own (one file of about 2 MB, the avatar size, no fields).
+  await app.register(fastifyMultipart, { limits: { fileSize: 2 * 1024 * 1024 + 64 * 1024, files: 1, fields: 0 } });
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     frameguard: { action: 'deny' },

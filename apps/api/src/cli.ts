@@ -14,13 +14,26 @@ import { appLink } from './modules/mail/mail.types';
 import { MailModule } from './modules/mail/mail.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { newId } from './database/ids';
+import { openDatabase } from './database/open-database';
+import { ensureFirstAdmin } from './modules/authorization/first-admin';
+import { PasswordsService } from './modules/identity/passwords.service';
+import Redis from 'ioredis';
+import { createInterface } from 'node:readline';
 
 const USAGE = `Usage: npm run cli -- <command>
+  create-admin --email <address> --username <name>
+                        create the first admin (password from ADMIN_PASSWORD or a prompt);
+                        does nothing when an active admin exists
+  assign-role <email|username> <role> [--expires <ISO date>]
+                        give a user a role (e.g. editor)
   mail:test <address>   send a test mail through the mail queue and the configured transport
-                        (SMTP_URL, or the outbox under DATA_DIR/outbox without it)`;
+                        (SMTP_URL, or the outbox under DATA_DIR/outbox without it)
+Commands that use the database open DATABASE_URL, or the embedded one in DATA_DIR
+(stop the API first in embedded mode).`;
 
 /**
- * Operator commands. Mail needs no database, so this context opens none: in embedded mode it
+ * Operator commands (`npm run cli -- <command>`). Mail needs no database, so this context opens none: in embedded mode it
  * never competes with a running API for the PGlite data directory.
  */
 @Module({})
@@ -86,6 +99,115 @@ async function mailTest(config: AppConfig, to: string | undefined): Promise<numb
   }
 }
 
+/** `--name value` options and the remaining positional arguments. */
+function parseArgs(args: string[]): { options: Record<string, string>; positional: string[] } {
+  const options: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!match) positional.push(args[i]);
+    else options[match[1]] = match[2] ?? args[(i += 1)] ?? '';
+  }
+  return { options, positional };
+}
+
+/** Reads a password without echoing it (a TTY), or one line from a pipe. */
+async function promptPassword(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  const muted = rl as unknown as { _writeToOutput?: (s: string) => void };
+  if (process.stdin.isTTY) muted._writeToOutput = () => undefined;
+  process.stdout.write(question);
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stdout.write('\n');
+  return answer;
+}
+
+async function createAdmin(config: AppConfig, args: string[]): Promise<number> {
+  const { options } = parseArgs(args);
+  if (!options.email || !options.username) {
+    console.error(USAGE);
+    return 2;
+  }
+  const password = config.adminPassword ?? (await promptPassword('Password for the new admin: '));
+  const database = await openDatabase(config, 'atrium-cli');
+  try {
+    const outcome = await ensureFirstAdmin(
+      database.dataSource,
+      new PasswordsService(),
+      { email: options.email, username: options.username, password },
+      'cli',
+    );
+    const messages = {
+      created: `Admin ${options.email} created; sign in with that password.`,
+      promoted: `The existing account ${options.email} is now an admin.`,
+      'admin-exists': 'An active admin exists already; nothing changed (use assign-role to add another).',
+    };
+    console.log(messages[outcome]);
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  } finally {
+    await database.close();
+  }
+}
+
+async function assignRole(config: AppConfig, args: string[]): Promise<number> {
+  const { options, positional } = parseArgs(args);
+  const [login, roleName] = positional;
+  if (!login || !roleName) {
+    console.error(USAGE);
+    return 2;
+  }
+  const expiresAt = options.expires ? new Date(options.expires) : null;
+  if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) {
+    console.error('--expires must be a future ISO-8601 date');
+    return 2;
+  }
+  const database = await openDatabase(config, 'atrium-cli');
+  try {
+    const key = login.includes('@') ? 'email_normalized' : 'username_normalized';
+    const [user] = await database.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM users WHERE ${key} = $1 AND deleted_at IS NULL`,
+      [login.trim().toLowerCase()],
+    );
+    const [role] = await database.dataSource.query<Array<{ id: string }>>(`SELECT id FROM roles WHERE name = $1`, [
+      roleName,
+    ]);
+    if (!user || !role) {
+      console.error(!user ? `No user "${login}"` : `No role "${roleName}"`);
+      return 1;
+    }
+    await database.dataSource.query(
+      `INSERT INTO user_roles (id, user_id, role_id, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id, role_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, assigned_at = now()`,
+      [newId(), user.id, role.id, expiresAt],
+    );
+    await database.dataSource.query(
+      `INSERT INTO audit_events (id, actor_id, action, target, metadata) VALUES ($1, NULL, 'user.roles_changed', $2, $3)`,
+      [newId(), `user:${user.id}`, JSON.stringify({ source: 'cli', added: roleName, expiresAt })],
+    );
+    await dropCachedAbilities(config);
+    console.log(`${login} now has the role ${roleName}${expiresAt ? ` until ${expiresAt.toISOString()}` : ''}.`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** Running APIs cache abilities in Redis: a new generation makes them rebuild on the next request. */
+async function dropCachedAbilities(config: AppConfig): Promise<void> {
+  if (!config.redisUrl) return; // embedded: the API is stopped, its memory cache is gone
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await redis.incr(`${config.redisPrefix}ability:generation`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function run(argv: string[]): Promise<number> {
   loadDotEnvFile();
   const config = { ...loadConfigFromEnvironment(), serviceName: 'atrium-cli' };
@@ -93,6 +215,10 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'mail:test':
       return mailTest(config, args[0]);
+    case 'create-admin':
+      return createAdmin(config, args);
+    case 'assign-role':
+      return assignRole(config, args);
     default:
       console.error(USAGE);
       return 2;

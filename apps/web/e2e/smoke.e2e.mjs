@@ -8,59 +8,22 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
+import { assertNoSeriousAxeViolations, BASE_URL, launchBrowser, openPage as openContextPage } from './browser.mjs';
 
-const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const TIMEOUT_MS = 15_000;
 
 /** @type {import('playwright-core').Browser} */
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-/** A fresh page (own cookies and storage) with console errors, page errors and CSP violations recorded. */
-async function openPage() {
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT_MS);
-  const page = await context.newPage();
-  /** @type {string[]} */
-  const errors = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  // Chromium also logs CSP violations to the console; the event catches any it does not.
-  await page.exposeFunction('__reportCspViolation', (text) => errors.push(`CSP: ${text}`));
-  await page.addInitScript(() => {
-    /* global document, window -- runs in the page */
-    document.addEventListener('securitypolicyviolation', (event) => {
-      // @ts-expect-error exposed above
-      window.__reportCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
-    });
-  });
-  return { page, context, errors };
-}
+const openPage = () => openContextPage(browser);
 
 /** What the live API says about itself, read without the browser to compare with what the page shows. */
 async function liveInfo() {
@@ -150,14 +113,7 @@ test('home page has no serious or critical accessibility violations (axe)', asyn
     await page.getByRole('region', { name: 'Readiness' }).getByText('Ready', { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Instance' }).getByRole('term').first().waitFor();
 
-    const results = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-      .analyze();
-    const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    const report = blocking
-      .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
-      .join('\n');
-    assert.equal(blocking.length, 0, `axe found serious/critical violations:\n${report}`);
+    await assertNoSeriousAxeViolations(page, '/');
   } finally {
     await context.close();
   }

@@ -35,6 +35,10 @@ export interface AppConfig {
   readonly readinessMinFreeDiskMb: number;
   readonly jobs: JobsConfig;
   readonly auth: AuthConfig;
+  /** First admin, created at start-up when no admin exists (ADMIN_EMAIL + ADMIN_PASSWORD). */
+  readonly bootstrapAdmin: { email: string; username: string; password: string } | undefined;
+  /** ADMIN_PASSWORD, also read by `npm run cli -- create-admin` instead of a prompt. */
+  readonly adminPassword: string | undefined;
   /** Port of the worker's own /health and /metrics (the worker serves nothing else). */
   readonly workerPort: number;
 }
@@ -202,6 +206,15 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     lockDurationMs: int('JOB_LOCK_DURATION_MS', 30_000, 100, 3_600_000),
   };
   const workerPort = int('WORKER_PORT', 3001, 0, 65535);
+  const adminEmail = read('ADMIN_EMAIL');
+  const adminPassword = env.ADMIN_PASSWORD; // not trimmed: spaces may be part of a passphrase
+  if (adminEmail !== undefined && !adminPassword) {
+    problems.push('ADMIN_EMAIL needs ADMIN_PASSWORD: set both to create the first admin at start-up, or neither');
+  }
+  const bootstrapAdmin =
+    adminEmail && adminPassword
+      ? { email: adminEmail, username: read('ADMIN_USERNAME') ?? 'admin', password: adminPassword }
+      : undefined;
   const auth: AuthConfig = {
     accessTtlSeconds: int('JWT_ACCESS_TTL', 900, 60, 86_400),
     refreshTtlDays: int('REFRESH_TTL_DAYS', 30, 1, 365),
@@ -253,6 +266,8 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     readinessMinFreeDiskMb,
     jobs,
     auth,
+    bootstrapAdmin,
+    adminPassword: adminPassword || undefined,
     workerPort,
   };
 }

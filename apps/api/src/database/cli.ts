@@ -7,6 +7,7 @@ import { ConfigValidationError } from '../config/app-config';
 import { loadConfigFromEnvironment, loadDotEnvFile } from '../config/config.module';
 import { buildDataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { type OpenDatabase, openDatabase } from './open-database';
 
 const USAGE = `Usage: node apps/api/dist/database/cli.js <command>
   migrate            apply pending migrations (DATABASE_URL, or the embedded database in DATA_DIR)
@@ -18,20 +19,8 @@ const USAGE = `Usage: node apps/api/dist/database/cli.js <command>
 const MIGRATIONS_DIR = resolve(__dirname, '../../src/database/migrations');
 
 /** A database for the command: DATABASE_URL, or the embedded one under DATA_DIR. */
-async function openTarget(): Promise<{ dataSource: DataSource; close: () => Promise<void> }> {
-  const config = loadConfigFromEnvironment();
-  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, 2);
-  const url = config.databaseUrl ?? (embedded as EmbeddedPostgres).url;
-  const dataSource = await new DataSource(
-    buildDataSourceOptions({ url, poolSize: 1, applicationName: 'atrium-migrate' }),
-  ).initialize();
-  return {
-    dataSource,
-    close: async () => {
-      await dataSource.destroy();
-      await embedded?.stop();
-    },
-  };
+function openTarget(): Promise<OpenDatabase> {
+  return openDatabase(loadConfigFromEnvironment(), 'atrium-migrate');
 }
 
 /**

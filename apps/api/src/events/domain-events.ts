@@ -77,6 +77,20 @@ export class UserSignedInEvent extends DomainEvent {
   }
 }
 
+/** An administrator created an account; `setPasswordToken` is a raw reset token for the first password. */
+export class UserInvitedEvent extends DomainEvent {
+  static readonly eventName = 'user.invited';
+  readonly name = UserInvitedEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly invitedBy: string,
+    readonly setPasswordToken: string,
+    readonly expiresInHours: number,
+  ) {
+    super();
+  }
+}
+
 export class CommentAwaitingModerationEvent extends DomainEvent {
   static readonly eventName = 'comment.awaiting-moderation';
   readonly name = CommentAwaitingModerationEvent.eventName;

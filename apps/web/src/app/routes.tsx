@@ -1,6 +1,15 @@
-import type { RouteObject } from 'react-router';
+import { Navigate, type RouteObject } from 'react-router';
 
+import { RequireAuth } from '../features/auth/components/RequireAuth';
+import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
+import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
+import { SignInPage } from '../features/auth/SignInPage';
+import { SignUpPage } from '../features/auth/SignUpPage';
+import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { NotFoundPage } from '../features/not-found/NotFoundPage';
+import { ProfileSettingsPage } from '../features/settings/ProfileSettingsPage';
+import { SessionsSettingsPage } from '../features/settings/SessionsSettingsPage';
+import { SettingsLayout } from '../features/settings/SettingsLayout';
 import { StatusPage } from '../features/status/StatusPage';
 import { AppLayout } from './layout/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
@@ -11,6 +20,27 @@ export const routes: RouteObject[] = [
     errorElement: <RouteErrorPage />,
     children: [
       { index: true, element: <StatusPage /> },
+      { path: 'sign-in', element: <SignInPage /> },
+      { path: 'sign-up', element: <SignUpPage /> },
+      // The mails link to these three: their paths are part of the API's contract (APP_URL + path).
+      { path: 'verify-email', element: <VerifyEmailPage /> },
+      { path: 'forgot-password', element: <ForgotPasswordPage /> },
+      { path: 'reset-password', element: <ResetPasswordPage /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            path: 'settings',
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="/settings/profile" replace /> },
+              { path: 'profile', element: <ProfileSettingsPage /> },
+              // The "new sign-in" mail links here.
+              { path: 'sessions', element: <SessionsSettingsPage /> },
+            ],
+          },
+        ],
+      },
       // The server answers every unknown path with index.html; the SPA owns the 404.
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -1,10 +1,16 @@
-import { createAtriumClient, isApiErrorResponse } from '@atrium/api-client';
+import { type AtriumClient, createAtriumClient, isApiErrorResponse, type Schema } from '@atrium/api-client';
+import { ErrorCode } from '@atrium/contracts';
+
+import { session } from './session';
 
 /**
  * The SPA is served by the API itself (or by nginx proxying it), so requests go to the page's own
  * origin. An absolute base keeps `new Request()` valid outside a browser document too (jsdom tests).
  */
 export const apiClient = createAtriumClient(globalThis.location?.origin ?? '');
+
+/** One problem with one field of the request (`error.details[]` of the envelope). */
+export type ApiErrorDetail = Schema<'ErrorDetailDto'>;
 
 /** What went wrong talking to the API, in terms a person can act on. */
 export class ApiError extends Error {
@@ -18,6 +24,10 @@ export class ApiError extends Error {
     readonly httpStatus?: number,
     /** The request id to quote when reporting the problem (envelope `meta`, else `X-Request-ID`). */
     readonly requestId?: string,
+    /** Per-field problems (validation, weak password, taken username …). */
+    readonly details: readonly ApiErrorDetail[] = [],
+    /** Seconds to wait before trying again (`Retry-After` of a 423 or 429). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -30,7 +40,14 @@ export const UNEXPECTED_RESPONSE = 'UNEXPECTED_RESPONSE';
 export function toApiError(body: unknown, response: Response): ApiError {
   const headerRequestId = response.headers.get('x-request-id') ?? undefined;
   if (isApiErrorResponse(body)) {
-    return new ApiError(body.error.message, body.error.code, response.status, body.meta?.requestId ?? headerRequestId);
+    return new ApiError(
+      body.error.message,
+      body.error.code,
+      response.status,
+      body.meta?.requestId ?? headerRequestId,
+      Array.isArray(body.error.details) ? body.error.details : [],
+      retryAfterSeconds(response.headers.get('retry-after')),
+    );
   }
   return new ApiError(
     `The API answered with an unexpected response (HTTP ${response.status}).`,
@@ -38,6 +55,12 @@ export function toApiError(body: unknown, response: Response): ApiError {
     response.status,
     headerRequestId,
   );
+}
+
+/** `Retry-After` in seconds; the HTTP-date form is not used by this API. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }
 
 /** Runs one API call, mapping a failed connection (fetch rejects) to an `ApiError`. */
@@ -53,4 +76,110 @@ export async function callApi<T>(call: () => Promise<T>): Promise<T> {
       NETWORK_ERROR,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication: the bearer token on every call, and one refresh when it has expired.
+// ---------------------------------------------------------------------------------------------
+
+type ClientMiddleware = Parameters<AtriumClient['use']>[0];
+
+/** Routes that must not carry the access token: they start or renew a session. */
+const WITHOUT_BEARER = new Set(['/api/v1/auth/login', '/api/v1/auth/register', '/api/v1/auth/refresh']);
+
+/** A copy of each request sent with a bearer token, taken before `fetch` consumes its body, to retry it. */
+const retryCopies = new Map<string, { copy: Request; token: string }>();
+
+const authMiddleware: ClientMiddleware = {
+  onRequest({ request, schemaPath, id }) {
+    const { accessToken } = session.get();
+    if (!accessToken || WITHOUT_BEARER.has(schemaPath)) return undefined;
+    request.headers.set('Authorization', `Bearer ${accessToken}`);
+    retryCopies.set(id, { copy: request.clone(), token: accessToken });
+    return request;
+  },
+
+  async onResponse({ response, id, options }) {
+    const sent = retryCopies.get(id);
+    retryCopies.delete(id);
+    if (!sent || response.status !== 401) return undefined;
+
+    const code = await errorCodeOf(response);
+    if (code !== ErrorCode.TOKEN_EXPIRED) {
+      // The token was refused for good (session ended elsewhere, account disabled): signed out.
+      if (code === ErrorCode.UNAUTHENTICATED && session.get().accessToken === sent.token) session.signedOut();
+      return undefined;
+    }
+    // Another request may have refreshed meanwhile: its token is fresh, no second refresh needed.
+    const current = session.get().accessToken;
+    const token = current && current !== sent.token ? current : await refreshSession();
+    if (!token) return undefined;
+    sent.copy.headers.set('Authorization', `Bearer ${token}`);
+    // Exactly one retry: this call does not pass through the middleware again.
+    return options.fetch(sent.copy);
+  },
+
+  onError({ id }) {
+    retryCopies.delete(id);
+    return undefined;
+  },
+};
+
+apiClient.use(authMiddleware);
+
+async function errorCodeOf(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = await response.clone().json();
+    return isApiErrorResponse(body) ? body.error.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let refreshing: Promise<string | undefined> | undefined;
+
+/**
+ * Trades the HttpOnly refresh cookie for a new access token and resolves to it (`undefined`: no
+ * session). Concurrent callers share one request: the refresh token rotates on every use, and
+ * presenting a rotated one ends the session. Tabs of the same browser take turns through a Web
+ * Lock for the same reason.
+ */
+export function refreshSession(): Promise<string | undefined> {
+  refreshing ??= withRefreshLock(requestRefresh).finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = 'locks' in globalThis.navigator ? globalThis.navigator.locks : undefined;
+  return locks ? locks.request('atrium:auth-refresh', task) : task();
+}
+
+async function requestRefresh(): Promise<string | undefined> {
+  try {
+    // Same origin: the browser sends the cookie (path /api/v1/auth) by itself.
+    const { data, response } = await apiClient.POST('/api/v1/auth/refresh', { body: {}, credentials: 'same-origin' });
+    if (data) {
+      session.signedIn(data.data.accessToken, data.data.user);
+      return data.data.accessToken;
+    }
+    // 400/401: no cookie, or it expired or was revoked. Anything else (429, 5xx) says nothing
+    // about the session, so the next start tries again.
+    session.signedOut({ forget: response.status === 400 || response.status === 401 });
+  } catch {
+    session.signedOut({ forget: false });
+  }
+  return undefined;
+}
+
+/** At app start: restores the session from the refresh cookie when there may be one. */
+export async function restoreSession(): Promise<void> {
+  if (session.get().status === 'signed-in') return;
+  if (!session.mayBeRestored()) {
+    session.signedOut();
+    return;
+  }
+  session.restoring();
+  await refreshSession();
 }

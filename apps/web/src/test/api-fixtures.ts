@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ApiErrorResponse, InstanceInfo, ReadinessResponse } from '@atrium/api-client';
+import type { ApiErrorBody, ApiErrorResponse, InstanceInfo, ReadinessResponse, Schema } from '@atrium/api-client';
 
 /** Bodies shaped exactly like the live API's (DESIGN §4), typed from the generated client. */
 export const instanceInfo: InstanceInfo = {
@@ -47,3 +47,67 @@ export const errorEnvelope = (code: ApiErrorBody['code'], message: string, reque
   error: { code, message },
   meta: { requestId, timestamp: '2025-06-01T12:00:00.000Z' },
 });
+
+export type UserFixture = Schema<'UserDto'>;
+export type SessionFixture = Schema<'SessionDto'>;
+
+export const ada: UserFixture = {
+  id: '0193c5a2-9000-7c31-9a55-3f4b2d1e6a71',
+  email: 'ada@example.com',
+  username: 'ada',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  bio: null,
+  preferences: {},
+  emailVerified: true,
+  twoFactorEnabled: false,
+  avatarUrl: null,
+  createdAt: '2025-05-01T08:00:00.000Z',
+};
+
+const meta = (requestId: string) => ({ requestId, timestamp: '2025-06-01T12:00:00.000Z' });
+
+/** The success envelope around `data`. */
+export const envelope = <T>(data: T, requestId = 'req-ok-1') => ({
+  status: 'success' as const,
+  data,
+  meta: meta(requestId),
+});
+
+export const message = (text: string) => envelope({ message: text });
+
+/** What login and refresh answer: an access token and its user (the refresh token is a cookie). */
+export const tokensEnvelope = (accessToken: string, user: UserFixture = ada) =>
+  envelope({ accessToken, tokenType: 'Bearer' as const, expiresIn: 900, user });
+
+/** An error envelope with per-field `details`, as the validation pipe and the password check send it. */
+export const detailedErrorEnvelope = (
+  code: ApiErrorBody['code'],
+  text: string,
+  details: { field: string; message: string; code: string }[],
+  requestId = 'req-err-1',
+): ApiErrorResponse => ({
+  status: 'error',
+  error: { code, message: text, details },
+  meta: meta(requestId),
+});
+
+export const currentSession: SessionFixture = {
+  id: '0193c5a2-aaaa-7000-8000-000000000001',
+  userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36',
+  ip: '203.0.113.7',
+  createdAt: '2025-05-30T09:00:00.000Z',
+  lastUsedAt: '2025-06-01T11:55:00.000Z',
+  expiresAt: '2025-06-30T09:00:00.000Z',
+  current: true,
+};
+
+export const otherSession: SessionFixture = {
+  id: '0193c5a2-bbbb-7000-8000-000000000002',
+  userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:139.0) Gecko/20100101 Firefox/139.0',
+  ip: '198.51.100.23',
+  createdAt: '2025-05-20T18:30:00.000Z',
+  lastUsedAt: '2025-05-31T21:10:00.000Z',
+  expiresAt: '2025-06-19T18:30:00.000Z',
+  current: false,
+};

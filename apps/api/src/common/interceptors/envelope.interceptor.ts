@@ -3,14 +3,18 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { RAW_RESPONSE } from '../decorators/raw-response.decorator';
+import { Paginated, type PaginationMetaDto } from '../http/pagination';
 
 export interface SuccessEnvelope<T> {
   status: 'success';
   data: T;
-  meta: { requestId: string; timestamp: string };
+  meta: { requestId: string; timestamp: string; pagination?: PaginationMetaDto };
 }
 
-/** Wraps every route's result in `{ status: "success", data, meta }` (DESIGN §4) unless the route is `@RawResponse()`. */
+/**
+ * Wraps every route's result in `{ status: "success", data, meta }` (DESIGN §4) unless the route
+ * is `@RawResponse()`; a `Paginated` result puts its counts in `meta.pagination`.
+ */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
@@ -23,11 +27,12 @@ export class EnvelopeInterceptor implements NestInterceptor {
     if (raw || context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     return next.handle().pipe(
-      map((data: unknown): SuccessEnvelope<unknown> => ({
-        status: 'success',
-        data: data ?? null,
-        meta: { requestId: request.id, timestamp: new Date().toISOString() },
-      })),
+      map((data: unknown): SuccessEnvelope<unknown> => {
+        const meta = { requestId: request.id, timestamp: new Date().toISOString() };
+        if (data instanceof Paginated)
+          return { status: 'success', data: data.items, meta: { ...meta, pagination: data.meta } };
+        return { status: 'success', data: data ?? null, meta };
+      }),
     );
   }
 }

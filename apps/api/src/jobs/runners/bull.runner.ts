@@ -1,11 +1,57 @@
 import { Logger } from '@nestjs/common';
-import type { Job, Queue } from 'bull';
+import type { Job, JobStatus, Queue } from 'bull';
 import { JobRunner, JobState, type QueueName } from '@atrium/contracts';
 import { PermanentJobError } from '../job-errors';
 import { JOB_QUEUES, type JobName, type Schedule } from '../job-definitions';
 import { JobRegistry } from '../job.registry';
 import type { JobsConfig } from '../../config/app-config';
-import { type AddJobOptions, type JobQueueRunner, type JobSummary, type QueueCounts } from './job-runner';
+import {
+  type AddJobOptions,
+  type JobList,
+  type JobPage,
+  type JobQueueRunner,
+  type JobSummary,
+  type QueueCounts,
+  type RemoveJobResult,
+  type RetryJobResult,
+  summarizeJobData,
+} from './job-runner';
+
+/**
+ * Where Bull keeps the jobs of each state. A paused queue moves its waiting jobs to `paused`,
+ * so at most one of the two lists has jobs at a time and a page never spans both.
+ */
+const BULL_STATES: Readonly<Record<JobState, JobStatus[]>> = {
+  [JobState.WAITING]: ['waiting', 'paused'],
+  [JobState.ACTIVE]: ['active'],
+  [JobState.DELAYED]: ['delayed'],
+  [JobState.COMPLETED]: ['completed'],
+  [JobState.FAILED]: ['failed'],
+};
+
+const JOB_STATES: readonly string[] = Object.values(JobState);
+
+/** Bull's extra states (paused, stuck) are waiting as far as anyone outside is concerned. */
+const toJobState = (state: string): JobState => (JOB_STATES.includes(state) ? (state as JobState) : JobState.WAITING);
+
+const summaryOf = (job: Job, state: JobState): JobSummary => ({
+  id: String(job.id),
+  name: job.name,
+  state,
+  attemptsMade: job.attemptsMade,
+  attempts: job.opts.attempts ?? 1,
+  failedReason: job.failedReason || undefined,
+  data: summarizeJobData(job.name, job.data),
+  createdAt: job.timestamp,
+  finishedAt: job.finishedOn || undefined,
+});
+
+// Bull's messages when the job changed between our look at it and the retry (another admin, a worker).
+const RETRY_NOT_FOUND = "Couldn't retry job: The job doesn't exist";
+const RETRY_NOT_FAILED = [
+  "Couldn't retry job: The job is locked",
+  "Couldn't retry job: The job has been already retried or has not failed",
+];
 
 /**
  * Services mode: queues in Redis through Bull. API replicas only add jobs; worker replicas call
@@ -115,15 +161,54 @@ export class BullJobRunner implements JobQueueRunner {
   async getJob(queueName: QueueName, id: string): Promise<JobSummary | undefined> {
     const job = await this.queue(queueName).getJob(id);
     if (!job) return undefined;
-    const state = await job.getState();
-    return {
-      id: String(job.id),
-      name: job.name,
-      // Bull's extra states (paused, stuck) are waiting as far as anyone outside is concerned.
-      state: (Object.values(JobState) as string[]).includes(state) ? (state as JobState) : JobState.WAITING,
-      attemptsMade: job.attemptsMade,
-      failedReason: job.failedReason,
-    };
+    return summaryOf(job, toJobState(await job.getState()));
+  }
+
+  countJobs(queueName: QueueName, state: JobState): Promise<number> {
+    return this.queue(queueName).getJobCountByTypes(BULL_STATES[state]);
+  }
+
+  async listJobs(queueName: QueueName, state: JobState, page: JobPage): Promise<JobList> {
+    const queue = this.queue(queueName);
+    const [total, jobs] = await Promise.all([
+      queue.getJobCountByTypes(BULL_STATES[state]),
+      page.limit > 0
+        ? queue.getJobs(BULL_STATES[state], page.offset, page.offset + page.limit - 1, false)
+        : Promise.resolve([]),
+    ]);
+    // A job removed between reading the ids and the jobs comes back as null.
+    return { jobs: jobs.filter((job): job is Job => job !== null).map((job) => summaryOf(job, state)), total };
+  }
+
+  async retryJob(queueName: QueueName, id: string): Promise<RetryJobResult> {
+    const job = await this.queue(queueName).getJob(id);
+    if (!job) return 'not_found';
+    // Checked first: Bull's retry clears the failure reason of a job it then refuses to retry.
+    if ((await job.getState()) !== 'failed') return 'not_failed';
+    try {
+      await job.retry();
+      return 'retried';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      if (message === RETRY_NOT_FOUND) return 'not_found';
+      if (RETRY_NOT_FAILED.includes(message)) return 'not_failed';
+      throw error;
+    }
+  }
+
+  async removeJob(queueName: QueueName, id: string): Promise<RemoveJobResult> {
+    const queue = this.queue(queueName);
+    const job = await queue.getJob(id);
+    if (!job) return 'not_found';
+    if ((await job.getState()) === 'active') return 'active';
+    try {
+      await job.remove();
+      return 'removed';
+    } catch (error) {
+      // Bull refuses to remove a locked job: a worker took it in the meantime.
+      if (!(error instanceof Error) || !error.message.startsWith('Could not remove job')) throw error;
+      return (await queue.getJob(id)) ? 'active' : 'not_found';
+    }
   }
 
   async ping(): Promise<void> {

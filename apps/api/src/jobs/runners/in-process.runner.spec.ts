@@ -175,3 +175,209 @@ describe('InProcessJobRunner', () => {
     expect(failed).toMatchObject({ attemptsMade: 1, failedReason: 'No processor for job "no.such.job"' });
   });
 });
+
+/** What the admin API reads and does through the runner: listing, retrying and removing jobs. */
+describe('InProcessJobRunner administration', () => {
+  let registry: JobRegistry;
+  let behaviour: (to: string, attempt: number) => Promise<void>;
+  let calls: string[];
+  const runners: InProcessJobRunner[] = [];
+
+  /** A runner that processes jobs, or (idle) one that only queues them, as the API does in services mode. */
+  const start = async (process = true): Promise<InProcessJobRunner> => {
+    const runner = new InProcessJobRunner(registry, 2);
+    runners.push(runner);
+    if (process) await runner.startProcessing();
+    return runner;
+  };
+
+  const failedJob = async (runner: InProcessJobRunner, to: string, attempts = 2): Promise<string> => {
+    const id = await runner.add(QueueName.MAIL, 'mail.send', mail(to), options({ attempts, backoffMs: 10 }));
+    await waitFor(
+      () => runner.inspect(id),
+      (j) => j?.state === JobState.FAILED,
+    );
+    return id;
+  };
+
+  beforeEach(() => {
+    registry = new JobRegistry(
+      new MetricsService(loadConfig({ NODE_ENV: 'test' }, { version: '0.0.0', spaDir: '/tmp' })),
+    );
+    calls = [];
+    behaviour = () => Promise.resolve();
+    registry.handle('mail.send', async (message) => {
+      calls.push(message.to);
+      await behaviour(message.to, calls.length);
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.close()));
+  });
+
+  it('lists the jobs of one queue and state, newest first, a page at a time, with the total', async () => {
+    const runner = await start(false);
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      ids.push(await runner.add(QueueName.MAIL, 'mail.send', mail(`p${n}@example.com`), options()));
+    }
+    await runner.add(QueueName.MAINTENANCE, 'maintenance.cleanup', {}, options());
+
+    const first = await runner.listJobs(QueueName.MAIL, JobState.WAITING, { offset: 0, limit: 2 });
+    const second = await runner.listJobs(QueueName.MAIL, JobState.WAITING, { offset: 2, limit: 2 });
+    const last = await runner.listJobs(QueueName.MAIL, JobState.WAITING, { offset: 4, limit: 2 });
+    expect([first.total, second.total, last.total]).toEqual([5, 5, 5]);
+    expect([...first.jobs, ...second.jobs, ...last.jobs].map((j) => j.id)).toEqual([...ids].reverse());
+    expect(await runner.listJobs(QueueName.MAIL, JobState.FAILED, { offset: 0, limit: 20 })).toEqual({
+      jobs: [],
+      total: 0,
+    });
+    expect(await runner.countJobs(QueueName.MAIL, JobState.WAITING)).toBe(5);
+    expect(await runner.countJobs(QueueName.MAINTENANCE, JobState.WAITING)).toBe(1);
+  });
+
+  it('lists delayed jobs by due time, the last due first', async () => {
+    const runner = await start(false);
+    const soon = await runner.add(QueueName.MAIL, 'mail.send', mail('soon@example.com'), options({ delay: 60_000 }));
+    const later = await runner.add(QueueName.MAIL, 'mail.send', mail('later@example.com'), options({ delay: 90_000 }));
+    const sooner = await runner.add(QueueName.MAIL, 'mail.send', mail('now@example.com'), options({ delay: 30_000 }));
+    const { jobs } = await runner.listJobs(QueueName.MAIL, JobState.DELAYED, { offset: 0, limit: 10 });
+    expect(jobs.map((j) => j.id)).toEqual([later, soon, sooner]);
+  });
+
+  it('shows a mail job by template and recipient, never its variables (one-use links)', async () => {
+    const runner = await start(false);
+    const before = Date.now();
+    const id = await runner.add(QueueName.MAIL, 'mail.send', mail('secret@example.com'), options({ attempts: 3 }));
+    const { jobs } = await runner.listJobs(QueueName.MAIL, JobState.WAITING, { offset: 0, limit: 10 });
+    expect(jobs).toEqual([
+      {
+        id,
+        name: 'mail.send',
+        state: JobState.WAITING,
+        attemptsMade: 0,
+        attempts: 3,
+        failedReason: undefined,
+        data: { template: 'reset-password', to: 'secret@example.com' },
+        createdAt: expect.any(Number),
+        finishedAt: undefined,
+      },
+    ]);
+    expect(jobs[0].createdAt).toBeGreaterThanOrEqual(before);
+    expect(JSON.stringify(jobs)).not.toMatch(/token|resetUrl|variables|ada/);
+    expect(await runner.getJob(QueueName.MAIL, id)).toEqual(jobs[0]);
+  });
+
+  it('shows nothing of the payload of a job it has no summary for', async () => {
+    const runner = await start(false);
+    const secret = { password: 'hunter2', token: 't' };
+    for (const name of ['report.export', 'constructor', 'toString', '__proto__']) {
+      await runner.add(QueueName.MAINTENANCE, name, secret, options());
+    }
+    const { jobs } = await runner.listJobs(QueueName.MAINTENANCE, JobState.WAITING, { offset: 0, limit: 10 });
+    expect(jobs.map((j) => [j.name, j.data])).toEqual([
+      ['__proto__', {}],
+      ['toString', {}],
+      ['constructor', {}],
+      ['report.export', {}],
+    ]);
+  });
+
+  it('retries a failed job: back to waiting without its reason, attempts counting on, then it runs', async () => {
+    const runner = await start();
+    behaviour = () => Promise.reject(new Error('451 busy'));
+    const id = await failedJob(runner, 'retry@example.com', 2);
+    expect(await runner.getJob(QueueName.MAIL, id)).toMatchObject({
+      state: JobState.FAILED,
+      attemptsMade: 2,
+      failedReason: '451 busy',
+      finishedAt: expect.any(Number),
+    });
+
+    behaviour = () => Promise.resolve();
+    expect(await runner.retryJob(QueueName.MAIL, id)).toBe('retried');
+    const done = await waitFor(
+      () => runner.getJob(QueueName.MAIL, id),
+      (j) => j?.state === JobState.COMPLETED,
+    );
+    expect(done).toMatchObject({ state: JobState.COMPLETED, attemptsMade: 3, failedReason: undefined });
+    expect(calls).toEqual(['retry@example.com', 'retry@example.com', 'retry@example.com']);
+  });
+
+  it('gives a job that used all its tries exactly one more on retry', async () => {
+    const runner = await start();
+    behaviour = () => Promise.reject(new Error('451 busy'));
+    const id = await failedJob(runner, 'again@example.com', 2);
+    expect(await runner.retryJob(QueueName.MAIL, id)).toBe('retried');
+    const failed = await waitFor(
+      () => runner.getJob(QueueName.MAIL, id),
+      (j) => j?.state === JobState.FAILED,
+    );
+    expect(failed).toMatchObject({ attemptsMade: 3, failedReason: '451 busy' });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('retries only failed jobs, of the queue asked about', async () => {
+    const runner = await start();
+    behaviour = () => Promise.reject(new Error('451 busy'));
+    const failed = await failedJob(runner, 'only@example.com', 1);
+    const delayed = await runner.add(QueueName.MAIL, 'mail.send', mail('d@example.com'), options({ delay: 60_000 }));
+    behaviour = () => Promise.resolve();
+    const completed = await runner.add(QueueName.MAIL, 'mail.send', mail('c@example.com'), options());
+    await waitFor(
+      () => runner.inspect(completed),
+      (j) => j?.state === JobState.COMPLETED,
+    );
+
+    expect(await runner.retryJob(QueueName.MAIL, delayed)).toBe('not_failed');
+    expect(await runner.retryJob(QueueName.MAIL, completed)).toBe('not_failed');
+    expect(await runner.retryJob(QueueName.MAIL, 'no-such-id')).toBe('not_found');
+    expect(await runner.retryJob(QueueName.MAINTENANCE, failed)).toBe('not_found');
+    expect(runner.inspect(failed)).toMatchObject({ state: JobState.FAILED, failedReason: '451 busy' });
+    expect(runner.inspect(delayed)?.state).toBe(JobState.DELAYED);
+  });
+
+  it('removes waiting, delayed and failed jobs, which then never run, and refuses a running one', async () => {
+    const idle = await start(false);
+    const waiting = await idle.add(QueueName.MAIL, 'mail.send', mail('w@example.com'), options());
+    const kept = await idle.add(QueueName.MAIL, 'mail.send', mail('k@example.com'), options());
+    const delayed = await idle.add(QueueName.MAIL, 'mail.send', mail('d@example.com'), options({ delay: 50 }));
+    expect(await idle.removeJob(QueueName.MAIL, waiting)).toBe('removed');
+    expect(await idle.removeJob(QueueName.MAIL, delayed)).toBe('removed');
+    expect(await idle.removeJob(QueueName.MAIL, delayed)).toBe('not_found');
+    expect(await idle.removeJob(QueueName.MAINTENANCE, kept)).toBe('not_found');
+    expect(await idle.getJob(QueueName.MAIL, waiting)).toBeUndefined();
+    expect(await idle.counts()).toMatchObject({ mail: { waiting: 1, delayed: 0 } });
+
+    await idle.startProcessing();
+    await waitFor(
+      () => idle.inspect(kept),
+      (j) => j?.state === JobState.COMPLETED,
+    );
+    // The delay has passed too: a removed delayed job does not come back.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(calls).toEqual(['k@example.com']);
+
+    const runner = await start();
+    let release: () => void = () => undefined;
+    behaviour = (to) =>
+      to === 'slow@example.com'
+        ? new Promise<void>((resolve) => (release = resolve))
+        : Promise.reject(new Error('550'));
+    const failed = await failedJob(runner, 'f@example.com', 1);
+    const active = await runner.add(QueueName.MAIL, 'mail.send', mail('slow@example.com'), options());
+    await waitFor(
+      () => runner.inspect(active),
+      (j) => j?.state === JobState.ACTIVE,
+    );
+    expect(await runner.removeJob(QueueName.MAIL, active)).toBe('active');
+    expect(await runner.removeJob(QueueName.MAIL, failed)).toBe('removed');
+    expect(await runner.countJobs(QueueName.MAIL, JobState.FAILED)).toBe(0);
+    release();
+    await waitFor(
+      () => runner.inspect(active),
+      (j) => j?.state === JobState.COMPLETED,
+    );
+  });
+});

@@ -4,7 +4,18 @@ import { JobRunner, JobState, type QueueName } from '@atrium/contracts';
 import { PermanentJobError } from '../job-errors';
 import { ALL_QUEUES, JOB_QUEUES, type JobName, type Schedule } from '../job-definitions';
 import type { JobRegistry } from '../job.registry';
-import { type AddJobOptions, backoffDelay, type JobQueueRunner, type JobSummary, type QueueCounts } from './job-runner';
+import {
+  type AddJobOptions,
+  backoffDelay,
+  type JobList,
+  type JobPage,
+  type JobQueueRunner,
+  type JobSummary,
+  type QueueCounts,
+  type RemoveJobResult,
+  type RetryJobResult,
+  summarizeJobData,
+} from './job-runner';
 
 interface InProcessJob {
   id: string;
@@ -15,7 +26,12 @@ interface InProcessJob {
   state: JobState;
   attemptsMade: number;
   failedReason?: string;
+  createdAt: number;
   finishedAt?: number;
+  /** When a delayed job is due (epoch ms). */
+  dueAt?: number;
+  /** Order of entering the current state, for listing newest first as Bull does. */
+  enteredState: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -35,6 +51,7 @@ export class InProcessJobRunner implements JobQueueRunner {
   private readonly running = new Map<QueueName, Set<Promise<void>>>(ALL_QUEUES.map((q) => [q, new Set()]));
   private readonly scheduleTimers = new Set<NodeJS.Timeout>();
   private sequence = 0;
+  private transitions = 0;
   private processing = false;
   private closed = false;
 
@@ -56,6 +73,8 @@ export class InProcessJobRunner implements JobQueueRunner {
       options,
       state: JobState.WAITING,
       attemptsMade: 0,
+      createdAt: Date.now(),
+      enteredState: 0,
     };
     this.jobs.set(id, job);
     if (options.delay > 0) this.delay(job, options.delay);
@@ -63,8 +82,14 @@ export class InProcessJobRunner implements JobQueueRunner {
     return Promise.resolve(id);
   }
 
+  private setState(job: InProcessJob, state: JobState): void {
+    job.state = state;
+    job.enteredState = ++this.transitions;
+  }
+
   private delay(job: InProcessJob, ms: number): void {
-    job.state = JobState.DELAYED;
+    this.setState(job, JobState.DELAYED);
+    job.dueAt = Date.now() + ms;
     job.timer = setTimeout(() => {
       job.timer = undefined;
       this.enqueue(job);
@@ -72,7 +97,7 @@ export class InProcessJobRunner implements JobQueueRunner {
   }
 
   private enqueue(job: InProcessJob): void {
-    job.state = JobState.WAITING;
+    this.setState(job, JobState.WAITING);
     this.waitingOf(job.queue).push(job);
     this.pump(job.queue);
   }
@@ -100,7 +125,7 @@ export class InProcessJobRunner implements JobQueueRunner {
   }
 
   private async run(job: InProcessJob): Promise<void> {
-    job.state = JobState.ACTIVE;
+    this.setState(job, JobState.ACTIVE);
     const context = {
       id: job.id,
       queue: job.queue,
@@ -122,7 +147,7 @@ export class InProcessJobRunner implements JobQueueRunner {
   }
 
   private finish(job: InProcessJob, state: typeof JobState.COMPLETED | typeof JobState.FAILED): void {
-    job.state = state;
+    this.setState(job, state);
     job.finishedAt = Date.now();
     const finished = [...this.jobs.values()].filter((j) => j.state === state);
     for (const old of finished.slice(0, Math.max(finished.length - KEEP_FINISHED, 0))) this.jobs.delete(old.id);
@@ -179,10 +204,57 @@ export class InProcessJobRunner implements JobQueueRunner {
   }
 
   getJob(queue: QueueName, id: string): Promise<JobSummary | undefined> {
+    const job = this.find(queue, id);
+    return Promise.resolve(job && summaryOf(job));
+  }
+
+  private find(queue: QueueName, id: string): InProcessJob | undefined {
     const job = this.jobs.get(id);
-    if (!job || job.queue !== queue) return Promise.resolve(undefined);
-    const { name, state, attemptsMade, failedReason } = job;
-    return Promise.resolve({ id, name, state, attemptsMade, failedReason });
+    return job?.queue === queue ? job : undefined;
+  }
+
+  private inState(queue: QueueName, state: JobState): InProcessJob[] {
+    return [...this.jobs.values()].filter((job) => job.queue === queue && job.state === state);
+  }
+
+  countJobs(queue: QueueName, state: JobState): Promise<number> {
+    return Promise.resolve(this.inState(queue, state).length);
+  }
+
+  listJobs(queue: QueueName, state: JobState, page: JobPage): Promise<JobList> {
+    const jobs = this.inState(queue, state).sort((a, b) =>
+      state === JobState.DELAYED
+        ? (b.dueAt ?? 0) - (a.dueAt ?? 0) || b.enteredState - a.enteredState
+        : b.enteredState - a.enteredState,
+    );
+    return Promise.resolve({
+      jobs: jobs.slice(page.offset, page.offset + page.limit).map(summaryOf),
+      total: jobs.length,
+    });
+  }
+
+  retryJob(queue: QueueName, id: string): Promise<RetryJobResult> {
+    if (this.closed) return Promise.reject(new Error('Job runner is shut down'));
+    const job = this.find(queue, id);
+    if (!job) return Promise.resolve('not_found');
+    if (job.state !== JobState.FAILED) return Promise.resolve('not_failed');
+    // As Bull's retry: the reason and finish time go, the attempts made stay.
+    job.failedReason = undefined;
+    job.finishedAt = undefined;
+    this.enqueue(job);
+    return Promise.resolve('retried');
+  }
+
+  removeJob(queue: QueueName, id: string): Promise<RemoveJobResult> {
+    const job = this.find(queue, id);
+    if (!job) return Promise.resolve('not_found');
+    if (job.state === JobState.ACTIVE) return Promise.resolve('active');
+    if (job.timer) clearTimeout(job.timer);
+    const waiting = this.waitingOf(queue);
+    const index = waiting.indexOf(job);
+    if (index >= 0) waiting.splice(index, 1);
+    this.jobs.delete(id);
+    return Promise.resolve('removed');
   }
 
   ping(): Promise<void> {
@@ -213,9 +285,21 @@ export class InProcessJobRunner implements JobQueueRunner {
     await Promise.allSettled(running);
   }
 
-  /** For tests and the admin API: a job's state and failure reason. */
+  /** For tests: a job's state and failure reason. */
   inspect(id: string): { state: JobState; attemptsMade: number; failedReason?: string } | undefined {
     const job = this.jobs.get(id);
     return job && { state: job.state, attemptsMade: job.attemptsMade, failedReason: job.failedReason };
   }
 }
+
+const summaryOf = (job: InProcessJob): JobSummary => ({
+  id: job.id,
+  name: job.name,
+  state: job.state,
+  attemptsMade: job.attemptsMade,
+  attempts: job.options.attempts,
+  failedReason: job.failedReason,
+  data: summarizeJobData(job.name, job.payload),
+  createdAt: job.createdAt,
+  finishedAt: job.finishedAt,
+});

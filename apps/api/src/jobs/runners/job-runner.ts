@@ -1,5 +1,5 @@
 import type { JobRunner, JobState, QueueName } from '@atrium/contracts';
-import type { Schedule } from '../job-definitions';
+import type { JobName, JobPayloads, Schedule } from '../job-definitions';
 
 export const JOB_RUNNER = Symbol('JOB_RUNNER');
 
@@ -10,14 +10,40 @@ export interface AddJobOptions {
   backoffMs: number;
 }
 
+/** What an operator may see of a job's payload: plain strings, never a secret. */
+export type JobDataSummary = Record<string, string>;
+
 export interface JobSummary {
   id: string;
   name: string;
   state: JobState;
   /** Attempts that failed so far. */
   attemptsMade: number;
+  /** How many tries the job has in all. */
+  attempts: number;
+  /** Why the last attempt failed (kept while a retry waits; cleared by a manual retry). */
   failedReason?: string;
+  /** The payload without secrets, from {@link summarizeJobData}. */
+  data: JobDataSummary;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds; set once the job completed or failed for good. */
+  finishedAt?: number;
 }
+
+export interface JobPage {
+  offset: number;
+  limit: number;
+}
+
+export interface JobList {
+  jobs: JobSummary[];
+  /** Jobs in this state in all, not only on this page. */
+  total: number;
+}
+
+export type RetryJobResult = 'retried' | 'not_found' | 'not_failed';
+export type RemoveJobResult = 'removed' | 'not_found' | 'active';
 
 export type QueueCounts = Record<QueueName, Record<Exclude<JobState, 'completed'>, number>>;
 
@@ -36,6 +62,20 @@ export interface JobQueueRunner {
   counts(): Promise<QueueCounts>;
   /** One job's state, attempts and failure reason; undefined when no such job exists (any more). */
   getJob(queue: QueueName, id: string): Promise<JobSummary | undefined>;
+  /** How many jobs of a queue are in a state (completed ones only while they are kept). */
+  countJobs(queue: QueueName, state: JobState): Promise<number>;
+  /**
+   * A page of a queue's jobs in one state, newest first: the job that entered the state last
+   * comes first, except delayed jobs, which come by due time, the last due first (Bull's order).
+   */
+  listJobs(queue: QueueName, state: JobState, page: JobPage): Promise<JobList>;
+  /**
+   * Puts a failed job back in waiting with its failure reason cleared. Its attempts count on, so
+   * it runs at least once more and retries only while tries are left. Only failed jobs retry.
+   */
+  retryJob(queue: QueueName, id: string): Promise<RetryJobResult>;
+  /** Deletes a job in any state but active (a running job cannot be taken away from its worker). */
+  removeJob(queue: QueueName, id: string): Promise<RemoveJobResult>;
   /** Throws when the queues cannot be reached. */
   ping(): Promise<void>;
   /** Deletes failed jobs that finished more than `olderThanMs` ago; returns how many. */
@@ -47,4 +87,24 @@ export interface JobQueueRunner {
 /** Bull's exponential backoff, which the in-process runner reproduces: delay × (2^(tries so far) − 1). */
 export function backoffDelay(backoffMs: number, attemptsMade: number): number {
   return Math.round((2 ** attemptsMade - 1) * backoffMs);
+}
+
+/**
+ * The part of each job's payload an operator may see. Mail payloads carry one-use links (email
+ * verification, password reset) in their variables, so only the template and recipient show.
+ * Every job name must be listed: a new job cannot leak its payload into the admin API by default.
+ */
+const DATA_SUMMARIES: { readonly [N in JobName]: (payload: Partial<JobPayloads[N]>) => JobDataSummary } = {
+  'mail.send': (mail) => pickStrings({ template: mail.template, to: mail.to }),
+  'maintenance.cleanup': () => ({}),
+};
+
+const pickStrings = (values: Record<string, unknown>): JobDataSummary =>
+  Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+
+/** The secret-free summary of a payload, as both runners report it; nothing for an unknown job name. */
+export function summarizeJobData(name: string, payload: unknown): JobDataSummary {
+  // Own keys only: a job named `constructor` must not reach Object.prototype's.
+  if (!Object.hasOwn(DATA_SUMMARIES, name) || typeof payload !== 'object' || payload === null) return {};
+  return (DATA_SUMMARIES as Record<string, (payload: object) => JobDataSummary>)[name](payload);
 }

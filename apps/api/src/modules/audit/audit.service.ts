@@ -29,4 +29,52 @@ export class AuditService {
       }),
     );
   }
+
+  async search(query: {
+    actor?: string;
+    action?: string;
+    target?: string;
+    from?: string;
+    to?: string;
+    page: number;
+    perPage: number;
+  }): Promise<{
+    items: Array<{
+      id: string;
+      actorId: string | null;
+      action: string;
+      target: string | null;
+      ip: string | null;
+      userAgent: string | null;
+      metadata: Record<string, unknown>;
+      at: string;
+    }>;
+    total: number;
+  }> {
+    const qb = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('a');
+    if (query.actor) qb.andWhere('a.actor_id = :actor', { actor: query.actor });
+    if (query.action) qb.andWhere('a.action = :action', { action: query.action });
+    if (query.target) qb.andWhere('a.target = :target', { target: query.target });
+    if (query.from) qb.andWhere('a.created_at >= :from', { from: new Date(query.from) });
+    if (query.to) qb.andWhere('a.created_at < :to', { to: new Date(query.to) });
+    const [rows, total] = await qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .skip((query.page - 1) * query.perPage)
+      .take(query.perPage)
+      .getManyAndCount();
+    return {
+      total,
+      items: rows.map((row) => ({
+        id: row.id,
+        actorId: row.actorId,
+        action: row.action,
+        target: row.target,
+        ip: row.ip,
+        userAgent: row.userAgent,
+        metadata: row.metadata,
+        at: row.createdAt.toISOString(),
+      })),
+    };
+  }
 }

@@ -20,6 +20,9 @@ import {
 import { ApiTokensService } from './api-tokens.service';
 import type { ApiTokenEntity } from './entities/api-token.entity';
 import { TwoFactorService } from './two-factor.service';
+import { avatarUrl } from '../avatars/avatar-key';
+import { AbilityService } from '../authorization/ability.service';
+import { AuthorizationService } from '../authorization/authorization.service';
 import { AuthService } from './auth.service';
 import {
   ApiTokenDto,
@@ -62,6 +65,7 @@ export const toUserDto = (user: UserEntity): UserDto => ({
   preferences: user.preferences,
   emailVerified: user.emailVerifiedAt !== null,
   twoFactorEnabled: user.totpEnabledAt !== null,
+  avatarUrl: avatarUrl(user.avatarKey),
   createdAt: user.createdAt.toISOString(),
 });
 
@@ -95,6 +99,8 @@ export class AuthController {
     private readonly sessions: SessionsService,
     private readonly tokens: TokensService,
     private readonly twoFactor: TwoFactorService,
+    private readonly abilities: AbilityService,
+    private readonly authorization: AuthorizationService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -359,8 +365,11 @@ export class AuthController {
   async me(@CurrentUser() user: AuthUser): Promise<MeDto> {
     const entity = await this.auth.findActiveUser(user.id);
     if (!entity) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
-    // Roles arrive with the authorization module; until then every account is a plain user.
-    return { ...toUserDto(entity), roles: ['user'], permissions: [] };
+    const [roles, permissions] = await Promise.all([
+      this.abilities.rolesOf(user.id),
+      this.authorization.heldPermissions(user),
+    ]);
+    return { ...toUserDto(entity), roles: roles.map((r) => r.name), permissions };
   }
 }
 
@@ -371,6 +380,7 @@ export class MeController {
   constructor(
     private readonly auth: AuthService,
     private readonly apiTokens: ApiTokensService,
+    private readonly authorization: AuthorizationService,
   ) {}
 
   @Delete()
@@ -413,6 +423,15 @@ export class MeController {
     @Body() body: CreateApiTokenDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<CreatedApiTokenDto> {
+    const held = new Set(await this.authorization.heldPermissions(user));
+    const unheld = body.scopes.filter((scope) => !held.has(scope));
+    if (unheld.length > 0) {
+      throw new ApiException(
+        403,
+        ErrorCode.FORBIDDEN,
+        `A token cannot have scopes you do not hold: ${unheld.join(', ')}`,
+      );
+    }
     const { entity, token } = await this.apiTokens.create(
       user.id,
       { name: body.name, scopes: body.scopes, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined },

@@ -1,6 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ErrorCode, PAT_PREFIX } from '@atrium/contracts';
+import { ErrorCode, PAT_PREFIX, type Permission } from '@atrium/contracts';
+import { AuthorizationService } from '../authorization/authorization.service';
+import { REQUIRED_PERMISSIONS } from '../authorization/require-permissions.decorator';
 import { ApiException } from '../../common/http/api.exception';
 import { ApiTokensService } from './api-tokens.service';
 import {
@@ -31,6 +33,7 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: SessionsService,
     private readonly auth: AuthService,
     private readonly apiTokens: ApiTokensService,
+    private readonly authorization: AuthorizationService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -56,6 +59,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(VERIFIED_EMAIL, targets) && !request.user.emailVerified) {
       throw new ApiException(403, ErrorCode.EMAIL_NOT_VERIFIED, 'Verify your email address first');
     }
+    const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets);
+    if (required?.length) await this.authorization.assertAll(request.user, required);
     return true;
   }
 

@@ -14,6 +14,7 @@ import {
   UserSignedInEvent,
 } from '../../events/domain-events';
 import { AuditService } from '../audit/audit.service';
+import { RolesService } from '../authorization/roles.service';
 import type { ChangePasswordDto, LoginDto, RegisterDto, UpdateMeDto } from './dto/auth.dto';
 import { EmailTokenEntity, type EmailTokenPurpose } from './entities/email-token.entity';
 import { UserEntity } from './entities/user.entity';
@@ -56,6 +57,7 @@ export class AuthService {
     private readonly events: EventEmitter2,
     private readonly twoFactor: TwoFactorService,
     private readonly apiTokens: ApiTokensService,
+    private readonly roles: RolesService,
   ) {}
 
   private get users() {
@@ -97,6 +99,7 @@ export class AuthService {
       if ((error as { code?: string }).code === '23505') throw this.conflict([], emailNormalized);
       throw error;
     }
+    await this.roles.assignDefaultRole(user.id);
     await this.audit.record({ actorId: user.id, action: 'user.registered', target: `user:${user.id}`, ...client });
     const token = await this.issueEmailToken(user.id, 'verify_email', VERIFY_TTL_HOURS * 60);
     await this.events.emitAsync(
@@ -117,7 +120,8 @@ export class AuthService {
     return { userId: user.id, email: user.email, username: user.username };
   }
 
-  private async issueEmailToken(userId: string, purpose: EmailTokenPurpose, ttlMinutes: number): Promise<string> {
+  /** A single-use email token (stored hashed); the raw token goes into a mail link. */
+  async issueEmailToken(userId: string, purpose: EmailTokenPurpose, ttlMinutes: number): Promise<string> {
     const token = randomToken();
     await this.dataSource.getRepository(EmailTokenEntity).save(
       Object.assign(new EmailTokenEntity(), {
@@ -261,6 +265,8 @@ export class AuthService {
     const userId = await this.consumeEmailToken(token, 'reset_password');
     const user = await this.users.findOneOrFail({ where: { id: userId } });
     await this.setPassword(user, password);
+    // The link came by mail: following it proves the address (invited accounts start here).
+    if (!user.emailVerifiedAt) await this.users.update({ id: user.id }, { emailVerifiedAt: new Date() });
     // Whoever knew the old password is out, everywhere.
     await this.sessions.revokeAllForUser(user.id, 'password_reset');
     await this.store.delete(`locked:${user.id}`);

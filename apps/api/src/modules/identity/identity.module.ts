@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { AuditService } from '../audit/audit.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthController, MeController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -18,7 +17,6 @@ import { TwoFactorService } from './two-factor.service';
   imports: [JwtModule.register({}), IdentityMaintenanceModule],
   controllers: [AuthController, MeController],
   providers: [
-    AuditService,
     PasswordsService,
     SecurityStore,
     TokensService,
@@ -28,6 +26,6 @@ import { TwoFactorService } from './two-factor.service';
     AuthService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, SessionsService, AuditService],
+  exports: [AuthService, SessionsService, ApiTokensService, PasswordsService],
 })
 export class IdentityModule {}

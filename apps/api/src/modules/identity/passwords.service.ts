@@ -51,7 +51,10 @@ export class PasswordsService {
     }
     const result = await zxcvbn.checkAsync(password, userInputs.filter(Boolean));
     if (result.score >= MIN_SCORE) return { ok: true };
-    const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
+    const advice = [result.feedback.warning, ...result.feedback.suggestions]
+      .filter(Boolean)
+      .join(' ')
+      .replace(/\.$/, '');
     return {
       ok: false,
       message: `This password is too easy to guess${advice ? `: ${advice}` : ''}. A few unrelated words make a strong one.`,

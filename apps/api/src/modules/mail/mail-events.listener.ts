@@ -9,6 +9,7 @@ import {
   EmailVerificationRequestedEvent,
   PasswordChangedEvent,
   PasswordResetRequestedEvent,
+  UserInvitedEvent,
   UserRegisteredEvent,
   UserSignedInEvent,
 } from '../../events/domain-events';
@@ -44,6 +45,24 @@ export class MailEventsListener {
         },
       },
       { jobId: `verify-email:${tokenKey(event.verificationToken)}` },
+    );
+  }
+
+  @OnEvent(UserInvitedEvent.eventName, { suppressErrors: false })
+  async invite(event: UserInvitedEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.user.email,
+        template: 'account-invite',
+        variables: {
+          username: event.user.username,
+          invitedBy: event.invitedBy,
+          setPasswordUrl: appLink(this.config, '/reset-password', { token: event.setPasswordToken }),
+          expiresInHours: event.expiresInHours,
+        },
+      },
+      { jobId: `account-invite:${tokenKey(event.setPasswordToken)}` },
     );
   }
 

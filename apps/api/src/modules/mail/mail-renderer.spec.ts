@@ -45,6 +45,12 @@ const SAMPLES: { [T in MailTemplate]: VarsOf<T> } = {
     commentUrl: link('/posts/gardens-in-winter', { comment: 'c-1' }),
   },
   'delivery-test': { requestedAt: '2025-03-04T14:05:00.000Z', appUrl: link('/') },
+  'account-invite': {
+    username: 'grace',
+    invitedBy: 'ada',
+    setPasswordUrl: link('/reset-password', { token: 'tok-invite' }),
+    expiresInHours: 72,
+  },
 };
 
 const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
@@ -55,6 +61,7 @@ const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
   'comment-awaiting-moderation': 'moderationUrl',
   'comment-approved': 'commentUrl',
   'delivery-test': 'appUrl',
+  'account-invite': 'setPasswordUrl',
 };
 
 const OPTIONAL: Partial<Record<MailTemplate, readonly string[]>> = { 'password-changed': ['ip', 'resetUrl'] };

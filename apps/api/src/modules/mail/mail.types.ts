@@ -9,6 +9,7 @@ export const MAIL_TEMPLATES = [
   'comment-awaiting-moderation',
   'comment-approved',
   'delivery-test',
+  'account-invite',
 ] as const;
 
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
@@ -46,6 +47,8 @@ export interface MailTemplateVariables {
   'comment-approved': { username: string; postTitle: string; commentUrl: string };
   /** `npm run cli -- mail:test <address>`: proves the queue and the transport work. */
   'delivery-test': { requestedAt: string; appUrl: string };
+  /** An administrator created the account: the link sets the first password (a reset token). */
+  'account-invite': { username: string; invitedBy: string; setPasswordUrl: string; expiresInHours: number };
 }
 
 export type VarsOf<T extends MailTemplate> = MailTemplateVariables[T];

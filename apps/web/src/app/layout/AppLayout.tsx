@@ -11,6 +11,8 @@ import {
 import { Link, NavLink, Outlet } from 'react-router';
 
 import { LogoMark, MoonIcon, SunIcon } from '../../components/ui/icons';
+import { AccountMenu } from '../../features/auth/components/AccountMenu';
+import { VerifyEmailBanner } from '../../features/auth/components/VerifyEmailBanner';
 import classes from './AppLayout.module.css';
 
 export const MAIN_CONTENT_ID = 'main-content';
@@ -47,12 +49,14 @@ export function AppLayout() {
                 </ul>
               </nav>
               <ColorSchemeToggle />
+              <AccountMenu />
             </Group>
           </Group>
         </Container>
       </AppShell.Header>
       <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1}>
         <Container size="lg" py="xl">
+          <VerifyEmailBanner />
           <Outlet />
         </Container>
       </AppShell.Main>

@@ -190,15 +190,24 @@ export class UserDto {
   @ApiProperty({ description: 'Two-factor authentication is on' })
   twoFactorEnabled: boolean;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Path (on the API origin) of the 256×256 WebP avatar; it never changes, so it may be cached for good; null without one',
+    example: '/api/v1/avatars/0f8e9c3b5a7d41e2b6c4d8a0f1e2d3c4',
+  })
+  avatarUrl: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
 
 export class MeDto extends UserDto {
-  @ApiProperty({ type: [String], description: 'Role names (the roles module assigns them)' })
+  @ApiProperty({ type: [String], description: 'Names of the roles held now (unexpired)' })
   roles: string[];
 
-  @ApiProperty({ type: [String], description: 'Permission names (`resource:action`)' })
+  @ApiProperty({ type: [String], description: 'Permissions held without conditions (`resource:action`)' })
   permissions: string[];
 }
 

@@ -1,4 +1,5 @@
 import type { MailTemplate } from '../mail.types';
+import { accountInviteTemplate } from './account-invite';
 import { commentApprovedTemplate } from './comment-approved';
 import { deliveryTestTemplate } from './delivery-test';
 import { commentAwaitingModerationTemplate } from './comment-awaiting-moderation';
@@ -19,4 +20,5 @@ export const MAIL_TEMPLATE_SOURCES: { readonly [T in MailTemplate]: MailTemplate
   'comment-awaiting-moderation': commentAwaitingModerationTemplate,
   'comment-approved': commentApprovedTemplate,
   'delivery-test': deliveryTestTemplate,
+  'account-invite': accountInviteTemplate,
 };

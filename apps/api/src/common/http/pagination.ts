@@ -1,0 +1,85 @@
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { Type as TransformType } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ResponseMetaDto } from '../dto/envelope.dto';
+
+export const DEFAULT_PER_PAGE = 20;
+export const MAX_PER_PAGE = 100;
+
+/** `?page=&perPage=` (DESIGN §4): page from 1, 20 per page by default, at most 100. */
+export class PaginationQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
+  perPage: number = DEFAULT_PER_PAGE;
+}
+
+export class PaginationMetaDto {
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() totalItems: number;
+  @ApiProperty() totalPages: number;
+  @ApiProperty() hasNext: boolean;
+  @ApiProperty() hasPrev: boolean;
+}
+
+/** A page of results: the envelope puts `items` in `data` and the counts in `meta.pagination`. */
+export class Paginated<T> {
+  constructor(
+    readonly items: T[],
+    readonly page: number,
+    readonly perPage: number,
+    readonly totalItems: number,
+  ) {}
+
+  get meta(): PaginationMetaDto {
+    const totalPages = Math.max(1, Math.ceil(this.totalItems / this.perPage));
+    return {
+      page: this.page,
+      perPage: this.perPage,
+      totalItems: this.totalItems,
+      totalPages,
+      hasNext: this.page < totalPages,
+      hasPrev: this.page > 1,
+    };
+  }
+}
+
+/** Swagger schema of a paginated success envelope around `model`. */
+export const ApiPaginatedResponse = (model: Type<unknown>): MethodDecorator =>
+  applyDecorators(
+    ApiExtraModels(ResponseMetaDto, PaginationMetaDto, model),
+    ApiResponse({
+      status: 200,
+      description: 'Success (one page)',
+      schema: {
+        type: 'object',
+        required: ['status', 'data', 'meta'],
+        properties: {
+          status: { type: 'string', enum: ['success'] },
+          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          meta: {
+            allOf: [
+              { $ref: getSchemaPath(ResponseMetaDto) },
+              {
+                type: 'object',
+                required: ['pagination'],
+                properties: { pagination: { $ref: getSchemaPath(PaginationMetaDto) } },
+              },
+            ],
+          },
+        },
+      },
+    }),
+  );

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AdminQueuesController } from './queues.controller';
+import { AdminQueuesService } from './queues.service';
+import { AdminStatsController } from './stats.controller';
+import { StatsRepository } from './stats.repository';
+import { AdminStatsService } from './stats.service';
+
+/** Operations: background queues (inspect, retry, remove jobs) and dashboard statistics. */
+@Module({
+  controllers: [AdminQueuesController, AdminStatsController],
+  providers: [AdminQueuesService, AdminStatsService, StatsRepository],
+})
+export class AdminModule {}

@@ -1,0 +1,146 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PERMISSIONS } from '@atrium/contracts';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class PermissionGrantDto {
+  @ApiProperty({ enum: PERMISSIONS, description: '`resource:action` from the catalogue' })
+  @IsIn(PERMISSIONS)
+  permission: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'CASL conditions; `${user.id}` stands for the acting user, e.g. `{ "authorId": "${user.id}" }`',
+  })
+  @IsOptional()
+  @IsObject()
+  conditions?: Record<string, unknown>;
+}
+
+export class CreateRoleDto {
+  @ApiProperty({ example: 'moderator', description: 'Lowercase letters, digits and dashes' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]{1,40}$/, { message: 'name must be 2–41 lowercase letters, digits or dashes' })
+  name: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+
+  @ApiProperty({ minimum: 1, maximum: 99, description: 'Must be below your own highest level' })
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  level: number;
+
+  @ApiPropertyOptional({ type: [PermissionGrantDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => PermissionGrantDto)
+  permissions?: PermissionGrantDto[];
+}
+
+export class UpdateRoleDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 99 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  level?: number;
+}
+
+export class SetPermissionsDto {
+  @ApiProperty({ type: [PermissionGrantDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => PermissionGrantDto)
+  permissions: PermissionGrantDto[];
+}
+
+export class PermissionDto {
+  @ApiProperty({ example: 'comments:moderate' })
+  permission: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  conditions: Record<string, unknown> | null;
+}
+
+export class RoleDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  description: string;
+
+  @ApiProperty()
+  level: number;
+
+  @ApiProperty()
+  isSystem: boolean;
+
+  @ApiProperty({ type: [PermissionDto] })
+  permissions: PermissionDto[];
+}
+
+export class CatalogueEntryDto {
+  @ApiProperty({ example: 'posts' })
+  resource: string;
+
+  @ApiProperty({ type: [String], example: ['read', 'create'] })
+  actions: string[];
+}
+
+export class RoleAssignmentDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  roleId: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'The role ends then (none: until removed)' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  expiresAt?: string;
+}
+
+export class SetUserRolesDto {
+  @ApiProperty({ type: [RoleAssignmentDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => RoleAssignmentDto)
+  roles: RoleAssignmentDto[];
+}

@@ -1,0 +1,162 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PaginationQueryDto } from '../../../common/http/pagination';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export const USER_STATUSES = ['active', 'inactive', 'unverified', 'deleted'] as const;
+export const USER_SORTS = ['createdAt', '-createdAt', 'username', '-username', 'email', '-email'] as const;
+
+export class ListUsersQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ description: 'Matches username, email, first and last name (case-insensitive)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  @ApiPropertyOptional({ description: 'Role name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  role?: string;
+
+  @ApiPropertyOptional({ enum: USER_STATUSES })
+  @IsOptional()
+  @IsIn(USER_STATUSES)
+  status?: (typeof USER_STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: USER_SORTS, default: '-createdAt' })
+  @IsOptional()
+  @IsIn(USER_SORTS)
+  sort: (typeof USER_SORTS)[number] = '-createdAt';
+}
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'grace@example.com' })
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'grace' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3–64 letters, digits, "_", "." or "-"' })
+  username: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  firstName?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  lastName?: string;
+}
+
+export class AdminUpdateUserDto {
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  firstName?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  lastName?: string;
+
+  @ApiPropertyOptional({ description: 'false signs the user out everywhere and revokes their tokens at once' })
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+
+  @ApiPropertyOptional({ description: 'Mark the email address verified (or not)' })
+  @IsOptional()
+  @IsBoolean()
+  emailVerified?: boolean;
+}
+
+export class UserRoleDto {
+  @ApiProperty({ format: 'uuid' }) roleId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() level: number;
+  @ApiProperty({ format: 'date-time' }) assignedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt: string | null;
+}
+
+export class AdminUserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() username: string;
+  @ApiProperty({ type: String, nullable: true }) firstName: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastName: string | null;
+  @ApiProperty() isActive: boolean;
+  @ApiProperty() emailVerified: boolean;
+  @ApiProperty() twoFactorEnabled: boolean;
+  @ApiProperty({ enum: USER_STATUSES }) status: (typeof USER_STATUSES)[number];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deletedAt: string | null;
+  @ApiProperty({ type: [UserRoleDto] }) roles: UserRoleDto[];
+}
+
+export class PublicProfileDto {
+  @ApiProperty() username: string;
+  @ApiProperty({ type: String, nullable: true }) firstName: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastName: string | null;
+  @ApiProperty({ type: String, nullable: true }) bio: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Path of the avatar image; null without one' })
+  avatarUrl: string | null;
+  @ApiProperty({ format: 'date-time' }) memberSince: string;
+}
+
+export class AuditQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Who did it' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'actor must be a user id' })
+  actor?: string;
+
+  @ApiPropertyOptional({ example: 'auth.login_failed' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  action?: string;
+
+  @ApiPropertyOptional({ example: 'user:0190…', description: 'What it was done to (`kind:id`)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  target?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'from must be an ISO-8601 date' })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'to must be an ISO-8601 date' })
+  to?: string;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty() action: string;
+  @ApiProperty({ type: String, nullable: true }) target: string | null;
+  @ApiProperty({ type: String, nullable: true }) ip: string | null;
+  @ApiProperty({ type: String, nullable: true }) userAgent: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { join } from 'node:path';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { AvatarsController, MeAvatarController } from './avatars.controller';
+import { AvatarsRepository } from './avatars.repository';
+import { AvatarsService } from './avatars.service';
+import { AVATAR_STORAGE, type AvatarStorage } from './storage/avatar-storage';
+import { LocalDiskAvatarStorage } from './storage/local-disk-avatar.storage';
+
+/** `PUT`/`DELETE /me/avatar` and the public `GET /avatars/:key`; images on local disk under DATA_DIR. */
+@Module({
+  controllers: [MeAvatarController, AvatarsController],
+  providers: [
+    AvatarsRepository,
+    AvatarsService,
+    {
+      provide: AVATAR_STORAGE,
+      inject: [APP_CONFIG],
+      // An object-store driver (S3) slots in here, chosen by configuration.
+      useFactory: (config: AppConfig): AvatarStorage =>
+        new LocalDiskAvatarStorage(join(config.dataDir, 'uploads', 'avatars')),
+    },
+  ],
+  exports: [AvatarsService],
+})
+export class AvatarsModule {}

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ErrorCode } from '@atrium/contracts';
+import { ApiException } from '../../common/http/api.exception';
+import { AuditService } from '../audit/audit.service';
+import type { ClientInfo } from '../identity/sessions.service';
+import { toAvatarImage } from './avatar-image';
+import { isAvatarKey, newAvatarKey } from './avatar-key';
+import { AvatarsRepository } from './avatars.repository';
+import { AVATAR_STORAGE, type AvatarStorage } from './storage/avatar-storage';
+
+/** Profile pictures: checked, re-encoded, stored under a fresh key each time, and served publicly by key. */
+@Injectable()
+export class AvatarsService {
+  private readonly logger = new Logger('Avatars');
+
+  constructor(
+    @Inject(AVATAR_STORAGE) private readonly storage: AvatarStorage,
+    private readonly avatars: AvatarsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Makes `upload` the user's avatar and removes the one it replaces; returns the new key. */
+  async replace(userId: string, upload: Buffer, client: ClientInfo): Promise<string> {
+    const image = await toAvatarImage(upload);
+    const key = newAvatarKey();
+    await this.storage.put(key, image.data);
+    let previousKey: string | null;
+    try {
+      const swap = await this.avatars.swapKey(userId, key);
+      if (!swap.found) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
+      previousKey = swap.previousKey;
+    } catch (error) {
+      await this.discard(key);
+      throw error;
+    }
+    if (previousKey !== null) await this.discard(previousKey);
+    await this.audit.record({
+      actorId: userId,
+      action: 'user.avatar_changed',
+      target: `user:${userId}`,
+      ...client,
+      metadata: { key, previousKey, sourceFormat: image.sourceFormat, uploadBytes: upload.length },
+    });
+    return key;
+  }
+
+  /** Removes the user's avatar, if any. */
+  async remove(userId: string, client: ClientInfo): Promise<void> {
+    const swap = await this.avatars.swapKey(userId, null);
+    if (!swap.found) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
+    if (swap.previousKey === null) return;
+    await this.discard(swap.previousKey);
+    await this.audit.record({
+      actorId: userId,
+      action: 'user.avatar_removed',
+      target: `user:${userId}`,
+      ...client,
+      metadata: { previousKey: swap.previousKey },
+    });
+  }
+
+  /** The image stored under `key`; null for unknown keys and for anything that is not a key at all. */
+  async image(key: string): Promise<Buffer | null> {
+    return isAvatarKey(key) ? this.storage.get(key) : null;
+  }
+
+  /** An image nobody references any more. Failing to remove it costs disk space, never the request. */
+  private async discard(key: string): Promise<void> {
+    try {
+      await this.storage.delete(key);
+    } catch (error) {
+      this.logger.warn({ err: error, key }, 'Could not delete an unreferenced avatar image');
+    }
+  }
+}

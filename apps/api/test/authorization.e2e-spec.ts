@@ -1,0 +1,382 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ErrorCode, type Permission, SystemRole } from '@atrium/contracts';
+import type { AtriumApp } from '../src/bootstrap';
+import { COMMITTED_SPEC } from './support/openapi-contract';
+import { startTestApp, TestResources } from './support/test-app';
+
+const PASSWORD = 'copper meadow violin 58';
+const ADMIN = { email: 'root@example.com', password: 'granite harbour lantern 19' };
+
+type Requirement = 'public' | 'signed-in' | Permission;
+
+/**
+ * Who may call what: every operation of the OpenAPI spec must be listed here, so a route added
+ * without a rule fails this test. `signed-in` routes act only on the caller's own account.
+ */
+const RULES: Record<string, Requirement> = {
+  'GET /health': 'public',
+  'GET /readiness': 'public',
+  'GET /metrics': 'public',
+  'GET /api/v1/info': 'public',
+  'POST /api/v1/auth/register': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/refresh': 'public',
+  'POST /api/v1/auth/verify-email': 'public',
+  'POST /api/v1/auth/forgot-password': 'public',
+  'POST /api/v1/auth/reset-password': 'public',
+  'GET /api/v1/profiles/{username}': 'public',
+  'GET /api/v1/avatars/{key}': 'public',
+  'POST /api/v1/auth/logout': 'signed-in',
+  'POST /api/v1/auth/logout-all': 'signed-in',
+  'GET /api/v1/auth/sessions': 'signed-in',
+  'DELETE /api/v1/auth/sessions/{id}': 'signed-in',
+  'POST /api/v1/auth/resend-verification': 'signed-in',
+  'POST /api/v1/auth/change-password': 'signed-in',
+  'POST /api/v1/auth/2fa/setup': 'signed-in',
+  'POST /api/v1/auth/2fa/enable': 'signed-in',
+  'POST /api/v1/auth/2fa/disable': 'signed-in',
+  'GET /api/v1/auth/me': 'signed-in',
+  'PATCH /api/v1/me': 'signed-in',
+  'DELETE /api/v1/me': 'signed-in',
+  'GET /api/v1/me/tokens': 'signed-in',
+  'POST /api/v1/me/tokens': 'signed-in',
+  'DELETE /api/v1/me/tokens/{id}': 'signed-in',
+  'PUT /api/v1/me/avatar': 'signed-in',
+  'DELETE /api/v1/me/avatar': 'signed-in',
+  'GET /api/v1/permissions': 'signed-in',
+  'GET /api/v1/roles': 'roles:read',
+  'POST /api/v1/roles': 'roles:create',
+  'GET /api/v1/roles/{id}': 'roles:read',
+  'PATCH /api/v1/roles/{id}': 'roles:update',
+  'DELETE /api/v1/roles/{id}': 'roles:delete',
+  'PUT /api/v1/roles/{id}/permissions': 'roles:update',
+  'GET /api/v1/users': 'users:read',
+  'POST /api/v1/users': 'users:create',
+  'GET /api/v1/users/{id}': 'users:read',
+  'PATCH /api/v1/users/{id}': 'users:update',
+  'DELETE /api/v1/users/{id}': 'users:delete',
+  'POST /api/v1/users/{id}/restore': 'users:delete',
+  'PUT /api/v1/users/{id}/roles': 'users:assign-roles',
+  'GET /api/v1/audit-events': 'audit:read',
+  'GET /api/v1/admin/queues': 'queues:read',
+  'GET /api/v1/admin/queues/{name}/jobs': 'queues:read',
+  'POST /api/v1/admin/queues/{name}/jobs/{id}/retry': 'queues:manage',
+  'DELETE /api/v1/admin/queues/{name}/jobs/{id}': 'queues:manage',
+  'GET /api/v1/admin/stats': 'stats:read',
+};
+
+/** What each system role holds, as the issue defines them (admin: everything). */
+const CONTENT: Permission[] = ['posts:read', 'comments:read', 'comments:create'];
+const HOLDS: Record<SystemRole, (p: Permission) => boolean> = {
+  admin: () => true,
+  editor: (p) => /^(posts|comments|categories|tags|profile):/.test(p),
+  author: (p) => CONTENT.includes(p) || /^(posts:create|profile:)/.test(p),
+  user: (p) => CONTENT.includes(p) || p.startsWith('profile:'),
+};
+
+/** Routes whose success ends the caller's session: they get a fresh sign-in each time. */
+const ENDS_SESSION = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/logout-all']);
+
+/** The authentication guard's refusal (not a route's own 401, such as a missing refresh token). */
+const turnedAway = (res: { statusCode: number; json: () => { error?: { message?: string } } }): boolean =>
+  res.statusCode === 401 && res.json().error?.message === 'Authentication required';
+
+const operations = (): string[] =>
+  Object.entries(COMMITTED_SPEC.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+  );
+
+describe('authorization', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+
+  const call = (method: string, url: string, token?: string, body?: object) =>
+    atrium.app.inject({
+      method: method as 'GET',
+      url,
+      payload: body,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+
+  const signIn = async (login: string, password = PASSWORD): Promise<string> => {
+    const res = await call('POST', '/api/v1/auth/login', undefined, { login, password });
+    expect(res.statusCode).toBe(200);
+    return res.json().data.accessToken as string;
+  };
+
+  const register = async (username: string): Promise<string> => {
+    const res = await call('POST', '/api/v1/auth/register', undefined, {
+      email: `${username}@example.com`,
+      username,
+      password: PASSWORD,
+    });
+    expect(res.statusCode).toBe(201);
+    const id = res.json().data.id as string;
+    await atrium.app.get(DataSource).query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [id]);
+    return id;
+  };
+
+  const roleId = async (name: string): Promise<string> => {
+    const [role] = await atrium.app
+      .get(DataSource)
+      .query<[{ id: string }]>(`SELECT id FROM roles WHERE name = $1`, [name]);
+    return role.id;
+  };
+
+  let adminToken: string;
+
+  beforeAll(async () => {
+    await resources.create();
+    // The first admin comes from ADMIN_EMAIL/ADMIN_PASSWORD at start-up.
+    atrium = await startTestApp(resources, {
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_USERNAME: 'root',
+      ADMIN_PASSWORD: ADMIN.password,
+      AUTH_THROTTLE_LIMIT: '100000',
+      THROTTLE_LIMIT: '100000',
+    });
+    adminToken = await signIn('root', ADMIN.password);
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('the first admin was created once from ADMIN_EMAIL, holds admin, and the bootstrap is audited', async () => {
+    const me = await call('GET', '/api/v1/auth/me', adminToken);
+    expect(me.json().data.roles).toEqual([SystemRole.ADMIN, SystemRole.USER]);
+    const audited = await call('GET', '/api/v1/audit-events?action=admin.bootstrapped', adminToken);
+    expect(audited.json().data).toHaveLength(1);
+  });
+
+  it('has a rule for every operation in the OpenAPI spec, and none for operations that do not exist', () => {
+    const documented = operations();
+    expect(documented.filter((op) => !(op in RULES))).toEqual([]);
+    expect(Object.keys(RULES).filter((op) => !documented.includes(op))).toEqual([]);
+  });
+
+  it('enforces the role matrix on every route for anonymous callers and each system role', async () => {
+    const tokens: Partial<Record<SystemRole, string>> = { admin: adminToken };
+    const logins: Partial<Record<SystemRole, string>> = { admin: 'root' };
+    for (const role of [SystemRole.EDITOR, SystemRole.AUTHOR, SystemRole.USER]) {
+      const id = await register(`matrix-${role}`);
+      if (role !== SystemRole.USER) {
+        const res = await call('PUT', `/api/v1/users/${id}/roles`, adminToken, {
+          roles: [{ roleId: await roleId(role) }],
+        });
+        expect(res.statusCode).toBe(200);
+      }
+      logins[role] = `matrix-${role}`;
+      tokens[role] = await signIn(`matrix-${role}`);
+    }
+
+    const failures: string[] = [];
+    for (const operation of operations()) {
+      const [method, path] = operation.split(' ');
+      const url = path
+        .replace('{id}', randomUUID())
+        .replace('{name}', 'mail')
+        .replace('{username}', 'nobody-here')
+        .replace('{key}', 'missing');
+      const body = method === 'GET' ? undefined : {};
+      const rule = RULES[operation];
+
+      const anonymous = await call(method, url, undefined, body);
+      const anonymousAllowed = rule === 'public';
+      if (!anonymousAllowed && !turnedAway(anonymous)) {
+        failures.push(`${operation} anonymous → ${anonymous.statusCode}, want 401`);
+      }
+      if (anonymousAllowed && turnedAway(anonymous)) failures.push(`${operation} anonymous → 401, want it public`);
+
+      for (const role of Object.values(SystemRole)) {
+        const allowed = rule === 'public' || rule === 'signed-in' || HOLDS[role](rule);
+        const token = ENDS_SESSION.has(operation)
+          ? await signIn(logins[role] as string, role === SystemRole.ADMIN ? ADMIN.password : PASSWORD)
+          : tokens[role];
+        const res = await call(method, url, token, body);
+        // Signing out everywhere also ended the caller's main session: sign in again for the rest.
+        if (ENDS_SESSION.has(operation)) {
+          tokens[role] = await signIn(logins[role] as string, role === SystemRole.ADMIN ? ADMIN.password : PASSWORD);
+        }
+        const denied = turnedAway(res) || res.statusCode === 403;
+        if (allowed && denied)
+          failures.push(`${operation} as ${role} → ${res.statusCode} ${res.body.slice(0, 80)}, want allowed`);
+        if (!allowed && res.statusCode !== 403) failures.push(`${operation} as ${role} → ${res.statusCode}, want 403`);
+        if (!allowed && res.statusCode === 403) expect(res.json().error.code).toBe(ErrorCode.FORBIDDEN);
+      }
+    }
+    // logout-all ended the admin's first session too.
+    adminToken = tokens.admin as string;
+    expect(failures).toEqual([]);
+  });
+
+  describe('privilege escalation', () => {
+    let managerId: string;
+    let manager: string;
+    let victimId: string;
+
+    beforeAll(async () => {
+      // A manager may read and assign roles and create roles, at level 60.
+      const created = await call('POST', '/api/v1/roles', adminToken, {
+        name: 'manager',
+        level: 60,
+        permissions: ['roles:read', 'roles:create', 'roles:update', 'users:read', 'users:assign-roles'].map((p) => ({
+          permission: p,
+        })),
+      });
+      expect(created.statusCode).toBe(201);
+      managerId = await register('manager-1');
+      victimId = await register('victim-1');
+      await call('PUT', `/api/v1/users/${managerId}/roles`, adminToken, {
+        roles: [{ roleId: created.json().data.id }, { roleId: await roleId('user') }],
+      });
+      manager = await signIn('manager-1');
+    });
+
+    it('cannot grant itself admin, or change its own roles at all', async () => {
+      const self = await call('PUT', `/api/v1/users/${managerId}/roles`, manager, {
+        roles: [{ roleId: await roleId('admin') }],
+      });
+      expect(self.statusCode).toBe(403);
+      const keep = await call('PUT', `/api/v1/users/${managerId}/roles`, manager, {
+        roles: [{ roleId: await roleId('user') }],
+      });
+      expect(keep.statusCode).toBe(403);
+    });
+
+    it('cannot give anyone a role at or above its own level', async () => {
+      for (const role of ['admin']) {
+        const res = await call('PUT', `/api/v1/users/${victimId}/roles`, manager, {
+          roles: [{ roleId: await roleId(role) }],
+        });
+        expect(res.statusCode).toBe(403);
+      }
+      const editor = await call('PUT', `/api/v1/users/${victimId}/roles`, manager, {
+        roles: [{ roleId: await roleId('editor') }],
+      });
+      expect(editor.statusCode).toBe(200);
+    });
+
+    it('cannot create a role at or above its own level, or grant a permission it does not hold', async () => {
+      const high = await call('POST', '/api/v1/roles', manager, { name: 'overlord', level: 60 });
+      expect(high.statusCode).toBe(403);
+      const unheld = await call('POST', '/api/v1/roles', manager, {
+        name: 'snoop',
+        level: 30,
+        permissions: [{ permission: 'audit:read' }],
+      });
+      expect(unheld.statusCode).toBe(403);
+      const fine = await call('POST', '/api/v1/roles', manager, {
+        name: 'helper',
+        level: 30,
+        permissions: [{ permission: 'users:read' }],
+      });
+      expect(fine.statusCode).toBe(201);
+    });
+
+    it('cannot edit a system role, or its own role', async () => {
+      expect(
+        (await call('PUT', `/api/v1/roles/${await roleId('user')}/permissions`, manager, { permissions: [] }))
+          .statusCode,
+      ).toBe(403);
+      expect((await call('PATCH', `/api/v1/roles/${await roleId('manager')}`, manager, { level: 10 })).statusCode).toBe(
+        403,
+      );
+    });
+
+    it('a plain user cannot read other users (no IDOR on /users/:id)', async () => {
+      const user = await signIn('victim-1');
+      const res = await call('GET', `/api/v1/users/${managerId}`, user);
+      expect(res.statusCode).toBe(403);
+    });
+  });
+
+  it('a role change and a permission change take effect on the next request', async () => {
+    const id = await register('auditor-1');
+    const token = await signIn('auditor-1');
+    expect((await call('GET', '/api/v1/audit-events', token)).statusCode).toBe(403);
+
+    const role = await call('POST', '/api/v1/roles', adminToken, {
+      name: 'auditor',
+      level: 15,
+      permissions: [{ permission: 'audit:read' }],
+    });
+    const auditorRoleId = role.json().data.id as string;
+    await call('PUT', `/api/v1/users/${id}/roles`, adminToken, { roles: [{ roleId: auditorRoleId }] });
+    expect((await call('GET', '/api/v1/audit-events', token)).statusCode).toBe(200);
+
+    await call('PUT', `/api/v1/roles/${auditorRoleId}/permissions`, adminToken, { permissions: [] });
+    expect((await call('GET', '/api/v1/audit-events', token)).statusCode).toBe(403);
+  });
+
+  it('an admin creates "moderator", assigns it with an expiry, sees both in the audit log, and the user loses it when it expires', async () => {
+    const created = await call('POST', '/api/v1/roles', adminToken, {
+      name: 'moderator',
+      description: 'Comment moderation only',
+      level: 30,
+      permissions: [{ permission: 'comments:read' }, { permission: 'comments:moderate' }],
+    });
+    expect(created.statusCode).toBe(201);
+    const moderatorRoleId = created.json().data.id as string;
+    const userId = await register('mod-1');
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const assigned = await call('PUT', `/api/v1/users/${userId}/roles`, adminToken, {
+      roles: [{ roleId: await roleId('user') }, { roleId: moderatorRoleId, expiresAt }],
+    });
+    expect(assigned.statusCode).toBe(200);
+    expect(assigned.json().data.roles).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'moderator', expiresAt })]),
+    );
+
+    const token = await signIn('mod-1');
+    const before = await call('GET', '/api/v1/auth/me', token);
+    expect(before.json().data.roles).toContain('moderator');
+    expect(before.json().data.permissions).toContain('comments:moderate');
+
+    const log = await call('GET', `/api/v1/audit-events?target=user:${userId}&action=user.roles_changed`, adminToken);
+    expect(log.json().data[0].metadata.after).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'moderator', expiresAt })]),
+    );
+    const roleLog = await call('GET', `/api/v1/audit-events?target=role:${moderatorRoleId}`, adminToken);
+    expect(roleLog.json().data.map((e: { action: string }) => e.action)).toContain('role.created');
+
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 200));
+    const after = await call('GET', '/api/v1/auth/me', token);
+    expect(after.json().data.roles).not.toContain('moderator');
+    expect(after.json().data.permissions).not.toContain('comments:moderate');
+  });
+
+  it('deactivating a user signs them out everywhere at once', async () => {
+    const id = await register('leaving-1');
+    const token = await signIn('leaving-1');
+    const res = await call('PATCH', `/api/v1/users/${id}`, adminToken, { isActive: false });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.status).toBe('inactive');
+    expect((await call('GET', '/api/v1/auth/me', token)).statusCode).toBe(401);
+  });
+
+  it('lists users with search, role filter and pagination', async () => {
+    const res = await call('GET', '/api/v1/users?search=matrix&perPage=2&sort=username', adminToken);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.map((u: { username: string }) => u.username)).toEqual(['matrix-author', 'matrix-editor']);
+    expect(res.json().meta.pagination).toEqual({
+      page: 1,
+      perPage: 2,
+      totalItems: 3,
+      totalPages: 2,
+      hasNext: true,
+      hasPrev: false,
+    });
+    const editors = await call('GET', '/api/v1/users?role=editor', adminToken);
+    expect(editors.json().data.map((u: { username: string }) => u.username)).toContain('matrix-editor');
+  });
+
+  it('public profiles show no email address', async () => {
+    const res = await call('GET', '/api/v1/profiles/matrix-user');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.username).toBe('matrix-user');
+    expect(JSON.stringify(res.json())).not.toContain('@example.com');
+  });
+});

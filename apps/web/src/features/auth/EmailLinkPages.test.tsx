@@ -1,0 +1,159 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { ada, detailedErrorEnvelope, errorEnvelope, message } from '../../test/api-fixtures';
+import { bodyOf, homePageApi, rememberSignIn, signedInApi } from '../../test/auth';
+import { mockApi } from '../../test/fetch-mock';
+import { renderApp } from '../../test/render';
+
+const TOKEN = 'fH-t1jnRynORneHI9B5Hmrs7U2ojtuWN1mmqJHRckKE';
+
+describe('Verify-email page (link from the verification mail)', () => {
+  it('posts the token from the URL once and says the address is confirmed, with a way to sign in', async () => {
+    const { requestsTo } = mockApi({
+      ...homePageApi,
+      '/api/v1/auth/verify-email': () => ({ status: 200, body: message('Email address verified') }),
+    });
+    renderApp(`/verify-email?token=${TOKEN}`);
+
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Email address confirmed' });
+    expect(heading).toHaveFocus();
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/sign-in');
+    const posts = requestsTo('/api/v1/auth/verify-email');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.method).toBe('POST');
+    expect(await bodyOf(posts[0])).toEqual({ token: TOKEN });
+  });
+
+  it('says when the link is used or expired, and points to sign in for a new one', async () => {
+    mockApi({
+      ...homePageApi,
+      '/api/v1/auth/verify-email': () => ({
+        status: 400,
+        body: errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-v'),
+      }),
+    });
+    renderApp(`/verify-email?token=${TOKEN}`);
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Your email address was not confirmed' }),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('alert')).getByText('This link is invalid, used or expired; ask for a new one'),
+    ).toBeInTheDocument();
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/sign-in');
+  });
+
+  it('offers a new mail to a signed-in user whose link failed', async () => {
+    rememberSignIn();
+    mockApi({
+      ...signedInApi({ ...ada, emailVerified: false }),
+      '/api/v1/auth/verify-email': () => ({
+        status: 400,
+        body: errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-v'),
+      }),
+    });
+    renderApp(`/verify-email?token=${TOKEN}`);
+
+    await screen.findByRole('heading', { level: 1, name: 'Your email address was not confirmed' });
+    // The page offers it; the site-wide banner stays away from this page instead of repeating it.
+    expect(
+      await within(screen.getByRole('main')).findByRole('button', { name: 'Resend verification mail' }),
+    ).toBeVisible();
+    expect(screen.queryByRole('region', { name: 'Confirm your email address' })).not.toBeInTheDocument();
+  });
+
+  it('sends nothing when the link has no token', () => {
+    const { callsTo } = mockApi({ ...homePageApi });
+    renderApp('/verify-email');
+
+    expect(screen.getByRole('heading', { level: 1, name: 'This link is incomplete' })).toBeInTheDocument();
+    expect(callsTo('/api/v1/auth/verify-email')).toBe(0);
+  });
+});
+
+describe('Forgot-password page', () => {
+  it('asks for the address and answers the same whether or not an account uses it', async () => {
+    const user = userEvent.setup();
+    const { requestsTo } = mockApi({
+      ...homePageApi,
+      '/api/v1/auth/forgot-password': () => ({
+        status: 202,
+        body: message('If an account uses this address, a reset link is on its way'),
+      }),
+    });
+    renderApp('/forgot-password');
+
+    await user.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.com');
+    await user.click(screen.getByRole('button', { name: 'Send reset link' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Check your inbox' })).toHaveFocus();
+    expect(screen.getByText(/If an account uses/)).toHaveTextContent('If an account uses ada@example.com');
+    expect(await bodyOf(requestsTo('/api/v1/auth/forgot-password')[0])).toEqual({ email: 'ada@example.com' });
+  });
+});
+
+describe('Reset-password page (link from the reset mail)', () => {
+  it("shows the API's weak-password message on the password field", async () => {
+    const user = userEvent.setup();
+    const weak =
+      'This password is too easy to guess: Add another word or two. A few unrelated words make a strong one.';
+    const { requestsTo } = mockApi({
+      ...homePageApi,
+      '/api/v1/auth/reset-password': () => ({
+        status: 400,
+        body: detailedErrorEnvelope('VALIDATION_ERROR', 'The password is too weak', [
+          { field: 'password', message: weak, code: 'WEAK_PASSWORD' },
+        ]),
+      }),
+    });
+    renderApp(`/reset-password?token=${TOKEN}`);
+
+    const password = screen.getByLabelText(/^New password/, { selector: 'input' });
+    await user.type(password, 'abcdefgh');
+    await user.click(screen.getByRole('button', { name: 'Change password' }));
+
+    expect(await screen.findByText(weak)).toBeInTheDocument();
+    expect(password).toHaveAttribute('aria-invalid', 'true');
+    expect(password).toHaveAccessibleDescription(expect.stringContaining(weak));
+    expect(password).toHaveFocus();
+    expect(await bodyOf(requestsTo('/api/v1/auth/reset-password')[0])).toEqual({ token: TOKEN, password: 'abcdefgh' });
+  });
+
+  it('confirms the change and leads to sign in', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      ...homePageApi,
+      '/api/v1/auth/reset-password': () => ({
+        status: 200,
+        body: message('Password changed; sign in with the new one'),
+      }),
+    });
+    renderApp(`/reset-password?token=${TOKEN}`);
+
+    await user.type(screen.getByLabelText(/^New password/, { selector: 'input' }), 'quiet lantern amber fjord');
+    await user.click(screen.getByRole('button', { name: 'Change password' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Password changed' })).toHaveFocus();
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/sign-in');
+  });
+
+  it('offers a new link when the token is used or expired', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      ...homePageApi,
+      '/api/v1/auth/reset-password': () => ({
+        status: 400,
+        body: errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-rp'),
+      }),
+    });
+    renderApp(`/reset-password?token=${TOKEN}`);
+
+    await user.type(screen.getByLabelText(/^New password/, { selector: 'input' }), 'quiet lantern amber fjord');
+    await user.click(screen.getByRole('button', { name: 'Change password' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('This link is invalid, used or expired');
+    expect(screen.getByRole('link', { name: 'Ask for a new reset link' })).toHaveAttribute('href', '/forgot-password');
+  });
+});

@@ -1,0 +1,89 @@
+import { Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import type { FormEvent } from 'react';
+import { Link } from 'react-router';
+
+import { FocusHeading } from '../../components/ui/FocusHeading';
+import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { looksLikeEmail, splitApiError, useFormFields } from '../../lib/forms';
+import { requestPasswordReset } from './api/auth.api';
+import { AuthPageFrame } from './components/AuthPageFrame';
+
+type Field = 'email';
+const API_FIELDS: Record<string, Field> = { email: 'email' };
+
+export function ForgotPasswordPage() {
+  const form = useFormFields<Field>({ email: '' });
+  const request = useMutation({
+    mutationFn: requestPasswordReset,
+    onError: (error) => form.showErrors(splitApiError(error, API_FIELDS).fields, ['email']),
+  });
+
+  if (request.isSuccess) {
+    return (
+      <AuthPageFrame documentTitle="Check your inbox">
+        <FocusHeading order={1}>Check your inbox</FocusHeading>
+        <Text>
+          If an account uses <strong>{request.variables}</strong>, a link to choose a new password is on its way. It
+          works once, for one hour.
+        </Text>
+        <Text size="sm" c="dimmed">
+          Nothing after a few minutes? Look in your spam folder, or check the address and ask again.
+        </Text>
+        <Anchor component={Link} to="/sign-in">
+          Back to sign in
+        </Anchor>
+      </AuthPageFrame>
+    );
+  }
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (request.isPending) return;
+    const email = form.values.email.trim();
+    const problem = !email
+      ? 'Enter the email address of your account.'
+      : looksLikeEmail(email)
+        ? undefined
+        : 'Enter an email address like ada@example.com.';
+    if (form.showErrors({ email: problem }, ['email'])) return;
+    request.mutate(email);
+  };
+
+  const split = request.isError ? splitApiError(request.error, API_FIELDS) : undefined;
+
+  return (
+    <AuthPageFrame documentTitle="Forgot your password?">
+      <div>
+        <Title order={1}>Forgot your password?</Title>
+        <Text mt={4}>Enter the email address of your account and we will mail you a link to choose a new one.</Text>
+      </div>
+      {split?.showForm ? (
+        <FormErrorAlert
+          title="Could not send the link"
+          error={request.error}
+          details={split.unplaced}
+          focusOnShow={Object.keys(split.fields).length === 0}
+        />
+      ) : null}
+      <form onSubmit={onSubmit} noValidate aria-label="Forgot password">
+        <Stack gap="md">
+          <TextInput
+            {...form.field('email')}
+            label="Email"
+            type="email"
+            autoComplete="email"
+            inputMode="email"
+            required
+          />
+          <Button type="submit" loading={request.isPending}>
+            Send reset link
+          </Button>
+          <Anchor component={Link} to="/sign-in" size="sm">
+            Back to sign in
+          </Anchor>
+        </Stack>
+      </form>
+    </AuthPageFrame>
+  );
+}

@@ -1,0 +1,132 @@
+import { Anchor, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import type { FormEvent } from 'react';
+import { Link, Navigate } from 'react-router';
+
+import { FocusHeading } from '../../components/ui/FocusHeading';
+import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { type FieldErrors, looksLikeEmail, passwordLengthProblem, splitApiError, useFormFields } from '../../lib/forms';
+import { signUp } from './api/auth.api';
+import { AuthPageFrame } from './components/AuthPageFrame';
+import { useAuth } from './useAuth';
+
+type Field = 'email' | 'username' | 'password';
+const FIELD_ORDER: readonly Field[] = ['email', 'username', 'password'];
+const API_FIELDS: Record<string, Field> = { email: 'email', username: 'username', password: 'password' };
+const USERNAME_PATTERN = /^[a-zA-Z0-9_.-]{3,64}$/;
+
+function validate({ email, username, password }: Record<Field, string>): FieldErrors<Field> {
+  return {
+    email: !email.trim()
+      ? 'Enter your email address.'
+      : looksLikeEmail(email)
+        ? undefined
+        : 'Enter an email address like ada@example.com.',
+    username: !username.trim()
+      ? 'Choose a username.'
+      : USERNAME_PATTERN.test(username.trim())
+        ? undefined
+        : 'Use 3 to 64 letters, digits, “_”, “.” or “-”, without spaces.',
+    password: passwordLengthProblem(password),
+  };
+}
+
+export function SignUpPage() {
+  const { status } = useAuth();
+  const form = useFormFields<Field>({ email: '', username: '', password: '' });
+  const register = useMutation({
+    mutationFn: signUp,
+    onError: (error) => {
+      const { fields } = splitApiError(error, API_FIELDS);
+      form.showErrors(fields, FIELD_ORDER);
+    },
+  });
+
+  if (status === 'signed-in' && !register.isSuccess) return <Navigate to="/" replace />;
+
+  if (register.isSuccess) {
+    return (
+      <AuthPageFrame documentTitle="Check your inbox">
+        <FocusHeading order={1}>Check your inbox</FocusHeading>
+        <Text>
+          We sent a link to <strong>{register.data.email}</strong>. Open it to confirm your email address, then sign in
+          as <strong>{register.data.username}</strong>.
+        </Text>
+        <Text size="sm" c="dimmed">
+          No mail after a few minutes? Look in your spam folder, or sign in and ask for a new one.
+        </Text>
+        <Button component={Link} to="/sign-in">
+          Go to sign in
+        </Button>
+      </AuthPageFrame>
+    );
+  }
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (register.isPending) return;
+    if (form.showErrors(validate(form.values), FIELD_ORDER)) return;
+    register.mutate({
+      email: form.values.email.trim(),
+      username: form.values.username.trim(),
+      password: form.values.password,
+    });
+  };
+
+  const formProblem = register.isError ? splitApiError(register.error, API_FIELDS) : undefined;
+
+  return (
+    <AuthPageFrame documentTitle="Sign up">
+      <div>
+        <Title order={1}>Create your account</Title>
+        <Text mt={4}>
+          Already have one?{' '}
+          <Anchor component={Link} to="/sign-in">
+            Sign in
+          </Anchor>
+        </Text>
+      </div>
+      {formProblem?.showForm ? (
+        <FormErrorAlert
+          title="Could not create the account"
+          error={register.error}
+          details={formProblem.unplaced}
+          focusOnShow={Object.keys(formProblem.fields).length === 0}
+        />
+      ) : null}
+      <form onSubmit={onSubmit} noValidate aria-label="Sign up">
+        <Stack gap="md">
+          <TextInput
+            {...form.field('email')}
+            label="Email"
+            type="email"
+            autoComplete="email"
+            inputMode="email"
+            required
+          />
+          <TextInput
+            {...form.field('username')}
+            label="Username"
+            description="Shown with what you write. 3 to 64 letters, digits, “_”, “.” or “-”."
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+          />
+          <PasswordInput
+            {...form.field('password')}
+            label="Password"
+            description="At least 8 characters. A few unrelated words make a strong, memorable password."
+            autoComplete="new-password"
+            visibilityToggleButtonProps={{ 'aria-label': 'Show password' }}
+            visibilityToggleFocusable
+            required
+          />
+          <Button type="submit" loading={register.isPending}>
+            Create account
+          </Button>
+        </Stack>
+      </form>
+    </AuthPageFrame>
+  );
+}

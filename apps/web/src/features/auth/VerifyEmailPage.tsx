@@ -1,0 +1,101 @@
+import { Anchor, Button, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useSearchParams } from 'react-router';
+
+import { FocusHeading } from '../../components/ui/FocusHeading';
+import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { ApiError, NETWORK_ERROR } from '../../lib/api';
+import { reloadUser, verifyEmail } from './api/auth.api';
+import { AuthPageFrame } from './components/AuthPageFrame';
+import { ResendVerificationButton } from './components/ResendVerificationButton';
+import { useAuth } from './useAuth';
+
+/**
+ * Opened from the link in the verification mail (`/verify-email?token=…`). The token is posted
+ * once: it is single use, so a second request (StrictMode, a refocused window) would report a
+ * confirmed address as a failure. The query cache keeps the first answer for the page's life.
+ */
+export function VerifyEmailPage() {
+  const [searchParams] = useSearchParams();
+  const token = searchParams.get('token')?.trim() ?? '';
+  const { status } = useAuth();
+
+  const verification = useQuery({
+    queryKey: ['verify-email', token],
+    queryFn: async () => {
+      const message = await verifyEmail(token);
+      // A signed-in user sees the "unverified" banner go away at once.
+      await reloadUser().catch(() => undefined);
+      return message;
+    },
+    enabled: token.length > 0,
+    retry: (failureCount, error) => failureCount < 1 && error instanceof ApiError && error.code === NETWORK_ERROR,
+    staleTime: Infinity,
+    gcTime: Infinity,
+    refetchOnMount: false,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+
+  if (!token) {
+    return (
+      <AuthPageFrame documentTitle="Confirm your email address">
+        <FocusHeading order={1}>This link is incomplete</FocusHeading>
+        <Text>
+          The address has no confirmation token. Open the link from the mail again, or copy all of it into the address
+          bar.
+        </Text>
+        <NextSteps signedIn={status === 'signed-in'} />
+      </AuthPageFrame>
+    );
+  }
+
+  if (verification.isPending) {
+    return (
+      <AuthPageFrame documentTitle="Confirm your email address">
+        <Text role="status">Confirming your email address…</Text>
+      </AuthPageFrame>
+    );
+  }
+
+  if (verification.isError) {
+    return (
+      <AuthPageFrame documentTitle="Email address not confirmed">
+        <FocusHeading order={1}>Your email address was not confirmed</FocusHeading>
+        <FormErrorAlert title="The link did not work" error={verification.error} />
+        <NextSteps signedIn={status === 'signed-in'} canResend />
+      </AuthPageFrame>
+    );
+  }
+
+  return (
+    <AuthPageFrame documentTitle="Email address confirmed">
+      <FocusHeading order={1}>Email address confirmed</FocusHeading>
+      <Text>Thank you. Your Atrium account is ready.</Text>
+      {status === 'signed-in' ? (
+        <Button component={Link} to="/">
+          Continue to Atrium
+        </Button>
+      ) : (
+        <Button component={Link} to="/sign-in">
+          Sign in
+        </Button>
+      )}
+    </AuthPageFrame>
+  );
+}
+
+function NextSteps({ signedIn, canResend = false }: { signedIn: boolean; canResend?: boolean }) {
+  if (!signedIn) {
+    return (
+      <Text>
+        Links expire after 48 hours and work once.{' '}
+        <Anchor component={Link} to="/sign-in">
+          Sign in
+        </Anchor>{' '}
+        to ask for a new one.
+      </Text>
+    );
+  }
+  return canResend ? <ResendVerificationButton /> : null;
+}

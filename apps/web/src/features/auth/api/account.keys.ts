@@ -1,0 +1,5 @@
+/** Every query that belongs to the signed-in account lives under this key: dropped on sign-out. */
+export const accountKeys = {
+  all: ['account'] as const,
+  sessions: () => [...accountKeys.all, 'sessions'] as const,
+};

@@ -1,0 +1,104 @@
+import type { Schema } from '@atrium/api-client';
+
+import { apiClient, callApi, toApiError } from '../../../lib/api';
+import { session, type SessionUser } from '../../../lib/session';
+
+export type RegisterInput = Schema<'RegisterDto'>;
+
+/** Creates the account; it stays unverified until the link in the mail is opened. Does not sign in. */
+export async function signUp(input: RegisterInput): Promise<SessionUser> {
+  return callApi(async () => {
+    const { data, error, response } = await apiClient.POST('/api/v1/auth/register', { body: input });
+    if (data) return data.data;
+    throw toApiError(error, response);
+  });
+}
+
+/**
+ * `login` is an email address or a username; `totpCode` is for accounts with two-factor
+ * authentication (the API answers `TOTP_REQUIRED` without it). The refresh token arrives as an
+ * HttpOnly cookie.
+ */
+export async function signIn(login: string, password: string, totpCode?: string): Promise<SessionUser> {
+  return callApi(async () => {
+    const { data, error, response } = await apiClient.POST('/api/v1/auth/login', {
+      body: totpCode ? { login, password, totpCode } : { login, password },
+      credentials: 'same-origin',
+    });
+    if (!data) throw toApiError(error, response);
+    session.signedIn(data.data.accessToken, data.data.user);
+    return data.data.user;
+  });
+}
+
+/** Ends this session on the server, then here; signed out locally even when the API cannot be reached. */
+export async function signOut(): Promise<void> {
+  try {
+    await callApi(() => apiClient.POST('/api/v1/auth/logout', { credentials: 'same-origin' }));
+  } catch {
+    // The access token dies on its own within minutes; the refresh cookie is HttpOnly and stays
+    // until it expires or the next sign-in replaces it. Nothing else to do from here.
+  } finally {
+    session.signedOut();
+  }
+}
+
+/** Ends every session of the account, this one included. */
+export async function signOutEverywhere(): Promise<void> {
+  await callApi(async () => {
+    const { data, error, response } = await apiClient.POST('/api/v1/auth/logout-all', {
+      credentials: 'same-origin',
+    });
+    if (!data) throw toApiError(error, response);
+  });
+  session.signedOut();
+}
+
+export async function verifyEmail(token: string): Promise<string> {
+  return callApi(async () => {
+    const { data, error, response } = await apiClient.POST('/api/v1/auth/verify-email', { body: { token } });
+    if (data) return data.data.message;
+    throw toApiError(error, response);
+  });
+}
+
+export async function resendVerification(): Promise<string> {
+  return callApi(async () => {
+    const { data, error, response } = await apiClient.POST('/api/v1/auth/resend-verification');
+    if (data) return data.data.message;
+    throw toApiError(error, response);
+  });
+}
+
+/** Always "accepted": whether an account uses the address is not revealed. */
+export async function requestPasswordReset(email: string): Promise<string> {
+  return callApi(async () => {
+    const { data, error, response } = await apiClient.POST('/api/v1/auth/forgot-password', { body: { email } });
+    if (data) return data.data.message;
+    throw toApiError(error, response);
+  });
+}
+
+/** Sets a new password with the token from the mail; the API ends every session of the account. */
+export async function resetPassword(token: string, password: string): Promise<string> {
+  const message = await callApi(async () => {
+    const { data, error, response } = await apiClient.POST('/api/v1/auth/reset-password', {
+      body: { token, password },
+    });
+    if (data) return data.data.message;
+    throw toApiError(error, response);
+  });
+  if (session.get().status === 'signed-in') session.signedOut();
+  return message;
+}
+
+/** Reloads the signed-in user (after the email address was verified, for instance). */
+export async function reloadUser(): Promise<void> {
+  if (session.get().status !== 'signed-in') return;
+  const me = await callApi(async () => {
+    const { data, error, response } = await apiClient.GET('/api/v1/auth/me');
+    if (data) return data.data;
+    throw toApiError(error, response);
+  });
+  session.userChanged(me);
+}

@@ -1,0 +1,25 @@
+import { Center, Loader, VisuallyHidden } from '@mantine/core';
+import { Navigate, Outlet, useLocation } from 'react-router';
+
+import { signInPath } from '../returnTo';
+import { useAuth } from '../useAuth';
+
+/** Guards the routes below it: a signed-out visitor goes to sign in and comes back here afterwards. */
+export function RequireAuth() {
+  const { status } = useAuth();
+  const location = useLocation();
+
+  switch (status) {
+    case 'signed-in':
+      return <Outlet />;
+    case 'restoring':
+      return (
+        <Center py="xl" role="status">
+          <Loader size="sm" aria-hidden="true" />
+          <VisuallyHidden>Checking your sign-in…</VisuallyHidden>
+        </Center>
+      );
+    case 'signed-out':
+      return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
+  }
+}

@@ -1,0 +1,36 @@
+import { Grid, Stack, Text } from '@mantine/core';
+import { NavLink, Outlet } from 'react-router';
+
+import classes from './SettingsLayout.module.css';
+
+/** Settings pages share a heading and a section list; each page names itself with an h1. */
+export function SettingsLayout() {
+  return (
+    <Grid gap="xl">
+      <Grid.Col span={{ base: 12, sm: 3 }}>
+        <Stack gap="xs">
+          <Text fw={700} size="sm" c="dimmed" id="settings-nav-title">
+            Settings
+          </Text>
+          <nav aria-labelledby="settings-nav-title">
+            <ul className={classes.list}>
+              <li>
+                <NavLink to="/settings/profile" className={classes.link}>
+                  Profile
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/settings/sessions" className={classes.link}>
+                  Sessions
+                </NavLink>
+              </li>
+            </ul>
+          </nav>
+        </Stack>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, sm: 9 }}>
+        <Outlet />
+      </Grid.Col>
+    </Grid>
+  );
+}
