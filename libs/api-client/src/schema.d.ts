@@ -1084,9 +1084,12 @@ export interface components {
             roles: components["schemas"]["UserRoleDto"][];
         };
         CreateUserDto: {
-            /** @example grace@example.com */
+            /** @example ada@example.com */
             email: string;
-            /** @example grace */
+            /**
+             * @description 3–64 of letters, digits, `_`, `.`, `-`; unique ignoring case
+             * @example ada
+             */
             username: string;
             firstName?: string;
             lastName?: string;

@@ -82,6 +82,82 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps avatars on local disk unless S3_BUCKET is set', () => {
+    expect(load({}).avatarStorage).toEqual({ driver: 'local' });
+    expect(load({ S3_BUCKET: ' ' }).avatarStorage).toEqual({ driver: 'local' });
+  });
+
+  it('switches avatars to S3 with S3_BUCKET: AWS defaults, the SDK credential chain, prefix avatars/', () => {
+    expect(load({ S3_BUCKET: 'atrium-avatars' }).avatarStorage).toEqual({
+      driver: 's3',
+      bucket: 'atrium-avatars',
+      region: 'us-east-1',
+      endpoint: undefined,
+      credentials: undefined,
+      forcePathStyle: false,
+      prefix: 'avatars/',
+    });
+  });
+
+  it('reads an S3-compatible endpoint (path-style by default there), static keys and a prefix', () => {
+    const env = {
+      S3_BUCKET: 'avatars',
+      S3_REGION: 'auto',
+      S3_ENDPOINT: 'https://minio.internal:9000',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      S3_PREFIX: 'prod/avatars/',
+    };
+    expect(load(env).avatarStorage).toEqual({
+      driver: 's3',
+      bucket: 'avatars',
+      region: 'auto',
+      endpoint: 'https://minio.internal:9000',
+      credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+      forcePathStyle: true,
+      prefix: 'prod/avatars/',
+    });
+    expect(load({ ...env, S3_FORCE_PATH_STYLE: 'false' }).avatarStorage).toMatchObject({ forcePathStyle: false });
+    expect(load({ S3_BUCKET: 'avatars', S3_FORCE_PATH_STYLE: 'yes' }).avatarStorage).toMatchObject({
+      forcePathStyle: true,
+    });
+  });
+
+  it('reports every S3 problem at once: bad endpoint, half a key pair, bad flag, bucket, region and prefix', () => {
+    expect(
+      problemsOf({
+        S3_BUCKET: 's3://atrium/avatars',
+        S3_REGION: 'EU West',
+        S3_ENDPOINT: 'minio:9000',
+        S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        S3_FORCE_PATH_STYLE: 'sometimes',
+        S3_PREFIX: '/avatars/',
+      }),
+    ).toEqual([
+      'S3_BUCKET must be a bare bucket name such as "atrium-avatars" (no scheme, path or spaces), got "s3://atrium/avatars"',
+      'S3_REGION must be a region name such as "eu-west-1" (or "auto" for R2), got "EU West"',
+      'S3_ENDPOINT must use http: or https:, got "minio:"',
+      "S3_ACCESS_KEY_ID needs S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS SDK's default credentials",
+      'S3_PREFIX must be a key prefix such as "avatars/" (no leading slash, backslash or control characters, at most 512 characters), got "/avatars/"',
+      'S3_FORCE_PATH_STYLE must be true or false, got "sometimes"',
+    ]);
+    expect(problemsOf({ S3_BUCKET: 'avatars', S3_ENDPOINT: 'not a url', S3_SECRET_ACCESS_KEY: 'secret' })).toEqual([
+      'S3_ENDPOINT is not a valid URL',
+      "S3_SECRET_ACCESS_KEY needs S3_ACCESS_KEY_ID: set both, or neither to use the AWS SDK's default credentials",
+    ]);
+  });
+
+  it('refuses S3 settings without S3_BUCKET instead of quietly keeping avatars on local disk', () => {
+    expect(
+      problemsOf({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'x', S3_SECRET_ACCESS_KEY: 'y' }),
+    ).toEqual([
+      'S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY are set but S3_BUCKET is not: set S3_BUCKET to store avatars in S3, or unset the S3_* variables to keep them on local disk',
+    ]);
+    expect(problemsOf({ S3_PREFIX: 'avatars/' })).toEqual([
+      'S3_PREFIX is set but S3_BUCKET is not: set S3_BUCKET to store avatars in S3, or unset the S3_* variables to keep them on local disk',
+    ]);
+  });
+
   describe('in production', () => {
     const production = {
       NODE_ENV: 'production',

@@ -41,6 +41,26 @@ export interface AppConfig {
   readonly adminPassword: string | undefined;
   /** Port of the worker's own /health and /metrics (the worker serves nothing else). */
   readonly workerPort: number;
+  /** Where avatar images are kept: local disk under DATA_DIR, or an S3-compatible bucket (S3_BUCKET set). */
+  readonly avatarStorage: AvatarStorageConfig;
+}
+
+/** The avatar store: `local` (`DATA_DIR/uploads/avatars`) unless `S3_BUCKET` is set. */
+export type AvatarStorageConfig = { readonly driver: 'local' } | S3StorageConfig;
+
+/** An S3 bucket, on AWS or any S3-compatible service (MinIO, R2, …) named by `endpoint`. */
+export interface S3StorageConfig {
+  readonly driver: 's3';
+  readonly bucket: string;
+  readonly region: string;
+  /** Base URL of an S3-compatible service; undefined = AWS S3 of `region`. */
+  readonly endpoint: string | undefined;
+  /** Static keys; undefined = the AWS SDK's default credential chain (AWS_* variables, profiles, instance roles). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  /** `endpoint/bucket/key` URLs instead of `bucket.endpoint/key` (most self-hosted services need it). */
+  readonly forcePathStyle: boolean;
+  /** Prepended to every object key, e.g. `avatars/`. */
+  readonly prefix: string;
 }
 
 /** Sessions, tokens and brute-force protection (DESIGN §5). */
@@ -233,6 +253,7 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
   const databasePoolSize = int('DB_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 200);
   const serveSpa = bool('SERVE_SPA', !isProduction);
   const trustProxy = bool('TRUST_PROXY', false);
+  const avatarStorage = s3Storage(read, url, bool, problems);
   if (isProduction && databaseUrl === undefined) problems.push('DATABASE_URL is required in production');
   if (isProduction && redisUrl === undefined) problems.push('REDIS_URL is required in production');
 
@@ -269,5 +290,67 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     bootstrapAdmin,
     adminPassword: adminPassword || undefined,
     workerPort,
+    avatarStorage,
+  };
+}
+
+const S3_VARIABLES = [
+  'S3_REGION',
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'S3_PREFIX',
+] as const;
+
+/** The S3_* variables: S3_BUCKET switches the avatar store to S3; without it, none of the others may be set. */
+function s3Storage(
+  read: (name: string) => string | undefined,
+  url: (name: string, protocols: readonly string[]) => string | undefined,
+  bool: (name: string, fallback: boolean) => boolean,
+  problems: string[],
+): AvatarStorageConfig {
+  const bucket = read('S3_BUCKET');
+  if (bucket === undefined) {
+    // Silently keeping avatars on local disk when S3 was meant would lose them on the next deploy.
+    const stray = S3_VARIABLES.filter((name) => read(name) !== undefined);
+    if (stray.length > 0) {
+      problems.push(
+        `${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but S3_BUCKET is not: set S3_BUCKET to store avatars in S3, or unset the S3_* variables to keep them on local disk`,
+      );
+    }
+    return { driver: 'local' };
+  }
+  if (!/^[^\s/:]{3,255}$/.test(bucket)) {
+    problems.push(
+      `S3_BUCKET must be a bare bucket name such as "atrium-avatars" (no scheme, path or spaces), got "${bucket}"`,
+    );
+  }
+  const region = read('S3_REGION') ?? 'us-east-1';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(region)) {
+    problems.push(`S3_REGION must be a region name such as "eu-west-1" (or "auto" for R2), got "${region}"`);
+  }
+  const endpoint = url('S3_ENDPOINT', ['http:', 'https:']);
+  const accessKeyId = read('S3_ACCESS_KEY_ID');
+  const secretAccessKey = read('S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    problems.push(
+      `${accessKeyId === undefined ? 'S3_SECRET_ACCESS_KEY needs S3_ACCESS_KEY_ID' : 'S3_ACCESS_KEY_ID needs S3_SECRET_ACCESS_KEY'}: set both, or neither to use the AWS SDK's default credentials`,
+    );
+  }
+  const prefix = read('S3_PREFIX') ?? 'avatars/';
+  if (prefix.startsWith('/') || prefix.length > 512 || /[\\\p{Cc}]/u.test(prefix)) {
+    problems.push(
+      `S3_PREFIX must be a key prefix such as "avatars/" (no leading slash, backslash or control characters, at most 512 characters), got "${prefix}"`,
+    );
+  }
+  return {
+    driver: 's3',
+    bucket,
+    region,
+    endpoint,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle: bool('S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    prefix,
   };
 }

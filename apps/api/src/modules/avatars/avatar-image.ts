@@ -5,6 +5,8 @@ import { ApiException } from '../../common/http/api.exception';
 
 /** Largest accepted upload: 2 MiB. */
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+/** What every stored avatar is, whatever was uploaded. */
+export const AVATAR_CONTENT_TYPE = 'image/webp';
 /** Served avatars are square WebP images of this many pixels a side. */
 export const AVATAR_SIZE = 256;
 /**

@@ -13,16 +13,16 @@ import {
   Public,
   RequireScope,
 } from '../identity/auth.decorators';
-import { AVATAR_MAX_BYTES, AVATAR_MAX_INPUT_PIXELS, AVATAR_SIZE } from './avatar-image';
-import { avatarUrl } from './avatar-key';
+import { AVATAR_CONTENT_TYPE, AVATAR_MAX_BYTES, AVATAR_MAX_INPUT_PIXELS, AVATAR_SIZE } from './avatar-image';
+import { AVATAR_CACHE_CONTROL, avatarUrl } from './avatar-key';
 import { AVATAR_FIELD, readAvatarUpload } from './avatar-upload';
 import { AvatarsService } from './avatars.service';
 import { AvatarDto } from './dto/avatar.dto';
 
 /** Headers of a served avatar: immutable (a new image gets a new key) and inert outside an <img>. */
 const IMAGE_HEADERS = {
-  'Content-Type': 'image/webp',
-  'Cache-Control': 'public, max-age=31536000, immutable',
+  'Content-Type': AVATAR_CONTENT_TYPE,
+  'Cache-Control': AVATAR_CACHE_CONTROL,
   'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': "default-src 'none'",
 } as const;

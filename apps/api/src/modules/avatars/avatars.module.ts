@@ -7,8 +7,12 @@ import { AvatarsRepository } from './avatars.repository';
 import { AvatarsService } from './avatars.service';
 import { AVATAR_STORAGE, type AvatarStorage } from './storage/avatar-storage';
 import { LocalDiskAvatarStorage } from './storage/local-disk-avatar.storage';
+import { S3AvatarStorage } from './storage/s3-avatar.storage';
 
-/** `PUT`/`DELETE /me/avatar` and the public `GET /avatars/:key`; images on local disk under DATA_DIR. */
+/**
+ * `PUT`/`DELETE /me/avatar` and the public `GET /avatars/:key`; images in an S3-compatible bucket
+ * when S3_BUCKET is set, else on local disk under DATA_DIR.
+ */
 @Module({
   controllers: [MeAvatarController, AvatarsController],
   providers: [
@@ -17,9 +21,10 @@ import { LocalDiskAvatarStorage } from './storage/local-disk-avatar.storage';
     {
       provide: AVATAR_STORAGE,
       inject: [APP_CONFIG],
-      // An object-store driver (S3) slots in here, chosen by configuration.
-      useFactory: (config: AppConfig): AvatarStorage =>
-        new LocalDiskAvatarStorage(join(config.dataDir, 'uploads', 'avatars')),
+      useFactory: ({ avatarStorage, dataDir }: AppConfig): AvatarStorage =>
+        avatarStorage.driver === 's3'
+          ? S3AvatarStorage.fromConfig(avatarStorage)
+          : new LocalDiskAvatarStorage(join(dataDir, 'uploads', 'avatars')),
     },
   ],
   exports: [AvatarsService],

@@ -17,8 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PERMISSIONS } from '@atrium/contracts';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../../common/http/transforms';
 
 export class PermissionGrantDto {
   @ApiProperty({ enum: PERMISSIONS, description: '`resource:action` from the catalogue' })

@@ -1,9 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { RegisterDto } from '../../identity/dto/auth.dto';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/http/pagination';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../../common/http/transforms';
 
 export const USER_STATUSES = ['active', 'inactive', 'unverified', 'deleted'] as const;
 export const USER_SORTS = ['createdAt', '-createdAt', 'username', '-username', 'email', '-email'] as const;
@@ -33,33 +33,8 @@ export class ListUsersQueryDto extends PaginationQueryDto {
   sort: (typeof USER_SORTS)[number] = '-createdAt';
 }
 
-export class CreateUserDto {
-  @ApiProperty({ example: 'grace@example.com' })
-  @Transform(trim)
-  @IsEmail()
-  @MaxLength(254)
-  email: string;
-
-  @ApiProperty({ example: 'grace' })
-  @Transform(trim)
-  @IsString()
-  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3–64 letters, digits, "_", "." or "-"' })
-  username: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(100)
-  firstName?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(100)
-  lastName?: string;
-}
+/** The sign-up fields without a password: the invite mail lets the owner choose one. */
+export class CreateUserDto extends PickType(RegisterDto, ['email', 'username', 'firstName', 'lastName'] as const) {}
 
 export class AdminUpdateUserDto {
   @ApiPropertyOptional({ maxLength: 100 })

@@ -1,8 +1,8 @@
 /**
  * Where avatar images live. Keys are always server-made {@link isAvatarKey} keys; a driver refuses
- * anything else. The local-disk driver is the default; a driver for an object store (S3 and
- * compatibles: one object per key under a prefix, `Content-Type: image/webp`) implements the same
- * three calls and is chosen in `avatars.module.ts`.
+ * anything else. The local-disk driver is the default; the S3 driver (S3 and compatibles: one object
+ * per key under a prefix, `Content-Type: image/webp`) is used when S3_BUCKET is set. The choice is
+ * made in `avatars.module.ts`.
  */
 export interface AvatarStorage {
   /** Stores `data` under `key`, all or nothing: a reader never sees a partly written image. */

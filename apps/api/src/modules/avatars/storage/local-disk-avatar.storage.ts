@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { isAvatarKey } from '../avatar-key';
+import { assertAvatarKey } from '../avatar-key';
 import type { AvatarStorage } from './avatar-storage';
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
@@ -20,7 +20,7 @@ export class LocalDiskAvatarStorage implements AvatarStorage {
 
   /** The file of `key`. Throws for anything but a server-made key, so no input can leave the folder. */
   pathOf(key: string): string {
-    if (!isAvatarKey(key)) throw new Error('Not an avatar key');
+    assertAvatarKey(key);
     const path = join(this.root, key.slice(0, 2), `${key}.webp`);
     // Belt and braces: the pattern already rules out separators and dots.
     if (!path.startsWith(this.root + sep)) throw new Error('Avatar path escapes the store');
