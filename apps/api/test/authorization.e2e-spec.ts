@@ -348,6 +348,20 @@ describe('authorization', () => {
     expect(after.json().data.permissions).not.toContain('comments:moderate');
   });
 
+  it("a personal access token narrows the owner's ability to its scopes, and cannot hold what the owner lacks", async () => {
+    const created = await call('POST', '/api/v1/me/tokens', adminToken, { name: 'reporting', scopes: ['users:read'] });
+    expect(created.statusCode).toBe(201);
+    const pat = created.json().data.token as string;
+    expect((await call('GET', '/api/v1/users', pat)).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/audit-events', pat)).statusCode).toBe(403);
+    expect((await call('GET', '/api/v1/roles', pat)).statusCode).toBe(403);
+
+    await register('scoped-1');
+    const plain = await signIn('scoped-1');
+    const unheld = await call('POST', '/api/v1/me/tokens', plain, { name: 'sneaky', scopes: ['users:read'] });
+    expect(unheld.statusCode).toBe(403);
+  });
+
   it('deactivating a user signs them out everywhere at once', async () => {
     const id = await register('leaving-1');
     const token = await signIn('leaving-1');
