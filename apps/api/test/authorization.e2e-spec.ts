@@ -321,7 +321,8 @@ describe('authorization', () => {
     expect(created.statusCode).toBe(201);
     const moderatorRoleId = created.json().data.id as string;
     const userId = await register('mod-1');
-    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    // Long enough for the checks below on a slow machine, short enough to wait for.
+    const expiresAt = new Date(Date.now() + 4000).toISOString();
     const assigned = await call('PUT', `/api/v1/users/${userId}/roles`, adminToken, {
       roles: [{ roleId: await roleId('user') }, { roleId: moderatorRoleId, expiresAt }],
     });
