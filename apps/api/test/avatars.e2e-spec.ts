@@ -9,7 +9,19 @@ import { ErrorCode, PatScope } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
 import { AVATAR_MAX_BYTES } from '../src/modules/avatars/avatar-image';
 import { LocalDiskAvatarStorage } from '../src/modules/avatars/storage/local-disk-avatar.storage';
-import { avatarRequests, BLUE, closeTo, expectError, file, GREEN, type Part, pixel, RED, rgb } from './support/avatars';
+import {
+  avatarRequests,
+  BLUE,
+  closeTo,
+  expectError,
+  file,
+  GREEN,
+  type Part,
+  PASSWORD,
+  pixel,
+  RED,
+  rgb,
+} from './support/avatars';
 import { contractViolations } from './support/openapi-contract';
 import { startTestApp, TestResources } from './support/test-app';
 
@@ -362,6 +374,15 @@ describe('avatars', () => {
     expect(existsSync(store.pathOf(aliceKey))).toBe(true);
     // Public by design: anyone holding the URL can load it.
     expect((await call('GET', `/avatars/${aliceKey}`)).statusCode).toBe(200);
+  });
+
+  it("a deleted account's avatar is no longer served", async () => {
+    const leaver = await signedIn('leaver');
+    const key = await uploadOk(leaver.token);
+    expect((await call('GET', `/avatars/${key}`)).statusCode).toBe(200);
+    const deleted = await call('DELETE', '/me', { token: leaver.token, body: { password: PASSWORD } });
+    expect(deleted.statusCode).toBe(200);
+    expectError(await call('GET', `/avatars/${key}`), 404, ErrorCode.NOT_FOUND);
   });
 
   it('serves nothing but stored avatars: traversal, encoded and malformed keys are 404s', async () => {

@@ -4,6 +4,7 @@ import { Identity1795608402570 } from './1795608402570-Identity';
 import { TwoFactorAndApiTokens1795609147571 } from './1795609147571-TwoFactorAndApiTokens';
 import { Authorization1795609600857 } from './1795609600857-Authorization';
 import { SeedSystemRoles1795609600858 } from './1795609600858-SeedSystemRoles';
+import { AvatarKeyIndex1795612092757 } from './1795612092757-AvatarKeyIndex';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationClass[] = [
   TwoFactorAndApiTokens1795609147571,
   Authorization1795609600857,
   SeedSystemRoles1795609600858,
+  AvatarKeyIndex1795612092757,
 ];

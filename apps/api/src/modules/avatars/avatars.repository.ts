@@ -19,6 +19,15 @@ export class AvatarsRepository {
    * lock makes concurrent uploads of one user queue up, so each sees (and frees) its predecessor's
    * key and no image is left behind or deleted while still in use.
    */
+  /** Whether `key` is the avatar of an account that is not deleted. */
+  async isCurrent(key: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM users WHERE avatar_key = $1 AND deleted_at IS NULL LIMIT 1`,
+      [key],
+    );
+    return rows.length > 0;
+  }
+
   async swapKey(userId: string, key: string | null): Promise<AvatarKeySwap> {
     const runner = this.dataSource.createQueryRunner();
     try {

@@ -61,7 +61,10 @@ export class AvatarsService {
 
   /** The image stored under `key`; null for unknown keys and for anything that is not a key at all. */
   async image(key: string): Promise<Buffer | null> {
-    return isAvatarKey(key) ? this.storage.get(key) : null;
+    // Only the current avatar of an account that is not deleted is public: a deleted account's
+    // picture disappears at once (and returns if the account is restored).
+    if (!isAvatarKey(key) || !(await this.avatars.isCurrent(key))) return null;
+    return this.storage.get(key);
   }
 
   /** An image nobody references any more. Failing to remove it costs disk space, never the request. */

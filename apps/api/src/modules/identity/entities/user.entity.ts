@@ -43,6 +43,7 @@ export class UserEntity extends BaseEntity {
   deletedAt: Date | null;
 
   /** Storage key of the current avatar image (256×256 WebP); null without one. */
+  @Index('users_avatar_key_key', { unique: true })
   @Column({ name: 'avatar_key', type: 'text', nullable: true })
   avatarKey: string | null;
 
