@@ -7,9 +7,12 @@ import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { NotFoundPage } from '../features/not-found/NotFoundPage';
+import { AccountSettingsPage } from '../features/settings/AccountSettingsPage';
 import { ProfileSettingsPage } from '../features/settings/ProfileSettingsPage';
 import { SessionsSettingsPage } from '../features/settings/SessionsSettingsPage';
+import { SecuritySettingsPage } from '../features/settings/SecuritySettingsPage';
 import { SettingsLayout } from '../features/settings/SettingsLayout';
+import { TokensSettingsPage } from '../features/settings/TokensSettingsPage';
 import { StatusPage } from '../features/status/StatusPage';
 import { AppLayout } from './layout/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
@@ -37,6 +40,9 @@ export const routes: RouteObject[] = [
               { path: 'profile', element: <ProfileSettingsPage /> },
               // The "new sign-in" mail links here.
               { path: 'sessions', element: <SessionsSettingsPage /> },
+              { path: 'security', element: <SecuritySettingsPage /> },
+              { path: 'tokens', element: <TokensSettingsPage /> },
+              { path: 'account', element: <AccountSettingsPage /> },
             ],
           },
         ],

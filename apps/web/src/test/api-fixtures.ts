@@ -111,3 +111,22 @@ export const otherSession: SessionFixture = {
   expiresAt: '2025-06-19T18:30:00.000Z',
   current: false,
 };
+
+export type MeFixture = Schema<'MeDto'>;
+export type ApiTokenFixture = Schema<'ApiTokenDto'>;
+
+/** What GET /auth/me answers: the user with roles and unconditional permissions. */
+export const meOf = (
+  user: UserFixture = ada,
+  permissions: string[] = ['profile:read', 'profile:update', 'posts:read', 'posts:create'],
+): MeFixture => ({ ...user, roles: ['member'], permissions });
+
+export const ciToken: ApiTokenFixture = {
+  id: '0193c5a2-cccc-7000-8000-000000000003',
+  name: 'CI deploy',
+  prefix: 'k3Jd9a',
+  scopes: ['posts:read', 'posts:create'],
+  createdAt: '2025-05-10T10:00:00.000Z',
+  expiresAt: null,
+  lastUsedAt: '2025-05-31T07:45:00.000Z',
+};

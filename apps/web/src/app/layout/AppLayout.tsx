@@ -10,6 +10,7 @@ import {
 } from '@mantine/core';
 import { Link, NavLink, Outlet } from 'react-router';
 
+import { LocationNotice } from '../../components/ui/LocationNotice';
 import { LogoMark, MoonIcon, SunIcon } from '../../components/ui/icons';
 import { AccountMenu } from '../../features/auth/components/AccountMenu';
 import { VerifyEmailBanner } from '../../features/auth/components/VerifyEmailBanner';
@@ -57,6 +58,7 @@ export function AppLayout() {
       <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1}>
         <Container size="lg" py="xl">
           <VerifyEmailBanner />
+          <LocationNotice />
           <Outlet />
         </Container>
       </AppShell.Main>

@@ -1,24 +1,13 @@
-import {
-  Badge,
-  Button,
-  Card,
-  DataList,
-  Group,
-  PasswordInput,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, DataList, Group, PasswordInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useId } from 'react';
+import { type FormEvent } from 'react';
 
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
 import type { SessionUser } from '../../lib/session';
 import { type FieldErrors, passwordLengthProblem, splitApiError, useFormFields } from '../../lib/forms';
 import { useAuth } from '../auth/useAuth';
 import { updateProfile } from './api/settings.api';
+import { SettingsSection } from './components/SettingsSection';
 import { useChangePassword } from './api/settings.queries';
 
 const BIO_MAX_LENGTH = 2000;
@@ -58,18 +47,6 @@ export function ProfileSettingsPage() {
       <ProfileForm key={user.id} user={user} />
       <ChangePasswordForm />
     </Stack>
-  );
-}
-
-function SettingsSection({ title, children }: { title: string; children: ReactNode }) {
-  const headingId = useId();
-  return (
-    <Card component="section" withBorder radius="md" padding="lg" aria-labelledby={headingId}>
-      <Title order={2} size="h3" id={headingId} mb="md">
-        {title}
-      </Title>
-      {children}
-    </Card>
   );
 }
 

@@ -24,6 +24,21 @@ export function SettingsLayout() {
                   Sessions
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/settings/security" className={classes.link}>
+                  Security
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/settings/tokens" className={classes.link}>
+                  Access tokens
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/settings/account" className={classes.link}>
+                  Account
+                </NavLink>
+              </li>
             </ul>
           </nav>
         </Stack>

@@ -1,6 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { accountKeys } from '../../auth/api/account.keys';
+import { session } from '../../../lib/session';
+import { createToken, fetchMe, fetchTokens, revokeToken } from './account.api';
 import { changePassword, endSession, fetchSessions } from './settings.api';
 
 export const sessionsQueryOptions = () =>
@@ -27,4 +29,46 @@ export function useChangePassword() {
     // The other sessions are gone now.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.sessions() }),
   });
+}
+
+export const meQueryOptions = () =>
+  queryOptions({
+    queryKey: accountKeys.me(),
+    queryFn: ({ signal }) => fetchMe(signal),
+  });
+
+export const useMe = () => useQuery(meQueryOptions());
+
+export const tokensQueryOptions = () =>
+  queryOptions({
+    queryKey: accountKeys.tokens(),
+    queryFn: ({ signal }) => fetchTokens(signal),
+  });
+
+export const useTokens = () => useQuery(tokensQueryOptions());
+
+export function useCreateToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createToken,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.tokens() }),
+  });
+}
+
+export function useRevokeToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: revokeToken,
+    onSettled: () => queryClient.invalidateQueries({ queryKey: accountKeys.tokens() }),
+  });
+}
+
+/** Two-factor authentication turned on or off: the cached profile and the session's user follow. */
+export function useTwoFactorChanged() {
+  const queryClient = useQueryClient();
+  return (twoFactorEnabled: boolean) => {
+    queryClient.setQueryData(accountKeys.me(), (me) => (me ? { ...me, twoFactorEnabled } : me));
+    const { user } = session.get();
+    if (user) session.userChanged({ ...user, twoFactorEnabled });
+  };
 }

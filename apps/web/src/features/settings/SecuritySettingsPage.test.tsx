@@ -1,0 +1,128 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { ada, detailedErrorEnvelope, envelope, meOf, message } from '../../test/api-fixtures';
+import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
+import { mockApi } from '../../test/fetch-mock';
+import { renderApp } from '../../test/render';
+
+const recoveryCodes = Array.from({ length: 10 }, (_, i) => `rc${i}-abcd-efgh`);
+
+describe('Security settings page', () => {
+  it('sets up two-factor authentication and shows the recovery codes once', async () => {
+    const user = userEvent.setup();
+    rememberSignIn();
+    let codeAccepted = false;
+    const wrongCode = detailedErrorEnvelope('VALIDATION_ERROR', 'The code is wrong or expired', [
+      {
+        field: 'code',
+        message: 'The code is wrong or expired; use the current one from your app',
+        code: 'WRONG_CODE',
+      },
+    ]);
+    const { requestsTo } = mockApi({
+      ...signedInApi(),
+      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf()) }),
+      '/api/v1/auth/2fa/setup': () => ({
+        status: 200,
+        body: envelope({
+          secret: 'JBSWY3DPEHPK3PXP',
+          otpauthUri: 'otpauth://totp/Atrium:ada?secret=JBSWY3DPEHPK3PXP&issuer=Atrium',
+        }),
+      }),
+      '/api/v1/auth/2fa/enable': () =>
+        codeAccepted ? { status: 200, body: envelope({ recoveryCodes }) } : { status: 400, body: wrongCode },
+    });
+    renderApp('/settings/security');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Security' })).toBeInTheDocument();
+    const section = within(screen.getByRole('region', { name: 'Two-factor authentication' }));
+    expect(await section.findByText('Off')).toBeInTheDocument();
+    await user.click(section.getByRole('button', { name: 'Set up' }));
+
+    expect(await section.findByRole('heading', { name: 'Add Atrium to your authenticator app' })).toHaveFocus();
+    expect(section.getByText('JBSWY3DPEHPK3PXP')).toBeInTheDocument();
+    expect(section.getByText(/enter this key in your authenticator app/i)).toBeInTheDocument();
+    expect(section.getByRole('button', { name: 'Copy key' })).toBeInTheDocument();
+    expect(section.getByRole('link', { name: /^otpauth:\/\/totp\// })).toHaveAttribute(
+      'href',
+      'otpauth://totp/Atrium:ada?secret=JBSWY3DPEHPK3PXP&issuer=Atrium',
+    );
+
+    const code = section.getByRole('textbox', { name: /6-digit code/ });
+    await user.type(code, '000000');
+    await user.click(section.getByRole('button', { name: 'Turn on' }));
+    expect(
+      await section.findByText('The code is wrong or expired; use the current one from your app.'),
+    ).toBeInTheDocument();
+    expect(code).toHaveAttribute('aria-invalid', 'true');
+    expect(code).toHaveFocus();
+
+    codeAccepted = true;
+    await user.clear(code);
+    await user.type(code, '123456');
+    await user.click(section.getByRole('button', { name: 'Turn on' }));
+
+    expect(await section.findByRole('heading', { name: /Save your recovery codes/ })).toHaveFocus();
+    expect(section.getByText(/rc0-abcd-efgh/)).toHaveTextContent('rc9-abcd-efgh');
+    expect(section.getByRole('button', { name: 'Copy codes' })).toBeInTheDocument();
+    expect(await bodyOf(requestsTo('/api/v1/auth/2fa/enable')[1])).toEqual({ code: '123456' });
+
+    await user.click(section.getByRole('button', { name: 'Done' }));
+    expect(section.getByText('Confirm that you saved the recovery codes.')).toBeInTheDocument();
+    await user.click(section.getByRole('checkbox', { name: 'I have saved these codes' }));
+    await user.click(section.getByRole('button', { name: 'Done' }));
+
+    expect(await section.findByText('On')).toBeInTheDocument();
+    expect(section.queryByText(/rc0-abcd-efgh/)).not.toBeInTheDocument();
+    expect(section.getByRole('button', { name: 'Turn off' })).toBeInTheDocument();
+  });
+
+  it('turns it off with password and code, showing a wrong code on its field', async () => {
+    const user = userEvent.setup();
+    rememberSignIn();
+    let wrong = true;
+    const { requestsTo } = mockApi({
+      ...signedInApi({ ...ada, twoFactorEnabled: true }),
+      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf({ ...ada, twoFactorEnabled: true })) }),
+      '/api/v1/auth/2fa/disable': () =>
+        wrong
+          ? {
+              status: 400,
+              body: detailedErrorEnvelope('VALIDATION_ERROR', 'The password or the code is wrong', [
+                { field: 'code', message: 'The password or the code is wrong', code: 'WRONG_CREDENTIALS' },
+              ]),
+            }
+          : { status: 200, body: message('Two-factor authentication is off') },
+    });
+    renderApp('/settings/security');
+
+    const section = within(await screen.findByRole('region', { name: 'Two-factor authentication' }));
+    expect(await section.findByText('On')).toBeInTheDocument();
+    await user.click(section.getByRole('button', { name: 'Turn off' }));
+
+    const password = section.getByLabelText(/^Password/, { selector: 'input' });
+    expect(password).toHaveFocus();
+    const code = section.getByRole('textbox', { name: /Authentication code/ });
+    await user.type(password, 'correct horse');
+    await user.type(code, '111111');
+    await user.click(section.getByRole('button', { name: 'Turn off' }));
+
+    expect(await section.findByText('The password or the code is wrong.')).toBeInTheDocument();
+    expect(code).toHaveAttribute('aria-invalid', 'true');
+    expect(code).toHaveFocus();
+
+    wrong = false;
+    await user.clear(code);
+    await user.type(code, 'abcd-efgh-ijkl');
+    await user.click(section.getByRole('button', { name: 'Turn off' }));
+
+    expect(await section.findByText('Two-factor authentication is off.')).toBeInTheDocument();
+    expect(section.getByText('Off')).toBeInTheDocument();
+    expect(await bodyOf(requestsTo('/api/v1/auth/2fa/disable')[1])).toEqual({
+      password: 'correct horse',
+      code: 'abcd-efgh-ijkl',
+    });
+  });
+});

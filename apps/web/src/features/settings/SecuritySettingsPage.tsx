@@ -1,0 +1,323 @@
+import {
+  Anchor,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  PasswordInput,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+
+import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import { FocusHeading } from '../../components/ui/FocusHeading';
+import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { StatusBadge } from '../../components/ui/StatusBadge';
+import { type FieldErrors, splitApiError, useFormFields } from '../../lib/forms';
+import { disableTwoFactor, enableTwoFactor, setupTwoFactor, type TwoFactorSetup } from './api/account.api';
+import { useMe, useTwoFactorChanged } from './api/settings.queries';
+import { CopyValueButton } from './components/CopyValueButton';
+import { SettingsSection } from './components/SettingsSection';
+
+export function SecuritySettingsPage() {
+  return (
+    <Stack gap="xl">
+      <title>Security settings · Atrium</title>
+      <div>
+        <Title order={1}>Security</Title>
+        <Text mt={4}>Protect your account with a second step at sign-in.</Text>
+      </div>
+      <SettingsSection title="Two-factor authentication">
+        <TwoFactor />
+      </SettingsSection>
+    </Stack>
+  );
+}
+
+function TwoFactor() {
+  const me = useMe();
+  const twoFactorChanged = useTwoFactorChanged();
+  // Shown once, right after turning it on: they take precedence over the "on" view until confirmed.
+  const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
+  const [turnedOff, setTurnedOff] = useState(false);
+
+  if (me.isPending) {
+    return (
+      <>
+        <VisuallyHidden>Loading your security settings…</VisuallyHidden>
+        <Skeleton height={72} radius="md" aria-hidden="true" />
+      </>
+    );
+  }
+  if (me.isError) {
+    return (
+      <ApiErrorAlert
+        title="Could not load your security settings"
+        error={me.error}
+        onRetry={() => void me.refetch()}
+        retrying={me.isFetching}
+      />
+    );
+  }
+  if (recoveryCodes) return <RecoveryCodes codes={recoveryCodes} onDone={() => setRecoveryCodes(undefined)} />;
+  if (me.data.twoFactorEnabled) {
+    return (
+      <TwoFactorOn
+        onTurnedOff={() => {
+          setTurnedOff(true);
+          twoFactorChanged(false);
+        }}
+      />
+    );
+  }
+  return (
+    <TwoFactorOff
+      turnedOff={turnedOff}
+      onEnabled={(codes) => {
+        setTurnedOff(false);
+        setRecoveryCodes(codes);
+        twoFactorChanged(true);
+      }}
+    />
+  );
+}
+
+function TwoFactorOff({ turnedOff, onEnabled }: { turnedOff: boolean; onEnabled: (codes: string[]) => void }) {
+  const setup = useMutation({ mutationFn: setupTwoFactor });
+
+  if (setup.data) return <ConfirmSetup setup={setup.data} onEnabled={onEnabled} />;
+
+  return (
+    <Stack gap="md" align="flex-start">
+      <Text size="sm" role="status">
+        {turnedOff ? 'Two-factor authentication is off.' : ''}
+      </Text>
+      <StatusBadge tone="neutral" label="Off" />
+      <Text size="sm">
+        With two-factor authentication, signing in asks for a code from an authenticator app on your phone as well as
+        your password.
+      </Text>
+      {setup.isError ? <FormErrorAlert title="Could not start the setup" error={setup.error} focusOnShow /> : null}
+      <Button onClick={() => setup.mutate()} loading={setup.isPending}>
+        Set up
+      </Button>
+    </Stack>
+  );
+}
+
+type CodeField = 'code';
+const CODE_ORDER: readonly CodeField[] = ['code'];
+const CODE_API_FIELDS: Record<string, CodeField> = { code: 'code' };
+
+function ConfirmSetup({ setup, onEnabled }: { setup: TwoFactorSetup; onEnabled: (codes: string[]) => void }) {
+  const form = useFormFields<CodeField>({ code: '' });
+  const enable = useMutation({
+    mutationFn: enableTwoFactor,
+    onSuccess: onEnabled,
+    onError: (error) => form.showErrors(splitApiError(error, CODE_API_FIELDS).fields, CODE_ORDER),
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (enable.isPending) return;
+    const code = form.values.code.replace(/\s/g, '');
+    const problem = /^\d{6}$/.test(code) ? undefined : 'Enter the 6-digit code shown in your authenticator app.';
+    if (form.showErrors({ code: problem }, CODE_ORDER)) return;
+    enable.mutate(code);
+  };
+
+  const split = enable.isError ? splitApiError(enable.error, CODE_API_FIELDS) : undefined;
+
+  return (
+    <Stack gap="md">
+      <FocusHeading order={3} size="h4">
+        Add Atrium to your authenticator app
+      </FocusHeading>
+      <Text size="sm">
+        Enter this key in your authenticator app (such as Aegis, Google Authenticator or 1Password), choosing a
+        time-based code:
+      </Text>
+      <Group gap="sm" wrap="wrap">
+        <Text size="sm" fw={600} component="span">
+          Key:
+        </Text>
+        <Code fz="md" ff="monospace" style={{ wordBreak: 'break-all' }}>
+          {setup.secret}
+        </Code>
+        <CopyValueButton value={setup.secret} label="Copy key" />
+      </Group>
+      <Text size="sm">
+        On a phone with the app installed you can also open{' '}
+        <Anchor href={setup.otpauthUri} style={{ wordBreak: 'break-all' }}>
+          {setup.otpauthUri}
+        </Anchor>
+        .
+      </Text>
+      <form onSubmit={onSubmit} noValidate aria-label="Confirm two-factor authentication">
+        <Stack gap="md" maw={320}>
+          {split?.showForm ? (
+            <FormErrorAlert
+              title="Could not turn on two-factor authentication"
+              error={enable.error}
+              details={split.unplaced}
+              focusOnShow={Object.keys(split.fields).length === 0}
+            />
+          ) : null}
+          <TextInput
+            {...form.field('code')}
+            label="6-digit code"
+            description="The code your app shows now for Atrium."
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            maxLength={7}
+            spellCheck={false}
+            required
+          />
+          <div>
+            <Button type="submit" loading={enable.isPending}>
+              Turn on
+            </Button>
+          </div>
+        </Stack>
+      </form>
+    </Stack>
+  );
+}
+
+function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<string>();
+  const all = codes.join('\n');
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (saved) onDone();
+    else setError('Confirm that you saved the recovery codes.');
+  };
+
+  return (
+    <Stack gap="md">
+      <FocusHeading order={3} size="h4">
+        Two-factor authentication is on. Save your recovery codes
+      </FocusHeading>
+      <Text size="sm">
+        If you lose your phone, each of these codes signs you in once instead of a code from the app. Keep them
+        somewhere safe, such as a password manager. They are shown only now.
+      </Text>
+      <Code block ff="monospace">
+        {all}
+      </Code>
+      <div>
+        <CopyValueButton value={all} label="Copy codes" />
+      </div>
+      <form onSubmit={onSubmit} noValidate aria-label="Recovery codes saved">
+        <Stack gap="md" align="flex-start">
+          <Checkbox
+            label="I have saved these codes"
+            checked={saved}
+            onChange={(event) => {
+              setSaved(event.currentTarget.checked);
+              setError(undefined);
+            }}
+            error={error}
+            aria-invalid={error ? true : undefined}
+          />
+          <Button type="submit">Done</Button>
+        </Stack>
+      </form>
+    </Stack>
+  );
+}
+
+type DisableField = 'password' | 'code';
+const DISABLE_ORDER: readonly DisableField[] = ['password', 'code'];
+const DISABLE_API_FIELDS: Record<string, DisableField> = { password: 'password', code: 'code' };
+
+function TwoFactorOn({ onTurnedOff }: { onTurnedOff: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const form = useFormFields<DisableField>({ password: '', code: '' });
+  const disable = useMutation({
+    mutationFn: ({ password, code }: Record<DisableField, string>) => disableTwoFactor(password, code),
+    onSuccess: onTurnedOff,
+    onError: (error) => form.showErrors(splitApiError(error, DISABLE_API_FIELDS).fields, DISABLE_ORDER),
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (disable.isPending) return;
+    const { password, code } = form.values;
+    const problems: FieldErrors<DisableField> = {
+      password: password ? undefined : 'Enter your password.',
+      code: code.trim() ? undefined : 'Enter a code from your authenticator app, or a recovery code.',
+    };
+    if (form.showErrors(problems, DISABLE_ORDER)) return;
+    disable.mutate({ password, code: code.trim() });
+  };
+
+  const split = disable.isError ? splitApiError(disable.error, DISABLE_API_FIELDS) : undefined;
+
+  return (
+    <Stack gap="md" align="flex-start">
+      <StatusBadge tone="positive" label="On" />
+      <Text size="sm">Signing in asks for a code from your authenticator app, or one of your recovery codes.</Text>
+      {asking ? (
+        <form onSubmit={onSubmit} noValidate aria-label="Turn off two-factor authentication">
+          <Stack gap="md" w={{ base: '100%', xs: 360 }}>
+            {split?.showForm ? (
+              <FormErrorAlert
+                title="Could not turn off two-factor authentication"
+                error={disable.error}
+                details={split.unplaced}
+                focusOnShow={Object.keys(split.fields).length === 0}
+              />
+            ) : null}
+            <PasswordInput
+              {...form.field('password')}
+              label="Password"
+              autoComplete="current-password"
+              visibilityToggleButtonProps={{ 'aria-label': 'Show password' }}
+              visibilityToggleFocusable
+              // It appears because the person asked to turn it off: they continue right here.
+              autoFocus
+              required
+            />
+            <TextInput
+              {...form.field('code')}
+              label="Authentication code"
+              description="The 6-digit code from your authenticator app, or one of your recovery codes."
+              autoComplete="one-time-code"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+            />
+            <Group gap="sm">
+              <Button type="submit" color="red.9" loading={disable.isPending}>
+                Turn off
+              </Button>
+              <Button
+                variant="default"
+                onClick={() => {
+                  setAsking(false);
+                  form.reset();
+                  disable.reset();
+                }}
+              >
+                Cancel
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      ) : (
+        <Button variant="outline" color="red.9" onClick={() => setAsking(true)}>
+          Turn off
+        </Button>
+      )}
+    </Stack>
+  );
+}

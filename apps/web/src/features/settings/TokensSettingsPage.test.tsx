@@ -1,0 +1,101 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { ada, ciToken, envelope, errorEnvelope, meOf, message } from '../../test/api-fixtures';
+import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
+import { mockApi } from '../../test/fetch-mock';
+import { renderApp } from '../../test/render';
+
+const created = {
+  ...ciToken,
+  id: '0193c5a2-dddd-7000-8000-000000000004',
+  name: 'Backup script',
+  prefix: 'Zq81xB',
+  scopes: ['profile:read' as const],
+  lastUsedAt: null,
+  token: 'atr_pat_Zq81xB_s3cr3t-value',
+};
+
+describe('Access tokens settings page', () => {
+  it('lists tokens, creates one that is shown once, and revokes one after confirmation', async () => {
+    const user = userEvent.setup();
+    rememberSignIn();
+    let tokens: unknown[] = [ciToken];
+    const { requestsTo } = mockApi({
+      ...signedInApi(),
+      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf()) }),
+      '/api/v1/me/tokens': (request) => {
+        if (request.method === 'POST') {
+          tokens = [ciToken, created];
+          return { status: 201, body: envelope(created) };
+        }
+        return { status: 200, body: envelope(tokens) };
+      },
+      [`/api/v1/me/tokens/${ciToken.id}`]: () => {
+        tokens = tokens.filter((token) => token !== ciToken);
+        return { status: 200, body: message('Token revoked') };
+      },
+    });
+    renderApp('/settings/tokens');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Access tokens' })).toBeInTheDocument();
+    const list = await screen.findByRole('list', { name: 'Tokens' });
+    const ci = within(within(list).getByRole('listitem', { name: 'CI deploy' }));
+    expect(ci.getByText('atr_pat_k3Jd9a…')).toBeInTheDocument();
+    expect(ci.getByText('posts:create')).toBeInTheDocument();
+    expect(ci.getByText(/Never expires/)).toBeInTheDocument();
+
+    const form = within(screen.getByRole('form', { name: 'New token' }));
+    await user.click(form.getByRole('button', { name: 'Create token' }));
+    const name = form.getByRole('textbox', { name: /^Name/ });
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveFocus();
+
+    const scopes = form.getByRole('group', { name: /^Scopes/ });
+    expect(scopes).toHaveAccessibleDescription(/Choose at least one scope\./);
+
+    await user.type(name, 'Backup script');
+    // The scopes offered are the user's own permissions.
+    expect(form.getAllByRole('checkbox')).toHaveLength(4);
+    await user.click(form.getByRole('checkbox', { name: 'profile:read' }));
+    await user.click(form.getByRole('button', { name: 'Create token' }));
+
+    expect(await screen.findByRole('heading', { name: 'Token Backup script created' })).toHaveFocus();
+    expect(screen.getByText('atr_pat_Zq81xB_s3cr3t-value')).toBeInTheDocument();
+    expect(screen.getByText(/it is shown only once/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Copy token' })).toBeInTheDocument();
+    const post = requestsTo('/api/v1/me/tokens').find((request) => request.method === 'POST');
+    expect(await bodyOf(post)).toEqual({ name: 'Backup script', scopes: ['profile:read'] });
+    expect(await within(list).findByRole('listitem', { name: 'Backup script' })).toBeInTheDocument();
+
+    await user.click(ci.getByRole('button', { name: 'Revoke' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Revoke CI deploy?' });
+    expect(requestsTo(`/api/v1/me/tokens/${ciToken.id}`)).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Revoke token' }));
+
+    expect(await screen.findByText('Token CI deploy revoked.')).toBeInTheDocument();
+    await waitFor(() => expect(within(list).queryByRole('listitem', { name: 'CI deploy' })).not.toBeInTheDocument());
+    expect(requestsTo(`/api/v1/me/tokens/${ciToken.id}`)[0]?.method).toBe('DELETE');
+  });
+
+  it('asks to confirm the email address first when the API refuses an unverified account', async () => {
+    rememberSignIn();
+    const unverified = { ...ada, emailVerified: false };
+    mockApi({
+      ...signedInApi(unverified),
+      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf(unverified)) }),
+      '/api/v1/me/tokens': () => ({
+        status: 403,
+        body: errorEnvelope('EMAIL_NOT_VERIFIED', 'Verify your email address first', 'req-403'),
+      }),
+    });
+    renderApp('/settings/tokens');
+
+    expect(await screen.findByText('Confirm your email address first')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Personal access tokens are available once your email address is confirmed/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('form', { name: 'New token' })).not.toBeInTheDocument();
+  });
+});
