@@ -54,10 +54,14 @@ export function useFormFields<F extends string>(initial: Record<F, string>) {
  * mapped through `fieldOf` from the API's name to the form's) and what is left for the form as a
  * whole: the error itself when no detail fits a field, or the details that fit none.
  */
-export function splitApiError<F extends string>(
-  error: unknown,
-  fieldOf: Readonly<Record<string, F>>,
-): { fields: FieldErrors<F>; unplaced: readonly ApiErrorDetail[]; showForm: boolean } {
+/** A rejected submit, split into what the form's fields show and what only the form can. */
+export interface FormProblem<F extends string> {
+  fields: FieldErrors<F>;
+  unplaced: readonly ApiErrorDetail[];
+  showForm: boolean;
+}
+
+export function splitApiError<F extends string>(error: unknown, fieldOf: Readonly<Record<string, F>>): FormProblem<F> {
   const details = error instanceof ApiError ? error.details : [];
   const fields: FieldErrors<F> = {};
   const unplaced: ApiErrorDetail[] = [];

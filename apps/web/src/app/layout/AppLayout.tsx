@@ -15,6 +15,7 @@ import { LogoMark, MoonIcon, SunIcon } from '../../components/ui/icons';
 import { AccountMenu } from '../../features/auth/components/AccountMenu';
 import { VerifyEmailBanner } from '../../features/auth/components/VerifyEmailBanner';
 import classes from './AppLayout.module.css';
+import nav from '../../components/ui/NavLink.module.css';
 
 export const MAIN_CONTENT_ID = 'main-content';
 
@@ -37,13 +38,13 @@ export function AppLayout() {
               <nav aria-label="Main">
                 <ul className={classes.navList}>
                   <li>
-                    <NavLink to="/" end className={classes.navLink}>
+                    <NavLink to="/" end className={nav.navLink}>
                       Status
                     </NavLink>
                   </li>
                   <li>
                     {/* A server page (Swagger UI), not a client route: a full navigation. */}
-                    <a href="/docs" className={classes.navLink}>
+                    <a href="/docs" className={nav.navLink}>
                       API docs
                     </a>
                   </li>

@@ -2,7 +2,7 @@ import { Alert, Code, List, Stack, Text } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 
 import { ApiError, type ApiErrorDetail } from '../../lib/api';
-import { sentence } from '../../lib/forms';
+import { type FormProblem, sentence } from '../../lib/forms';
 import { AlertIcon } from './icons';
 
 interface FormErrorAlertProps {
@@ -57,5 +57,30 @@ export function FormErrorAlert({ title, message, error, details = [], focusOnSho
         ) : null}
       </Stack>
     </Alert>
+  );
+}
+
+/**
+ * The usual form-level alert after a rejected submit: shown only when the API's problem is not
+ * (only) about fields on the form, listing what no field shows, and taking focus when no field
+ * is to blame.
+ */
+export function FormProblemAlert({
+  title,
+  error,
+  problem,
+}: {
+  title: string;
+  error: unknown;
+  problem: FormProblem<string> | undefined;
+}) {
+  if (!problem?.showForm) return null;
+  return (
+    <FormErrorAlert
+      title={title}
+      error={error}
+      details={problem.unplaced}
+      focusOnShow={Object.keys(problem.fields).length === 0}
+    />
   );
 }

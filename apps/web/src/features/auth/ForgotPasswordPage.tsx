@@ -4,7 +4,7 @@ import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 
 import { FocusHeading } from '../../components/ui/FocusHeading';
-import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { looksLikeEmail, splitApiError, useFormFields } from '../../lib/forms';
 import { requestPasswordReset } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
@@ -58,14 +58,7 @@ export function ForgotPasswordPage() {
         <Title order={1}>Forgot your password?</Title>
         <Text mt={4}>Enter the email address of your account and we will mail you a link to choose a new one.</Text>
       </div>
-      {split?.showForm ? (
-        <FormErrorAlert
-          title="Could not send the link"
-          error={request.error}
-          details={split.unplaced}
-          focusOnShow={Object.keys(split.fields).length === 0}
-        />
-      ) : null}
+      <FormProblemAlert title="Could not send the link" error={request.error} problem={split} />
       <form onSubmit={onSubmit} noValidate aria-label="Forgot password">
         <Stack gap="md">
           <TextInput

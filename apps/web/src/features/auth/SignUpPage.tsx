@@ -4,7 +4,7 @@ import type { FormEvent } from 'react';
 import { Link, Navigate } from 'react-router';
 
 import { FocusHeading } from '../../components/ui/FocusHeading';
-import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { type FieldErrors, looksLikeEmail, passwordLengthProblem, splitApiError, useFormFields } from '../../lib/forms';
 import { signUp } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
@@ -86,14 +86,7 @@ export function SignUpPage() {
           </Anchor>
         </Text>
       </div>
-      {formProblem?.showForm ? (
-        <FormErrorAlert
-          title="Could not create the account"
-          error={register.error}
-          details={formProblem.unplaced}
-          focusOnShow={Object.keys(formProblem.fields).length === 0}
-        />
-      ) : null}
+      <FormProblemAlert title="Could not create the account" error={register.error} problem={formProblem} />
       <form onSubmit={onSubmit} noValidate aria-label="Sign up">
         <Stack gap="md">
           <TextInput

@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
 
 import type { NoticeState } from '../../components/ui/LocationNotice';
-import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { splitApiError, useFormFields } from '../../lib/forms';
 import { session } from '../../lib/session';
 import { deleteAccount } from './api/account.api';
@@ -72,14 +72,7 @@ function DeleteAccountSection() {
         </List>
         <form onSubmit={onSubmit} noValidate aria-label="Delete account">
           <Stack gap="md">
-            {split?.showForm ? (
-              <FormErrorAlert
-                title="Could not delete the account"
-                error={remove.error}
-                details={split.unplaced}
-                focusOnShow={Object.keys(split.fields).length === 0}
-              />
-            ) : null}
+            <FormProblemAlert title="Could not delete the account" error={remove.error} problem={split} />
             <PasswordInput
               {...form.field('password')}
               label="Password"

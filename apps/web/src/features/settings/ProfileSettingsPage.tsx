@@ -2,7 +2,7 @@ import { Badge, Button, DataList, Group, PasswordInput, Stack, Text, Textarea, T
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent } from 'react';
 
-import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import type { SessionUser } from '../../lib/session';
 import { type FieldErrors, passwordLengthProblem, splitApiError, useFormFields } from '../../lib/forms';
 import { useAuth } from '../auth/useAuth';
@@ -85,14 +85,7 @@ function ProfileForm({ user }: { user: SessionUser }) {
     <SettingsSection title="Public profile">
       <form onSubmit={onSubmit} noValidate aria-label="Public profile">
         <Stack gap="md">
-          {split?.showForm ? (
-            <FormErrorAlert
-              title="Could not save the profile"
-              error={save.error}
-              details={split.unplaced}
-              focusOnShow={Object.keys(split.fields).length === 0}
-            />
-          ) : null}
+          <FormProblemAlert title="Could not save the profile" error={save.error} problem={split} />
           <Group grow align="flex-start" wrap="wrap">
             <TextInput {...form.field('firstName')} label="First name" autoComplete="given-name" miw={200} />
             <TextInput {...form.field('lastName')} label="Last name" autoComplete="family-name" miw={200} />
@@ -158,14 +151,7 @@ function ChangePasswordForm() {
     <SettingsSection title="Password">
       <form onSubmit={onSubmit} noValidate aria-label="Change password">
         <Stack gap="md" maw={420}>
-          {split?.showForm ? (
-            <FormErrorAlert
-              title="Could not change the password"
-              error={change.error}
-              details={split.unplaced}
-              focusOnShow={Object.keys(split.fields).length === 0}
-            />
-          ) : null}
+          <FormProblemAlert title="Could not change the password" error={change.error} problem={split} />
           <PasswordInput
             {...form.field('currentPassword')}
             label="Current password"

@@ -17,7 +17,7 @@ import { type FormEvent, useState } from 'react';
 
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { FocusHeading } from '../../components/ui/FocusHeading';
-import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
+import { FormErrorAlert, FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { StatusBadge } from '../../components/ui/StatusBadge';
 import { type FieldErrors, splitApiError, useFormFields } from '../../lib/forms';
 import { disableTwoFactor, enableTwoFactor, setupTwoFactor, type TwoFactorSetup } from './api/account.api';
@@ -161,14 +161,7 @@ function ConfirmSetup({ setup, onEnabled }: { setup: TwoFactorSetup; onEnabled: 
       </Text>
       <form onSubmit={onSubmit} noValidate aria-label="Confirm two-factor authentication">
         <Stack gap="md" maw={320}>
-          {split?.showForm ? (
-            <FormErrorAlert
-              title="Could not turn on two-factor authentication"
-              error={enable.error}
-              details={split.unplaced}
-              focusOnShow={Object.keys(split.fields).length === 0}
-            />
-          ) : null}
+          <FormProblemAlert title="Could not turn on two-factor authentication" error={enable.error} problem={split} />
           <TextInput
             {...form.field('code')}
             label="6-digit code"
@@ -269,14 +262,11 @@ function TwoFactorOn({ onTurnedOff }: { onTurnedOff: () => void }) {
       {asking ? (
         <form onSubmit={onSubmit} noValidate aria-label="Turn off two-factor authentication">
           <Stack gap="md" w={{ base: '100%', xs: 360 }}>
-            {split?.showForm ? (
-              <FormErrorAlert
-                title="Could not turn off two-factor authentication"
-                error={disable.error}
-                details={split.unplaced}
-                focusOnShow={Object.keys(split.fields).length === 0}
-              />
-            ) : null}
+            <FormProblemAlert
+              title="Could not turn off two-factor authentication"
+              error={disable.error}
+              problem={split}
+            />
             <PasswordInput
               {...form.field('password')}
               label="Password"

@@ -2,6 +2,7 @@ import { Grid, Stack, Text } from '@mantine/core';
 import { NavLink, Outlet } from 'react-router';
 
 import classes from './SettingsLayout.module.css';
+import nav from '../../components/ui/NavLink.module.css';
 
 /** Settings pages share a heading and a section list; each page names itself with an h1. */
 export function SettingsLayout() {
@@ -15,27 +16,27 @@ export function SettingsLayout() {
           <nav aria-labelledby="settings-nav-title">
             <ul className={classes.list}>
               <li>
-                <NavLink to="/settings/profile" className={classes.link}>
+                <NavLink to="/settings/profile" className={nav.navLink}>
                   Profile
                 </NavLink>
               </li>
               <li>
-                <NavLink to="/settings/sessions" className={classes.link}>
+                <NavLink to="/settings/sessions" className={nav.navLink}>
                   Sessions
                 </NavLink>
               </li>
               <li>
-                <NavLink to="/settings/security" className={classes.link}>
+                <NavLink to="/settings/security" className={nav.navLink}>
                   Security
                 </NavLink>
               </li>
               <li>
-                <NavLink to="/settings/tokens" className={classes.link}>
+                <NavLink to="/settings/tokens" className={nav.navLink}>
                   Access tokens
                 </NavLink>
               </li>
               <li>
-                <NavLink to="/settings/account" className={classes.link}>
+                <NavLink to="/settings/account" className={nav.navLink}>
                   Account
                 </NavLink>
               </li>
