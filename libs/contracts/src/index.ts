@@ -3,3 +3,4 @@ export * from './runtime';
 export * from './jobs';
 export * from './auth';
 export * from './permissions';
+export * from './preferences';
