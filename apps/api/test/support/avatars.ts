@@ -1,34 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import type { AtriumApp } from '../../src/bootstrap';
+import type { Call } from './api';
+import type { Part } from './multipart';
 
-/** The password of every account the avatar tests sign up. */
-export const PASSWORD = 'violet tractor umbrella 42';
-
-export interface Part {
-  name: string;
-  data: Buffer | string;
-  filename?: string;
-  contentType?: string;
-}
-
-/** A multipart/form-data body as a browser would send it. */
-export function multipart(parts: Part[]): { body: Buffer; contentType: string } {
-  const boundary = `----atrium${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`;
-    const headers = [`Content-Disposition: ${disposition}`];
-    if (part.contentType) headers.push(`Content-Type: ${part.contentType}`);
-    chunks.push(
-      Buffer.from(`--${boundary}\r\n${headers.join('\r\n')}\r\n\r\n`),
-      Buffer.from(part.data),
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
+export type { Part } from './multipart';
 
 /** The upload field `file`, as a browser names and types a picked PNG by default. */
 export const file = (data: Buffer | string, filename = 'avatar.png', contentType = 'image/png'): Part => ({
@@ -78,40 +52,9 @@ export const AVATAR_RESPONSE_HEADERS = {
   'content-security-policy': "default-src 'none'",
 };
 
-/**
- * Requests against the app of a test file (`atrium()` is read at call time, so it may be started in
- * `beforeAll`): raw calls, sign-up plus sign-in, and avatar uploads.
- */
-export function avatarRequests(atrium: () => AtriumApp) {
-  const call = (
-    method: 'GET' | 'PUT' | 'DELETE' | 'POST',
-    url: string,
-    options: { token?: string; body?: object; multipart?: Part[]; raw?: { body: Buffer; contentType: string } } = {},
-  ) => {
-    const form = options.multipart ? multipart(options.multipart) : options.raw;
-    return atrium().app.inject({
-      method,
-      url: `/api/v1${url}`,
-      payload: form ? form.body : options.body,
-      headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(form ? { 'content-type': form.contentType } : {}),
-      },
-    });
-  };
-
-  /** Registers `username` and signs in: the access token and the user's id. */
-  const signedIn = async (username: string): Promise<{ token: string; id: string }> => {
-    const registered = await call('POST', '/auth/register', {
-      body: { email: `${username}@example.com`, username, password: PASSWORD },
-    });
-    expect(registered.statusCode).toBe(201);
-    const res = await call('POST', '/auth/login', { body: { login: username, password: PASSWORD } });
-    expect(res.statusCode).toBe(200);
-    return { token: res.json().data.accessToken as string, id: registered.json().data.id as string };
-  };
-
-  const upload = (token: string, part: Part) => call('PUT', '/me/avatar', { token, multipart: [part] });
+/** Avatar uploads through the shared `call`: `PUT /api/v1/me/avatar` with one part. */
+export function avatarUploads(call: Call) {
+  const upload = (token: string, part: Part) => call('PUT', '/api/v1/me/avatar', { token, multipart: [part] });
 
   /** Uploads and returns the new key (asserting success). */
   const uploadOk = async (token: string, part: Part): Promise<string> => {
@@ -122,5 +65,5 @@ export function avatarRequests(atrium: () => AtriumApp) {
     return url.split('/').pop() as string;
   };
 
-  return { call, signedIn, upload, uploadOk };
+  return { upload, uploadOk };
 }
