@@ -4,15 +4,15 @@ import type { Cache } from 'cache-manager';
 import { DataSource } from 'typeorm';
 import { ErrorCode, JobRunner, QueueName } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
-import { newId } from '../src/database/ids';
 import { JobsService } from '../src/jobs/jobs.service';
 import { STATS_CACHE_KEY } from '../src/modules/admin/stats.service';
-import { contractViolations } from './support/openapi-contract';
+import { actors } from './support/actors';
+import type { HttpMethod } from './support/api';
+import { PASSWORD } from './support/factories';
 import { startTestApp, TestResources } from './support/test-app';
 import { TEST_REDIS_URL } from './support/test-env';
 
 const APP_URL = 'https://app.atrium.test';
-const PASSWORD = 'violet tractor umbrella 42';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -44,40 +44,7 @@ describe('admin: queues and stats', () => {
     LOCKOUT_THRESHOLD: '10',
   });
 
-  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, options: { token?: string; body?: object } = {}) =>
-    atrium.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      payload: options.body,
-      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
-    });
-
-  const register = async (username: string): Promise<{ id: string; email: string }> => {
-    const email = `${username}@example.com`;
-    const res = await call('POST', '/auth/register', { body: { email, username, password: PASSWORD } });
-    expect(res.statusCode).toBe(201);
-    return { id: res.json().data.id as string, email };
-  };
-
-  const login = (name: string, password = PASSWORD) => call('POST', '/auth/login', { body: { login: name, password } });
-
-  const signIn = async (name: string): Promise<string> => {
-    const res = await login(name);
-    expect(res.statusCode).toBe(200);
-    return res.json().data.accessToken as string;
-  };
-
-  /** Gives a user a role directly in the database, as the admin bootstrap CLI (written separately) will. */
-  const grantRole = (userId: string, role: string, expiresAt: Date | null = null) =>
-    db.query(
-      `INSERT INTO "user_roles" ("id", "user_id", "role_id", "expires_at")
-       SELECT $1, $2, "id", $4 FROM "roles" WHERE "name" = $3
-       ON CONFLICT ("user_id", "role_id") DO UPDATE SET "expires_at" = EXCLUDED."expires_at"`,
-      [newId(), userId, role, expiresAt],
-    );
-
-  const markVerified = (userId: string) =>
-    db.query(`UPDATE "users" SET "email_verified_at" = now() WHERE "id" = $1`, [userId]);
+  const { call, register, login, signIn, grantRole, verifyEmail } = actors(() => atrium);
 
   /** Takes the oldest waiting job and locks it, as a worker does; null when none waits. */
   const takeNext = async (queue: Bull.Queue): Promise<Bull.Job> => {
@@ -111,15 +78,15 @@ describe('admin: queues and stats', () => {
     maintenanceQueue = new Bull(QueueName.MAINTENANCE, TEST_REDIS_URL, bullOptions);
 
     // Registered first: its verification mail is the oldest job in the mail queue.
-    const root = await register('root');
-    const pleb = await register('pleb');
+    const root = await register({ username: 'root' });
+    const pleb = await register({ username: 'pleb' });
     // Both verified, so a 403 below can only be about permissions. Roles are granted before the
     // first authenticated request, so no cached permission set predates them.
-    await markVerified(root.id);
-    await markVerified(pleb.id);
+    await verifyEmail(root.id);
+    await verifyEmail(pleb.id);
     await grantRole(root.id, 'admin');
-    admin = { ...root, token: await signIn('root') };
-    plain = { ...pleb, token: await signIn('pleb') };
+    admin = { ...root, token: (await signIn('root')).token };
+    plain = { ...pleb, token: (await signIn('pleb')).token };
   });
 
   afterAll(async () => {
@@ -129,12 +96,12 @@ describe('admin: queues and stats', () => {
   });
 
   describe('access', () => {
-    const routes: Array<['GET' | 'POST' | 'DELETE', string]> = [
-      ['GET', '/admin/queues'],
-      ['GET', '/admin/queues/mail/jobs?state=failed'],
-      ['POST', '/admin/queues/mail/jobs/1/retry'],
-      ['DELETE', '/admin/queues/mail/jobs/1'],
-      ['GET', '/admin/stats'],
+    const routes: Array<[HttpMethod, string]> = [
+      ['GET', '/api/v1/admin/queues'],
+      ['GET', '/api/v1/admin/queues/mail/jobs?state=failed'],
+      ['POST', '/api/v1/admin/queues/mail/jobs/1/retry'],
+      ['DELETE', '/api/v1/admin/queues/mail/jobs/1'],
+      ['GET', '/api/v1/admin/stats'],
     ];
 
     it('answers 401 without a token', async () => {
@@ -180,9 +147,8 @@ describe('admin: queues and stats', () => {
       const active = await takeNext(maintenanceQueue);
       await complete(await takeNext(maintenanceQueue));
       try {
-        const res = await call('GET', '/admin/queues', { token: admin.token });
+        const res = await call('GET', '/api/v1/admin/queues', { token: admin.token });
         expect(res.statusCode).toBe(200);
-        expect(contractViolations('GET', '/api/v1/admin/queues', 200, res.json())).toEqual([]);
         const { runner, queues } = res.json().data;
         expect(runner).toBe(JobRunner.REDIS);
         expect(queues.map((q: { name: string }) => q.name)).toEqual([QueueName.MAIL, QueueName.MAINTENANCE]);
@@ -208,11 +174,10 @@ describe('admin: queues and stats', () => {
       await enqueue('p-later', 3_600_000);
 
       const page = async (n: number) => {
-        const res = await call('GET', `/admin/queues/maintenance/jobs?state=waiting&page=${n}&perPage=2`, {
+        const res = await call('GET', `/api/v1/admin/queues/maintenance/jobs?state=waiting&page=${n}&perPage=2`, {
           token: admin.token,
         });
         expect(res.statusCode).toBe(200);
-        expect(contractViolations('GET', '/api/v1/admin/queues/{name}/jobs', 200, res.json())).toEqual([]);
         return res.json<{ data: Array<{ id: string }>; meta: { pagination: unknown } }>();
       };
       const [first, second, third, beyond] = await Promise.all([page(1), page(2), page(3), page(4)]);
@@ -241,13 +206,13 @@ describe('admin: queues and stats', () => {
         finishedAt: null,
       });
 
-      const delayed = await call('GET', '/admin/queues/maintenance/jobs?state=delayed', { token: admin.token });
+      const delayed = await call('GET', '/api/v1/admin/queues/maintenance/jobs?state=delayed', { token: admin.token });
       expect(delayed.json().data.map((j: { id: string }) => j.id)).toEqual(['p-later']);
       expect(delayed.json().meta.pagination).toMatchObject({ page: 1, perPage: 20, totalItems: 1 });
     });
 
     it('refuses an unknown queue (404) and a bad state or page size (400)', async () => {
-      const get = (url: string) => call('GET', url, { token: admin.token });
+      const get = (url: string) => call('GET', `/api/v1${url}`, { token: admin.token });
       const unknown = await get('/admin/queues/nope/jobs?state=failed');
       expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, ErrorCode.NOT_FOUND]);
       for (const url of [
@@ -264,9 +229,9 @@ describe('admin: queues and stats', () => {
           code: ErrorCode.VALIDATION_ERROR,
         });
       }
-      const retry = await call('POST', '/admin/queues/nope/jobs/1/retry', { token: admin.token });
+      const retry = await call('POST', '/api/v1/admin/queues/nope/jobs/1/retry', { token: admin.token });
       expect(retry.statusCode).toBe(404);
-      const missing = await call('DELETE', '/admin/queues/mail/jobs/no-such-job', { token: admin.token });
+      const missing = await call('DELETE', '/api/v1/admin/queues/mail/jobs/no-such-job', { token: admin.token });
       expect([missing.statusCode, missing.json().error.code]).toEqual([404, ErrorCode.NOT_FOUND]);
     });
 
@@ -276,7 +241,7 @@ describe('admin: queues and stats', () => {
       const verify = raw.find((d) => d.template === 'verify-email');
       expect(JSON.stringify(verify?.variables)).toMatch(/verify-email\?token=/);
 
-      const res = await call('GET', '/admin/queues/mail/jobs?state=waiting&perPage=100', { token: admin.token });
+      const res = await call('GET', '/api/v1/admin/queues/mail/jobs?state=waiting&perPage=100', { token: admin.token });
       expect(res.statusCode).toBe(200);
       const listed = res.json().data as Array<{ name: string; data: Record<string, string> }>;
       expect(listed).toHaveLength(raw.length);
@@ -297,8 +262,7 @@ describe('admin: queues and stats', () => {
       await failForGood(mail, '550 mailbox unavailable');
       const id = String(mail.id);
 
-      const failed = await call('GET', '/admin/queues/mail/jobs?state=failed', { token: admin.token });
-      expect(contractViolations('GET', '/api/v1/admin/queues/{name}/jobs', 200, failed.json())).toEqual([]);
+      const failed = await call('GET', '/api/v1/admin/queues/mail/jobs?state=failed', { token: admin.token });
       expect(failed.json().data).toEqual([
         {
           id,
@@ -315,28 +279,23 @@ describe('admin: queues and stats', () => {
       ]);
       expect(failed.body).not.toMatch(/token=|verifyUrl/);
 
-      const retried = await call('POST', `/admin/queues/mail/jobs/${id}/retry`, { token: admin.token });
+      const retried = await call('POST', `/api/v1/admin/queues/mail/jobs/${id}/retry`, { token: admin.token });
       expect(retried.statusCode).toBe(200);
-      expect(contractViolations('POST', '/api/v1/admin/queues/{name}/jobs/{id}/retry', 200, retried.json())).toEqual(
-        [],
-      );
       expect(retried.json().data).toMatchObject({ id, state: 'waiting', failedReason: null, finishedAt: null });
       expect(await bullState(mailQueue, id)).toEqual({ state: 'waiting', failedReason: undefined, attemptsMade: 1 });
-      const afterRetry = await call('GET', '/admin/queues', { token: admin.token });
+      const afterRetry = await call('GET', '/api/v1/admin/queues', { token: admin.token });
       expect(afterRetry.json().data.queues[0].counts.failed).toBe(0);
 
       // Not failed (any more): 409, and nothing changes.
-      const again = await call('POST', `/admin/queues/mail/jobs/${id}/retry`, { token: admin.token });
+      const again = await call('POST', `/api/v1/admin/queues/mail/jobs/${id}/retry`, { token: admin.token });
       expect([again.statusCode, again.json().error.code]).toEqual([409, ErrorCode.CONFLICT]);
-      expect(contractViolations('POST', '/api/v1/admin/queues/{name}/jobs/{id}/retry', 409, again.json())).toEqual([]);
       expect((await bullState(mailQueue, id))?.state).toBe('waiting');
 
       // The retried mail is deleted: it will not be sent.
-      const removed = await call('DELETE', `/admin/queues/mail/jobs/${id}`, { token: admin.token });
+      const removed = await call('DELETE', `/api/v1/admin/queues/mail/jobs/${id}`, { token: admin.token });
       expect(removed.statusCode).toBe(200);
-      expect(contractViolations('DELETE', '/api/v1/admin/queues/{name}/jobs/{id}', 200, removed.json())).toEqual([]);
       expect(await mailQueue.getJob(id)).toBeNull();
-      const gone = await call('DELETE', `/admin/queues/mail/jobs/${id}`, { token: admin.token });
+      const gone = await call('DELETE', `/api/v1/admin/queues/mail/jobs/${id}`, { token: admin.token });
       expect(gone.statusCode).toBe(404);
       // Audited, with who did it.
       const audit = await db.query<Array<{ action: string; actor_id: string; target: string }>>(
@@ -355,7 +314,7 @@ describe('admin: queues and stats', () => {
       await complete(await takeNext(maintenanceQueue));
       try {
         for (const id of ['r-active', 'r-completed', 'r-waiting', 'r-delayed']) {
-          const res = await call('POST', `/admin/queues/maintenance/jobs/${id}/retry`, { token: admin.token });
+          const res = await call('POST', `/api/v1/admin/queues/maintenance/jobs/${id}/retry`, { token: admin.token });
           expect({ id, status: res.statusCode, code: res.json().error?.code }).toEqual({
             id,
             status: 409,
@@ -364,22 +323,22 @@ describe('admin: queues and stats', () => {
         }
         expect(await bullState(maintenanceQueue, 'r-delayed')).toMatchObject({ state: 'delayed' });
 
-        const running = await call('DELETE', '/admin/queues/maintenance/jobs/r-active', { token: admin.token });
+        const running = await call('DELETE', '/api/v1/admin/queues/maintenance/jobs/r-active', { token: admin.token });
         expect([running.statusCode, running.json().error.code]).toEqual([409, ErrorCode.CONFLICT]);
         expect((await bullState(maintenanceQueue, 'r-active'))?.state).toBe('active');
 
         for (const id of ['r-completed', 'r-waiting', 'r-delayed']) {
-          const res = await call('DELETE', `/admin/queues/maintenance/jobs/${id}`, { token: admin.token });
+          const res = await call('DELETE', `/api/v1/admin/queues/maintenance/jobs/${id}`, { token: admin.token });
           expect({ id, status: res.statusCode }).toEqual({ id, status: 200 });
           expect(await maintenanceQueue.getJob(id)).toBeNull();
         }
         // A job of another queue is not found through this one.
-        const elsewhere = await call('DELETE', '/admin/queues/mail/jobs/r-active', { token: admin.token });
+        const elsewhere = await call('DELETE', '/api/v1/admin/queues/mail/jobs/r-active', { token: admin.token });
         expect(elsewhere.statusCode).toBe(404);
       } finally {
         await complete(active);
       }
-      const counts = await call('GET', '/admin/queues', { token: admin.token });
+      const counts = await call('GET', '/api/v1/admin/queues', { token: admin.token });
       expect(counts.json().data.queues[1].counts).toEqual({
         waiting: 0,
         active: 0,
@@ -398,10 +357,10 @@ describe('admin: queues and stats', () => {
 
     beforeAll(async () => {
       // Today: sign-ups carol, dave (root and pleb above); sign-ins root, pleb, carol ×2, dave.
-      const carol = await register('carol');
-      const dave = await register('dave');
-      const erin = await register('erin'); // backdated to 3 days ago
-      const fred = await register('fred'); // backdated to 40 days ago: outside the 30 days
+      const carol = await register({ username: 'carol' });
+      const dave = await register({ username: 'dave' });
+      const erin = await register({ username: 'erin' }); // backdated to 3 days ago
+      const fred = await register({ username: 'fred' }); // backdated to 40 days ago: outside the 30 days
       await db.query(`UPDATE "users" SET "created_at" = ${day(3)} WHERE "id" = $1`, [erin.id]);
       await db.query(`UPDATE "users" SET "created_at" = ${day(40)} WHERE "id" = $1`, [fred.id]);
 
@@ -426,8 +385,8 @@ describe('admin: queues and stats', () => {
       expect((await login('dave@example.com', 'wrong password two')).statusCode).toBe(401);
       expect((await login('nobody', PASSWORD)).statusCode).toBe(401);
       // dave signs in, then deletes his account: his session ends and he no longer counts.
-      const daveToken = await signIn('dave');
-      const deleted = await call('DELETE', '/me', { token: daveToken, body: { password: PASSWORD } });
+      const daveToken = (await signIn('dave')).token;
+      const deleted = await call('DELETE', '/api/v1/me', { token: daveToken, body: { password: PASSWORD } });
       expect(deleted.statusCode).toBe(200);
 
       // Roles: an editor until tomorrow, an author whose assignment has expired; everyone is a user.
@@ -442,9 +401,8 @@ describe('admin: queues and stats', () => {
     });
 
     it('reports users, roles, active sessions and 30 zero-filled UTC days from the rows', async () => {
-      const res = await call('GET', '/admin/stats', { token: admin.token });
+      const res = await call('GET', '/api/v1/admin/stats', { token: admin.token });
       expect(res.statusCode).toBe(200);
-      expect(contractViolations('GET', '/api/v1/admin/stats', 200, res.json())).toEqual([]);
       const stats = res.json().data;
 
       expect(stats.generatedAt).toMatch(ISO);
@@ -475,13 +433,13 @@ describe('admin: queues and stats', () => {
     });
 
     it('serves the figures from a 30-second cache', async () => {
-      const first = (await call('GET', '/admin/stats', { token: admin.token })).json().data;
-      await register('late');
-      const cached = (await call('GET', '/admin/stats', { token: admin.token })).json().data;
+      const first = (await call('GET', '/api/v1/admin/stats', { token: admin.token })).json().data;
+      await register({ username: 'late' });
+      const cached = (await call('GET', '/api/v1/admin/stats', { token: admin.token })).json().data;
       expect(cached).toEqual(first);
       // Once the entry expires (dropped here rather than waited for), the new account counts.
       await atrium.app.get<Cache>(CACHE_MANAGER).del(STATS_CACHE_KEY);
-      const fresh = (await call('GET', '/admin/stats', { token: admin.token })).json().data;
+      const fresh = (await call('GET', '/api/v1/admin/stats', { token: admin.token })).json().data;
       expect(fresh.generatedAt).not.toBe(first.generatedAt);
       expect(fresh.users.total).toBe(first.users.total + 1);
       expect(fresh.days[29].newUsers).toBe(first.days[29].newUsers + 1);

@@ -6,7 +6,9 @@ import { ErrorCode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
 import { IdentityMaintenance } from '../src/modules/identity/identity-maintenance';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../src/modules/identity/tokens.service';
-import { contractViolations } from './support/openapi-contract';
+import { actors, claimsOf, REFRESH_COOKIE, refreshCookiesOf } from './support/actors';
+import { apiClient } from './support/api';
+import { PASSWORD } from './support/factories';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestResources } from './support/test-app';
 import { TEST_REDIS_URL } from './support/test-env';
@@ -15,7 +17,6 @@ import { WorkerProcess } from './support/worker-process';
 
 const APP_URL = 'https://app.atrium.test';
 const SECRET = 'e2e-access-secret-0123456789abcdefghijklmnopqrstuv';
-const PASSWORD = 'violet tractor umbrella 42';
 
 const b64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** A JWT signed with HS256 and whatever claims and key the attacker likes. */
@@ -27,8 +28,7 @@ function forge(claims: Record<string, unknown>, options: { key?: string; alg?: s
     .digest('base64url');
   return `${header}.${body}.${signature}`;
 }
-const decode = (token: string): Record<string, unknown> =>
-  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+const decode = claimsOf;
 
 /**
  * Identity end to end on real Postgres, Redis and SMTP: the API enqueues mail, a worker process
@@ -54,20 +54,7 @@ describe('identity', () => {
     AUTH_THROTTLE_LIMIT: '1000',
   });
 
-  const call = (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    options: { token?: string; body?: object; cookie?: string } = {},
-  ) =>
-    atrium.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      payload: options.body,
-      headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.cookie ? { cookie: options.cookie } : {}),
-      },
-    });
+  const { call, register, login, signedIn, verifyEmail } = actors(() => atrium);
 
   /** The link with `path` from the newest mail to `to` that has one, as the recipient would click it. */
   const linkFromMail = async (to: string, path: string): Promise<URL> => {
@@ -80,24 +67,6 @@ describe('identity', () => {
     const found = await waitFor(links, (l) => l.length > 0);
     if (found.length === 0) throw new Error(`no ${path} link in any mail to ${to}`);
     return new URL(found[found.length - 1]);
-  };
-
-  const register = async (username: string) => {
-    const email = `${username}@example.com`;
-    const res = await call('POST', '/auth/register', { body: { email, username, password: PASSWORD } });
-    expect(res.statusCode).toBe(201);
-    return { email, username, id: res.json().data.id as string };
-  };
-
-  const login = async (loginName: string, password = PASSWORD, extra: object = {}) =>
-    call('POST', '/auth/login', { body: { login: loginName, password, ...extra } });
-
-  const signedIn = async (username: string) => {
-    await register(username);
-    const res = await login(username);
-    expect(res.statusCode).toBe(200);
-    const cookie = String(res.headers['set-cookie']).split(';')[0];
-    return { token: res.json().data.accessToken as string, cookie, user: res.json().data.user };
   };
 
   beforeAll(async () => {
@@ -117,21 +86,23 @@ describe('identity', () => {
   });
 
   it('register → verification mail over SMTP → verify → login → me → refresh (rotated) → logout → old token 401', async () => {
-    const { email, id } = await register('ada');
+    const { email, id } = await register({ username: 'ada' });
     const verify = await linkFromMail(email, '/verify-email');
     const [mail] = sink.to(email);
     expect(mail.parsed.subject).toMatch(/confirm your email/i);
 
-    const verified = await call('POST', '/auth/verify-email', { body: { token: verify.searchParams.get('token') } });
+    const verified = await call('POST', '/api/v1/auth/verify-email', {
+      body: { token: verify.searchParams.get('token') },
+    });
     expect(verified.statusCode).toBe(200);
     // Single use.
     expect(
-      (await call('POST', '/auth/verify-email', { body: { token: verify.searchParams.get('token') } })).statusCode,
+      (await call('POST', '/api/v1/auth/verify-email', { body: { token: verify.searchParams.get('token') } }))
+        .statusCode,
     ).toBe(400);
 
     const signIn = await login('ADA@example.com');
     expect(signIn.statusCode).toBe(200);
-    expect(contractViolations('POST', '/api/v1/auth/login', 200, signIn.json())).toEqual([]);
     const { accessToken, tokenType, expiresIn, refreshToken } = signIn.json().data;
     expect({ tokenType, expiresIn, refreshToken }).toEqual({
       tokenType: 'Bearer',
@@ -146,28 +117,27 @@ describe('identity', () => {
     expect(setCookie).toContain('Secure'); // APP_URL is https
     expect(decode(accessToken)).toMatchObject({ sub: id, iss: JWT_ISSUER, aud: JWT_AUDIENCE });
 
-    const me = await call('GET', '/auth/me', { token: accessToken });
+    const me = await call('GET', '/api/v1/auth/me', { token: accessToken });
     expect(me.statusCode).toBe(200);
     expect(me.json().data).toMatchObject({ id, email, username: 'ada', emailVerified: true, roles: ['user'] });
-    expect(contractViolations('GET', '/api/v1/auth/me', 200, me.json())).toEqual([]);
 
-    const cookie = setCookie.split(';')[0];
-    const refreshed = await call('POST', '/auth/refresh', { cookie });
+    const cookies = refreshCookiesOf(signIn);
+    const refreshed = await call('POST', '/api/v1/auth/refresh', { cookies });
     expect(refreshed.statusCode).toBe(200);
-    const rotatedCookie = String(refreshed.headers['set-cookie']).split(';')[0];
-    expect(rotatedCookie).not.toBe(cookie);
+    const rotated = refreshCookiesOf(refreshed);
+    expect(rotated[REFRESH_COOKIE]).not.toBe(cookies[REFRESH_COOKIE]);
     const newAccess = refreshed.json().data.accessToken as string;
     expect(decode(newAccess).sid).toBe(decode(accessToken).sid);
 
-    const logout = await call('POST', '/auth/logout', { token: newAccess });
+    const logout = await call('POST', '/api/v1/auth/logout', { token: newAccess });
     expect(logout.statusCode).toBe(200);
-    expect((await call('GET', '/auth/me', { token: newAccess })).statusCode).toBe(401);
-    expect((await call('GET', '/auth/me', { token: accessToken })).statusCode).toBe(401);
-    expect((await call('POST', '/auth/refresh', { cookie: rotatedCookie })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { token: newAccess })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { token: accessToken })).statusCode).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', { cookies: rotated })).statusCode).toBe(401);
   });
 
   it('tells the signed-in user about a new sign-in by mail', async () => {
-    const { email } = await register('grace');
+    const { email } = await register({ username: 'grace' });
     expect((await login('grace')).statusCode).toBe(200);
     const mails = await waitFor(
       () => sink.to(email),
@@ -181,18 +151,18 @@ describe('identity', () => {
     let claims: Record<string, unknown>;
 
     beforeAll(async () => {
-      ({ token } = await signedIn('mallory'));
+      ({ token } = await signedIn({ username: 'mallory' }));
       claims = decode(token);
     });
 
     const rejected = async (forged: string) => {
-      const res = await call('GET', '/auth/me', { token: forged });
+      const res = await call('GET', '/api/v1/auth/me', { token: forged });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe(ErrorCode.UNAUTHENTICATED);
     };
 
     it('accepts the genuine token (so the rejections below are about the tampering)', async () => {
-      expect((await call('GET', '/auth/me', { token })).statusCode).toBe(200);
+      expect((await call('GET', '/api/v1/auth/me', { token })).statusCode).toBe(200);
     });
 
     it('rejects alg "none"', async () => {
@@ -221,32 +191,32 @@ describe('identity', () => {
 
     it('answers TOKEN_EXPIRED for an expired token', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const res = await call('GET', '/auth/me', { token: forge({ ...claims, iat: now - 1000, exp: now - 10 }) });
+      const res = await call('GET', '/api/v1/auth/me', { token: forge({ ...claims, iat: now - 1000, exp: now - 10 }) });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe(ErrorCode.TOKEN_EXPIRED);
     });
 
     it('never accepts a refresh token as an access token', async () => {
-      const { cookie } = await signedIn('trudy');
-      await rejected(cookie.split('=')[1]);
+      const { cookies } = await signedIn({ username: 'trudy' });
+      await rejected(cookies[REFRESH_COOKIE]);
     });
 
     it('requires a token on every non-public route', async () => {
-      const res = await call('GET', '/auth/me');
+      const res = await call('GET', '/api/v1/auth/me');
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe(ErrorCode.UNAUTHENTICATED);
     });
   });
 
   it('a rotated refresh token presented again revokes the whole session, and is audited', async () => {
-    const { cookie, user } = await signedIn('victor');
-    const first = await call('POST', '/auth/refresh', { cookie });
-    const current = String(first.headers['set-cookie']).split(';')[0];
+    const { cookies, user } = await signedIn({ username: 'victor' });
+    const first = await call('POST', '/api/v1/auth/refresh', { cookies });
+    const current = refreshCookiesOf(first);
     const access = first.json().data.accessToken as string;
 
-    expect((await call('POST', '/auth/refresh', { cookie })).statusCode).toBe(401); // the stolen old one
-    expect((await call('POST', '/auth/refresh', { cookie: current })).statusCode).toBe(401); // family gone
-    expect((await call('GET', '/auth/me', { token: access })).statusCode).toBe(401);
+    expect((await call('POST', '/api/v1/auth/refresh', { cookies })).statusCode).toBe(401); // the stolen old one
+    expect((await call('POST', '/api/v1/auth/refresh', { cookies: current })).statusCode).toBe(401); // family gone
+    expect((await call('GET', '/api/v1/auth/me', { token: access })).statusCode).toBe(401);
     const [{ count }] = await atrium.app
       .get(DataSource)
       .query<[{ count: number }]>(
@@ -257,17 +227,17 @@ describe('identity', () => {
   });
 
   it('gives non-browser clients the refresh token in the body when asked', async () => {
-    await register('scripty');
+    await register({ username: 'scripty' });
     const res = await login('scripty', PASSWORD, { refreshTokenInBody: true });
     const { refreshToken } = res.json().data;
     expect(refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const refreshed = await call('POST', '/auth/refresh', { body: { refreshToken } });
+    const refreshed = await call('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
     expect(refreshed.statusCode).toBe(200);
     expect(refreshed.json().data.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('answers an unknown user and a wrong password the same way', async () => {
-    await register('oscar');
+    await register({ username: 'oscar' });
     const wrong = await login('oscar', 'not the password at all');
     const unknown = await login('nobody-here', 'not the password at all');
     expect(wrong.statusCode).toBe(401);
@@ -276,7 +246,7 @@ describe('identity', () => {
   });
 
   it('locks an account after repeated failures (ACCOUNT_LOCKED with Retry-After), and unlocks when the lock expires', async () => {
-    const { id } = await register('peggy');
+    const { id } = await register({ username: 'peggy' });
     for (let i = 0; i < 3; i += 1) expect((await login('peggy', 'wrong password guess')).statusCode).toBe(401);
     const locked = await login('peggy');
     expect(locked.statusCode).toBe(423);
@@ -292,7 +262,7 @@ describe('identity', () => {
   });
 
   it('rejects a weak password with a helpful message', async () => {
-    const res = await call('POST', '/auth/register', {
+    const res = await call('POST', '/api/v1/auth/register', {
       body: { email: 'weak@example.com', username: 'weakling', password: 'password123' },
     });
     expect(res.statusCode).toBe(400);
@@ -302,12 +272,12 @@ describe('identity', () => {
   });
 
   it('keeps email and username unique regardless of case', async () => {
-    await register('walter');
-    const again = await call('POST', '/auth/register', {
+    await register({ username: 'walter' });
+    const again = await call('POST', '/api/v1/auth/register', {
       body: { email: 'WALTER@EXAMPLE.COM', username: 'someone', password: PASSWORD },
     });
     expect(again.statusCode).toBe(409);
-    const sameName = await call('POST', '/auth/register', {
+    const sameName = await call('POST', '/api/v1/auth/register', {
       body: { email: 'other@example.com', username: 'Walter', password: PASSWORD },
     });
     expect(sameName.statusCode).toBe(409);
@@ -315,41 +285,42 @@ describe('identity', () => {
   });
 
   it('PATCH /me changes the profile and rejects anything else (no mass assignment)', async () => {
-    const { token } = await signedIn('eve');
-    const ok = await call('PATCH', '/me', {
+    // Not verified: the check below shows PATCH cannot set it.
+    const { token } = await signedIn({ username: 'eve', verified: false });
+    const ok = await call('PATCH', '/api/v1/me', {
       token,
       body: { firstName: 'Eve', bio: 'Hi', preferences: { theme: 'dark' } },
     });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().data).toMatchObject({ firstName: 'Eve', bio: 'Hi', preferences: { theme: 'dark' } });
     for (const field of ['emailVerified', 'isActive', 'email', 'passwordHash', 'roles']) {
-      const res = await call('PATCH', '/me', { token, body: { [field]: true } });
+      const res = await call('PATCH', '/api/v1/me', { token, body: { [field]: true } });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.details[0]).toMatchObject({ field, code: 'UNKNOWN_FIELD' });
     }
-    const me = await call('GET', '/auth/me', { token });
+    const me = await call('GET', '/api/v1/auth/me', { token });
     expect(me.json().data).toMatchObject({ emailVerified: false, email: 'eve@example.com' });
   });
 
   it('forgot password: always 202; the mailed reset link sets a new password and ends every session', async () => {
-    const { token } = await signedIn('rupert');
-    expect((await call('POST', '/auth/forgot-password', { body: { email: 'nobody@example.com' } })).statusCode).toBe(
-      202,
-    );
-    expect((await call('POST', '/auth/forgot-password', { body: { email: 'rupert@example.com' } })).statusCode).toBe(
-      202,
-    );
+    const { token } = await signedIn({ username: 'rupert' });
+    expect(
+      (await call('POST', '/api/v1/auth/forgot-password', { body: { email: 'nobody@example.com' } })).statusCode,
+    ).toBe(202);
+    expect(
+      (await call('POST', '/api/v1/auth/forgot-password', { body: { email: 'rupert@example.com' } })).statusCode,
+    ).toBe(202);
     const link = await linkFromMail('rupert@example.com', '/reset-password');
     const newPassword = 'saffron glacier piano 77';
-    const reset = await call('POST', '/auth/reset-password', {
+    const reset = await call('POST', '/api/v1/auth/reset-password', {
       body: { token: link.searchParams.get('token'), password: newPassword },
     });
     expect(reset.statusCode).toBe(200);
-    expect((await call('GET', '/auth/me', { token })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { token })).statusCode).toBe(401);
     expect((await login('rupert')).statusCode).toBe(401);
     expect((await login('rupert', newPassword)).statusCode).toBe(200);
     // The link is single use.
-    const again = await call('POST', '/auth/reset-password', {
+    const again = await call('POST', '/api/v1/auth/reset-password', {
       body: { token: link.searchParams.get('token'), password: 'another fine phrase 99' },
     });
     expect(again.statusCode).toBe(400);
@@ -357,25 +328,24 @@ describe('identity', () => {
   });
 
   it('change password keeps this session and ends the others', async () => {
-    const here = await signedIn('sybil');
+    const here = await signedIn({ username: 'sybil' });
     const elsewhere = await login('sybil');
     const otherToken = elsewhere.json().data.accessToken as string;
-    const res = await call('POST', '/auth/change-password', {
+    const res = await call('POST', '/api/v1/auth/change-password', {
       token: here.token,
       body: { currentPassword: PASSWORD, newPassword: 'marble lantern orchard 5' },
     });
     expect(res.statusCode).toBe(200);
-    expect((await call('GET', '/auth/me', { token: here.token })).statusCode).toBe(200);
-    expect((await call('GET', '/auth/me', { token: otherToken })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { token: here.token })).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/auth/me', { token: otherToken })).statusCode).toBe(401);
   });
 
   it('lists sessions with the current one marked, and ends another one by id', async () => {
-    const first = await signedIn('ivan');
+    const first = await signedIn({ username: 'ivan' });
     const second = await login('ivan');
     const secondToken = second.json().data.accessToken as string;
-    const list = await call('GET', '/auth/sessions', { token: first.token });
+    const list = await call('GET', '/api/v1/auth/sessions', { token: first.token });
     expect(list.statusCode).toBe(200);
-    expect(contractViolations('GET', '/api/v1/auth/sessions', 200, list.json())).toEqual([]);
     const sessions = list.json().data as Array<{ id: string; current: boolean }>;
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
@@ -383,28 +353,25 @@ describe('identity', () => {
     expect(other.id).toBe(decode(secondToken).sid);
 
     // Someone else's session id is not found.
-    const stranger = await signedIn('judy');
-    expect((await call('DELETE', `/auth/sessions/${other.id}`, { token: stranger.token })).statusCode).toBe(404);
+    const stranger = await signedIn({ username: 'judy' });
+    expect((await call('DELETE', `/api/v1/auth/sessions/${other.id}`, { token: stranger.token })).statusCode).toBe(404);
 
-    expect((await call('DELETE', `/auth/sessions/${other.id}`, { token: first.token })).statusCode).toBe(200);
-    expect((await call('GET', '/auth/me', { token: secondToken })).statusCode).toBe(401);
-    expect((await call('GET', '/auth/me', { token: first.token })).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/v1/auth/sessions/${other.id}`, { token: first.token })).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/auth/me', { token: secondToken })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { token: first.token })).statusCode).toBe(200);
   });
 
-  const verifyInDatabase = (userId: string) =>
-    atrium.app.get(DataSource).query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [userId]);
-
   it('two-factor: setup, enable with a code, then sign-in needs a fresh code or a single-use recovery code', async () => {
-    const { token, user } = await signedIn('tfa');
-    const setup = await call('POST', '/auth/2fa/setup', { token });
+    const { token, user } = await signedIn({ username: 'tfa' });
+    const setup = await call('POST', '/api/v1/auth/2fa/setup', { token });
     expect(setup.statusCode).toBe(200);
     const { secret, otpauthUri } = setup.json().data as { secret: string; otpauthUri: string };
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Atrium:tfa\?/);
     const totp = new TOTP({ issuer: 'Atrium', label: 'tfa', secret: Secret.fromBase32(secret) });
     const now = Date.now();
 
-    expect((await call('POST', '/auth/2fa/enable', { token, body: { code: '000000' } })).statusCode).toBe(400);
-    const enabled = await call('POST', '/auth/2fa/enable', {
+    expect((await call('POST', '/api/v1/auth/2fa/enable', { token, body: { code: '000000' } })).statusCode).toBe(400);
+    const enabled = await call('POST', '/api/v1/auth/2fa/enable', {
       token,
       body: { code: totp.generate({ timestamp: now }) },
     });
@@ -431,9 +398,9 @@ describe('identity', () => {
 
     expect((await login('tfa', PASSWORD, { totpCode: recoveryCodes[0] })).statusCode).toBe(200);
     expect((await login('tfa', PASSWORD, { totpCode: recoveryCodes[0] })).statusCode).toBe(401);
-    expect((await call('GET', '/auth/me', { token })).json().data.twoFactorEnabled).toBe(true);
+    expect((await call('GET', '/api/v1/auth/me', { token })).json().data.twoFactorEnabled).toBe(true);
 
-    const disabled = await call('POST', '/auth/2fa/disable', {
+    const disabled = await call('POST', '/api/v1/auth/2fa/disable', {
       token,
       body: { password: PASSWORD, code: recoveryCodes[1] },
     });
@@ -449,91 +416,90 @@ describe('identity', () => {
   });
 
   it('personal access tokens: shown once, scoped, kept away from account security, revocable', async () => {
-    const { token: session, user } = await signedIn('integrator');
+    const { token: session, id: userId } = await signedIn({ username: 'integrator', verified: false });
     const body = { name: 'CI', scopes: ['profile:read'] };
-    const unverified = await call('POST', '/me/tokens', { token: session, body });
+    const unverified = await call('POST', '/api/v1/me/tokens', { token: session, body });
     expect(unverified.statusCode).toBe(403);
     expect(unverified.json().error.code).toBe(ErrorCode.EMAIL_NOT_VERIFIED);
-    await verifyInDatabase(user.id as string);
+    await verifyEmail(userId);
 
-    const created = await call('POST', '/me/tokens', { token: session, body });
+    const created = await call('POST', '/api/v1/me/tokens', { token: session, body });
     expect(created.statusCode).toBe(201);
-    expect(contractViolations('POST', '/api/v1/me/tokens', 201, created.json())).toEqual([]);
     const { token: pat, id } = created.json().data as { token: string; id: string };
     expect(pat).toMatch(/^atr_pat_[A-Za-z0-9_-]{43}$/);
 
-    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(200);
-    const write = await call('PATCH', '/me', { token: pat, body: { bio: 'from a script' } });
+    expect((await call('GET', '/api/v1/auth/me', { token: pat })).statusCode).toBe(200);
+    const write = await call('PATCH', '/api/v1/me', { token: pat, body: { bio: 'from a script' } });
     expect(write.statusCode).toBe(403);
     expect(write.json().error.code).toBe(ErrorCode.FORBIDDEN);
     for (const [method, url] of [
-      ['GET', '/me/tokens'],
-      ['POST', '/auth/logout'],
-      ['GET', '/auth/sessions'],
-      ['POST', '/auth/2fa/setup'],
+      ['GET', '/api/v1/me/tokens'],
+      ['POST', '/api/v1/auth/logout'],
+      ['GET', '/api/v1/auth/sessions'],
+      ['POST', '/api/v1/auth/2fa/setup'],
     ] as const) {
       expect((await call(method, url, { token: pat })).statusCode).toBe(403);
     }
     expect(
       (
-        await call('POST', '/auth/change-password', {
+        await call('POST', '/api/v1/auth/change-password', {
           token: pat,
           body: { currentPassword: PASSWORD, newPassword: 'x' },
         })
       ).statusCode,
     ).toBe(403);
 
-    const listed = await call('GET', '/me/tokens', { token: session });
+    const listed = await call('GET', '/api/v1/me/tokens', { token: session });
     expect(listed.json().data).toEqual([
       expect.objectContaining({ id, name: 'CI', scopes: ['profile:read'], lastUsedAt: expect.any(String) }),
     ]);
     expect(JSON.stringify(listed.json())).not.toContain(pat);
 
-    expect((await call('DELETE', `/me/tokens/${id}`, { token: session })).statusCode).toBe(200);
-    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(401);
+    expect((await call('DELETE', `/api/v1/me/tokens/${id}`, { token: session })).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/auth/me', { token: pat })).statusCode).toBe(401);
   });
 
   it('an expired personal access token is refused', async () => {
-    const { token: session, user } = await signedIn('shortlived');
-    await verifyInDatabase(user.id as string);
-    const created = await call('POST', '/me/tokens', {
+    const { token: session } = await signedIn({ username: 'shortlived' });
+    const created = await call('POST', '/api/v1/me/tokens', {
       token: session,
       body: { name: 'soon', scopes: ['profile:read'], expiresAt: new Date(Date.now() + 60_000).toISOString() },
     });
     const { token: pat, id } = created.json().data as { token: string; id: string };
-    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/auth/me', { token: pat })).statusCode).toBe(200);
     await atrium.app
       .get(DataSource)
       .query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
-    expect((await call('GET', '/auth/me', { token: pat })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { token: pat })).statusCode).toBe(401);
   });
 
   it('DELETE /me: password-confirmed, signs out everywhere, and frees the address after the retention period', async () => {
-    const { token, user } = await signedIn('leaver');
-    expect((await call('DELETE', '/me', { token, body: { password: 'wrong one' } })).statusCode).toBe(400);
-    expect((await call('DELETE', '/me', { token, body: { password: PASSWORD } })).statusCode).toBe(200);
-    expect((await call('GET', '/auth/me', { token })).statusCode).toBe(401);
+    const { token, user } = await signedIn({ username: 'leaver' });
+    expect((await call('DELETE', '/api/v1/me', { token, body: { password: 'wrong one' } })).statusCode).toBe(400);
+    expect((await call('DELETE', '/api/v1/me', { token, body: { password: PASSWORD } })).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/auth/me', { token })).statusCode).toBe(401);
     expect((await login('leaver')).statusCode).toBe(401);
     const again = { email: 'leaver@example.com', username: 'leaver', password: PASSWORD };
-    expect((await call('POST', '/auth/register', { body: again })).statusCode).toBe(409);
+    expect((await call('POST', '/api/v1/auth/register', { body: again })).statusCode).toBe(409);
 
     await atrium.app
       .get(DataSource)
       .query(`UPDATE users SET deleted_at = now() - interval '31 days' WHERE id = $1`, [user.id]);
     expect(await atrium.app.get(IdentityMaintenance).releaseDeletedIdentifiers()).toBe(1);
-    expect((await call('POST', '/auth/register', { body: again })).statusCode).toBe(201);
+    expect((await call('POST', '/api/v1/auth/register', { body: again })).statusCode).toBe(201);
   });
 
   it('rejects the next request of a deactivated user', async () => {
-    const { token, user } = await signedIn('dave');
+    const { token, user } = await signedIn({ username: 'dave' });
     await atrium.app.get(DataSource).query(`UPDATE users SET is_active = false WHERE id = $1`, [user.id]);
-    expect((await call('GET', '/auth/me', { token })).statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/auth/me', { token })).statusCode).toBe(401);
   });
 });
 
 describe('auth rate limit', () => {
   const resources = new TestResources();
   let atrium: AtriumApp;
+  const call = apiClient(() => atrium);
 
   beforeAll(async () => {
     await resources.create();
@@ -550,14 +516,13 @@ describe('auth rate limit', () => {
   });
 
   it('limits the auth routes per client IP more strictly than the rest of the API, before any password check', async () => {
-    const attempt = () =>
-      atrium.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'x', password: 'guess' } });
+    const attempt = () => call('POST', '/api/v1/auth/login', { body: { login: 'x', password: 'guess' } });
     for (let i = 0; i < 3; i += 1) expect((await attempt()).statusCode).toBe(401);
     const limited = await attempt();
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe(ErrorCode.RATE_LIMITED);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Other routes keep the global limit.
-    expect((await atrium.app.inject({ method: 'GET', url: '/api/v1/info' })).statusCode).toBe(200);
+    expect((await call('GET', '/api/v1/info')).statusCode).toBe(200);
   });
 });

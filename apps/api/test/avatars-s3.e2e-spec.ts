@@ -7,9 +7,10 @@ import { ErrorCode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
 import { AVATAR_STORAGE } from '../src/modules/avatars/storage/avatar-storage';
 import { S3AvatarStorage } from '../src/modules/avatars/storage/s3-avatar.storage';
+import { actors } from './support/actors';
 import {
   AVATAR_RESPONSE_HEADERS,
-  avatarRequests,
+  avatarUploads,
   BLUE,
   closeTo,
   expectError,
@@ -34,7 +35,8 @@ describe('avatars on S3', () => {
   let dataDir: string;
   let bandsPng: Buffer;
 
-  const { call, signedIn, uploadOk } = avatarRequests(() => atrium);
+  const { call, signedIn } = actors(() => atrium);
+  const { uploadOk } = avatarUploads(call);
   const objectKey = (key: string): string => `avatars/${key}.webp`;
 
   beforeAll(async () => {
@@ -61,7 +63,7 @@ describe('avatars on S3', () => {
   });
 
   it('an upload lands in the bucket as a 256×256 WebP under the prefix and is served with the usual headers', async () => {
-    const { token } = await signedIn('ada');
+    const { token } = await signedIn();
     const key = await uploadOk(token, file(bandsPng));
 
     expect(await s3.keys()).toEqual([objectKey(key)]);
@@ -78,7 +80,7 @@ describe('avatars on S3', () => {
     });
     expect(meta.exif).toBeUndefined();
 
-    const served = await call('GET', `/avatars/${key}`);
+    const served = await call('GET', `/api/v1/avatars/${key}`);
     expect(served.statusCode).toBe(200);
     expect(served.headers).toMatchObject(AVATAR_RESPONSE_HEADERS);
     expect(served.rawPayload).toEqual(stored?.body);
@@ -87,7 +89,7 @@ describe('avatars on S3', () => {
   });
 
   it('replacing deletes the old object; DELETE removes the current one; a missing key is a 404', async () => {
-    const { token } = await signedIn('turing');
+    const { token } = await signedIn();
     const first = await uploadOk(token, file(bandsPng));
     expect(await s3.object(objectKey(first))).not.toBeNull();
 
@@ -102,22 +104,22 @@ describe('avatars on S3', () => {
     expect(second).not.toBe(first);
     expect(await s3.object(objectKey(first))).toBeNull();
     expect(await s3.object(objectKey(second))).not.toBeNull();
-    expectError(await call('GET', `/avatars/${first}`), 404, ErrorCode.NOT_FOUND);
-    const served = await call('GET', `/avatars/${second}`);
+    expectError(await call('GET', `/api/v1/avatars/${first}`), 404, ErrorCode.NOT_FOUND);
+    const served = await call('GET', `/api/v1/avatars/${second}`);
     expect(served.statusCode).toBe(200);
     expect(closeTo(await pixel(served.rawPayload, 128, 128), BLUE)).toBe(true);
 
-    const removed = await call('DELETE', '/me/avatar', { token });
+    const removed = await call('DELETE', '/api/v1/me/avatar', { token });
     expect(removed.statusCode).toBe(200);
     expect(removed.json().data).toEqual({ avatarUrl: null });
     expect(await s3.object(objectKey(second))).toBeNull();
-    expectError(await call('GET', `/avatars/${second}`), 404, ErrorCode.NOT_FOUND);
+    expectError(await call('GET', `/api/v1/avatars/${second}`), 404, ErrorCode.NOT_FOUND);
     // Removing again is fine.
-    expect((await call('DELETE', '/me/avatar', { token })).statusCode).toBe(200);
+    expect((await call('DELETE', '/api/v1/me/avatar', { token })).statusCode).toBe(200);
 
     // Well-formed but never issued, and malformed keys: 404s, as with the local driver.
-    expectError(await call('GET', `/avatars/${'0'.repeat(32)}`), 404, ErrorCode.NOT_FOUND);
-    expectError(await call('GET', '/avatars/..%2F..%2Fsecret'), 404, ErrorCode.NOT_FOUND);
+    expectError(await call('GET', `/api/v1/avatars/${'0'.repeat(32)}`), 404, ErrorCode.NOT_FOUND);
+    expectError(await call('GET', '/api/v1/avatars/..%2F..%2Fsecret'), 404, ErrorCode.NOT_FOUND);
   });
 
   it('writes nothing under DATA_DIR/uploads', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AtriumApp, createApp } from '../src/bootstrap';
 import { loadConfigFromEnvironment } from '../src/config/config.module';
-import { contractViolations } from './support/openapi-contract';
+import { apiClient } from './support/api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -31,7 +31,7 @@ async function startEmbedded(dataDir: string, env: Record<string, string | undef
 }
 
 async function info(atrium: AtriumApp) {
-  const res = await atrium.app.inject({ method: 'GET', url: '/api/v1/info' });
+  const res = await apiClient(atrium)('GET', '/api/v1/info');
   expect(res.statusCode).toBe(200);
   return res.json().data as { mode: string; instance: { id: string; installedAt: string; bootCount: number } };
 }
@@ -39,6 +39,7 @@ async function info(atrium: AtriumApp) {
 describe('embedded mode (PGlite, no Redis)', () => {
   let dataDir: string;
   let atrium: AtriumApp | undefined;
+  const call = apiClient(() => atrium as AtriumApp);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'atrium-embedded-'));
@@ -51,10 +52,9 @@ describe('embedded mode (PGlite, no Redis)', () => {
   });
 
   it('starts a migrated database under DATA_DIR/pg and reports ready without Redis', async () => {
-    const app = (atrium as AtriumApp).app;
     expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
 
-    const res = await app.inject({ method: 'GET', url: '/readiness' });
+    const res = await call('GET', '/readiness');
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toEqual({
@@ -68,11 +68,10 @@ describe('embedded mode (PGlite, no Redis)', () => {
         disk: { status: DependencyStatus.UP, freeGb: expect.any(Number), path: dataDir },
       }),
     });
-    expect(contractViolations('GET', '/readiness', 200, body)).toEqual([]);
   });
 
   it('GET /api/v1/info reports embedded mode and the first boot of a new installation', async () => {
-    const res = await (atrium as AtriumApp).app.inject({ method: 'GET', url: '/api/v1/info' });
+    const res = await call('GET', '/api/v1/info');
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.data).toEqual({
@@ -81,10 +80,7 @@ describe('embedded mode (PGlite, no Redis)', () => {
       mode: RuntimeMode.EMBEDDED,
       instance: { id: expect.stringMatching(UUID), installedAt: expect.stringMatching(ISO), bootCount: 1 },
     });
-    expect(contractViolations('GET', '/api/v1/info', 200, body)).toEqual([]);
-    expect((await (atrium as AtriumApp).app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(
-      /^app_info\{[^}]*mode="embedded"[^}]*\} 1$/m,
-    );
+    expect((await call('GET', '/metrics')).body).toMatch(/^app_info\{[^}]*mode="embedded"[^}]*\} 1$/m);
   });
 
   it('caches the instance in memory: /info does not read the database again for every call', async () => {
@@ -111,7 +107,7 @@ describe('embedded mode (PGlite, no Redis)', () => {
     expect(second.instance).toEqual({ id: first.instance.id, installedAt: first.instance.installedAt, bootCount: 2 });
 
     // Every migration was applied on the first boot and none is applied twice.
-    const readiness = (await atrium.app.inject({ method: 'GET', url: '/readiness' })).json();
+    const readiness = (await call('GET', '/readiness')).json();
     expect(readiness.checks.database).toEqual(
       expect.objectContaining({ status: DependencyStatus.UP, pendingMigrations: 0 }),
     );
@@ -121,6 +117,7 @@ describe('embedded mode (PGlite, no Redis)', () => {
 describe('embedded mode rate limiting', () => {
   let dataDir: string;
   let atrium: AtriumApp | undefined;
+  const call = apiClient(() => atrium as AtriumApp);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'atrium-embedded-rl-'));
@@ -133,12 +130,11 @@ describe('embedded mode rate limiting', () => {
   });
 
   it('counts in memory without Redis: 429 RATE_LIMITED in the error envelope past the limit', async () => {
-    const app = (atrium as AtriumApp).app;
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'GET', url: '/api/v1/info' })).statusCode);
+    for (let i = 0; i < 3; i++) statuses.push((await call('GET', '/api/v1/info')).statusCode);
     expect(statuses).toEqual([200, 200, 200]);
 
-    const limited = await app.inject({ method: 'GET', url: '/api/v1/info', headers: { 'x-request-id': 'emb-rl-1' } });
+    const limited = await call('GET', '/api/v1/info', { headers: { 'x-request-id': 'emb-rl-1' } });
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json()).toEqual({
@@ -146,11 +142,10 @@ describe('embedded mode rate limiting', () => {
       error: { code: ErrorCode.RATE_LIMITED, message: expect.any(String) },
       meta: { requestId: 'emb-rl-1', timestamp: expect.stringMatching(ISO) },
     });
-    expect(contractViolations('GET', '/api/v1/info', 429, limited.json())).toEqual([]);
 
     // Probes are never throttled, also with the in-memory store.
     for (let i = 0; i < 5; i++) {
-      expect((await app.inject({ method: 'GET', url: '/readiness' })).statusCode).toBe(200);
+      expect((await call('GET', '/readiness')).statusCode).toBe(200);
     }
   });
 });

@@ -1,22 +1,23 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ErrorCode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
-import { contractViolations } from './support/openapi-contract';
+import { apiClient } from './support/api';
 import { PipelineFixturesModule } from './support/pipeline-fixtures.module';
 import { startTestApp, TestResources } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** The opt-outs of this file: test-only routes and CORS preflights are not operations of the spec. */
+const FIXTURE = 'a test-only fixture route (support/pipeline-fixtures.module.ts) that drives the global pipeline';
+const PREFLIGHT = 'a CORS preflight, answered by the CORS plugin before any route';
 
 describe('request pipeline', () => {
   const resources = new TestResources();
   let atrium: AtriumApp;
-  let app: NestFastifyApplication;
+  const call = apiClient(() => atrium);
 
   beforeAll(async () => {
     await resources.create();
     atrium = await startTestApp(resources, {}, [PipelineFixturesModule]);
-    app = atrium.app;
   });
 
   afterAll(async () => {
@@ -26,7 +27,7 @@ describe('request pipeline', () => {
 
   describe('success envelope', () => {
     it('wraps data with the request id and a timestamp, as the spec documents', async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/info', headers: { 'x-request-id': 'client-req-1' } });
+      const res = await call('GET', '/api/v1/info', { headers: { 'x-request-id': 'client-req-1' } });
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body).toEqual({
@@ -39,31 +40,24 @@ describe('request pipeline', () => {
         },
         meta: { requestId: 'client-req-1', timestamp: expect.stringMatching(ISO) },
       });
-      expect(contractViolations('GET', '/api/v1/info', 200, body)).toEqual([]);
     });
   });
 
   describe('request id', () => {
     it('echoes a sane X-Request-ID in the header and the body', async () => {
-      const res = await app.inject({
-        method: 'GET',
-        url: '/api/v1/nope',
-        headers: { 'x-request-id': 'abc.DEF-123:4' },
-      });
+      const res = await call('GET', '/api/v1/nope', { headers: { 'x-request-id': 'abc.DEF-123:4' } });
       expect(res.headers['x-request-id']).toBe('abc.DEF-123:4');
       expect(res.json().meta.requestId).toBe('abc.DEF-123:4');
     });
 
     it('generates a UUIDv7 when the client sends none', async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/info' });
+      const res = await call('GET', '/api/v1/info');
       expect(res.headers['x-request-id']).toMatch(UUID);
       expect(res.json().meta.requestId).toBe(res.headers['x-request-id']);
     });
 
     it('replaces an id that could inject into logs or headers', async () => {
-      const res = await app.inject({
-        method: 'GET',
-        url: '/api/v1/info',
+      const res = await call('GET', '/api/v1/info', {
         headers: { 'x-request-id': `bad id with spaces and {json} ${'x'.repeat(200)}` },
       });
       expect(res.headers['x-request-id']).toMatch(UUID);
@@ -72,7 +66,7 @@ describe('request pipeline', () => {
 
   describe('error envelope', () => {
     it('answers an unknown route with 404 NOT_FOUND', async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'x-request-id': 'nf-1' } });
+      const res = await call('GET', '/api/v1/nope', { headers: { 'x-request-id': 'nf-1' } });
       expect(res.statusCode).toBe(404);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.json()).toEqual({
@@ -83,16 +77,15 @@ describe('request pipeline', () => {
     });
 
     it('answers an unknown method on a known path with the same envelope', async () => {
-      const res = await app.inject({ method: 'DELETE', url: '/api/v1/info' });
+      const res = await call('DELETE', '/api/v1/info');
       expect(res.statusCode).toBe(404);
       expect(res.json().error.code).toBe(ErrorCode.NOT_FOUND);
     });
 
     it('lists every invalid field with its own message and code', async () => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/test-fixtures/echo',
-        payload: { email: 'not-an-email', age: '12', address: { city: 'x'.repeat(21) }, isAdmin: true },
+      const res = await call('POST', '/api/v1/test-fixtures/echo', {
+        outsideContract: FIXTURE,
+        body: { email: 'not-an-email', age: '12', address: { city: 'x'.repeat(21) }, isAdmin: true },
       });
       expect(res.statusCode).toBe(400);
       const body = res.json();
@@ -109,19 +102,17 @@ describe('request pipeline', () => {
     });
 
     it('accepts a valid body and returns only the declared fields', async () => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/test-fixtures/echo',
-        payload: { email: 'ada@example.com', age: 36, address: { city: 'London' } },
+      const res = await call('POST', '/api/v1/test-fixtures/echo', {
+        outsideContract: FIXTURE,
+        body: { email: 'ada@example.com', age: 36, address: { city: 'London' } },
       });
       expect(res.statusCode).toBe(201);
       expect(res.json().data).toEqual({ email: 'ada@example.com', age: 36, address: { city: 'London' } });
     });
 
     it('rejects malformed JSON with VALIDATION_ERROR', async () => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/test-fixtures/echo',
+      const res = await call('POST', '/api/v1/test-fixtures/echo', {
+        outsideContract: FIXTURE,
         headers: { 'content-type': 'application/json', 'x-request-id': 'bad-json' },
         payload: '{"email": "a@b.c", ',
       });
@@ -134,9 +125,8 @@ describe('request pipeline', () => {
     });
 
     it('rejects a body over the 1 MB limit with 413 PAYLOAD_TOO_LARGE', async () => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/test-fixtures/echo',
+      const res = await call('POST', '/api/v1/test-fixtures/echo', {
+        outsideContract: FIXTURE,
         headers: { 'content-type': 'application/json' },
         payload: JSON.stringify({ email: 'a@b.co', age: 20, padding: 'x'.repeat(1_100_000) }),
       });
@@ -148,9 +138,8 @@ describe('request pipeline', () => {
     });
 
     it('rejects a content type the API does not speak with 415', async () => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/test-fixtures/echo',
+      const res = await call('POST', '/api/v1/test-fixtures/echo', {
+        outsideContract: FIXTURE,
         headers: { 'content-type': 'application/xml' },
         payload: '<signup/>',
       });
@@ -159,9 +148,8 @@ describe('request pipeline', () => {
     });
 
     it('turns an unhandled error into a 500 that discloses only the request id', async () => {
-      const res = await app.inject({
-        method: 'GET',
-        url: '/api/v1/test-fixtures/boom',
+      const res = await call('GET', '/api/v1/test-fixtures/boom', {
+        outsideContract: FIXTURE,
         headers: { 'x-request-id': 'boom-1' },
       });
       expect(res.statusCode).toBe(500);
@@ -176,7 +164,7 @@ describe('request pipeline', () => {
 
   describe('security headers', () => {
     it('sends CSP, HSTS, frame denial, nosniff and a referrer policy on API responses', async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/info' });
+      const res = await call('GET', '/api/v1/info');
       const csp = String(res.headers['content-security-policy']);
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self'");
@@ -190,7 +178,7 @@ describe('request pipeline', () => {
     });
 
     it('sends them on errors too', async () => {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/nope' });
+      const res = await call('GET', '/api/v1/nope');
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     });
@@ -198,20 +186,15 @@ describe('request pipeline', () => {
 
   describe('CORS', () => {
     it('allows a configured origin, with credentials', async () => {
-      const res = await app.inject({
-        method: 'GET',
-        url: '/api/v1/info',
-        headers: { origin: 'https://app.atrium.test' },
-      });
+      const res = await call('GET', '/api/v1/info', { headers: { origin: 'https://app.atrium.test' } });
       expect(res.headers['access-control-allow-origin']).toBe('https://app.atrium.test');
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       expect(res.headers['access-control-expose-headers']).toContain('X-Request-ID');
     });
 
     it('answers a preflight from a configured origin', async () => {
-      const res = await app.inject({
-        method: 'OPTIONS',
-        url: '/api/v1/test-fixtures/echo',
+      const res = await call('OPTIONS', '/api/v1/test-fixtures/echo', {
+        outsideContract: PREFLIGHT,
         headers: {
           origin: 'https://app.atrium.test',
           'access-control-request-method': 'POST',
@@ -224,15 +207,10 @@ describe('request pipeline', () => {
     });
 
     it('gives an unlisted origin no CORS grant, so browsers block the response', async () => {
-      const simple = await app.inject({
-        method: 'GET',
-        url: '/api/v1/info',
-        headers: { origin: 'https://evil.example' },
-      });
+      const simple = await call('GET', '/api/v1/info', { headers: { origin: 'https://evil.example' } });
       expect(simple.headers['access-control-allow-origin']).toBeUndefined();
-      const preflight = await app.inject({
-        method: 'OPTIONS',
-        url: '/api/v1/test-fixtures/echo',
+      const preflight = await call('OPTIONS', '/api/v1/test-fixtures/echo', {
+        outsideContract: PREFLIGHT,
         headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
       });
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
@@ -244,6 +222,7 @@ describe('request pipeline', () => {
 describe('rate limiting', () => {
   const resources = new TestResources();
   let atrium: AtriumApp;
+  const call = apiClient(() => atrium);
 
   beforeAll(async () => {
     await resources.create();
@@ -256,12 +235,11 @@ describe('rate limiting', () => {
   });
 
   it('answers 429 RATE_LIMITED with Retry-After past the limit, counting in Redis', async () => {
-    const app = atrium.app;
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'GET', url: '/api/v1/info' })).statusCode);
+    for (let i = 0; i < 3; i++) statuses.push((await call('GET', '/api/v1/info')).statusCode);
     expect(statuses).toEqual([200, 200, 200]);
 
-    const limited = await app.inject({ method: 'GET', url: '/api/v1/info', headers: { 'x-request-id': 'rl-1' } });
+    const limited = await call('GET', '/api/v1/info', { headers: { 'x-request-id': 'rl-1' } });
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json()).toEqual({
@@ -277,8 +255,8 @@ describe('rate limiting', () => {
 
   it('never throttles the probes', async () => {
     for (let i = 0; i < 6; i++) {
-      expect((await atrium.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-      expect((await atrium.app.inject({ method: 'GET', url: '/readiness' })).statusCode).toBe(200);
+      expect((await call('GET', '/health')).statusCode).toBe(200);
+      expect((await call('GET', '/readiness')).statusCode).toBe(200);
     }
   });
 });

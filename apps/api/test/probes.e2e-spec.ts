@@ -1,18 +1,20 @@
 import { DependencyStatus, JobRunner, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
-import { COMMITTED_SPEC, componentViolations, contractViolations } from './support/openapi-contract';
+import { apiClient } from './support/api';
+import { COMMITTED_SPEC, componentViolations } from './support/openapi-contract';
 import { freePort, PrivateRedis } from './support/private-redis';
 import { startTestApp, TestResources } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
 const readiness = async (atrium: AtriumApp) => {
-  const res = await atrium.app.inject({ method: 'GET', url: '/readiness' });
+  const res = await apiClient(atrium)('GET', '/readiness');
   return { statusCode: res.statusCode, body: res.json() };
 };
 
 describe('probes', () => {
   const resources = new TestResources();
   let atrium: AtriumApp;
+  const call = apiClient(() => atrium);
 
   beforeAll(async () => {
     await resources.create();
@@ -25,7 +27,7 @@ describe('probes', () => {
   });
 
   it('GET /health answers liveness without the envelope', async () => {
-    const res = await atrium.app.inject({ method: 'GET', url: '/health' });
+    const res = await call('GET', '/health');
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.json()).toEqual({
@@ -34,7 +36,6 @@ describe('probes', () => {
       version: atrium.config.version,
       service: 'atrium-api',
     });
-    expect(contractViolations('GET', '/health', 200, res.json())).toEqual([]);
   });
 
   it('GET /readiness reports Postgres, Redis and the job queues with latencies, disk space and services mode', async () => {
@@ -54,16 +55,15 @@ describe('probes', () => {
     expect(body.checks.database.latencyMs).toBeGreaterThan(0);
     expect(body.checks.redis.latencyMs).toBeGreaterThan(0);
     expect(body.checks.disk.freeGb).toBeGreaterThan(0);
-    expect(contractViolations('GET', '/readiness', 200, body)).toEqual([]);
   });
 
   it('probes are outside /api/v1', async () => {
-    expect((await atrium.app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode).toBe(404);
+    expect((await call('GET', '/api/v1/health')).statusCode).toBe(404);
   });
 
   describe('GET /metrics', () => {
     it('exposes default process metrics and app_info in Prometheus text', async () => {
-      const res = await atrium.app.inject({ method: 'GET', url: '/metrics' });
+      const res = await call('GET', '/metrics');
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
       expect(res.body).toMatch(/^# TYPE process_cpu_user_seconds_total counter$/m);
@@ -72,10 +72,10 @@ describe('probes', () => {
     });
 
     it('counts requests and times them by route template, never by raw URL', async () => {
-      await atrium.app.inject({ method: 'GET', url: '/api/v1/info?x=1' });
-      await atrium.app.inject({ method: 'GET', url: '/api/v1/info' });
-      await atrium.app.inject({ method: 'GET', url: '/api/v1/no/such/thing/12345' });
-      const { body } = await atrium.app.inject({ method: 'GET', url: '/metrics' });
+      await call('GET', '/api/v1/info?x=1');
+      await call('GET', '/api/v1/info');
+      await call('GET', '/api/v1/no/such/thing/12345');
+      const { body } = await call('GET', '/metrics');
 
       const count = (labels: string) =>
         Number(new RegExp(`^http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
@@ -95,7 +95,7 @@ describe('probes', () => {
 
   describe('docs', () => {
     it('serves Swagger UI at /docs', async () => {
-      const res = await atrium.app.inject({ method: 'GET', url: '/docs' });
+      const res = await call('GET', '/docs');
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.body).toContain('swagger-ui');
@@ -103,7 +103,7 @@ describe('probes', () => {
     });
 
     it('serves the spec at /docs/openapi.json, identical to the committed apps/api/openapi.json', async () => {
-      const res = await atrium.app.inject({ method: 'GET', url: '/docs/openapi.json' });
+      const res = await call('GET', '/docs/openapi.json');
       expect(res.statusCode).toBe(200);
       const served = res.json();
       expect(served).toEqual(COMMITTED_SPEC);
@@ -117,7 +117,7 @@ describe('probes', () => {
     });
 
     it('documents the error envelope as the real errors look', async () => {
-      const res = await atrium.app.inject({ method: 'GET', url: '/api/v1/nope' });
+      const res = await call('GET', '/api/v1/nope');
       expect(componentViolations('ErrorResponseDto', res.json())).toEqual([]);
     });
   });
@@ -154,9 +154,8 @@ describe('readiness when Redis goes away', () => {
     });
     expect(body.checks.queues).toMatchObject({ status: DependencyStatus.DOWN, runner: JobRunner.REDIS });
     expect(body.checks.database.status).toBe(DependencyStatus.UP);
-    expect(contractViolations('GET', '/readiness', 503, body)).toEqual([]);
     // Liveness stays green: restarting the process would not bring Redis back.
-    expect((await atrium.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    expect((await apiClient(atrium)('GET', '/health')).statusCode).toBe(200);
   });
 
   it('goes 503 when Redis stops and back to 200 when it returns, without a restart', async () => {
@@ -173,7 +172,7 @@ describe('readiness when Redis goes away', () => {
     expect(down.body.checks.redis.status).toBe(DependencyStatus.DOWN);
     expect(down.body.checks.queues.status).toBe(DependencyStatus.DOWN);
     // Cache and throttling degrade (miss, fail open) instead of failing or hanging the request.
-    const during = await atrium.app.inject({ method: 'GET', url: '/api/v1/info' });
+    const during = await apiClient(atrium)('GET', '/api/v1/info');
     expect(during.statusCode).toBe(200);
     expect(during.json().data.name).toBe('Atrium');
 

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AtriumApp } from '../src/bootstrap';
+import { apiClient } from './support/api';
 import { startTestApp, TestResources } from './support/test-app';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -17,8 +18,9 @@ describe('SPA delivery', () => {
   let spaDir: string;
   let atrium: AtriumApp;
 
+  const call = apiClient(() => atrium);
   const get = (url: string, requestId?: string) =>
-    atrium.app.inject({ method: 'GET', url, headers: requestId ? { 'x-request-id': requestId } : {} });
+    call('GET', url, { headers: requestId ? { 'x-request-id': requestId } : {} });
 
   /** The JSON 404 envelope, never index.html, with the request id in the header and the body. */
   const expectJsonNotFound = async (url: string) => {
