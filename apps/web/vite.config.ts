@@ -34,10 +34,36 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Vendor code changes far less often than the app: separate chunks stay cached across deploys.
+        // Charts, date pickers and the data table (with what only they use) get chunks of their own,
+        // loaded with the route groups that use them, never by the first page.
         codeSplitting: {
           groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/ },
-            { name: 'mantine', test: /node_modules[\\/]@mantine[\\/]/ },
+            {
+              name: 'charts',
+              test: /node_modules[\\/](@mantine[\\/]charts|recharts|victory-vendor|d3-[^\\/]+|internmap|decimal\.js-light|es-toolkit|eventemitter3|immer|redux|redux-thunk|reselect|react-redux|@reduxjs[\\/]toolkit|@standard-schema|tiny-invariant|use-sync-external-store)[\\/]/,
+              priority: 3,
+              includeDependenciesRecursively: false,
+            },
+            {
+              name: 'dates',
+              // The DatesProvider (settings only) is in AppProviders: it stays with the first load.
+              test: (id) =>
+                /node_modules[\\/](dayjs|@mantine[\\/]dates)[\\/]/.test(id) && !/[\\/]DatesProvider[\\/]/.test(id),
+              priority: 3,
+              includeDependenciesRecursively: false,
+            },
+            {
+              name: 'datatable',
+              test: /node_modules[\\/]mantine-datatable[\\/]/,
+              priority: 3,
+              includeDependenciesRecursively: false,
+            },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/, priority: 2 },
+            {
+              name: 'mantine',
+              test: /node_modules[\\/]@mantine[\\/](core|hooks|form|notifications|store)[\\/]/,
+              priority: 1,
+            },
             { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
@@ -48,6 +74,9 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // One jsdom and one module graph (Mantine, React, MSW) per worker instead of per test file:
+    // test files clean up after themselves (src/test/setup.ts), so they need no fresh environment.
+    isolate: false,
     css: false,
     restoreMocks: true,
     unstubGlobals: true,

@@ -13,12 +13,12 @@ export type ColorSchemePreference = (typeof COLOR_SCHEMES)[number];
 export const FONT_SCALES = [1, 1.125, 1.25, 1.5] as const;
 export type FontScale = (typeof FONT_SCALES)[number];
 
-export interface UserPreferences {
+export type UserPreferences = {
   colorScheme: ColorSchemePreference;
   /** Animations and transitions off whatever the operating system says; `false` follows the system. */
   reduceMotion: boolean;
   fontScale: FontScale;
-}
+};
 
 export const DEFAULT_PREFERENCES: Readonly<UserPreferences> = Object.freeze({
   colorScheme: 'auto',

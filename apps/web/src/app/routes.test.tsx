@@ -1,35 +1,73 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { matchRoutes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
-import { infoEnvelope, readyBody } from '../test/api-fixtures';
-import { mockApi } from '../test/fetch-mock';
+import { homePageApi } from '../test/auth';
+import { useApi } from '../test/msw';
 import { renderApp } from '../test/render';
+import { paths } from './paths';
+import { routes } from './routes';
+
+/** The component a path ends up rendering: the deepest matched route's, after its lazy group has loaded. */
+async function pageAt(path: string): Promise<string | undefined> {
+  const matches = matchRoutes(routes, path) ?? [];
+  const deepest = matches.at(-1)?.route;
+  if (!deepest) return undefined;
+  if (typeof deepest.lazy === 'function') {
+    const loaded = await deepest.lazy();
+    return loaded.Component?.name;
+  }
+  return deepest.Component?.name ?? (deepest.element ? 'element' : undefined);
+}
+
+describe('route table', () => {
+  it('resolves every path of the registry to its page, each loaded with its route group', async () => {
+    const expected: [string, string][] = [
+      [paths.home, 'StatusPage'],
+      [paths.signIn, 'SignInPage'],
+      [paths.signUp, 'SignUpPage'],
+      [paths.verifyEmail, 'VerifyEmailPage'],
+      [paths.forgotPassword, 'ForgotPasswordPage'],
+      [paths.resetPassword, 'ResetPasswordPage'],
+      [paths.settings.profile, 'ProfileSettingsPage'],
+      [paths.settings.sessions, 'SessionsSettingsPage'],
+      [paths.settings.security, 'SecuritySettingsPage'],
+      [paths.settings.tokens, 'TokensSettingsPage'],
+      [paths.settings.account, 'AccountSettingsPage'],
+      ['/some/deep/link', 'NotFoundPage'],
+    ];
+    for (const [path, page] of expected) expect(await pageAt(path), path).toBe(page);
+    // `/settings` itself redirects to the profile page.
+    expect(await pageAt(paths.settings.root)).toBe('element');
+  });
+
+  it('keeps the paths the API mails link to (APP_URL + path)', () => {
+    expect(paths.verifyEmail).toBe('/verify-email');
+    expect(paths.resetPassword).toBe('/reset-password');
+    expect(paths.forgotPassword).toBe('/forgot-password');
+    expect(paths.settings.sessions).toBe('/settings/sessions');
+  });
+});
 
 describe('app shell and routing', () => {
   it('shows "Page not found" for an unknown path, with a link back home that works', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
+    const user = userEvent.setup({ delay: null });
+    useApi(...homePageApi);
     const { router } = renderApp('/some/deep/link');
 
-    expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
     expect(screen.getByText('/some/deep/link')).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'System status' })).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('link', { name: 'Back to the home page' }));
 
-    expect(router.state.location.pathname).toBe('/');
     expect(await screen.findByRole('heading', { level: 1, name: 'System status' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/');
   });
 
-  it('has a banner with the Atrium name, a main landmark and navigation to the status page and API docs', () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
+  it('has a banner with the Atrium name, a main landmark and navigation to the status page and API docs', async () => {
+    useApi(...homePageApi);
     renderApp('/');
 
     const banner = screen.getByRole('banner');
@@ -37,7 +75,7 @@ describe('app shell and routing', () => {
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Status' })).toHaveAttribute('aria-current', 'page');
     expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/docs');
-    expect(screen.getByRole('main')).toContainElement(screen.getByRole('heading', { level: 1 }));
+    expect(screen.getByRole('main')).toContainElement(await screen.findByRole('heading', { level: 1 }));
     expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute('href', '#main-content');
   });
 });

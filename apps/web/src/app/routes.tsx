@@ -1,54 +1,61 @@
+import type { ComponentType } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 
-import { RequireAuth } from '../features/auth/components/RequireAuth';
-import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
-import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
-import { SignInPage } from '../features/auth/SignInPage';
-import { SignUpPage } from '../features/auth/SignUpPage';
-import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
-import { NotFoundPage } from '../features/not-found/NotFoundPage';
-import { AccountSettingsPage } from '../features/settings/AccountSettingsPage';
-import { ProfileSettingsPage } from '../features/settings/ProfileSettingsPage';
-import { SessionsSettingsPage } from '../features/settings/SessionsSettingsPage';
-import { SecuritySettingsPage } from '../features/settings/SecuritySettingsPage';
-import { SettingsLayout } from '../features/settings/SettingsLayout';
-import { TokensSettingsPage } from '../features/settings/TokensSettingsPage';
-import { StatusPage } from '../features/status/StatusPage';
+import { PageLoader } from '../components/ui/PageLoader';
+import { RequireAuth } from '../features/auth';
 import { AppLayout } from './layout/AppLayout';
+import { paths } from './paths';
 import { RouteErrorPage } from './RouteErrorPage';
+
+// One chunk per route group: every page of a group comes from the same lazily imported module.
+const authGroup = () => import('../features/auth/auth.routes');
+const settingsGroup = () => import('../features/settings/settings.routes');
+const statusGroup = () => import('../features/status/status.routes');
+const notFoundGroup = () => import('../features/not-found/not-found.routes');
+
+/** A route's `lazy`: loads the group's module and takes one component from it. */
+const page =
+  <M,>(load: () => Promise<M>, pick: (module: M) => ComponentType) =>
+  async () => ({ Component: pick(await load()) });
 
 export const routes: RouteObject[] = [
   {
     element: <AppLayout />,
     errorElement: <RouteErrorPage />,
     children: [
-      { index: true, element: <StatusPage /> },
-      { path: 'sign-in', element: <SignInPage /> },
-      { path: 'sign-up', element: <SignUpPage /> },
-      // The mails link to these three: their paths are part of the API's contract (APP_URL + path).
-      { path: 'verify-email', element: <VerifyEmailPage /> },
-      { path: 'forgot-password', element: <ForgotPasswordPage /> },
-      { path: 'reset-password', element: <ResetPasswordPage /> },
       {
-        element: <RequireAuth />,
+        // The header and footer show at once; the page area waits here for the first page's code.
+        hydrateFallbackElement: <PageLoader />,
         children: [
+          { index: true, lazy: page(statusGroup, (m) => m.StatusPage) },
+          { path: paths.signIn, lazy: page(authGroup, (m) => m.SignInPage) },
+          { path: paths.signUp, lazy: page(authGroup, (m) => m.SignUpPage) },
+          // The mails link to these three: their paths are part of the API's contract (APP_URL + path).
+          { path: paths.verifyEmail, lazy: page(authGroup, (m) => m.VerifyEmailPage) },
+          { path: paths.forgotPassword, lazy: page(authGroup, (m) => m.ForgotPasswordPage) },
+          { path: paths.resetPassword, lazy: page(authGroup, (m) => m.ResetPasswordPage) },
           {
-            path: 'settings',
-            element: <SettingsLayout />,
+            element: <RequireAuth />,
             children: [
-              { index: true, element: <Navigate to="/settings/profile" replace /> },
-              { path: 'profile', element: <ProfileSettingsPage /> },
-              // The "new sign-in" mail links here.
-              { path: 'sessions', element: <SessionsSettingsPage /> },
-              { path: 'security', element: <SecuritySettingsPage /> },
-              { path: 'tokens', element: <TokensSettingsPage /> },
-              { path: 'account', element: <AccountSettingsPage /> },
+              {
+                path: paths.settings.root,
+                lazy: page(settingsGroup, (m) => m.SettingsLayout),
+                children: [
+                  { index: true, element: <Navigate to={paths.settings.profile} replace /> },
+                  { path: paths.settings.profile, lazy: page(settingsGroup, (m) => m.ProfileSettingsPage) },
+                  // The "new sign-in" mail links here.
+                  { path: paths.settings.sessions, lazy: page(settingsGroup, (m) => m.SessionsSettingsPage) },
+                  { path: paths.settings.security, lazy: page(settingsGroup, (m) => m.SecuritySettingsPage) },
+                  { path: paths.settings.tokens, lazy: page(settingsGroup, (m) => m.TokensSettingsPage) },
+                  { path: paths.settings.account, lazy: page(settingsGroup, (m) => m.AccountSettingsPage) },
+                ],
+              },
             ],
           },
+          // The server answers every unknown path with index.html; the SPA owns the 404.
+          { path: '*', lazy: page(notFoundGroup, (m) => m.NotFoundPage) },
         ],
       },
-      // The server answers every unknown path with index.html; the SPA owns the 404.
-      { path: '*', element: <NotFoundPage /> },
     ],
   },
 ];

@@ -9,6 +9,8 @@ export const theme = createTheme({
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji"',
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace',
   headings: { fontWeight: '700' },
+  // Transitions follow the operating system's "reduce motion"; the account's own setting is in global.css.
+  respectReducedMotion: true,
 });
 
 /**

@@ -78,6 +78,25 @@ export async function callApi<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What an `apiClient` call resolves to, for a route answering the success envelope. */
+interface EnvelopedResult<T> {
+  data?: { data: T };
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The one place the success envelope (`{ status: 'success', data, meta }`) is opened: resolves to
+ * its `data`, or throws an `ApiError` for an error answer or a failed connection.
+ *
+ *     const info = await unwrap(apiClient.GET('/api/v1/info', { signal }));
+ */
+export async function unwrap<T>(call: Promise<EnvelopedResult<T>>): Promise<T> {
+  const { data, error, response } = await callApi(() => call);
+  if (data) return data.data;
+  throw toApiError(error, response);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Authentication: the bearer token on every call, and one refresh when it has expired.
 // ---------------------------------------------------------------------------------------------

@@ -1,59 +1,61 @@
-import { useRef, useState } from 'react';
+import { type FormErrors, useForm, type UseFormInput, type UseFormReturnType } from '@mantine/form';
+import type { FormEvent } from 'react';
 
 import { ApiError, type ApiErrorDetail } from './api';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
-type FieldElement = HTMLInputElement | HTMLTextAreaElement;
+/** The values of a form: plain fields (strings, booleans, string lists such as the token scopes). */
+type FormValues = Record<string, unknown>;
+export type AppForm<Values extends FormValues> = UseFormReturnType<Values>;
+export type FieldOf<Values extends FormValues> = keyof Values & string;
 
 /**
- * Controlled fields with per-field error messages. `field(name)` spreads into a Mantine input:
- * value, onChange, error (Mantine ties it to the input with `aria-invalid` and
- * `aria-describedby`) and a ref, so `showErrors` can move focus to the first field in trouble.
+ * `@mantine/form` with the app's conventions. `name` keeps two forms on one page apart (field
+ * nodes are found by it). `getInputProps(field)` spreads into a Mantine input: value, onChange,
+ * error (tied to the input with `aria-describedby`), the field's `name`, and `aria-invalid`, which
+ * Mantine's PasswordInput does not set by itself. Validation runs on submit; a corrected field
+ * stops announcing its old problem at once.
  */
-export function useFormFields<F extends string>(initial: Record<F, string>) {
-  const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors<F>>({});
-  const elements = useRef<Partial<Record<F, FieldElement | null>>>({});
-
-  const field = (name: F) => ({
+export function useAppForm<Values extends FormValues>(
+  name: string,
+  input: Omit<UseFormInput<Values>, 'name' | 'mode' | 'enhanceGetInputProps'>,
+): AppForm<Values> {
+  return useForm<Values>({
+    ...input,
     name,
-    value: values[name],
-    error: errors[name],
-    // Mantine's PasswordInput links the message (aria-describedby) but does not mark the input invalid.
-    'aria-invalid': errors[name] ? true : undefined,
-    onChange: (event: { currentTarget: { value: string } }) => {
-      const { value } = event.currentTarget;
-      setValues((current) => ({ ...current, [name]: value }));
-      // A corrected field stops announcing its old problem.
-      setErrors((current) => (current[name] ? { ...current, [name]: undefined } : current));
-    },
-    ref: (element: FieldElement | null) => {
-      elements.current[name] = element;
-    },
+    mode: 'controlled',
+    enhanceGetInputProps: ({ inputProps, field }) => ({
+      name: field,
+      'aria-invalid': inputProps.error ? true : undefined,
+    }),
   });
-
-  /** Shows `next` and focuses the first field (in `order`) that has a message. */
-  const showErrors = (next: FieldErrors<F>, order: readonly F[]) => {
-    setErrors(next);
-    const first = order.find((name) => next[name]);
-    if (first) elements.current[first]?.focus();
-    return first !== undefined;
-  };
-
-  const reset = (to: Record<F, string> = initial) => {
-    setValues(to);
-    setErrors({});
-  };
-
-  return { values, errors, field, showErrors, setErrors, reset };
 }
 
 /**
- * Splits a failed request into messages for the form's own fields (`error.details[].field`,
- * mapped through `fieldOf` from the API's name to the form's) and what is left for the form as a
- * whole: the error itself when no detail fits a field, or the details that fit none.
+ * Moves focus to the first field (in the order of the form's values) that has a message; a field
+ * that is a group (checkboxes) focuses its first control. Returns whether any field has one.
  */
+export function focusFirstError<Values extends FormValues>(form: AppForm<Values>, errors: FormErrors): boolean {
+  // Mantine keeps only fields that have a message (its validation drops empty ones).
+  const first = Object.keys(form.getInitialValues()).find((field) => Object.hasOwn(errors, field));
+  if (first === undefined) return false;
+  const node = form.getInputNode<HTMLElement, FieldOf<Values>>(first);
+  const control = node?.matches('input, textarea, select')
+    ? node
+    : (node?.querySelector<HTMLElement>('input, textarea, select') ?? node);
+  control?.focus();
+  return true;
+}
+
+/** `form.onSubmit` that also moves focus to the first field the validation rejected. */
+export function submitWith<Values extends FormValues>(
+  form: AppForm<Values>,
+  handler: (values: Values) => void,
+): (event?: FormEvent<HTMLFormElement>) => void {
+  return form.onSubmit(handler, (errors) => focusFirstError(form, errors));
+}
+
 /** A rejected submit, split into what the form's fields show and what only the form can. */
 export interface FormProblem<F extends string> {
   fields: FieldErrors<F>;
@@ -61,6 +63,11 @@ export interface FormProblem<F extends string> {
   showForm: boolean;
 }
 
+/**
+ * Splits a failed request into messages for the form's own fields (`error.details[].field`,
+ * mapped through `fieldOf` from the API's name to the form's) and what is left for the form as a
+ * whole: the error itself when no detail fits a field, or the details that fit none.
+ */
 export function splitApiError<F extends string>(error: unknown, fieldOf: Readonly<Record<string, F>>): FormProblem<F> {
   const details = error instanceof ApiError ? error.details : [];
   const fields: FieldErrors<F> = {};
@@ -73,6 +80,21 @@ export function splitApiError<F extends string>(error: unknown, fieldOf: Readonl
   }
   const placedAny = Object.keys(fields).length > 0;
   return { fields, unplaced, showForm: !placedAny || unplaced.length > 0 };
+}
+
+/**
+ * The bridge from a rejected request to the form: the API's per-field `details` become the
+ * fields' errors (focus goes to the first), and the rest is returned for the form-level alert.
+ */
+export function showApiErrors<Values extends FormValues>(
+  form: AppForm<Values>,
+  error: unknown,
+  fieldOf: Readonly<Record<string, FieldOf<Values>>>,
+): FormProblem<FieldOf<Values>> {
+  const problem = splitApiError(error, fieldOf);
+  form.setErrors(problem.fields);
+  focusFirstError(form, problem.fields);
+  return problem;
 }
 
 /** "password must be longer…" → "Password must be longer….": read as a sentence next to the field. */

@@ -1,9 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 
+import { notifications } from '@mantine/notifications';
 import { cleanup } from '@testing-library/react';
-import { afterEach, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 
 import { resetSession } from '../lib/session';
+import { forgetRequests, server } from './msw';
 
 // jsdom lacks the layout APIs Mantine reads (media queries for colour scheme and responsive props).
 Object.defineProperty(window, 'matchMedia', {
@@ -38,8 +40,17 @@ if (!('fonts' in document)) {
 
 Object.defineProperty(window, 'scrollTo', { writable: true, configurable: true, value: () => {} });
 
+// Test files share one environment (vitest `isolate: false`): each starts and ends the mock API,
+// and every test leaves nothing behind for the next — handlers, requests, toasts, storage, session.
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   cleanup();
+  server.resetHandlers();
+  forgetRequests();
+  notifications.clean();
   window.localStorage.clear();
+  document.documentElement.removeAttribute('style');
+  document.documentElement.removeAttribute('data-reduce-motion');
   resetSession();
 });
+afterAll(() => server.close());

@@ -10,12 +10,13 @@ import {
 } from '@mantine/core';
 import { Link, NavLink, Outlet } from 'react-router';
 
-import { LocationNotice } from '../../components/ui/LocationNotice';
 import { LogoMark, MoonIcon, SunIcon } from '../../components/ui/icons';
-import { AccountMenu } from '../../features/auth/components/AccountMenu';
-import { VerifyEmailBanner } from '../../features/auth/components/VerifyEmailBanner';
-import classes from './AppLayout.module.css';
 import nav from '../../components/ui/NavLink.module.css';
+import { notifyFailure } from '../../components/ui/notify';
+import { AccountMenu, VerifyEmailBanner } from '../../features/auth';
+import { usePreferences, useSavePreferences } from '../../features/settings';
+import { paths, serverPaths } from '../paths';
+import classes from './AppLayout.module.css';
 
 export const MAIN_CONTENT_ID = 'main-content';
 
@@ -28,7 +29,7 @@ export function AppLayout() {
       <AppShell.Header>
         <Container size="lg" h="100%">
           <Group h="100%" justify="space-between" wrap="nowrap">
-            <Anchor component={Link} to="/" underline="never" c="inherit" className={classes.brand}>
+            <Anchor component={Link} to={paths.home} underline="never" c="inherit" className={classes.brand}>
               <LogoMark />
               <Text component="span" fw={800} size="xl" lh={1}>
                 Atrium
@@ -38,13 +39,13 @@ export function AppLayout() {
               <nav aria-label="Main">
                 <ul className={classes.navList}>
                   <li>
-                    <NavLink to="/" end className={nav.navLink}>
+                    <NavLink to={paths.home} end className={nav.navLink}>
                       Status
                     </NavLink>
                   </li>
                   <li>
                     {/* A server page (Swagger UI), not a client route: a full navigation. */}
-                    <a href="/docs" className={nav.navLink}>
+                    <a href={serverPaths.apiDocs} className={nav.navLink}>
                       API docs
                     </a>
                   </li>
@@ -59,7 +60,6 @@ export function AppLayout() {
       <AppShell.Main id={MAIN_CONTENT_ID} tabIndex={-1}>
         <Container size="lg" py="xl">
           <VerifyEmailBanner />
-          <LocationNotice />
           <Outlet />
         </Container>
       </AppShell.Main>
@@ -74,15 +74,32 @@ export function AppLayout() {
   );
 }
 
+/** Light or dark at once; signed in, the choice is also saved with the account's display settings. */
 function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
   const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
+  const preferences = usePreferences();
+  const save = useSavePreferences();
   const next = computed === 'dark' ? 'light' : 'dark';
+  const onToggle = () => {
+    setColorScheme(next);
+    if (!preferences) return;
+    save.mutate(
+      { ...preferences, colorScheme: next },
+      {
+        onError: () =>
+          notifyFailure(
+            'Colour scheme not saved',
+            'It applies on this device; your other devices keep the one saved before.',
+          ),
+      },
+    );
+  };
   return (
     <ActionIcon
       variant="default"
       size="lg"
-      onClick={() => setColorScheme(next)}
+      onClick={onToggle}
       aria-label={`Switch to ${next} colour scheme`}
       title={`Switch to ${next} colour scheme`}
     >

@@ -24,7 +24,7 @@ export function StatusBadge({ tone, label, size = 'md', ...props }: StatusBadgeP
       leftSection={
         <ToneIcon
           size={size === 'xl' || size === 'lg' ? 16 : 12}
-          strokeWidth={3}
+          stroke={3}
           color={`var(--mantine-color-${toneColor[tone]}-light-color)`}
         />
       }

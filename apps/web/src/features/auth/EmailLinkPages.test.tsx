@@ -2,20 +2,35 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { paths } from '../../app/paths';
 import { ada, detailedErrorEnvelope, errorEnvelope, message } from '../../test/api-fixtures';
-import { bodyOf, homePageApi, rememberSignIn, signedInApi } from '../../test/auth';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
+import { api, callsTo, json, requestsTo, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
+import { ForgotPasswordPage } from './ForgotPasswordPage';
+import { ResetPasswordPage } from './ResetPasswordPage';
+import { VerifyEmailPage } from './VerifyEmailPage';
+
+/** The pages the mails link to (and the one that asks for a reset mail). */
+const renderAt = (path: string) =>
+  renderPage(
+    [
+      { path: paths.verifyEmail, element: <VerifyEmailPage /> },
+      { path: paths.forgotPassword, element: <ForgotPasswordPage /> },
+      { path: paths.resetPassword, element: <ResetPasswordPage /> },
+    ],
+    path,
+  );
+
+const linkRefused = () =>
+  json(errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-v'), 400);
 
 const TOKEN = 'fH-t1jnRynORneHI9B5Hmrs7U2ojtuWN1mmqJHRckKE';
 
 describe('Verify-email page (link from the verification mail)', () => {
   it('posts the token from the URL once and says the address is confirmed, with a way to sign in', async () => {
-    const { requestsTo } = mockApi({
-      ...homePageApi,
-      '/api/v1/auth/verify-email': () => ({ status: 200, body: message('Email address verified') }),
-    });
-    renderApp(`/verify-email?token=${TOKEN}`);
+    useApi(api.post('/api/v1/auth/verify-email', () => json(message('Email address verified'))));
+    renderAt(`/verify-email?token=${TOKEN}`);
 
     const heading = await screen.findByRole('heading', { level: 1, name: 'Email address confirmed' });
     expect(heading).toHaveFocus();
@@ -27,14 +42,8 @@ describe('Verify-email page (link from the verification mail)', () => {
   });
 
   it('says when the link is used or expired, and points to sign in for a new one', async () => {
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/verify-email': () => ({
-        status: 400,
-        body: errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-v'),
-      }),
-    });
-    renderApp(`/verify-email?token=${TOKEN}`);
+    useApi(api.post('/api/v1/auth/verify-email', linkRefused));
+    renderAt(`/verify-email?token=${TOKEN}`);
 
     expect(
       await screen.findByRole('heading', { level: 1, name: 'Your email address was not confirmed' }),
@@ -47,14 +56,8 @@ describe('Verify-email page (link from the verification mail)', () => {
 
   it('offers a new mail to a signed-in user whose link failed', async () => {
     rememberSignIn();
-    mockApi({
-      ...signedInApi({ ...ada, emailVerified: false }),
-      '/api/v1/auth/verify-email': () => ({
-        status: 400,
-        body: errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-v'),
-      }),
-    });
-    renderApp(`/verify-email?token=${TOKEN}`);
+    useApi(...signedInApi({ ...ada, emailVerified: false }), api.post('/api/v1/auth/verify-email', linkRefused));
+    renderAt(`/verify-email?token=${TOKEN}`);
 
     await screen.findByRole('heading', { level: 1, name: 'Your email address was not confirmed' });
     // The page offers it; the site-wide banner stays away from this page instead of repeating it.
@@ -65,8 +68,7 @@ describe('Verify-email page (link from the verification mail)', () => {
   });
 
   it('sends nothing when the link has no token', () => {
-    const { callsTo } = mockApi({ ...homePageApi });
-    renderApp('/verify-email');
+    renderAt('/verify-email');
 
     expect(screen.getByRole('heading', { level: 1, name: 'This link is incomplete' })).toBeInTheDocument();
     expect(callsTo('/api/v1/auth/verify-email')).toBe(0);
@@ -75,15 +77,13 @@ describe('Verify-email page (link from the verification mail)', () => {
 
 describe('Forgot-password page', () => {
   it('asks for the address and answers the same whether or not an account uses it', async () => {
-    const user = userEvent.setup();
-    const { requestsTo } = mockApi({
-      ...homePageApi,
-      '/api/v1/auth/forgot-password': () => ({
-        status: 202,
-        body: message('If an account uses this address, a reset link is on its way'),
-      }),
-    });
-    renderApp('/forgot-password');
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      api.post('/api/v1/auth/forgot-password', () =>
+        json(message('If an account uses this address, a reset link is on its way'), 202),
+      ),
+    );
+    renderAt('/forgot-password');
 
     await user.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.com');
     await user.click(screen.getByRole('button', { name: 'Send reset link' }));
@@ -96,19 +96,20 @@ describe('Forgot-password page', () => {
 
 describe('Reset-password page (link from the reset mail)', () => {
   it("shows the API's weak-password message on the password field", async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const weak =
       'This password is too easy to guess: Add another word or two. A few unrelated words make a strong one.';
-    const { requestsTo } = mockApi({
-      ...homePageApi,
-      '/api/v1/auth/reset-password': () => ({
-        status: 400,
-        body: detailedErrorEnvelope('VALIDATION_ERROR', 'The password is too weak', [
-          { field: 'password', message: weak, code: 'WEAK_PASSWORD' },
-        ]),
-      }),
-    });
-    renderApp(`/reset-password?token=${TOKEN}`);
+    useApi(
+      api.post('/api/v1/auth/reset-password', () =>
+        json(
+          detailedErrorEnvelope('VALIDATION_ERROR', 'The password is too weak', [
+            { field: 'password', message: weak, code: 'WEAK_PASSWORD' },
+          ]),
+          400,
+        ),
+      ),
+    );
+    renderAt(`/reset-password?token=${TOKEN}`);
 
     const password = screen.getByLabelText(/^New password/, { selector: 'input' });
     await user.type(password, 'abcdefgh');
@@ -122,15 +123,9 @@ describe('Reset-password page (link from the reset mail)', () => {
   });
 
   it('confirms the change and leads to sign in', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/reset-password': () => ({
-        status: 200,
-        body: message('Password changed; sign in with the new one'),
-      }),
-    });
-    renderApp(`/reset-password?token=${TOKEN}`);
+    const user = userEvent.setup({ delay: null });
+    useApi(api.post('/api/v1/auth/reset-password', () => json(message('Password changed; sign in with the new one'))));
+    renderAt(`/reset-password?token=${TOKEN}`);
 
     await user.type(screen.getByLabelText(/^New password/, { selector: 'input' }), 'quiet lantern amber fjord');
     await user.click(screen.getByRole('button', { name: 'Change password' }));
@@ -140,15 +135,13 @@ describe('Reset-password page (link from the reset mail)', () => {
   });
 
   it('offers a new link when the token is used or expired', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/reset-password': () => ({
-        status: 400,
-        body: errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-rp'),
-      }),
-    });
-    renderApp(`/reset-password?token=${TOKEN}`);
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      api.post('/api/v1/auth/reset-password', () =>
+        json(errorEnvelope('BAD_REQUEST', 'This link is invalid, used or expired; ask for a new one', 'req-rp'), 400),
+      ),
+    );
+    renderAt(`/reset-password?token=${TOKEN}`);
 
     await user.type(screen.getByLabelText(/^New password/, { selector: 'input' }), 'quiet lantern amber fjord');
     await user.click(screen.getByRole('button', { name: 'Change password' }));

@@ -1,11 +1,11 @@
 import { Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 
+import { paths } from '../../app/paths';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
-import { looksLikeEmail, splitApiError, useFormFields } from '../../lib/forms';
+import { looksLikeEmail, showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
 import { requestPasswordReset } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
 
@@ -13,10 +13,19 @@ type Field = 'email';
 const API_FIELDS: Record<string, Field> = { email: 'email' };
 
 export function ForgotPasswordPage() {
-  const form = useFormFields<Field>({ email: '' });
+  const form = useAppForm<Record<Field, string>>('forgot-password', {
+    initialValues: { email: '' },
+    validate: ({ email }) => ({
+      email: !email.trim()
+        ? 'Enter the email address of your account.'
+        : looksLikeEmail(email)
+          ? undefined
+          : 'Enter an email address like ada@example.com.',
+    }),
+  });
   const request = useMutation({
     mutationFn: requestPasswordReset,
-    onError: (error) => form.showErrors(splitApiError(error, API_FIELDS).fields, ['email']),
+    onError: (error) => showApiErrors(form, error, API_FIELDS),
   });
 
   if (request.isSuccess) {
@@ -30,25 +39,17 @@ export function ForgotPasswordPage() {
         <Text size="sm" c="dimmed">
           Nothing after a few minutes? Look in your spam folder, or check the address and ask again.
         </Text>
-        <Anchor component={Link} to="/sign-in">
+        <Anchor component={Link} to={paths.signIn}>
           Back to sign in
         </Anchor>
       </AuthPageFrame>
     );
   }
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = submitWith(form, ({ email }) => {
     if (request.isPending) return;
-    const email = form.values.email.trim();
-    const problem = !email
-      ? 'Enter the email address of your account.'
-      : looksLikeEmail(email)
-        ? undefined
-        : 'Enter an email address like ada@example.com.';
-    if (form.showErrors({ email: problem }, ['email'])) return;
-    request.mutate(email);
-  };
+    request.mutate(email.trim());
+  });
 
   const split = request.isError ? splitApiError(request.error, API_FIELDS) : undefined;
 
@@ -62,7 +63,7 @@ export function ForgotPasswordPage() {
       <form onSubmit={onSubmit} noValidate aria-label="Forgot password">
         <Stack gap="md">
           <TextInput
-            {...form.field('email')}
+            {...form.getInputProps('email')}
             label="Email"
             type="email"
             autoComplete="email"
@@ -72,7 +73,7 @@ export function ForgotPasswordPage() {
           <Button type="submit" loading={request.isPending}>
             Send reset link
           </Button>
-          <Anchor component={Link} to="/sign-in" size="sm">
+          <Anchor component={Link} to={paths.signIn} size="sm">
             Back to sign in
           </Anchor>
         </Stack>

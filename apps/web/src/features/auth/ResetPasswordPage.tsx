@@ -1,11 +1,11 @@
 import { Anchor, Button, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
+import { paths } from '../../app/paths';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
-import { passwordLengthProblem, splitApiError, useFormFields } from '../../lib/forms';
+import { passwordLengthProblem, showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
 import { resetPassword } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
 
@@ -16,10 +16,13 @@ const API_FIELDS: Record<string, Field> = { password: 'password' };
 export function ResetPasswordPage() {
   const [searchParams] = useSearchParams();
   const token = searchParams.get('token')?.trim() ?? '';
-  const form = useFormFields<Field>({ password: '' });
+  const form = useAppForm<Record<Field, string>>('reset-password', {
+    initialValues: { password: '' },
+    validate: ({ password }) => ({ password: passwordLengthProblem(password) }),
+  });
   const reset = useMutation({
     mutationFn: (password: string) => resetPassword(token, password),
-    onError: (error) => form.showErrors(splitApiError(error, API_FIELDS).fields, ['password']),
+    onError: (error) => showApiErrors(form, error, API_FIELDS),
   });
 
   if (!token) {
@@ -28,7 +31,7 @@ export function ResetPasswordPage() {
         <FocusHeading order={1}>This link is incomplete</FocusHeading>
         <Text>
           The address has no reset token. Open the link from the mail again, or{' '}
-          <Anchor component={Link} to="/forgot-password">
+          <Anchor component={Link} to={paths.forgotPassword}>
             ask for a new link
           </Anchor>
           .
@@ -44,19 +47,17 @@ export function ResetPasswordPage() {
         <Text>
           Sign in with your new password. For your safety, every device that was signed in has been signed out.
         </Text>
-        <Button component={Link} to="/sign-in">
+        <Button component={Link} to={paths.signIn}>
           Sign in
         </Button>
       </AuthPageFrame>
     );
   }
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = submitWith(form, ({ password }) => {
     if (reset.isPending) return;
-    if (form.showErrors({ password: passwordLengthProblem(form.values.password) }, ['password'])) return;
-    reset.mutate(form.values.password);
-  };
+    reset.mutate(password);
+  });
 
   const split = reset.isError ? splitApiError(reset.error, API_FIELDS) : undefined;
   // A used or expired link is the usual reason; the way out is a new link.
@@ -77,7 +78,7 @@ export function ResetPasswordPage() {
             focusOnShow={linkProblem}
           />
           {linkProblem ? (
-            <Anchor component={Link} to="/forgot-password" size="sm">
+            <Anchor component={Link} to={paths.forgotPassword} size="sm">
               Ask for a new reset link
             </Anchor>
           ) : null}
@@ -86,7 +87,7 @@ export function ResetPasswordPage() {
       <form onSubmit={onSubmit} noValidate aria-label="Choose a new password">
         <Stack gap="md">
           <PasswordInput
-            {...form.field('password')}
+            {...form.getInputProps('password')}
             label="New password"
             description="At least 8 characters. A few unrelated words make a strong, memorable password."
             autoComplete="new-password"

@@ -1,11 +1,24 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { paths } from '../../app/paths';
 import { ada, errorEnvelope, message, tokensEnvelope } from '../../test/api-fixtures';
-import { bodyOf, homePageApi, rememberSignIn, signedInApi } from '../../test/auth';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
+import { api, callsTo, json, requestsTo, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
+import { RequireAuth } from './components/RequireAuth';
+import { SignInPage } from './SignInPage';
+
+/** The sign-in page, and a page that needs an account (standing in for the settings). */
+const renderAt = (path: string) =>
+  renderPage(
+    [
+      { path: paths.signIn, element: <SignInPage /> },
+      { element: <RequireAuth />, children: [{ path: paths.settings.sessions, element: <h1>Sessions</h1> }] },
+    ],
+    path,
+  );
 
 const banner = () => within(screen.getByRole('banner'));
 const passwordField = () => screen.getByLabelText(/^Password/, { selector: 'input' });
@@ -18,12 +31,9 @@ async function signInWith(user: ReturnType<typeof userEvent.setup>, login: strin
 
 describe('Sign-in page', () => {
   it('signs in with a username and shows the user menu in the header instead of Sign in / Sign up', async () => {
-    const user = userEvent.setup();
-    const { requestsTo } = mockApi({
-      ...homePageApi,
-      '/api/v1/auth/login': () => ({ status: 200, body: tokensEnvelope('access-1') }),
-    });
-    const { router } = renderApp('/sign-in');
+    const user = userEvent.setup({ delay: null });
+    useApi(api.post('/api/v1/auth/login', () => json(tokensEnvelope('access-1'))));
+    const { router } = renderAt('/sign-in');
 
     expect(screen.getByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
     expect(banner().getByRole('link', { name: 'Sign up' })).toHaveAttribute('href', '/sign-up');
@@ -45,15 +55,13 @@ describe('Sign-in page', () => {
   });
 
   it('shows one generic message for a wrong login or password and keeps what was typed', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/login': () => ({
-        status: 401,
-        body: errorEnvelope('UNAUTHENTICATED', 'The login or the password is wrong', 'req-login-1'),
-      }),
-    });
-    renderApp('/sign-in');
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      api.post('/api/v1/auth/login', () =>
+        json(errorEnvelope('UNAUTHENTICATED', 'The login or the password is wrong', 'req-login-1'), 401),
+      ),
+    );
+    renderAt('/sign-in');
 
     await signInWith(user, 'ada@example.com', 'not my password');
 
@@ -66,16 +74,15 @@ describe('Sign-in page', () => {
   });
 
   it('says for how many minutes a locked account stays locked (Retry-After)', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/login': () => ({
-        status: 423,
-        body: errorEnvelope('ACCOUNT_LOCKED', 'Too many failed sign-ins', 'req-locked-1'),
-        headers: { 'retry-after': '840' },
-      }),
-    });
-    renderApp('/sign-in');
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      api.post('/api/v1/auth/login', () =>
+        json(errorEnvelope('ACCOUNT_LOCKED', 'Too many failed sign-ins', 'req-locked-1'), 423, {
+          'retry-after': '840',
+        }),
+      ),
+    );
+    renderAt('/sign-in');
 
     await signInWith(user, 'ada', 'guess number six');
 
@@ -87,20 +94,17 @@ describe('Sign-in page', () => {
   });
 
   it('asks for the authenticator code when the account has two-factor authentication', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     let attempts = 0;
-    const { requestsTo } = mockApi({
-      ...homePageApi,
+    useApi(
       // The first attempt has no code: the API asks for one.
-      '/api/v1/auth/login': () =>
+      api.post('/api/v1/auth/login', () =>
         ++attempts === 1
-          ? {
-              status: 401,
-              body: errorEnvelope('TOTP_REQUIRED', 'Enter the current code from your authenticator app', 'req-totp'),
-            }
-          : { status: 200, body: tokensEnvelope('access-1') },
-    });
-    renderApp('/sign-in');
+          ? json(errorEnvelope('TOTP_REQUIRED', 'Enter the current code from your authenticator app', 'req-totp'), 401)
+          : json(tokensEnvelope('access-1')),
+      ),
+    );
+    renderAt('/sign-in');
 
     await signInWith(user, 'ada', 'quiet lantern amber fjord');
 
@@ -119,13 +123,9 @@ describe('Sign-in page', () => {
   });
 
   it('sends a signed-out visitor of a protected page to sign in, and back there afterwards', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/login': () => ({ status: 200, body: tokensEnvelope('access-1') }),
-      '/api/v1/auth/sessions': () => ({ status: 200, body: { status: 'success', data: [], meta: {} } }),
-    });
-    const { router } = renderApp('/settings/sessions');
+    const user = userEvent.setup({ delay: null });
+    useApi(api.post('/api/v1/auth/login', () => json(tokensEnvelope('access-1'))));
+    const { router } = renderAt('/settings/sessions');
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/sign-in');
@@ -137,12 +137,9 @@ describe('Sign-in page', () => {
   });
 
   it('never follows a returnTo that leaves the app', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/login': () => ({ status: 200, body: tokensEnvelope('access-1') }),
-    });
-    const { router } = renderApp('/sign-in?returnTo=%2F%2Fevil.example%2Fphish');
+    const user = userEvent.setup({ delay: null });
+    useApi(api.post('/api/v1/auth/login', () => json(tokensEnvelope('access-1'))));
+    const { router } = renderAt('/sign-in?returnTo=%2F%2Fevil.example%2Fphish');
 
     await signInWith(user, 'ada', 'quiet lantern amber fjord');
 
@@ -153,47 +150,45 @@ describe('Sign-in page', () => {
 describe('Session in the header', () => {
   it('restores the session at start from the refresh cookie, without a password', async () => {
     rememberSignIn();
-    const { callsTo } = mockApi(signedInApi());
-    renderApp('/');
+    useApi(...signedInApi());
+    renderAt('/');
 
     expect(await banner().findByRole('button', { name: 'ada' })).toBeInTheDocument();
     expect(callsTo('/api/v1/auth/refresh')).toBe(1);
   });
 
   it('does not ask the API about a session when this browser never signed in', async () => {
-    const { callsTo } = mockApi(signedInApi());
-    renderApp('/');
+    useApi(...signedInApi());
+    renderAt('/');
 
     expect(banner().getByRole('link', { name: 'Sign in' })).toBeInTheDocument();
-    // Once the page's own data is in, start-up is over: still no refresh attempt.
-    expect(await screen.findByText('0.1.0')).toBeInTheDocument();
+    // Start-up is over once its effects and whatever they sent have settled: still no refresh attempt.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(callsTo('/api/v1/auth/refresh')).toBe(0);
     expect(banner().getByRole('link', { name: 'Sign in' })).toBeInTheDocument();
   });
 
   it('shows Sign in when the remembered session has ended on the server', async () => {
     rememberSignIn();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/refresh': () => ({
-        status: 401,
-        body: errorEnvelope('UNAUTHENTICATED', 'The refresh token is invalid or has expired', 'req-r'),
-      }),
-    });
-    renderApp('/');
+    useApi(
+      api.post('/api/v1/auth/refresh', () =>
+        json(errorEnvelope('UNAUTHENTICATED', 'The refresh token is invalid or has expired', 'req-r'), 401),
+      ),
+    );
+    renderAt('/');
 
     expect(await banner().findByRole('link', { name: 'Sign in' })).toBeInTheDocument();
     expect(banner().queryByRole('button', { name: 'ada' })).not.toBeInTheDocument();
   });
 
   it('signs out from the user menu: the session ends on the server and the header offers Sign in again', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
-    const { requestsTo } = mockApi({
+    useApi(
       ...signedInApi(ada, 'access-7'),
-      '/api/v1/auth/logout': () => ({ status: 200, body: message('Signed out') }),
-    });
-    renderApp('/');
+      api.post('/api/v1/auth/logout', () => json(message('Signed out'))),
+    );
+    renderAt('/');
 
     await user.click(await banner().findByRole('button', { name: 'ada' }));
     await user.click(await screen.findByRole('menuitem', { name: 'Sign out' }));
@@ -204,16 +199,13 @@ describe('Session in the header', () => {
   });
 
   it('shows an unverified user a banner that sends a new verification mail', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
-    const { callsTo } = mockApi({
+    useApi(
       ...signedInApi({ ...ada, emailVerified: false }),
-      '/api/v1/auth/resend-verification': () => ({
-        status: 202,
-        body: message('A new verification mail is on its way'),
-      }),
-    });
-    renderApp('/');
+      api.post('/api/v1/auth/resend-verification', () => json(message('A new verification mail is on its way'), 202)),
+    );
+    renderAt('/');
 
     const region = await screen.findByRole('region', { name: 'Confirm your email address' });
     expect(within(region).getByText('ada@example.com')).toBeInTheDocument();
@@ -225,8 +217,8 @@ describe('Session in the header', () => {
 
   it('shows no verification banner to a verified user', async () => {
     rememberSignIn();
-    mockApi(signedInApi());
-    renderApp('/');
+    useApi(...signedInApi());
+    renderAt('/');
 
     expect(await banner().findByRole('button', { name: 'ada' })).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: 'Confirm your email address' })).not.toBeInTheDocument();

@@ -1,21 +1,29 @@
 import { ErrorCode } from '@atrium/contracts';
 import { Anchor, Button, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 
+import { paths } from '../../app/paths';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
 import { ApiError } from '../../lib/api';
-import { type FieldErrors, splitApiError, useFormFields } from '../../lib/forms';
+import {
+  type FieldErrors,
+  focusFirstError,
+  showApiErrors,
+  splitApiError,
+  submitWith,
+  useAppForm,
+} from '../../lib/forms';
 import { AuthPageFrame } from './components/AuthPageFrame';
 import { safeReturnTo } from './returnTo';
 import { useAuth } from './useAuth';
 
 type Field = 'login' | 'password' | 'totpCode';
-const FIELD_ORDER: readonly Field[] = ['login', 'password', 'totpCode'];
+type Values = Record<Field, string>;
 const API_FIELDS: Record<string, Field> = { login: 'login', password: 'password', totpCode: 'totpCode' };
 
-function validate({ login, password, totpCode }: Record<Field, string>, needsCode: boolean): FieldErrors<Field> {
+function validate({ login, password, totpCode }: Values, needsCode: boolean): FieldErrors<Field> {
   return {
     login: login.trim() ? undefined : 'Enter your email address or username.',
     password: password ? undefined : 'Enter your password.',
@@ -61,39 +69,37 @@ export function SignInPage() {
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const returnTo = safeReturnTo(searchParams.get('returnTo'));
-  const form = useFormFields<Field>({ login: '', password: '', totpCode: '' });
   // The account has two-factor authentication: the API asked for a code with the password.
   const [needsCode, setNeedsCode] = useState(false);
+  const form = useAppForm<Values>('sign-in', {
+    initialValues: { login: '', password: '', totpCode: '' },
+    validate: (values) => validate(values, needsCode),
+  });
   const attempt = useMutation({
-    mutationFn: ({ login, password, totpCode }: Record<Field, string>) =>
-      signIn(login, password, totpCode.trim() || undefined),
+    mutationFn: ({ login, password, totpCode }: Values) => signIn(login, password, totpCode.trim() || undefined),
     onSuccess: () => navigate(returnTo, { replace: true }),
     onError: (error, { totpCode }) => {
       if (isTotpRequired(error)) {
         setNeedsCode(true);
         // Asked for the first time: the new field takes focus (autoFocus). Refused: say so on it.
         if (totpCode.trim()) {
-          form.showErrors(
-            { totpCode: 'That code did not work. Enter the current one, or a recovery code.' },
-            FIELD_ORDER,
-          );
+          const errors = { totpCode: 'That code did not work. Enter the current one, or a recovery code.' };
+          form.setErrors(errors);
+          focusFirstError(form, errors);
         }
         return;
       }
-      const { fields } = splitApiError(error, API_FIELDS);
-      form.showErrors(fields, FIELD_ORDER);
+      showApiErrors(form, error, API_FIELDS);
     },
   });
 
   // Already signed in (another tab, or the back button): nothing to do here.
   if (status === 'signed-in' && !attempt.isPending) return <Navigate to={returnTo} replace />;
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = submitWith(form, (values) => {
     if (attempt.isPending) return;
-    if (form.showErrors(validate(form.values, needsCode), FIELD_ORDER)) return;
-    attempt.mutate({ ...form.values, login: form.values.login.trim() });
-  };
+    attempt.mutate({ ...values, login: values.login.trim() });
+  });
 
   const split =
     attempt.isError && !isTotpRequired(attempt.error) ? splitApiError(attempt.error, API_FIELDS) : undefined;
@@ -105,7 +111,7 @@ export function SignInPage() {
         <Title order={1}>Sign in</Title>
         <Text mt={4}>
           New to Atrium?{' '}
-          <Anchor component={Link} to="/sign-up">
+          <Anchor component={Link} to={paths.signUp}>
             Create an account
           </Anchor>
         </Text>
@@ -122,7 +128,7 @@ export function SignInPage() {
       <form onSubmit={onSubmit} noValidate aria-label="Sign in">
         <Stack gap="md">
           <TextInput
-            {...form.field('login')}
+            {...form.getInputProps('login')}
             label="Email or username"
             autoComplete="username"
             autoCapitalize="none"
@@ -130,7 +136,7 @@ export function SignInPage() {
             required
           />
           <PasswordInput
-            {...form.field('password')}
+            {...form.getInputProps('password')}
             label="Password"
             autoComplete="current-password"
             visibilityToggleButtonProps={{ 'aria-label': 'Show password' }}
@@ -139,7 +145,7 @@ export function SignInPage() {
           />
           {needsCode ? (
             <TextInput
-              {...form.field('totpCode')}
+              {...form.getInputProps('totpCode')}
               label="Authentication code"
               description="The 6-digit code from your authenticator app, or one of your recovery codes."
               autoComplete="one-time-code"
@@ -151,7 +157,7 @@ export function SignInPage() {
             />
           ) : null}
           <Group justify="space-between" align="center">
-            <Anchor component={Link} to="/forgot-password" size="sm">
+            <Anchor component={Link} to={paths.forgotPassword} size="sm">
               Forgot your password?
             </Anchor>
             <Button type="submit" loading={attempt.isPending}>

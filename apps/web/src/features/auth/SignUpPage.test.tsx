@@ -2,10 +2,14 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { paths } from '../../app/paths';
 import { ada, detailedErrorEnvelope, envelope } from '../../test/api-fixtures';
-import { bodyOf, homePageApi } from '../../test/auth';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { bodyOf } from '../../test/auth';
+import { api, callsTo, json, requestsTo, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
+import { SignUpPage } from './SignUpPage';
+
+const renderSignUp = () => renderPage([{ path: paths.signUp, element: <SignUpPage /> }], paths.signUp);
 
 const WEAK =
   'This password is too easy to guess: This is a commonly used password. A few unrelated words make a strong one.';
@@ -22,18 +26,19 @@ async function fillIn(user: ReturnType<typeof userEvent.setup>, email: string, u
 
 describe('Sign-up page', () => {
   it("shows the API's field errors next to their fields and moves focus to the first one", async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/register': () => ({
-        status: 400,
-        body: detailedErrorEnvelope('VALIDATION_ERROR', 'The password is too weak', [
-          { field: 'username', message: 'username must be 3–64 letters, digits, "_", "." or "-"', code: 'MATCHES' },
-          { field: 'password', message: WEAK, code: 'WEAK_PASSWORD' },
-        ]),
-      }),
-    });
-    renderApp('/sign-up');
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      api.post('/api/v1/auth/register', () =>
+        json(
+          detailedErrorEnvelope('VALIDATION_ERROR', 'The password is too weak', [
+            { field: 'username', message: 'username must be 3–64 letters, digits, "_", "." or "-"', code: 'MATCHES' },
+            { field: 'password', message: WEAK, code: 'WEAK_PASSWORD' },
+          ]),
+          400,
+        ),
+      ),
+    );
+    renderSignUp();
 
     await fillIn(user, 'ada@example.com', 'ada', 'password123');
 
@@ -56,17 +61,18 @@ describe('Sign-up page', () => {
   });
 
   it('says which identifier is taken when the API answers 409', async () => {
-    const user = userEvent.setup();
-    mockApi({
-      ...homePageApi,
-      '/api/v1/auth/register': () => ({
-        status: 409,
-        body: detailedErrorEnvelope('CONFLICT', 'This email is already registered', [
-          { field: 'email', message: 'This email is already registered', code: 'TAKEN' },
-        ]),
-      }),
-    });
-    renderApp('/sign-up');
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      api.post('/api/v1/auth/register', () =>
+        json(
+          detailedErrorEnvelope('CONFLICT', 'This email is already registered', [
+            { field: 'email', message: 'This email is already registered', code: 'TAKEN' },
+          ]),
+          409,
+        ),
+      ),
+    );
+    renderSignUp();
 
     await fillIn(user, 'ada@example.com', 'ada', 'quiet lantern amber fjord');
 
@@ -76,9 +82,8 @@ describe('Sign-up page', () => {
   });
 
   it('checks empty and malformed fields before sending anything', async () => {
-    const user = userEvent.setup();
-    const { callsTo } = mockApi({ ...homePageApi });
-    renderApp('/sign-up');
+    const user = userEvent.setup({ delay: null });
+    renderSignUp();
 
     await user.type(screen.getByRole('textbox', { name: 'Email' }), 'ada.example.com');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
@@ -95,12 +100,9 @@ describe('Sign-up page', () => {
   });
 
   it('sends the account and then asks to confirm the address from the inbox', async () => {
-    const user = userEvent.setup();
-    const { requestsTo } = mockApi({
-      ...homePageApi,
-      '/api/v1/auth/register': () => ({ status: 201, body: envelope({ ...ada, emailVerified: false }) }),
-    });
-    renderApp('/sign-up');
+    const user = userEvent.setup({ delay: null });
+    useApi(api.post('/api/v1/auth/register', () => json(envelope({ ...ada, emailVerified: false }), 201)));
+    renderSignUp();
 
     await fillIn(user, ' ada@example.com ', 'ada', 'quiet lantern amber fjord');
 

@@ -1,17 +1,24 @@
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
 import { Link, Navigate } from 'react-router';
 
+import { paths } from '../../app/paths';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
-import { type FieldErrors, looksLikeEmail, passwordLengthProblem, splitApiError, useFormFields } from '../../lib/forms';
+import {
+  type FieldErrors,
+  looksLikeEmail,
+  passwordLengthProblem,
+  showApiErrors,
+  splitApiError,
+  submitWith,
+  useAppForm,
+} from '../../lib/forms';
 import { signUp } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
 import { useAuth } from './useAuth';
 
 type Field = 'email' | 'username' | 'password';
-const FIELD_ORDER: readonly Field[] = ['email', 'username', 'password'];
 const API_FIELDS: Record<string, Field> = { email: 'email', username: 'username', password: 'password' };
 const USERNAME_PATTERN = /^[a-zA-Z0-9_.-]{3,64}$/;
 
@@ -33,16 +40,16 @@ function validate({ email, username, password }: Record<Field, string>): FieldEr
 
 export function SignUpPage() {
   const { status } = useAuth();
-  const form = useFormFields<Field>({ email: '', username: '', password: '' });
+  const form = useAppForm<Record<Field, string>>('sign-up', {
+    initialValues: { email: '', username: '', password: '' },
+    validate,
+  });
   const register = useMutation({
     mutationFn: signUp,
-    onError: (error) => {
-      const { fields } = splitApiError(error, API_FIELDS);
-      form.showErrors(fields, FIELD_ORDER);
-    },
+    onError: (error) => showApiErrors(form, error, API_FIELDS),
   });
 
-  if (status === 'signed-in' && !register.isSuccess) return <Navigate to="/" replace />;
+  if (status === 'signed-in' && !register.isSuccess) return <Navigate to={paths.home} replace />;
 
   if (register.isSuccess) {
     return (
@@ -55,23 +62,17 @@ export function SignUpPage() {
         <Text size="sm" c="dimmed">
           No mail after a few minutes? Look in your spam folder, or sign in and ask for a new one.
         </Text>
-        <Button component={Link} to="/sign-in">
+        <Button component={Link} to={paths.signIn}>
           Go to sign in
         </Button>
       </AuthPageFrame>
     );
   }
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = submitWith(form, ({ email, username, password }) => {
     if (register.isPending) return;
-    if (form.showErrors(validate(form.values), FIELD_ORDER)) return;
-    register.mutate({
-      email: form.values.email.trim(),
-      username: form.values.username.trim(),
-      password: form.values.password,
-    });
-  };
+    register.mutate({ email: email.trim(), username: username.trim(), password });
+  });
 
   const formProblem = register.isError ? splitApiError(register.error, API_FIELDS) : undefined;
 
@@ -81,7 +82,7 @@ export function SignUpPage() {
         <Title order={1}>Create your account</Title>
         <Text mt={4}>
           Already have one?{' '}
-          <Anchor component={Link} to="/sign-in">
+          <Anchor component={Link} to={paths.signIn}>
             Sign in
           </Anchor>
         </Text>
@@ -90,7 +91,7 @@ export function SignUpPage() {
       <form onSubmit={onSubmit} noValidate aria-label="Sign up">
         <Stack gap="md">
           <TextInput
-            {...form.field('email')}
+            {...form.getInputProps('email')}
             label="Email"
             type="email"
             autoComplete="email"
@@ -98,7 +99,7 @@ export function SignUpPage() {
             required
           />
           <TextInput
-            {...form.field('username')}
+            {...form.getInputProps('username')}
             label="Username"
             description="Shown with what you write. 3 to 64 letters, digits, “_”, “.” or “-”."
             autoComplete="username"
@@ -107,7 +108,7 @@ export function SignUpPage() {
             required
           />
           <PasswordInput
-            {...form.field('password')}
+            {...form.getInputProps('password')}
             label="Password"
             description="At least 8 characters. A few unrelated words make a strong, memorable password."
             autoComplete="new-password"

@@ -2,6 +2,7 @@ import { Anchor, Button, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 
+import { paths } from '../../app/paths';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
 import { ApiError, NETWORK_ERROR } from '../../lib/api';
@@ -73,11 +74,11 @@ export function VerifyEmailPage() {
       <FocusHeading order={1}>Email address confirmed</FocusHeading>
       <Text>Thank you. Your Atrium account is ready.</Text>
       {status === 'signed-in' ? (
-        <Button component={Link} to="/">
+        <Button component={Link} to={paths.home}>
           Continue to Atrium
         </Button>
       ) : (
-        <Button component={Link} to="/sign-in">
+        <Button component={Link} to={paths.signIn}>
           Sign in
         </Button>
       )}
@@ -90,7 +91,7 @@ function NextSteps({ signedIn, canResend = false }: { signedIn: boolean; canRese
     return (
       <Text>
         Links expire after 48 hours and work once.{' '}
-        <Anchor component={Link} to="/sign-in">
+        <Anchor component={Link} to={paths.signIn}>
           Sign in
         </Anchor>{' '}
         to ask for a new one.

@@ -1,6 +1,8 @@
 import { Button, Code, Stack, Text, Title } from '@mantine/core';
 import { Link, useLocation } from 'react-router';
 
+import { paths } from '../../app/paths';
+
 export function NotFoundPage() {
   const { pathname } = useLocation();
   return (
@@ -13,7 +15,7 @@ export function NotFoundPage() {
       <Text>
         Nothing lives at <Code>{pathname}</Code>. The link may be old, or the address mistyped.
       </Text>
-      <Button component={Link} to="/">
+      <Button component={Link} to={paths.home}>
         Back to the home page
       </Button>
     </Stack>

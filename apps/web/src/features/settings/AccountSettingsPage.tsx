@@ -1,17 +1,17 @@
 import { Button, List, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
 
-import type { NoticeState } from '../../components/ui/LocationNotice';
+import { paths } from '../../app/paths';
 import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
-import { splitApiError, useFormFields } from '../../lib/forms';
+import { notifySuccess } from '../../components/ui/notify';
+import { showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
 import { session } from '../../lib/session';
 import { deleteAccount } from './api/account.api';
 import { SettingsSection } from './components/SettingsSection';
 
 type Field = 'password';
-const FIELD_ORDER: readonly Field[] = ['password'];
 const API_FIELDS: Record<string, Field> = { password: 'password' };
 
 export function AccountSettingsPage() {
@@ -29,7 +29,10 @@ export function AccountSettingsPage() {
 
 function DeleteAccountSection() {
   const navigate = useNavigate();
-  const form = useFormFields<Field>({ password: '' });
+  const form = useAppForm<Record<Field, string>>('delete-account', {
+    initialValues: { password: '' },
+    validate: ({ password }) => ({ password: password ? undefined : 'Enter your password.' }),
+  });
   // Signed out locally only once the settings are gone: while they show, being signed out means
   // "sign in again" (RequireAuth), and the route change is a transition the sign-out would overtake.
   const deleted = useRef(false);
@@ -44,19 +47,16 @@ function DeleteAccountSection() {
     onSuccess: () => {
       // The API already ended every session; only this tab still has to forget it.
       deleted.current = true;
-      const state: NoticeState = { notice: 'Your account was deleted. You have been signed out.' };
-      void navigate('/', { replace: true, state });
+      notifySuccess('Your account was deleted. You have been signed out.');
+      void navigate(paths.home, { replace: true });
     },
-    onError: (error) => form.showErrors(splitApiError(error, API_FIELDS).fields, FIELD_ORDER),
+    onError: (error) => showApiErrors(form, error, API_FIELDS),
   });
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = submitWith(form, ({ password }) => {
     if (remove.isPending) return;
-    const { password } = form.values;
-    if (form.showErrors({ password: password ? undefined : 'Enter your password.' }, FIELD_ORDER)) return;
     remove.mutate(password);
-  };
+  });
 
   const split = remove.isError ? splitApiError(remove.error, API_FIELDS) : undefined;
 
@@ -74,7 +74,7 @@ function DeleteAccountSection() {
           <Stack gap="md">
             <FormProblemAlert title="Could not delete the account" error={remove.error} problem={split} />
             <PasswordInput
-              {...form.field('password')}
+              {...form.getInputProps('password')}
               label="Password"
               description="Enter your password to confirm that you want to delete your account."
               autoComplete="current-password"

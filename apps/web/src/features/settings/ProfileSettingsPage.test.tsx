@@ -2,25 +2,31 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { paths } from '../../app/paths';
 import { ada, detailedErrorEnvelope, envelope, message } from '../../test/api-fixtures';
 import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { api, json, requestsTo, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
+import { RequireAuth } from '../auth';
+import { ProfileSettingsPage } from './ProfileSettingsPage';
+
+const renderProfilePage = () =>
+  renderPage(
+    [{ element: <RequireAuth />, children: [{ path: paths.settings.profile, element: <ProfileSettingsPage /> }] }],
+    paths.settings.profile,
+  );
 
 const section = (name: string) => within(screen.getByRole('region', { name }));
 
 describe('Profile settings page', () => {
   it('saves first name, last name and bio with PATCH /me', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
-    const { requestsTo } = mockApi({
+    useApi(
       ...signedInApi(),
-      '/api/v1/me': () => ({
-        status: 200,
-        body: envelope({ ...ada, firstName: 'Augusta Ada', bio: 'Poetical science.' }),
-      }),
-    });
-    renderApp('/settings/profile');
+      api.patch('/api/v1/me', () => json(envelope({ ...ada, firstName: 'Augusta Ada', bio: 'Poetical science.' }))),
+    );
+    renderProfilePage();
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Profile' })).toBeInTheDocument();
     expect(section('Account').getByText('ada@example.com')).toBeInTheDocument();
@@ -32,23 +38,23 @@ describe('Profile settings page', () => {
     await user.type(profile.getByRole('textbox', { name: 'Bio' }), 'Poetical science.');
     await user.click(profile.getByRole('button', { name: 'Save profile' }));
 
-    expect(await profile.findByText('Profile saved.')).toBeInTheDocument();
+    expect(await screen.findByText('Profile saved.')).toBeInTheDocument();
     const [patch] = requestsTo('/api/v1/me');
     expect(patch?.method).toBe('PATCH');
     expect(await bodyOf(patch)).toEqual({ firstName: 'Augusta Ada', lastName: 'Lovelace', bio: 'Poetical science.' });
   });
 
   it('puts a wrong current password and a weak new one on their fields', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
     let answer = detailedErrorEnvelope('VALIDATION_ERROR', 'The current password is wrong', [
       { field: 'currentPassword', message: 'The current password is wrong', code: 'WRONG_PASSWORD' },
     ]);
-    mockApi({
+    useApi(
       ...signedInApi(),
-      '/api/v1/auth/change-password': () => ({ status: 400, body: answer }),
-    });
-    renderApp('/settings/profile');
+      api.post('/api/v1/auth/change-password', () => json(answer, 400)),
+    );
+    renderProfilePage();
 
     const passwordSection = await screen.findByRole('region', { name: 'Password' });
     const current = within(passwordSection).getByLabelText(/^Current password/, { selector: 'input' });
@@ -72,16 +78,15 @@ describe('Profile settings page', () => {
   });
 
   it('changes the password and says the other devices were signed out', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
-    mockApi({
+    useApi(
       ...signedInApi(),
-      '/api/v1/auth/change-password': () => ({
-        status: 200,
-        body: message('Password changed; your other sessions were signed out'),
-      }),
-    });
-    renderApp('/settings/profile');
+      api.post('/api/v1/auth/change-password', () =>
+        json(message('Password changed; your other sessions were signed out')),
+      ),
+    );
+    renderProfilePage();
 
     const passwordSection = await screen.findByRole('region', { name: 'Password' });
     await user.type(
@@ -94,9 +99,7 @@ describe('Profile settings page', () => {
     );
     await user.click(within(passwordSection).getByRole('button', { name: 'Change password' }));
 
-    expect(
-      await within(passwordSection).findByText('Password changed. Your other devices were signed out.'),
-    ).toBeInTheDocument();
+    expect(await screen.findByText('Password changed. Your other devices were signed out.')).toBeInTheDocument();
     expect(within(passwordSection).getByLabelText(/^New password/, { selector: 'input' })).toHaveValue('');
   });
 });

@@ -1,14 +1,29 @@
-import { Badge, Button, DataList, Group, PasswordInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { type ColorSchemePreference, type FontScale, type UserPreferences } from '@atrium/contracts';
+import {
+  Badge,
+  Button,
+  Checkbox,
+  DataList,
+  Group,
+  PasswordInput,
+  Radio,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent } from 'react';
 
 import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
+import { notifySuccess } from '../../components/ui/notify';
+import { passwordLengthProblem, showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
 import type { SessionUser } from '../../lib/session';
-import { type FieldErrors, passwordLengthProblem, splitApiError, useFormFields } from '../../lib/forms';
-import { useAuth } from '../auth/useAuth';
+import { useAuth } from '../auth';
 import { updateProfile } from './api/settings.api';
-import { SettingsSection } from './components/SettingsSection';
 import { useChangePassword } from './api/settings.queries';
+import { SettingsSection } from './components/SettingsSection';
+import { usePreferences, useSavePreferences } from './preferences';
 
 const BIO_MAX_LENGTH = 2000;
 const NAME_MAX_LENGTH = 100;
@@ -46,38 +61,35 @@ export function ProfileSettingsPage() {
       {/* Keyed by user: after a profile reload elsewhere the form starts from the saved values. */}
       <ProfileForm key={user.id} user={user} />
       <ChangePasswordForm />
+      {/* Keyed by what is stored: a change saved elsewhere (the header's colour toggle) shows here. */}
+      <DisplayForm key={`${user.id}:${JSON.stringify(user.preferences)}`} />
     </Stack>
   );
 }
 
 type ProfileField = 'firstName' | 'lastName' | 'bio';
-const PROFILE_ORDER: readonly ProfileField[] = ['firstName', 'lastName', 'bio'];
 const PROFILE_API_FIELDS: Record<string, ProfileField> = { firstName: 'firstName', lastName: 'lastName', bio: 'bio' };
 
 function ProfileForm({ user }: { user: SessionUser }) {
-  const form = useFormFields<ProfileField>({
-    firstName: user.firstName ?? '',
-    lastName: user.lastName ?? '',
-    bio: user.bio ?? '',
-  });
-  const save = useMutation({
-    mutationFn: updateProfile,
-    onError: (error) => form.showErrors(splitApiError(error, PROFILE_API_FIELDS).fields, PROFILE_ORDER),
-  });
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (save.isPending) return;
-    const { firstName, lastName, bio } = form.values;
-    const problems: FieldErrors<ProfileField> = {
+  const form = useAppForm<Record<ProfileField, string>>('profile', {
+    initialValues: { firstName: user.firstName ?? '', lastName: user.lastName ?? '', bio: user.bio ?? '' },
+    validate: ({ firstName, lastName, bio }) => ({
       firstName: firstName.trim().length > NAME_MAX_LENGTH ? `Use at most ${NAME_MAX_LENGTH} characters.` : undefined,
       lastName: lastName.trim().length > NAME_MAX_LENGTH ? `Use at most ${NAME_MAX_LENGTH} characters.` : undefined,
       bio: bio.length > BIO_MAX_LENGTH ? `Use at most ${BIO_MAX_LENGTH} characters.` : undefined,
-    };
-    if (form.showErrors(problems, PROFILE_ORDER)) return;
+    }),
+  });
+  const save = useMutation({
+    mutationFn: updateProfile,
+    onSuccess: () => notifySuccess('Profile saved.'),
+    onError: (error) => showApiErrors(form, error, PROFILE_API_FIELDS),
+  });
+
+  const onSubmit = submitWith(form, ({ firstName, lastName, bio }) => {
+    if (save.isPending) return;
     save.reset();
     save.mutate({ firstName: firstName.trim(), lastName: lastName.trim(), bio });
-  };
+  });
 
   const split = save.isError ? splitApiError(save.error, PROFILE_API_FIELDS) : undefined;
 
@@ -87,25 +99,22 @@ function ProfileForm({ user }: { user: SessionUser }) {
         <Stack gap="md">
           <FormProblemAlert title="Could not save the profile" error={save.error} problem={split} />
           <Group grow align="flex-start" wrap="wrap">
-            <TextInput {...form.field('firstName')} label="First name" autoComplete="given-name" miw={200} />
-            <TextInput {...form.field('lastName')} label="Last name" autoComplete="family-name" miw={200} />
+            <TextInput {...form.getInputProps('firstName')} label="First name" autoComplete="given-name" miw={200} />
+            <TextInput {...form.getInputProps('lastName')} label="Last name" autoComplete="family-name" miw={200} />
           </Group>
           <Textarea
-            {...form.field('bio')}
+            {...form.getInputProps('bio')}
             label="Bio"
             description={`A few words about you, shown on your profile. ${form.values.bio.length} of ${BIO_MAX_LENGTH} characters.`}
             autosize
             minRows={3}
             maxRows={10}
           />
-          <Group gap="md">
+          <div>
             <Button type="submit" loading={save.isPending}>
               Save profile
             </Button>
-            <Text size="sm" role="status">
-              {save.isSuccess ? 'Profile saved.' : ''}
-            </Text>
-          </Group>
+          </div>
         </Stack>
       </form>
     </SettingsSection>
@@ -113,7 +122,6 @@ function ProfileForm({ user }: { user: SessionUser }) {
 }
 
 type PasswordField = 'currentPassword' | 'newPassword';
-const PASSWORD_ORDER: readonly PasswordField[] = ['currentPassword', 'newPassword'];
 // The strength check reports on `password` whichever route set it.
 const PASSWORD_API_FIELDS: Record<string, PasswordField> = {
   currentPassword: 'currentPassword',
@@ -122,28 +130,30 @@ const PASSWORD_API_FIELDS: Record<string, PasswordField> = {
 };
 
 function ChangePasswordForm() {
-  const form = useFormFields<PasswordField>({ currentPassword: '', newPassword: '' });
-  const change = useChangePassword();
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (change.isPending) return;
-    const { currentPassword, newPassword } = form.values;
-    const problems: FieldErrors<PasswordField> = {
+  const form = useAppForm<Record<PasswordField, string>>('change-password', {
+    initialValues: { currentPassword: '', newPassword: '' },
+    validate: ({ currentPassword, newPassword }) => ({
       currentPassword: currentPassword ? undefined : 'Enter your current password.',
       newPassword:
         passwordLengthProblem(newPassword) ??
         (newPassword === currentPassword ? 'Choose a password different from the current one.' : undefined),
-    };
-    if (form.showErrors(problems, PASSWORD_ORDER)) return;
+    }),
+  });
+  const change = useChangePassword();
+
+  const onSubmit = submitWith(form, ({ currentPassword, newPassword }) => {
+    if (change.isPending) return;
     change.mutate(
       { currentPassword, newPassword },
       {
-        onSuccess: () => form.reset(),
-        onError: (error) => form.showErrors(splitApiError(error, PASSWORD_API_FIELDS).fields, PASSWORD_ORDER),
+        onSuccess: () => {
+          form.reset();
+          notifySuccess('Password changed. Your other devices were signed out.');
+        },
+        onError: (error) => showApiErrors(form, error, PASSWORD_API_FIELDS),
       },
     );
-  };
+  });
 
   const split = change.isError ? splitApiError(change.error, PASSWORD_API_FIELDS) : undefined;
 
@@ -153,7 +163,7 @@ function ChangePasswordForm() {
         <Stack gap="md" maw={420}>
           <FormProblemAlert title="Could not change the password" error={change.error} problem={split} />
           <PasswordInput
-            {...form.field('currentPassword')}
+            {...form.getInputProps('currentPassword')}
             label="Current password"
             autoComplete="current-password"
             visibilityToggleButtonProps={{ 'aria-label': 'Show current password' }}
@@ -161,7 +171,7 @@ function ChangePasswordForm() {
             required
           />
           <PasswordInput
-            {...form.field('newPassword')}
+            {...form.getInputProps('newPassword')}
             label="New password"
             description="At least 8 characters. Your other devices will be signed out."
             autoComplete="new-password"
@@ -169,14 +179,98 @@ function ChangePasswordForm() {
             visibilityToggleFocusable
             required
           />
-          <Group gap="md">
+          <div>
             <Button type="submit" loading={change.isPending}>
               Change password
             </Button>
-            <Text size="sm" role="status">
-              {change.isSuccess ? 'Password changed. Your other devices were signed out.' : ''}
-            </Text>
-          </Group>
+          </div>
+        </Stack>
+      </form>
+    </SettingsSection>
+  );
+}
+
+const COLOR_SCHEME_LABELS: Record<ColorSchemePreference, string> = {
+  auto: 'Same as the device',
+  light: 'Light',
+  dark: 'Dark',
+};
+
+const FONT_SCALE_LABELS: Record<FontScale, string> = {
+  1: 'Standard',
+  1.125: 'Large',
+  1.25: 'Larger',
+  1.5: 'Largest',
+};
+
+/** Radio groups hold strings; the form holds the preference's own type. */
+type DisplayValues = {
+  colorScheme: ColorSchemePreference;
+  fontScale: string;
+  reduceMotion: boolean;
+};
+
+const toDisplayValues = ({ colorScheme, fontScale, reduceMotion }: UserPreferences): DisplayValues => ({
+  colorScheme,
+  fontScale: String(fontScale),
+  reduceMotion,
+});
+
+/** How Atrium looks for this account, on every device it signs in on. */
+function DisplayForm() {
+  const preferences = usePreferences();
+  const save = useSavePreferences();
+  const form = useAppForm<DisplayValues>('display', {
+    initialValues: preferences
+      ? toDisplayValues(preferences)
+      : { colorScheme: 'auto', fontScale: '1', reduceMotion: false },
+  });
+  if (!preferences) return null;
+
+  const onSubmit = submitWith(form, ({ colorScheme, fontScale, reduceMotion }) => {
+    if (save.isPending) return;
+    save.mutate(
+      { ...preferences, colorScheme, fontScale: Number(fontScale) as FontScale, reduceMotion },
+      { onSuccess: () => notifySuccess('Display settings saved.') },
+    );
+  });
+
+  const split = save.isError ? splitApiError(save.error, {}) : undefined;
+
+  return (
+    <SettingsSection title="Display">
+      <form onSubmit={onSubmit} noValidate aria-label="Display">
+        <Stack gap="lg" maw={520}>
+          <FormProblemAlert title="Could not save the display settings" error={save.error} problem={split} />
+          <Radio.Group {...form.getInputProps('colorScheme')} aria-invalid={undefined} label="Colour scheme">
+            <Group gap="lg" mt="xs">
+              {Object.entries(COLOR_SCHEME_LABELS).map(([value, label]) => (
+                <Radio key={value} value={value} label={label} />
+              ))}
+            </Group>
+          </Radio.Group>
+          <Radio.Group
+            {...form.getInputProps('fontScale')}
+            aria-invalid={undefined}
+            label="Text size"
+            description="Text, and the space around it, grows on every page."
+          >
+            <Group gap="lg" mt="xs">
+              {Object.entries(FONT_SCALE_LABELS).map(([value, label]) => (
+                <Radio key={value} value={value} label={label} />
+              ))}
+            </Group>
+          </Radio.Group>
+          <Checkbox
+            {...form.getInputProps('reduceMotion', { type: 'checkbox' })}
+            label="Reduce motion"
+            description="No animations or sliding transitions, whatever this device is set to."
+          />
+          <div>
+            <Button type="submit" loading={save.isPending}>
+              Save display settings
+            </Button>
+          </div>
         </Stack>
       </form>
     </SettingsSection>

@@ -2,16 +2,25 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { paths } from '../../app/paths';
 import { ada, detailedErrorEnvelope, envelope, meOf, message } from '../../test/api-fixtures';
 import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { api, json, requestsTo, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
+import { RequireAuth } from '../auth';
+import { SecuritySettingsPage } from './SecuritySettingsPage';
+
+const renderSecurityPage = () =>
+  renderPage(
+    [{ element: <RequireAuth />, children: [{ path: paths.settings.security, element: <SecuritySettingsPage /> }] }],
+    paths.settings.security,
+  );
 
 const recoveryCodes = Array.from({ length: 10 }, (_, i) => `rc${i}-abcd-efgh`);
 
 describe('Security settings page', () => {
   it('sets up two-factor authentication and shows the recovery codes once', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
     let codeAccepted = false;
     const wrongCode = detailedErrorEnvelope('VALIDATION_ERROR', 'The code is wrong or expired', [
@@ -21,20 +30,22 @@ describe('Security settings page', () => {
         code: 'WRONG_CODE',
       },
     ]);
-    const { requestsTo } = mockApi({
+    useApi(
       ...signedInApi(),
-      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf()) }),
-      '/api/v1/auth/2fa/setup': () => ({
-        status: 200,
-        body: envelope({
-          secret: 'JBSWY3DPEHPK3PXP',
-          otpauthUri: 'otpauth://totp/Atrium:ada?secret=JBSWY3DPEHPK3PXP&issuer=Atrium',
-        }),
-      }),
-      '/api/v1/auth/2fa/enable': () =>
-        codeAccepted ? { status: 200, body: envelope({ recoveryCodes }) } : { status: 400, body: wrongCode },
-    });
-    renderApp('/settings/security');
+      api.get('/api/v1/auth/me', () => json(envelope(meOf()))),
+      api.post('/api/v1/auth/2fa/setup', () =>
+        json(
+          envelope({
+            secret: 'JBSWY3DPEHPK3PXP',
+            otpauthUri: 'otpauth://totp/Atrium:ada?secret=JBSWY3DPEHPK3PXP&issuer=Atrium',
+          }),
+        ),
+      ),
+      api.post('/api/v1/auth/2fa/enable', () =>
+        codeAccepted ? json(envelope({ recoveryCodes })) : json(wrongCode, 400),
+      ),
+    );
+    renderSecurityPage();
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Security' })).toBeInTheDocument();
     const section = within(screen.getByRole('region', { name: 'Two-factor authentication' }));
@@ -80,23 +91,24 @@ describe('Security settings page', () => {
   });
 
   it('turns it off with password and code, showing a wrong code on its field', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
     let wrong = true;
-    const { requestsTo } = mockApi({
+    useApi(
       ...signedInApi({ ...ada, twoFactorEnabled: true }),
-      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf({ ...ada, twoFactorEnabled: true })) }),
-      '/api/v1/auth/2fa/disable': () =>
+      api.get('/api/v1/auth/me', () => json(envelope(meOf({ ...ada, twoFactorEnabled: true })))),
+      api.post('/api/v1/auth/2fa/disable', () =>
         wrong
-          ? {
-              status: 400,
-              body: detailedErrorEnvelope('VALIDATION_ERROR', 'The password or the code is wrong', [
+          ? json(
+              detailedErrorEnvelope('VALIDATION_ERROR', 'The password or the code is wrong', [
                 { field: 'code', message: 'The password or the code is wrong', code: 'WRONG_CREDENTIALS' },
               ]),
-            }
-          : { status: 200, body: message('Two-factor authentication is off') },
-    });
-    renderApp('/settings/security');
+              400,
+            )
+          : json(message('Two-factor authentication is off')),
+      ),
+    );
+    renderSecurityPage();
 
     const section = within(await screen.findByRole('region', { name: 'Two-factor authentication' }));
     expect(await section.findByText('On')).toBeInTheDocument();

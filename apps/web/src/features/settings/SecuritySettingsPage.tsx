@@ -13,15 +13,16 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormErrorAlert, FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { StatusBadge } from '../../components/ui/StatusBadge';
-import { type FieldErrors, splitApiError, useFormFields } from '../../lib/forms';
+import { showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
+import { useMe } from '../auth';
 import { disableTwoFactor, enableTwoFactor, setupTwoFactor, type TwoFactorSetup } from './api/account.api';
-import { useMe, useTwoFactorChanged } from './api/settings.queries';
+import { useTwoFactorChanged } from './api/settings.queries';
 import { CopyValueButton } from './components/CopyValueButton';
 import { SettingsSection } from './components/SettingsSection';
 
@@ -112,25 +113,27 @@ function TwoFactorOff({ turnedOff, onEnabled }: { turnedOff: boolean; onEnabled:
 }
 
 type CodeField = 'code';
-const CODE_ORDER: readonly CodeField[] = ['code'];
 const CODE_API_FIELDS: Record<string, CodeField> = { code: 'code' };
 
 function ConfirmSetup({ setup, onEnabled }: { setup: TwoFactorSetup; onEnabled: (codes: string[]) => void }) {
-  const form = useFormFields<CodeField>({ code: '' });
+  const form = useAppForm<Record<CodeField, string>>('confirm-two-factor', {
+    initialValues: { code: '' },
+    validate: ({ code }) => ({
+      code: /^\d{6}$/.test(code.replace(/\s/g, ''))
+        ? undefined
+        : 'Enter the 6-digit code shown in your authenticator app.',
+    }),
+  });
   const enable = useMutation({
     mutationFn: enableTwoFactor,
     onSuccess: onEnabled,
-    onError: (error) => form.showErrors(splitApiError(error, CODE_API_FIELDS).fields, CODE_ORDER),
+    onError: (error) => showApiErrors(form, error, CODE_API_FIELDS),
   });
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = submitWith(form, ({ code }) => {
     if (enable.isPending) return;
-    const code = form.values.code.replace(/\s/g, '');
-    const problem = /^\d{6}$/.test(code) ? undefined : 'Enter the 6-digit code shown in your authenticator app.';
-    if (form.showErrors({ code: problem }, CODE_ORDER)) return;
-    enable.mutate(code);
-  };
+    enable.mutate(code.replace(/\s/g, ''));
+  });
 
   const split = enable.isError ? splitApiError(enable.error, CODE_API_FIELDS) : undefined;
 
@@ -163,7 +166,7 @@ function ConfirmSetup({ setup, onEnabled }: { setup: TwoFactorSetup; onEnabled: 
         <Stack gap="md" maw={320}>
           <FormProblemAlert title="Could not turn on two-factor authentication" error={enable.error} problem={split} />
           <TextInput
-            {...form.field('code')}
+            {...form.getInputProps('code')}
             label="6-digit code"
             description="The code your app shows now for Atrium."
             autoComplete="one-time-code"
@@ -184,15 +187,13 @@ function ConfirmSetup({ setup, onEnabled }: { setup: TwoFactorSetup; onEnabled: 
 }
 
 function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<string>();
+  const form = useAppForm<{ saved: boolean }>('recovery-codes', {
+    initialValues: { saved: false },
+    validate: ({ saved }) => ({ saved: saved ? undefined : 'Confirm that you saved the recovery codes.' }),
+  });
   const all = codes.join('\n');
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (saved) onDone();
-    else setError('Confirm that you saved the recovery codes.');
-  };
+  // The checkbox is right above the button: the message appears there without moving focus.
+  const onSubmit = form.onSubmit(() => onDone());
 
   return (
     <Stack gap="md">
@@ -211,16 +212,7 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
       </div>
       <form onSubmit={onSubmit} noValidate aria-label="Recovery codes saved">
         <Stack gap="md" align="flex-start">
-          <Checkbox
-            label="I have saved these codes"
-            checked={saved}
-            onChange={(event) => {
-              setSaved(event.currentTarget.checked);
-              setError(undefined);
-            }}
-            error={error}
-            aria-invalid={error ? true : undefined}
-          />
+          <Checkbox {...form.getInputProps('saved', { type: 'checkbox' })} label="I have saved these codes" />
           <Button type="submit">Done</Button>
         </Stack>
       </form>
@@ -229,29 +221,27 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
 }
 
 type DisableField = 'password' | 'code';
-const DISABLE_ORDER: readonly DisableField[] = ['password', 'code'];
 const DISABLE_API_FIELDS: Record<string, DisableField> = { password: 'password', code: 'code' };
 
 function TwoFactorOn({ onTurnedOff }: { onTurnedOff: () => void }) {
   const [asking, setAsking] = useState(false);
-  const form = useFormFields<DisableField>({ password: '', code: '' });
+  const form = useAppForm<Record<DisableField, string>>('disable-two-factor', {
+    initialValues: { password: '', code: '' },
+    validate: ({ password, code }) => ({
+      password: password ? undefined : 'Enter your password.',
+      code: code.trim() ? undefined : 'Enter a code from your authenticator app, or a recovery code.',
+    }),
+  });
   const disable = useMutation({
     mutationFn: ({ password, code }: Record<DisableField, string>) => disableTwoFactor(password, code),
     onSuccess: onTurnedOff,
-    onError: (error) => form.showErrors(splitApiError(error, DISABLE_API_FIELDS).fields, DISABLE_ORDER),
+    onError: (error) => showApiErrors(form, error, DISABLE_API_FIELDS),
   });
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = submitWith(form, ({ password, code }) => {
     if (disable.isPending) return;
-    const { password, code } = form.values;
-    const problems: FieldErrors<DisableField> = {
-      password: password ? undefined : 'Enter your password.',
-      code: code.trim() ? undefined : 'Enter a code from your authenticator app, or a recovery code.',
-    };
-    if (form.showErrors(problems, DISABLE_ORDER)) return;
     disable.mutate({ password, code: code.trim() });
-  };
+  });
 
   const split = disable.isError ? splitApiError(disable.error, DISABLE_API_FIELDS) : undefined;
 
@@ -268,7 +258,7 @@ function TwoFactorOn({ onTurnedOff }: { onTurnedOff: () => void }) {
               problem={split}
             />
             <PasswordInput
-              {...form.field('password')}
+              {...form.getInputProps('password')}
               label="Password"
               autoComplete="current-password"
               visibilityToggleButtonProps={{ 'aria-label': 'Show password' }}
@@ -278,7 +268,7 @@ function TwoFactorOn({ onTurnedOff }: { onTurnedOff: () => void }) {
               required
             />
             <TextInput
-              {...form.field('code')}
+              {...form.getInputProps('code')}
               label="Authentication code"
               description="The 6-digit code from your authenticator app, or one of your recovery codes."
               autoComplete="one-time-code"

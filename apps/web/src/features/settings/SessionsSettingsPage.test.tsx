@@ -2,28 +2,47 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import { ada, currentSession, envelope, errorEnvelope, message, otherSession } from '../../test/api-fixtures';
+import { paths } from '../../app/paths';
+import {
+  ada,
+  currentSession,
+  envelope,
+  errorEnvelope,
+  message,
+  otherSession,
+  tokensEnvelope,
+} from '../../test/api-fixtures';
 import { rememberSignIn, signedInApi } from '../../test/auth';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { api, callsTo, json, requestsTo, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
+import { RequireAuth } from '../auth';
+import { SessionsSettingsPage } from './SessionsSettingsPage';
+
+const renderSessionsPage = () =>
+  renderPage(
+    [{ element: <RequireAuth />, children: [{ path: paths.settings.sessions, element: <SessionsSettingsPage /> }] }],
+    paths.settings.sessions,
+  );
+
+const expired = () => json(errorEnvelope('TOKEN_EXPIRED', 'The access token has expired; refresh it', 'req-exp'), 401);
 
 const sessionList = () => screen.getByRole('list', { name: 'Sessions' });
 const sessionItem = (name: string) => within(within(sessionList()).getByRole('listitem', { name }));
 
 describe('Sessions settings page', () => {
   it('lists the signed-in devices with this one marked, and ends another one', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
     let sessions = [currentSession, otherSession];
-    const { requestsTo } = mockApi({
+    useApi(
       ...signedInApi(),
-      '/api/v1/auth/sessions': () => ({ status: 200, body: envelope(sessions) }),
-      [`/api/v1/auth/sessions/${otherSession.id}`]: () => {
-        sessions = [currentSession];
-        return { status: 200, body: message('Session ended') };
-      },
-    });
-    renderApp('/settings/sessions');
+      api.get('/api/v1/auth/sessions', () => json(envelope(sessions))),
+      api.delete('/api/v1/auth/sessions/{id}', ({ params }) => {
+        sessions = sessions.filter((session) => session.id !== params.id);
+        return json(message('Session ended'));
+      }),
+    );
+    renderSessionsPage();
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Sessions' })).toBeInTheDocument();
     await screen.findByRole('list', { name: 'Sessions' });
@@ -52,21 +71,21 @@ describe('Sessions settings page', () => {
   });
 
   it('signs out everywhere after confirmation and goes to sign in', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
-    const { callsTo } = mockApi({
+    useApi(
       ...signedInApi(),
-      '/api/v1/auth/sessions': () => ({ status: 200, body: envelope([currentSession, otherSession]) }),
-      '/api/v1/auth/logout-all': () => ({ status: 200, body: message('Signed out of 2 session(s)') }),
-    });
-    const { router } = renderApp('/settings/sessions');
+      api.get('/api/v1/auth/sessions', () => json(envelope([currentSession, otherSession]))),
+      api.post('/api/v1/auth/logout-all', () => json(message('Signed out of 2 session(s)'))),
+    );
+    const { router } = renderSessionsPage();
 
     await user.click(await screen.findByRole('button', { name: 'Sign out everywhere' }));
     const dialog = await screen.findByRole('dialog', { name: 'Sign out of every device?' });
     expect(callsTo('/api/v1/auth/logout-all')).toBe(0);
     await user.click(within(dialog).getByRole('button', { name: 'Sign out everywhere' }));
 
-    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Elsewhere: /sign-in' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/sign-in');
     expect(callsTo('/api/v1/auth/logout-all')).toBe(1);
     expect(within(screen.getByRole('banner')).getByRole('link', { name: 'Sign in' })).toBeInTheDocument();
@@ -75,21 +94,18 @@ describe('Sessions settings page', () => {
   it('refreshes an expired access token once and retries, so the list still loads', async () => {
     rememberSignIn();
     let refreshes = 0;
-    const { requestsTo } = mockApi({
-      ...signedInApi(),
-      '/api/v1/auth/refresh': () => {
+    useApi(
+      api.post('/api/v1/auth/refresh', () => {
         refreshes += 1;
-        return {
-          status: 200,
-          body: envelope({ accessToken: `access-${refreshes}`, tokenType: 'Bearer', expiresIn: 900, user: ada }),
-        };
-      },
-      '/api/v1/auth/sessions': (request) =>
-        request.headers.get('authorization') === 'Bearer access-1'
-          ? { status: 401, body: errorEnvelope('TOKEN_EXPIRED', 'The access token has expired; refresh it', 'req-exp') }
-          : { status: 200, body: envelope([currentSession]) },
-    });
-    renderApp('/settings/sessions');
+        return json(
+          envelope({ accessToken: `access-${refreshes}`, tokenType: 'Bearer' as const, expiresIn: 900, user: ada }),
+        );
+      }),
+      api.get('/api/v1/auth/sessions', ({ request }) =>
+        request.headers.get('authorization') === 'Bearer access-1' ? expired() : json(envelope([currentSession])),
+      ),
+    );
+    renderSessionsPage();
 
     expect(await screen.findByText('This device')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
@@ -104,20 +120,17 @@ describe('Sessions settings page', () => {
   it('sends to sign in when the expired token cannot be refreshed (session ended elsewhere)', async () => {
     rememberSignIn();
     let refreshes = 0;
-    mockApi({
-      ...signedInApi(),
-      '/api/v1/auth/refresh': () =>
+    useApi(
+      api.post('/api/v1/auth/refresh', () =>
         ++refreshes === 1
-          ? signedInApi()['/api/v1/auth/refresh']()
-          : { status: 401, body: errorEnvelope('UNAUTHENTICATED', 'The refresh token is invalid', 'req-r2') },
-      '/api/v1/auth/sessions': () => ({
-        status: 401,
-        body: errorEnvelope('TOKEN_EXPIRED', 'The access token has expired; refresh it', 'req-exp'),
-      }),
-    });
-    const { router } = renderApp('/settings/sessions');
+          ? json(tokensEnvelope('access-1'))
+          : json(errorEnvelope('UNAUTHENTICATED', 'The refresh token is invalid', 'req-r2'), 401),
+      ),
+      api.get('/api/v1/auth/sessions', expired),
+    );
+    const { router } = renderSessionsPage();
 
-    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Elsewhere: /sign-in' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/sign-in');
     expect(router.state.location.search).toBe('?returnTo=%2Fsettings%2Fsessions');
     expect(refreshes).toBe(2);

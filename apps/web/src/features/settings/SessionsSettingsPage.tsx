@@ -1,12 +1,14 @@
 import { Badge, Button, Card, Group, Modal, Skeleton, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { useNavigate } from 'react-router';
 
+import { paths } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
-import { signOutEverywhere } from '../auth/api/auth.api';
+import { notifySuccess } from '../../components/ui/notify';
+import { signOutEverywhere } from '../auth';
 import type { SignedInSession } from './api/settings.api';
 import { useEndSession, useSessions } from './api/settings.queries';
 import { describeDevice, formatSessionTime } from './sessions.format';
@@ -15,11 +17,11 @@ import classes from './SessionsSettingsPage.module.css';
 export function SessionsSettingsPage() {
   const sessions = useSessions();
   const endSession = useEndSession();
-  const [ended, setEnded] = useState<string>();
 
   const onEnd = (session: SignedInSession) => {
-    setEnded(undefined);
-    endSession.mutate(session.id, { onSuccess: () => setEnded(describeDevice(session.userAgent)) });
+    endSession.mutate(session.id, {
+      onSuccess: () => notifySuccess(`Session on ${describeDevice(session.userAgent)} ended.`),
+    });
   };
 
   return (
@@ -43,9 +45,6 @@ export function SessionsSettingsPage() {
         <Title order={2} size="h3" id="sessions-heading" mb="md">
           Signed-in devices
         </Title>
-        <Text size="sm" role="status" mb={ended ? 'sm' : 0}>
-          {ended ? `Session on ${ended} ended.` : ''}
-        </Text>
         {endSession.isError ? <FormErrorAlert title="Could not end the session" error={endSession.error} /> : null}
         {sessions.isPending ? (
           <>
@@ -119,7 +118,7 @@ function SignOutEverywhere() {
   const navigate = useNavigate();
   const signOutAll = useMutation({
     mutationFn: signOutEverywhere,
-    onSuccess: () => navigate('/sign-in', { replace: true }),
+    onSuccess: () => navigate(paths.signIn, { replace: true }),
   });
 
   return (

@@ -1,8 +1,17 @@
 import { Grid, Stack, Text } from '@mantine/core';
 import { NavLink, Outlet } from 'react-router';
 
-import classes from './SettingsLayout.module.css';
+import { paths } from '../../app/paths';
 import nav from '../../components/ui/NavLink.module.css';
+import classes from './SettingsLayout.module.css';
+
+const SECTIONS = [
+  { to: paths.settings.profile, label: 'Profile' },
+  { to: paths.settings.sessions, label: 'Sessions' },
+  { to: paths.settings.security, label: 'Security' },
+  { to: paths.settings.tokens, label: 'Access tokens' },
+  { to: paths.settings.account, label: 'Account' },
+] as const;
 
 /** Settings pages share a heading and a section list; each page names itself with an h1. */
 export function SettingsLayout() {
@@ -15,31 +24,13 @@ export function SettingsLayout() {
           </Text>
           <nav aria-labelledby="settings-nav-title">
             <ul className={classes.list}>
-              <li>
-                <NavLink to="/settings/profile" className={nav.navLink}>
-                  Profile
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/settings/sessions" className={nav.navLink}>
-                  Sessions
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/settings/security" className={nav.navLink}>
-                  Security
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/settings/tokens" className={nav.navLink}>
-                  Access tokens
-                </NavLink>
-              </li>
-              <li>
-                <NavLink to="/settings/account" className={nav.navLink}>
-                  Account
-                </NavLink>
-              </li>
+              {SECTIONS.map(({ to, label }) => (
+                <li key={to}>
+                  <NavLink to={to} className={nav.navLink}>
+                    {label}
+                  </NavLink>
+                </li>
+              ))}
             </ul>
           </nav>
         </Stack>

@@ -2,10 +2,19 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import { ada, ciToken, envelope, errorEnvelope, meOf, message } from '../../test/api-fixtures';
+import { paths } from '../../app/paths';
+import { ada, type ApiTokenFixture, ciToken, envelope, errorEnvelope, meOf, message } from '../../test/api-fixtures';
 import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { api, json, requestsTo, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
+import { RequireAuth } from '../auth';
+import { TokensSettingsPage } from './TokensSettingsPage';
+
+const renderTokensPage = () =>
+  renderPage(
+    [{ element: <RequireAuth />, children: [{ path: paths.settings.tokens, element: <TokensSettingsPage /> }] }],
+    paths.settings.tokens,
+  );
 
 const created = {
   ...ciToken,
@@ -19,25 +28,23 @@ const created = {
 
 describe('Access tokens settings page', () => {
   it('lists tokens, creates one that is shown once, and revokes one after confirmation', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     rememberSignIn();
-    let tokens: unknown[] = [ciToken];
-    const { requestsTo } = mockApi({
+    let tokens: ApiTokenFixture[] = [ciToken];
+    useApi(
       ...signedInApi(),
-      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf()) }),
-      '/api/v1/me/tokens': (request) => {
-        if (request.method === 'POST') {
-          tokens = [ciToken, created];
-          return { status: 201, body: envelope(created) };
-        }
-        return { status: 200, body: envelope(tokens) };
-      },
-      [`/api/v1/me/tokens/${ciToken.id}`]: () => {
-        tokens = tokens.filter((token) => token !== ciToken);
-        return { status: 200, body: message('Token revoked') };
-      },
-    });
-    renderApp('/settings/tokens');
+      api.get('/api/v1/auth/me', () => json(envelope(meOf()))),
+      api.get('/api/v1/me/tokens', () => json(envelope(tokens))),
+      api.post('/api/v1/me/tokens', () => {
+        tokens = [ciToken, created];
+        return json(envelope(created), 201);
+      }),
+      api.delete('/api/v1/me/tokens/{id}', ({ params }) => {
+        tokens = tokens.filter((token) => token.id !== params.id);
+        return json(message('Token revoked'));
+      }),
+    );
+    renderTokensPage();
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Access tokens' })).toBeInTheDocument();
     const list = await screen.findByRole('list', { name: 'Tokens' });
@@ -82,15 +89,14 @@ describe('Access tokens settings page', () => {
   it('asks to confirm the email address first when the API refuses an unverified account', async () => {
     rememberSignIn();
     const unverified = { ...ada, emailVerified: false };
-    mockApi({
+    useApi(
       ...signedInApi(unverified),
-      '/api/v1/auth/me': () => ({ status: 200, body: envelope(meOf(unverified)) }),
-      '/api/v1/me/tokens': () => ({
-        status: 403,
-        body: errorEnvelope('EMAIL_NOT_VERIFIED', 'Verify your email address first', 'req-403'),
-      }),
-    });
-    renderApp('/settings/tokens');
+      api.get('/api/v1/auth/me', () => json(envelope(meOf(unverified)))),
+      api.get('/api/v1/me/tokens', () =>
+        json(errorEnvelope('EMAIL_NOT_VERIFIED', 'Verify your email address first', 'req-403'), 403),
+      ),
+    );
+    renderTokensPage();
 
     expect(await screen.findByText('Confirm your email address first')).toBeInTheDocument();
     expect(

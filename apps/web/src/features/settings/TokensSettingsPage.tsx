@@ -13,17 +13,18 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { PAT_SCOPES } from '@atrium/contracts';
+import { useId, useState } from 'react';
 
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
 import { AlertIcon } from '../../components/ui/icons';
-import { type FieldErrors, splitApiError, useFormFields } from '../../lib/forms';
-import { ResendVerificationButton } from '../auth/components/ResendVerificationButton';
-import { useAuth } from '../auth/useAuth';
+import { notifySuccess } from '../../components/ui/notify';
+import { showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
+import { ResendVerificationButton, useAuth, useMe, usePermissions } from '../auth';
 import { type ApiToken, type CreatedApiToken, isEmailNotVerified, type TokenScope } from './api/account.api';
-import { useCreateToken, useMe, useRevokeToken, useTokens } from './api/settings.queries';
+import { useCreateToken, useRevokeToken, useTokens } from './api/settings.queries';
 import { CopyValueButton } from './components/CopyValueButton';
 import { SettingsSection } from './components/SettingsSection';
 import { formatSessionTime } from './sessions.format';
@@ -84,24 +85,19 @@ function VerifyEmailFirst() {
 
 function TokenList({ tokens }: { tokens: ReturnType<typeof useTokens> }) {
   const revoke = useRevokeToken();
-  const [revoked, setRevoked] = useState<string>();
   const [confirming, setConfirming] = useState<ApiToken>();
 
   const onRevoke = (token: ApiToken) => {
-    setRevoked(undefined);
     revoke.mutate(token.id, {
       onSuccess: () => {
         setConfirming(undefined);
-        setRevoked(token.name);
+        notifySuccess(`Token ${token.name} revoked.`);
       },
     });
   };
 
   return (
     <SettingsSection title="Your tokens">
-      <Text size="sm" role="status" mb={revoked ? 'sm' : 0}>
-        {revoked ? `Token ${revoked} revoked.` : ''}
-      </Text>
       {tokens.isPending ? (
         <>
           <VisuallyHidden>Loading tokens…</VisuallyHidden>
@@ -225,9 +221,13 @@ function CreatedToken({ token, onDone }: { token: CreatedApiToken; onDone: () =>
   );
 }
 
-type Field = 'name' | 'expiresOn';
-const FIELD_ORDER: readonly Field[] = ['name', 'expiresOn'];
-const API_FIELDS: Record<string, Field> = { name: 'name', expiresAt: 'expiresOn' };
+type NewTokenValues = {
+  name: string;
+  /** yyyy-mm-dd, or empty for "never". */
+  expiresOn: string;
+  scopes: string[];
+};
+const API_FIELDS: Record<string, keyof NewTokenValues> = { name: 'name', expiresAt: 'expiresOn', scopes: 'scopes' };
 
 /** yyyy-mm-dd of a day, in local time (what a date input shows). */
 const dayOf = (date: Date) =>
@@ -235,37 +235,28 @@ const dayOf = (date: Date) =>
 
 function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) => void }) {
   const me = useMe();
+  const { can } = usePermissions();
   const create = useCreateToken();
-  const form = useFormFields<Field>({ name: '', expiresOn: '' });
-  const [scopes, setScopes] = useState<string[]>([]);
-  const [scopesError, setScopesError] = useState<string>();
-  const firstScope = useRef<HTMLInputElement>(null);
   // The earliest expiry a person can pick; fixed for the life of the form.
   const [tomorrow] = useState(() => dayOf(new Date(Date.now() + 24 * 60 * 60 * 1000)));
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (create.isPending) return;
-    const name = form.values.name.trim();
-    const { expiresOn } = form.values;
-    const problems: FieldErrors<Field> = {
-      name: !name
+  const form = useAppForm<NewTokenValues>('new-token', {
+    initialValues: { name: '', expiresOn: '', scopes: [] },
+    validate: ({ name, expiresOn, scopes }) => ({
+      name: !name.trim()
         ? 'Enter a name, such as the program that will use the token.'
-        : name.length > NAME_MAX_LENGTH
+        : name.trim().length > NAME_MAX_LENGTH
           ? `Use at most ${NAME_MAX_LENGTH} characters.`
           : undefined,
       expiresOn: expiresOn && expiresOn < tomorrow ? 'Choose a day after today.' : undefined,
-    };
-    const scopesProblem = scopes.length === 0 ? 'Choose at least one scope.' : undefined;
-    setScopesError(scopesProblem);
-    if (form.showErrors(problems, FIELD_ORDER)) return;
-    if (scopesProblem) {
-      firstScope.current?.focus();
-      return;
-    }
+      scopes: scopes.length === 0 ? 'Choose at least one scope.' : undefined,
+    }),
+  });
+
+  const onSubmit = submitWith(form, ({ name, expiresOn, scopes }) => {
+    if (create.isPending) return;
     create.mutate(
       {
-        name,
+        name: name.trim(),
         scopes: scopes as TokenScope[],
         // The end of the chosen day, in the person's own time zone.
         ...(expiresOn ? { expiresAt: new Date(`${expiresOn}T23:59:59`).toISOString() } : {}),
@@ -273,16 +264,16 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
       {
         onSuccess: (token) => {
           form.reset();
-          setScopes([]);
           onCreated(token);
         },
-        onError: (error) => form.showErrors(splitApiError(error, API_FIELDS).fields, FIELD_ORDER),
+        onError: (error) => showApiErrors(form, error, API_FIELDS),
       },
     );
-  };
+  });
 
   const split = create.isError ? splitApiError(create.error, API_FIELDS) : undefined;
-  const permissions = me.data?.permissions ?? [];
+  // A token can be given only permissions its owner holds (without conditions).
+  const grantable = PAT_SCOPES.filter(can);
 
   return (
     <SettingsSection title="New token">
@@ -302,7 +293,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
             />
           ) : null}
           <TextInput
-            {...form.field('name')}
+            {...form.getInputProps('name')}
             label="Name"
             description="What the token is for, such as “CI deploy”."
             maxLength={NAME_MAX_LENGTH}
@@ -322,31 +313,23 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
             />
           ) : (
             <Checkbox.Group
+              {...form.getInputProps('scopes')}
+              // The group is not an input: each checkbox says what it is; the message is tied to the group.
+              aria-invalid={undefined}
               label="Scopes"
               description="What the token may do. You can only give it permissions you have yourself."
-              value={scopes}
-              onChange={(value) => {
-                setScopes(value);
-                setScopesError(undefined);
-              }}
-              error={scopesError}
               withAsterisk
             >
               <Stack gap={6} mt="xs">
-                {permissions.length === 0 ? <Text size="sm">You have no permissions to give a token.</Text> : null}
-                {permissions.map((permission, index) => (
-                  <Checkbox
-                    key={permission}
-                    value={permission}
-                    label={permission}
-                    ref={index === 0 ? firstScope : undefined}
-                  />
+                {grantable.length === 0 ? <Text size="sm">You have no permissions to give a token.</Text> : null}
+                {grantable.map((permission) => (
+                  <Checkbox key={permission} value={permission} label={permission} />
                 ))}
               </Stack>
             </Checkbox.Group>
           )}
           <TextInput
-            {...form.field('expiresOn')}
+            {...form.getInputProps('expiresOn')}
             type="date"
             label="Expires on"
             description="Optional. Without a date the token works until you revoke it."

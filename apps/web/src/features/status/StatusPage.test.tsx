@@ -1,11 +1,20 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { paths } from '../../app/paths';
 import { errorEnvelope, infoEnvelope, instanceInfo, readyBody, redisDownBody } from '../../test/api-fixtures';
-import { mockApi } from '../../test/fetch-mock';
-import { renderApp } from '../../test/render';
+import { api, callsTo, json, networkError, useApi } from '../../test/msw';
+import { renderPage } from '../../test/render';
 import { READINESS_REFRESH_MS } from './api/status.queries';
+import { StatusPage } from './StatusPage';
+
+const renderStatusPage = () => renderPage([{ path: paths.home, element: <StatusPage /> }], paths.home);
+
+const infoApi = (body = infoEnvelope()) => api.get('/api/v1/info', () => json(body));
+const readinessApi = (body: typeof readyBody = readyBody, status = 200) =>
+  api.get('/readiness', () => json(body, status));
 
 const readinessSection = () => screen.getByRole('region', { name: 'Readiness' });
 const instanceSection = () => screen.getByRole('region', { name: 'Instance' });
@@ -22,11 +31,8 @@ describe('System status page', () => {
   });
 
   it('shows the instance facts from /api/v1/info', async () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
-    renderApp('/');
+    useApi(infoApi(), readinessApi());
+    renderStatusPage();
 
     expect(screen.getByRole('heading', { level: 1, name: 'System status' })).toBeInTheDocument();
     const instance = within(instanceSection());
@@ -44,11 +50,8 @@ describe('System status page', () => {
   });
 
   it('explains services mode when the API runs against external Postgres and Redis', async () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope({ ...instanceInfo, mode: 'services' }) }),
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
-    renderApp('/');
+    useApi(infoApi(infoEnvelope({ ...instanceInfo, mode: 'services' })), readinessApi());
+    renderStatusPage();
 
     const instance = within(instanceSection());
     expect(await instance.findByText('Services')).toBeInTheDocument();
@@ -57,11 +60,8 @@ describe('System status page', () => {
   });
 
   it('shows Ready with every check, its status and its measurement', async () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
-    renderApp('/');
+    useApi(infoApi(), readinessApi());
+    renderStatusPage();
 
     const readiness = within(readinessSection());
     expect(await readiness.findByText('Ready')).toBeInTheDocument();
@@ -76,11 +76,8 @@ describe('System status page', () => {
   });
 
   it('shows Not ready and names the check that is down when /readiness answers 503', async () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({ status: 503, body: redisDownBody }),
-    });
-    renderApp('/');
+    useApi(infoApi(), readinessApi(redisDownBody, 503));
+    renderStatusPage();
 
     const readiness = within(readinessSection());
     expect(await readiness.findByText('Not ready')).toBeInTheDocument();
@@ -99,18 +96,18 @@ describe('System status page', () => {
   });
 
   it('says how many migrations are pending when that keeps the database from being ready', async () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({
-        status: 503,
-        body: {
+    useApi(
+      infoApi(),
+      readinessApi(
+        {
           ...readyBody,
           status: 'not_ready',
           checks: { ...readyBody.checks, database: { status: 'down', latencyMs: 1.2, pendingMigrations: 2 } },
         },
-      }),
-    });
-    renderApp('/');
+        503,
+      ),
+    );
+    renderStatusPage();
 
     expect(await within(readinessSection()).findByText('Not ready')).toBeInTheDocument();
     expect(
@@ -123,16 +120,17 @@ describe('System status page', () => {
   it('shows loading skeletons until the API answers', async () => {
     let answer: () => void = () => {};
     const gate = new Promise<void>((resolve) => (answer = resolve));
-    const { fetchMock } = mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
-    const answerNow = fetchMock.getMockImplementation();
-    fetchMock.mockImplementation(async (input) => {
-      await gate;
-      return answerNow!(input);
-    });
-    renderApp('/');
+    useApi(
+      api.get('/api/v1/info', async () => {
+        await gate;
+        return json(infoEnvelope());
+      }),
+      api.get('/readiness', async () => {
+        await gate;
+        return json(readyBody);
+      }),
+    );
+    renderStatusPage();
 
     expect(screen.getByText('Loading instance details…')).toBeInTheDocument();
     expect(screen.getByText('Checking readiness…')).toBeInTheDocument();
@@ -146,12 +144,12 @@ describe('System status page', () => {
 
   it('re-checks readiness every 10 seconds and shows the new state', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    let readinessReply = { status: 200, body: readyBody as unknown };
-    const { callsTo } = mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => readinessReply,
-    });
-    renderApp('/');
+    let readinessReply = { status: 200, body: readyBody };
+    useApi(
+      infoApi(),
+      api.get('/readiness', () => json(readinessReply.body, readinessReply.status)),
+    );
+    renderStatusPage();
 
     expect(await within(readinessSection()).findByText('Ready')).toBeInTheDocument();
     const callsBefore = callsTo('/readiness');
@@ -165,16 +163,17 @@ describe('System status page', () => {
   });
 
   it('shows the error message and request id from the error envelope, and Retry asks again', async () => {
-    const user = userEvent.setup();
-    let infoReply = {
-      status: 500,
-      body: errorEnvelope('INTERNAL_ERROR', 'Internal server error', 'req-7f3a9c') as unknown,
-    };
-    const { callsTo } = mockApi({
-      '/api/v1/info': () => infoReply,
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
-    renderApp('/');
+    const user = userEvent.setup({ delay: null });
+    let failing = true;
+    useApi(
+      api.get('/api/v1/info', () =>
+        failing
+          ? json(errorEnvelope('INTERNAL_ERROR', 'Internal server error', 'req-7f3a9c'), 500)
+          : json(infoEnvelope()),
+      ),
+      readinessApi(),
+    );
+    renderStatusPage();
 
     const alert = await within(instanceSection()).findByRole('alert');
     expect(within(alert).getByText('Could not load instance details')).toBeInTheDocument();
@@ -182,7 +181,7 @@ describe('System status page', () => {
     expect(within(alert).getByText('req-7f3a9c')).toBeInTheDocument();
     expect(callsTo('/api/v1/info')).toBe(1);
 
-    infoReply = { status: 200, body: infoEnvelope() };
+    failing = false;
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
 
     expect(await within(instanceSection()).findByText(instanceInfo.instance.id)).toBeInTheDocument();
@@ -191,13 +190,13 @@ describe('System status page', () => {
   });
 
   it('says the API is unreachable when the connection fails, and recovers on Retry', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     let reachable = false;
-    mockApi({
-      '/api/v1/info': () => (reachable ? { status: 200, body: infoEnvelope() } : 'network-error'),
-      '/readiness': () => (reachable ? { status: 200, body: readyBody } : 'network-error'),
-    });
-    renderApp('/');
+    useApi(
+      api.get('/api/v1/info', () => (reachable ? json(infoEnvelope()) : networkError())),
+      api.get('/readiness', () => (reachable ? json(readyBody) : networkError())),
+    );
+    renderStatusPage();
 
     const alert = await within(readinessSection()).findByRole('alert');
     expect(within(alert).getByText('Could not check readiness')).toBeInTheDocument();
@@ -209,14 +208,14 @@ describe('System status page', () => {
   });
 
   it('reports an error envelope on /readiness (not a readiness body) as an error with its request id', async () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 200, body: infoEnvelope() }),
-      '/readiness': () => ({
-        status: 429,
-        body: errorEnvelope('RATE_LIMITED', 'Too many requests, slow down.', 'req-rl-42'),
-      }),
-    });
-    renderApp('/');
+    useApi(
+      infoApi(),
+      // Not in the spec for this route (the probe documents only its own body): raw MSW.
+      http.get('*/readiness', () =>
+        HttpResponse.json(errorEnvelope('RATE_LIMITED', 'Too many requests, slow down.', 'req-rl-42'), { status: 429 }),
+      ),
+    );
+    renderStatusPage();
 
     const alert = await within(readinessSection()).findByRole('alert');
     expect(within(alert).getByText('Too many requests, slow down.')).toBeInTheDocument();
@@ -225,11 +224,14 @@ describe('System status page', () => {
   });
 
   it('falls back to the X-Request-ID header when a proxy answers without the envelope', async () => {
-    mockApi({
-      '/api/v1/info': () => ({ status: 502, body: 'Bad gateway', headers: { 'x-request-id': 'req-from-header' } }),
-      '/readiness': () => ({ status: 200, body: readyBody }),
-    });
-    renderApp('/');
+    useApi(
+      // A proxy's own page, not the API's envelope: raw MSW.
+      http.get('*/api/v1/info', () =>
+        HttpResponse.text('Bad gateway', { status: 502, headers: { 'x-request-id': 'req-from-header' } }),
+      ),
+      readinessApi(),
+    );
+    renderStatusPage();
 
     const alert = await within(instanceSection()).findByRole('alert');
     expect(within(alert).getByText(/unexpected response \(HTTP 502\)/)).toBeInTheDocument();

@@ -1,17 +1,15 @@
 import type { Schema } from '@atrium/api-client';
 
-import { apiClient, callApi, toApiError } from '../../../lib/api';
+import { apiClient, callApi, unwrap } from '../../../lib/api';
 import { session, type SessionUser } from '../../../lib/session';
 
 export type RegisterInput = Schema<'RegisterDto'>;
+/** The signed-in user with roles and the permissions held without conditions. */
+export type Me = Schema<'MeDto'>;
 
 /** Creates the account; it stays unverified until the link in the mail is opened. Does not sign in. */
-export async function signUp(input: RegisterInput): Promise<SessionUser> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/register', { body: input });
-    if (data) return data.data;
-    throw toApiError(error, response);
-  });
+export function signUp(input: RegisterInput): Promise<SessionUser> {
+  return unwrap(apiClient.POST('/api/v1/auth/register', { body: input }));
 }
 
 /**
@@ -20,15 +18,14 @@ export async function signUp(input: RegisterInput): Promise<SessionUser> {
  * HttpOnly cookie.
  */
 export async function signIn(login: string, password: string, totpCode?: string): Promise<SessionUser> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/login', {
+  const { accessToken, user } = await unwrap(
+    apiClient.POST('/api/v1/auth/login', {
       body: totpCode ? { login, password, totpCode } : { login, password },
       credentials: 'same-origin',
-    });
-    if (!data) throw toApiError(error, response);
-    session.signedIn(data.data.accessToken, data.data.user);
-    return data.data.user;
-  });
+    }),
+  );
+  session.signedIn(accessToken, user);
+  return user;
 }
 
 /** Ends this session on the server, then here; signed out locally even when the API cannot be reached. */
@@ -45,60 +42,36 @@ export async function signOut(): Promise<void> {
 
 /** Ends every session of the account, this one included. */
 export async function signOutEverywhere(): Promise<void> {
-  await callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/logout-all', {
-      credentials: 'same-origin',
-    });
-    if (!data) throw toApiError(error, response);
-  });
+  await unwrap(apiClient.POST('/api/v1/auth/logout-all', { credentials: 'same-origin' }));
   session.signedOut();
 }
 
 export async function verifyEmail(token: string): Promise<string> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/verify-email', { body: { token } });
-    if (data) return data.data.message;
-    throw toApiError(error, response);
-  });
+  return (await unwrap(apiClient.POST('/api/v1/auth/verify-email', { body: { token } }))).message;
 }
 
 export async function resendVerification(): Promise<string> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/resend-verification');
-    if (data) return data.data.message;
-    throw toApiError(error, response);
-  });
+  return (await unwrap(apiClient.POST('/api/v1/auth/resend-verification'))).message;
 }
 
 /** Always "accepted": whether an account uses the address is not revealed. */
 export async function requestPasswordReset(email: string): Promise<string> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/forgot-password', { body: { email } });
-    if (data) return data.data.message;
-    throw toApiError(error, response);
-  });
+  return (await unwrap(apiClient.POST('/api/v1/auth/forgot-password', { body: { email } }))).message;
 }
 
 /** Sets a new password with the token from the mail; the API ends every session of the account. */
 export async function resetPassword(token: string, password: string): Promise<string> {
-  const message = await callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/reset-password', {
-      body: { token, password },
-    });
-    if (data) return data.data.message;
-    throw toApiError(error, response);
-  });
+  const { message } = await unwrap(apiClient.POST('/api/v1/auth/reset-password', { body: { token, password } }));
   if (session.get().status === 'signed-in') session.signedOut();
   return message;
+}
+
+export function fetchMe(signal?: AbortSignal): Promise<Me> {
+  return unwrap(apiClient.GET('/api/v1/auth/me', { signal }));
 }
 
 /** Reloads the signed-in user (after the email address was verified, for instance). */
 export async function reloadUser(): Promise<void> {
   if (session.get().status !== 'signed-in') return;
-  const me = await callApi(async () => {
-    const { data, error, response } = await apiClient.GET('/api/v1/auth/me');
-    if (data) return data.data;
-    throw toApiError(error, response);
-  });
-  session.userChanged(me);
+  session.userChanged(await fetchMe());
 }

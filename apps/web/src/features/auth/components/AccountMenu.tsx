@@ -1,6 +1,7 @@
 import { Button, Group, Menu, Skeleton } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 
+import { paths } from '../../../app/paths';
 import { ChevronDownIcon, SettingsIcon, SignOutIcon, UserIcon } from '../../../components/ui/icons';
 import { useAuth } from '../useAuth';
 
@@ -17,10 +18,10 @@ export function AccountMenu() {
   if (!user) {
     return (
       <Group gap="xs" wrap="nowrap">
-        <Button component={Link} to="/sign-in" variant="subtle">
+        <Button component={Link} to={paths.signIn} variant="subtle">
           Sign in
         </Button>
-        <Button component={Link} to="/sign-up">
+        <Button component={Link} to={paths.signUp}>
           Sign up
         </Button>
       </Group>
@@ -29,7 +30,7 @@ export function AccountMenu() {
 
   const onSignOut = () => {
     // Leave any page that needs the account first, so it does not ask to sign in again.
-    void navigate('/');
+    void navigate(paths.home);
     void signOut();
   };
 
@@ -48,7 +49,7 @@ export function AccountMenu() {
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Item component={Link} to="/settings/profile" leftSection={<SettingsIcon size={14} />}>
+        <Menu.Item component={Link} to={paths.settings.profile} leftSection={<SettingsIcon size={14} />}>
           Settings
         </Menu.Item>
         <Menu.Item leftSection={<SignOutIcon size={14} />} onClick={onSignOut}>

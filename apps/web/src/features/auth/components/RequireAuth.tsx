@@ -1,6 +1,6 @@
-import { Center, Loader, VisuallyHidden } from '@mantine/core';
 import { Navigate, Outlet, useLocation } from 'react-router';
 
+import { PageLoader } from '../../../components/ui/PageLoader';
 import { signInPath } from '../returnTo';
 import { useAuth } from '../useAuth';
 
@@ -13,12 +13,7 @@ export function RequireAuth() {
     case 'signed-in':
       return <Outlet />;
     case 'restoring':
-      return (
-        <Center py="xl" role="status">
-          <Loader size="sm" aria-hidden="true" />
-          <VisuallyHidden>Checking your sign-in…</VisuallyHidden>
-        </Center>
-      );
+      return <PageLoader label="Checking your sign-in…" />;
     case 'signed-out':
       return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
   }

@@ -1,7 +1,7 @@
 import { Alert, Stack, Text } from '@mantine/core';
-
 import { useLocation } from 'react-router';
 
+import { paths } from '../../../app/paths';
 import { AlertIcon } from '../../../components/ui/icons';
 import { useAuth } from '../useAuth';
 import { ResendVerificationButton } from './ResendVerificationButton';
@@ -11,7 +11,7 @@ export function VerifyEmailBanner() {
   const { user } = useAuth();
   const { pathname } = useLocation();
   // The verify-email page says the same with more detail.
-  if (!user || user.emailVerified || pathname === '/verify-email') return null;
+  if (!user || user.emailVerified || pathname === paths.verifyEmail) return null;
   return (
     // A region, not an alert: it stays on every page and must not interrupt each time.
     <Alert

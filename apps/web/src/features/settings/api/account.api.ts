@@ -1,10 +1,8 @@
 import type { Schema } from '@atrium/api-client';
 import { ErrorCode } from '@atrium/contracts';
 
-import { ApiError, apiClient, callApi, toApiError } from '../../../lib/api';
+import { ApiError, apiClient, unwrap } from '../../../lib/api';
 
-/** The signed-in user with roles and the permissions held without conditions. */
-export type Me = Schema<'MeDto'>;
 export type TwoFactorSetup = Schema<'TwoFactorSetupDto'>;
 export type ApiToken = Schema<'ApiTokenDto'>;
 export type CreatedApiToken = Schema<'CreatedApiTokenDto'>;
@@ -15,69 +13,34 @@ export type TokenScope = NewApiToken['scopes'][number];
 export const isEmailNotVerified = (error: unknown) =>
   error instanceof ApiError && error.code === ErrorCode.EMAIL_NOT_VERIFIED;
 
-export async function fetchMe(signal?: AbortSignal): Promise<Me> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.GET('/api/v1/auth/me', { signal });
-    if (data) return data.data;
-    throw toApiError(error, response);
-  });
-}
-
 /** A new (pending) secret: two-factor authentication is on only once `enableTwoFactor` accepts a code. */
-export async function setupTwoFactor(): Promise<TwoFactorSetup> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/2fa/setup');
-    if (data) return data.data;
-    throw toApiError(error, response);
-  });
+export function setupTwoFactor(): Promise<TwoFactorSetup> {
+  return unwrap(apiClient.POST('/api/v1/auth/2fa/setup'));
 }
 
 /** Resolves to the ten recovery codes; the API shows them this once only. */
 export async function enableTwoFactor(code: string): Promise<string[]> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/2fa/enable', { body: { code } });
-    if (data) return data.data.recoveryCodes;
-    throw toApiError(error, response);
-  });
+  return (await unwrap(apiClient.POST('/api/v1/auth/2fa/enable', { body: { code } }))).recoveryCodes;
 }
 
 export async function disableTwoFactor(password: string, code: string): Promise<void> {
-  await callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/auth/2fa/disable', { body: { password, code } });
-    if (!data) throw toApiError(error, response);
-  });
+  await unwrap(apiClient.POST('/api/v1/auth/2fa/disable', { body: { password, code } }));
 }
 
-export async function fetchTokens(signal?: AbortSignal): Promise<ApiToken[]> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.GET('/api/v1/me/tokens', { signal });
-    if (data) return data.data;
-    throw toApiError(error, response);
-  });
+export function fetchTokens(signal?: AbortSignal): Promise<ApiToken[]> {
+  return unwrap(apiClient.GET('/api/v1/me/tokens', { signal }));
 }
 
 /** The answer carries the token itself (`atr_pat_…`), shown only now. */
-export async function createToken(input: NewApiToken): Promise<CreatedApiToken> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.POST('/api/v1/me/tokens', { body: input });
-    if (data) return data.data;
-    throw toApiError(error, response);
-  });
+export function createToken(input: NewApiToken): Promise<CreatedApiToken> {
+  return unwrap(apiClient.POST('/api/v1/me/tokens', { body: input }));
 }
 
 export async function revokeToken(id: string): Promise<void> {
-  await callApi(async () => {
-    const { data, error, response } = await apiClient.DELETE('/api/v1/me/tokens/{id}', {
-      params: { path: { id } },
-    });
-    if (!data) throw toApiError(error, response);
-  });
+  await unwrap(apiClient.DELETE('/api/v1/me/tokens/{id}', { params: { path: { id } } }));
 }
 
 /** The API signs out every session and revokes every token of the account. */
 export async function deleteAccount(password: string): Promise<void> {
-  await callApi(async () => {
-    const { data, error, response } = await apiClient.DELETE('/api/v1/me', { body: { password } });
-    if (!data) throw toApiError(error, response);
-  });
+  await unwrap(apiClient.DELETE('/api/v1/me', { body: { password } }));
 }

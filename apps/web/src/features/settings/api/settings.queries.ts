@@ -1,8 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { accountKeys } from '../../auth/api/account.keys';
 import { session } from '../../../lib/session';
-import { createToken, fetchMe, fetchTokens, revokeToken } from './account.api';
+import { accountKeys } from '../../auth';
+import { createToken, fetchTokens, revokeToken } from './account.api';
 import { changePassword, endSession, fetchSessions } from './settings.api';
 
 export const sessionsQueryOptions = () =>
@@ -30,14 +30,6 @@ export function useChangePassword() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.sessions() }),
   });
 }
-
-export const meQueryOptions = () =>
-  queryOptions({
-    queryKey: accountKeys.me(),
-    queryFn: ({ signal }) => fetchMe(signal),
-  });
-
-export const useMe = () => useQuery(meQueryOptions());
 
 export const tokensQueryOptions = () =>
   queryOptions({

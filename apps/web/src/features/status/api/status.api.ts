@@ -1,18 +1,15 @@
 import type { InstanceInfo, ReadinessResponse } from '@atrium/api-client';
 
-import { ApiError, apiClient, callApi, toApiError, UNEXPECTED_RESPONSE } from '../../../lib/api';
+import { ApiError, apiClient, callApi, toApiError, UNEXPECTED_RESPONSE, unwrap } from '../../../lib/api';
 
-export async function fetchInstanceInfo(signal?: AbortSignal): Promise<InstanceInfo> {
-  return callApi(async () => {
-    const { data, error, response } = await apiClient.GET('/api/v1/info', { signal });
-    if (data) return data.data;
-    throw toApiError(error, response);
-  });
+export function fetchInstanceInfo(signal?: AbortSignal): Promise<InstanceInfo> {
+  return unwrap(apiClient.GET('/api/v1/info', { signal }));
 }
 
 /**
- * `/readiness` answers 503 with the same body when a dependency is down: that is a result to
- * show, not a failure, so both the `data` (200) and the `error` (503) bodies are accepted.
+ * Not enveloped: the probe's body is the readiness itself. It answers 503 with the same body when
+ * a dependency is down: that is a result to show, not a failure, so both the `data` (200) and the
+ * `error` (503) bodies are accepted.
  */
 export async function fetchReadiness(signal?: AbortSignal): Promise<ReadinessResponse> {
   return callApi(async () => {

@@ -56,7 +56,7 @@ function ReadinessVerdict({ readiness }: { readiness: ReadinessResponse }) {
     >
       <Group gap="md" wrap="nowrap" align="flex-start">
         <ThemeIcon color={ready ? 'green.9' : 'red.9'} size={36} radius="xl" aria-hidden="true">
-          {ready ? <CheckIcon size={20} strokeWidth={3} /> : <CrossIcon size={20} strokeWidth={3} />}
+          {ready ? <CheckIcon size={20} stroke={3} /> : <CrossIcon size={20} stroke={3} />}
         </ThemeIcon>
         <div>
           <Text fw={700} size="lg" lh={1.3}>

@@ -1,0 +1,6 @@
+// The auth route group, loaded on demand (one chunk): only src/app/routes.tsx imports this, lazily.
+export { ForgotPasswordPage } from './ForgotPasswordPage';
+export { ResetPasswordPage } from './ResetPasswordPage';
+export { SignInPage } from './SignInPage';
+export { SignUpPage } from './SignUpPage';
+export { VerifyEmailPage } from './VerifyEmailPage';

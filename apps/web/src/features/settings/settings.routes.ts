@@ -1,0 +1,7 @@
+// The settings route group, loaded on demand (one chunk): only src/app/routes.tsx imports this, lazily.
+export { AccountSettingsPage } from './AccountSettingsPage';
+export { ProfileSettingsPage } from './ProfileSettingsPage';
+export { SecuritySettingsPage } from './SecuritySettingsPage';
+export { SessionsSettingsPage } from './SessionsSettingsPage';
+export { SettingsLayout } from './SettingsLayout';
+export { TokensSettingsPage } from './TokensSettingsPage';
