@@ -33,6 +33,12 @@ export function renderApp(path = '/') {
   return renderRouter(createMemoryRouter(routes, { initialEntries: [path] }));
 }
 
+/** Exactly these routes (an app shell of their own, say) under the app's providers, at `path`. */
+export function renderRoutes(tree: RouteObject[], path: string) {
+  resetSession();
+  return renderRouter(createMemoryRouter(tree, { initialEntries: [path] }));
+}
+
 /** The account corner and the verification banner around the page, as the app shell places them. */
 function FeatureShell() {
   return (

@@ -8,11 +8,12 @@ import { resetSession } from '../lib/session';
 import { forgetRequests, server } from './msw';
 
 // jsdom lacks the layout APIs Mantine reads (media queries for colour scheme and responsive props).
+// No query matches (light, no reduced motion, narrow), except the empty one, which a browser matches.
 Object.defineProperty(window, 'matchMedia', {
   writable: true,
   configurable: true,
   value: vi.fn((query: string) => ({
-    matches: false,
+    matches: query.trim() === '',
     media: query,
     onchange: null,
     addListener: vi.fn(),

@@ -79,21 +79,17 @@ function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
   const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
   const preferences = usePreferences();
-  const save = useSavePreferences();
+  const save = useSavePreferences({
+    onError: () =>
+      notifyFailure(
+        'Colour scheme not saved',
+        'It applies on this device; your other devices keep the one saved before.',
+      ),
+  });
   const next = computed === 'dark' ? 'light' : 'dark';
   const onToggle = () => {
     setColorScheme(next);
-    if (!preferences) return;
-    save.mutate(
-      { ...preferences, colorScheme: next },
-      {
-        onError: () =>
-          notifyFailure(
-            'Colour scheme not saved',
-            'It applies on this device; your other devices keep the one saved before.',
-          ),
-      },
-    );
+    if (preferences) save.mutate({ ...preferences, colorScheme: next });
   };
   return (
     <ActionIcon

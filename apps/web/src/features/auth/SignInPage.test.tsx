@@ -43,7 +43,7 @@ describe('Sign-in page', () => {
     const menuButton = await banner().findByRole('button', { name: 'ada' });
     expect(banner().queryByRole('link', { name: 'Sign in' })).not.toBeInTheDocument();
     expect(banner().queryByRole('link', { name: 'Sign up' })).not.toBeInTheDocument();
-    expect(router.state.location.pathname).toBe('/');
+    await waitFor(() => expect(router.state.location.pathname).toBe('/'));
     expect(await bodyOf(requestsTo('/api/v1/auth/login')[0])).toEqual({
       login: 'ada',
       password: 'quiet lantern amber fjord',

@@ -63,7 +63,7 @@ describe('Account settings page', () => {
     // The confirmation is a toast: it outlives the settings page it came from.
     expect(await screen.findByText('Your account was deleted. You have been signed out.')).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/');
-    expect(screen.getByRole('heading', { level: 1, name: 'Elsewhere: /' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Elsewhere: /' })).toBeInTheDocument();
     // Signed out here once the settings are gone.
     expect(await within(screen.getByRole('banner')).findByRole('link', { name: 'Sign in' })).toBeInTheDocument();
     const [request] = requestsTo('/api/v1/me');

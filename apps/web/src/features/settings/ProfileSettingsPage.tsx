@@ -219,7 +219,7 @@ const toDisplayValues = ({ colorScheme, fontScale, reduceMotion }: UserPreferenc
 /** How Atrium looks for this account, on every device it signs in on. */
 function DisplayForm() {
   const preferences = usePreferences();
-  const save = useSavePreferences();
+  const save = useSavePreferences({ onSuccess: () => notifySuccess('Display settings saved.') });
   const form = useAppForm<DisplayValues>('display', {
     initialValues: preferences
       ? toDisplayValues(preferences)
@@ -229,10 +229,7 @@ function DisplayForm() {
 
   const onSubmit = submitWith(form, ({ colorScheme, fontScale, reduceMotion }) => {
     if (save.isPending) return;
-    save.mutate(
-      { ...preferences, colorScheme, fontScale: Number(fontScale) as FontScale, reduceMotion },
-      { onSuccess: () => notifySuccess('Display settings saved.') },
-    );
+    save.mutate({ ...preferences, colorScheme, fontScale: Number(fontScale) as FontScale, reduceMotion });
   });
 
   const split = save.isError ? splitApiError(save.error, {}) : undefined;
