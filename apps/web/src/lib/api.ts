@@ -178,16 +178,16 @@ function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
 async function requestRefresh(): Promise<string | undefined> {
   try {
     // Same origin: the browser sends the cookie (path /api/v1/auth) by itself.
-    const { data, response } = await apiClient.POST('/api/v1/auth/refresh', { body: {}, credentials: 'same-origin' });
-    if (data) {
-      session.signedIn(data.data.accessToken, data.data.user);
-      return data.data.accessToken;
-    }
-    // 400/401: no cookie, or it expired or was revoked. Anything else (429, 5xx) says nothing
-    // about the session, so the next start tries again.
-    session.signedOut({ forget: response.status === 400 || response.status === 401 });
-  } catch {
-    session.signedOut({ forget: false });
+    const { accessToken, user } = await unwrap(
+      apiClient.POST('/api/v1/auth/refresh', { body: {}, credentials: 'same-origin' }),
+    );
+    session.signedIn(accessToken, user);
+    return accessToken;
+  } catch (error) {
+    // 400/401: no cookie, or it expired or was revoked. Anything else (429, 5xx, no connection)
+    // says nothing about the session, so the next start tries again.
+    const status = error instanceof ApiError ? error.httpStatus : undefined;
+    session.signedOut({ forget: status === 400 || status === 401 });
   }
   return undefined;
 }
