@@ -49,6 +49,60 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
     rules: reactHooks.configs.recommended.rules,
   },
+  // Feature boundaries of the SPA (docs/DECISIONS.md): a feature is used from outside only through
+  // its public index (`features/<name>/index.ts`); the app shell loads its pages lazily through
+  // `features/<name>/<name>.routes.ts`; shared code (src/components, src/lib) uses no feature.
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    ignores: ['apps/web/src/features/**', 'apps/web/src/components/**', 'apps/web/src/lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)features/[^/]+/(?!index$|[\\w-]+\\.routes$).+',
+              message: "Import a feature through its public index ('features/<name>'), not its internals.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/src/components/**/*.{ts,tsx}', 'apps/web/src/lib/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)features(/|$)',
+              message: 'Shared code (src/components, src/lib) must not depend on a feature; move what both need here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Inside features/<name>/, at each folder depth: a path that climbs to features/ and goes down
+  // into another feature may name only that feature's folder (its index), nothing below it.
+  ...[0, 1, 2, 3].map((depth) => ({
+    files: [`apps/web/src/features/*/${'*/'.repeat(depth)}*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./){${depth + 1}}(?!\\.)[^/]+/(?!index$).+`,
+              message: "Import another feature through its public index ('../<name>'), not its internals.",
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     // Tests assert on parsed JSON bodies (`any` by nature); the assertions are the type check there.
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.test.{ts,tsx}', '**/test/**/*.{ts,tsx}'],
