@@ -31,6 +31,16 @@ const shared = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
 };
 
+/**
+ * The migrated template database every e2e and medium file clones (run once per Jest run, however
+ * many projects use it).
+ * @type {Partial<import('jest').Config>}
+ */
+const databaseHooks = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   // A global option (Jest ignores it per project). E2E files boot real apps and restart servers;
@@ -51,8 +61,15 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      ...databaseHooks,
+    },
+    {
+      // Services and repositories of the real app on a real database of the file's own, no HTTP
+      // (test/support/medium.ts).
+      ...shared,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/**/*.medium-spec.ts'],
+      ...databaseHooks,
     },
   ],
 };

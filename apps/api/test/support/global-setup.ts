@@ -21,6 +21,9 @@ function alive(pid: number): boolean {
  */
 export default async function globalSetup(): Promise<void> {
   const template = `atrium_test_${process.pid}_template`;
+  // Each Jest project that needs the database (e2e, medium) runs this hook in the same process:
+  // the first one builds the template, the others use it.
+  if (process.env.ATRIUM_TEST_TEMPLATE === template) return;
   process.env.ATRIUM_TEST_TEMPLATE = template;
   const admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
