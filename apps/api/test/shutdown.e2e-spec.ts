@@ -1,6 +1,7 @@
 import { Agent, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { AtriumApp } from '../src/bootstrap';
+import { expectContract } from './support/api';
 import { PipelineFixturesModule } from './support/pipeline-fixtures.module';
 import { startTestApp, TestResources } from './support/test-app';
 
@@ -92,6 +93,17 @@ async function shutDownDuringRequest(agent: Agent | false, requestId: string): P
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
 
     const res = await pending;
+    // Over real TCP (inject cannot show a shutdown), to a test-only route: checked like `call` does.
+    expectContract(
+      {
+        method: 'GET',
+        url: SLOW_PATH,
+        statusCode: res.status,
+        headers: res.headers,
+        body: JSON.stringify(res.body),
+      },
+      'a test-only fixture route (support/pipeline-fixtures.module.ts) that holds a request open',
+    );
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toBe(requestId);
     // The server is going away: it tells a keep-alive client not to reuse the connection, which
