@@ -162,7 +162,8 @@ describe('Session in the header', () => {
     renderAt('/');
 
     expect(banner().getByRole('link', { name: 'Sign in' })).toBeInTheDocument();
-    // Start-up is over once its effects and whatever they sent have settled: still no refresh attempt.
+    // Once the page is in and start-up's effects (and whatever they sent) have settled: still no refresh attempt.
+    expect(await screen.findByRole('heading', { level: 1, name: 'Elsewhere: /' })).toBeInTheDocument();
     await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(callsTo('/api/v1/auth/refresh')).toBe(0);
     expect(banner().getByRole('link', { name: 'Sign in' })).toBeInTheDocument();
