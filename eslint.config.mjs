@@ -44,6 +44,32 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
+    // One data-access rule (docs/ARCHITECTURE.md): only repositories, entities, module wiring and the
+    // database layer talk to TypeORM. Services hold the rules and reach data through repositories.
+    files: ['apps/api/src/**/*.ts'],
+    ignores: [
+      'apps/api/src/**/*.repository.ts',
+      'apps/api/src/**/*.entity.ts',
+      'apps/api/src/**/entities/*.ts',
+      'apps/api/src/**/*.module.ts',
+      'apps/api/src/database/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(typeorm|@nestjs/typeorm)(/.*)?$',
+              message:
+                'Only *.repository.ts, entities, *.module.ts and database/** use TypeORM; go through a repository (docs/ARCHITECTURE.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: globals.browser },

@@ -1,5 +1,3 @@
-import { createKeyv } from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { seconds, ThrottlerModule } from '@nestjs/throttler';
@@ -7,7 +5,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { LoggerModule } from 'nestjs-pino';
+import { CacheModule } from './common/cache';
+import { AuthGuard } from './common/auth/auth.guard';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { createValidationPipe } from './common/http/validation';
 import { EnvelopeInterceptor } from './common/interceptors/envelope.interceptor';
 import { buildLoggerOptions } from './common/logging/logger-options';
@@ -21,9 +23,8 @@ import { AdminModule } from './modules/admin/admin.module';
 import { AvatarsModule } from './modules/avatars/avatars.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
-import { isAuthThrottled } from './modules/identity/auth.decorators';
+import { isAuthThrottled } from './common/auth';
 import { IdentityModule } from './modules/identity/identity.module';
-import { AuditModule } from './modules/audit/audit.module';
 import { AuthorizationModule } from './modules/authorization/authorization.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { SystemModule } from './modules/system/system.module';
@@ -55,6 +56,7 @@ export function infrastructureImports(config: AppConfig, databaseUrl: string): N
       retryAttempts: 2,
       retryDelay: 1_000,
     }),
+    DatabaseModule,
     RedisModule,
     MetricsModule,
     EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
@@ -69,16 +71,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...infrastructureImports(config, databaseUrl),
-        CacheModule.registerAsync({
-          isGlobal: true,
-          inject: [APP_CONFIG],
-          useFactory: (cfg: AppConfig) => ({
-            // keyv ships CJS and ESM typings; @keyv/redis and cache-manager resolve different ones of the same class.
-            stores: cfg.redisUrl
-              ? [createRedisCacheStore(cfg.redisUrl, `${cfg.redisPrefix}cache`) as never]
-              : undefined,
-          }),
-        }),
+        CacheModule,
         ThrottlerModule.forRootAsync({
           inject: [APP_CONFIG, REDIS_CLIENT],
           useFactory: (cfg: AppConfig, redis: Redis | null) => ({
@@ -97,8 +90,8 @@ export class AppModule {
         }),
         // Without Redis there is no worker: this process runs the jobs itself.
         JobsModule.forRoot({ config, process: config.redisUrl === undefined }),
+        EventsModule.forRoot({ poll: true }),
         MailModule,
-        AuditModule,
         IdentityModule,
         AuthorizationModule,
         AvatarsModule,
@@ -109,23 +102,12 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AtriumThrottlerGuard },
+        // Deny by default; runs after the throttler (a flood is refused before any token is checked).
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };
   }
-}
-
-/**
- * The Redis cache store. A cache outage must cost a cache miss, never a hanging request: commands
- * are not queued while disconnected, a connection attempt gives up after a second, and errors are
- * swallowed (a miss). Every operation on a closed client connects again, so it recovers by itself.
- * (`createKeyvNonBlocking` sets the same options after the client is built, too late to take effect.)
- */
-function createRedisCacheStore(url: string, namespace: string): ReturnType<typeof createKeyv> {
-  return createKeyv(
-    { url, disableOfflineQueue: true, socket: { connectTimeout: 1_000, reconnectStrategy: false } },
-    { namespace, throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1_000 },
-  );
 }

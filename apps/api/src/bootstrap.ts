@@ -9,11 +9,12 @@ import { Logger } from 'nestjs-pino';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join, relative, sep } from 'node:path';
-import { DataSource } from 'typeorm';
 import { RuntimeMode } from '@atrium/contracts';
 import { AppModule } from './app.module';
 import { sendError } from './common/filters/all-exceptions.filter';
+import { requestContext, type RequestContext } from './common/context/request-context';
 import { requestIdFor } from './common/http/request-id';
+import { DatabaseProbe } from './database/database-probe.repository';
 import { ROUTE_TEMPLATE } from './common/logging/logger-options';
 import type { AppConfig } from './config/app-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -96,8 +97,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   try {
     await configureHttp(app, config);
     if (config.mode === RuntimeMode.EMBEDDED) {
-      const applied = await app.get(DataSource).runMigrations({ transaction: 'each' });
-      if (applied.length > 0) logger.log(`Applied ${applied.length} migration(s) to the embedded database`, 'Database');
+      const applied = await app.get(DatabaseProbe).migrate();
+      if (applied > 0) logger.log(`Applied ${applied} migration(s) to the embedded database`, 'Database');
     }
     await app.init();
     if (options.recordBoot !== false) await app.get(SystemService).recordBoot();
@@ -136,6 +137,25 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   fastify.addHook('onSend', async (_request, reply, payload) => {
     if (draining.has(app)) void reply.header('connection', 'close');
     return payload;
+  });
+
+  // The request context (docs/ARCHITECTURE.md): opened for each request, entered again once the
+  // body is parsed (body parsing runs outside the hook's async context), so guards, services and
+  // the audit log see it.
+  const contexts = new WeakMap<object, RequestContext>();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const context: RequestContext = {
+      requestId: request.id,
+      ip: request.ip ?? null,
+      userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+    };
+    contexts.set(request, context);
+    requestContext.run(context, done);
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    const context = contexts.get(request);
+    if (context) requestContext.run(context, done);
+    else done();
   });
 
   fastify.addHook('onRequest', async (request, reply) => {

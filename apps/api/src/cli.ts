@@ -16,8 +16,9 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { newId } from './database/ids';
 import { openDatabase } from './database/open-database';
-import { ensureFirstAdmin } from './modules/authorization/first-admin';
-import { PasswordsService } from './modules/identity/passwords.service';
+import { FirstAdminService } from './modules/authorization/first-admin';
+import { AdminCliModule } from './cli-admin.module';
+import { EmbeddedPostgres } from './database/embedded-postgres';
 import Redis from 'ioredis';
 import { createInterface } from 'node:readline';
 
@@ -130,14 +131,19 @@ async function createAdmin(config: AppConfig, args: string[]): Promise<number> {
     return 2;
   }
   const password = config.adminPassword ?? (await promptPassword('Password for the new admin: '));
-  const database = await openDatabase(config, 'atrium-cli');
+  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, 4);
+  const app = await NestFactory.createApplicationContext(
+    AdminCliModule.forRoot(config, config.databaseUrl ?? (embedded as EmbeddedPostgres).url),
+    { logger: ['error'] },
+  ).catch(async (error: unknown) => {
+    await embedded?.stop();
+    throw error;
+  });
   try {
-    const outcome = await ensureFirstAdmin(
-      database.dataSource,
-      new PasswordsService(),
-      { email: options.email, username: options.username, password },
-      'cli',
-    );
+    // The same path as the ADMIN_EMAIL bootstrap and sign-up: one way to create an account.
+    const outcome = await app
+      .get(FirstAdminService)
+      .ensure({ email: options.email, username: options.username, password }, 'cli');
     const messages = {
       created: `Admin ${options.email} created; sign in with that password.`,
       promoted: `The existing account ${options.email} is now an admin.`,
@@ -149,7 +155,8 @@ async function createAdmin(config: AppConfig, args: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
   } finally {
-    await database.close();
+    await app.close();
+    await embedded?.stop();
   }
 }
 

@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import Bull from 'bull';
 import { QueueName } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
-import { UserRegisteredEvent } from '../src/events/domain-events';
+import { UserRegisteredEvent } from '../src/modules/identity/identity.events';
 import { JobsService } from '../src/jobs/jobs.service';
 import type { MailJob } from '../src/modules/mail/mail.types';
 import { SmtpSink } from './support/smtp-sink';

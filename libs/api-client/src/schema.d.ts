@@ -115,40 +115,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in sessions of this account (devices) */
-        get: operations["AuthController_listSessions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/sessions/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** End one session of this account */
-        delete: operations["AuthController_revokeSession"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/verify-email": {
         parameters: {
             query?: never;
@@ -234,6 +200,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in sessions of this account (devices) */
+        get: operations["SessionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one session of this account */
+        delete: operations["SessionsController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/2fa/setup": {
         parameters: {
             query?: never;
@@ -244,7 +244,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Start enabling two-factor authentication: a new TOTP secret and its otpauth URI */
-        post: operations["AuthController_setupTwoFactor"];
+        post: operations["TwoFactorController_setup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -261,7 +261,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Turn two-factor authentication on with a first code; returns ten recovery codes, once */
-        post: operations["AuthController_enableTwoFactor"];
+        post: operations["TwoFactorController_enable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -278,7 +278,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Turn two-factor authentication off (password and a code or recovery code) */
-        post: operations["AuthController_disableTwoFactor"];
+        post: operations["TwoFactorController_disable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -293,7 +293,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user, with roles and permissions */
-        get: operations["AuthController_me"];
+        get: operations["MeController_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -436,7 +436,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find users: search, role, status, sort, pages */
+        /**
+         * Find users: search, role, status, multi-key sort, offset or cursor pages
+         * @description Lists only the users the caller may read: a `users:read` grant limited by conditions (say, to oneself) lists only the matching rows.
+         */
         get: operations["UsersController_list"];
         put?: never;
         /** Create an account; an invite mail lets its owner choose a password */
@@ -507,7 +510,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's public profile (no email address) */
+        /**
+         * A user's public profile (no email address)
+         * @description Revalidate with `If-None-Match`: an unchanged profile answers 304 without a body.
+         */
         get: operations["UsersController_profile"];
         put?: never;
         post?: never;
@@ -739,6 +745,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ResponseMetaDto: {
+            /**
+             * @description Id of this request; also in the X-Request-ID header and every log line
+             * @example 0190f2a4-5b6c-7d8e-9f00-112233445566
+             */
+            requestId: string;
+            /**
+             * Format: date-time
+             * @description When the response was produced (UTC)
+             */
+            timestamp: string;
+        };
+        UserDto: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            username: string;
+            firstName: string | null;
+            lastName: string | null;
+            bio: string | null;
+            preferences: {
+                [key: string]: unknown;
+            };
+            emailVerified: boolean;
+            /** @description Two-factor authentication is on */
+            twoFactorEnabled: boolean;
+            /**
+             * @description Path (on the API origin) of the 256×256 WebP avatar; it never changes, so it may be cached for good; null without one
+             * @example /api/v1/avatars/0f8e9c3b5a7d41e2b6c4d8a0f1e2d3c4
+             */
+            avatarUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         /**
          * @description Stable code; branch on this, not on the message
          * @enum {string}
@@ -765,45 +805,11 @@ export interface components {
             message: string;
             details?: components["schemas"]["ErrorDetailDto"][];
         };
-        ResponseMetaDto: {
-            /**
-             * @description Id of this request; also in the X-Request-ID header and every log line
-             * @example 0190f2a4-5b6c-7d8e-9f00-112233445566
-             */
-            requestId: string;
-            /**
-             * Format: date-time
-             * @description When the response was produced (UTC)
-             */
-            timestamp: string;
-        };
         ErrorResponseDto: {
             /** @enum {string} */
             status: "error";
             error: components["schemas"]["ErrorInfoDto"];
             meta: components["schemas"]["ResponseMetaDto"];
-        };
-        UserDto: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            username: string;
-            firstName: string | null;
-            lastName: string | null;
-            bio: string | null;
-            preferences: {
-                [key: string]: unknown;
-            };
-            emailVerified: boolean;
-            /** @description Two-factor authentication is on */
-            twoFactorEnabled: boolean;
-            /**
-             * @description Path (on the API origin) of the 256×256 WebP avatar; it never changes, so it may be cached for good; null without one
-             * @example /api/v1/avatars/0f8e9c3b5a7d41e2b6c4d8a0f1e2d3c4
-             */
-            avatarUrl: string | null;
-            /** Format: date-time */
-            createdAt: string;
         };
         RegisterDto: {
             /** @example ada@example.com */
@@ -853,23 +859,6 @@ export interface components {
         MessageDto: {
             message: string;
         };
-        SessionDto: {
-            /**
-             * Format: uuid
-             * @description The session id (`sid` of its access tokens)
-             */
-            id: string;
-            userAgent: string | null;
-            ip: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            lastUsedAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            /** @description The session of this request */
-            current: boolean;
-        };
         TokenDto: {
             token: string;
         };
@@ -887,6 +876,23 @@ export interface components {
             currentPassword: string;
             /** Format: password */
             newPassword: string;
+        };
+        SessionDto: {
+            /**
+             * Format: uuid
+             * @description The session id (`sid` of its access tokens)
+             */
+            id: string;
+            userAgent: string | null;
+            ip: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description The session of this request */
+            current: boolean;
         };
         TwoFactorSetupDto: {
             /** @description Base32 secret, for typing into an authenticator app */
@@ -933,6 +939,15 @@ export interface components {
             roles: string[];
             /** @description Permissions held without conditions (`resource:action`) */
             permissions: string[];
+        };
+        UpdateMeDto: {
+            firstName?: string | null;
+            lastName?: string | null;
+            bio?: string;
+            /** @description Free-form UI preferences (≤ 4 KB) */
+            preferences?: {
+                [key: string]: unknown;
+            };
         };
         DeleteAccountDto: {
             /**
@@ -981,15 +996,6 @@ export interface components {
              * @description When the token stops working (none: until revoked)
              */
             expiresAt?: string;
-        };
-        UpdateMeDto: {
-            firstName?: string | null;
-            lastName?: string | null;
-            bio?: string;
-            /** @description Free-form UI preferences (≤ 4 KB) */
-            preferences?: {
-                [key: string]: unknown;
-            };
         };
         CatalogueEntryDto: {
             /** @example posts */
@@ -1054,6 +1060,11 @@ export interface components {
             totalPages: number;
             hasNext: boolean;
             hasPrev: boolean;
+        };
+        CursorMetaDto: {
+            /** @description Pass as `cursor` for the next page; null on the last */
+            next: string | null;
+            hasNext: boolean;
         };
         UserRoleDto: {
             /** Format: uuid */
@@ -1606,6 +1617,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
             429: {
                 headers: {
@@ -1658,123 +1678,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description INTERNAL_ERROR: only the request id is disclosed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    AuthController_listSessions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "success";
-                        data: components["schemas"]["SessionDto"][];
-                        meta: components["schemas"]["ResponseMetaDto"];
-                    };
-                };
-            };
-            /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description INTERNAL_ERROR: only the request id is disclosed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-        };
-    };
-    AuthController_revokeSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "success";
-                        data: components["schemas"]["MessageDto"];
-                        meta: components["schemas"]["ResponseMetaDto"];
-                    };
-                };
-            };
-            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
-                };
-            };
-            /** @description NOT_FOUND */
-            404: {
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2076,6 +1981,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
             429: {
                 headers: {
@@ -2096,7 +2010,149 @@ export interface operations {
             };
         };
     };
-    AuthController_setupTwoFactor: {
+    SessionsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["SessionDto"][];
+                        meta: components["schemas"]["ResponseMetaDto"];
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: only the request id is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SessionsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["MessageDto"];
+                        meta: components["schemas"]["ResponseMetaDto"];
+                    };
+                };
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: only the request id is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TwoFactorController_setup: {
         parameters: {
             query?: never;
             header?: never;
@@ -2166,7 +2222,7 @@ export interface operations {
             };
         };
     };
-    AuthController_enableTwoFactor: {
+    TwoFactorController_enable: {
         parameters: {
             query?: never;
             header?: never;
@@ -2249,7 +2305,7 @@ export interface operations {
             };
         };
     };
-    AuthController_disableTwoFactor: {
+    TwoFactorController_disable: {
         parameters: {
             query?: never;
             header?: never;
@@ -2332,7 +2388,7 @@ export interface operations {
             };
         };
     };
-    AuthController_me: {
+    MeController_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -2357,6 +2413,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2496,6 +2561,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3279,14 +3353,20 @@ export interface operations {
     UsersController_list: {
         parameters: {
             query?: {
+                /** @description Offset pages; not with `cursor` */
                 page?: number;
                 perPage?: number;
+                /** @description Keyset paging: `meta.cursor.next` of the previous page (opaque). Starts cursor mode. */
+                cursor?: string;
+                /** @description Page size in cursor mode */
+                limit?: number;
                 /** @description Matches username, email, first and last name (case-insensitive) */
                 search?: string;
                 /** @description Role name */
                 role?: string;
                 status?: "active" | "inactive" | "unverified" | "deleted";
-                sort?: "createdAt" | "-createdAt" | "username" | "-username" | "email" | "-email";
+                /** @description Comma-separated keys among createdAt, username, email; prefix - for descending */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -3294,7 +3374,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (one page) */
+            /** @description Success (one page: `meta.pagination` with page/perPage, `meta.cursor` with cursor/limit) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3305,7 +3385,8 @@ export interface operations {
                         status: "success";
                         data: components["schemas"]["AdminUserDto"][];
                         meta: components["schemas"]["ResponseMetaDto"] & {
-                            pagination: components["schemas"]["PaginationMetaDto"];
+                            pagination?: components["schemas"]["PaginationMetaDto"];
+                            cursor?: components["schemas"]["CursorMetaDto"];
                         };
                     };
                 };
@@ -3874,7 +3955,10 @@ export interface operations {
     UsersController_profile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of responses you hold (or `*`): 304 without a body when the data is still the same */
+                "If-None-Match"?: string;
+            };
             path: {
                 username: string;
             };
@@ -3885,6 +3969,10 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3895,6 +3983,17 @@ export interface operations {
                         meta: components["schemas"]["ResponseMetaDto"];
                     };
                 };
+            };
+            /** @description Not Modified: the data is still what your `If-None-Match` names; no body */
+            304: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description NOT_FOUND */
             404: {
@@ -4652,7 +4751,10 @@ export interface operations {
     SystemController_info: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of responses you hold (or `*`): 304 without a body when the data is still the same */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4661,6 +4763,10 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4671,6 +4777,17 @@ export interface operations {
                         meta: components["schemas"]["ResponseMetaDto"];
                     };
                 };
+            };
+            /** @description Not Modified: the data is still what your `If-None-Match` names; no body */
+            304: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
             429: {

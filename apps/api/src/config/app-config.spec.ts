@@ -1,5 +1,5 @@
 import { RuntimeMode } from '@atrium/contracts';
-import { ConfigValidationError, DEV_JWT_ACCESS_SECRET, loadConfig } from './app-config';
+import { ConfigValidationError, DEV_DATA_ENCRYPTION_KEY, DEV_JWT_ACCESS_SECRET, loadConfig } from './app-config';
 
 const defaults = { version: '1.2.3', spaDir: '/srv/spa' };
 const load = (env: Record<string, string>) => loadConfig(env, defaults);
@@ -185,13 +185,27 @@ describe('loadConfig', () => {
       );
     });
 
+    it('requires its own data encryption key, apart from the JWT key', () => {
+      const secret = 'Zq8#w1Lr9!tYb2Xk5@Vn7$Pm3^Hd6&Jc4*Gf0';
+      expect(problemsOf({ ...production, JWT_ACCESS_SECRET: secret })).toContain(
+        'DATA_ENCRYPTION_KEY is required in production',
+      );
+      expect(problemsOf({ ...production, JWT_ACCESS_SECRET: secret, DATA_ENCRYPTION_KEY: secret })).toContain(
+        'DATA_ENCRYPTION_KEY must differ from JWT_ACCESS_SECRET (each can then be rotated alone)',
+      );
+      expect(
+        problemsOf({ ...production, JWT_ACCESS_SECRET: secret, DATA_ENCRYPTION_KEY: DEV_DATA_ENCRYPTION_KEY }),
+      ).toContain('DATA_ENCRYPTION_KEY must not be the development default in production');
+    });
+
     it('requires Postgres and Redis, and does not serve the SPA', () => {
       const secret = 'Zq8#w1Lr9!tYb2Xk5@Vn7$Pm3^Hd6&Jc4*Gf0';
-      expect(problemsOf({ NODE_ENV: 'production', JWT_ACCESS_SECRET: secret })).toEqual([
+      const dataKey = 'Mv3!pQ8@zR1#kT6$wY9%bN2^cL5&dF7*hJ4';
+      expect(problemsOf({ NODE_ENV: 'production', JWT_ACCESS_SECRET: secret, DATA_ENCRYPTION_KEY: dataKey })).toEqual([
         'DATABASE_URL is required in production',
         'REDIS_URL is required in production',
       ]);
-      const config = load({ ...production, JWT_ACCESS_SECRET: secret });
+      const config = load({ ...production, JWT_ACCESS_SECRET: secret, DATA_ENCRYPTION_KEY: dataKey });
       expect(config.isProduction).toBe(true);
       expect(config.serveSpa).toBe(false);
       expect(config.corsOrigins).toEqual(['https://atrium.example.com']);

@@ -24,6 +24,11 @@ export interface AppConfig {
   readonly appUrl: string;
   readonly corsOrigins: readonly string[];
   readonly jwtAccessSecret: string;
+  /**
+   * Key for secrets sealed at rest (TOTP seeds, pending domain events). Separate from the JWT key,
+   * so rotating that one signs everybody out but breaks no second factor.
+   */
+  readonly dataEncryptionKey: string;
   readonly logLevel: LogLevel;
   readonly throttle: { readonly limit: number; readonly ttlSeconds: number };
   readonly bodyLimitBytes: number;
@@ -100,6 +105,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The development secret shipped in `.env.example`; production refuses it. */
 export const DEV_JWT_ACCESS_SECRET = 'atrium-dev-only-access-secret-change-me-0000';
+/** The development data key shipped in `.env.example`; production refuses it. */
+export const DEV_DATA_ENCRYPTION_KEY = 'atrium-dev-only-data-encryption-key-change-me-0';
 const MIN_SECRET_LENGTH = 32;
 
 export class ConfigValidationError extends Error {
@@ -206,6 +213,18 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     problems.push('JWT_ACCESS_SECRET is too repetitive to be a secret');
   }
 
+  const dataEncryptionKey = read('DATA_ENCRYPTION_KEY') ?? (isProduction ? '' : DEV_DATA_ENCRYPTION_KEY);
+  if (isProduction && dataEncryptionKey === '') problems.push('DATA_ENCRYPTION_KEY is required in production');
+  else if (dataEncryptionKey.length < MIN_SECRET_LENGTH) {
+    problems.push(`DATA_ENCRYPTION_KEY must be at least ${MIN_SECRET_LENGTH} characters`);
+  } else if (isProduction && dataEncryptionKey === DEV_DATA_ENCRYPTION_KEY) {
+    problems.push('DATA_ENCRYPTION_KEY must not be the development default in production');
+  } else if (isProduction && dataEncryptionKey === jwtAccessSecret) {
+    problems.push('DATA_ENCRYPTION_KEY must differ from JWT_ACCESS_SECRET (each can then be rotated alone)');
+  } else if (isProduction && new Set(dataEncryptionKey).size < 10) {
+    problems.push('DATA_ENCRYPTION_KEY is too repetitive to be a secret');
+  }
+
   const logLevelRaw = read('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
   let logLevel: LogLevel = 'info';
   if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as LogLevel;
@@ -276,6 +295,7 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     appUrl,
     corsOrigins,
     jwtAccessSecret,
+    dataEncryptionKey,
     logLevel,
     throttle,
     bodyLimitBytes,

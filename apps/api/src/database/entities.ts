@@ -1,3 +1,4 @@
+import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity';
 import { PermissionEntity } from '../modules/authorization/entities/permission.entity';
 import { RoleEntity } from '../modules/authorization/entities/role.entity';
@@ -19,4 +20,5 @@ export const ENTITIES = [
   RoleEntity,
   PermissionEntity,
   UserRoleEntity,
+  OutboxEventEntity,
 ];

@@ -1,96 +1,26 @@
 /**
- * Domain events: what happened, in the words of the domain. Services emit them through
- * `EventEmitter2.emitAsync` (awaiting it means the follow-up work is enqueued); listeners turn them
- * into jobs. No service calls mail (or any other slow side effect) directly.
+ * Domain events: what happened, in the words of the domain. Each module declares its events in
+ * its own `<module>.events.ts`; services publish them through `DomainEvents.publish`, which
+ * delivers them after the transaction commits (events/domain-events.publisher.ts). Listeners turn
+ * them into jobs or cache invalidations. No service calls mail (or any other slow side effect) directly.
+ *
+ * Delivered events are plain JSON (they pass through the outbox): listeners read their fields,
+ * never their methods or prototypes.
  */
 export abstract class DomainEvent {
   abstract readonly name: string;
   readonly occurredAt = new Date().toISOString();
 }
 
-interface UserRef {
+/** Who an event is about, enough to address a mail. */
+export interface UserRef {
   userId: string;
   email: string;
   username: string;
 }
 
-/** An account was created; `verificationToken` is the raw, single-use email token. */
-export class UserRegisteredEvent extends DomainEvent {
-  static readonly eventName = 'user.registered';
-  readonly name = UserRegisteredEvent.eventName;
-  constructor(
-    readonly user: UserRef,
-    readonly verificationToken: string,
-    readonly expiresInHours: number,
-  ) {
-    super();
-  }
-}
-
-/** A new verification mail was asked for (a resend); carries a fresh token. */
-export class EmailVerificationRequestedEvent extends DomainEvent {
-  static readonly eventName = 'user.email-verification-requested';
-  readonly name = EmailVerificationRequestedEvent.eventName;
-  constructor(
-    readonly user: UserRef,
-    readonly verificationToken: string,
-    readonly expiresInHours: number,
-  ) {
-    super();
-  }
-}
-
-export class PasswordResetRequestedEvent extends DomainEvent {
-  static readonly eventName = 'user.password-reset-requested';
-  readonly name = PasswordResetRequestedEvent.eventName;
-  constructor(
-    readonly user: UserRef,
-    readonly resetToken: string,
-    readonly expiresInMinutes: number,
-  ) {
-    super();
-  }
-}
-
-export class PasswordChangedEvent extends DomainEvent {
-  static readonly eventName = 'user.password-changed';
-  readonly name = PasswordChangedEvent.eventName;
-  constructor(
-    readonly user: UserRef,
-    readonly ip: string | undefined,
-  ) {
-    super();
-  }
-}
-
-/** A sign-in from a new session: the account owner is told, so a stranger's sign-in does not go unnoticed. */
-export class UserSignedInEvent extends DomainEvent {
-  static readonly eventName = 'user.signed-in';
-  readonly name = UserSignedInEvent.eventName;
-  constructor(
-    readonly user: UserRef,
-    readonly sessionId: string,
-    readonly ip: string,
-    readonly userAgent: string,
-  ) {
-    super();
-  }
-}
-
-/** An administrator created an account; `setPasswordToken` is a raw reset token for the first password. */
-export class UserInvitedEvent extends DomainEvent {
-  static readonly eventName = 'user.invited';
-  readonly name = UserInvitedEvent.eventName;
-  constructor(
-    readonly user: UserRef,
-    readonly invitedBy: string,
-    readonly setPasswordToken: string,
-    readonly expiresInHours: number,
-  ) {
-    super();
-  }
-}
-
+// Comment events ship ahead of the comments module (mail templates exist for them); they move to
+// modules/comments/comments.events.ts with it.
 export class CommentAwaitingModerationEvent extends DomainEvent {
   static readonly eventName = 'comment.awaiting-moderation';
   readonly name = CommentAwaitingModerationEvent.eventName;

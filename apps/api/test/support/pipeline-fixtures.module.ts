@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { Public } from '../../src/modules/identity/auth.decorators';
+import { Public } from '../../src/common/auth';
 
 class AddressDto {
   @IsString()

@@ -3,17 +3,19 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { RAW_RESPONSE } from '../decorators/raw-response.decorator';
+import { CursorPage, type CursorMetaDto } from '../http/list';
 import { Paginated, type PaginationMetaDto } from '../http/pagination';
 
 export interface SuccessEnvelope<T> {
   status: 'success';
   data: T;
-  meta: { requestId: string; timestamp: string; pagination?: PaginationMetaDto };
+  meta: { requestId: string; timestamp: string; pagination?: PaginationMetaDto; cursor?: CursorMetaDto };
 }
 
 /**
  * Wraps every route's result in `{ status: "success", data, meta }` (DESIGN §4) unless the route
- * is `@RawResponse()`; a `Paginated` result puts its counts in `meta.pagination`.
+ * is `@RawResponse()`; a `Paginated` result puts its counts in `meta.pagination`, a `CursorPage`
+ * its next cursor in `meta.cursor`.
  */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
@@ -31,6 +33,8 @@ export class EnvelopeInterceptor implements NestInterceptor {
         const meta = { requestId: request.id, timestamp: new Date().toISOString() };
         if (data instanceof Paginated)
           return { status: 'success', data: data.items, meta: { ...meta, pagination: data.meta } };
+        if (data instanceof CursorPage)
+          return { status: 'success', data: data.items, meta: { ...meta, cursor: data.meta } };
         return { status: 'success', data: data ?? null, meta };
       }),
     );

@@ -5,6 +5,7 @@ import { TwoFactorAndApiTokens1795609147571 } from './1795609147571-TwoFactorAnd
 import { Authorization1795609600857 } from './1795609600857-Authorization';
 import { SeedSystemRoles1795609600858 } from './1795609600858-SeedSystemRoles';
 import { AvatarKeyIndex1795612092757 } from './1795612092757-AvatarKeyIndex';
+import { EventOutbox1795964425397 } from './1795964425397-EventOutbox';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationClass[] = [
   Authorization1795609600857,
   SeedSystemRoles1795609600858,
   AvatarKeyIndex1795612092757,
+  EventOutbox1795964425397,
 ];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { AdminQueuesController } from './queues.controller';
 import { AdminQueuesService } from './queues.service';
 import { AdminStatsController } from './stats.controller';
@@ -7,6 +8,7 @@ import { AdminStatsService } from './stats.service';
 
 /** Operations: background queues (inspect, retry, remove jobs) and dashboard statistics. */
 @Module({
+  imports: [AuditModule],
   controllers: [AdminQueuesController, AdminStatsController],
   providers: [AdminQueuesService, AdminStatsService, StatsRepository],
 })

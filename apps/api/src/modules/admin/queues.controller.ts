@@ -1,10 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import { ApiPaginatedResponse, type Paginated } from '../../common/http/pagination';
-import { RequirePermissions } from '../authorization/require-permissions.decorator';
-import { clientOf } from '../identity/auth.controller';
-import { type AuthenticatedRequest, type AuthUser, CurrentUser } from '../identity/auth.decorators';
+import { RequirePermissions } from '../../common/auth';
+import { type AuthUser, CurrentUser } from '../../common/auth';
 import { MessageDto } from '../identity/dto/auth.dto';
 import { JobDto, ListJobsQueryDto, QUEUE_NAMES, QueuesOverviewDto } from './dto/queues.dto';
 import { AdminQueuesService } from './queues.service';
@@ -54,13 +53,8 @@ export class AdminQueuesController {
   })
   @ApiSuccessResponse(JobDto, 200, 'The job as it is now (waiting, or already picked up)')
   @ApiErrorResponses(401, 403, 404, 409, 429, 500)
-  retry(
-    @CurrentUser() user: AuthUser,
-    @Param('name') name: string,
-    @Param('id') id: string,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<JobDto> {
-    return this.queues.retry(user, name, id, clientOf(request));
+  retry(@CurrentUser() user: AuthUser, @Param('name') name: string, @Param('id') id: string): Promise<JobDto> {
+    return this.queues.retry(user, name, id);
   }
 
   @Delete(':name/jobs/:id')
@@ -77,9 +71,8 @@ export class AdminQueuesController {
     @CurrentUser() user: AuthUser,
     @Param('name') name: string,
     @Param('id') id: string,
-    @Req() request: AuthenticatedRequest,
   ): Promise<MessageDto> {
-    await this.queues.remove(user, name, id, clientOf(request));
+    await this.queues.remove(user, name, id);
     return { message: 'Job removed' };
   }
 }

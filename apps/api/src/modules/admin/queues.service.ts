@@ -4,8 +4,7 @@ import { ApiException } from '../../common/http/api.exception';
 import { Paginated } from '../../common/http/pagination';
 import { JOB_RUNNER, type JobQueueRunner, type JobSummary } from '../../jobs/runners/job-runner';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../identity/auth.decorators';
-import type { ClientInfo } from '../identity/sessions.service';
+import type { AuthUser } from '../../common/auth';
 import { type JobDto, type ListJobsQueryDto, QUEUE_NAMES, type QueuesOverviewDto } from './dto/queues.dto';
 
 const toJobDto = (queue: QueueName, job: JobSummary): JobDto => ({
@@ -56,7 +55,7 @@ export class AdminQueuesService {
     );
   }
 
-  async retry(actor: AuthUser, name: string, id: string, client: ClientInfo): Promise<JobDto> {
+  async retry(actor: AuthUser, name: string, id: string): Promise<JobDto> {
     const queue = this.queueNamed(name);
     const result = await this.runner.retryJob(queue, id);
     switch (result) {
@@ -74,7 +73,6 @@ export class AdminQueuesService {
       actorId: actor.id,
       action: 'queue.job_retried',
       target: `job:${queue}/${id}`,
-      ...client,
     });
     // A worker may have picked it up (or even finished it) already: report it as it is now.
     const job = await this.runner.getJob(queue, id);
@@ -82,7 +80,7 @@ export class AdminQueuesService {
     return toJobDto(queue, job);
   }
 
-  async remove(actor: AuthUser, name: string, id: string, client: ClientInfo): Promise<void> {
+  async remove(actor: AuthUser, name: string, id: string): Promise<void> {
     const queue = this.queueNamed(name);
     const result = await this.runner.removeJob(queue, id);
     switch (result) {
@@ -97,7 +95,6 @@ export class AdminQueuesService {
       actorId: actor.id,
       action: 'queue.job_removed',
       target: `job:${queue}/${id}`,
-      ...client,
     });
   }
 

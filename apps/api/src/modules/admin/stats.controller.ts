@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, ApiSuccessResponse } from '../../common/dto/envelope.dto';
-import { RequirePermissions } from '../authorization/require-permissions.decorator';
+import { RequirePermissions } from '../../common/auth';
 import { StatsDto } from './dto/stats.dto';
 import { AdminStatsService } from './stats.service';
 

@@ -1,36 +1,38 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import { Injectable } from '@nestjs/common';
+import { CacheService } from '../../common/cache';
 import type { StatsDto } from './dto/stats.dto';
 import { StatsRepository } from './stats.repository';
 
-export const STATS_CACHE_KEY = 'admin:stats';
+export const STATS_CACHE = 'admin-stats';
+export const STATS_CACHE_KEY = 'dashboard';
 // A dashboard polls; a few aggregates over users and audit events every 30 s at most is cheap.
-export const STATS_CACHE_TTL_MS = 30_000;
+export const STATS_CACHE_TTL_SECONDS = 30;
 
 @Injectable()
 export class AdminStatsService {
   constructor(
     private readonly repository: StatsRepository,
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly cache: CacheService,
   ) {}
 
-  async stats(): Promise<StatsDto> {
-    const cached = await this.cache.get<StatsDto>(STATS_CACHE_KEY);
-    if (cached) return cached;
+  stats(): Promise<StatsDto> {
+    return this.cache.getOrLoad(STATS_CACHE, STATS_CACHE_KEY, () => this.compute(), {
+      ttlSeconds: STATS_CACHE_TTL_SECONDS,
+    });
+  }
+
+  private async compute(): Promise<StatsDto> {
     const [total, byRole, active, days] = await Promise.all([
       this.repository.usersTotal(),
       this.repository.usersByRole(),
       this.repository.activeSessions(),
       this.repository.daily(),
     ]);
-    const stats: StatsDto = {
+    return {
       generatedAt: new Date().toISOString(),
       users: { total, byRole },
       sessions: { active },
       days,
     };
-    await this.cache.set(STATS_CACHE_KEY, stats, STATS_CACHE_TTL_MS);
-    return stats;
   }
 }

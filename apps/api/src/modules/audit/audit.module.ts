@@ -1,7 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
-/** The audit trail, writable from every module. */
-@Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+/** The audit trail; modules that record security-relevant events import it. */
+@Module({ providers: [AuditRepository, AuditService], exports: [AuditService] })
 export class AuditModule {}

@@ -1,68 +1,56 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AuditEventEntity } from './audit-event.entity';
+import { requestContext } from '../../common/context/request-context';
+import { AuditRepository, type AuditFilter } from './audit.repository';
 
 export interface AuditEntry {
-  actorId?: string | null;
   action: string;
   target?: string | null;
-  ip?: string | null;
-  userAgent?: string | null;
   metadata?: Record<string, unknown>;
+  /**
+   * Who acted; defaults to the request's authenticated caller. Pass it for actions taken before
+   * anyone is signed in (a sign-in, a registration) and `null` for the system.
+   */
+  actorId?: string | null;
 }
 
-/** Appends to `audit_events` (reading it comes with the admin API). */
+export interface AuditEventView {
+  id: string;
+  actorId: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  metadata: Record<string, unknown>;
+  at: string;
+}
+
+/**
+ * The audit trail. The client's IP, user agent and the acting user come from the request context
+ * by themselves, so no use case threads them through its signature.
+ */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly audit: AuditRepository) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    await this.dataSource.getRepository(AuditEventEntity).save(
-      Object.assign(new AuditEventEntity(), {
-        actorId: entry.actorId ?? null,
-        action: entry.action,
-        target: entry.target ?? null,
-        ip: entry.ip ?? null,
-        userAgent: entry.userAgent?.slice(0, 512) ?? null,
-        metadata: entry.metadata ?? {},
-      }),
-    );
+    const context = requestContext.current();
+    await this.audit.append({
+      actorId: entry.actorId !== undefined ? entry.actorId : (context?.actor?.id ?? null),
+      action: entry.action,
+      target: entry.target ?? null,
+      ip: context?.ip ?? null,
+      userAgent: context?.userAgent?.slice(0, 512) ?? null,
+      metadata: entry.metadata ?? {},
+    });
   }
 
-  async search(query: {
-    actor?: string;
-    action?: string;
-    target?: string;
-    from?: string;
-    to?: string;
-    page: number;
-    perPage: number;
-  }): Promise<{
-    items: Array<{
-      id: string;
-      actorId: string | null;
-      action: string;
-      target: string | null;
-      ip: string | null;
-      userAgent: string | null;
-      metadata: Record<string, unknown>;
-      at: string;
-    }>;
-    total: number;
-  }> {
-    const qb = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('a');
-    if (query.actor) qb.andWhere('a.actor_id = :actor', { actor: query.actor });
-    if (query.action) qb.andWhere('a.action = :action', { action: query.action });
-    if (query.target) qb.andWhere('a.target = :target', { target: query.target });
-    if (query.from) qb.andWhere('a.created_at >= :from', { from: new Date(query.from) });
-    if (query.to) qb.andWhere('a.created_at < :to', { to: new Date(query.to) });
-    const [rows, total] = await qb
-      .orderBy('a.created_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .skip((query.page - 1) * query.perPage)
-      .take(query.perPage)
-      .getManyAndCount();
+  async search(
+    query: AuditFilter & { page: number; perPage: number },
+  ): Promise<{ items: AuditEventView[]; total: number }> {
+    const [rows, total] = await this.audit.search(query, {
+      offset: (query.page - 1) * query.perPage,
+      limit: query.perPage,
+    });
     return {
       total,
       items: rows.map((row) => ({

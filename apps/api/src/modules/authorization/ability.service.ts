@@ -1,11 +1,13 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
-import type { AppConfig } from '../../config/app-config';
-import { InjectConfig } from '../../config/config.module';
-import { InjectRedis } from '../../redis/redis.module';
+import { OnEvent } from '@nestjs/event-emitter';
+import { CacheService } from '../../common/cache';
+import {
+  RoleDeletedEvent,
+  RolePermissionsChangedEvent,
+  UserRolesChangedEvent,
+} from '../../events/authorization.events';
+import { GrantsRepository } from './grants.repository';
 
 export type AppAbility = MongoAbility;
 type Rule = RawRuleOf<AppAbility>;
@@ -26,9 +28,13 @@ export interface HeldRole {
 interface CachedGrants {
   roles: HeldRole[];
   rules: Array<{ action: string; subject: string; conditions?: Record<string, unknown> }>;
+  /** When the earliest of the user's expiring assignments ends (epoch ms); null when none expires. */
+  validUntil: number | null;
 }
 
-const CACHE_TTL_SECONDS = 300;
+/** The cache namespace of users' grants (roles and rules), keyed by user id. */
+export const GRANTS_CACHE = 'grants';
+const GRANTS_TTL_SECONDS = 300;
 
 /** Replaces `${user.id}` (the only placeholder today) in condition values, recursively. */
 function interpolate(value: unknown, userId: string): unknown {
@@ -41,32 +47,18 @@ function interpolate(value: unknown, userId: string): unknown {
 }
 
 /**
- * CASL abilities from a user's unexpired role assignments. The grants are cached per user in
- * Redis (memory without REDIS_URL) and dropped when the user's roles or any role's permissions
- * change, so a change takes effect on the next request.
+ * CASL abilities from a user's unexpired role assignments. The grants are cached per user in the
+ * one cache (`CacheService`, namespace `grants`) for at most five minutes and never past the next
+ * expiry of one of the user's assignments. A change takes effect on the next request on every
+ * replica: the domain events below (or the direct calls) invalidate, and the cache's versioning
+ * keeps a request that loaded the grants before the change from writing them back.
  */
 @Injectable()
 export class AbilityService {
-  private readonly memory = new Map<string, { value: string; expiresAt: number }>();
-
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRedis() private readonly redis: Redis | null,
-    @InjectConfig() private readonly config: AppConfig,
+    private readonly grants: GrantsRepository,
+    private readonly cache: CacheService,
   ) {}
-
-  private key(userId: string, generation: string): string {
-    return `${this.config.redisPrefix}ability:${generation}:${userId}`;
-  }
-
-  private generationKey(): string {
-    return `${this.config.redisPrefix}ability:generation`;
-  }
-
-  private async generation(): Promise<string> {
-    if (this.redis) return (await this.redis.get(this.generationKey())) ?? '0';
-    return this.memory.get('generation')?.value ?? '0';
-  }
 
   async abilityFor(subject: AbilitySubject): Promise<AppAbility> {
     const grants = await this.grantsOf(subject.id);
@@ -97,82 +89,52 @@ export class AbilityService {
     return Math.max(0, ...(await this.rolesOf(userId)).map((r) => r.level));
   }
 
-  private async grantsOf(userId: string): Promise<CachedGrants> {
-    const generation = await this.generation().catch(() => 'uncached');
-    const key = this.key(userId, generation);
-    const cached = generation === 'uncached' ? null : await this.read(key);
-    if (cached) return JSON.parse(cached) as CachedGrants;
-    const grants = await this.load(userId);
-    if (generation !== 'uncached') await this.write(key, JSON.stringify(grants)).catch(() => undefined);
-    return grants;
+  /** A user's roles changed (call after the commit). */
+  async invalidateUser(userId: string): Promise<void> {
+    await this.cache.invalidate(GRANTS_CACHE, userId);
+  }
+
+  /** A role's permissions, level or existence changed: every cached ability is stale (call after the commit). */
+  async invalidateAll(): Promise<void> {
+    await this.cache.invalidateNamespace(GRANTS_CACHE);
+  }
+
+  /**
+   * An invalidation that did not reach the cache fails the delivery, so the outbox delivers the
+   * event again (the cache also retries it by itself while this process runs).
+   */
+  @OnEvent(UserRolesChangedEvent.eventName, { suppressErrors: false })
+  async onUserRolesChanged(event: Pick<UserRolesChangedEvent, 'userId'>): Promise<void> {
+    if (!(await this.cache.invalidate(GRANTS_CACHE, event.userId))) throw new Error('Grants cache unreachable');
+  }
+
+  @OnEvent(RolePermissionsChangedEvent.eventName, { suppressErrors: false })
+  @OnEvent(RoleDeletedEvent.eventName, { suppressErrors: false })
+  async onRoleChanged(): Promise<void> {
+    if (!(await this.cache.invalidateNamespace(GRANTS_CACHE))) throw new Error('Grants cache unreachable');
+  }
+
+  private grantsOf(userId: string): Promise<CachedGrants> {
+    return this.cache.getOrLoad(GRANTS_CACHE, userId, () => this.load(userId), {
+      ttlSeconds: (grants) =>
+        Math.min(GRANTS_TTL_SECONDS, grants.validUntil === null ? Infinity : (grants.validUntil - Date.now()) / 1000),
+    });
   }
 
   private async load(userId: string): Promise<CachedGrants> {
-    const roles = await this.dataSource.query<HeldRole[]>(
-      `SELECT r.id, r.name, r.level FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-        WHERE ur.user_id = $1 AND (ur.expires_at IS NULL OR ur.expires_at > now())
-        ORDER BY r.level DESC, r.name`,
-      [userId],
-    );
-    const permissions =
-      roles.length === 0
-        ? []
-        : await this.dataSource.query<Array<{ resource: string; action: string; conditions: unknown }>>(
-            `SELECT resource, action, conditions FROM permissions WHERE role_id = ANY($1::uuid[])`,
-            [roles.map((r) => r.id)],
-          );
-    // The cache must also expire when the earliest assignment does.
+    // Measured before the query, so the cached entry ends no later than the assignment does.
+    const startedAt = Date.now();
+    const held = await this.grants.rolesHeldBy(userId);
+    const permissions = await this.grants.permissionsOf(held.map((r) => r.id));
+    const expiries = held.flatMap((r) => (r.expiresInMs === null ? [] : [r.expiresInMs]));
     return {
-      roles,
+      roles: held.map(({ id, name, level }) => ({ id, name, level })),
       rules: permissions.map((p) => ({
         action: p.action,
         subject: p.resource,
         ...(p.conditions ? { conditions: interpolate(p.conditions, userId) as Record<string, unknown> } : {}),
       })),
+      validUntil: expiries.length === 0 ? null : startedAt + Math.min(...expiries),
     };
-  }
-
-  private async read(key: string): Promise<string | null> {
-    if (this.redis) return this.redis.get(key).catch(() => null);
-    const entry = this.memory.get(key);
-    return entry && entry.expiresAt > Date.now() ? entry.value : null;
-  }
-
-  private async write(key: string, value: string): Promise<void> {
-    const ttlMs = await this.ttlFor(key);
-    if (this.redis) {
-      await this.redis.set(key, value, 'PX', ttlMs);
-      return;
-    }
-    this.memory.set(key, { value, expiresAt: Date.now() + ttlMs });
-  }
-
-  /** At most five minutes, and never past the next expiry of one of the user's role assignments. */
-  private async ttlFor(key: string): Promise<number> {
-    const userId = key.slice(key.lastIndexOf(':') + 1);
-    const [next] = await this.dataSource.query<Array<{ ms: number | null }>>(
-      `SELECT floor(extract(epoch FROM min(expires_at) - clock_timestamp()) * 1000)::int AS ms
-         FROM user_roles WHERE user_id = $1 AND expires_at > clock_timestamp()`,
-      [userId],
-    );
-    return Math.max(1, Math.min(CACHE_TTL_SECONDS * 1000, next?.ms ?? CACHE_TTL_SECONDS * 1000));
-  }
-
-  /** A user's roles changed. */
-  async invalidateUser(userId: string): Promise<void> {
-    const generation = await this.generation();
-    if (this.redis) await this.redis.del(this.key(userId, generation));
-    else this.memory.delete(this.key(userId, generation));
-  }
-
-  /** A role's permissions changed: every cached ability is stale. */
-  async invalidateAll(): Promise<void> {
-    if (this.redis) {
-      await this.redis.incr(this.generationKey());
-      return;
-    }
-    const next = String(Number(this.memory.get('generation')?.value ?? '0') + 1);
-    this.memory.clear();
-    this.memory.set('generation', { value: next, expiresAt: Number.POSITIVE_INFINITY });
   }
 }

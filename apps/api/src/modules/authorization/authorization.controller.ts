@@ -1,25 +1,14 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PERMISSION_CATALOGUE } from '@atrium/contracts';
 import { ApiErrorResponses, ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import { ApiPaginatedResponse, Paginated } from '../../common/http/pagination';
 import { AuditService } from '../audit/audit.service';
-import { type AuthenticatedRequest, type AuthUser, CurrentUser, Public } from '../identity/auth.decorators';
+import { type AuthUser, CurrentUser, RequirePermissions } from '../../common/auth';
+import { CursorPage, ApiListResponse } from '../../common/http/list';
+import { Route } from '../../common/http/route.decorator';
+import { HttpCache } from '../../common/http-cache';
 import { MessageDto } from '../identity/dto/auth.dto';
-import { clientOf } from '../identity/auth.controller';
 import {
   CatalogueEntryDto,
   CreateRoleDto,
@@ -37,7 +26,6 @@ import {
   ListUsersQueryDto,
   PublicProfileDto,
 } from './dto/users.dto';
-import { RequirePermissions } from './require-permissions.decorator';
 import { RolesService } from './roles.service';
 import { UsersService } from './users.service';
 
@@ -69,12 +57,8 @@ export class RolesController {
   @ApiOperation({ summary: 'Create a custom role (below your own level, granting only what you hold)' })
   @ApiSuccessResponse(RoleDto, 201)
   @ApiErrorResponses(400, 401, 403, 409, 429, 500)
-  create(
-    @CurrentUser() user: AuthUser,
-    @Body() body: CreateRoleDto,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<RoleDto> {
-    return this.roles.create(user, body, clientOf(request));
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateRoleDto): Promise<RoleDto> {
+    return this.roles.create(user, body);
   }
 
   @Get('roles/:id')
@@ -95,9 +79,8 @@ export class RolesController {
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateRoleDto,
-    @Req() request: AuthenticatedRequest,
   ): Promise<RoleDto> {
-    return this.roles.update(user, id, body, clientOf(request));
+    return this.roles.update(user, id, body);
   }
 
   @Put('roles/:id/permissions')
@@ -109,9 +92,8 @@ export class RolesController {
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: SetPermissionsDto,
-    @Req() request: AuthenticatedRequest,
   ): Promise<RoleDto> {
-    return this.roles.setPermissions(user, id, body.permissions, clientOf(request));
+    return this.roles.setPermissions(user, id, body.permissions);
   }
 
   @Delete('roles/:id')
@@ -119,12 +101,8 @@ export class RolesController {
   @ApiOperation({ summary: 'Delete a custom role (system roles cannot be deleted)' })
   @ApiSuccessResponse(MessageDto)
   @ApiErrorResponses(400, 401, 403, 404, 429, 500)
-  async remove(
-    @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<MessageDto> {
-    await this.roles.remove(user, id, clientOf(request));
+  async remove(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<MessageDto> {
+    await this.roles.remove(user, id);
     return { message: 'Role deleted' };
   }
 }
@@ -139,12 +117,19 @@ export class UsersController {
   ) {}
 
   @Get('users')
-  @RequirePermissions('users:read')
-  @ApiOperation({ summary: 'Find users: search, role, status, sort, pages' })
-  @ApiPaginatedResponse(AdminUserDto)
-  @ApiErrorResponses(400, 401, 403, 429, 500)
-  list(@Query() query: ListUsersQueryDto): Promise<Paginated<AdminUserDto>> {
-    return this.users.list(query);
+  @ApiListResponse(AdminUserDto)
+  @Route({
+    summary: 'Find users: search, role, status, multi-key sort, offset or cursor pages',
+    description:
+      'Lists only the users the caller may read: a `users:read` grant limited by conditions (say, to oneself) lists only the matching rows.',
+    access: { permissions: ['users:read'] },
+    errors: [400],
+  })
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListUsersQueryDto,
+  ): Promise<Paginated<AdminUserDto> | CursorPage<AdminUserDto>> {
+    return this.users.list(user, query);
   }
 
   @Post('users')
@@ -152,12 +137,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Create an account; an invite mail lets its owner choose a password' })
   @ApiSuccessResponse(AdminUserDto, 201)
   @ApiErrorResponses(400, 401, 403, 409, 429, 500)
-  create(
-    @CurrentUser() user: AuthUser,
-    @Body() body: CreateUserDto,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<AdminUserDto> {
-    return this.users.create(user, body, clientOf(request));
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateUserDto): Promise<AdminUserDto> {
+    return this.users.create(user, body);
   }
 
   @Get('users/:id')
@@ -165,8 +146,8 @@ export class UsersController {
   @ApiOperation({ summary: 'One user, with roles and status' })
   @ApiSuccessResponse(AdminUserDto)
   @ApiErrorResponses(400, 401, 403, 404, 429, 500)
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<AdminUserDto> {
-    return this.users.get(id);
+  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AdminUserDto> {
+    return this.users.get(user, id);
   }
 
   @Patch('users/:id')
@@ -178,9 +159,8 @@ export class UsersController {
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: AdminUpdateUserDto,
-    @Req() request: AuthenticatedRequest,
   ): Promise<AdminUserDto> {
-    return this.users.update(user, id, body, clientOf(request));
+    return this.users.update(user, id, body);
   }
 
   @Delete('users/:id')
@@ -188,12 +168,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Soft-delete a user (restorable during the retention period)' })
   @ApiSuccessResponse(MessageDto)
   @ApiErrorResponses(400, 401, 403, 404, 409, 429, 500)
-  async remove(
-    @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<MessageDto> {
-    await this.users.remove(user, id, clientOf(request));
+  async remove(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<MessageDto> {
+    await this.users.remove(user, id);
     return { message: 'User deleted' };
   }
 
@@ -203,12 +179,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Undo a deletion' })
   @ApiSuccessResponse(AdminUserDto)
   @ApiErrorResponses(400, 401, 403, 404, 409, 429, 500)
-  restore(
-    @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<AdminUserDto> {
-    return this.users.restore(user, id, clientOf(request));
+  restore(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AdminUserDto> {
+    return this.users.restore(user, id);
   }
 
   @Put('users/:id/roles')
@@ -220,18 +192,21 @@ export class UsersController {
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: SetUserRolesDto,
-    @Req() request: AuthenticatedRequest,
   ): Promise<AdminUserDto> {
-    await this.users.get(id);
-    await this.roles.setUserRoles(user, id, body.roles, clientOf(request));
-    return this.users.get(id);
+    await this.users.assertAssignable(user, id);
+    await this.roles.setUserRoles(user, id, body.roles);
+    return this.users.get(user, id);
   }
 
-  @Public()
   @Get('profiles/:username')
-  @ApiOperation({ summary: "A user's public profile (no email address)" })
-  @ApiSuccessResponse(PublicProfileDto)
-  @ApiErrorResponses(404, 429, 500)
+  @HttpCache({ maxAgeSeconds: 0, visibility: 'public' })
+  @Route({
+    summary: "A user's public profile (no email address)",
+    description: 'Revalidate with `If-None-Match`: an unchanged profile answers 304 without a body.',
+    access: 'public',
+    response: { type: PublicProfileDto },
+    errors: [404],
+  })
   profile(@Param('username') username: string): Promise<PublicProfileDto> {
     return this.users.profile(username);
   }

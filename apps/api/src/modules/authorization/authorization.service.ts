@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type Permission, PERMISSIONS } from '@atrium/contracts';
-import { ApiException } from '../../common/http/api.exception';
-import type { AuthUser } from '../identity/auth.decorators';
+import { type Permission, PERMISSIONS } from '@atrium/contracts';
+import type { Authorizer, AuthUser } from '../../common/auth';
+import { Errors } from '../../common/http/errors';
 import { AbilityService, type AppAbility } from './ability.service';
 
 const abilities = new WeakMap<AuthUser, Promise<AppAbility>>();
 
-/** Route-level checks (`@RequirePermissions`) and the ability services use for object-level ones. */
+/**
+ * Route-level checks (`@RequirePermissions`, through the global guard) and the ability the policy
+ * service uses for object-level ones. The guard and identity reach it as the `Authorizer`.
+ */
 @Injectable()
-export class AuthorizationService {
+export class AuthorizationService implements Authorizer {
   constructor(private readonly abilities: AbilityService) {}
 
   /** The request's ability, built once per request (the user object is per request). */
@@ -29,9 +32,13 @@ export class AuthorizationService {
   async assertAll(user: AuthUser, permissions: readonly Permission[]): Promise<void> {
     for (const permission of permissions) {
       if (!(await this.can(user, permission))) {
-        throw new ApiException(403, ErrorCode.FORBIDDEN, `You need the "${permission}" permission`);
+        throw Errors.forbidden(`You need the "${permission}" permission`);
       }
     }
+  }
+
+  async roleNames(userId: string): Promise<string[]> {
+    return (await this.abilities.rolesOf(userId)).map((role) => role.name);
   }
 
   /**

@@ -1,9 +1,14 @@
-import { ErrorCode, SystemRole } from '@atrium/contracts';
-import type { DataSource } from 'typeorm';
-import { ApiException } from '../../common/http/api.exception';
-import { newId } from '../../database/ids';
-import { normalizeEmail, normalizeUsername } from '../identity/auth.service';
-import type { PasswordsService } from '../identity/passwords.service';
+import { Injectable } from '@nestjs/common';
+import { SystemRole } from '@atrium/contracts';
+import { Errors } from '../../common/http/errors';
+import { Transactions } from '../../database/transactions';
+import { AuditService } from '../audit/audit.service';
+import { AccountsService } from '../identity/accounts.service';
+import { normalizeEmail } from '../identity/identifiers';
+import { PasswordsService } from '../identity/passwords.service';
+import { UsersRepository } from '../identity/users.repository';
+import { AbilityService } from './ability.service';
+import { RolesRepository } from './roles.repository';
 
 export interface FirstAdminInput {
   email: string;
@@ -14,62 +19,50 @@ export interface FirstAdminInput {
 export type FirstAdminOutcome = 'created' | 'promoted' | 'admin-exists';
 
 /**
- * Makes sure an admin exists: creates the account (email marked verified) or promotes an
- * existing one with that email. Idempotent: with an active admin present it changes nothing.
- * Used by `npm run cli -- create-admin` and by the start-up bootstrap (ADMIN_EMAIL/ADMIN_PASSWORD).
+ * Makes sure an admin exists: creates the account (email marked verified) through the one
+ * account-creation path, or promotes an existing one with that email. Idempotent: with an active
+ * admin present it changes nothing. Used by `npm run cli -- create-admin` and by the start-up
+ * bootstrap (ADMIN_EMAIL/ADMIN_PASSWORD).
  */
-export async function ensureFirstAdmin(
-  dataSource: DataSource,
-  passwords: PasswordsService,
-  input: FirstAdminInput,
-  source: string,
-): Promise<FirstAdminOutcome> {
-  const verdict = await passwords.check(input.password, [input.email, input.username]);
-  if (!verdict.ok) {
-    throw new ApiException(400, ErrorCode.VALIDATION_ERROR, `The admin password is too weak: ${verdict.message ?? ''}`);
-  }
-  const passwordHash = await passwords.hash(input.password);
-  return dataSource.transaction(async (tx) => {
-    // One bootstrap at a time, even with several replicas starting together.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('atrium:first-admin'))`);
-    const [{ exists }] = await tx.query<Array<{ exists: boolean }>>(
-      `SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN users u ON u.id = ur.user_id
-        WHERE r.name = $1 AND u.deleted_at IS NULL AND u.is_active
-          AND (ur.expires_at IS NULL OR ur.expires_at > now())) AS exists`,
-      [SystemRole.ADMIN],
-    );
-    if (exists) return 'admin-exists';
-    const [existing] = await tx.query<Array<{ id: string }>>(
-      `SELECT id FROM users WHERE email_normalized = $1 AND deleted_at IS NULL`,
-      [normalizeEmail(input.email)],
-    );
-    let userId = existing?.id;
-    if (!userId) {
-      userId = newId();
-      await tx.query(
-        `INSERT INTO users (id, email, email_normalized, username, username_normalized, password_hash, email_verified_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now())`,
-        [
-          userId,
-          input.email.trim(),
-          normalizeEmail(input.email),
-          input.username.trim(),
-          normalizeUsername(input.username),
+@Injectable()
+export class FirstAdminService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly accounts: AccountsService,
+    private readonly users: UsersRepository,
+    private readonly roles: RolesRepository,
+    private readonly passwords: PasswordsService,
+    private readonly abilities: AbilityService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async ensure(input: FirstAdminInput, source: string): Promise<FirstAdminOutcome> {
+    const verdict = await this.passwords.check(input.password, [input.email, input.username]);
+    if (!verdict.ok) throw Errors.badRequest(`The admin password is too weak: ${verdict.message ?? ''}`);
+    const passwordHash = await this.passwords.hash(input.password);
+    return this.transactions.run(async () => {
+      await this.roles.lockFirstAdminBootstrap();
+      if (await this.roles.activeAdminExists()) return 'admin-exists';
+      const existing = await this.users.findByLogin(normalizeEmail(input.email));
+      const user =
+        existing ??
+        (await this.accounts.createAccount({
+          email: input.email,
+          username: input.username,
           passwordHash,
-        ],
-      );
-    }
-    for (const role of [SystemRole.ADMIN, SystemRole.USER]) {
-      await tx.query(
-        `INSERT INTO user_roles (id, user_id, role_id) SELECT $1, $2, id FROM roles WHERE name = $3
-         ON CONFLICT (user_id, role_id) DO UPDATE SET expires_at = NULL`,
-        [newId(), userId, role],
-      );
-    }
-    await tx.query(
-      `INSERT INTO audit_events (id, actor_id, action, target, metadata) VALUES ($1, NULL, 'admin.bootstrapped', $2, $3)`,
-      [newId(), `user:${userId}`, JSON.stringify({ source, promoted: !!existing })],
-    );
-    return existing ? 'promoted' : 'created';
-  });
+          emailVerified: true,
+        }));
+      for (const role of [SystemRole.ADMIN, SystemRole.USER]) {
+        await this.roles.assignSystemRole(user.id, role, { keepExpiry: false });
+      }
+      await this.audit.record({
+        actorId: null,
+        action: 'admin.bootstrapped',
+        target: `user:${user.id}`,
+        metadata: { source, promoted: !!existing },
+      });
+      await this.transactions.afterCommit(() => this.abilities.invalidateUser(user.id));
+      return existing ? 'promoted' : 'created';
+    });
+  }
 }

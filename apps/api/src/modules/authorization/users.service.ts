@@ -1,56 +1,68 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
-import { ErrorCode } from '@atrium/contracts';
-import { ApiException } from '../../common/http/api.exception';
+import type { AuthUser } from '../../common/auth';
+import { Errors } from '../../common/http/errors';
+import { CursorPage, encodeCursor, keysetCondition, pageRequest, parseSort } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
-import { UserInvitedEvent } from '../../events/domain-events';
+import { Transactions } from '../../database/transactions';
+import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
-import { ApiTokensService } from '../identity/api-tokens.service';
-import type { AuthUser } from '../identity/auth.decorators';
-import { AuthService, normalizeEmail, normalizeUsername } from '../identity/auth.service';
-import { UserEntity } from '../identity/entities/user.entity';
-import { PasswordsService } from '../identity/passwords.service';
-import { type ClientInfo, SessionsService } from '../identity/sessions.service';
-import { randomToken } from '../identity/tokens.service';
 import { avatarUrl } from '../avatars/avatar-key';
+import { AccountsService, refOf } from '../identity/accounts.service';
+import { EmailTokensService } from '../identity/email-tokens.service';
+import type { UserEntity } from '../identity/entities/user.entity';
+import { normalizeUsername } from '../identity/identifiers';
+import { UserInvitedEvent } from '../identity/identity.events';
+import { PasswordsService } from '../identity/passwords.service';
+import { randomToken } from '../identity/tokens.service';
+import { UsersRepository } from '../identity/users.repository';
 import { AbilityService } from './ability.service';
-import type {
-  AdminUpdateUserDto,
-  AdminUserDto,
-  CreateUserDto,
-  ListUsersQueryDto,
-  PublicProfileDto,
+import {
+  type AdminUpdateUserDto,
+  type AdminUserDto,
+  type CreateUserDto,
+  type ListUsersQueryDto,
+  type PublicProfileDto,
+  USER_SORT_FIELDS,
 } from './dto/users.dto';
-import { RolesService } from './roles.service';
+import { PolicyService } from './policy.service';
+import type { RoleAssignment } from './roles.repository';
+import { RolesRepository } from './roles.repository';
+import { toAssignmentDto } from './roles.service';
+import { USER_SORT_COLUMNS, UserDirectoryRepository } from './user-directory.repository';
 
 const INVITE_TTL_HOURS = 72;
-const SORT_COLUMNS = { createdAt: 'u.created_at', username: 'u.username_normalized', email: 'u.email_normalized' };
+/** The fields of a user row that permission conditions may name (`{ "id": "${user.id}" }`). */
+const USER_COLUMNS = { id: 'u.id' } as const;
 
 const statusOf = (user: UserEntity): AdminUserDto['status'] =>
   user.deletedAt ? 'deleted' : !user.isActive ? 'inactive' : !user.emailVerifiedAt ? 'unverified' : 'active';
 
-/** User administration (`users:*`) and public profiles. */
+/** The sort value a cursor carries for one key (times at the list's millisecond precision). */
+const sortValue = (user: UserEntity, field: (typeof USER_SORT_FIELDS)[number]): string =>
+  field === 'createdAt'
+    ? user.createdAt.toISOString()
+    : field === 'username'
+      ? user.usernameNormalized
+      : user.emailNormalized;
+
+/** User administration (`users:*`, checked row by row with the caller's policy) and public profiles. */
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly roles: RolesService,
+    private readonly users: UsersRepository,
+    private readonly directory: UserDirectoryRepository,
+    private readonly roles: RolesRepository,
+    private readonly transactions: Transactions,
+    private readonly policy: PolicyService,
     private readonly abilities: AbilityService,
-    private readonly auth: AuthService,
-    private readonly sessions: SessionsService,
-    private readonly apiTokens: ApiTokensService,
+    private readonly accounts: AccountsService,
+    private readonly emailTokens: EmailTokensService,
     private readonly passwords: PasswordsService,
     private readonly audit: AuditService,
-    private readonly events: EventEmitter2,
+    private readonly events: DomainEvents,
   ) {}
 
-  private get users() {
-    return this.dataSource.getRepository(UserEntity);
-  }
-
-  private async toDto(user: UserEntity): Promise<AdminUserDto> {
+  private toDto(user: UserEntity, roles: RoleAssignment[]): AdminUserDto {
     return {
       id: user.id,
       email: user.email,
@@ -63,187 +75,152 @@ export class UsersService {
       status: statusOf(user),
       createdAt: user.createdAt.toISOString(),
       deletedAt: user.deletedAt?.toISOString() ?? null,
-      roles: await this.roles.assignmentsOf(user.id),
+      roles: roles.map(toAssignmentDto),
     };
   }
 
-  async list(query: ListUsersQueryDto): Promise<Paginated<AdminUserDto>> {
-    const qb = this.users.createQueryBuilder('u');
-    if (query.search) {
-      qb.andWhere(
-        `(u.username_normalized LIKE :q OR u.email_normalized LIKE :q OR lower(coalesce(u.first_name, '')) LIKE :q OR lower(coalesce(u.last_name, '')) LIKE :q)`,
-        { q: `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
-      );
-    }
-    if (query.role) {
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-                  WHERE ur.user_id = u.id AND r.name = :role AND (ur.expires_at IS NULL OR ur.expires_at > now()))`,
-        { role: query.role },
-      );
-    }
-    switch (query.status) {
-      case 'deleted':
-        qb.andWhere('u.deleted_at IS NOT NULL');
-        break;
-      case 'inactive':
-        qb.andWhere('u.deleted_at IS NULL AND u.is_active = false');
-        break;
-      case 'unverified':
-        qb.andWhere('u.deleted_at IS NULL AND u.is_active = true AND u.email_verified_at IS NULL');
-        break;
-      case 'active':
-        qb.andWhere('u.deleted_at IS NULL AND u.is_active = true AND u.email_verified_at IS NOT NULL');
-        break;
-      case undefined:
-        qb.andWhere('u.deleted_at IS NULL');
-        break;
-    }
-    const descending = query.sort.startsWith('-');
-    const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-    qb.orderBy(column, descending ? 'DESC' : 'ASC').addOrderBy('u.id', 'ASC');
-    const [rows, total] = await qb
-      .skip((query.page - 1) * query.perPage)
-      .take(query.perPage)
-      .getManyAndCount();
-    return new Paginated(await Promise.all(rows.map((u) => this.toDto(u))), query.page, query.perPage, total);
+  /** Rows to DTOs with every row's roles from one query. */
+  private async toDtos(rows: UserEntity[]): Promise<AdminUserDto[]> {
+    const roles = await this.roles.assignmentsOf(rows.map((u) => u.id));
+    return rows.map((u) => this.toDto(u, roles.get(u.id) ?? []));
   }
 
-  private async find(id: string): Promise<UserEntity> {
-    const user = await this.users.findOneBy({ id });
-    if (!user) throw new ApiException(404, ErrorCode.NOT_FOUND, 'No such user');
+  /** The users the caller may read — all of them, or only those their conditions allow. */
+  async list(actor: AuthUser, query: ListUsersQueryDto): Promise<Paginated<AdminUserDto> | CursorPage<AdminUserDto>> {
+    const keys = parseSort(query.sort, USER_SORT_FIELDS);
+    const search = {
+      search: query.search,
+      role: query.role,
+      status: query.status,
+      access: await this.policy.accessibleWhere(actor, 'read', 'users', USER_COLUMNS),
+      sort: keys.map((k) => ({ column: USER_SORT_COLUMNS[k.field], direction: k.direction })),
+    };
+    const paging = pageRequest(query);
+    if (paging.mode === 'offset') {
+      const [rows, total] = await this.directory.page(search, (paging.page - 1) * paging.perPage, paging.perPage);
+      return new Paginated(await this.toDtos(rows), paging.page, paging.perPage, total);
+    }
+    const after = paging.cursor
+      ? keysetCondition([
+          ...keys.map((k) => ({
+            column: USER_SORT_COLUMNS[k.field],
+            direction: k.direction,
+            value: k.field === 'createdAt' ? new Date(String(paging.cursor?.[k.field])) : paging.cursor?.[k.field],
+          })),
+          { column: 'u.id', direction: 'ASC' as const, value: paging.cursor.id },
+        ])
+      : undefined;
+    const rows = await this.directory.slice({ ...search, after }, paging.limit + 1);
+    const page = rows.slice(0, paging.limit);
+    const last = page.at(-1);
+    const next =
+      rows.length > paging.limit && last
+        ? encodeCursor({ ...Object.fromEntries(keys.map((k) => [k.field, sortValue(last, k.field)])), id: last.id })
+        : null;
+    return new CursorPage(await this.toDtos(page), next);
+  }
+
+  /** A user row the caller may `action` (404 when they may not even read it). */
+  private async authorized(actor: AuthUser, action: string, id: string): Promise<UserEntity> {
+    const user = await this.users.findById(id);
+    if (!user) throw Errors.notFound('user');
+    await this.policy.assert(actor, action, 'users', user, 'user');
     return user;
   }
 
-  async get(id: string): Promise<AdminUserDto> {
-    return this.toDto(await this.find(id));
+  async get(actor: AuthUser, id: string): Promise<AdminUserDto> {
+    const [dto] = await this.toDtos([await this.authorized(actor, 'read', id)]);
+    return dto;
   }
 
   /** An administrator creates an account; the invite mail's link sets the first password. */
-  async create(actor: AuthUser, input: CreateUserDto, client: ClientInfo): Promise<AdminUserDto> {
-    const emailNormalized = normalizeEmail(input.email);
-    const usernameNormalized = normalizeUsername(input.username);
-    if (await this.users.exists({ where: [{ emailNormalized }, { usernameNormalized }] })) {
-      throw new ApiException(409, ErrorCode.CONFLICT, 'This email address or username is already registered');
-    }
-    const user = await this.users.save(
-      Object.assign(new UserEntity(), {
-        email: input.email.trim(),
-        emailNormalized,
-        username: input.username.trim(),
-        usernameNormalized,
-        // Nobody knows this password: the account is usable once the invitee sets their own.
-        passwordHash: await this.passwords.hash(randomToken()),
-        firstName: input.firstName ?? null,
-        lastName: input.lastName ?? null,
-        bio: null,
-        preferences: {},
-        emailVerifiedAt: null,
-        isActive: true,
-        deletedAt: null,
-        recoveryCodeHashes: [],
-      }),
-    );
-    await this.roles.assignDefaultRole(user.id);
-    const token = await this.auth.issueEmailToken(user.id, 'reset_password', INVITE_TTL_HOURS * 60);
-    await this.audit.record({ actorId: actor.id, action: 'user.created', target: `user:${user.id}`, ...client });
-    await this.events.emitAsync(
-      UserInvitedEvent.eventName,
-      new UserInvitedEvent(
-        { userId: user.id, email: user.email, username: user.username },
-        actor.username,
-        token,
-        INVITE_TTL_HOURS,
-      ),
-    );
-    return this.toDto(user);
+  async create(actor: AuthUser, input: CreateUserDto): Promise<AdminUserDto> {
+    // Nobody knows this password: the account is usable once the invitee sets their own.
+    const passwordHash = await this.passwords.hash(randomToken());
+    const user = await this.transactions.run(async () => {
+      const created = await this.accounts.createAccount({ ...input, passwordHash, emailVerified: false });
+      const token = await this.emailTokens.issue(created.id, 'reset_password', INVITE_TTL_HOURS * 60);
+      await this.audit.record({ action: 'user.created', target: `user:${created.id}` });
+      await this.events.publish(new UserInvitedEvent(refOf(created), actor.username, token, INVITE_TTL_HOURS));
+      return created;
+    });
+    return this.get(actor, user.id);
   }
 
-  async update(actor: AuthUser, id: string, input: AdminUpdateUserDto, client: ClientInfo): Promise<AdminUserDto> {
-    const user = await this.find(id);
+  async update(actor: AuthUser, id: string, input: AdminUpdateUserDto): Promise<AdminUserDto> {
+    const user = await this.authorized(actor, 'update', id);
     await this.assertOutranks(actor, id);
-    const before = await this.toDto(user);
-    const changes: Partial<Pick<UserEntity, 'firstName' | 'lastName' | 'isActive' | 'emailVerifiedAt'>> = {};
-    if (input.firstName !== undefined) changes.firstName = input.firstName || null;
-    if (input.lastName !== undefined) changes.lastName = input.lastName || null;
-    if (input.isActive !== undefined) changes.isActive = input.isActive;
-    if (input.emailVerified !== undefined)
-      changes.emailVerifiedAt = input.emailVerified ? (user.emailVerifiedAt ?? new Date()) : null;
-    if (Object.keys(changes).length > 0) await this.users.update({ id }, changes);
-    if (input.isActive === false && user.isActive) await this.signOutEverywhere(id, 'deactivated');
-    const after = await this.get(id);
-    if (before.isActive !== after.isActive) {
-      await this.audit.record({
-        actorId: actor.id,
-        action: after.isActive ? 'user.activated' : 'user.deactivated',
-        target: `user:${id}`,
-        ...client,
-        metadata: { before: { isActive: before.isActive }, after: { isActive: after.isActive } },
+    const before = await this.get(actor, id);
+    await this.transactions.run(async () => {
+      await this.users.update(id, {
+        ...(input.firstName !== undefined && { firstName: input.firstName || null }),
+        ...(input.lastName !== undefined && { lastName: input.lastName || null }),
+        ...(input.isActive !== undefined && { isActive: input.isActive }),
+        ...(input.emailVerified !== undefined && {
+          emailVerifiedAt: input.emailVerified ? (user.emailVerifiedAt ?? new Date()) : null,
+        }),
       });
-    }
-    await this.audit.record({
-      actorId: actor.id,
-      action: 'user.updated',
-      target: `user:${id}`,
-      ...client,
-      metadata: { before, after },
+      if (input.isActive === false && user.isActive) await this.accounts.signOutEverywhere(id, 'deactivated');
+      const after = await this.get(actor, id);
+      if (before.isActive !== after.isActive) {
+        await this.audit.record({
+          action: after.isActive ? 'user.activated' : 'user.deactivated',
+          target: `user:${id}`,
+          metadata: { before: { isActive: before.isActive }, after: { isActive: after.isActive } },
+        });
+      }
+      await this.audit.record({ action: 'user.updated', target: `user:${id}`, metadata: { before, after } });
     });
-    return after;
+    return this.get(actor, id);
   }
 
-  async remove(actor: AuthUser, id: string, client: ClientInfo): Promise<void> {
-    const user = await this.find(id);
-    if (user.deletedAt) throw new ApiException(409, ErrorCode.CONFLICT, 'The user is already deleted');
+  async remove(actor: AuthUser, id: string): Promise<void> {
+    const user = await this.authorized(actor, 'delete', id);
+    if (user.deletedAt) throw Errors.conflict('The user is already deleted');
     await this.assertOutranks(actor, id);
-    await this.users.update({ id }, { deletedAt: new Date(), isActive: false });
-    await this.signOutEverywhere(id, 'account_deleted');
-    await this.audit.record({
-      actorId: actor.id,
-      action: 'user.deleted',
-      target: `user:${id}`,
-      ...client,
-      metadata: { before: { status: statusOf(user) }, after: { status: 'deleted' } },
+    await this.transactions.run(async () => {
+      await this.users.update(id, { deletedAt: new Date(), isActive: false });
+      await this.accounts.signOutEverywhere(id, 'account_deleted');
+      await this.audit.record({
+        action: 'user.deleted',
+        target: `user:${id}`,
+        metadata: { before: { status: statusOf(user) }, after: { status: 'deleted' } },
+      });
     });
   }
 
-  async restore(actor: AuthUser, id: string, client: ClientInfo): Promise<AdminUserDto> {
-    const user = await this.find(id);
-    if (!user.deletedAt) throw new ApiException(409, ErrorCode.CONFLICT, 'The user is not deleted');
+  async restore(actor: AuthUser, id: string): Promise<AdminUserDto> {
+    const user = await this.authorized(actor, 'delete', id);
+    if (!user.deletedAt) throw Errors.conflict('The user is not deleted');
     if (user.emailNormalized.startsWith('deleted:')) {
-      throw new ApiException(409, ErrorCode.CONFLICT, 'Past the retention period: the account cannot be restored');
+      throw Errors.conflict('Past the retention period: the account cannot be restored');
     }
-    await this.users.update({ id }, { deletedAt: null, isActive: true });
-    await this.audit.record({
-      actorId: actor.id,
-      action: 'user.restored',
-      target: `user:${id}`,
-      ...client,
-      metadata: { before: { status: 'deleted' }, after: { status: 'active' } },
+    await this.transactions.run(async () => {
+      await this.users.update(id, { deletedAt: null, isActive: true });
+      await this.audit.record({
+        action: 'user.restored',
+        target: `user:${id}`,
+        metadata: { before: { status: 'deleted' }, after: { status: 'active' } },
+      });
     });
-    return this.get(id);
+    return this.get(actor, id);
   }
 
-  /** Deactivation and deletion end every session and token at once. */
-  private async signOutEverywhere(userId: string, reason: string): Promise<void> {
-    await this.sessions.revokeAllForUser(userId, reason);
-    await this.apiTokens.revokeAllForUser(userId);
+  /** For role assignment: the target must exist and be one the caller may assign roles to. */
+  async assertAssignable(actor: AuthUser, id: string): Promise<void> {
+    await this.authorized(actor, 'assign-roles', id);
   }
 
   /** Nobody administers themselves this way, or someone at or above their own level. */
   private async assertOutranks(actor: AuthUser, targetId: string): Promise<void> {
-    if (actor.id === targetId)
-      throw new ApiException(403, ErrorCode.FORBIDDEN, 'Use your own profile routes for yourself');
+    if (actor.id === targetId) throw Errors.forbidden('Use your own profile routes for yourself');
     const [own, theirs] = await Promise.all([this.abilities.levelOf(actor.id), this.abilities.levelOf(targetId)]);
-    if (theirs >= own) throw new ApiException(403, ErrorCode.FORBIDDEN, 'This user is at or above your level');
+    if (theirs >= own) throw Errors.forbidden('This user is at or above your level');
   }
 
   async profile(username: string): Promise<PublicProfileDto> {
-    const user = await this.users.findOneBy({
-      usernameNormalized: normalizeUsername(username),
-      deletedAt: IsNull(),
-      isActive: true,
-    });
-    if (!user) throw new ApiException(404, ErrorCode.NOT_FOUND, 'No such profile');
+    const user = await this.users.findActiveByUsername(normalizeUsername(username));
+    if (!user) throw Errors.notFound('profile');
     return {
       username: user.username,
       firstName: user.firstName,
@@ -255,11 +232,7 @@ export class UsersService {
   }
 
   /** For `create-admin`: whether any active account holds the admin role. */
-  async adminExists(): Promise<boolean> {
-    const [row] = await this.dataSource.query<Array<{ exists: boolean }>>(
-      `SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN users u ON u.id = ur.user_id
-        WHERE r.name = 'admin' AND u.deleted_at IS NULL AND u.is_active AND (ur.expires_at IS NULL OR ur.expires_at > now())) AS exists`,
-    );
-    return row.exists;
+  adminExists(): Promise<boolean> {
+    return this.roles.activeAdminExists();
   }
 }

@@ -5,14 +5,7 @@ import { ErrorCode, PatScope } from '@atrium/contracts';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { ApiErrorResponses, ApiSuccessResponse, ErrorResponseDto } from '../../common/dto/envelope.dto';
 import { ApiException } from '../../common/http/api.exception';
-import { clientOf } from '../identity/auth.controller';
-import {
-  type AuthenticatedRequest,
-  type AuthUser,
-  CurrentUser,
-  Public,
-  RequireScope,
-} from '../identity/auth.decorators';
+import { type AuthenticatedRequest, type AuthUser, CurrentUser, Public, RequireScope } from '../../common/auth';
 import { AVATAR_CONTENT_TYPE, AVATAR_MAX_BYTES, AVATAR_MAX_INPUT_PIXELS, AVATAR_SIZE } from './avatar-image';
 import { AVATAR_CACHE_CONTROL, avatarUrl } from './avatar-key';
 import { AVATAR_FIELD, readAvatarUpload } from './avatar-upload';
@@ -73,7 +66,7 @@ export class MeAvatarController {
   })
   async replace(@CurrentUser() user: AuthUser, @Req() request: AuthenticatedRequest): Promise<AvatarDto> {
     const upload = await readAvatarUpload(request);
-    return { avatarUrl: avatarUrl(await this.avatars.replace(user.id, upload, clientOf(request))) };
+    return { avatarUrl: avatarUrl(await this.avatars.replace(user.id, upload)) };
   }
 
   @Delete()
@@ -84,8 +77,8 @@ export class MeAvatarController {
   })
   @ApiSuccessResponse(AvatarDto, 200, 'No avatar any more (`avatarUrl` is null)')
   @ApiErrorResponses(401, 403, 429, 500)
-  async remove(@CurrentUser() user: AuthUser, @Req() request: AuthenticatedRequest): Promise<AvatarDto> {
-    await this.avatars.remove(user.id, clientOf(request));
+  async remove(@CurrentUser() user: AuthUser): Promise<AvatarDto> {
+    await this.avatars.remove(user.id);
     return { avatarUrl: null };
   }
 }

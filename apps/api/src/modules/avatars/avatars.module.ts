@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { AuditModule } from '../audit/audit.module';
+import { IdentityModule } from '../identity/identity.module';
 import { AvatarsController, MeAvatarController } from './avatars.controller';
-import { AvatarsRepository } from './avatars.repository';
 import { AvatarsService } from './avatars.service';
 import { AVATAR_STORAGE, type AvatarStorage } from './storage/avatar-storage';
 import { LocalDiskAvatarStorage } from './storage/local-disk-avatar.storage';
@@ -14,9 +15,9 @@ import { S3AvatarStorage } from './storage/s3-avatar.storage';
  * when S3_BUCKET is set, else on local disk under DATA_DIR.
  */
 @Module({
+  imports: [IdentityModule, AuditModule],
   controllers: [MeAvatarController, AvatarsController],
   providers: [
-    AvatarsRepository,
     AvatarsService,
     {
       provide: AVATAR_STORAGE,

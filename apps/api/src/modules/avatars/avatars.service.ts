@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { AuditService } from '../audit/audit.service';
-import type { ClientInfo } from '../identity/sessions.service';
 import { toAvatarImage } from './avatar-image';
 import { isAvatarKey, newAvatarKey } from './avatar-key';
-import { AvatarsRepository } from './avatars.repository';
+import { UsersRepository } from '../identity/users.repository';
 import { AVATAR_STORAGE, type AvatarStorage } from './storage/avatar-storage';
 
 /** Profile pictures: checked, re-encoded, stored under a fresh key each time, and served publicly by key. */
@@ -15,18 +14,18 @@ export class AvatarsService {
 
   constructor(
     @Inject(AVATAR_STORAGE) private readonly storage: AvatarStorage,
-    private readonly avatars: AvatarsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
   ) {}
 
   /** Makes `upload` the user's avatar and removes the one it replaces; returns the new key. */
-  async replace(userId: string, upload: Buffer, client: ClientInfo): Promise<string> {
+  async replace(userId: string, upload: Buffer): Promise<string> {
     const image = await toAvatarImage(upload);
     const key = newAvatarKey();
     await this.storage.put(key, image.data);
     let previousKey: string | null;
     try {
-      const swap = await this.avatars.swapKey(userId, key);
+      const swap = await this.users.swapAvatarKey(userId, key);
       if (!swap.found) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
       previousKey = swap.previousKey;
     } catch (error) {
@@ -38,15 +37,14 @@ export class AvatarsService {
       actorId: userId,
       action: 'user.avatar_changed',
       target: `user:${userId}`,
-      ...client,
       metadata: { key, previousKey, sourceFormat: image.sourceFormat, uploadBytes: upload.length },
     });
     return key;
   }
 
   /** Removes the user's avatar, if any. */
-  async remove(userId: string, client: ClientInfo): Promise<void> {
-    const swap = await this.avatars.swapKey(userId, null);
+  async remove(userId: string): Promise<void> {
+    const swap = await this.users.swapAvatarKey(userId, null);
     if (!swap.found) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
     if (swap.previousKey === null) return;
     await this.discard(swap.previousKey);
@@ -54,7 +52,6 @@ export class AvatarsService {
       actorId: userId,
       action: 'user.avatar_removed',
       target: `user:${userId}`,
-      ...client,
       metadata: { previousKey: swap.previousKey },
     });
   }
@@ -63,7 +60,7 @@ export class AvatarsService {
   async image(key: string): Promise<Buffer | null> {
     // Only the current avatar of an account that is not deleted is public: a deleted account's
     // picture disappears at once (and returns if the account is restored).
-    if (!isAvatarKey(key) || !(await this.avatars.isCurrent(key))) return null;
+    if (!isAvatarKey(key) || !(await this.users.hasAvatarKey(key))) return null;
     return this.storage.get(key);
   }
 

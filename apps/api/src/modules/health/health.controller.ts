@@ -5,7 +5,7 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { HealthResponseDto } from './health.dto';
-import { Public } from '../identity/auth.decorators';
+import { Public } from '../../common/auth';
 
 @ApiTags('Operations')
 @Public()

@@ -6,7 +6,7 @@ import { ReadinessStatus } from '@atrium/contracts';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { ReadinessResponseDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
-import { Public } from '../identity/auth.decorators';
+import { Public } from '../../common/auth';
 
 @ApiTags('Operations')
 @Public()

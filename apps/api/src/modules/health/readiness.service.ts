@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { statfs } from 'node:fs/promises';
-import { DataSource } from 'typeorm';
 import { DependencyStatus, ReadinessStatus } from '@atrium/contracts';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
+import { DatabaseProbe } from '../../database/database-probe.repository';
 import { InjectRedis } from '../../redis/redis.module';
 import { JOB_RUNNER, type JobQueueRunner } from '../../jobs/runners/job-runner';
 import type {
@@ -41,7 +40,7 @@ export class ReadinessService {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: DatabaseProbe,
     @InjectRedis() private readonly redis: Redis | null,
     @InjectConfig() private readonly config: AppConfig,
     @Inject(JOB_RUNNER) private readonly jobs: JobQueueRunner,
@@ -80,9 +79,9 @@ export class ReadinessService {
     const session = this.indicator.check('database');
     const start = process.hrtime.bigint();
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), 'Database');
+      await withTimeout(this.db.ping(), 'Database');
       const latencyMs = elapsedMs(start);
-      const pendingMigrations = await withTimeout(this.pendingMigrationCount(), 'Database');
+      const pendingMigrations = await withTimeout(this.db.pendingMigrationCount(), 'Database');
       if (pendingMigrations > 0) {
         return session.down({ latencyMs, pendingMigrations, error: `${pendingMigrations} migration(s) not applied` });
       }
@@ -90,15 +89,6 @@ export class ReadinessService {
     } catch (error) {
       return session.down({ latencyMs: elapsedMs(start), error: describe(error, 'Database unreachable') });
     }
-  }
-
-  private async pendingMigrationCount(): Promise<number> {
-    const known = this.dataSource.migrations.length;
-    if (known === 0) return 0;
-    const rows = (await this.dataSource
-      .query(`SELECT count(*)::int AS applied FROM "typeorm_migrations"`)
-      .catch(() => [{ applied: 0 }])) as [{ applied: number }];
-    return Math.max(known - rows[0].applied, 0);
   }
 
   private async redisCheck(redis: Redis): Promise<HealthIndicatorResult> {

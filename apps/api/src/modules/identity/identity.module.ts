@@ -1,31 +1,60 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { AUTHENTICATOR } from '../../common/auth';
+import { AuditModule } from '../audit/audit.module';
+import { AccountsService } from './accounts.service';
+import { ApiTokensRepository } from './api-tokens.repository';
 import { ApiTokensService } from './api-tokens.service';
-import { AuthController, MeController } from './auth.controller';
-import { AuthGuard } from './auth.guard';
-import { AuthService } from './auth.service';
+import { AuthController } from './auth.controller';
+import { BearerAuthenticator } from './bearer.authenticator';
+import { CredentialsService } from './credentials.service';
+import { EmailTokensRepository } from './email-tokens.repository';
+import { EmailTokensService } from './email-tokens.service';
 import { IdentityMaintenanceModule } from './identity-maintenance';
 import { PasswordsService } from './passwords.service';
 import { SecurityStore } from './security-store';
+import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SignInService } from './sign-in.service';
 import { TokensService } from './tokens.service';
+import { TwoFactorController } from './two-factor.controller';
 import { TwoFactorService } from './two-factor.service';
+import { UsersRepository } from './users.repository';
 
-/** Accounts, sessions and tokens; installs the global authentication guard (deny by default). */
+/**
+ * Accounts, sessions and tokens. Provides the authenticator the global guard (common/auth) asks
+ * "who is calling?"; knows nothing of roles (authorization depends on identity, never the reverse).
+ */
 @Module({
-  imports: [JwtModule.register({}), IdentityMaintenanceModule],
-  controllers: [AuthController, MeController],
+  imports: [JwtModule.register({}), AuditModule, IdentityMaintenanceModule],
+  controllers: [AuthController, SessionsController, TwoFactorController],
   providers: [
+    UsersRepository,
+    SessionsRepository,
+    EmailTokensRepository,
+    ApiTokensRepository,
     PasswordsService,
     SecurityStore,
     TokensService,
     SessionsService,
     TwoFactorService,
     ApiTokensService,
-    AuthService,
-    { provide: APP_GUARD, useClass: AuthGuard },
+    EmailTokensService,
+    AccountsService,
+    SignInService,
+    CredentialsService,
+    BearerAuthenticator,
+    { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
   ],
-  exports: [AuthService, SessionsService, ApiTokensService, PasswordsService],
+  exports: [
+    AUTHENTICATOR,
+    UsersRepository,
+    AccountsService,
+    EmailTokensService,
+    SessionsService,
+    ApiTokensService,
+    PasswordsService,
+  ],
 })
 export class IdentityModule {}

@@ -1,93 +1,71 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
-import { ErrorCode } from '@atrium/contracts';
-import { ApiException } from '../../common/http/api.exception';
+import { requestContext } from '../../common/context/request-context';
+import { Errors } from '../../common/http/errors';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { newId } from '../../database/ids';
+import { Transactions } from '../../database/transactions';
 import { AuditService } from '../audit/audit.service';
-import { SessionEntity } from './entities/session.entity';
+import type { SessionEntity } from './entities/session.entity';
 import { SecurityStore } from './security-store';
+import { SessionsRepository } from './sessions.repository';
 import { randomToken, sha256 } from './tokens.service';
 
 const DAY_MS = 86_400_000;
-
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
 
 export interface IssuedSession {
   session: SessionEntity;
   refreshToken: string;
 }
 
-const invalidRefresh = (): ApiException =>
-  new ApiException(401, ErrorCode.UNAUTHENTICATED, 'The refresh token is invalid or has expired; sign in again');
+const invalidRefresh = () => Errors.unauthenticated('The refresh token is invalid or has expired; sign in again');
 
 /**
  * Sign-in sessions: refresh tokens stored hashed, rotated on every use, families revoked as a
- * whole when a rotated token comes back (someone else holds a copy).
+ * whole when a rotated token comes back (someone else holds a copy). The device's IP and user
+ * agent come from the request context.
  */
 @Injectable()
 export class SessionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
+    private readonly transactions: Transactions,
     @InjectConfig() private readonly config: AppConfig,
     private readonly store: SecurityStore,
     private readonly audit: AuditService,
   ) {}
 
-  private get repository() {
-    return this.dataSource.getRepository(SessionEntity);
+  create(userId: string): Promise<IssuedSession> {
+    return this.issue(userId, newId(), new Date(Date.now() + this.config.auth.refreshTtlDays * DAY_MS));
   }
 
-  async create(userId: string, client: ClientInfo): Promise<IssuedSession> {
-    const now = new Date();
-    return this.issue({
-      userId,
-      familyId: newId(),
-      expiresAt: new Date(now.getTime() + this.config.auth.refreshTtlDays * DAY_MS),
-      client,
-    });
-  }
-
-  private async issue(input: {
-    userId: string;
-    familyId: string;
-    expiresAt: Date;
-    client: ClientInfo;
-  }): Promise<IssuedSession> {
+  private async issue(userId: string, familyId: string, expiresAt: Date): Promise<IssuedSession> {
     const refreshToken = randomToken();
-    const session = await this.repository.save(
-      Object.assign(new SessionEntity(), {
-        userId: input.userId,
-        familyId: input.familyId,
-        tokenHash: sha256(refreshToken),
-        userAgent: input.client.userAgent?.slice(0, 512) ?? null,
-        ip: input.client.ip,
-        lastUsedAt: new Date(),
-        expiresAt: input.expiresAt,
-        revokedAt: null,
-        revokedReason: null,
-      }),
-    );
+    const client = requestContext.current();
+    const session = await this.sessions.insert({
+      userId,
+      familyId,
+      tokenHash: sha256(refreshToken),
+      userAgent: client?.userAgent?.slice(0, 512) ?? null,
+      ip: client?.ip ?? null,
+      expiresAt,
+    });
     return { session, refreshToken };
   }
 
   /** Exchanges a refresh token for a new one in the same family; a rotated token revokes the family. */
-  async rotate(refreshToken: string, client: ClientInfo): Promise<IssuedSession> {
-    const current = await this.repository.findOne({ where: { tokenHash: sha256(refreshToken) } });
+  async rotate(refreshToken: string): Promise<IssuedSession> {
+    const current = await this.sessions.findByTokenHash(sha256(refreshToken));
     if (!current) throw invalidRefresh();
     if (current.revokedAt) {
       if (current.revokedReason === 'rotated') {
-        await this.revokeFamily(current.familyId, 'reuse_detected');
-        await this.audit.record({
-          actorId: current.userId,
-          action: 'session.refresh_reuse',
-          target: `session:${current.familyId}`,
-          ...client,
+        await this.transactions.run(async () => {
+          await this.revokeFamily(current.familyId, 'reuse_detected');
+          await this.audit.record({
+            actorId: current.userId,
+            action: 'session.refresh_reuse',
+            target: `session:${current.familyId}`,
+          });
         });
       }
       throw invalidRefresh();
@@ -99,27 +77,26 @@ export class SessionsService {
       throw invalidRefresh();
     }
     // Only one caller can retire the token: a second, concurrent use counts as reuse.
-    const retired = await this.repository.update(
-      { id: current.id, revokedAt: IsNull() },
-      { revokedAt: new Date(), revokedReason: 'rotated' },
-    );
-    if (retired.affected !== 1) {
+    const rotated = await this.transactions.run(async () => {
+      if (!(await this.sessions.retire(current.id))) return null;
+      return this.issue(current.userId, current.familyId, current.expiresAt);
+    });
+    if (!rotated) {
       await this.revokeFamily(current.familyId, 'reuse_detected');
       throw invalidRefresh();
     }
-    return this.issue({ userId: current.userId, familyId: current.familyId, expiresAt: current.expiresAt, client });
+    return rotated;
   }
 
   /** Ends a session (family) at once: its refresh token stops working, its access tokens are denied. */
   async revokeFamily(familyId: string, reason: string): Promise<void> {
-    await this.repository.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    await this.sessions.revokeFamily(familyId, reason);
     await this.store.set(`revoked-sid:${familyId}`, this.config.auth.accessTtlSeconds);
   }
 
   /** Every session of a user, except `keepFamilyId` (the caller's own, for "sign out other devices"). */
   async revokeAllForUser(userId: string, reason: string, keepFamilyId?: string): Promise<number> {
-    const active = await this.listActive(userId);
-    const ended = active.filter((s) => s.familyId !== keepFamilyId);
+    const ended = (await this.sessions.listLive(userId)).filter((s) => s.familyId !== keepFamilyId);
     for (const session of ended) await this.revokeFamily(session.familyId, reason);
     return ended.length;
   }
@@ -129,28 +106,39 @@ export class SessionsService {
       return await this.store.has(`revoked-sid:${familyId}`);
     } catch {
       // The denylist lives as long as an access token; when Redis cannot answer, the database can.
-      return !(await this.repository.exists({ where: { familyId, revokedAt: IsNull() } }));
+      return !(await this.sessions.hasLive(familyId));
     }
   }
 
-  /** The live sessions of a user, most recently used first (one row per family). */
-  listActive(userId: string): Promise<SessionEntity[]> {
-    return this.repository.find({ where: { userId, revokedAt: IsNull() }, order: { lastUsedAt: 'DESC' } });
+  /** The live sessions of a user, most recently used first (one row per family), with when each began. */
+  async listLive(userId: string): Promise<Array<SessionEntity & { startedAt: Date }>> {
+    const [live, started] = await Promise.all([this.sessions.listLive(userId), this.sessions.familyStarts(userId)]);
+    return live.map((s) => Object.assign(s, { startedAt: started.get(s.familyId) ?? s.createdAt }));
   }
 
-  /** When each session of a user began (its first token), by family id. */
-  async familyStarts(userId: string): Promise<Map<string, Date>> {
-    const rows = await this.repository
-      .createQueryBuilder('s')
-      .select('s.family_id', 'familyId')
-      .addSelect('min(s.created_at)', 'startedAt')
-      .where('s.user_id = :userId', { userId })
-      .groupBy('s.family_id')
-      .getRawMany<{ familyId: string; startedAt: Date }>();
-    return new Map(rows.map((r) => [r.familyId, new Date(r.startedAt)]));
+  /** Signs the caller's own session out. */
+  async signOut(userId: string, familyId: string): Promise<void> {
+    await this.transactions.run(async () => {
+      await this.revokeFamily(familyId, 'logout');
+      await this.audit.record({ actorId: userId, action: 'auth.logout', target: `session:${familyId}` });
+    });
   }
 
-  async findActiveFamily(userId: string, familyId: string): Promise<SessionEntity | null> {
-    return this.repository.findOne({ where: { userId, familyId, revokedAt: IsNull() } });
+  /** Ends every session of the user; how many there were. */
+  async signOutEverywhere(userId: string): Promise<number> {
+    return this.transactions.run(async () => {
+      const ended = await this.revokeAllForUser(userId, 'logout_all');
+      await this.audit.record({ actorId: userId, action: 'auth.logout_all', target: `user:${userId}` });
+      return ended;
+    });
+  }
+
+  /** Ends one of the user's own sessions; another user's session id is a 404 too (nothing tells it exists). */
+  async revokeOwn(userId: string, familyId: string): Promise<void> {
+    if (!(await this.sessions.findLiveFamily(userId, familyId))) throw Errors.notFound('session');
+    await this.transactions.run(async () => {
+      await this.revokeFamily(familyId, 'revoked');
+      await this.audit.record({ actorId: userId, action: 'auth.session_revoked', target: `session:${familyId}` });
+    });
   }
 }

@@ -3,16 +3,15 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
+import { CommentApprovedEvent, CommentAwaitingModerationEvent } from '../../events/domain-events';
 import {
-  CommentApprovedEvent,
-  CommentAwaitingModerationEvent,
   EmailVerificationRequestedEvent,
   PasswordChangedEvent,
   PasswordResetRequestedEvent,
   UserInvitedEvent,
   UserRegisteredEvent,
   UserSignedInEvent,
-} from '../../events/domain-events';
+} from '../identity/identity.events';
 import { JobsService } from '../../jobs/jobs.service';
 import { appLink } from './mail.types';
 

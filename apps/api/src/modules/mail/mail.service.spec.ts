@@ -16,6 +16,7 @@ const PRODUCTION_ENV = {
   DATABASE_URL: 'postgres://db.internal/atrium',
   REDIS_URL: 'redis://redis.internal:6379',
   JWT_ACCESS_SECRET: 'a-production-secret-with-plenty-of-entropy-9f3b7c2e',
+  DATA_ENCRYPTION_KEY: 'a-production-data-key-with-plenty-of-entropy-4d8a1e6b',
 };
 
 describe('MailService without SMTP (outbox)', () => {

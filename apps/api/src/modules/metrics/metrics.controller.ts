@@ -4,7 +4,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { MetricsService } from './metrics.service';
-import { Public } from '../identity/auth.decorators';
+import { Public } from '../../common/auth';
 
 @ApiTags('Operations')
 @Public()

@@ -17,6 +17,9 @@ export class MetricsService {
   private readonly duration: Histogram<'method' | 'route' | 'status'>;
   private readonly jobs: Counter<'queue' | 'name' | 'outcome'>;
   private readonly jobDuration: Histogram<'queue' | 'name' | 'outcome'>;
+  private readonly cacheHits: Counter<'namespace'>;
+  private readonly cacheMisses: Counter<'namespace'>;
+  private readonly cacheErrors: Counter<'namespace' | 'operation'>;
   private queueCounts?: () => Promise<Record<string, Record<string, number>>>;
 
   constructor(@InjectConfig() config: AppConfig) {
@@ -54,6 +57,24 @@ export class MetricsService {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [this.registry],
     });
+    this.cacheHits = new Counter({
+      name: 'cache_hits_total',
+      help: 'Cache reads answered from the cache, by namespace',
+      labelNames: ['namespace'],
+      registers: [this.registry],
+    });
+    this.cacheMisses = new Counter({
+      name: 'cache_misses_total',
+      help: 'Cache reads that loaded from the source (absent, expired, invalidated, or the cache unreachable), by namespace',
+      labelNames: ['namespace'],
+      registers: [this.registry],
+    });
+    this.cacheErrors = new Counter({
+      name: 'cache_errors_total',
+      help: 'Cache operations that failed or timed out (read, write, invalidate), by namespace; a failed read is also a miss',
+      labelNames: ['namespace', 'operation'],
+      registers: [this.registry],
+    });
     // Read from the queues when Prometheus scrapes, so every replica reports the shared backlog.
     const counts = (): Promise<Record<string, Record<string, number>>> | undefined => this.queueCounts?.();
     new Gauge({
@@ -74,6 +95,14 @@ export class MetricsService {
   observeJob(queue: string, name: string, outcome: 'completed' | 'retrying' | 'failed', seconds: number): void {
     this.jobs.inc({ queue, name, outcome });
     this.jobDuration.observe({ queue, name, outcome }, seconds);
+  }
+
+  observeCache(namespace: string, outcome: 'hit' | 'miss'): void {
+    (outcome === 'hit' ? this.cacheHits : this.cacheMisses).inc({ namespace });
+  }
+
+  observeCacheError(namespace: string, operation: 'read' | 'write' | 'invalidate'): void {
+    this.cacheErrors.inc({ namespace, operation });
   }
 
   /** The job runner reports its per-queue counts through this at scrape time. */

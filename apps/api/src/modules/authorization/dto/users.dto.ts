@@ -2,13 +2,15 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { RegisterDto } from '../../identity/dto/auth.dto';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { PaginationQueryDto } from '../../../common/http/pagination';
 import { trim } from '../../../common/http/transforms';
 
 export const USER_STATUSES = ['active', 'inactive', 'unverified', 'deleted'] as const;
-export const USER_SORTS = ['createdAt', '-createdAt', 'username', '-username', 'email', '-email'] as const;
+export const USER_SORT_FIELDS = ['createdAt', 'username', 'email'] as const;
+export type UserSortField = (typeof USER_SORT_FIELDS)[number];
 
-export class ListUsersQueryDto extends PaginationQueryDto {
+export class ListUsersQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ description: 'Matches username, email, first and last name (case-insensitive)' })
   @IsOptional()
   @Transform(trim)
@@ -27,10 +29,14 @@ export class ListUsersQueryDto extends PaginationQueryDto {
   @IsIn(USER_STATUSES)
   status?: (typeof USER_STATUSES)[number];
 
-  @ApiPropertyOptional({ enum: USER_SORTS, default: '-createdAt' })
+  @ApiPropertyOptional({
+    default: '-createdAt',
+    example: 'username,-createdAt',
+    description: `Comma-separated keys among ${USER_SORT_FIELDS.join(', ')}; prefix - for descending`,
+  })
   @IsOptional()
-  @IsIn(USER_SORTS)
-  sort: (typeof USER_SORTS)[number] = '-createdAt';
+  @IsSort(USER_SORT_FIELDS)
+  sort: string = '-createdAt';
 }
 
 /** The sign-up fields without a password: the invite mail lets the owner choose one. */

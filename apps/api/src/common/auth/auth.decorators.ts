@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import type { PatScope } from '@atrium/contracts';
+import type { AuthenticatedRequest, AuthUser } from './auth-user';
 
 export const IS_PUBLIC = 'atrium:isPublic';
 export const AUTH_THROTTLED = 'atrium:authThrottled';
@@ -30,20 +30,6 @@ export const RequireScope = (scope: PatScope): MethodDecorator & ClassDecorator 
 
 /** Unverified accounts get 403 `EMAIL_NOT_VERIFIED` here. */
 export const RequireVerifiedEmail = (): MethodDecorator & ClassDecorator => SetMetadata(VERIFIED_EMAIL, true);
-
-/** Who made an authenticated request. */
-export interface AuthUser {
-  id: string;
-  email: string;
-  username: string;
-  emailVerified: boolean;
-  /** The session (`sid`) the access token belongs to; null for a personal access token. */
-  sessionId: string | null;
-  /** Set when the request came with a personal access token. */
-  pat?: { id: string; scopes: readonly string[] };
-}
-
-export type AuthenticatedRequest = FastifyRequest & { user?: AuthUser };
 
 /** The authenticated user of the request (routes behind the global guard). */
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {

@@ -1,0 +1,53 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ErrorCode, type Permission } from '@atrium/contracts';
+import { requestContext } from '../context/request-context';
+import { ApiException } from '../http/api.exception';
+import { IS_PUBLIC, REQUIRED_SCOPE, SESSION_ONLY, VERIFIED_EMAIL } from './auth.decorators';
+import { type AuthenticatedRequest, AUTHENTICATOR, type Authenticator, AUTHORIZER, type Authorizer } from './auth-user';
+import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/**
+ * Deny by default: every route needs a valid access token or personal access token unless it is
+ * `@Public()`. Who the caller is comes from the authenticator (identity), what they may do from the
+ * authorizer (authorization); this guard only applies the route's metadata. Personal access tokens
+ * are held to their scopes and kept away from account security (`@SessionOnly()`).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(AUTHORIZER) private readonly authorizer: Authorizer,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    const user = match ? await this.authenticator.authenticate(match[1]) : null;
+    if (!user) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
+    request.user = user;
+    requestContext.setActor(user);
+
+    if (user.pat) {
+      if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets)) {
+        throw new ApiException(403, ErrorCode.FORBIDDEN, 'Personal access tokens cannot do this; sign in instead');
+      }
+      const scope = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, targets);
+      if (scope && !user.pat.scopes.includes(scope)) {
+        throw new ApiException(403, ErrorCode.FORBIDDEN, `This token lacks the "${scope}" scope`);
+      }
+    }
+    if (this.reflector.getAllAndOverride<boolean>(VERIFIED_EMAIL, targets) && !user.emailVerified) {
+      throw new ApiException(403, ErrorCode.EMAIL_NOT_VERIFIED, 'Verify your email address first');
+    }
+    const required = this.reflector.getAllAndOverride<Permission[] | undefined>(REQUIRED_PERMISSIONS, targets);
+    if (required?.length) await this.authorizer.assertAll(user, required);
+    return true;
+  }
+}

@@ -1,0 +1,2 @@
+export { CacheModule } from './cache.module';
+export { type CacheLoadOptions, CacheService } from './cache.service';

@@ -1,0 +1,109 @@
+import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { CacheStore, VersionTokens } from './cache.store';
+
+/** The longest a cache command may take before it counts as a miss (a frozen Redis, a partition). */
+export const CACHE_COMMAND_TIMEOUT_MS = 250;
+
+/**
+ * Reads both tokens in one round trip and creates the missing ones (atomically, so two readers
+ * never file values under different fresh tokens). KEYS: generation, version. ARGV: a fresh
+ * generation, a fresh version, their TTL in ms.
+ */
+const VERSIONS_SCRIPT = `
+local tokens = redis.call('MGET', KEYS[1], KEYS[2])
+if not tokens[1] then tokens[1] = ARGV[1]; redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) end
+if not tokens[2] then tokens[2] = '0' end
+return tokens
+`;
+
+type VersionsCommand = (
+  generationKey: string,
+  versionKey: string,
+  freshGeneration: string,
+  freshVersion: string,
+  ttlMs: number,
+) => Promise<[string, string]>;
+
+/**
+ * The cache's own Redis connection, built so that a Redis outage costs a miss and never a wait:
+ * no offline queue (commands fail at once while disconnected), no retry of a failed command, and
+ * a command timeout for a Redis that accepts commands but does not answer. It reconnects by itself.
+ */
+export function createCacheRedisClient(url: string, logger = new Logger('Cache')): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: CACHE_COMMAND_TIMEOUT_MS,
+    connectTimeout: 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  let lastReported = 0;
+  client.on('error', (error: Error) => {
+    // One line per failed reconnect attempt would flood the log during an outage.
+    if (Date.now() - lastReported > 30_000) {
+      lastReported = Date.now();
+      logger.warn(`Cache Redis unavailable (the cache misses until it is back): ${error.message}`);
+    }
+  });
+  return client;
+}
+
+/** The store with `REDIS_URL`: shared by every replica, under `<prefix>` (e.g. `atrium:cache:`). */
+export class RedisCacheStore implements CacheStore {
+  private readonly versionsCommand: VersionsCommand;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly prefix: string,
+  ) {
+    client.defineCommand('atriumCacheVersions', { numberOfKeys: 2, lua: VERSIONS_SCRIPT });
+    const command = (client as unknown as { atriumCacheVersions: VersionsCommand }).atriumCacheVersions;
+    this.versionsCommand = command.bind(client);
+  }
+
+  async versions(
+    generationKey: string,
+    versionKey: string,
+    fresh: () => string,
+    ttlMs: number,
+  ): Promise<VersionTokens> {
+    const [generation, version] = await this.versionsCommand(
+      this.prefix + generationKey,
+      this.prefix + versionKey,
+      fresh(),
+      fresh(),
+      ttlMs,
+    );
+    return { generation, version };
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.client.get(this.prefix + key);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.set(this.prefix + key, value, 'PX', ttlMs);
+  }
+
+  async bump(key: string, token: string, ttlMs: number): Promise<void> {
+    await this.client.set(this.prefix + key, token, 'PX', ttlMs);
+  }
+
+  async ready(timeoutMs: number): Promise<void> {
+    if (this.client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.client.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.client.once('ready', done);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

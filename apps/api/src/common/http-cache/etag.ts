@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A weak entity tag of a response's data (not of its bytes: the envelope's `meta.requestId` and
+ * `meta.timestamp` differ in every response, so two responses with equal data are equivalent,
+ * not byte-identical — what a weak tag says). Equal data gives the same tag on every replica.
+ */
+export function weakEtagOf(data: unknown): string {
+  const json = JSON.stringify(data) ?? 'null';
+  return `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
+}
+
+const ENTITY_TAG = /(?:W\/)?"[^"]*"/g;
+
+/**
+ * Whether an `If-None-Match` header matches `etag` (RFC 9110 §13.1.2): `*`, or any tag of the
+ * list by weak comparison (the opaque parts are equal, `W/` or not).
+ */
+export function ifNoneMatchMatches(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return (value.match(ENTITY_TAG) ?? []).some((tag) => tag.replace(/^W\//, '') === opaque);
+}

@@ -1,0 +1,38 @@
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { cacheControlOf, HttpCacheInterceptor, type HttpCacheOptions } from './http-cache.interceptor';
+
+/**
+ * HTTP caching for a GET route: an `ETag` of the response data, `Cache-Control`, and `304 Not
+ * Modified` (no body) for a matching `If-None-Match` — documented in the OpenAPI spec. For data
+ * that changes when someone acts (a profile), keep `maxAgeSeconds` at 0 so every reuse is
+ * revalidated and a change is visible at once.
+ *
+ * Put it on routes whose response depends only on what the ETag covers (the data): it is computed
+ * per request, so it saves bandwidth and the client's work, not the server's.
+ */
+export function HttpCache(options: HttpCacheOptions): MethodDecorator {
+  const cacheControl = cacheControlOf(options);
+  const headers = {
+    ETag: {
+      description: 'A weak tag of the response data; send it back in `If-None-Match` to revalidate',
+      schema: { type: 'string' },
+    },
+    'Cache-Control': { description: cacheControl, schema: { type: 'string' } },
+  };
+  return applyDecorators(
+    UseInterceptors(new HttpCacheInterceptor(options)),
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      description: 'ETags of responses you hold (or `*`): 304 without a body when the data is still the same',
+    }),
+    // Merged into the route's own 200 (whichever decorator declares its body).
+    ApiResponse({ status: 200, headers }),
+    ApiResponse({
+      status: 304,
+      description: 'Not Modified: the data is still what your `If-None-Match` names; no body',
+      headers,
+    }),
+  );
+}

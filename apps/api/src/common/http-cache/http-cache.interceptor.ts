@@ -1,0 +1,70 @@
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import { ifNoneMatchMatches, weakEtagOf } from './etag';
+
+export type HttpCacheVisibility = 'public' | 'private';
+
+export interface HttpCacheOptions {
+  /**
+   * How long a client (and, when public, a shared cache) may reuse a response without asking.
+   * 0 (the default) revalidates every time — cheap with the ETag, and a change shows at once.
+   */
+  maxAgeSeconds?: number;
+  /** `public`: the same for everyone; `private`: depends on who asks (never kept by shared caches). */
+  visibility: HttpCacheVisibility;
+}
+
+export const cacheControlOf = ({ maxAgeSeconds = 0, visibility }: HttpCacheOptions): string =>
+  `${visibility}, max-age=${maxAgeSeconds}, must-revalidate`;
+
+/**
+ * Conditional GETs for one route (applied by `@HttpCache`): a weak ETag of the handler's data,
+ * `Cache-Control`, and `304 Not Modified` without a body when `If-None-Match` matches.
+ *
+ * It runs inside the global envelope interceptor, so it sees the data before the envelope (whose
+ * request id and timestamp change on every response) is put around it. Nest then sends the
+ * envelope with the route's status; for a 304 this reply's `send` is replaced so that what goes
+ * out is the status and headers alone.
+ */
+export class HttpCacheInterceptor implements NestInterceptor {
+  private readonly cacheControl: string;
+
+  constructor(private readonly options: HttpCacheOptions) {
+    this.cacheControl = cacheControlOf(options);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next.handle();
+    return next.handle().pipe(
+      map((data: unknown) => {
+        if (reply.statusCode !== 200) return data;
+        const etag = weakEtagOf(data);
+        void reply.header('etag', etag).header('cache-control', this.cacheControl);
+        if (this.options.visibility === 'private') appendVary(reply, 'Authorization');
+        if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) sendNotModified(reply);
+        return data;
+      }),
+    );
+  }
+}
+
+function appendVary(reply: FastifyReply, field: string): void {
+  const current = reply.getHeader('vary');
+  const fields = typeof current === 'string' && current !== '' ? current.split(',').map((f) => f.trim()) : [];
+  if (!fields.some((f) => f.toLowerCase() === field.toLowerCase() || f === '*')) fields.push(field);
+  void reply.header('vary', fields.join(', '));
+}
+
+/** The next `send` of this reply (Nest's, with the enveloped body) answers 304 with no body instead. */
+function sendNotModified(reply: FastifyReply): void {
+  const send = reply.send.bind(reply);
+  reply.send = (() => {
+    void reply.code(304);
+    reply.removeHeader('content-type');
+    return send();
+  }) as FastifyReply['send'];
+}

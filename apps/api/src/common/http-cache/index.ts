@@ -1,0 +1,7 @@
+export { HttpCache } from './http-cache.decorator';
+export {
+  cacheControlOf,
+  HttpCacheInterceptor,
+  type HttpCacheOptions,
+  type HttpCacheVisibility,
+} from './http-cache.interceptor';

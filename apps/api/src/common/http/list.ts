@@ -1,0 +1,196 @@
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { Type as TransformType } from 'class-transformer';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  type ValidationArguments,
+} from 'class-validator';
+import { ResponseMetaDto } from '../dto/envelope.dto';
+import { Errors } from './errors';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination';
+
+/**
+ * The list contract (docs/ARCHITECTURE.md, "Lists"): every list takes one query shape —
+ * `?page=&perPage=` (offset: counts, page numbers) or `?cursor=&limit=` (keyset: stable under
+ * inserts, no COUNT) — and `?sort=-createdAt,username` over the list's whitelist. Services build
+ * the page (`Paginated` or `CursorPage`); the envelope puts its meta in `meta.pagination` or `meta.cursor`.
+ */
+export class ListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Offset pages; not with `cursor`' })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
+  perPage?: number;
+
+  @ApiPropertyOptional({
+    description: 'Keyset paging: `meta.cursor.next` of the previous page (opaque). Starts cursor mode.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor from meta.cursor.next' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, description: 'Page size in cursor mode' })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
+  limit?: number;
+}
+
+export type SortDirection = 'ASC' | 'DESC';
+export interface SortKey<F extends string = string> {
+  field: F;
+  direction: SortDirection;
+}
+
+/** Parses `-publishedAt,title` into sort keys (no field twice). */
+export function parseSort<F extends string>(sort: string, fields: readonly F[]): SortKey<F>[] {
+  const keys = sort.split(',').map((part): SortKey<F> => {
+    const field = part.trim().replace(/^[-+]/, '') as F;
+    return { field, direction: part.trim().startsWith('-') ? 'DESC' : 'ASC' };
+  });
+  if (keys.some((k) => !fields.includes(k.field)) || new Set(keys.map((k) => k.field)).size !== keys.length) {
+    throw Errors.invalidField('sort', `sort takes ${fields.join(', ')} (prefix - for descending)`, 'INVALID_SORT');
+  }
+  return keys;
+}
+
+/** `@IsSort(['createdAt', 'username'])`: a comma-separated list of those fields, each optionally `-`. */
+export function IsSort(fields: readonly string[]): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isSort',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (args: ValidationArguments) => `${args.property} takes ${fields.join(', ')} (prefix - for descending)`,
+      },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || value.length > 200) return false;
+          const names = value.split(',').map((p) => p.trim().replace(/^[-+]/, ''));
+          return names.every((n) => fields.includes(n)) && new Set(names).size === names.length;
+        },
+      },
+    });
+}
+
+/** Which paging a list request asked for. */
+export type PageRequest =
+  | { mode: 'offset'; page: number; perPage: number }
+  | { mode: 'cursor'; cursor: Record<string, unknown> | null; limit: number };
+
+/** Reads the paging of a list query; a cursor with page/perPage is refused. */
+export function pageRequest(query: ListQueryDto): PageRequest {
+  if (query.cursor !== undefined || query.limit !== undefined) {
+    if (query.page !== undefined || query.perPage !== undefined) {
+      throw Errors.invalidField('cursor', 'Use either page/perPage or cursor/limit', 'MIXED_PAGING');
+    }
+    return {
+      mode: 'cursor',
+      cursor: query.cursor ? decodeCursor(query.cursor) : null,
+      limit: query.limit ?? DEFAULT_PER_PAGE,
+    };
+  }
+  return { mode: 'offset', page: query.page ?? 1, perPage: query.perPage ?? DEFAULT_PER_PAGE };
+}
+
+export function encodeCursor(values: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // falls through to the error below
+  }
+  throw Errors.invalidField('cursor', 'cursor must be a cursor from meta.cursor.next', 'INVALID_CURSOR');
+}
+
+/**
+ * The keyset condition "after this row" for sort keys (mixed directions allowed) ending with a
+ * unique tie-breaker: `(a > :a) OR (a = :a AND b < :b) OR …`, as SQL with named parameters.
+ */
+export function keysetCondition(keys: ReadonlyArray<{ column: string; direction: SortDirection; value: unknown }>): {
+  sql: string;
+  params: Record<string, unknown>;
+} {
+  const params: Record<string, unknown> = {};
+  keys.forEach((k, i) => (params[`ks${i}`] = k.value));
+  const branches = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((k, j) => `${k.column} = :ks${j}`);
+    const op = key.direction === 'ASC' ? '>' : '<';
+    return `(${[...equal, `${key.column} ${op} :ks${i}`].join(' AND ')})`;
+  });
+  return { sql: `(${branches.join(' OR ')})`, params };
+}
+
+export class CursorMetaDto {
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last' })
+  next: string | null;
+
+  @ApiProperty() hasNext: boolean;
+}
+
+/** A keyset page: the envelope puts `items` in `data` and `{ next, hasNext }` in `meta.cursor`. */
+export class CursorPage<T> {
+  constructor(
+    readonly items: T[],
+    readonly next: string | null,
+  ) {}
+
+  get meta(): CursorMetaDto {
+    return { next: this.next, hasNext: this.next !== null };
+  }
+}
+
+/** Swagger schema of a list envelope: `meta.pagination` (offset mode) or `meta.cursor` (cursor mode). */
+export const ApiListResponse = (model: Type<unknown>): MethodDecorator =>
+  applyDecorators(
+    ApiExtraModels(ResponseMetaDto, PaginationMetaDto, CursorMetaDto, model),
+    ApiResponse({
+      status: 200,
+      description: 'Success (one page: `meta.pagination` with page/perPage, `meta.cursor` with cursor/limit)',
+      schema: {
+        type: 'object',
+        required: ['status', 'data', 'meta'],
+        properties: {
+          status: { type: 'string', enum: ['success'] },
+          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          meta: {
+            allOf: [
+              { $ref: getSchemaPath(ResponseMetaDto) },
+              {
+                type: 'object',
+                properties: {
+                  pagination: { $ref: getSchemaPath(PaginationMetaDto) },
+                  cursor: { $ref: getSchemaPath(CursorMetaDto) },
+                },
+              },
+            ],
+          },
+        },
+      },
+    }),
+  );

@@ -1,0 +1,67 @@
+import { applyDecorators, HttpCode, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation } from '@nestjs/swagger';
+import type { PatScope, Permission } from '@atrium/contracts';
+import { Public, RequireScope, RequireVerifiedEmail, SessionOnly } from '../auth/auth.decorators';
+import { RequirePermissions } from '../auth/require-permissions.decorator';
+import { ApiErrorResponses, ApiSuccessResponse } from '../dto/envelope.dto';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone;
+ * - `signed-in`: a session or a personal access token (held to `scope` when given);
+ * - `session`: a signed-in session only — account security, never a personal access token;
+ * - `{ permissions }`: a caller holding every listed permission (a token only within its scopes).
+ */
+export type RouteAccess = 'public' | 'signed-in' | 'session' | { permissions: Permission[] };
+
+export interface RouteOptions {
+  summary: string;
+  description?: string;
+  access: RouteAccess;
+  /** A personal access token needs this scope (sessions hold every scope of their user). */
+  scope?: PatScope;
+  /** Unverified accounts get 403 EMAIL_NOT_VERIFIED. */
+  verifiedEmail?: boolean;
+  /** The success body (inside the envelope); omitted for routes answering something else. */
+  response?: { type: Type<unknown>; status?: number; description?: string; array?: boolean };
+  /** Error statuses the use case itself can answer (400, 404, 409, 423 …); access errors are derived. */
+  errors?: number[];
+}
+
+/**
+ * One decorator per route: summary, access rule, success shape and every error status it can
+ * answer — derived from the access rule (401 for signed-in routes, 403 where a permission, scope,
+ * session or verified address is required), plus 429 and 500 everywhere — so the documentation
+ * cannot drift from the guard.
+ */
+export function Route(options: RouteOptions): MethodDecorator {
+  const { access } = options;
+  const decorators: Array<MethodDecorator | ClassDecorator> = [
+    ApiOperation({ summary: options.summary, ...(options.description && { description: options.description }) }),
+  ];
+  const statuses = new Set(options.errors ?? []);
+  if (access === 'public') {
+    decorators.push(Public());
+  } else {
+    decorators.push(ApiBearerAuth());
+    statuses.add(401);
+    if (access === 'session') decorators.push(SessionOnly());
+    if (typeof access === 'object') decorators.push(RequirePermissions(...access.permissions));
+    if (options.scope) decorators.push(RequireScope(options.scope));
+    if (options.verifiedEmail) decorators.push(RequireVerifiedEmail());
+    if (access !== 'signed-in' || options.scope || options.verifiedEmail) statuses.add(403);
+  }
+  statuses.add(429);
+  statuses.add(500);
+  if (options.response) {
+    const status = options.response.status ?? 200;
+    decorators.push(
+      HttpCode(status),
+      ApiSuccessResponse(options.response.type, status, options.response.description ?? 'Success', {
+        array: options.response.array,
+      }),
+    );
+  }
+  decorators.push(ApiErrorResponses(...[...statuses].sort((a, b) => a - b)));
+  return applyDecorators(...decorators);
+}

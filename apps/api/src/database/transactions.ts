@@ -1,0 +1,79 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+  type QueryDeepPartialEntity,
+  type Repository,
+} from 'typeorm';
+
+interface TransactionState {
+  manager: EntityManager;
+  afterCommit: Array<() => Promise<void>>;
+}
+
+/**
+ * The transaction context repositories join (docs/ARCHITECTURE.md, "Data access"). A use case
+ * that writes more than one row runs in `transactions.run(...)`; every repository call inside it,
+ * however deep, uses the same transaction without anything being passed down. Work registered
+ * with `afterCommit` (domain event delivery) runs once the transaction has committed, and never
+ * when it rolled back.
+ *
+ * One connection per transaction: inside `run`, nothing may wait for a second pooled connection
+ * (it deadlocks embedded PGlite, and wastes the pool on Postgres) — which is why repositories
+ * take their manager from here instead of from the data source.
+ */
+@Injectable()
+export class Transactions {
+  private readonly storage = new AsyncLocalStorage<TransactionState>();
+  private readonly logger = new Logger('Transactions');
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The current transaction's manager, or the data source's (autocommit) outside one. */
+  get manager(): EntityManager {
+    return this.storage.getStore()?.manager ?? this.dataSource.manager;
+  }
+
+  get active(): boolean {
+    return this.storage.getStore() !== undefined;
+  }
+
+  /** A repository for `entity` bound to the current transaction (if any). */
+  repository<E extends ObjectLiteral>(entity: EntityTarget<E>): Repository<E> {
+    return this.manager.getRepository(entity);
+  }
+
+  /** Runs `work` in a transaction, or joins the one already open. After-commit work runs before this resolves. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.storage.getStore()) return work();
+    const afterCommit: TransactionState['afterCommit'] = [];
+    const result = await this.dataSource.transaction((manager) => this.storage.run({ manager, afterCommit }, work));
+    // Outside the transaction's context: after-commit work may open transactions of its own.
+    await this.storage.exit(async () => {
+      for (const hook of afterCommit) {
+        // A committed write stays committed: follow-up work reports its own failures.
+        await hook().catch((error: unknown) =>
+          this.logger.error(`After-commit work failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
+    });
+    return result;
+  }
+
+  /** Runs `hook` after the current transaction commits; outside a transaction, at once. */
+  async afterCommit(hook: () => Promise<void>): Promise<void> {
+    const state = this.storage.getStore();
+    if (state) state.afterCommit.push(hook);
+    else await hook();
+  }
+}
+
+/**
+ * An entity instance as `insert()` takes it. TypeORM's deep-partial type rejects `jsonb` columns
+ * typed as records; the instance is exactly what the column list describes.
+ */
+export const insertable = <E>(entity: E): QueryDeepPartialEntity<E> => entity as QueryDeepPartialEntity<E>;

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { SecretBox } from '../common/crypto/secret-box';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
+import { Transactions } from '../database/transactions';
+import type { DomainEvent } from './domain-events';
+import { OutboxRelay } from './outbox.relay';
+import { OutboxRepository } from './outbox.repository';
+
+/**
+ * The one way services announce what happened (docs/ARCHITECTURE.md, "Events after commit").
+ * Events are written to the outbox in the caller's transaction and delivered to listeners only
+ * after it commits — at once, in this process, before the request answers; a delivery that fails
+ * (say, the mail queue is down) stays in the outbox and is retried by the relay, so a committed
+ * write never turns into an error, and a rolled-back one never sends anything.
+ */
+@Injectable()
+export class DomainEvents {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly transactions: Transactions,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.dataEncryptionKey, 'outbox');
+  }
+
+  async publish(...events: DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const ids = await this.outbox.add(
+      events.map((event) => ({ name: event.name, payload: this.box.seal(JSON.stringify(event)) })),
+    );
+    await this.transactions.afterCommit(() => this.relay.deliver(ids));
+  }
+}

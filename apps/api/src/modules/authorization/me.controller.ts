@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { PatScope } from '@atrium/contracts';
+import { AuthThrottled, AUTHORIZER, type Authorizer, type AuthUser, CurrentUser } from '../../common/auth';
+import { Errors } from '../../common/http/errors';
+import { Route } from '../../common/http/route.decorator';
+import { AccountsService } from '../identity/accounts.service';
+import { ApiTokensService } from '../identity/api-tokens.service';
+import {
+  ApiTokenDto,
+  CreateApiTokenDto,
+  CreatedApiTokenDto,
+  DeleteAccountDto,
+  MeDto,
+  MessageDto,
+  UpdateMeDto,
+  UserDto,
+} from '../identity/dto/auth.dto';
+import { toApiTokenDto, toUserDto } from '../identity/dto/identity.mappers';
+
+/**
+ * The signed-in user's own account: profile, deletion, personal access tokens. Lives here, not in
+ * identity, because it reports and limits by permissions (identity knows nothing of roles).
+ */
+@ApiTags('Me')
+@Controller()
+export class MeController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly apiTokens: ApiTokensService,
+    @Inject(AUTHORIZER) private readonly authorizer: Authorizer,
+  ) {}
+
+  @Get('auth/me')
+  @AuthThrottled()
+  @ApiTags('Auth')
+  @Route({
+    summary: 'The signed-in user, with roles and permissions',
+    access: 'signed-in',
+    scope: PatScope.PROFILE_READ,
+    response: { type: MeDto },
+  })
+  async me(@CurrentUser() user: AuthUser): Promise<MeDto> {
+    const [entity, roles, permissions] = await Promise.all([
+      this.accounts.activeUser(user.id),
+      this.authorizer.roleNames(user.id),
+      this.authorizer.heldPermissions(user),
+    ]);
+    return { ...toUserDto(entity), roles, permissions };
+  }
+
+  @Patch('me')
+  @Route({
+    summary: 'Update your profile: names, bio, preferences (any other field is rejected)',
+    access: 'signed-in',
+    scope: PatScope.PROFILE_WRITE,
+    response: { type: UserDto },
+    errors: [400],
+  })
+  async update(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserDto> {
+    return toUserDto(await this.accounts.updateProfile(user.id, body));
+  }
+
+  @Delete('me')
+  @Route({
+    summary: 'Delete your account (password-confirmed)',
+    description:
+      'Signs out everywhere and revokes every token at once. The email address and username become free again after the retention period (30 days).',
+    access: 'session',
+    response: { type: MessageDto },
+    errors: [400],
+  })
+  async remove(@CurrentUser() user: AuthUser, @Body() body: DeleteAccountDto): Promise<MessageDto> {
+    await this.accounts.deleteAccount(user.id, body.password);
+    return { message: 'Your account is deleted' };
+  }
+
+  @Get('me/tokens')
+  @Route({
+    summary: 'Your personal access tokens (without their secret)',
+    access: 'session',
+    response: { type: ApiTokenDto, array: true },
+  })
+  async listTokens(@CurrentUser() user: AuthUser): Promise<ApiTokenDto[]> {
+    return (await this.apiTokens.list(user.id)).map(toApiTokenDto);
+  }
+
+  @Post('me/tokens')
+  @Route({
+    summary: 'Create a personal access token for an integration; the token is shown only in this response',
+    access: 'session',
+    verifiedEmail: true,
+    response: { type: CreatedApiTokenDto, status: 201 },
+    errors: [400, 409],
+  })
+  async createToken(@CurrentUser() user: AuthUser, @Body() body: CreateApiTokenDto): Promise<CreatedApiTokenDto> {
+    const held = new Set(await this.authorizer.heldPermissions(user));
+    const unheld = body.scopes.filter((scope) => !held.has(scope));
+    if (unheld.length > 0) throw Errors.forbidden(`A token cannot have scopes you do not hold: ${unheld.join(', ')}`);
+    const { entity, token } = await this.apiTokens.create(user.id, {
+      name: body.name,
+      scopes: body.scopes,
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+    });
+    return { ...toApiTokenDto(entity), token };
+  }
+
+  @Delete('me/tokens/:id')
+  @Route({
+    summary: 'Revoke a personal access token; it stops working at once',
+    access: 'session',
+    response: { type: MessageDto },
+    errors: [400, 404],
+  })
+  async revokeToken(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<MessageDto> {
+    await this.apiTokens.revoke(user.id, id);
+    return { message: 'Token revoked' };
+  }
+}

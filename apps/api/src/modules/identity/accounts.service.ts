@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { Errors } from '../../common/http/errors';
+import { Transactions } from '../../database/transactions';
+import { DomainEvents } from '../../events/domain-events.publisher';
+import { AuditService } from '../audit/audit.service';
+import { ApiTokensService } from './api-tokens.service';
+import type { RegisterDto, UpdateMeDto } from './dto/auth.dto';
+import { EmailTokensService } from './email-tokens.service';
+import type { UserEntity } from './entities/user.entity';
+import { normalizeEmail, normalizeUsername } from './identifiers';
+import { EmailVerificationRequestedEvent, UserCreatedEvent, UserRegisteredEvent } from './identity.events';
+import { PasswordsService } from './passwords.service';
+import { SessionsService } from './sessions.service';
+import { IdentifierTakenError, UsersRepository } from './users.repository';
+
+const VERIFY_TTL_HOURS = 48;
+const PREFERENCES_MAX_BYTES = 4096;
+
+/** What every way of creating an account supplies (sign-up, an administrator, the first admin). */
+export interface NewAccount {
+  email: string;
+  username: string;
+  /**
+   * From `PasswordsService.hash`, computed before the transaction opens (hashing takes tens of
+   * milliseconds: never while a transaction holds a connection).
+   */
+  passwordHash: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  emailVerified: boolean;
+}
+
+/** Accounts: creating them (one path for everyone), the owner's profile, verification, deletion. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly transactions: Transactions,
+    private readonly passwords: PasswordsService,
+    private readonly emailTokens: EmailTokensService,
+    private readonly sessions: SessionsService,
+    private readonly apiTokens: ApiTokensService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Refuses a weak password with a field error (length rules are the DTO's). */
+  async assertStrongPassword(password: string, context: Array<string | null | undefined>): Promise<void> {
+    const verdict = await this.passwords.check(
+      password,
+      context.map((c) => c ?? ''),
+    );
+    if (!verdict.ok) {
+      throw Errors.invalidField(
+        'password',
+        verdict.message ?? 'Choose a stronger password',
+        'WEAK_PASSWORD',
+        'The password is too weak',
+      );
+    }
+  }
+
+  /**
+   * The one user-creation path. Joins the caller's transaction (so the caller's own writes —
+   * roles, audit, invitation tokens — commit or roll back with the account) and announces
+   * `user.created`, on which the default role is granted.
+   */
+  async createAccount(input: NewAccount): Promise<UserEntity> {
+    const emailNormalized = normalizeEmail(input.email);
+    const usernameNormalized = normalizeUsername(input.username);
+    return this.transactions.run(async () => {
+      const holders = await this.users.findHolders(emailNormalized, usernameNormalized);
+      if (holders.length > 0) throw this.taken(holders, emailNormalized);
+      let user: UserEntity;
+      try {
+        user = await this.users.insert({
+          email: input.email.trim(),
+          emailNormalized,
+          username: input.username.trim(),
+          usernameNormalized,
+          passwordHash: input.passwordHash,
+          firstName: input.firstName ?? null,
+          lastName: input.lastName ?? null,
+          emailVerifiedAt: input.emailVerified ? new Date() : null,
+        });
+      } catch (error) {
+        // Two sign-ups racing for the same address: the unique index decides.
+        if (error instanceof IdentifierTakenError) throw this.taken([], emailNormalized);
+        throw error;
+      }
+      await this.events.publish(new UserCreatedEvent(user.id));
+      return user;
+    });
+  }
+
+  private taken(holders: Array<Pick<UserEntity, 'emailNormalized'>>, email: string) {
+    const field = holders.length === 0 || holders.some((u) => u.emailNormalized === email) ? 'email' : 'username';
+    return Errors.conflict(`This ${field} is already registered`, field, 'TAKEN');
+  }
+
+  /** Sign-up: the account, its audit entry, its verification token and mail — all or nothing. */
+  async register(input: RegisterDto): Promise<UserEntity> {
+    await this.assertStrongPassword(input.password, [input.email, input.username, input.firstName]);
+    const passwordHash = await this.passwords.hash(input.password);
+    return this.transactions.run(async () => {
+      const user = await this.createAccount({ ...input, passwordHash, emailVerified: false });
+      await this.audit.record({ actorId: user.id, action: 'user.registered', target: `user:${user.id}` });
+      const token = await this.emailTokens.issue(user.id, 'verify_email', VERIFY_TTL_HOURS * 60);
+      await this.events.publish(new UserRegisteredEvent(refOf(user), token, VERIFY_TTL_HOURS));
+      return user;
+    });
+  }
+
+  async verifyEmail(token: string): Promise<void> {
+    await this.transactions.run(async () => {
+      const userId = await this.emailTokens.consume(token, 'verify_email');
+      await this.users.markEmailVerified(userId);
+      await this.audit.record({ actorId: userId, action: 'user.email_verified', target: `user:${userId}` });
+    });
+  }
+
+  async resendVerification(userId: string): Promise<void> {
+    const user = await this.activeUser(userId);
+    if (user.emailVerifiedAt) throw Errors.conflict('This email address is already verified');
+    await this.transactions.run(async () => {
+      const token = await this.emailTokens.issue(user.id, 'verify_email', VERIFY_TTL_HOURS * 60);
+      await this.events.publish(new EmailVerificationRequestedEvent(refOf(user), token, VERIFY_TTL_HOURS));
+    });
+  }
+
+  async updateProfile(userId: string, input: UpdateMeDto): Promise<UserEntity> {
+    if (input.preferences && Buffer.byteLength(JSON.stringify(input.preferences)) > PREFERENCES_MAX_BYTES) {
+      throw Errors.invalidField(
+        'preferences',
+        `At most ${PREFERENCES_MAX_BYTES} bytes of JSON`,
+        'TOO_LARGE',
+        'preferences is too large',
+      );
+    }
+    await this.users.update(userId, {
+      ...(input.firstName !== undefined && { firstName: input.firstName || null }),
+      ...(input.lastName !== undefined && { lastName: input.lastName || null }),
+      ...(input.bio !== undefined && { bio: input.bio || null }),
+      ...(input.preferences !== undefined && { preferences: input.preferences }),
+    });
+    return this.activeUser(userId);
+  }
+
+  /** Soft delete: signed out and tokens revoked at once; identifiers freed after the retention period. */
+  async deleteAccount(userId: string, password: string): Promise<void> {
+    const user = await this.activeUser(userId);
+    if (!(await this.passwords.verify(user.passwordHash, password))) {
+      throw Errors.invalidField('password', 'The password is wrong', 'WRONG_PASSWORD');
+    }
+    await this.transactions.run(async () => {
+      await this.users.update(userId, { deletedAt: new Date(), isActive: false });
+      await this.signOutEverywhere(userId, 'account_deleted');
+      await this.audit.record({ actorId: userId, action: 'user.deleted', target: `user:${userId}` });
+    });
+  }
+
+  /** Deactivation and deletion end every session and token at once. */
+  async signOutEverywhere(userId: string, reason: string): Promise<void> {
+    await this.sessions.revokeAllForUser(userId, reason);
+    await this.apiTokens.revokeAllForUser(userId);
+  }
+
+  findActiveUser(id: string): Promise<UserEntity | null> {
+    return this.users.findActive(id);
+  }
+
+  /** The signed-in user's own row; a user deleted or deactivated mid-request is no longer signed in. */
+  async activeUser(id: string): Promise<UserEntity> {
+    const user = await this.users.findActive(id);
+    if (!user) throw Errors.unauthenticated();
+    return user;
+  }
+}
+
+export const refOf = (user: UserEntity): { userId: string; email: string; username: string } => ({
+  userId: user.id,
+  email: user.email,
+  username: user.username,
+});

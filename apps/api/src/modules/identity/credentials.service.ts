@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { requestContext } from '../../common/context/request-context';
+import { Errors } from '../../common/http/errors';
+import { Transactions } from '../../database/transactions';
+import { DomainEvents } from '../../events/domain-events.publisher';
+import { AuditService } from '../audit/audit.service';
+import { AccountsService, refOf } from './accounts.service';
+import type { ChangePasswordDto } from './dto/auth.dto';
+import { EmailTokensService } from './email-tokens.service';
+import { normalizeEmail } from './identifiers';
+import { PasswordChangedEvent, PasswordResetRequestedEvent } from './identity.events';
+import { PasswordsService } from './passwords.service';
+import { SessionsService } from './sessions.service';
+import { SignInService } from './sign-in.service';
+import { UsersRepository } from './users.repository';
+
+const RESET_TTL_MINUTES = 60;
+
+/** Password flows: forgotten (a mailed link), reset with the link, changed while signed in. */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly transactions: Transactions,
+    private readonly accounts: AccountsService,
+    private readonly passwords: PasswordsService,
+    private readonly emailTokens: EmailTokensService,
+    private readonly sessions: SessionsService,
+    private readonly signIn: SignInService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Always succeeds from the caller's view: whether the account exists is not revealed. */
+  async forgotPassword(email: string): Promise<void> {
+    const user = await this.users.findActiveByEmail(normalizeEmail(email));
+    if (!user) return;
+    await this.transactions.run(async () => {
+      const token = await this.emailTokens.issue(user.id, 'reset_password', RESET_TTL_MINUTES);
+      await this.audit.record({ actorId: user.id, action: 'auth.password_reset_requested' });
+      await this.events.publish(new PasswordResetRequestedEvent(refOf(user), token, RESET_TTL_MINUTES));
+    });
+  }
+
+  /** Checks the link and the new password before using the link up, so a refused password does not cost it. */
+  async resetPassword(token: string, password: string): Promise<void> {
+    const user = await this.users.findById(await this.emailTokens.peek(token, 'reset_password'));
+    if (!user) throw Errors.badRequest('This link is invalid, used or expired; ask for a new one');
+    await this.accounts.assertStrongPassword(password, [user.email, user.username, user.firstName]);
+    const passwordHash = await this.passwords.hash(password);
+    await this.transactions.run(async () => {
+      if ((await this.emailTokens.consume(token, 'reset_password')) !== user.id) {
+        throw Errors.badRequest('This link is invalid, used or expired; ask for a new one');
+      }
+      await this.users.update(user.id, {
+        passwordHash,
+        // The link came by mail: following it proves the address (invited accounts start here).
+        ...(!user.emailVerifiedAt && { emailVerifiedAt: new Date() }),
+      });
+      // Whoever knew the old password is out, everywhere.
+      await this.sessions.revokeAllForUser(user.id, 'password_reset');
+      await this.audit.record({ actorId: user.id, action: 'auth.password_reset', target: `user:${user.id}` });
+      await this.events.publish(new PasswordChangedEvent(refOf(user), requestContext.current()?.ip ?? undefined));
+    });
+    await this.signIn.unlock(user.id);
+  }
+
+  async changePassword(userId: string, sessionId: string, input: ChangePasswordDto): Promise<void> {
+    const user = await this.accounts.activeUser(userId);
+    if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
+      throw Errors.invalidField('currentPassword', 'The current password is wrong', 'WRONG_PASSWORD');
+    }
+    await this.accounts.assertStrongPassword(input.newPassword, [user.email, user.username, user.firstName]);
+    const passwordHash = await this.passwords.hash(input.newPassword);
+    await this.transactions.run(async () => {
+      await this.users.update(user.id, { passwordHash });
+      await this.sessions.revokeAllForUser(user.id, 'password_changed', sessionId);
+      await this.audit.record({ actorId: user.id, action: 'auth.password_changed', target: `user:${user.id}` });
+      await this.events.publish(new PasswordChangedEvent(refOf(user), requestContext.current()?.ip ?? undefined));
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, MoreThan } from 'typeorm';
+import { newId } from '../../database/ids';
+import { insertable, Transactions } from '../../database/transactions';
+import { EmailTokenEntity, type EmailTokenPurpose } from './entities/email-token.entity';
+
+/** `email_tokens`: single-use links, stored as hashes. */
+@Injectable()
+export class EmailTokensRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  private get tokens() {
+    return this.tx.repository(EmailTokenEntity);
+  }
+
+  async insert(row: { userId: string; purpose: EmailTokenPurpose; tokenHash: string; expiresAt: Date }): Promise<void> {
+    await this.tokens.insert(insertable(Object.assign(new EmailTokenEntity(), { id: newId(), ...row, usedAt: null })));
+  }
+
+  /** The user of a live (unused, unexpired) token, without using it up. */
+  async findLiveUser(tokenHash: string, purpose: EmailTokenPurpose): Promise<string | null> {
+    const row = await this.tokens.findOneBy({ tokenHash, purpose, usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+    return row?.userId ?? null;
+  }
+
+  /** Marks a live token used, exactly once across concurrent callers; its user id, or null. */
+  async consume(tokenHash: string, purpose: EmailTokenPurpose): Promise<string | null> {
+    const row = await this.tokens.findOneBy({ tokenHash, purpose, usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+    if (!row) return null;
+    const used = await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
+    return used.affected === 1 ? row.userId : null;
+  }
+
+  /** Whether this token was issued and already used (a link opened twice). */
+  async wasUsed(tokenHash: string, purpose: EmailTokenPurpose): Promise<boolean> {
+    return this.tokens.existsBy({ tokenHash, purpose, usedAt: MoreThan(new Date(0)) });
+  }
+
+  async deleteSpent(): Promise<number> {
+    const result = await this.tokens
+      .createQueryBuilder()
+      .delete()
+      .where(`used_at IS NOT NULL OR expires_at < now() - interval '1 day'`)
+      .execute();
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,87 @@
+import { DomainEvent, type UserRef } from '../../events/domain-events';
+
+/** An account exists (every creation path: sign-up, an administrator, the first admin). */
+export class UserCreatedEvent extends DomainEvent {
+  static readonly eventName = 'user.created';
+  readonly name = UserCreatedEvent.eventName;
+  constructor(readonly userId: string) {
+    super();
+  }
+}
+
+/** An account was created; `verificationToken` is the raw, single-use email token. */
+export class UserRegisteredEvent extends DomainEvent {
+  static readonly eventName = 'user.registered';
+  readonly name = UserRegisteredEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly verificationToken: string,
+    readonly expiresInHours: number,
+  ) {
+    super();
+  }
+}
+
+/** A new verification mail was asked for (a resend); carries a fresh token. */
+export class EmailVerificationRequestedEvent extends DomainEvent {
+  static readonly eventName = 'user.email-verification-requested';
+  readonly name = EmailVerificationRequestedEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly verificationToken: string,
+    readonly expiresInHours: number,
+  ) {
+    super();
+  }
+}
+
+export class PasswordResetRequestedEvent extends DomainEvent {
+  static readonly eventName = 'user.password-reset-requested';
+  readonly name = PasswordResetRequestedEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly resetToken: string,
+    readonly expiresInMinutes: number,
+  ) {
+    super();
+  }
+}
+
+export class PasswordChangedEvent extends DomainEvent {
+  static readonly eventName = 'user.password-changed';
+  readonly name = PasswordChangedEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly ip: string | undefined,
+  ) {
+    super();
+  }
+}
+
+/** A sign-in from a new session: the account owner is told, so a stranger's sign-in does not go unnoticed. */
+export class UserSignedInEvent extends DomainEvent {
+  static readonly eventName = 'user.signed-in';
+  readonly name = UserSignedInEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly sessionId: string,
+    readonly ip: string,
+    readonly userAgent: string,
+  ) {
+    super();
+  }
+}
+
+/** An administrator created an account; `setPasswordToken` is a raw reset token for the first password. */
+export class UserInvitedEvent extends DomainEvent {
+  static readonly eventName = 'user.invited';
+  readonly name = UserInvitedEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly invitedBy: string,
+    readonly setPasswordToken: string,
+    readonly expiresInHours: number,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
+import { newId } from '../../database/ids';
+import { insertable, Transactions } from '../../database/transactions';
+import { SessionEntity } from './entities/session.entity';
+
+/** `sessions`: one row per refresh token, grouped into families (a sign-in and its rotations). */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  private get sessions() {
+    return this.tx.repository(SessionEntity);
+  }
+
+  async insert(
+    row: Pick<SessionEntity, 'userId' | 'familyId' | 'tokenHash' | 'userAgent' | 'ip' | 'expiresAt'>,
+  ): Promise<SessionEntity> {
+    const session = Object.assign(new SessionEntity(), {
+      id: newId(),
+      ...row,
+      lastUsedAt: new Date(),
+      revokedAt: null,
+      revokedReason: null,
+    });
+    await this.sessions.insert(insertable(session));
+    return session;
+  }
+
+  findByTokenHash(tokenHash: string): Promise<SessionEntity | null> {
+    return this.sessions.findOneBy({ tokenHash });
+  }
+
+  /** Retires one token for rotation; false when someone else retired it first. */
+  async retire(id: string): Promise<boolean> {
+    const result = await this.sessions.update(
+      { id, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokedReason: 'rotated' },
+    );
+    return result.affected === 1;
+  }
+
+  async revokeFamily(familyId: string, reason: string): Promise<void> {
+    await this.sessions.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+  }
+
+  /** Whether any token of the family is still live. */
+  hasLive(familyId: string): Promise<boolean> {
+    return this.sessions.existsBy({ familyId, revokedAt: IsNull() });
+  }
+
+  listLive(userId: string): Promise<SessionEntity[]> {
+    return this.sessions.find({ where: { userId, revokedAt: IsNull() }, order: { lastUsedAt: 'DESC' } });
+  }
+
+  findLiveFamily(userId: string, familyId: string): Promise<SessionEntity | null> {
+    return this.sessions.findOneBy({ userId, familyId, revokedAt: IsNull() });
+  }
+
+  /** When each session of a user began (its first token), by family id. */
+  async familyStarts(userId: string): Promise<Map<string, Date>> {
+    const rows = await this.sessions
+      .createQueryBuilder('s')
+      .select('s.family_id', 'familyId')
+      .addSelect('min(s.created_at)', 'startedAt')
+      .where('s.user_id = :userId', { userId })
+      .groupBy('s.family_id')
+      .getRawMany<{ familyId: string; startedAt: Date }>();
+    return new Map(rows.map((r) => [r.familyId, new Date(r.startedAt)]));
+  }
+
+  /** Sessions revoked or expired more than a day ago. */
+  async deleteEnded(): Promise<number> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .delete()
+      .where(`revoked_at < now() - interval '1 day' OR expires_at < now() - interval '1 day'`)
+      .execute();
+    return result.affected ?? 0;
+  }
+}
