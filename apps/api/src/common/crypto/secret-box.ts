@@ -7,7 +7,7 @@ const deriveKey = (secret: string, purpose: string): Buffer =>
  * AES-256-GCM for small secrets at rest (TOTP seeds, pending domain events), with a key derived by
  * HKDF from DATA_ENCRYPTION_KEY and the purpose. Format: `v2.<iv>.<tag>.<ciphertext>` (base64url).
  *
- * `v1` boxes were sealed under a key derived from JWT_ACCESS_SECRET (before decision 28); they are
+ * `v1` boxes were sealed under a key derived from JWT_ACCESS_SECRET (before decision 41); they are
  * still opened with `legacySecret` and re-sealed as `v2` when read, so rotating the JWT key no
  * longer breaks two-factor sign-in once every box is `v2`.
  */
