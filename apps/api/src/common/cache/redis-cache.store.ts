@@ -13,7 +13,7 @@ export const CACHE_COMMAND_TIMEOUT_MS = 250;
 const VERSIONS_SCRIPT = `
 local tokens = redis.call('MGET', KEYS[1], KEYS[2])
 if not tokens[1] then tokens[1] = ARGV[1]; redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) end
-if not tokens[2] then tokens[2] = '0' end
+if not tokens[2] then tokens[2] = ARGV[2]; redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
 return tokens
 `;
 
