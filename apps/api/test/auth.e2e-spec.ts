@@ -8,7 +8,7 @@ import { IdentityMaintenance } from '../src/modules/identity/identity-maintenanc
 import { JWT_AUDIENCE, JWT_ISSUER } from '../src/modules/identity/tokens.service';
 import { actors, claimsOf, REFRESH_COOKIE, refreshCookiesOf } from './support/actors';
 import { apiClient } from './support/api';
-import { PASSWORD } from './support/factories';
+import { PASSWORD, strongPassword } from './support/factories';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestResources } from './support/test-app';
 import { TEST_REDIS_URL } from './support/test-env';
@@ -311,7 +311,7 @@ describe('identity', () => {
       (await call('POST', '/api/v1/auth/forgot-password', { body: { email: 'rupert@example.com' } })).statusCode,
     ).toBe(202);
     const link = await linkFromMail('rupert@example.com', '/reset-password');
-    const newPassword = 'saffron glacier piano 77';
+    const newPassword = strongPassword();
     const reset = await call('POST', '/api/v1/auth/reset-password', {
       body: { token: link.searchParams.get('token'), password: newPassword },
     });
@@ -321,7 +321,7 @@ describe('identity', () => {
     expect((await login('rupert', newPassword)).statusCode).toBe(200);
     // The link is single use.
     const again = await call('POST', '/api/v1/auth/reset-password', {
-      body: { token: link.searchParams.get('token'), password: 'another fine phrase 99' },
+      body: { token: link.searchParams.get('token'), password: strongPassword() },
     });
     expect(again.statusCode).toBe(400);
     expect(sink.to('nobody@example.com')).toHaveLength(0);
@@ -333,7 +333,7 @@ describe('identity', () => {
     const otherToken = elsewhere.json().data.accessToken as string;
     const res = await call('POST', '/api/v1/auth/change-password', {
       token: here.token,
-      body: { currentPassword: PASSWORD, newPassword: 'marble lantern orchard 5' },
+      body: { currentPassword: PASSWORD, newPassword: strongPassword() },
     });
     expect(res.statusCode).toBe(200);
     expect((await call('GET', '/api/v1/auth/me', { token: here.token })).statusCode).toBe(200);

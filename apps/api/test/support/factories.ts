@@ -9,7 +9,24 @@ import type { Permission } from '@atrium/contracts';
 /** A passphrase the strength check accepts; the password of every account a test makes unless told. */
 export const PASSWORD = 'violet tractor umbrella 42';
 
-const WORDS = ['amber', 'basalt', 'cobalt', 'dune', 'ember', 'fjord', 'glacier', 'harbour', 'indigo', 'juniper'];
+const WORDS = [
+  'amber',
+  'basalt',
+  'cobalt',
+  'dune',
+  'ember',
+  'fjord',
+  'glacier',
+  'harbour',
+  'indigo',
+  'juniper',
+  'kestrel',
+  'lantern',
+  'meadow',
+  'nutmeg',
+  'orchard',
+  'quartz',
+];
 let counter = 0;
 
 /** A short name nobody else uses: `<prefix>-<n><hex>` (valid as a username and as a role name). */
@@ -18,10 +35,11 @@ export function unique(prefix = 'user'): string {
   return `${prefix}-${counter}${randomBytes(3).toString('hex')}`;
 }
 
-/** Another strong passphrase (four random words and a number), for password changes. */
+/** Another strong passphrase (three different words and a number: zxcvbn scores it 4), e.g. for a new password. */
 export function strongPassword(): string {
-  const word = (): string => WORDS[randomBytes(1)[0] % WORDS.length];
-  return `${word()} ${word()} ${word()} ${word()} ${randomBytes(1)[0]}`;
+  const pool = [...WORDS];
+  const words = [0, 1, 2].map(() => pool.splice(randomBytes(1)[0] % pool.length, 1)[0]);
+  return `${words.join(' ')} ${10 + (randomBytes(1)[0] % 90)}`;
 }
 
 export interface NewAccount {
