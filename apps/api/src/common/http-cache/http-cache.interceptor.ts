@@ -62,9 +62,9 @@ function appendVary(reply: FastifyReply, field: string): void {
 /** The next `send` of this reply (Nest's, with the enveloped body) answers 304 with no body instead. */
 function sendNotModified(reply: FastifyReply): void {
   const send = reply.send.bind(reply);
-  reply.send = (() => {
+  reply.send = () => {
     void reply.code(304);
     reply.removeHeader('content-type');
     return send();
-  }) as FastifyReply['send'];
+  };
 }
