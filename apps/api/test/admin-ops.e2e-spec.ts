@@ -1,11 +1,10 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import Bull from 'bull';
-import type { Cache } from 'cache-manager';
 import { DataSource } from 'typeorm';
 import { ErrorCode, JobRunner, QueueName } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
 import { JobsService } from '../src/jobs/jobs.service';
-import { STATS_CACHE_KEY } from '../src/modules/admin/stats.service';
+import { CacheService } from '../src/common/cache';
+import { STATS_CACHE, STATS_CACHE_KEY } from '../src/modules/admin/stats.service';
 import { actors } from './support/actors';
 import type { HttpMethod } from './support/api';
 import { PASSWORD } from './support/factories';
@@ -438,7 +437,7 @@ describe('admin: queues and stats', () => {
       const cached = (await call('GET', '/api/v1/admin/stats', { token: admin.token })).json().data;
       expect(cached).toEqual(first);
       // Once the entry expires (dropped here rather than waited for), the new account counts.
-      await atrium.app.get<Cache>(CACHE_MANAGER).del(STATS_CACHE_KEY);
+      await atrium.app.get(CacheService).invalidate(STATS_CACHE, STATS_CACHE_KEY);
       const fresh = (await call('GET', '/api/v1/admin/stats', { token: admin.token })).json().data;
       expect(fresh.generatedAt).not.toBe(first.generatedAt);
       expect(fresh.users.total).toBe(first.users.total + 1);
