@@ -1,5 +1,4 @@
-import { COMMITTED_SPEC } from './openapi-contract';
-import { expectContract, responseViolations, type SeenResponse, SPEC_GAPS, specPathOf } from './api';
+import { expectContract, responseViolations, type SeenResponse, specPathOf } from './api';
 
 /**
  * The harness's own check: `call` is only worth something if a response the spec does not
@@ -98,19 +97,5 @@ describe('the spec check of every response', () => {
     expect(() => expectContract(seen('GET', '/api/v1/auth/me?x=1', 418, envelope('TEAPOT')))).toThrow(
       /GET \/api\/v1\/auth\/me\?x=1 → 418 does not match the committed spec[\s\S]*does not document status 418[\s\S]*TEAPOT/,
     );
-  });
-
-  it('tolerates a known gap of the spec only while the spec still has it, and only as the error envelope', () => {
-    const stale = SPEC_GAPS.filter(({ operation, status }) => {
-      const [method, path] = operation.split(' ');
-      return COMMITTED_SPEC.paths[path]?.[method.toLowerCase()]?.responses[String(status)] !== undefined;
-    });
-    // The spec documents these now: remove them from SPEC_GAPS (test/support/api.ts).
-    expect(stale).toEqual([]);
-    for (const { operation, status } of SPEC_GAPS) {
-      const [method, path] = operation.split(' ');
-      expect(responseViolations(seen(method, path, status, envelope('FORBIDDEN')))).toEqual([]);
-      expect(responseViolations(seen(method, path, status, json({ data: 1 })))).not.toEqual([]);
-    }
   });
 });
