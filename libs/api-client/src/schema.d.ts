@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format)
-         * @description Default process metrics, `http_requests_total{method,route,status}`, `http_request_duration_seconds` by route template, `app_info{version,mode,service}`, and the job metrics `jobs_total{queue,name,outcome}`, `job_duration_seconds` and `queue_jobs{queue,state}`. Scrape it inside your network; the production nginx does not expose it.
+         * @description Default process metrics, `http_requests_total{method,route,status}`, `http_request_duration_seconds` by route template, `app_info{version,mode,service}`, the job metrics `jobs_total{queue,name,outcome}`, `job_duration_seconds` and `queue_jobs{queue,state}`, and the cache counters `cache_hits_total{namespace}`, `cache_misses_total{namespace}` and `cache_errors_total{namespace,operation}`. Scrape it inside your network; the production nginx does not expose it.
          */
         get: operations["MetricsController_scrape"];
         put?: never;
