@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type DynamicModule, Logger as NestLogger, Module } from '@nestjs/common';
+import { type DynamicModule, type INestApplicationContext, Logger as NestLogger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { JobState } from '@atrium/contracts';
@@ -14,12 +14,10 @@ import { appLink } from './modules/mail/mail.types';
 import { MailModule } from './modules/mail/mail.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
-import { newId } from './database/ids';
-import { openDatabase } from './database/open-database';
 import { FirstAdminService } from './modules/authorization/first-admin';
+import { RolesService } from './modules/authorization/roles.service';
 import { AdminCliModule } from './cli-admin.module';
 import { EmbeddedPostgres } from './database/embedded-postgres';
-import Redis from 'ioredis';
 import { createInterface } from 'node:readline';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -131,15 +129,7 @@ async function createAdmin(config: AppConfig, args: string[]): Promise<number> {
     return 2;
   }
   const password = config.adminPassword ?? (await promptPassword('Password for the new admin: '));
-  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, 4);
-  const app = await NestFactory.createApplicationContext(
-    AdminCliModule.forRoot(config, config.databaseUrl ?? (embedded as EmbeddedPostgres).url),
-    { logger: ['error'] },
-  ).catch(async (error: unknown) => {
-    await embedded?.stop();
-    throw error;
-  });
-  try {
+  return withAdminContext(config, async (app) => {
     // The same path as the ADMIN_EMAIL bootstrap and sign-up: one way to create an account.
     const outcome = await app
       .get(FirstAdminService)
@@ -151,11 +141,31 @@ async function createAdmin(config: AppConfig, args: string[]): Promise<number> {
     };
     console.log(messages[outcome]);
     return 0;
+  });
+}
+
+/**
+ * Runs an account command on the API's own services (the installation's database: DATABASE_URL,
+ * or the embedded one under DATA_DIR — then the API must be stopped, PGlite serves one process).
+ * A refused request (weak password, unknown user) prints its message and exits 1.
+ */
+async function withAdminContext(
+  config: AppConfig,
+  work: (app: INestApplicationContext) => Promise<number>,
+): Promise<number> {
+  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, 4);
+  let app: INestApplicationContext | undefined;
+  try {
+    app = await NestFactory.createApplicationContext(
+      AdminCliModule.forRoot(config, config.databaseUrl ?? (embedded as EmbeddedPostgres).url),
+      { logger: ['error'] },
+    );
+    return await work(app);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
   } finally {
-    await app.close();
+    await app?.close();
     await embedded?.stop();
   }
 }
@@ -172,47 +182,11 @@ async function assignRole(config: AppConfig, args: string[]): Promise<number> {
     console.error('--expires must be a future ISO-8601 date');
     return 2;
   }
-  const database = await openDatabase(config, 'atrium-cli');
-  try {
-    const key = login.includes('@') ? 'email_normalized' : 'username_normalized';
-    const [user] = await database.dataSource.query<Array<{ id: string }>>(
-      `SELECT id FROM users WHERE ${key} = $1 AND deleted_at IS NULL`,
-      [login.trim().toLowerCase()],
-    );
-    const [role] = await database.dataSource.query<Array<{ id: string }>>(`SELECT id FROM roles WHERE name = $1`, [
-      roleName,
-    ]);
-    if (!user || !role) {
-      console.error(!user ? `No user "${login}"` : `No role "${roleName}"`);
-      return 1;
-    }
-    await database.dataSource.query(
-      `INSERT INTO user_roles (id, user_id, role_id, expires_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id, role_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, assigned_at = now()`,
-      [newId(), user.id, role.id, expiresAt],
-    );
-    await database.dataSource.query(
-      `INSERT INTO audit_events (id, actor_id, action, target, metadata) VALUES ($1, NULL, 'user.roles_changed', $2, $3)`,
-      [newId(), `user:${user.id}`, JSON.stringify({ source: 'cli', added: roleName, expiresAt })],
-    );
-    await dropCachedAbilities(config);
+  return withAdminContext(config, async (app) => {
+    await app.get(RolesService).assignByOperator(login, roleName, expiresAt);
     console.log(`${login} now has the role ${roleName}${expiresAt ? ` until ${expiresAt.toISOString()}` : ''}.`);
     return 0;
-  } finally {
-    await database.close();
-  }
-}
-
-/** Running APIs cache abilities in Redis: a new generation makes them rebuild on the next request. */
-async function dropCachedAbilities(config: AppConfig): Promise<void> {
-  if (!config.redisUrl) return; // embedded: the API is stopped, its memory cache is gone
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.incr(`${config.redisPrefix}ability:generation`);
-  } finally {
-    redis.disconnect();
-  }
+  });
 }
 
 async function run(argv: string[]): Promise<number> {

@@ -289,10 +289,23 @@ describe('identity', () => {
     const { token } = await signedIn({ username: 'eve', verified: false });
     const ok = await call('PATCH', '/api/v1/me', {
       token,
-      body: { firstName: 'Eve', bio: 'Hi', preferences: { theme: 'dark' } },
+      body: { firstName: 'Eve', bio: 'Hi', preferences: { colorScheme: 'dark', fontScale: 1.25 } },
     });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().data).toMatchObject({ firstName: 'Eve', bio: 'Hi', preferences: { theme: 'dark' } });
+    expect(ok.json().data).toMatchObject({
+      firstName: 'Eve',
+      bio: 'Hi',
+      preferences: { colorScheme: 'dark', fontScale: 1.25 },
+    });
+    // Preferences follow the typed schema shared with the SPA: no free-form keys, no odd values.
+    const odd = await call('PATCH', '/api/v1/me', { token, body: { preferences: { theme: 'dark', fontScale: 7 } } });
+    expect(odd.statusCode).toBe(400);
+    expect(odd.json().error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'preferences.theme', code: 'UNKNOWN_PREFERENCE' }),
+        expect.objectContaining({ field: 'preferences.fontScale', code: 'IS_IN' }),
+      ]),
+    );
     for (const field of ['emailVerified', 'isActive', 'email', 'passwordHash', 'roles']) {
       const res = await call('PATCH', '/api/v1/me', { token, body: { [field]: true } });
       expect(res.statusCode).toBe(400);

@@ -10,7 +10,7 @@ export type Schema<Name extends keyof components['schemas']> = components['schem
 /** `meta` of every enveloped response: request id (for support) and server time. */
 export type ResponseMeta = Schema<'ResponseMetaDto'>;
 
-/** The success envelope (DESIGN §4) around a payload of type `T`. */
+/** The success envelope (README, "API conventions") around a payload of type `T`. */
 export interface ApiEnvelope<T> {
   status: 'success';
   data: T;

@@ -530,7 +530,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log, newest first, filtered by actor, action, target and time */
+        /** The audit log, newest first, filtered by actor, action, target and time; offset or cursor pages */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -757,6 +757,20 @@ export interface components {
              */
             timestamp: string;
         };
+        PreferencesDto: {
+            /**
+             * @default auto
+             * @enum {string}
+             */
+            colorScheme: "auto" | "light" | "dark";
+            /** @default false */
+            reduceMotion: boolean;
+            /**
+             * @default 1
+             * @enum {number}
+             */
+            fontScale: 1 | 1.125 | 1.25 | 1.5;
+        };
         UserDto: {
             /** Format: uuid */
             id: string;
@@ -765,9 +779,8 @@ export interface components {
             firstName: string | null;
             lastName: string | null;
             bio: string | null;
-            preferences: {
-                [key: string]: unknown;
-            };
+            /** @description As stored: a key may be missing (its default applies) on accounts older than the key */
+            preferences: components["schemas"]["PreferencesDto"];
             emailVerified: boolean;
             /** @description Two-factor authentication is on */
             twoFactorEnabled: boolean;
@@ -922,9 +935,8 @@ export interface components {
             firstName: string | null;
             lastName: string | null;
             bio: string | null;
-            preferences: {
-                [key: string]: unknown;
-            };
+            /** @description As stored: a key may be missing (its default applies) on accounts older than the key */
+            preferences: components["schemas"]["PreferencesDto"];
             emailVerified: boolean;
             /** @description Two-factor authentication is on */
             twoFactorEnabled: boolean;
@@ -944,10 +956,8 @@ export interface components {
             firstName?: string | null;
             lastName?: string | null;
             bio?: string;
-            /** @description Free-form UI preferences (≤ 4 KB) */
-            preferences?: {
-                [key: string]: unknown;
-            };
+            /** @description Display preferences (libs/contracts `UserPreferences`); replaces the stored set. Unknown keys are refused. */
+            preferences?: components["schemas"]["PreferencesDto"];
         };
         DeleteAccountDto: {
             /**
@@ -4027,8 +4037,13 @@ export interface operations {
     AuditController_list: {
         parameters: {
             query?: {
+                /** @description Offset pages; not with `cursor` */
                 page?: number;
                 perPage?: number;
+                /** @description Keyset paging: `meta.cursor.next` of the previous page (opaque). Starts cursor mode. */
+                cursor?: string;
+                /** @description Page size in cursor mode */
+                limit?: number;
                 /** @description Who did it */
                 actor?: string;
                 action?: string;
@@ -4043,7 +4058,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success (one page) */
+            /** @description Success (one page: `meta.pagination` with page/perPage, `meta.cursor` with cursor/limit) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4054,7 +4069,8 @@ export interface operations {
                         status: "success";
                         data: components["schemas"]["AuditEventDto"][];
                         meta: components["schemas"]["ResponseMetaDto"] & {
-                            pagination: components["schemas"]["PaginationMetaDto"];
+                            pagination?: components["schemas"]["PaginationMetaDto"];
+                            cursor?: components["schemas"]["CursorMetaDto"];
                         };
                     };
                 };
@@ -4125,7 +4141,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The avatar is set */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4213,7 +4229,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No avatar any more (`avatarUrl` is null) */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4385,8 +4401,13 @@ export interface operations {
     AdminQueuesController_list: {
         parameters: {
             query: {
+                /** @description Offset pages; not with `cursor` */
                 page?: number;
                 perPage?: number;
+                /** @description Keyset paging: `meta.cursor.next` of the previous page (opaque). Starts cursor mode. */
+                cursor?: string;
+                /** @description Page size in cursor mode */
+                limit?: number;
                 /** @description Which jobs to list */
                 state: components["schemas"]["JobState"];
             };
@@ -4485,7 +4506,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The job as it is now (waiting, or already picked up) */
+            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,4 +1,4 @@
-/** How the API process found its backing services at start-up (DESIGN §3). */
+/** How the API process found its backing services at start-up (README, "Quickstart"). */
 export const RuntimeMode = {
   /** No DATABASE_URL / REDIS_URL: PGlite in-process, cache and throttling in memory. */
   EMBEDDED: 'embedded',

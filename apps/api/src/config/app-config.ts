@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 
 /**
  * The typed configuration of one Atrium process. `loadConfig` is the only place in the
- * code base that reads `process.env` (DESIGN house rule 6).
+ * code base that reads `process.env`.
  */
 export interface AppConfig {
   readonly serviceName: string;
@@ -68,7 +68,7 @@ export interface S3StorageConfig {
   readonly prefix: string;
 }
 
-/** Sessions, tokens and brute-force protection (DESIGN §5). */
+/** Sessions, tokens and brute-force protection (README, "Accounts and authentication"). */
 export interface AuthConfig {
   /** Lifetime of an access JWT. */
   readonly accessTtlSeconds: number;

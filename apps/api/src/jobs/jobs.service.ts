@@ -4,7 +4,7 @@ import { InjectConfig } from '../config/config.module';
 import { type EnqueueOptions, JOB_QUEUES, type JobName, type JobPayloads } from './job-definitions';
 import { JOB_RUNNER, type JobQueueRunner } from './runners/job-runner';
 
-/** The one way code enqueues background work (DESIGN: services never do slow work inline). */
+/** The one way code enqueues background work (services never do slow work inline: docs/ARCHITECTURE.md). */
 @Injectable()
 export class JobsService {
   constructor(

@@ -38,7 +38,7 @@ const FASTIFY_MESSAGES: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [ErrorCode.VALIDATION_ERROR, 'Request body is not valid JSON'],
 };
 
-/** Maps anything thrown while serving a request to the error envelope of DESIGN §4. */
+/** Maps anything thrown while serving a request to the error envelope (README, "API conventions"). */
 export function toErrorResponse(thrown: unknown, requestId: string): ErrorResponse {
   // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException; judge the original.
   const cause = thrown instanceof HttpException ? thrown.cause : undefined;

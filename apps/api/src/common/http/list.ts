@@ -114,6 +114,14 @@ export function pageRequest(query: ListQueryDto): PageRequest {
   return { mode: 'offset', page: query.page ?? 1, perPage: query.perPage ?? DEFAULT_PER_PAGE };
 }
 
+/** For lists that only page by offset (their source cannot seek): a cursor is refused with a clear error. */
+export function offsetPageRequest(query: ListQueryDto): { page: number; perPage: number } {
+  if (query.cursor !== undefined || query.limit !== undefined) {
+    throw Errors.invalidField('cursor', 'This list pages by page and perPage only', 'CURSOR_NOT_SUPPORTED');
+  }
+  return { page: query.page ?? 1, perPage: query.perPage ?? DEFAULT_PER_PAGE };
+}
+
 export function encodeCursor(values: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }

@@ -7,7 +7,7 @@ import { ResponseMetaDto } from '../dto/envelope.dto';
 export const DEFAULT_PER_PAGE = 20;
 export const MAX_PER_PAGE = 100;
 
-/** `?page=&perPage=` (DESIGN §4): page from 1, 20 per page by default, at most 100. */
+/** `?page=&perPage=`: page from 1, 20 per page by default, at most 100. */
 export class PaginationQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @IsOptional()

@@ -13,7 +13,7 @@ export interface SuccessEnvelope<T> {
 }
 
 /**
- * Wraps every route's result in `{ status: "success", data, meta }` (DESIGN §4) unless the route
+ * Wraps every route's result in `{ status: "success", data, meta }` unless the route
  * is `@RawResponse()`; a `Paginated` result puts its counts in `meta.pagination`, a `CursorPage`
  * its next cursor in `meta.cursor`.
  */

@@ -33,7 +33,7 @@ return { hits, hitsTtl, 0, 0 }
 
 /**
  * Rate-limit counters in Redis, shared by every API replica. Written here because
- * `@nest-lab/throttler-storage-redis` declares peer support only up to Nest 11 (see DESIGN.md).
+ * `@nest-lab/throttler-storage-redis` declares peer support only up to Nest 11 (docs/DECISIONS.md).
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('Throttler');

@@ -17,7 +17,7 @@ const READ_AND_COMMENT: Grant[] = [
 ];
 
 /**
- * The four system roles (DESIGN §5) as they are on day one. Later changes to a system role's
+ * The four system roles as they are on day one. Later changes to a system role's
  * permissions are made by an admin through the API, not by editing this file.
  */
 const SYSTEM_ROLES: Array<{ name: string; level: number; description: string; grants: Grant[] }> = [

@@ -1,8 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses, ApiSuccessResponse } from '../../common/dto/envelope.dto';
+import { Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { Route } from '../../common/http/route.decorator';
 import { ApiPaginatedResponse, type Paginated } from '../../common/http/pagination';
-import { RequirePermissions } from '../../common/auth';
 import { type AuthUser, CurrentUser } from '../../common/auth';
 import { MessageDto } from '../identity/dto/auth.dto';
 import { JobDto, ListJobsQueryDto, QUEUE_NAMES, QueuesOverviewDto } from './dto/queues.dto';
@@ -13,60 +12,59 @@ const QueueParam = (): MethodDecorator =>
 const JobIdParam = (): MethodDecorator => ApiParam({ name: 'id', type: String, description: 'Job id', example: '42' });
 
 @ApiTags('Admin')
-@ApiBearerAuth()
 @Controller('admin/queues')
 export class AdminQueuesController {
   constructor(private readonly queues: AdminQueuesService) {}
 
   @Get()
-  @RequirePermissions('queues:read')
-  @ApiOperation({ summary: 'How many jobs each background queue holds, per state' })
-  @ApiSuccessResponse(QueuesOverviewDto)
-  @ApiErrorResponses(401, 403, 429, 500)
+  @Route({
+    summary: 'How many jobs each background queue holds, per state',
+    access: { permissions: ['queues:read'] },
+    response: { type: QueuesOverviewDto },
+  })
   overview(): Promise<QueuesOverviewDto> {
     return this.queues.overview();
   }
 
   @Get(':name/jobs')
-  @RequirePermissions('queues:read')
   @QueueParam()
-  @ApiOperation({
+  @ApiPaginatedResponse(JobDto)
+  @Route({
     summary: "A page of a queue's jobs in one state, newest first",
     description:
       'Delayed jobs come by due time, the last due first. Job data never includes secrets: a mail shows its template and recipient only.',
+    access: { permissions: ['queues:read'] },
+    errors: [400, 404],
   })
-  @ApiPaginatedResponse(JobDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
   list(@Param('name') name: string, @Query() query: ListJobsQueryDto): Promise<Paginated<JobDto>> {
     return this.queues.list(name, query);
   }
 
   @Post(':name/jobs/:id/retry')
-  @HttpCode(200)
-  @RequirePermissions('queues:manage')
   @QueueParam()
   @JobIdParam()
-  @ApiOperation({
+  @Route({
     summary: 'Put a failed job back in the queue',
     description:
       'Only failed jobs (409 otherwise). The failure reason is cleared; attempts count on, so the job runs at least once more and retries only while it has tries left.',
+    access: { permissions: ['queues:manage'] },
+    response: { type: JobDto },
+    errors: [404, 409],
   })
-  @ApiSuccessResponse(JobDto, 200, 'The job as it is now (waiting, or already picked up)')
-  @ApiErrorResponses(401, 403, 404, 409, 429, 500)
   retry(@CurrentUser() user: AuthUser, @Param('name') name: string, @Param('id') id: string): Promise<JobDto> {
     return this.queues.retry(user, name, id);
   }
 
   @Delete(':name/jobs/:id')
-  @RequirePermissions('queues:manage')
   @QueueParam()
   @JobIdParam()
-  @ApiOperation({
+  @Route({
     summary: 'Delete a job that is not running',
     description: 'A waiting or delayed job will not run; a running job cannot be removed (409).',
+    access: { permissions: ['queues:manage'] },
+    response: { type: MessageDto },
+    errors: [404, 409],
   })
-  @ApiSuccessResponse(MessageDto)
-  @ApiErrorResponses(401, 403, 404, 409, 429, 500)
   async remove(
     @CurrentUser() user: AuthUser,
     @Param('name') name: string,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, JobState, type QueueName } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
+import { offsetPageRequest } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
 import { JOB_RUNNER, type JobQueueRunner, type JobSummary } from '../../jobs/runners/job-runner';
 import { AuditService } from '../audit/audit.service';
@@ -43,14 +44,16 @@ export class AdminQueuesService {
 
   async list(name: string, query: ListJobsQueryDto): Promise<Paginated<JobDto>> {
     const queue = this.queueNamed(name);
+    // Bull lists jobs by position in a state: offset pages only.
+    const { page, perPage } = offsetPageRequest(query);
     const { jobs, total } = await this.runner.listJobs(queue, query.state, {
-      offset: (query.page - 1) * query.perPage,
-      limit: query.perPage,
+      offset: (page - 1) * perPage,
+      limit: perPage,
     });
     return new Paginated(
       jobs.map((job) => toJobDto(queue, job)),
-      query.page,
-      query.perPage,
+      page,
+      perPage,
       total,
     );
   }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { requestContext } from '../../common/context/request-context';
-import { AuditRepository, type AuditFilter } from './audit.repository';
+import { CursorPage, encodeCursor, keysetCondition, type ListQueryDto, pageRequest } from '../../common/http/list';
+import { Paginated } from '../../common/http/pagination';
+import type { AuditEventEntity } from './audit-event.entity';
+import { AUDIT_TIME, AuditRepository, type AuditFilter } from './audit.repository';
 
 export interface AuditEntry {
   action: string;
@@ -44,25 +47,35 @@ export class AuditService {
     });
   }
 
-  async search(
-    query: AuditFilter & { page: number; perPage: number },
-  ): Promise<{ items: AuditEventView[]; total: number }> {
-    const [rows, total] = await this.audit.search(query, {
-      offset: (query.page - 1) * query.perPage,
-      limit: query.perPage,
-    });
-    return {
-      total,
-      items: rows.map((row) => ({
-        id: row.id,
-        actorId: row.actorId,
-        action: row.action,
-        target: row.target,
-        ip: row.ip,
-        userAgent: row.userAgent,
-        metadata: row.metadata,
-        at: row.createdAt.toISOString(),
-      })),
-    };
+  /** The log, newest first: offset pages (`page`/`perPage`) or keyset pages (`cursor`/`limit`). */
+  async search(query: AuditFilter & ListQueryDto): Promise<Paginated<AuditEventView> | CursorPage<AuditEventView>> {
+    const paging = pageRequest(query);
+    if (paging.mode === 'offset') {
+      const [rows, total] = await this.audit.page(query, (paging.page - 1) * paging.perPage, paging.perPage);
+      return new Paginated(rows.map(toView), paging.page, paging.perPage, total);
+    }
+    const after = paging.cursor
+      ? keysetCondition([
+          { column: AUDIT_TIME, direction: 'DESC', value: new Date(String(paging.cursor.at)) },
+          { column: 'a.id', direction: 'DESC', value: paging.cursor.id },
+        ])
+      : undefined;
+    const rows = await this.audit.slice(query, paging.limit + 1, after);
+    const page = rows.slice(0, paging.limit);
+    const last = page.at(-1);
+    const next =
+      rows.length > paging.limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null;
+    return new CursorPage(page.map(toView), next);
   }
 }
+
+const toView = (row: AuditEventEntity): AuditEventView => ({
+  id: row.id,
+  actorId: row.actorId,
+  action: row.action,
+  target: row.target,
+  ip: row.ip,
+  userAgent: row.userAgent,
+  metadata: row.metadata,
+  at: row.createdAt.toISOString(),
+});

@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { PERMISSION_CATALOGUE } from '@atrium/contracts';
-import { ApiErrorResponses, ApiSuccessResponse } from '../../common/dto/envelope.dto';
-import { ApiPaginatedResponse, Paginated } from '../../common/http/pagination';
+import { Paginated } from '../../common/http/pagination';
 import { AuditService } from '../audit/audit.service';
-import { type AuthUser, CurrentUser, RequirePermissions } from '../../common/auth';
+import { type AuthUser, CurrentUser } from '../../common/auth';
 import { CursorPage, ApiListResponse } from '../../common/http/list';
 import { Route } from '../../common/http/route.decorator';
 import { HttpCache } from '../../common/http-cache';
@@ -30,51 +29,59 @@ import { RolesService } from './roles.service';
 import { UsersService } from './users.service';
 
 @ApiTags('Roles')
-@ApiBearerAuth()
 @Controller()
 export class RolesController {
   constructor(private readonly roles: RolesService) {}
 
   @Get('permissions')
-  @ApiOperation({ summary: 'The permission catalogue: every resource and its actions' })
-  @ApiSuccessResponse(CatalogueEntryDto, 200, 'Success', { array: true })
-  @ApiErrorResponses(401, 429, 500)
+  @Route({
+    summary: 'The permission catalogue: every resource and its actions',
+    access: 'signed-in',
+    response: { type: CatalogueEntryDto, array: true },
+  })
   catalogue(): CatalogueEntryDto[] {
     return Object.entries(PERMISSION_CATALOGUE).map(([resource, actions]) => ({ resource, actions: [...actions] }));
   }
 
   @Get('roles')
-  @RequirePermissions('roles:read')
-  @ApiOperation({ summary: 'Every role with its permissions' })
-  @ApiSuccessResponse(RoleDto, 200, 'Success', { array: true })
-  @ApiErrorResponses(401, 403, 429, 500)
+  @Route({
+    summary: 'Every role with its permissions',
+    access: { permissions: ['roles:read'] },
+    response: { type: RoleDto, array: true },
+  })
   list(): Promise<RoleDto[]> {
     return this.roles.list();
   }
 
   @Post('roles')
-  @RequirePermissions('roles:create')
-  @ApiOperation({ summary: 'Create a custom role (below your own level, granting only what you hold)' })
-  @ApiSuccessResponse(RoleDto, 201)
-  @ApiErrorResponses(400, 401, 403, 409, 429, 500)
+  @Route({
+    summary: 'Create a custom role (below your own level, granting only what you hold)',
+    access: { permissions: ['roles:create'] },
+    response: { type: RoleDto, status: 201 },
+    errors: [400, 409],
+  })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateRoleDto): Promise<RoleDto> {
     return this.roles.create(user, body);
   }
 
   @Get('roles/:id')
-  @RequirePermissions('roles:read')
-  @ApiOperation({ summary: 'One role with its permissions' })
-  @ApiSuccessResponse(RoleDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  @Route({
+    summary: 'One role with its permissions',
+    access: { permissions: ['roles:read'] },
+    response: { type: RoleDto },
+    errors: [400, 404],
+  })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<RoleDto> {
     return this.roles.get(id);
   }
 
   @Patch('roles/:id')
-  @RequirePermissions('roles:update')
-  @ApiOperation({ summary: "Change a role's description or level (system roles: admin only)" })
-  @ApiSuccessResponse(RoleDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  @Route({
+    summary: "Change a role's description or level (system roles: admin only)",
+    access: { permissions: ['roles:update'] },
+    response: { type: RoleDto },
+    errors: [400, 404],
+  })
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -84,10 +91,12 @@ export class RolesController {
   }
 
   @Put('roles/:id/permissions')
-  @RequirePermissions('roles:update')
-  @ApiOperation({ summary: "Replace a role's permissions; takes effect on its holders' next request" })
-  @ApiSuccessResponse(RoleDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  @Route({
+    summary: "Replace a role's permissions; takes effect on its holders' next request",
+    access: { permissions: ['roles:update'] },
+    response: { type: RoleDto },
+    errors: [400, 404],
+  })
   setPermissions(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -97,10 +106,12 @@ export class RolesController {
   }
 
   @Delete('roles/:id')
-  @RequirePermissions('roles:delete')
-  @ApiOperation({ summary: 'Delete a custom role (system roles cannot be deleted)' })
-  @ApiSuccessResponse(MessageDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  @Route({
+    summary: 'Delete a custom role (system roles cannot be deleted)',
+    access: { permissions: ['roles:delete'] },
+    response: { type: MessageDto },
+    errors: [400, 404],
+  })
   async remove(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<MessageDto> {
     await this.roles.remove(user, id);
     return { message: 'Role deleted' };
@@ -108,7 +119,6 @@ export class RolesController {
 }
 
 @ApiTags('Users')
-@ApiBearerAuth()
 @Controller()
 export class UsersController {
   constructor(
@@ -133,28 +143,34 @@ export class UsersController {
   }
 
   @Post('users')
-  @RequirePermissions('users:create')
-  @ApiOperation({ summary: 'Create an account; an invite mail lets its owner choose a password' })
-  @ApiSuccessResponse(AdminUserDto, 201)
-  @ApiErrorResponses(400, 401, 403, 409, 429, 500)
+  @Route({
+    summary: 'Create an account; an invite mail lets its owner choose a password',
+    access: { permissions: ['users:create'] },
+    response: { type: AdminUserDto, status: 201 },
+    errors: [400, 409],
+  })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateUserDto): Promise<AdminUserDto> {
     return this.users.create(user, body);
   }
 
   @Get('users/:id')
-  @RequirePermissions('users:read')
-  @ApiOperation({ summary: 'One user, with roles and status' })
-  @ApiSuccessResponse(AdminUserDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  @Route({
+    summary: 'One user, with roles and status',
+    access: { permissions: ['users:read'] },
+    response: { type: AdminUserDto },
+    errors: [400, 404],
+  })
   get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AdminUserDto> {
     return this.users.get(user, id);
   }
 
   @Patch('users/:id')
-  @RequirePermissions('users:update')
-  @ApiOperation({ summary: 'Change names, active flag (deactivation signs out everywhere) or email verification' })
-  @ApiSuccessResponse(AdminUserDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  @Route({
+    summary: 'Change names, active flag (deactivation signs out everywhere) or email verification',
+    access: { permissions: ['users:update'] },
+    response: { type: AdminUserDto },
+    errors: [400, 404],
+  })
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -164,30 +180,35 @@ export class UsersController {
   }
 
   @Delete('users/:id')
-  @RequirePermissions('users:delete')
-  @ApiOperation({ summary: 'Soft-delete a user (restorable during the retention period)' })
-  @ApiSuccessResponse(MessageDto)
-  @ApiErrorResponses(400, 401, 403, 404, 409, 429, 500)
+  @Route({
+    summary: 'Soft-delete a user (restorable during the retention period)',
+    access: { permissions: ['users:delete'] },
+    response: { type: MessageDto },
+    errors: [400, 404, 409],
+  })
   async remove(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<MessageDto> {
     await this.users.remove(user, id);
     return { message: 'User deleted' };
   }
 
   @Post('users/:id/restore')
-  @HttpCode(200)
-  @RequirePermissions('users:delete')
-  @ApiOperation({ summary: 'Undo a deletion' })
-  @ApiSuccessResponse(AdminUserDto)
-  @ApiErrorResponses(400, 401, 403, 404, 409, 429, 500)
+  @Route({
+    summary: 'Undo a deletion',
+    access: { permissions: ['users:delete'] },
+    response: { type: AdminUserDto },
+    errors: [400, 404, 409],
+  })
   restore(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<AdminUserDto> {
     return this.users.restore(user, id);
   }
 
   @Put('users/:id/roles')
-  @RequirePermissions('users:assign-roles')
-  @ApiOperation({ summary: "Replace a user's roles, each optionally until `expiresAt` (never your own)" })
-  @ApiSuccessResponse(AdminUserDto)
-  @ApiErrorResponses(400, 401, 403, 404, 429, 500)
+  @Route({
+    summary: "Replace a user's roles, each optionally until `expiresAt` (never your own)",
+    access: { permissions: ['users:assign-roles'] },
+    response: { type: AdminUserDto },
+    errors: [400, 404],
+  })
   async setRoles(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -213,18 +234,18 @@ export class UsersController {
 }
 
 @ApiTags('Audit')
-@ApiBearerAuth()
 @Controller('audit-events')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @RequirePermissions('audit:read')
-  @ApiOperation({ summary: 'The audit log, newest first, filtered by actor, action, target and time' })
-  @ApiPaginatedResponse(AuditEventDto)
-  @ApiErrorResponses(400, 401, 403, 429, 500)
-  async list(@Query() query: AuditQueryDto): Promise<Paginated<AuditEventDto>> {
-    const { items, total } = await this.audit.search(query);
-    return new Paginated(items, query.page, query.perPage, total);
+  @ApiListResponse(AuditEventDto)
+  @Route({
+    summary: 'The audit log, newest first, filtered by actor, action, target and time; offset or cursor pages',
+    access: { permissions: ['audit:read'] },
+    errors: [400],
+  })
+  list(@Query() query: AuditQueryDto): Promise<Paginated<AuditEventDto> | CursorPage<AuditEventDto>> {
+    return this.audit.search(query);
   }
 }

@@ -92,6 +92,19 @@ export class RolesRepository {
     );
   }
 
+  findByName(name: string): Promise<RoleEntity | null> {
+    return this.roles.findOneBy({ name });
+  }
+
+  /** Grants one role, or moves its expiry when held already. */
+  async upsertAssignment(userId: string, roleId: string, expiresAt: Date | null): Promise<void> {
+    await this.tx.manager.query(
+      `INSERT INTO user_roles (id, user_id, role_id, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id, role_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, assigned_at = now()`,
+      [newId(), userId, roleId, expiresAt],
+    );
+  }
+
   /** Replaces the roles a user holds. */
   async replaceAssignments(
     userId: string,

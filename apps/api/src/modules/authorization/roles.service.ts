@@ -4,6 +4,7 @@ import type { AuthUser } from '../../common/auth';
 import { Errors } from '../../common/http/errors';
 import { Transactions } from '../../database/transactions';
 import { AuditService } from '../audit/audit.service';
+import { UsersRepository } from '../identity/users.repository';
 import { AbilityService } from './ability.service';
 import { AuthorizationService } from './authorization.service';
 import type { CreateRoleDto, PermissionGrantDto, RoleDto, UpdateRoleDto } from './dto/roles.dto';
@@ -30,6 +31,7 @@ export const toAssignmentDto = (a: RoleAssignment) => ({
 export class RolesService {
   constructor(
     private readonly roles: RolesRepository,
+    private readonly users: UsersRepository,
     private readonly transactions: Transactions,
     private readonly abilities: AbilityService,
     private readonly authorization: AuthorizationService,
@@ -150,6 +152,27 @@ export class RolesService {
       await this.roles.delete(id);
       await this.audit.record({ action: 'role.deleted', target: `role:${id}`, metadata: { before } });
       await this.rolesChanged();
+    });
+  }
+
+  /**
+   * An operator grants a role from the command line (no actor, so no level rule: whoever runs
+   * the CLI holds the database). Unknown user or role: a 404 naming which.
+   */
+  async assignByOperator(login: string, roleName: string, expiresAt: Date | null): Promise<void> {
+    const user = await this.users.findByLogin(login.trim().toLowerCase());
+    if (!user) throw Errors.notFound(`user "${login}"`);
+    const role = await this.roles.findByName(roleName);
+    if (!role) throw Errors.notFound(`role "${roleName}"`);
+    await this.transactions.run(async () => {
+      await this.roles.upsertAssignment(user.id, role.id, expiresAt);
+      await this.audit.record({
+        actorId: null,
+        action: 'user.roles_changed',
+        target: `user:${user.id}`,
+        metadata: { source: 'cli', added: roleName, expiresAt },
+      });
+      await this.transactions.afterCommit(() => this.abilities.invalidateUser(user.id));
     });
   }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ErrorCode, preferencesViolations } from '@atrium/contracts';
+import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
 import { Transactions } from '../../database/transactions';
 import { DomainEvents } from '../../events/domain-events.publisher';
@@ -14,7 +16,6 @@ import { SessionsService } from './sessions.service';
 import { IdentifierTakenError, UsersRepository } from './users.repository';
 
 const VERIFY_TTL_HOURS = 48;
-const PREFERENCES_MAX_BYTES = 4096;
 
 /** What every way of creating an account supplies (sign-up, an administrator, the first admin). */
 export interface NewAccount {
@@ -129,13 +130,17 @@ export class AccountsService {
   }
 
   async updateProfile(userId: string, input: UpdateMeDto): Promise<UserEntity> {
-    if (input.preferences && Buffer.byteLength(JSON.stringify(input.preferences)) > PREFERENCES_MAX_BYTES) {
-      throw Errors.invalidField(
-        'preferences',
-        `At most ${PREFERENCES_MAX_BYTES} bytes of JSON`,
-        'TOO_LARGE',
-        'preferences is too large',
-      );
+    if (input.preferences !== undefined) {
+      // The typed schema shared with the SPA (libs/contracts): no free-form keys, no odd values.
+      const violations = preferencesViolations(input.preferences);
+      if (violations.length > 0) {
+        throw new ApiException(
+          400,
+          ErrorCode.VALIDATION_ERROR,
+          'preferences has values this schema does not allow',
+          violations,
+        );
+      }
     }
     await this.users.update(userId, {
       ...(input.firstName !== undefined && { firstName: input.firstName || null }),

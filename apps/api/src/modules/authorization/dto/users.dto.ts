@@ -3,7 +3,6 @@ import { RegisterDto } from '../../identity/dto/auth.dto';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
-import { PaginationQueryDto } from '../../../common/http/pagination';
 import { trim } from '../../../common/http/transforms';
 
 export const USER_STATUSES = ['active', 'inactive', 'unverified', 'deleted'] as const;
@@ -101,7 +100,7 @@ export class PublicProfileDto {
   @ApiProperty({ format: 'date-time' }) memberSince: string;
 }
 
-export class AuditQueryDto extends PaginationQueryDto {
+export class AuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Who did it' })
   @IsOptional()
   @IsString()

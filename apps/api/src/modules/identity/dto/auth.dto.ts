@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { PAT_SCOPES, type PatScope } from '@atrium/contracts';
+import { COLOR_SCHEMES, DEFAULT_PREFERENCES, FONT_SCALES, PAT_SCOPES, type PatScope } from '@atrium/contracts';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -155,10 +155,26 @@ export class UpdateMeDto {
   @MaxLength(2000)
   bio?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Free-form UI preferences (≤ 4 KB)' })
+  @ApiPropertyOptional({
+    type: () => PreferencesDto,
+    description:
+      'Display preferences (libs/contracts `UserPreferences`); replaces the stored set. Unknown keys are refused.',
+  })
   @IsOptional()
   @IsObject()
   preferences?: Record<string, unknown>;
+}
+
+/** The typed preferences schema of `@atrium/contracts` (user-preferences), as documented. */
+export class PreferencesDto {
+  @ApiPropertyOptional({ enum: COLOR_SCHEMES, default: DEFAULT_PREFERENCES.colorScheme })
+  colorScheme?: string;
+
+  @ApiPropertyOptional({ default: DEFAULT_PREFERENCES.reduceMotion })
+  reduceMotion?: boolean;
+
+  @ApiPropertyOptional({ enum: FONT_SCALES, default: DEFAULT_PREFERENCES.fontScale })
+  fontScale?: number;
 }
 
 export class UserDto {
@@ -180,7 +196,10 @@ export class UserDto {
   @ApiProperty({ type: String, nullable: true })
   bio: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty({
+    type: () => PreferencesDto,
+    description: 'As stored: a key may be missing (its default applies) on accounts older than the key',
+  })
   preferences: Record<string, unknown>;
 
   @ApiProperty()

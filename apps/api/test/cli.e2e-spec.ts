@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { AtriumApp } from '../src/bootstrap';
+import { startTestApp, TestResources } from './support/test-app';
+import { TEST_REDIS_URL } from './support/test-env';
+
+const run = promisify(execFile);
+const CLI = resolve(__dirname, '../dist/cli.js');
+const ADMIN_PASSWORD = 'granite harbour lantern 19';
+
+/**
+ * The operator commands go through the API's own services: `create-admin` makes the account
+ * through the one account-creation path, `assign-role` through the roles service — and a running
+ * API sees the change on its next request (the shared cache is invalidated).
+ */
+describe('CLI account commands', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+
+  const cli = async (args: string[], env: Record<string, string> = {}) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: resources.databaseUrl,
+          REDIS_URL: TEST_REDIS_URL,
+          REDIS_PREFIX: resources.redisPrefix,
+          ...env,
+        },
+        timeout: 60_000,
+      });
+      return { code: 0, out: stdout + stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, out: failed.stdout + failed.stderr };
+    }
+  };
+
+  const inject = async (method: 'GET' | 'POST', url: string, payload?: object, token?: string) => {
+    const res = await atrium.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method,
+        url,
+        payload,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    return { status: res.statusCode, body: res.json() };
+  };
+
+  const signIn = async (login: string, password: string): Promise<string> => {
+    const res = await inject('POST', '/api/v1/auth/login', { login, password });
+    expect(res.status).toBe(200);
+    return res.body.data.accessToken;
+  };
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources);
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('create-admin refuses a weak password, creates the admin once, then changes nothing', async () => {
+    const weak = await cli(['create-admin', '--email', 'root@example.com', '--username', 'root'], {
+      ADMIN_PASSWORD: 'password1',
+    });
+    expect(weak.code).toBe(1);
+    expect(weak.out).toMatch(/too weak/i);
+
+    const created = await cli(['create-admin', '--email', 'root@example.com', '--username', 'root'], {
+      ADMIN_PASSWORD,
+    });
+    expect(created).toMatchObject({ code: 0 });
+    expect(created.out).toMatch(/Admin root@example.com created/);
+
+    const me = await inject('GET', '/api/v1/auth/me', undefined, await signIn('root', ADMIN_PASSWORD));
+    expect(me.body.data.roles).toEqual(expect.arrayContaining(['admin', 'user']));
+    expect(me.body.data.emailVerified).toBe(true);
+
+    const again = await cli(['create-admin', '--email', 'other@example.com', '--username', 'other'], {
+      ADMIN_PASSWORD,
+    });
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/An active admin exists already/);
+  });
+
+  it('assign-role grants a role that a running API honours on the next request', async () => {
+    const password = 'copper meadow violin 58';
+    expect(
+      (await inject('POST', '/api/v1/auth/register', { email: 'edith@example.com', username: 'edith', password }))
+        .status,
+    ).toBe(201);
+    const token = await signIn('edith', password);
+    expect((await inject('GET', '/api/v1/auth/me', undefined, token)).body.data.roles).toEqual(['user']);
+
+    const granted = await cli(['assign-role', 'edith', 'editor']);
+    expect(granted).toMatchObject({ code: 0 });
+    expect((await inject('GET', '/api/v1/auth/me', undefined, token)).body.data.roles).toEqual(['editor', 'user']);
+
+    const unknown = await cli(['assign-role', 'nobody', 'editor']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toMatch(/No such user "nobody"/);
+  });
+});
