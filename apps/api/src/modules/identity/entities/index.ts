@@ -1,0 +1,7 @@
+import { ApiTokenEntity } from './api-token.entity';
+import { EmailTokenEntity } from './email-token.entity';
+import { SessionEntity } from './session.entity';
+import { UserEntity } from './user.entity';
+
+/** The tables identity owns (database/entities.ts gathers every module's list). */
+export const IDENTITY_ENTITIES = [UserEntity, SessionEntity, EmailTokenEntity, ApiTokenEntity];
