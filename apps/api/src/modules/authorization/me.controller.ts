@@ -16,7 +16,6 @@ import {
   UpdateMeDto,
   UserDto,
 } from '../identity/dto/auth.dto';
-import { toApiTokenDto, toUserDto } from '../identity/dto/identity.mappers';
 
 /**
  * The signed-in user's own account: profile, deletion, personal access tokens. Lives here, not in
@@ -41,12 +40,12 @@ export class MeController {
     response: { type: MeDto },
   })
   async me(@CurrentUser() user: AuthUser): Promise<MeDto> {
-    const [entity, roles, permissions] = await Promise.all([
-      this.accounts.activeUser(user.id),
+    const [profile, roles, permissions] = await Promise.all([
+      this.accounts.profileOf(user.id),
       this.authorizer.roleNames(user.id),
       this.authorizer.heldPermissions(user),
     ]);
-    return { ...toUserDto(entity), roles, permissions };
+    return { ...profile, roles, permissions };
   }
 
   @Patch('me')
@@ -58,7 +57,7 @@ export class MeController {
     errors: [400],
   })
   async update(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserDto> {
-    return toUserDto(await this.accounts.updateProfile(user.id, body));
+    return this.accounts.updateProfile(user.id, body);
   }
 
   @Delete('me')
@@ -82,7 +81,7 @@ export class MeController {
     response: { type: ApiTokenDto, array: true },
   })
   async listTokens(@CurrentUser() user: AuthUser): Promise<ApiTokenDto[]> {
-    return (await this.apiTokens.list(user.id)).map(toApiTokenDto);
+    return this.apiTokens.list(user.id);
   }
 
   @Post('me/tokens')
@@ -97,12 +96,11 @@ export class MeController {
     const held = new Set(await this.authorizer.heldPermissions(user));
     const unheld = body.scopes.filter((scope) => !held.has(scope));
     if (unheld.length > 0) throw Errors.forbidden(`A token cannot have scopes you do not hold: ${unheld.join(', ')}`);
-    const { entity, token } = await this.apiTokens.create(user.id, {
+    return this.apiTokens.create(user.id, {
       name: body.name,
       scopes: body.scopes,
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
     });
-    return { ...toApiTokenDto(entity), token };
   }
 
   @Delete('me/tokens/:id')

@@ -6,7 +6,8 @@ import { Transactions } from '../../database/transactions';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
 import { ApiTokensService } from './api-tokens.service';
-import type { RegisterDto, UpdateMeDto } from './dto/auth.dto';
+import type { RegisterDto, UpdateMeDto, UserDto } from './dto/auth.dto';
+import { toUserDto } from './dto/identity.mappers';
 import { EmailTokensService } from './email-tokens.service';
 import type { UserEntity } from './entities/user.entity';
 import { normalizeEmail, normalizeUsername } from './identifiers';
@@ -100,7 +101,7 @@ export class AccountsService {
   }
 
   /** Sign-up: the account, its audit entry, its verification token and mail — all or nothing. */
-  async register(input: RegisterDto): Promise<UserEntity> {
+  async register(input: RegisterDto): Promise<UserDto> {
     await this.assertStrongPassword(input.password, [input.email, input.username, input.firstName]);
     const passwordHash = await this.passwords.hash(input.password);
     return this.transactions.run(async () => {
@@ -108,7 +109,7 @@ export class AccountsService {
       await this.audit.record({ actorId: user.id, action: 'user.registered', target: `user:${user.id}` });
       const token = await this.emailTokens.issue(user.id, 'verify_email', VERIFY_TTL_HOURS * 60);
       await this.events.publish(new UserRegisteredEvent(refOf(user), token, VERIFY_TTL_HOURS));
-      return user;
+      return toUserDto(user);
     });
   }
 
@@ -129,7 +130,7 @@ export class AccountsService {
     });
   }
 
-  async updateProfile(userId: string, input: UpdateMeDto): Promise<UserEntity> {
+  async updateProfile(userId: string, input: UpdateMeDto): Promise<UserDto> {
     if (input.preferences !== undefined) {
       // The typed schema shared with the SPA (libs/contracts): no free-form keys, no odd values.
       const violations = preferencesViolations(input.preferences);
@@ -148,7 +149,7 @@ export class AccountsService {
       ...(input.bio !== undefined && { bio: input.bio || null }),
       ...(input.preferences !== undefined && { preferences: input.preferences }),
     });
-    return this.activeUser(userId);
+    return toUserDto(await this.activeUser(userId));
   }
 
   /** Soft delete: signed out and tokens revoked at once; identifiers freed after the retention period. */
@@ -168,6 +169,11 @@ export class AccountsService {
   async signOutEverywhere(userId: string, reason: string): Promise<void> {
     await this.sessions.revokeAllForUser(userId, reason);
     await this.apiTokens.revokeAllForUser(userId);
+  }
+
+  /** The signed-in user's own account as they see it. */
+  async profileOf(id: string): Promise<UserDto> {
+    return toUserDto(await this.activeUser(id));
   }
 
   findActiveUser(id: string): Promise<UserEntity | null> {

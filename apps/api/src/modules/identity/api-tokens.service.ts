@@ -4,6 +4,8 @@ import { Errors } from '../../common/http/errors';
 import { Transactions } from '../../database/transactions';
 import { AuditService } from '../audit/audit.service';
 import { ApiTokensRepository } from './api-tokens.repository';
+import type { ApiTokenDto, CreatedApiTokenDto } from './dto/auth.dto';
+import { toApiTokenDto } from './dto/identity.mappers';
 import type { ApiTokenEntity } from './entities/api-token.entity';
 import { randomToken, sha256 } from './tokens.service';
 
@@ -23,7 +25,7 @@ export class ApiTokensService {
   async create(
     userId: string,
     input: { name: string; scopes: PatScope[]; expiresAt?: Date },
-  ): Promise<{ entity: ApiTokenEntity; token: string }> {
+  ): Promise<CreatedApiTokenDto> {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw Errors.invalidField('expiresAt', 'must be in the future', 'IN_THE_PAST', 'expiresAt must be in the future');
     }
@@ -42,12 +44,12 @@ export class ApiTokensService {
         expiresAt: input.expiresAt ?? null,
       });
       await this.audit.record({ actorId: userId, action: 'pat.created', target: `pat:${entity.id}` });
-      return { entity, token };
+      return { ...toApiTokenDto(entity), token };
     });
   }
 
-  list(userId: string): Promise<ApiTokenEntity[]> {
-    return this.tokens.listLive(userId);
+  async list(userId: string): Promise<ApiTokenDto[]> {
+    return (await this.tokens.listLive(userId)).map(toApiTokenDto);
   }
 
   async revoke(userId: string, id: string): Promise<void> {

@@ -58,7 +58,7 @@ export class AuthController {
     errors: [400, 409],
   })
   async register(@Body() body: RegisterDto): Promise<UserDto> {
-    return toUserDto(await this.accounts.register(body));
+    return this.accounts.register(body);
   }
 
   @Post('login')

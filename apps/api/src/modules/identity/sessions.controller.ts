@@ -3,7 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import { AuthThrottled, type AuthUser, CurrentUser } from '../../common/auth';
 import { Route } from '../../common/http/route.decorator';
 import { MessageDto, SessionDto } from './dto/auth.dto';
-import { toSessionDto } from './dto/identity.mappers';
 import { SessionsService } from './sessions.service';
 
 /** The signed-in devices of one's own account. */
@@ -20,7 +19,7 @@ export class SessionsController {
     response: { type: SessionDto, array: true },
   })
   async list(@CurrentUser() user: AuthUser): Promise<SessionDto[]> {
-    return (await this.sessions.listLive(user.id)).map((s) => toSessionDto(s, user.sessionId));
+    return this.sessions.listLive(user.id, user.sessionId);
   }
 
   @Delete(':id')

@@ -6,6 +6,8 @@ import { InjectConfig } from '../../config/config.module';
 import { newId } from '../../database/ids';
 import { Transactions } from '../../database/transactions';
 import { AuditService } from '../audit/audit.service';
+import type { SessionDto } from './dto/auth.dto';
+import { toSessionDto } from './dto/identity.mappers';
 import type { SessionEntity } from './entities/session.entity';
 import { SecurityStore } from './security-store';
 import { SessionsRepository } from './sessions.repository';
@@ -110,10 +112,12 @@ export class SessionsService {
     }
   }
 
-  /** The live sessions of a user, most recently used first (one row per family), with when each began. */
-  async listLive(userId: string): Promise<Array<SessionEntity & { startedAt: Date }>> {
+  /** The live sessions (devices) of a user, most recently used first, the caller's own marked. */
+  async listLive(userId: string, currentSessionId: string | null): Promise<SessionDto[]> {
     const [live, started] = await Promise.all([this.sessions.listLive(userId), this.sessions.familyStarts(userId)]);
-    return live.map((s) => Object.assign(s, { startedAt: started.get(s.familyId) ?? s.createdAt }));
+    return live.map((s) =>
+      toSessionDto(Object.assign(s, { startedAt: started.get(s.familyId) ?? s.createdAt }), currentSessionId),
+    );
   }
 
   /** Signs the caller's own session out. */
