@@ -759,17 +759,17 @@ export interface components {
         };
         PreferencesDto: {
             /**
-             * @default auto
+             * @description Absent: auto
              * @enum {string}
              */
-            colorScheme: "auto" | "light" | "dark";
-            /** @default false */
-            reduceMotion: boolean;
+            colorScheme?: "auto" | "light" | "dark";
+            /** @description Absent: false */
+            reduceMotion?: boolean;
             /**
-             * @default 1
+             * @description Absent: 1
              * @enum {number}
              */
-            fontScale: 1 | 1.125 | 1.25 | 1.5;
+            fontScale?: 1 | 1.125 | 1.25 | 1.5;
         };
         UserDto: {
             /** Format: uuid */

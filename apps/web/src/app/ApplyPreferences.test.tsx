@@ -41,7 +41,7 @@ describe("the account's display preferences", () => {
     useApi(
       ...signedInApi(),
       api.patch('/api/v1/me', () =>
-        json(envelope({ ...ada, preferences: { ...ada.preferences, colorScheme: 'dark' } })),
+        json(envelope({ ...ada, preferences: { ...ada.preferences, colorScheme: 'dark' as const } })),
       ),
     );
     renderShell();

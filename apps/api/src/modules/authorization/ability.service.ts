@@ -2,11 +2,7 @@ import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/abi
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { CacheService } from '../../common/cache';
-import {
-  RoleDeletedEvent,
-  RolePermissionsChangedEvent,
-  UserRolesChangedEvent,
-} from '../../events/authorization.events';
+import { RoleDeletedEvent, RolePermissionsChangedEvent, UserRolesChangedEvent } from './authorization.events';
 import { GrantsRepository } from './grants.repository';
 
 export type AppAbility = MongoAbility;

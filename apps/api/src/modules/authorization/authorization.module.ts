@@ -10,6 +10,7 @@ import { FirstAdminService } from './first-admin';
 import { GrantsRepository } from './grants.repository';
 import { MeController } from './me.controller';
 import { FirstAdminBootstrap } from './first-admin.bootstrap';
+import { PersonalTokensService } from './personal-tokens.service';
 import { PolicyService } from './policy.service';
 import { RolesRepository } from './roles.repository';
 import { RolesService } from './roles.service';
@@ -31,6 +32,7 @@ import { UsersService } from './users.service';
     AbilityService,
     AuthorizationService,
     PolicyService,
+    PersonalTokensService,
     RolesService,
     UsersService,
     FirstAdminService,
@@ -43,6 +45,7 @@ import { UsersService } from './users.service';
     AbilityService,
     AuthorizationService,
     PolicyService,
+    PersonalTokensService,
     RolesService,
     UsersService,
     FirstAdminService,

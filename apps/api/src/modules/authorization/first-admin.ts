@@ -7,7 +7,8 @@ import { AccountsService } from '../identity/accounts.service';
 import { normalizeEmail } from '../identity/identifiers';
 import { PasswordsService } from '../identity/passwords.service';
 import { UsersRepository } from '../identity/users.repository';
-import { AbilityService } from './ability.service';
+import { DomainEvents } from '../../events/domain-events.publisher';
+import { UserRolesChangedEvent } from './authorization.events';
 import { RolesRepository } from './roles.repository';
 
 export interface FirstAdminInput {
@@ -32,7 +33,7 @@ export class FirstAdminService {
     private readonly users: UsersRepository,
     private readonly roles: RolesRepository,
     private readonly passwords: PasswordsService,
-    private readonly abilities: AbilityService,
+    private readonly events: DomainEvents,
     private readonly audit: AuditService,
   ) {}
 
@@ -61,7 +62,7 @@ export class FirstAdminService {
         target: `user:${user.id}`,
         metadata: { source, promoted: !!existing },
       });
-      await this.transactions.afterCommit(() => this.abilities.invalidateUser(user.id));
+      await this.events.publish(new UserRolesChangedEvent(user.id));
       return existing ? 'promoted' : 'created';
     });
   }

@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Patch, Pos
 import { ApiTags } from '@nestjs/swagger';
 import { PatScope } from '@atrium/contracts';
 import { AuthThrottled, AUTHORIZER, type Authorizer, type AuthUser, CurrentUser } from '../../common/auth';
-import { Errors } from '../../common/http/errors';
 import { Route } from '../../common/http/route.decorator';
+import { PersonalTokensService } from './personal-tokens.service';
 import { AccountsService } from '../identity/accounts.service';
 import { ApiTokensService } from '../identity/api-tokens.service';
 import {
@@ -27,6 +27,7 @@ export class MeController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly apiTokens: ApiTokensService,
+    private readonly personalTokens: PersonalTokensService,
     @Inject(AUTHORIZER) private readonly authorizer: Authorizer,
   ) {}
 
@@ -93,14 +94,7 @@ export class MeController {
     errors: [400, 409],
   })
   async createToken(@CurrentUser() user: AuthUser, @Body() body: CreateApiTokenDto): Promise<CreatedApiTokenDto> {
-    const held = new Set(await this.authorizer.heldPermissions(user));
-    const unheld = body.scopes.filter((scope) => !held.has(scope));
-    if (unheld.length > 0) throw Errors.forbidden(`A token cannot have scopes you do not hold: ${unheld.join(', ')}`);
-    return this.apiTokens.create(user.id, {
-      name: body.name,
-      scopes: body.scopes,
-      expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
-    });
+    return this.personalTokens.create(user, body);
   }
 
   @Delete('me/tokens/:id')

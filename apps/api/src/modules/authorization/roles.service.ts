@@ -3,7 +3,9 @@ import { type Permission, SystemRole } from '@atrium/contracts';
 import type { AuthUser } from '../../common/auth';
 import { Errors } from '../../common/http/errors';
 import { Transactions } from '../../database/transactions';
+import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
+import { RoleDeletedEvent, RolePermissionsChangedEvent, UserRolesChangedEvent } from './authorization.events';
 import { UsersRepository } from '../identity/users.repository';
 import { AbilityService } from './ability.service';
 import { AuthorizationService } from './authorization.service';
@@ -36,6 +38,7 @@ export class RolesService {
     private readonly abilities: AbilityService,
     private readonly authorization: AuthorizationService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(): Promise<RoleDto[]> {
@@ -78,11 +81,6 @@ export class RolesService {
     if (missing.length > 0) throw Errors.forbidden(`You cannot grant what you do not hold: ${missing.join(', ')}`);
   }
 
-  /** Every cached ability is stale once the transaction that changed a role commits. */
-  private async rolesChanged(): Promise<void> {
-    await this.transactions.afterCommit(() => this.abilities.invalidateAll());
-  }
-
   async create(actor: AuthUser, input: CreateRoleDto): Promise<RoleDto> {
     await this.assertBelowActor(actor, input.level);
     await this.assertGrantable(actor, input.permissions ?? []);
@@ -114,7 +112,7 @@ export class RolesService {
       });
       const after = await this.get(id);
       await this.audit.record({ action: 'role.updated', target: `role:${id}`, metadata: { before, after } });
-      await this.rolesChanged();
+      await this.events.publish(new RolePermissionsChangedEvent(id));
       return after;
     });
   }
@@ -139,7 +137,7 @@ export class RolesService {
         target: `role:${id}`,
         metadata: { before: before.permissions, after: after.permissions },
       });
-      await this.rolesChanged();
+      await this.events.publish(new RolePermissionsChangedEvent(id));
       return after;
     });
   }
@@ -151,7 +149,7 @@ export class RolesService {
     await this.transactions.run(async () => {
       await this.roles.delete(id);
       await this.audit.record({ action: 'role.deleted', target: `role:${id}`, metadata: { before } });
-      await this.rolesChanged();
+      await this.events.publish(new RoleDeletedEvent(id));
     });
   }
 
@@ -172,14 +170,16 @@ export class RolesService {
         target: `user:${user.id}`,
         metadata: { source: 'cli', added: roleName, expiresAt },
       });
-      await this.transactions.afterCommit(() => this.abilities.invalidateUser(user.id));
+      await this.events.publish(new UserRolesChangedEvent(user.id));
     });
   }
 
   /** New accounts hold `user` (granted on `user.created`). */
   async assignDefaultRole(userId: string): Promise<void> {
-    await this.roles.assignSystemRole(userId, SystemRole.USER, { keepExpiry: true });
-    await this.transactions.afterCommit(() => this.abilities.invalidateUser(userId));
+    await this.transactions.run(async () => {
+      await this.roles.assignSystemRole(userId, SystemRole.USER, { keepExpiry: true });
+      await this.events.publish(new UserRolesChangedEvent(userId));
+    });
   }
 
   /** The unexpired roles of many users, in one query. */
@@ -227,7 +227,7 @@ export class RolesService {
         target: `user:${userId}`,
         metadata: { before: before.map(toAssignmentDto), after: after.map(toAssignmentDto) },
       });
-      await this.transactions.afterCommit(() => this.abilities.invalidateUser(userId));
+      await this.events.publish(new UserRolesChangedEvent(userId));
     });
   }
 }

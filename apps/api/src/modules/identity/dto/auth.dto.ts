@@ -167,13 +167,14 @@ export class UpdateMeDto {
 
 /** The typed preferences schema of `@atrium/contracts` (user-preferences), as documented. */
 export class PreferencesDto {
-  @ApiPropertyOptional({ enum: COLOR_SCHEMES, default: DEFAULT_PREFERENCES.colorScheme })
+  // Defaults are in the descriptions, not `default`: a stored set may lack keys (the client fills them in).
+  @ApiPropertyOptional({ enum: COLOR_SCHEMES, description: `Absent: ${DEFAULT_PREFERENCES.colorScheme}` })
   colorScheme?: string;
 
-  @ApiPropertyOptional({ default: DEFAULT_PREFERENCES.reduceMotion })
+  @ApiPropertyOptional({ description: `Absent: ${DEFAULT_PREFERENCES.reduceMotion}` })
   reduceMotion?: boolean;
 
-  @ApiPropertyOptional({ enum: FONT_SCALES, default: DEFAULT_PREFERENCES.fontScale })
+  @ApiPropertyOptional({ enum: FONT_SCALES, description: `Absent: ${DEFAULT_PREFERENCES.fontScale}` })
   fontScale?: number;
 }
 

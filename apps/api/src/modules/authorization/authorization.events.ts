@@ -1,4 +1,4 @@
-import { DomainEvent } from './domain-events';
+import { DomainEvent } from '../../events/domain-events';
 
 /**
  * Authorization events: what changes who may do what. Publish them after the change commits; the
