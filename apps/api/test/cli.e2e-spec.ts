@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { AtriumApp } from '../src/bootstrap';
+import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
 import { TEST_REDIS_URL } from './support/test-env';
 
@@ -39,24 +40,9 @@ describe('CLI account commands', () => {
     }
   };
 
-  const inject = async (method: 'GET' | 'POST', url: string, payload?: object, token?: string) => {
-    const res = await atrium.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        payload,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
-    return { status: res.statusCode, body: res.json() };
-  };
-
-  const signIn = async (login: string, password: string): Promise<string> => {
-    const res = await inject('POST', '/api/v1/auth/login', { login, password });
-    expect(res.status).toBe(200);
-    return res.body.data.accessToken;
-  };
+  const { call, register, signIn } = actors(() => atrium);
+  const rolesOf = async (token: string): Promise<string[]> =>
+    (await call('GET', '/api/v1/auth/me', { token })).json().data.roles;
 
   beforeAll(async () => {
     await resources.create();
@@ -81,9 +67,10 @@ describe('CLI account commands', () => {
     expect(created).toMatchObject({ code: 0 });
     expect(created.out).toMatch(/Admin root@example.com created/);
 
-    const me = await inject('GET', '/api/v1/auth/me', undefined, await signIn('root', ADMIN_PASSWORD));
-    expect(me.body.data.roles).toEqual(expect.arrayContaining(['admin', 'user']));
-    expect(me.body.data.emailVerified).toBe(true);
+    const { token } = await signIn('root', ADMIN_PASSWORD);
+    const me = (await call('GET', '/api/v1/auth/me', { token })).json().data;
+    expect(me.roles).toEqual(expect.arrayContaining(['admin', 'user']));
+    expect(me.emailVerified).toBe(true);
 
     const again = await cli(['create-admin', '--email', 'other@example.com', '--username', 'other'], {
       ADMIN_PASSWORD,
@@ -93,17 +80,13 @@ describe('CLI account commands', () => {
   });
 
   it('assign-role grants a role that a running API honours on the next request', async () => {
-    const password = 'copper meadow violin 58';
-    expect(
-      (await inject('POST', '/api/v1/auth/register', { email: 'edith@example.com', username: 'edith', password }))
-        .status,
-    ).toBe(201);
-    const token = await signIn('edith', password);
-    expect((await inject('GET', '/api/v1/auth/me', undefined, token)).body.data.roles).toEqual(['user']);
+    const edith = await register();
+    const { token } = await signIn(edith.username, edith.password);
+    expect(await rolesOf(token)).toEqual(['user']);
 
-    const granted = await cli(['assign-role', 'edith', 'editor']);
+    const granted = await cli(['assign-role', edith.username, 'editor']);
     expect(granted).toMatchObject({ code: 0 });
-    expect((await inject('GET', '/api/v1/auth/me', undefined, token)).body.data.roles).toEqual(['editor', 'user']);
+    expect(await rolesOf(token)).toEqual(['editor', 'user']);
 
     const unknown = await cli(['assign-role', 'nobody', 'editor']);
     expect(unknown.code).toBe(1);

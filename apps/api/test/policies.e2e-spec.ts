@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import type { AtriumApp } from '../src/bootstrap';
-import { FirstAdminService } from '../src/modules/authorization/first-admin';
+import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
-
-const PASSWORD = 'copper meadow violin 58';
 
 /**
  * Ownership policies: a grant limited by a condition is never a full one. A role holding
@@ -14,40 +12,8 @@ const PASSWORD = 'copper meadow violin 58';
 describe('ownership policies', () => {
   const resources = new TestResources();
   let atrium: AtriumApp;
-
-  const call = async (method: 'GET' | 'POST', url: string, token?: string, payload?: object) => {
-    const res = await atrium.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        payload,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
-    return { status: res.statusCode, body: res.json() };
-  };
-
-  const signUp = async (name: string): Promise<{ id: string; token: string }> => {
-    const registered = await call('POST', '/api/v1/auth/register', undefined, {
-      email: `${name}@example.com`,
-      username: name,
-      password: PASSWORD,
-    });
-    expect(registered.status).toBe(201);
-    const login = await call('POST', '/api/v1/auth/login', undefined, { login: name, password: PASSWORD });
-    return { id: registered.body.data.id, token: login.body.data.accessToken };
-  };
-
-  const sql = async (text: string, values: unknown[] = []) => {
-    const client = new Client({ connectionString: resources.databaseUrl });
-    await client.connect();
-    try {
-      return await client.query(text, values);
-    } finally {
-      await client.end();
-    }
-  };
+  const { call, register, signIn, signedIn, asAdmin } = actors(() => atrium);
+  const sql = (text: string, values: unknown[] = []) => atrium.app.get(DataSource).query(text, values);
 
   beforeAll(async () => {
     await resources.create();
@@ -60,9 +26,9 @@ describe('ownership policies', () => {
   });
 
   it('a self-only users:read role sees only its own record, in lists and by id', async () => {
-    const others = await Promise.all(['ada', 'grace', 'linus'].map(signUp));
-    const self = await signUp('margaret');
-    // A custom role whose only grant is reading one's own user record.
+    const others = await Promise.all([0, 1, 2].map(() => register()));
+    const self = await register({}, { verified: true });
+    // A custom role whose only grant is reading one's own user record, given before sign-in.
     const roleId = randomUUID();
     await sql(`INSERT INTO roles (id, name, description, level, is_system) VALUES ($1, 'self-reader', '', 5, false)`, [
       roleId,
@@ -72,56 +38,54 @@ describe('ownership policies', () => {
       [randomUUID(), roleId, JSON.stringify({ id: '${user.id}' })],
     );
     await sql(`INSERT INTO user_roles (id, user_id, role_id) VALUES ($1, $2, $3)`, [randomUUID(), self.id, roleId]);
+    const { token } = await signIn(self.username, self.password);
 
-    const offset = await call('GET', '/api/v1/users?perPage=100', self.token);
-    expect(offset.status).toBe(200);
-    expect(offset.body.data.map((u: { id: string }) => u.id)).toEqual([self.id]);
-    expect(offset.body.meta.pagination.totalItems).toBe(1);
+    const offset = await call('GET', '/api/v1/users', { token, query: { perPage: 100 } });
+    expect(offset.statusCode).toBe(200);
+    expect(offset.json().data.map((u: { id: string }) => u.id)).toEqual([self.id]);
+    expect(offset.json().meta.pagination.totalItems).toBe(1);
 
-    const cursor = await call('GET', '/api/v1/users?limit=100', self.token);
-    expect(cursor.status).toBe(200);
-    expect(cursor.body.data.map((u: { id: string }) => u.id)).toEqual([self.id]);
-    expect(cursor.body.meta.cursor).toEqual({ next: null, hasNext: false });
+    const cursor = await call('GET', '/api/v1/users', { token, query: { limit: 100 } });
+    expect(cursor.statusCode).toBe(200);
+    expect(cursor.json().data.map((u: { id: string }) => u.id)).toEqual([self.id]);
+    expect(cursor.json().meta.cursor).toEqual({ next: null, hasNext: false });
 
-    expect((await call('GET', `/api/v1/users/${self.id}`, self.token)).status).toBe(200);
+    expect((await call('GET', `/api/v1/users/${self.id}`, { token })).statusCode).toBe(200);
     for (const other of others) {
-      const read = await call('GET', `/api/v1/users/${other.id}`, self.token);
-      expect(read.status).toBe(404);
-      expect(read.body.error.code).toBe('NOT_FOUND');
+      const read = await call('GET', `/api/v1/users/${other.id}`, { token });
+      expect(read.statusCode).toBe(404);
+      expect(read.json().error.code).toBe('NOT_FOUND');
     }
     // Without any users:read grant the route itself is refused.
-    expect((await call('GET', '/api/v1/users', others[0].token)).status).toBe(403);
+    const plain = await signedIn();
+    expect((await call('GET', '/api/v1/users', { token: plain.token })).statusCode).toBe(403);
   });
 
   it('pages by cursor through every user exactly once, in a multi-key order', async () => {
-    await atrium.app
-      .get(FirstAdminService)
-      .ensure({ email: 'root@example.com', username: 'root', password: 'granite harbour lantern 19' }, 'test');
-    const login = await call('POST', '/api/v1/auth/login', undefined, {
-      login: 'root',
-      password: 'granite harbour lantern 19',
-    });
-    const token = login.body.data.accessToken as string;
-    const all = await call('GET', '/api/v1/users?perPage=100&sort=username', token);
-    const expected = all.body.data.map((u: { username: string }) => u.username);
-    expect(expected.length).toBeGreaterThanOrEqual(4);
+    const { token } = await asAdmin();
+    const all = await call('GET', '/api/v1/users', { token, query: { perPage: 100, sort: 'username' } });
+    const expected = all.json().data.map((u: { username: string }) => u.username) as string[];
+    expect(expected.length).toBeGreaterThanOrEqual(5);
 
     const seen: string[] = [];
-    let cursor: string | null = null;
+    let cursor: string | undefined;
     do {
-      const query: string = cursor ? `&cursor=${cursor}` : '';
-      const page = await call('GET', `/api/v1/users?limit=2&sort=-createdAt,username${query}`, token);
-      expect(page.status).toBe(200);
-      seen.push(...page.body.data.map((u: { username: string }) => u.username));
-      cursor = page.body.meta.cursor.next;
+      const page = await call('GET', '/api/v1/users', {
+        token,
+        query: { limit: 2, sort: '-createdAt,username', cursor },
+      });
+      expect(page.statusCode).toBe(200);
+      seen.push(...page.json().data.map((u: { username: string }) => u.username));
+      cursor = page.json().meta.cursor.next ?? undefined;
     } while (cursor);
     expect([...seen].sort()).toEqual([...expected].sort());
     expect(new Set(seen).size).toBe(seen.length);
 
-    const bad = await call('GET', '/api/v1/users?sort=password', token);
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('VALIDATION_ERROR');
-    const mixed = await call('GET', '/api/v1/users?page=1&limit=5', token);
-    expect(mixed.status).toBe(400);
+    const bad = await call('GET', '/api/v1/users', { token, query: { sort: 'password' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('VALIDATION_ERROR');
+    const mixed = await call('GET', '/api/v1/users', { token, query: { page: 1, limit: 5 } });
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json().error.details[0]).toMatchObject({ field: 'cursor', code: 'MIXED_PAGING' });
   });
 });
