@@ -51,6 +51,7 @@ export function infrastructureImports(config: AppConfig, databaseUrl: string): N
         url: databaseUrl,
         poolSize: config.databasePoolSize,
         applicationName: `${config.serviceName}@${config.version}`,
+        statementTimeoutMs: config.databaseStatementTimeoutMs,
       }),
       // Boot fails fast on a wrong URL instead of retrying for minutes; the orchestrator restarts us.
       retryAttempts: 2,

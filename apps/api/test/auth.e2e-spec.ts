@@ -1,5 +1,4 @@
 import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
-import Redis from 'ioredis';
 import { Secret, TOTP } from 'otpauth';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '@atrium/contracts';
@@ -39,7 +38,6 @@ describe('identity', () => {
   const sink = new SmtpSink();
   let worker: WorkerProcess;
   let atrium: AtriumApp;
-  let redis: Redis;
 
   const env = (): Record<string, string> => ({
     NODE_ENV: 'test',
@@ -74,12 +72,10 @@ describe('identity', () => {
     await sink.start();
     atrium = await startTestApp(resources, env());
     worker = await new WorkerProcess(env()).start();
-    redis = new Redis(TEST_REDIS_URL);
   });
 
   afterAll(async () => {
     await worker?.stop('SIGTERM');
-    redis?.disconnect();
     await atrium?.close();
     await sink.stop();
     await resources.drop();
@@ -255,10 +251,25 @@ describe('identity', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
 
-    // Time passes: the lock's key expires in Redis as it would after LOCKOUT_MINUTES.
-    await redis.pexpire(`${resources.redisPrefix}auth:locked:${id}`, 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The lock is kept in Postgres, so a Redis restart cannot lift it; time passes as after LOCKOUT_MINUTES.
+    await atrium.app
+      .get(DataSource)
+      .query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [id]);
     expect((await login('peggy')).statusCode).toBe(200);
+  });
+
+  it('counts sign-in attempts before checking them: parallel guesses cannot outrun the lockout', async () => {
+    const { id } = await register({ username: 'mallory' });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login('mallory', `wrong guess number ${i}`)),
+    );
+    const statuses = answers.map((res) => res.statusCode);
+    // LOCKOUT_THRESHOLD is 3 here: at most three guesses were checked, every other one refused unchecked.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s === 423).length).toBeGreaterThanOrEqual(17);
+    expect((await login('mallory')).statusCode).toBe(423);
+    const [row] = await atrium.app.get(DataSource).query(`SELECT locked_until FROM users WHERE id = $1`, [id]);
+    expect(row.locked_until).not.toBeNull();
   });
 
   it('rejects a weak password with a helpful message', async () => {

@@ -16,6 +16,10 @@ export interface AppConfig {
   /** Postgres URL; undefined in embedded mode, where PGlite is started in-process. */
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** Longest a query may run before it is cancelled and the request answers 503. */
+  readonly databaseStatementTimeoutMs: number;
+  /** Longest one Redis command may take before it counts as failed (the feature's outage policy applies). */
+  readonly redisCommandTimeoutMs: number;
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key this process writes, so environments and test files can share a server. */
   readonly redisPrefix: string;
@@ -270,6 +274,8 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
   const redisPrefix = read('REDIS_PREFIX') ?? 'atrium:';
   // Embedded PGlite is one session behind a multiplexer: a few pooled connections are plenty.
   const databasePoolSize = int('DB_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 200);
+  const databaseStatementTimeoutMs = int('DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000);
+  const redisCommandTimeoutMs = int('REDIS_COMMAND_TIMEOUT_MS', 500, 50, 60_000);
   const serveSpa = bool('SERVE_SPA', !isProduction);
   const trustProxy = bool('TRUST_PROXY', false);
   const avatarStorage = s3Storage(read, url, bool, problems);
@@ -288,6 +294,8 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     mode: databaseUrl === undefined ? RuntimeMode.EMBEDDED : RuntimeMode.SERVICES,
     databaseUrl,
     databasePoolSize,
+    databaseStatementTimeoutMs,
+    redisCommandTimeoutMs,
     redisUrl,
     redisPrefix,
     smtpUrl,

@@ -8,12 +8,14 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 /** Injects the shared ioredis client, or `null` in embedded mode (no REDIS_URL). */
 export const InjectRedis = (): ParameterDecorator => Inject(REDIS_CLIENT);
 
-export function createRedisClient(url: string, logger: Logger): Redis {
+export function createRedisClient(url: string, logger: Logger, commandTimeoutMs = 500): Redis {
   const client = new Redis(url, {
-    // Fail commands at once while disconnected instead of queueing them: a request must not hang
-    // on a dead Redis, and readiness must see the outage. The client keeps reconnecting on its own.
+    // Fail commands at once while disconnected instead of queueing them, and give up on a command
+    // Redis does not answer (frozen, partitioned): a request must not hang on a dead Redis, and
+    // readiness must see the outage. The client keeps reconnecting on its own.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
@@ -44,7 +46,9 @@ class RedisLifecycle implements OnApplicationShutdown {
       provide: REDIS_CLIENT,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): Redis | null =>
-        config.redisUrl === undefined ? null : createRedisClient(config.redisUrl, new Logger('Redis')),
+        config.redisUrl === undefined
+          ? null
+          : createRedisClient(config.redisUrl, new Logger('Redis'), config.redisCommandTimeoutMs),
     },
     RedisLifecycle,
   ],

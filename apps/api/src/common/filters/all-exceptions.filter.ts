@@ -19,6 +19,11 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
   const { statusCode, body, headers, unexpected } = toErrorResponse(exception, request.id);
   if (unexpected) {
     logger.error({ err: exception, requestId: request.id }, 'Unhandled error while serving a request');
+  } else if (statusCode === 503) {
+    logger.warn(
+      { requestId: request.id, reason: (exception as Error)?.message },
+      'Dependency unavailable: answered 503',
+    );
   }
   if (reply.sent) return;
   void reply.status(statusCode).headers(headers).type('application/json; charset=utf-8').send(body);

@@ -12,7 +12,7 @@ export interface ErrorResponse {
   statusCode: number;
   body: ErrorBody;
   headers: Record<string, string>;
-  /** True when the error is ours to fix (5xx): logged with its stack, and its message is never sent. */
+  /** True when the error is ours to fix (5xx but a known outage): logged with its stack, its message never sent. */
   unexpected: boolean;
 }
 
@@ -37,6 +37,53 @@ const FASTIFY_MESSAGES: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [ErrorCode.VALIDATION_ERROR, 'Request body is empty but Content-Type is JSON'],
   FST_ERR_CTP_INVALID_JSON_BODY: [ErrorCode.VALIDATION_ERROR, 'Request body is not valid JSON'],
 };
+
+/** Postgres SQLSTATEs that mean "the database cannot serve right now" rather than "this request is wrong". */
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '57014', // query_canceled: statement_timeout (a frozen or overloaded database)
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006', // connection exceptions
+]);
+const UNAVAILABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+const UNAVAILABLE_MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Query read timeout/i,
+  /Client has encountered a connection error/i,
+  /the database system is (starting up|shutting down|in recovery mode)/i,
+];
+/** How long clients are asked to wait before retrying a request the database could not serve. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Whether an error means the database is unreachable, restarting or not answering in time (an
+ * outage: 503 with Retry-After, which proxies may retry) rather than a bug (500).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; depth += 1) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NETWORK_CODES.has(code)))
+      return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
+    current =
+      (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 /** Maps anything thrown while serving a request to the error envelope (README, "API conventions"). */
 export function toErrorResponse(thrown: unknown, requestId: string): ErrorResponse {
@@ -65,6 +112,11 @@ export function toErrorResponse(thrown: unknown, requestId: string): ErrorRespon
     const known = FASTIFY_MESSAGES[error.code];
     code = known?.[0] ?? errorCodeForStatus(statusCode);
     message = known?.[1] ?? (statusCode < 500 ? error.message : message);
+  } else if (isDatabaseUnavailable(error)) {
+    statusCode = 503;
+    code = ErrorCode.SERVICE_UNAVAILABLE;
+    message = 'The service is briefly unavailable; retry shortly';
+    headers = { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) };
   } else if (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400) {
     // Fastify's JSON parser throws a plain SyntaxError tagged with statusCode 400.
     statusCode = 400;
@@ -72,8 +124,9 @@ export function toErrorResponse(thrown: unknown, requestId: string): ErrorRespon
     message = 'Request body is not valid JSON';
   }
 
-  const unexpected = statusCode >= 500;
-  if (unexpected && code === ErrorCode.INTERNAL_ERROR) {
+  // A known outage (503) is reported by readiness and the dependency's own warnings, not as a bug.
+  const unexpected = statusCode >= 500 && code !== ErrorCode.SERVICE_UNAVAILABLE;
+  if (statusCode >= 500 && code === ErrorCode.INTERNAL_ERROR) {
     message = 'An unexpected error occurred';
     details = undefined;
   }

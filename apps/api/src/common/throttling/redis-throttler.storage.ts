@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { withRedis } from '../../redis/redis-guard';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 
@@ -37,6 +38,13 @@ return { hits, hitsTtl, 0, 0 }
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('Throttler');
+  private lastWarning = 0;
+
+  private warnAtMostEvery30s(message: string): void {
+    if (Date.now() - this.lastWarning < 30_000) return;
+    this.lastWarning = Date.now();
+    this.logger.warn(message);
+  }
 
   constructor(
     private readonly redis: Redis,
@@ -51,27 +59,31 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}throttle:${throttlerName}:${key}`;
-    try {
-      const [totalHits, timeToExpire, isBlocked, timeToBlockExpire] = (await this.redis.eval(
-        INCREMENT_SCRIPT,
-        2,
-        `${base}:hits`,
-        `${base}:blocked`,
-        ttl,
-        limit,
-        blockDuration,
-      )) as [number, number, number, number];
-      return {
-        totalHits,
-        timeToExpire: Math.ceil(timeToExpire / 1000),
-        isBlocked: isBlocked === 1,
-        timeToBlockExpire: Math.ceil(timeToBlockExpire / 1000),
-      };
-    } catch (error) {
-      // Fail open: an unreachable Redis already takes this replica out of rotation through
-      // /readiness; refusing every request meanwhile would turn a cache outage into an API outage.
-      this.logger.warn(`Rate limiting skipped, Redis unavailable: ${(error as Error).message}`);
-      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
-    }
+    return withRedis(
+      this.redis,
+      async (redis) => {
+        const [totalHits, timeToExpire, isBlocked, timeToBlockExpire] = (await redis.eval(
+          INCREMENT_SCRIPT,
+          2,
+          `${base}:hits`,
+          `${base}:blocked`,
+          ttl,
+          limit,
+          blockDuration,
+        )) as [number, number, number, number];
+        return {
+          totalHits,
+          timeToExpire: Math.ceil(timeToExpire / 1000),
+          isBlocked: isBlocked === 1,
+          timeToBlockExpire: Math.ceil(timeToBlockExpire / 1000),
+        };
+      },
+      (error) => {
+        // Fail open (docs/OPERATIONS.md): refusing every request during a Redis outage would turn
+        // a rate-limit outage into an API outage. Sign-in keeps its per-account lockout (Postgres).
+        this.warnAtMostEvery30s(`Rate limiting skipped, Redis unavailable: ${(error as Error).message}`);
+        return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+      },
+    );
   }
 }

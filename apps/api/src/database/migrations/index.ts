@@ -6,6 +6,7 @@ import { Authorization1795609600857 } from './1795609600857-Authorization';
 import { SeedSystemRoles1795609600858 } from './1795609600858-SeedSystemRoles';
 import { AvatarKeyIndex1795612092757 } from './1795612092757-AvatarKeyIndex';
 import { EventOutbox1795964425397 } from './1795964425397-EventOutbox';
+import { SignInLockout1795966753936 } from './1795966753936-SignInLockout';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationClass[] = [
   SeedSystemRoles1795609600858,
   AvatarKeyIndex1795612092757,
   EventOutbox1795964425397,
+  SignInLockout1795966753936,
 ];

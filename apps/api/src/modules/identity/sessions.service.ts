@@ -14,6 +14,9 @@ import { SessionsRepository } from './sessions.repository';
 import { randomToken, sha256 } from './tokens.service';
 
 const DAY_MS = 86_400_000;
+/** How long a replica trusts a "this session is live" answer from the database. */
+export const LIVE_CACHE_MS = 1_000;
+const LIVE_CACHE_ENTRIES = 10_000;
 
 export interface IssuedSession {
   session: SessionEntity;
@@ -29,6 +32,9 @@ const invalidRefresh = () => Errors.unauthenticated('The refresh token is invali
  */
 @Injectable()
 export class SessionsService {
+  /** Sessions confirmed live in the database, until when (per process, bounded). */
+  private readonly live = new Map<string, number>();
+
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly transactions: Transactions,
@@ -90,10 +96,17 @@ export class SessionsService {
     return rotated;
   }
 
-  /** Ends a session (family) at once: its refresh token stops working, its access tokens are denied. */
+  /**
+   * Ends a session (family) at once: its refresh token stops working, its access tokens are
+   * denied. The sessions table is written first and is the truth; the shared denylist only makes
+   * other replicas see it without waiting out their short "live" cache.
+   */
   async revokeFamily(familyId: string, reason: string): Promise<void> {
     await this.sessions.revokeFamily(familyId, reason);
-    await this.store.set(`revoked-sid:${familyId}`, this.config.auth.accessTtlSeconds);
+    await this.transactions.afterCommit(async () => {
+      this.live.delete(familyId);
+      await this.store.deny(familyId, this.config.auth.accessTtlSeconds);
+    });
   }
 
   /** Every session of a user, except `keepFamilyId` (the caller's own, for "sign out other devices"). */
@@ -103,13 +116,23 @@ export class SessionsService {
     return ended.length;
   }
 
+  /**
+   * Fail-closed revocation (docs/DECISIONS.md): a denylist hit is final; a miss — including one
+   * caused by a Redis restart or outage — is confirmed against the sessions table, whose "live"
+   * answer this process reuses for LIVE_CACHE_MS only.
+   */
   async isRevoked(familyId: string): Promise<boolean> {
-    try {
-      return await this.store.has(`revoked-sid:${familyId}`);
-    } catch {
-      // The denylist lives as long as an access token; when Redis cannot answer, the database can.
-      return !(await this.sessions.hasLive(familyId));
+    if (await this.store.isDenied(familyId)) return true;
+    const until = this.live.get(familyId);
+    if (until !== undefined && until > Date.now()) return false;
+    const live = await this.sessions.hasLive(familyId);
+    if (live) {
+      if (this.live.size >= LIVE_CACHE_ENTRIES) this.live.delete(this.live.keys().next().value as string);
+      this.live.set(familyId, Date.now() + LIVE_CACHE_MS);
+    } else {
+      this.live.delete(familyId);
     }
+    return !live;
   }
 
   /** The live sessions (devices) of a user, most recently used first, the caller's own marked. */
