@@ -209,6 +209,13 @@ describe('identity', () => {
     const first = await call('POST', '/api/v1/auth/refresh', { cookies });
     const current = refreshCookiesOf(first);
     const access = first.json().data.accessToken as string;
+    // Past the grace period in which a second tab or a retry gets the same successor:
+    await atrium.app
+      .get(DataSource)
+      .query(
+        `UPDATE sessions SET revoked_at = now() - interval '1 hour' WHERE user_id = $1 AND revoked_reason = 'rotated'`,
+        [user.id],
+      );
 
     expect((await call('POST', '/api/v1/auth/refresh', { cookies })).statusCode).toBe(401); // the stolen old one
     expect((await call('POST', '/api/v1/auth/refresh', { cookies: current })).statusCode).toBe(401); // family gone
@@ -220,6 +227,20 @@ describe('identity', () => {
         [user.id],
       );
     expect(count).toBe(1);
+  });
+
+  it('two refreshes of one token at once (two tabs, a retry) both succeed with the same successor', async () => {
+    const { cookies } = await signedIn({ username: 'tabby' });
+    const [a, b] = await Promise.all([
+      call('POST', '/api/v1/auth/refresh', { cookies }),
+      call('POST', '/api/v1/auth/refresh', { cookies }),
+    ]);
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    expect(refreshCookiesOf(a)).toEqual(refreshCookiesOf(b));
+    for (const res of [a, b]) {
+      expect((await call('GET', '/api/v1/auth/me', { token: res.json().data.accessToken })).statusCode).toBe(200);
+    }
+    expect((await call('POST', '/api/v1/auth/refresh', { cookies: refreshCookiesOf(a) })).statusCode).toBe(200);
   });
 
   it('gives non-browser clients the refresh token in the body when asked', async () => {
@@ -259,15 +280,15 @@ describe('identity', () => {
   });
 
   it('counts sign-in attempts before checking them: parallel guesses cannot outrun the lockout', async () => {
-    const { id } = await register({ username: 'mallory' });
+    const { id } = await register({ username: 'guesser' });
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => login('mallory', `wrong guess number ${i}`)),
+      Array.from({ length: 20 }, (_, i) => login('guesser', `wrong guess number ${i}`)),
     );
     const statuses = answers.map((res) => res.statusCode);
     // LOCKOUT_THRESHOLD is 3 here: at most three guesses were checked, every other one refused unchecked.
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
     expect(statuses.filter((s) => s === 423).length).toBeGreaterThanOrEqual(17);
-    expect((await login('mallory')).statusCode).toBe(423);
+    expect((await login('guesser')).statusCode).toBe(423);
     const [row] = await atrium.app.get(DataSource).query(`SELECT locked_until FROM users WHERE id = $1`, [id]);
     expect(row.locked_until).not.toBeNull();
   });

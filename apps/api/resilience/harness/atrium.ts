@@ -264,6 +264,46 @@ export class Atrium {
     return parts.join('\n');
   }
 
+  /** Where each process's log ends now (see `errorsLoggedSince`). */
+  logMarks(): Map<string, number> {
+    return new Map([...this.replicas, this.worker].filter(Boolean).map((p) => [p.name, p.process.logSize()]));
+  }
+
+  /** The error lines (pino level ≥ 50) each process logged since `marks`, a few per process, shortened. */
+  errorsLoggedSince(marks: Map<string, number>, perProcess = 4): string {
+    const parts: string[] = [];
+    for (const p of [...this.replicas, this.worker].filter(Boolean)) {
+      const lines = p.process
+        .logSince(marks.get(p.name) ?? 0)
+        .split('\n')
+        .filter((line) => /"level":(50|60)/.test(line) || /^\S*Error|^\[harness\]/.test(line));
+      if (lines.length === 0) continue;
+      parts.push(`--- ${p.name} (${lines.length} error line(s)) ---`);
+      for (const line of lines.slice(-perProcess)) parts.push(`  ${line.slice(0, 600)}`);
+    }
+    return parts.join('\n');
+  }
+
+  /**
+   * Waits until every replica reports Redis up in `/readiness` (its clients reconnected after a
+   * restart); returns how long that took.
+   */
+  async redisReconnected(timeoutMs = 20_000): Promise<number> {
+    return until(
+      'every replica reports Redis up',
+      async () => {
+        for (const replica of this.replicas) {
+          const res = await replica.http.send({ method: 'GET', path: '/readiness' }, 5000);
+          const body = res.body ? (JSON.parse(res.body.toString('utf8')) as { checks?: { redis?: { status?: string } } }) : {};
+          if (body.checks?.redis?.status !== 'up') return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      200,
+    );
+  }
+
   /* ----- accounts ----- */
 
   /**

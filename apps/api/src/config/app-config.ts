@@ -80,6 +80,11 @@ export interface AuthConfig {
   readonly refreshTtlDays: number;
   /** A session unused this long ends. */
   readonly refreshIdleDays: number;
+  /**
+   * A refresh token presented again within this many seconds of its rotation (two tabs, a client
+   * retry) gets the same successor; later, it counts as reuse and ends the session. 0 turns it off.
+   */
+  readonly refreshReuseGraceSeconds: number;
   /** Requests per client IP to the auth routes per `throttleTtlSeconds`. */
   readonly throttleLimit: number;
   readonly throttleTtlSeconds: number;
@@ -262,6 +267,7 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     accessTtlSeconds: int('JWT_ACCESS_TTL', 900, 60, 86_400),
     refreshTtlDays: int('REFRESH_TTL_DAYS', 30, 1, 365),
     refreshIdleDays: int('REFRESH_IDLE_DAYS', 7, 1, 365),
+    refreshReuseGraceSeconds: int('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
     throttleLimit: int('AUTH_THROTTLE_LIMIT', 20, 1, 1_000_000),
     throttleTtlSeconds: int('AUTH_THROTTLE_TTL', 60, 1, 86_400),
     lockoutThreshold: int('LOCKOUT_THRESHOLD', 5, 1, 1000),

@@ -7,6 +7,7 @@ import { SeedSystemRoles1795609600858 } from './1795609600858-SeedSystemRoles';
 import { AvatarKeyIndex1795612092757 } from './1795612092757-AvatarKeyIndex';
 import { EventOutbox1795964425397 } from './1795964425397-EventOutbox';
 import { SignInLockout1795966753936 } from './1795966753936-SignInLockout';
+import { RefreshSuccessor1795966887212 } from './1795966887212-RefreshSuccessor';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationClass[] = [
   AvatarKeyIndex1795612092757,
   EventOutbox1795964425397,
   SignInLockout1795966753936,
+  RefreshSuccessor1795966887212,
 ];

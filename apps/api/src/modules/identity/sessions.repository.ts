@@ -22,6 +22,7 @@ export class SessionsRepository {
       lastUsedAt: new Date(),
       revokedAt: null,
       revokedReason: null,
+      successorToken: null,
     });
     await this.sessions.insert(insertable(session));
     return session;
@@ -31,11 +32,14 @@ export class SessionsRepository {
     return this.sessions.findOneBy({ tokenHash });
   }
 
-  /** Retires one token for rotation; false when someone else retired it first. */
-  async retire(id: string): Promise<boolean> {
+  /**
+   * Retires one token for rotation, keeping its (sealed) successor; false when someone else
+   * retired it first (the update waits for their transaction, so a row read afterwards is final).
+   */
+  async retire(id: string, successorToken: string): Promise<boolean> {
     const result = await this.sessions.update(
       { id, revokedAt: IsNull() },
-      { revokedAt: new Date(), revokedReason: 'rotated' },
+      { revokedAt: new Date(), revokedReason: 'rotated', successorToken },
     );
     return result.affected === 1;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requestContext } from '../../common/context/request-context';
+import { SecretBox } from '../../common/crypto/secret-box';
 import { Errors } from '../../common/http/errors';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
@@ -34,6 +35,7 @@ const invalidRefresh = () => Errors.unauthenticated('The refresh token is invali
 export class SessionsService {
   /** Sessions confirmed live in the database, until when (per process, bounded). */
   private readonly live = new Map<string, number>();
+  private readonly box: SecretBox;
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -41,14 +43,20 @@ export class SessionsService {
     @InjectConfig() private readonly config: AppConfig,
     private readonly store: SecurityStore,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.box = new SecretBox(config.dataEncryptionKey, 'refresh-successor');
+  }
 
   create(userId: string): Promise<IssuedSession> {
     return this.issue(userId, newId(), new Date(Date.now() + this.config.auth.refreshTtlDays * DAY_MS));
   }
 
-  private async issue(userId: string, familyId: string, expiresAt: Date): Promise<IssuedSession> {
-    const refreshToken = randomToken();
+  private async issue(
+    userId: string,
+    familyId: string,
+    expiresAt: Date,
+    refreshToken = randomToken(),
+  ): Promise<IssuedSession> {
     const client = requestContext.current();
     const session = await this.sessions.insert({
       userId,
@@ -61,39 +69,60 @@ export class SessionsService {
     return { session, refreshToken };
   }
 
-  /** Exchanges a refresh token for a new one in the same family; a rotated token revokes the family. */
+  /**
+   * Exchanges a refresh token for a new one in the same family. A rotated token presented again
+   * within the grace period (two tabs, a retry) gets the same successor; later it revokes the
+   * whole family (someone else holds a copy).
+   */
   async rotate(refreshToken: string): Promise<IssuedSession> {
     const current = await this.sessions.findByTokenHash(sha256(refreshToken));
     if (!current) throw invalidRefresh();
-    if (current.revokedAt) {
-      if (current.revokedReason === 'rotated') {
-        await this.transactions.run(async () => {
-          await this.revokeFamily(current.familyId, 'reuse_detected');
-          await this.audit.record({
-            actorId: current.userId,
-            action: 'session.refresh_reuse',
-            target: `session:${current.familyId}`,
-          });
-        });
-      }
-      throw invalidRefresh();
-    }
+    if (current.revokedAt) return this.replayOrRefuse(current);
     const now = Date.now();
     const idleLimit = current.lastUsedAt.getTime() + this.config.auth.refreshIdleDays * DAY_MS;
     if (current.expiresAt.getTime() <= now || idleLimit <= now) {
       await this.revokeFamily(current.familyId, 'expired');
       throw invalidRefresh();
     }
-    // Only one caller can retire the token: a second, concurrent use counts as reuse.
+    const successor = randomToken();
     const rotated = await this.transactions.run(async () => {
-      if (!(await this.sessions.retire(current.id))) return null;
-      return this.issue(current.userId, current.familyId, current.expiresAt);
+      // Only one caller retires the token; a concurrent one waits here for it to commit.
+      if (!(await this.sessions.retire(current.id, this.box.seal(successor)))) return null;
+      return this.issue(current.userId, current.familyId, current.expiresAt, successor);
     });
-    if (!rotated) {
-      await this.revokeFamily(current.familyId, 'reuse_detected');
-      throw invalidRefresh();
+    if (rotated) return rotated;
+    const retired = await this.sessions.findByTokenHash(sha256(refreshToken));
+    return this.replayOrRefuse(retired ?? current);
+  }
+
+  /** A retired token: the same successor within the grace period, else the end of the family. */
+  private async replayOrRefuse(retired: SessionEntity): Promise<IssuedSession> {
+    const replay = await this.successorWithinGrace(retired);
+    if (replay) return replay;
+    if (retired.revokedReason === 'rotated') {
+      await this.transactions.run(async () => {
+        await this.revokeFamily(retired.familyId, 'reuse_detected');
+        await this.audit.record({
+          actorId: retired.userId,
+          action: 'session.refresh_reuse',
+          target: `session:${retired.familyId}`,
+        });
+      });
     }
-    return rotated;
+    throw invalidRefresh();
+  }
+
+  private async successorWithinGrace(retired: SessionEntity): Promise<IssuedSession | null> {
+    const graceMs = this.config.auth.refreshReuseGraceSeconds * 1000;
+    if (retired.revokedReason !== 'rotated' || !retired.successorToken || !retired.revokedAt || graceMs === 0) {
+      return null;
+    }
+    if (Date.now() - retired.revokedAt.getTime() > graceMs) return null;
+    const refreshToken = this.box.open(retired.successorToken);
+    const session = await this.sessions.findByTokenHash(sha256(refreshToken));
+    // The successor must still be the live end of the family (not rotated on or revoked since).
+    if (!session || session.revokedAt) return null;
+    return { session, refreshToken };
   }
 
   /**

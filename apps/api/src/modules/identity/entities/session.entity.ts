@@ -44,4 +44,11 @@ export class SessionEntity extends BaseEntity {
   /** rotated | logout | logout_all | revoked | reuse_detected | password_changed | password_reset */
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason: string | null;
+
+  /**
+   * Set when this token was rotated: its successor, sealed (DATA_ENCRYPTION_KEY), so a second
+   * presentation within the refresh grace period gets the same successor instead of ending the session.
+   */
+  @Column({ name: 'successor_token', type: 'text', nullable: true })
+  successorToken: string | null;
 }
