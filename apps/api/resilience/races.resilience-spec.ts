@@ -51,13 +51,32 @@ describe('races across two replicas', () => {
           ),
       });
 
-      const assign = async (roleIds: string[]): Promise<{ sent: number; returned: number }> => {
-        const sent = Date.now();
-        const res = await h.a.http.put(
-          `/api/v1/users/${reader.id}/roles`,
-          { roles: roleIds.map((roleId) => ({ roleId })) },
+      // Another administrator edits an unrelated role at the same moment (on the other replica): that
+      // drops every cached grant, so B's readers are loading grants while the change commits.
+      const other = await h.a.http.post('/api/v1/roles', newRole(['stats:read']), { token: admin.token });
+      expect(other.status).toBe(201);
+      const otherRoleId = other.json<{ data: { id: string } }>().data.id;
+      let toggle = false;
+      const editOtherRole = async (): Promise<void> => {
+        toggle = !toggle;
+        const res = await h.b.http.put(
+          `/api/v1/roles/${otherRoleId}/permissions`,
+          { permissions: [{ permission: toggle ? 'audit:read' : 'stats:read' }] },
           { token: admin.token },
         );
+        expect(res.status).toBe(200);
+      };
+
+      const assign = async (roleIds: string[]): Promise<{ sent: number; returned: number }> => {
+        const sent = Date.now();
+        const [res] = await Promise.all([
+          h.a.http.put(
+            `/api/v1/users/${reader.id}/roles`,
+            { roles: roleIds.map((roleId) => ({ roleId })) },
+            { token: admin.token },
+          ),
+          editOtherRole(),
+        ]);
         expect(res.status).toBe(200);
         return { sent, returned: Date.now() };
       };

@@ -130,6 +130,7 @@ export class RolesService {
     await this.assertEditable(actor, before);
     await this.assertGrantable(actor, grants);
     return this.transactions.run(async () => {
+      await this.roles.lockFor('role-grants', id);
       await this.roles.replaceGrants(id, toGrants(grants));
       const after = await this.get(id);
       await this.audit.record({
@@ -216,6 +217,8 @@ export class RolesService {
     ];
     for (const level of touched) await this.assertBelowActor(actor, level);
     await this.transactions.run(async () => {
+      await this.roles.lockFor('user-roles', userId);
+      const replaced = (await this.roles.assignmentsOf([userId])).get(userId) ?? [];
       await this.roles.replaceAssignments(
         userId,
         assignments.map((a) => ({ roleId: a.roleId, expiresAt: a.expiresAt ? new Date(a.expiresAt) : null })),
@@ -225,7 +228,7 @@ export class RolesService {
       await this.audit.record({
         action: 'user.roles_changed',
         target: `user:${userId}`,
-        metadata: { before: before.map(toAssignmentDto), after: after.map(toAssignmentDto) },
+        metadata: { before: replaced.map(toAssignmentDto), after: after.map(toAssignmentDto) },
       });
       await this.events.publish(new UserRolesChangedEvent(userId));
     });
