@@ -15,6 +15,7 @@ import { sendError } from './common/filters/all-exceptions.filter';
 import { requestContext, type RequestContext } from './common/context/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { DatabaseProbe } from './database/database-probe.repository';
+import { ReadinessService } from './modules/health/readiness.service';
 import { ROUTE_TEMPLATE } from './common/logging/logger-options';
 import type { AppConfig } from './config/app-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -115,10 +116,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     close: () =>
       (closing ??= (async () => {
         try {
-          // Responses still in flight tell keep-alive clients to hang up, so their connections
-          // do not hold the server open until the keep-alive timeout (Fastify closes idle
-          // connections only once, when close starts).
+          // 1. Out of rotation: readiness answers 503, and every response tells keep-alive
+          //    clients to hang up, so no connection is left holding unsent requests at close.
+          app.get(ReadinessService).startDraining();
           draining.add(app);
+          if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+          // 2. Stop accepting and finish every request in flight, with the queues, Redis and the
+          //    database still there for them (their follow-up work included).
+          await app.getHttpAdapter().getInstance().close();
+          // 3. Then the rest: the relay, job runners, Redis clients and pools.
           await app.close();
         } finally {
           await embedded?.stop();

@@ -140,13 +140,15 @@ describe('readiness when Redis goes away', () => {
     await resources.drop();
   });
 
-  it('answers 503 when Redis is unreachable from the start', async () => {
+  it('stays in rotation, degraded, when Redis is unreachable from the start', async () => {
     const closedPort = await freePort();
     const atrium = await startTestApp(resources, { REDIS_URL: `redis://127.0.0.1:${closedPort}` });
     apps.push(atrium);
     const { statusCode, body } = await readiness(atrium);
-    expect(statusCode).toBe(503);
-    expect(body.status).toBe(ReadinessStatus.NOT_READY);
+    // Requests are still served (rate limits fail open, mail waits in the outbox): not a reason
+    // for a load balancer to drop every replica at once.
+    expect(statusCode).toBe(200);
+    expect(body.status).toBe(ReadinessStatus.DEGRADED);
     expect(body.checks.redis).toEqual({
       status: DependencyStatus.DOWN,
       latencyMs: expect.any(Number),
@@ -158,17 +160,17 @@ describe('readiness when Redis goes away', () => {
     expect((await apiClient(atrium)('GET', '/health')).statusCode).toBe(200);
   });
 
-  it('goes 503 when Redis stops and back to 200 when it returns, without a restart', async () => {
+  it('goes degraded when Redis stops and back to ready when it returns, without a restart', async () => {
     const atrium = await startTestApp(resources, { REDIS_URL: redis.url });
     apps.push(atrium);
-    expect((await readiness(atrium)).statusCode).toBe(200);
+    expect((await readiness(atrium)).body.status).toBe(ReadinessStatus.READY);
 
     await redis.stop();
     const down = await waitFor(
       () => readiness(atrium),
-      (r) => r.statusCode === 503,
+      (r) => r.body.status === ReadinessStatus.DEGRADED,
     );
-    expect(down.statusCode).toBe(503);
+    expect(down.statusCode).toBe(200);
     expect(down.body.checks.redis.status).toBe(DependencyStatus.DOWN);
     expect(down.body.checks.queues.status).toBe(DependencyStatus.DOWN);
     // Cache and throttling degrade (miss, fail open) instead of failing or hanging the request.
@@ -179,10 +181,39 @@ describe('readiness when Redis goes away', () => {
     await redis.start();
     const up = await waitFor(
       () => readiness(atrium),
-      (r) => r.statusCode === 200,
+      (r) => r.body.status === ReadinessStatus.READY,
     );
     expect(up.statusCode).toBe(200);
     expect(up.body.checks.redis).toEqual({ status: DependencyStatus.UP, latencyMs: expect.any(Number) });
     expect(up.body.checks.queues).toMatchObject({ status: DependencyStatus.UP, runner: JobRunner.REDIS });
+  });
+});
+
+describe('readiness while shutting down', () => {
+  const resources = new TestResources();
+
+  beforeAll(async () => {
+    await resources.create();
+  });
+
+  afterAll(async () => {
+    await resources.drop();
+  });
+
+  it('answers 503 at once while the replica keeps serving its drain period with Connection: close', async () => {
+    const atrium = await startTestApp(resources, { SHUTDOWN_DRAIN_MS: '1500' });
+    const call = apiClient(atrium);
+    expect((await readiness(atrium)).statusCode).toBe(200);
+    const closed = atrium.close();
+    try {
+      const draining = await readiness(atrium);
+      expect(draining.statusCode).toBe(503);
+      expect(draining.body).toMatchObject({ status: ReadinessStatus.NOT_READY, reason: 'shutting down' });
+      const served = await call('GET', '/api/v1/info');
+      expect(served.statusCode).toBe(200);
+      expect(served.headers.connection).toBe('close');
+    } finally {
+      await closed;
+    }
   });
 });

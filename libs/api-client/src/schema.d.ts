@@ -712,8 +712,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: every dependency this replica needs answers (database, Redis, job queues, disk)
-         * @description Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed.
+         * Readiness: can this replica serve (database, Redis, job queues, disk)?
+         * @description Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed. A Redis outage answers 200 `degraded`: requests are still served.
          */
         get: operations["ReadinessController_readiness"];
         put?: never;
@@ -1284,8 +1284,11 @@ export interface components {
             /** @example atrium-api */
             service: string;
         };
-        /** @enum {string} */
-        ReadinessStatus: "ready" | "not_ready";
+        /**
+         * @description `ready`; `degraded` (200: serving, with Redis or the job queues down — rate limits off, mail delayed); `not_ready` (503: database or disk down, or shutting down)
+         * @enum {string}
+         */
+        ReadinessStatus: "ready" | "degraded" | "not_ready";
         /** @enum {string} */
         RuntimeMode: "embedded" | "services";
         /** @enum {string} */
@@ -1334,7 +1337,10 @@ export interface components {
             disk: components["schemas"]["DiskCheckDto"];
         };
         ReadinessResponseDto: {
+            /** @description `ready`; `degraded` (200: serving, with Redis or the job queues down — rate limits off, mail delayed); `not_ready` (503: database or disk down, or shutting down) */
             status: components["schemas"]["ReadinessStatus"];
+            /** @description Why a healthy replica is not ready (e.g. "shutting down") */
+            reason?: string;
             mode: components["schemas"]["RuntimeMode"];
             /** Format: date-time */
             timestamp: string;
@@ -4749,7 +4755,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready */
+            /** @description Ready or degraded */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4758,7 +4764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessResponseDto"];
                 };
             };
-            /** @description A dependency is down; see `checks` */
+            /** @description The database or disk is down, or the replica is shutting down; see `checks` */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -17,6 +17,8 @@ export type DependencyStatus = (typeof DependencyStatus)[keyof typeof Dependency
 
 export const ReadinessStatus = {
   READY: 'ready',
+  /** Serving, with a non-essential dependency (Redis, the job queues) down: stays in rotation. */
+  DEGRADED: 'degraded',
   NOT_READY: 'not_ready',
 } as const;
 export type ReadinessStatus = (typeof ReadinessStatus)[keyof typeof ReadinessStatus];

@@ -41,6 +41,11 @@ export interface AppConfig {
   readonly spaDir: string;
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
+  /**
+   * At SIGTERM, how long the replica keeps serving (readiness 503, `Connection: close` on every
+   * response) before it stops accepting connections, so load balancers move traffic away first.
+   */
+  readonly shutdownDrainMs: number;
   readonly readinessMinFreeDiskMb: number;
   readonly jobs: JobsConfig;
   readonly auth: AuthConfig;
@@ -245,6 +250,7 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
   };
   const bodyLimitBytes = int('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000);
+  const shutdownDrainMs = int('SHUTDOWN_DRAIN_MS', isProduction ? 5_000 : 0, 0, 300_000);
   const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
   const jobs: JobsConfig = {
     concurrency: int('JOB_CONCURRENCY', 5, 1, 100),
@@ -318,6 +324,7 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     spaDir: read('SPA_DIR') ?? defaults.spaDir,
     trustProxy,
     shutdownTimeoutMs,
+    shutdownDrainMs,
     readinessMinFreeDiskMb,
     jobs,
     auth,

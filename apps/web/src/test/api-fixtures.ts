@@ -30,8 +30,9 @@ export const readyBody: ReadinessResponse = {
   },
 };
 
+/** What a replica answers (200) while Redis is down: still serving, degraded. */
 export const redisDownBody: ReadinessResponse = {
-  status: 'not_ready',
+  status: 'degraded',
   mode: 'services',
   timestamp: '2025-06-01T12:00:10.000Z',
   checks: {

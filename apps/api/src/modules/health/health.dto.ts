@@ -70,8 +70,16 @@ export class ReadinessChecksDto {
 }
 
 export class ReadinessResponseDto {
-  @ApiProperty({ enum: Object.values(ReadinessStatus), enumName: 'ReadinessStatus' })
+  @ApiProperty({
+    enum: Object.values(ReadinessStatus),
+    enumName: 'ReadinessStatus',
+    description:
+      '`ready`; `degraded` (200: serving, with Redis or the job queues down — rate limits off, mail delayed); `not_ready` (503: database or disk down, or shutting down)',
+  })
   status: ReadinessStatus;
+
+  @ApiPropertyOptional({ description: 'Why a healthy replica is not ready (e.g. "shutting down")' })
+  reason?: string;
 
   @ApiProperty({ enum: Object.values(RuntimeMode), enumName: 'RuntimeMode' })
   mode: RuntimeMode;

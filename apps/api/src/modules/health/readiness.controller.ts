@@ -19,11 +19,15 @@ export class ReadinessController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary: 'Readiness: every dependency this replica needs answers (database, Redis, job queues, disk)',
-    description: 'Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed.',
+    summary: 'Readiness: can this replica serve (database, Redis, job queues, disk)?',
+    description:
+      'Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed. A Redis outage answers 200 `degraded`: requests are still served.',
   })
-  @ApiOkResponse({ type: ReadinessResponseDto, description: 'Ready' })
-  @ApiServiceUnavailableResponse({ type: ReadinessResponseDto, description: 'A dependency is down; see `checks`' })
+  @ApiOkResponse({ type: ReadinessResponseDto, description: 'Ready or degraded' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessResponseDto,
+    description: 'The database or disk is down, or the replica is shutting down; see `checks`',
+  })
   async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessResponseDto> {
     const result = await this.readinessService.check();
     if (result.status === ReadinessStatus.NOT_READY) void reply.status(503);

@@ -37,6 +37,14 @@ const elapsedMs = (start: bigint): number => Number((process.hrtime.bigint() - s
  */
 @Injectable()
 export class ReadinessService {
+  /** Set at SIGTERM: load balancers take the replica out of rotation while it drains. */
+  private draining = false;
+
+  /** The process is shutting down: readiness answers 503 from now on. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
@@ -66,9 +74,18 @@ export class ReadinessService {
         : (details.redis as unknown as DependencyCheckDto);
     const disk = details.disk as unknown as DiskCheckDto;
     const queues = details.queues as unknown as QueuesCheckDto;
-    const ready = [database, redis, queues, disk].every((check) => check.status !== DependencyStatus.DOWN);
+    // Without the database or disk nothing works; without Redis (or the queues on it) requests are
+    // still served — rate limits fail open, mail waits in the outbox — so the replica stays in rotation.
+    const down = (check: { status: string }) => check.status === DependencyStatus.DOWN;
+    const status =
+      this.draining || down(database) || down(disk)
+        ? ReadinessStatus.NOT_READY
+        : down(redis) || down(queues)
+          ? ReadinessStatus.DEGRADED
+          : ReadinessStatus.READY;
     return {
-      status: ready ? ReadinessStatus.READY : ReadinessStatus.NOT_READY,
+      status,
+      ...(this.draining && { reason: 'shutting down' }),
       mode: this.config.mode,
       timestamp: new Date().toISOString(),
       checks: { database, redis, queues, disk },

@@ -75,14 +75,16 @@ describe('System status page', () => {
     expect(checkRow('Disk').getByText('42.7 GB free at /srv/atrium/.data')).toBeInTheDocument();
   });
 
-  it('shows Not ready and names the check that is down when /readiness answers 503', async () => {
-    useApi(infoApi(), readinessApi(redisDownBody, 503));
+  it('shows Degraded and names the checks that are down when Redis is (the replica still serves)', async () => {
+    useApi(infoApi(), readinessApi(redisDownBody, 200));
     renderStatusPage();
 
     const readiness = within(readinessSection());
-    expect(await readiness.findByText('Not ready')).toBeInTheDocument();
+    expect(await readiness.findByText('Degraded')).toBeInTheDocument();
     expect(
-      readiness.getByText('Redis and Job queues are down. Requests that need them will fail.'),
+      readiness.getByText(
+        'Redis and Job queues are down. This instance still serves requests; rate limits are off and background mail waits until it is back.',
+      ),
     ).toBeInTheDocument();
     expect(readiness.queryByRole('alert')).not.toBeInTheDocument();
 
@@ -154,10 +156,10 @@ describe('System status page', () => {
     expect(await within(readinessSection()).findByText('Ready')).toBeInTheDocument();
     const callsBefore = callsTo('/readiness');
 
-    readinessReply = { status: 503, body: redisDownBody };
+    readinessReply = { status: 200, body: redisDownBody };
     await vi.advanceTimersByTimeAsync(READINESS_REFRESH_MS);
 
-    expect(await within(readinessSection()).findByText('Not ready')).toBeInTheDocument();
+    expect(await within(readinessSection()).findByText('Degraded')).toBeInTheDocument();
     expect(callsTo('/readiness')).toBe(callsBefore + 1);
     expect(READINESS_REFRESH_MS).toBe(10_000);
   });

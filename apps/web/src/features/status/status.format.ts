@@ -60,6 +60,9 @@ export function checkStatusTone(status: CheckStatus): StatusTone {
 
 export const isReady = (readiness: ReadinessResponse) => readiness.status === ReadinessStatus.READY;
 
+/** Serving, with Redis or the job queues down (rate limits off, background mail delayed). */
+export const isDegraded = (readiness: ReadinessResponse) => readiness.status === ReadinessStatus.DEGRADED;
+
 export const downChecks = (checks: Checks): CheckName[] =>
   CHECK_ORDER.filter((name) => checks[name].status === DependencyStatus.DOWN);
 

@@ -27,7 +27,7 @@ function isReadinessResponse(body: unknown): body is ReadinessResponse {
   if (typeof body !== 'object' || body === null) return false;
   const candidate = body as Partial<Record<keyof ReadinessResponse, unknown>>;
   return (
-    (candidate.status === 'ready' || candidate.status === 'not_ready') &&
+    (candidate.status === 'ready' || candidate.status === 'degraded' || candidate.status === 'not_ready') &&
     typeof candidate.checks === 'object' &&
     candidate.checks !== null
   );

@@ -15,6 +15,7 @@ import {
   formatFreeGb,
   formatLatency,
   formatTime,
+  isDegraded,
   isReady,
   joinNames,
   type CheckName,
@@ -37,30 +38,34 @@ export function ReadinessPanel({ readiness }: { readiness: ReadinessResponse }) 
 
 function ReadinessVerdict({ readiness }: { readiness: ReadinessResponse }) {
   const ready = isReady(readiness);
+  const degraded = isDegraded(readiness);
   const down = downChecks(readiness.checks).map((name) => checkTitle[name]);
   const summary = ready
     ? 'Every required dependency answered. This instance can serve requests.'
-    : down.length > 0
-      ? `${joinNames(down)} ${down.length === 1 ? 'is' : 'are'} down. Requests that need ${down.length === 1 ? 'it' : 'them'} will fail.`
-      : 'A required dependency is not available yet.';
+    : degraded
+      ? `${joinNames(down)} ${down.length === 1 ? 'is' : 'are'} down. This instance still serves requests; rate limits are off and background mail waits until it is back.`
+      : down.length > 0
+        ? `${joinNames(down)} ${down.length === 1 ? 'is' : 'are'} down. Requests that need ${down.length === 1 ? 'it' : 'them'} will fail.`
+        : 'This instance is not taking requests (starting or shutting down).';
+  const color = ready ? 'green' : degraded ? 'yellow' : 'red';
 
   return (
     <Paper
       withBorder
       radius="md"
       p="md"
-      bg={ready ? 'var(--mantine-color-green-light)' : 'var(--mantine-color-red-light)'}
+      bg={`var(--mantine-color-${color}-light)`}
       // Announce a change of verdict (e.g. Redis going down) without re-reading the whole table.
       aria-live="polite"
       data-testid="readiness-verdict"
     >
       <Group gap="md" wrap="nowrap" align="flex-start">
-        <ThemeIcon color={ready ? 'green.9' : 'red.9'} size={36} radius="xl" aria-hidden="true">
-          {ready ? <CheckIcon size={20} stroke={3} /> : <CrossIcon size={20} stroke={3} />}
+        <ThemeIcon color={`${color}.9`} size={36} radius="xl" aria-hidden="true">
+          {ready || degraded ? <CheckIcon size={20} stroke={3} /> : <CrossIcon size={20} stroke={3} />}
         </ThemeIcon>
         <div>
           <Text fw={700} size="lg" lh={1.3}>
-            {ready ? 'Ready' : 'Not ready'}
+            {ready ? 'Ready' : degraded ? 'Degraded' : 'Not ready'}
           </Text>
           <Text size="sm">{summary}</Text>
         </div>
