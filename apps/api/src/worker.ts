@@ -4,7 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from './config/app-config';
 import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
+import type Redis from 'ioredis';
+import { DatabaseProbe } from './database/database-probe.repository';
 import { MetricsService } from './modules/metrics/metrics.service';
+import { REDIS_CLIENT } from './redis/redis.module';
 import { installShutdown } from './shutdown';
 import { portOf, startWorkerHttp } from './worker-http';
 import { WorkerModule } from './worker.module';
@@ -30,7 +33,16 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const logger = new NestLogger('Worker');
-  const http = await startWorkerHttp(config, app.get(MetricsService));
+  const database = app.get(DatabaseProbe);
+  const redis = app.get<Redis>(REDIS_CLIENT);
+  const http = await startWorkerHttp(config, app.get(MetricsService), async () => {
+    const checks = {
+      database: await timedCheck(() => database.ping(), 'Database unreachable'),
+      redis: await timedCheck(() => redis.ping(), 'Redis unreachable'),
+    };
+    const ready = Object.values(checks).every((check) => check.status === 'up');
+    return { status: ready ? 'ready' : 'not_ready', checks };
+  });
   installShutdown(
     async () => {
       await app.close();
@@ -40,8 +52,28 @@ async function main(): Promise<void> {
     logger,
   );
   logger.log(
-    `Atrium worker ${config.version} started (pid ${process.pid}); /health and /metrics on port ${portOf(http)}`,
+    `Atrium worker ${config.version} started (pid ${process.pid}); /health, /readiness and /metrics on port ${portOf(http)}`,
   );
+}
+
+/** One dependency check, bounded to 2 s; only our own phrasing reaches the response. */
+async function timedCheck(
+  probe: () => Promise<unknown>,
+  failure: string,
+): Promise<{ status: 'up' | 'down'; latencyMs: number; error?: string }> {
+  const start = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2_000))),
+    ]);
+    return { status: 'up', latencyMs: Math.round((performance.now() - start) * 10) / 10 };
+  } catch {
+    return { status: 'down', latencyMs: Math.round((performance.now() - start) * 10) / 10, error: failure };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 main().catch((error: unknown) => {
