@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { infrastructureImports } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { EventsModule } from './events/events.module';
 import { JobsModule } from './jobs/jobs.module';
 import { IdentityMaintenanceModule } from './modules/identity/identity-maintenance';
 import { MailModule } from './modules/mail/mail.module';
@@ -14,6 +15,8 @@ export class WorkerModule {
       imports: [
         ...infrastructureImports(config, databaseUrl),
         JobsModule.forRoot({ config, process: true }),
+        // Jobs are acknowledged in the outbox when done; the worker does not poll it (the API does).
+        EventsModule.forRoot({ poll: false }),
         MailModule,
         IdentityMaintenanceModule,
       ],

@@ -1,7 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { SecretBox } from '../common/crypto/secret-box';
-import type { AppConfig } from '../config/app-config';
-import { InjectConfig } from '../config/config.module';
 import { Transactions } from '../database/transactions';
 import type { DomainEvent } from './domain-events';
 import { OutboxRelay } from './outbox.relay';
@@ -16,22 +13,17 @@ import { OutboxRepository } from './outbox.repository';
  */
 @Injectable()
 export class DomainEvents {
-  private readonly box: SecretBox;
-
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly transactions: Transactions,
-    @InjectConfig() config: AppConfig,
-  ) {
-    this.box = new SecretBox(config.dataEncryptionKey, 'outbox');
-  }
+  ) {}
 
   async publish(...events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const ids = await this.outbox.add(
-      events.map((event) => ({ name: event.name, payload: this.box.seal(JSON.stringify(event)) })),
+    const rows = await this.outbox.add(
+      events.map((event) => ({ kind: 'event' as const, name: event.name, payload: this.relay.seal(event) })),
     );
-    await this.transactions.afterCommit(() => this.relay.deliver(ids));
+    await this.transactions.afterCommit(() => this.relay.deliver(rows.map((row) => row.id)));
   }
 }

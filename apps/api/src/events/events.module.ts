@@ -1,5 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { JOB_OUTBOX } from '../jobs/jobs.service';
 import { DomainEvents } from './domain-events.publisher';
+import { TransactionalJobOutbox } from './job-outbox';
 import { OUTBOX_POLLING, OutboxRelay } from './outbox.relay';
 import { OutboxRepository } from './outbox.repository';
 
@@ -15,8 +17,14 @@ export class EventsModule {
   static forRoot(options: { poll: boolean }): DynamicModule {
     return {
       module: EventsModule,
-      providers: [{ provide: OUTBOX_POLLING, useValue: options.poll }, OutboxRepository, OutboxRelay, DomainEvents],
-      exports: [DomainEvents, OutboxRelay],
+      providers: [
+        { provide: OUTBOX_POLLING, useValue: options.poll },
+        OutboxRepository,
+        OutboxRelay,
+        DomainEvents,
+        { provide: JOB_OUTBOX, useClass: TransactionalJobOutbox },
+      ],
+      exports: [DomainEvents, OutboxRelay, JOB_OUTBOX],
     };
   }
 }

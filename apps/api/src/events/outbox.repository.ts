@@ -2,49 +2,103 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { newId } from '../database/ids';
 import { insertable, Transactions } from '../database/transactions';
-import { OutboxEventEntity } from './outbox-event.entity';
+import { OutboxEventEntity, type OutboxKind } from './outbox-event.entity';
 
-export interface ClaimedEvent {
+export interface ClaimedMessage {
   id: string;
+  kind: OutboxKind;
   name: string;
+  jobId: string | null;
   payload: string;
   attempts: number;
 }
+
+export interface NewOutboxMessage {
+  kind: OutboxKind;
+  name: string;
+  payload: string;
+  /** Jobs: the queue's job id (defaults to the row id). */
+  jobId?: string;
+}
+
+const CLAIMED_COLUMNS = `id, kind, name, job_id AS "jobId", payload, attempts`;
 
 /** The `outbox_events` table: written inside use-case transactions, drained by the relay. */
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly tx: Transactions) {}
 
-  /** Adds events to the current transaction (or commits them at once outside one). */
-  async add(events: Array<{ name: string; payload: string }>): Promise<string[]> {
-    const rows = events.map((event) =>
-      Object.assign(new OutboxEventEntity(), { id: newId(), ...event, attempts: 0, lastError: null }),
-    );
+  /** Adds messages to the current transaction (or commits them at once outside one). */
+  async add(messages: NewOutboxMessage[]): Promise<Array<{ id: string; jobId: string | null }>> {
+    const rows = messages.map((message) => {
+      const id = newId();
+      return Object.assign(new OutboxEventEntity(), {
+        id,
+        kind: message.kind,
+        name: message.name,
+        payload: message.payload,
+        jobId: message.kind === 'job' ? (message.jobId ?? id) : null,
+        dispatchedAt: null,
+        attempts: 0,
+        lastError: null,
+      });
+    });
     await this.tx.repository(OutboxEventEntity).insert(rows.map(insertable));
-    return rows.map((row) => row.id);
+    return rows.map((row) => ({ id: row.id, jobId: row.jobId }));
   }
 
   /**
-   * Takes events for delivery: the given ids, or (without ids) up to `limit` that are due. A claim
-   * is a lease: rows locked by another replica are skipped, and a claimed row becomes due again
-   * after `leaseSeconds` if its deliverer died.
+   * Takes undispatched messages for delivery: the given ids, or (without ids) up to `limit` that
+   * are due. A claim is a lease: rows locked by another replica are skipped, and a claimed row
+   * becomes due again after `leaseSeconds` if its deliverer died.
    */
-  async claim(options: { ids?: string[]; limit: number; leaseSeconds: number }): Promise<ClaimedEvent[]> {
+  async claim(options: { ids?: string[]; limit: number; leaseSeconds: number }): Promise<ClaimedMessage[]> {
     const filter = options.ids ? 'id = ANY($3::uuid[])' : 'true';
-    const result = await this.tx.manager.query<[ClaimedEvent[], number]>(
+    const [rows] = await this.tx.manager.query<[ClaimedMessage[], number]>(
       `UPDATE outbox_events SET attempts = attempts + 1, available_at = now() + make_interval(secs => $2)
-        WHERE id IN (SELECT id FROM outbox_events WHERE available_at <= now() AND ${filter}
+        WHERE id IN (SELECT id FROM outbox_events
+                      WHERE dispatched_at IS NULL AND available_at <= now() AND ${filter}
                       ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, name, payload, attempts`,
+        RETURNING ${CLAIMED_COLUMNS}`,
       options.ids ? [options.limit, options.leaseSeconds, options.ids] : [options.limit, options.leaseSeconds],
     );
-    // UPDATE … RETURNING answers [rows, affected] through TypeORM's Postgres driver.
-    return result[0];
+    return rows;
+  }
+
+  /**
+   * Dispatched jobs not reported done after `olderThanSeconds`: the reconciler checks each with
+   * the queue (claimed for `leaseSeconds`, so replicas do not check the same ones).
+   */
+  async claimUnfinishedJobs(olderThanSeconds: number, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+    const [rows] = await this.tx.manager.query<[ClaimedMessage[], number]>(
+      `UPDATE outbox_events SET dispatched_at = now() - make_interval(secs => $2) + make_interval(secs => $3)
+        WHERE id IN (SELECT id FROM outbox_events
+                      WHERE kind = 'job' AND dispatched_at <= now() - make_interval(secs => $2)
+                      ORDER BY dispatched_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING ${CLAIMED_COLUMNS}`,
+      [limit, olderThanSeconds, leaseSeconds],
+    );
+    return rows;
   }
 
   async delete(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.tx.repository(OutboxEventEntity).delete({ id: In(ids) });
+  }
+
+  /** Jobs handed to the queue: kept until a worker reports them done. */
+  async markDispatched(ids: string[]): Promise<void> {
+    if (ids.length > 0)
+      await this.tx.repository(OutboxEventEntity).update({ id: In(ids) }, { dispatchedAt: new Date() });
+  }
+
+  /** A job lost by the queue (Redis's data is gone): hand it over again. */
+  async redispatch(id: string): Promise<void> {
+    await this.tx.repository(OutboxEventEntity).update({ id }, { dispatchedAt: null, availableAt: new Date() });
+  }
+
+  /** A worker finished a job (done, or failed for good): its row has served. */
+  async acknowledgeJob(name: string, jobId: string): Promise<void> {
+    await this.tx.repository(OutboxEventEntity).delete({ kind: 'job', name, jobId });
   }
 
   async retryLater(id: string, delayMs: number, error: string): Promise<void> {

@@ -8,6 +8,7 @@ import { AvatarKeyIndex1795612092757 } from './1795612092757-AvatarKeyIndex';
 import { EventOutbox1795964425397 } from './1795964425397-EventOutbox';
 import { SignInLockout1795966753936 } from './1795966753936-SignInLockout';
 import { RefreshSuccessor1795966887212 } from './1795966887212-RefreshSuccessor';
+import { JobOutbox1795967560138 } from './1795967560138-JobOutbox';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationClass[] = [
   EventOutbox1795964425397,
   SignInLockout1795966753936,
   RefreshSuccessor1795966887212,
+  JobOutbox1795967560138,
 ];
