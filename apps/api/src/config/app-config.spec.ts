@@ -36,8 +36,8 @@ describe('loadConfig', () => {
       concurrency: 5,
       attempts: 5,
       backoffMs: 10_000,
-      stalledIntervalMs: 30_000,
-      lockDurationMs: 30_000,
+      stalledIntervalMs: 5_000,
+      lockDurationMs: 10_000,
     });
     expect(() => load({ JOB_ATTEMPTS: '0', JOB_BACKOFF_MS: 'soon' })).toThrow(
       /JOB_ATTEMPTS must be between 1 and 50[\s\S]*JOB_BACKOFF_MS must be a whole number/,

@@ -256,8 +256,10 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     concurrency: int('JOB_CONCURRENCY', 5, 1, 100),
     attempts: int('JOB_ATTEMPTS', 5, 1, 50),
     backoffMs: int('JOB_BACKOFF_MS', 10_000, 10, 3_600_000),
-    stalledIntervalMs: int('JOB_STALLED_INTERVAL_MS', 30_000, 100, 3_600_000),
-    lockDurationMs: int('JOB_LOCK_DURATION_MS', 30_000, 100, 3_600_000),
+    // A dead worker's job runs again once its lock expires and a stalled check sees it: about
+    // 15 s with these defaults (the window in which its mail may go out twice).
+    stalledIntervalMs: int('JOB_STALLED_INTERVAL_MS', 5_000, 100, 3_600_000),
+    lockDurationMs: int('JOB_LOCK_DURATION_MS', 10_000, 100, 3_600_000),
   };
   const workerPort = int('WORKER_PORT', 3001, 0, 65535);
   const adminEmail = read('ADMIN_EMAIL');

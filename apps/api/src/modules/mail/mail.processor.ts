@@ -8,9 +8,9 @@ import { isPermanentMailError } from './mail.errors';
 @Injectable()
 export class MailProcessor {
   constructor(registry: JobRegistry, mail: MailService) {
-    registry.handle('mail.send', async (message) => {
+    registry.handle('mail.send', async (message, context) => {
       try {
-        await mail.send(message);
+        await mail.send(message, `${context.queue}.${context.id}`);
       } catch (error) {
         if (isPermanentMailError(error)) {
           throw new PermanentJobError(error instanceof Error ? error.message : String(error), { cause: error });

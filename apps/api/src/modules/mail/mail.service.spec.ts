@@ -56,6 +56,17 @@ describe('MailService without SMTP (outbox)', () => {
     },
   });
 
+  it('gives every delivery of one job the same Message-ID, and other jobs other ones', async () => {
+    const { service, config } = await serviceFor({});
+    const first = await service.send(verifyJob(config), 'mail.42');
+    const again = await service.send(verifyJob(config), 'mail.42');
+    const other = await service.send(verifyJob(config), 'mail.43');
+    expect(first.messageId).toMatch(/^<mail\.42@.+>$/);
+    expect(again.messageId).toBe(first.messageId);
+    expect(other.messageId).not.toBe(first.messageId);
+    expect(await readFile(again.path as string, 'utf8')).toContain(`Message-ID: ${first.messageId}`);
+  });
+
   it('writes one .eml file per message into <DATA_DIR>/outbox, readable by this user only', async () => {
     const { service, config } = await serviceFor({});
     const first = await service.send(verifyJob(config));

@@ -26,12 +26,16 @@ export class MailService {
    * Throws an `InvalidMailError` for a message that can never be sent, and the transport's own
    * error for a failed delivery; `isPermanentMailError` tells which ones are worth a retry.
    */
-  async send(message: MailJob): Promise<MailDelivery> {
+  async send(message: MailJob, idempotencyKey?: string): Promise<MailDelivery> {
     if (typeof message.to !== 'string' || !SINGLE_ADDRESS.test(message.to)) {
       throw new InvalidMailError(`A mail needs one plain recipient address, got ${JSON.stringify(message.to)}`);
     }
     const rendered = this.renderer.render(message.template, message.variables);
-    const delivery = await this.transport.deliver({ to: message.to, ...rendered });
+    // Delivery is at least once (a worker that dies after the server accepted a message sends it
+    // again): the same job always carries the same Message-ID, so mail systems and readers can
+    // tell a repeat from a new message.
+    const messageId = idempotencyKey ? this.messageIdFor(idempotencyKey) : undefined;
+    const delivery = await this.transport.deliver({ to: message.to, ...rendered, ...(messageId && { messageId }) });
     if (delivery.delivered === 'outbox') {
       // Without SMTP the log is how someone trying Atrium locally finishes sign-up; a production log
       // is read by more people and kept longer than a one-use link should be.
@@ -42,5 +46,11 @@ export class MailService {
       );
     }
     return delivery;
+  }
+
+  /** `<job-key@sender-domain>`: stable per job, unique across jobs. */
+  private messageIdFor(key: string): string {
+    const domain = /@([^>\s]+)>?\s*$/.exec(this.config.mailFrom)?.[1] ?? 'atrium.local';
+    return `<${key.replace(/[^A-Za-z0-9._-]/g, '.')}@${domain}>`;
   }
 }

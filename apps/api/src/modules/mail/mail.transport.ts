@@ -12,6 +12,8 @@ export interface OutgoingMail {
   subject: string;
   html: string;
   text: string;
+  /** The Message-ID header, angle brackets included; generated when absent. */
+  messageId?: string;
 }
 
 /** SMTP replies arrive within seconds from a healthy server; a queue retry beats a stuck worker. */
