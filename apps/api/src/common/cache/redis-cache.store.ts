@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { withRedis } from '../../redis/redis-guard';
 import Redis from 'ioredis';
 import type { CacheStore, VersionTokens } from './cache.store';
 
@@ -68,26 +69,32 @@ export class RedisCacheStore implements CacheStore {
     fresh: () => string,
     ttlMs: number,
   ): Promise<VersionTokens> {
-    const [generation, version] = await this.versionsCommand(
-      this.prefix + generationKey,
-      this.prefix + versionKey,
-      fresh(),
-      fresh(),
-      ttlMs,
+    const [generation, version] = await this.guarded(() =>
+      this.versionsCommand(this.prefix + generationKey, this.prefix + versionKey, fresh(), fresh(), ttlMs),
     );
     return { generation, version };
   }
 
   get(key: string): Promise<string | null> {
-    return this.client.get(this.prefix + key);
+    return this.guarded(() => this.client.get(this.prefix + key));
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.client.set(this.prefix + key, value, 'PX', ttlMs);
+    await this.guarded(() => this.client.set(this.prefix + key, value, 'PX', ttlMs));
   }
 
   async bump(key: string, token: string, ttlMs: number): Promise<void> {
-    await this.client.set(this.prefix + key, token, 'PX', ttlMs);
+    await this.guarded(() => this.client.set(this.prefix + key, token, 'PX', ttlMs));
+  }
+
+  /**
+   * Behind the shared breaker: after a failure, commands fail at once for a moment instead of
+   * each waiting out the command timeout (the cache service counts the failure as a miss).
+   */
+  private guarded<T>(command: () => Promise<T>): Promise<T> {
+    return withRedis(this.client, command, (error) => {
+      throw error;
+    });
   }
 
   async ready(timeoutMs: number): Promise<void> {
