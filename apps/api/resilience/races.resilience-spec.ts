@@ -62,17 +62,41 @@ describe('races across two replicas', () => {
         return { sent, returned: Date.now() };
       };
 
+      /** Locks `permissions` (readers wait, writers of user roles do not) for at most a second. */
+      const holdPermissions = async (): Promise<() => Promise<void>> => {
+        const client = await h.postgres.connect();
+        await client.query('BEGIN');
+        await client.query('LOCK TABLE "permissions" IN ACCESS EXCLUSIVE MODE');
+        let released: Promise<void> | undefined;
+        const release = (): Promise<void> =>
+          (released ??= client
+            .query('COMMIT')
+            .then(() => undefined, () => undefined)
+            .finally(() => client.end().catch(() => undefined)));
+        setTimeout(() => void release(), 1000);
+        return release;
+      };
+
       const windows: Array<{ round: number; change: 'grant' | 'revoke'; from: number; to: number }> = [];
       try {
         for (let round = 1; round <= ROUNDS; round++) {
           // Before each change the same roles are saved again (an admin clicking Save twice): that
-          // invalidation makes B's readers load the grants from Postgres while the change commits,
-          // so a load that read the old grants races the change's own invalidation.
-          await assign([userRoleId]);
-          const grant = await assign([userRoleId, probeRoleId]);
+          // invalidation makes the readers load the grants from Postgres while the change commits,
+          // so a load that read the old grants races the change's own invalidation. In every other
+          // round the race is widened: the permissions table is locked meanwhile, so those loads
+          // stop between reading the roles and reading their permissions until the change is done.
+          const change = async (before: string[], after: string[]): Promise<{ sent: number; returned: number }> => {
+            const release = round % 2 === 0 ? await holdPermissions() : async () => undefined;
+            try {
+              await assign(before);
+              return await assign(after);
+            } finally {
+              await release();
+            }
+          };
+          const grant = await change([userRoleId], [userRoleId, probeRoleId]);
           await sleep(OBSERVE_MS);
-          await assign([userRoleId, probeRoleId]);
-          const revoke = await assign([userRoleId]);
+          const revoke = await change([userRoleId, probeRoleId], [userRoleId]);
           // Requests sent from 1 s after the change answered until the next change was sent must see it.
           windows.push({ round, change: 'grant', from: grant.returned + SETTLE_MS, to: revoke.sent });
           await sleep(OBSERVE_MS);

@@ -144,6 +144,14 @@ export class PostgresServer {
     }
   }
 
+  /** A connection of the test's own (e.g. to hold a lock); `end()` it. */
+  async connect(database = DATABASE): Promise<Client> {
+    const client = new Client({ connectionString: this.url(database), connectionTimeoutMillis: 2000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+
   /** Sessions of the application database, the probe's own left out. */
   async connectionCount(): Promise<number> {
     const [row] = await this.query<{ n: string }>(
