@@ -32,7 +32,7 @@ describe('races across two replicas', () => {
       const holds = (o: Outcome): boolean | 'error' => {
         if (o.label === 'roles') return o.status === 200 ? true : o.status === 403 ? false : 'error';
         if (o.status !== 200 || !o.body) return 'error';
-        return JSON.parse(o.body.toString('utf8')).data.roles.includes(probeRole) as boolean;
+        return (JSON.parse(o.body.toString('utf8')) as { data: { roles: string[] } }).data.roles.includes(probeRole);
       };
 
       let stop = false;
@@ -71,7 +71,10 @@ describe('races across two replicas', () => {
         const release = (): Promise<void> =>
           (released ??= client
             .query('COMMIT')
-            .then(() => undefined, () => undefined)
+            .then(
+              () => undefined,
+              () => undefined,
+            )
             .finally(() => client.end().catch(() => undefined)));
         setTimeout(() => void release(), 1000);
         return release;
@@ -86,7 +89,7 @@ describe('races across two replicas', () => {
           // round the race is widened: the permissions table is locked meanwhile, so those loads
           // stop between reading the roles and reading their permissions until the change is done.
           const change = async (before: string[], after: string[]): Promise<{ sent: number; returned: number }> => {
-            const release = round % 2 === 0 ? await holdPermissions() : async () => undefined;
+            const release = round % 2 === 0 ? await holdPermissions() : () => Promise.resolve();
             try {
               await assign(before);
               return await assign(after);
@@ -206,7 +209,9 @@ describe('races across two replicas', () => {
       ),
     );
     const failed = outcomes.filter((o) => o.error !== undefined || o.status !== 200);
-    expect(`${failed.length} of 50 not 200${failed.length ? `:\n${listOutcomes(failed)}` : ''}`).toBe('0 of 50 not 200');
+    expect(`${failed.length} of 50 not 200${failed.length ? `:\n${listOutcomes(failed)}` : ''}`).toBe(
+      '0 of 50 not 200',
+    );
     expect(violationsOf(outcomes)).toEqual([]);
 
     // The user ends with one of the requested sets, each role once.

@@ -294,7 +294,9 @@ export class Atrium {
       async () => {
         for (const replica of this.replicas) {
           const res = await replica.http.send({ method: 'GET', path: '/readiness' }, 5000);
-          const body = res.body ? (JSON.parse(res.body.toString('utf8')) as { checks?: { redis?: { status?: string } } }) : {};
+          const body = res.body
+            ? (JSON.parse(res.body.toString('utf8')) as { checks?: { redis?: { status?: string } } })
+            : {};
           if (body.checks?.redis?.status !== 'up') return false;
         }
         return true;
