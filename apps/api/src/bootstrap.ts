@@ -9,10 +9,12 @@ import { Logger } from 'nestjs-pino';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join, relative, sep } from 'node:path';
-import { RuntimeMode } from '@atrium/contracts';
+import { ErrorCode, RuntimeMode } from '@atrium/contracts';
 import { AppModule } from './app.module';
 import { sendError } from './common/filters/all-exceptions.filter';
 import { requestContext, type RequestContext } from './common/context/request-context';
+import { ApiException } from './common/http/api.exception';
+import { AUTH_BODY_LIMIT_BYTES, parseBoundedJson } from './common/http/bounded-json';
 import { requestIdFor } from './common/http/request-id';
 import { DatabaseProbe } from './database/database-probe.repository';
 import { ReadinessService } from './modules/health/readiness.service';
@@ -85,7 +87,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl, imports: options.imports }),
       adapter,
-      { bufferLogs: true, abortOnError: false },
+      // Bodies are parsed by our own bounded JSON parser (configureHttp), not Nest's.
+      { bufferLogs: true, abortOnError: false, bodyParser: false },
     );
   } catch (error) {
     await embedded?.stop();
@@ -172,6 +175,27 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url === SPA_FALLBACK_ROUTE ? undefined : request.routeOptions.url;
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  // JSON bodies parsed with bounded cost (common/http/bounded-json.ts), and JSON only: a form on
+  // another site can send form-encoded or text/plain bodies without a CORS preflight (login CSRF),
+  // so those get 415 instead of being read as a request.
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const limit = (request.routeOptions.url ?? '').startsWith(`/${API_PREFIX}/auth/`)
+      ? AUTH_BODY_LIMIT_BYTES
+      : config.bodyLimitBytes;
+    try {
+      done(null, parseBoundedJson(body as string, limit));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  // A NUL byte in the path or query reaches no route: Postgres refuses it in text.
+  fastify.addHook('onRequest', async (request) => {
+    if (/%00/.test(request.url)) {
+      throw new ApiException(400, ErrorCode.VALIDATION_ERROR, 'The URL may not contain NUL characters');
+    }
   });
 
   await app.register(fastifyCookie);

@@ -31,7 +31,7 @@ export interface RouteOptions {
 /**
  * One decorator per route: summary, access rule, success shape and every error status it can
  * answer — derived from the access rule (401 for signed-in routes, 403 where a permission, scope,
- * session or verified address is required), plus 429 and 500 everywhere — so the documentation
+ * session or verified address is required), plus 400, 413, 415, 429 and 500 everywhere — so the documentation
  * cannot drift from the guard.
  */
 export function Route(options: RouteOptions): MethodDecorator {
@@ -39,7 +39,9 @@ export function Route(options: RouteOptions): MethodDecorator {
   const decorators: Array<MethodDecorator | ClassDecorator> = [
     ApiOperation({ summary: options.summary, ...(options.description && { description: options.description }) }),
   ];
-  const statuses = new Set(options.errors ?? []);
+  // Any request can be malformed (a NUL byte in the URL, a body nested too deep: 400), too large
+  // (413) or not JSON (415): the body parser answers before any route does.
+  const statuses = new Set([400, 413, 415, ...(options.errors ?? [])]);
   if (access === 'public') {
     decorators.push(Public());
   } else {
