@@ -192,10 +192,12 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
     }
   });
   // A NUL byte in the path or query reaches no route: Postgres refuses it in text.
-  fastify.addHook('onRequest', async (request) => {
-    if (/%00/.test(request.url)) {
-      throw new ApiException(400, ErrorCode.VALIDATION_ERROR, 'The URL may not contain NUL characters');
-    }
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    done(
+      /%00/.test(request.url)
+        ? new ApiException(400, ErrorCode.VALIDATION_ERROR, 'The URL may not contain NUL characters')
+        : undefined,
+    );
   });
 
   await app.register(fastifyCookie);
