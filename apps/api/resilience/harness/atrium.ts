@@ -128,6 +128,26 @@ export interface Session {
 export const claimsOf = (token: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
 
+/** A pino JSON line as `context METHOD url → status: Type: message` (other lines shortened). */
+function compactLogLine(line: string): string {
+  try {
+    const entry = JSON.parse(line) as {
+      context?: string;
+      msg?: string;
+      req?: { method?: string; url?: string };
+      res?: { statusCode?: number };
+      err?: { type?: string; message?: string };
+    };
+    const request = entry.req
+      ? `${entry.req.method} ${entry.req.url}${entry.res ? ` → ${entry.res.statusCode}` : ''}: `
+      : '';
+    const error = entry.err ? `${entry.err.type}: ${entry.err.message}` : (entry.msg ?? '');
+    return `${entry.context ? `[${entry.context}] ` : ''}${request}${error}`.slice(0, 400);
+  } catch {
+    return line.slice(0, 400);
+  }
+}
+
 function expectStatus(res: Answer, status: number, what: string): void {
   if (res.status !== status) throw new Error(`${what}: want ${status}, got ${res.describe()}`);
 }
@@ -144,6 +164,8 @@ export class Atrium {
   readonly redis: RedisServer;
   readonly postgres: PostgresServer;
   readonly sink = new SmtpSink();
+  /** Connection errors the SMTP sink saw (senders killed mid-message). */
+  readonly sinkErrors: string[] = [];
   readonly replicas: AtriumProcess[] = [];
   worker!: AtriumProcess;
 
@@ -194,6 +216,12 @@ export class Atrium {
 
   private async boot(): Promise<void> {
     await Promise.all([this.postgres.init(), this.redis.start(), this.sink.start()]);
+    // A sender killed in the middle of a message resets its connection, and smtp-server reports
+    // that as an 'error' event on the server: without a listener it would crash the test process.
+    (this.sink as unknown as { server?: { on(event: 'error', listener: (error: Error) => void): void } }).server?.on(
+      'error',
+      (error) => this.sinkErrors.push(error.message),
+    );
     Object.assign(this.env, {
       PATH: process.env.PATH ?? '',
       // Production is what an operator runs; it insists on real secrets, Postgres and Redis.
@@ -279,7 +307,7 @@ export class Atrium {
         .filter((line) => /"level":(50|60)/.test(line) || /^\S*Error|^\[harness\]/.test(line));
       if (lines.length === 0) continue;
       parts.push(`--- ${p.name} (${lines.length} error line(s)) ---`);
-      for (const line of lines.slice(-perProcess)) parts.push(`  ${line.slice(0, 600)}`);
+      for (const line of lines.slice(-perProcess)) parts.push(`  ${compactLogLine(line)}`);
     }
     return parts.join('\n');
   }

@@ -7,7 +7,8 @@ import { IS_PUBLIC, REQUIRED_SCOPE, SESSION_ONLY, VERIFIED_EMAIL } from './auth.
 import { type AuthenticatedRequest, AUTHENTICATOR, type Authenticator, AUTHORIZER, type Authorizer } from './auth-user';
 import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+/** RFC 7235: the scheme name is case-insensitive. */
+const BEARER = /^bearer ([A-Za-z0-9._~+/=-]+)$/i;
 
 /**
  * Deny by default: every route needs a valid access token or personal access token unless it is

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { ResponseMetaDto } from '../dto/envelope.dto';
 import { Errors } from './errors';
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination';
+import { DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination';
 
 /**
  * The list contract (docs/ARCHITECTURE.md, "Lists"): every list takes one query shape —
@@ -23,11 +23,12 @@ import { DEFAULT_PER_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination'
  * the page (`Paginated` or `CursorPage`); the envelope puts its meta in `meta.pagination` or `meta.cursor`.
  */
 export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Offset pages; not with `cursor`' })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'Offset pages; not with `cursor`' })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })

@@ -6,14 +6,17 @@ import { ResponseMetaDto } from '../dto/envelope.dto';
 
 export const DEFAULT_PER_PAGE = 20;
 export const MAX_PER_PAGE = 100;
+/** Deeper pages are refused (400): an offset that large is a scan, and cursor paging exists for it. */
+export const MAX_PAGE = 10_000;
 
 /** `?page=&perPage=`: page from 1, 20 per page by default, at most 100. */
 export class PaginationQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })

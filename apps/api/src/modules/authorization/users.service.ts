@@ -195,6 +195,8 @@ export class UsersService {
     if (user.emailNormalized.startsWith('deleted:')) {
       throw Errors.conflict('Past the retention period: the account cannot be restored');
     }
+    // Whoever may not delete this user may not undo a deletion either.
+    await this.assertOutranks(actor, id);
     await this.transactions.run(async () => {
       await this.users.update(id, { deletedAt: null, isActive: true });
       await this.audit.record({

@@ -11,6 +11,7 @@ import { toUserDto } from './dto/identity.mappers';
 import { EmailTokensService } from './email-tokens.service';
 import type { UserEntity } from './entities/user.entity';
 import { normalizeEmail, normalizeUsername } from './identifiers';
+import { LockoutService } from './lockout.service';
 import { EmailVerificationRequestedEvent, UserCreatedEvent, UserRegisteredEvent } from './identity.events';
 import { PasswordsService } from './passwords.service';
 import { SessionsService } from './sessions.service';
@@ -44,6 +45,7 @@ export class AccountsService {
     private readonly apiTokens: ApiTokensService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly lockout: LockoutService,
   ) {}
 
   /** Refuses a weak password with a field error (length rules are the DTO's). */
@@ -124,6 +126,16 @@ export class AccountsService {
   async resendVerification(userId: string): Promise<void> {
     const user = await this.activeUser(userId);
     if (user.emailVerifiedAt) throw Errors.conflict('This email address is already verified');
+    const wait = await this.emailTokens.cooldown(user.id, 'verify_email');
+    if (wait > 0) {
+      throw new ApiException(
+        429,
+        ErrorCode.RATE_LIMITED,
+        `A verification mail was sent moments ago; ask again in ${wait} s`,
+        undefined,
+        { 'Retry-After': String(wait) },
+      );
+    }
     await this.transactions.run(async () => {
       const token = await this.emailTokens.issue(user.id, 'verify_email', VERIFY_TTL_HOURS * 60);
       await this.events.publish(new EmailVerificationRequestedEvent(refOf(user), token, VERIFY_TTL_HOURS));
@@ -155,7 +167,7 @@ export class AccountsService {
   /** Soft delete: signed out and tokens revoked at once; identifiers freed after the retention period. */
   async deleteAccount(userId: string, password: string): Promise<void> {
     const user = await this.activeUser(userId);
-    if (!(await this.passwords.verify(user.passwordHash, password))) {
+    if (!(await this.lockout.check(user.id, () => this.passwords.verify(user.passwordHash, password)))) {
       throw Errors.invalidField('password', 'The password is wrong', 'WRONG_PASSWORD');
     }
     await this.transactions.run(async () => {

@@ -29,12 +29,13 @@ export class ApiTokensService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw Errors.invalidField('expiresAt', 'must be in the future', 'IN_THE_PAST', 'expiresAt must be in the future');
     }
-    if ((await this.tokens.countLive(userId)) >= MAX_TOKENS_PER_USER) {
-      throw Errors.conflict(`At most ${MAX_TOKENS_PER_USER} tokens; revoke one first`);
-    }
     const secret = randomToken();
     const token = `${PAT_PREFIX}${secret}`;
     return this.transactions.run(async () => {
+      await this.tokens.lockForUser(userId);
+      if ((await this.tokens.countLive(userId)) >= MAX_TOKENS_PER_USER) {
+        throw Errors.conflict(`At most ${MAX_TOKENS_PER_USER} tokens; revoke one first`);
+      }
       const entity = await this.tokens.insert({
         userId,
         name: input.name,

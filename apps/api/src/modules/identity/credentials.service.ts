@@ -5,9 +5,11 @@ import { Transactions } from '../../database/transactions';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
 import { AccountsService, refOf } from './accounts.service';
+import { ApiTokensService } from './api-tokens.service';
 import type { ChangePasswordDto } from './dto/auth.dto';
 import { EmailTokensService } from './email-tokens.service';
 import { normalizeEmail } from './identifiers';
+import { LockoutService } from './lockout.service';
 import { PasswordChangedEvent, PasswordResetRequestedEvent } from './identity.events';
 import { PasswordsService } from './passwords.service';
 import { SessionsService } from './sessions.service';
@@ -26,7 +28,9 @@ export class CredentialsService {
     private readonly passwords: PasswordsService,
     private readonly emailTokens: EmailTokensService,
     private readonly sessions: SessionsService,
+    private readonly apiTokens: ApiTokensService,
     private readonly signIn: SignInService,
+    private readonly lockout: LockoutService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
   ) {}
@@ -34,7 +38,8 @@ export class CredentialsService {
   /** Always succeeds from the caller's view: whether the account exists is not revealed. */
   async forgotPassword(email: string): Promise<void> {
     const user = await this.users.findActiveByEmail(normalizeEmail(email));
-    if (!user) return;
+    // Unknown address, or a link mailed moments ago: the same answer, and no mail.
+    if (!user || (await this.emailTokens.cooldown(user.id, 'reset_password')) > 0) return;
     await this.transactions.run(async () => {
       const token = await this.emailTokens.issue(user.id, 'reset_password', RESET_TTL_MINUTES);
       await this.audit.record({ actorId: user.id, action: 'auth.password_reset_requested' });
@@ -57,8 +62,11 @@ export class CredentialsService {
         // The link came by mail: following it proves the address (invited accounts start here).
         ...(!user.emailVerifiedAt && { emailVerifiedAt: new Date() }),
       });
-      // Whoever knew the old password is out, everywhere.
+      // Whoever knew the old password is out, everywhere: sessions, other reset links, and
+      // personal access tokens (a reset is how a taken-over account is recovered; decision 50).
       await this.sessions.revokeAllForUser(user.id, 'password_reset');
+      await this.emailTokens.revokeAll(user.id, 'reset_password');
+      await this.apiTokens.revokeAllForUser(user.id);
       await this.audit.record({ actorId: user.id, action: 'auth.password_reset', target: `user:${user.id}` });
       await this.events.publish(new PasswordChangedEvent(refOf(user), requestContext.current()?.ip ?? undefined));
     });
@@ -67,7 +75,7 @@ export class CredentialsService {
 
   async changePassword(userId: string, sessionId: string, input: ChangePasswordDto): Promise<void> {
     const user = await this.accounts.activeUser(userId);
-    if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
+    if (!(await this.lockout.check(user.id, () => this.passwords.verify(user.passwordHash, input.currentPassword)))) {
       throw Errors.invalidField('currentPassword', 'The current password is wrong', 'WRONG_PASSWORD');
     }
     await this.accounts.assertStrongPassword(input.newPassword, [user.email, user.username, user.firstName]);
@@ -75,6 +83,8 @@ export class CredentialsService {
     await this.transactions.run(async () => {
       await this.users.update(user.id, { passwordHash });
       await this.sessions.revokeAllForUser(user.id, 'password_changed', sessionId);
+      // A reset link mailed before the change must not undo it.
+      await this.emailTokens.revokeAll(user.id, 'reset_password');
       await this.audit.record({ actorId: user.id, action: 'auth.password_changed', target: `user:${user.id}` });
       await this.events.publish(new PasswordChangedEvent(refOf(user), requestContext.current()?.ip ?? undefined));
     });

@@ -36,6 +36,21 @@ export class EmailTokensRepository {
     return this.tokens.existsBy({ tokenHash, purpose, usedAt: MoreThan(new Date(0)) });
   }
 
+  /** Seconds since the user was last sent a link of this kind; null when never. */
+  async secondsSinceLastIssued(userId: string, purpose: EmailTokenPurpose): Promise<number | null> {
+    const [row] = await this.tx.manager.query<Array<{ seconds: number | null }>>(
+      `SELECT floor(extract(epoch FROM now() - max(created_at)))::int AS seconds
+         FROM email_tokens WHERE user_id = $1 AND purpose = $2`,
+      [userId, purpose],
+    );
+    return row?.seconds ?? null;
+  }
+
+  /** Uses up every live token of a user for a purpose (older reset links after a password change). */
+  async consumeAll(userId: string, purpose: EmailTokenPurpose): Promise<void> {
+    await this.tokens.update({ userId, purpose, usedAt: IsNull() }, { usedAt: new Date() });
+  }
+
   async deleteSpent(): Promise<number> {
     const result = await this.tokens
       .createQueryBuilder()

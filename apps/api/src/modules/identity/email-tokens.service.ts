@@ -28,6 +28,20 @@ export class EmailTokensService {
     return userId;
   }
 
+  /**
+   * Seconds to wait before another link of this kind may be mailed to this user (0: now): one
+   * mail per recipient per MAIL_COOLDOWN_SECONDS, so nobody can flood an inbox through Atrium.
+   */
+  async cooldown(userId: string, purpose: EmailTokenPurpose): Promise<number> {
+    const since = await this.tokens.secondsSinceLastIssued(userId, purpose);
+    return since === null ? 0 : Math.max(0, MAIL_COOLDOWN_SECONDS - since);
+  }
+
+  /** Every open link of this kind stops working (after the password changed, older reset links must not). */
+  async revokeAll(userId: string, purpose: EmailTokenPurpose): Promise<void> {
+    await this.tokens.consumeAll(userId, purpose);
+  }
+
   /** Uses a token up (exactly once) and returns its user id; 400 when invalid, used or expired. */
   async consume(token: string, purpose: EmailTokenPurpose): Promise<string> {
     const userId = await this.tokens.consume(sha256(token), purpose);
@@ -35,5 +49,8 @@ export class EmailTokensService {
     return userId;
   }
 }
+
+/** The least time between two mails of one kind to one recipient. */
+export const MAIL_COOLDOWN_SECONDS = 60;
 
 const invalidLink = () => Errors.badRequest('This link is invalid, used or expired; ask for a new one');

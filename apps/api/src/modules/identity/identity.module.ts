@@ -11,6 +11,7 @@ import { CredentialsService } from './credentials.service';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { EmailTokensService } from './email-tokens.service';
 import { IdentityMaintenanceModule } from './identity-maintenance';
+import { LockoutService } from './lockout.service';
 import { PasswordsService } from './passwords.service';
 import { SecurityStore } from './security-store';
 import { SessionsController } from './sessions.controller';
@@ -38,6 +39,7 @@ import { UsersRepository } from './users.repository';
     SecurityStore,
     TokensService,
     SessionsService,
+    LockoutService,
     TwoFactorService,
     ApiTokensService,
     EmailTokensService,

@@ -17,6 +17,9 @@ export interface AccessClaims {
   jti: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 /** 256 random bits, URL-safe: refresh tokens and email tokens. */
@@ -56,7 +59,10 @@ export class TokensService {
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
       });
-      if (claims.typ !== 'access' || !claims.sub || !claims.sid || !claims.jti) throw new Error('not an access token');
+      if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid) || !claims.jti) {
+        // Signed by us but not shaped like ours (a leaked key, a forged test token): unauthenticated, never a 500.
+        throw new Error('not an access token');
+      }
       return { sub: claims.sub, sid: claims.sid, jti: claims.jti };
     } catch (error) {
       if (error instanceof Error && error.name === 'TokenExpiredError') {

@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { AuditService } from '../audit/audit.service';
 import type { UserEntity } from './entities/user.entity';
+import { LockoutService } from './lockout.service';
 import { PasswordsService } from './passwords.service';
 import { UsersRepository } from './users.repository';
 import { sha256 } from './tokens.service';
@@ -43,6 +44,7 @@ export class TwoFactorService {
     @InjectConfig() config: AppConfig,
     private readonly passwords: PasswordsService,
     private readonly audit: AuditService,
+    private readonly lockout: LockoutService,
   ) {
     // Seeds sealed before DATA_ENCRYPTION_KEY existed are opened with the JWT key and sealed again.
     this.box = new SecretBox(config.dataEncryptionKey, 'totp', config.jwtAccessSecret);
@@ -96,7 +98,11 @@ export class TwoFactorService {
   async disable(userId: string, password: string, code: string): Promise<void> {
     const user = await this.userOf(userId);
     if (!user.totpEnabledAt) throw Errors.conflict('Two-factor authentication is off');
-    if (!(await this.passwords.verify(user.passwordHash, password)) || !(await this.verify(user, code))) {
+    const verified = await this.lockout.check(
+      user.id,
+      async () => (await this.passwords.verify(user.passwordHash, password)) && (await this.verify(user, code)),
+    );
+    if (!verified) {
       throw Errors.invalidField('code', 'The password or the code is wrong', 'WRONG_CREDENTIALS');
     }
     await this.users.update(userId, {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { RegisterDto } from '../../identity/dto/auth.dto';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { trim } from '../../../common/http/transforms';
 
@@ -103,8 +103,7 @@ export class PublicProfileDto {
 export class AuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Who did it' })
   @IsOptional()
-  @IsString()
-  @Matches(/^[0-9a-f-]{36}$/i, { message: 'actor must be a user id' })
+  @IsUUID('all', { message: 'actor must be a user id' })
   actor?: string;
 
   @ApiPropertyOptional({ example: 'auth.login_failed' })
@@ -121,12 +120,12 @@ export class AuditQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'from must be an ISO-8601 date' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'from must be an ISO-8601 date that exists' })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'to must be an ISO-8601 date' })
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'to must be an ISO-8601 date that exists' })
   to?: string;
 }
 

@@ -1,0 +1,176 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AtriumApp } from '../src/bootstrap';
+import { actors, claimsOf } from './support/actors';
+import { startTestApp, TestResources } from './support/test-app';
+
+const SECRET = 'findings-access-secret-0123456789abcdefghijklmnop';
+
+/** The low findings of the security review, each as the attack that found it. */
+describe('security findings', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+  const { call, register, signIn, signedIn, asAdmin, grantRole } = actors(() => atrium);
+  const sql = (text: string, values: unknown[] = []) => atrium.app.get(DataSource).query(text, values);
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources, {
+      JWT_ACCESS_SECRET: SECRET,
+      LOCKOUT_THRESHOLD: '3',
+      AUTH_THROTTLE_LIMIT: '1000',
+    });
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('wrong passwords on signed-in routes count toward the lockout (change password, delete account)', async () => {
+    const account = await register({}, { verified: true });
+    const { token } = await signIn(account.username, account.password);
+    for (let i = 0; i < 2; i += 1) {
+      const res = await call('POST', '/api/v1/auth/change-password', {
+        token,
+        body: { currentPassword: `not it ${i}`, newPassword: 'amber glacier trumpet 77' },
+      });
+      expect(res.statusCode).toBe(400);
+    }
+    expect((await call('DELETE', '/api/v1/me', { token, body: { password: 'still not it' } })).statusCode).toBe(400);
+    // The third wrong guess locked the account: sign-in is refused, even with the right password.
+    expect(
+      (await call('POST', '/api/v1/auth/login', { body: { login: account.username, password: account.password } }))
+        .statusCode,
+    ).toBe(423);
+  });
+
+  it('a password reset ends the other reset links and the personal access tokens; a change ends the links', async () => {
+    const account = await register({}, { verified: true });
+    const { token } = await signIn(account.username, account.password);
+    const pat = (
+      await call('POST', '/api/v1/me/tokens', { token, body: { name: 'ci', scopes: ['profile:read'] } })
+    ).json().data.token as string;
+    // Two open reset links (issued directly: the mail cooldown allows one a minute).
+    const issue = async () => {
+      const raw = randomUUID() + randomUUID();
+      await sql(
+        `INSERT INTO email_tokens (id, user_id, purpose, token_hash, expires_at) VALUES ($1, $2, 'reset_password', encode(sha256($3::bytea), 'hex'), now() + interval '1 hour')`,
+        [randomUUID(), account.id, raw],
+      );
+      return raw;
+    };
+    const [first, second] = [await issue(), await issue()];
+    expect(
+      (
+        await call('POST', '/api/v1/auth/reset-password', {
+          body: { token: first, password: 'amber glacier trumpet 77' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/api/v1/auth/reset-password', {
+          body: { token: second, password: 'cobalt meadow lantern 31' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect((await call('GET', '/api/v1/auth/me', { token: pat })).statusCode).toBe(401);
+
+    const again = await signIn(account.username, 'amber glacier trumpet 77');
+    const third = await issue();
+    expect(
+      (
+        await call('POST', '/api/v1/auth/change-password', {
+          token: again.token,
+          body: { currentPassword: 'amber glacier trumpet 77', newPassword: 'violet harbour compass 58' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', '/api/v1/auth/reset-password', {
+          body: { token: third, password: 'cobalt meadow lantern 31' },
+        })
+      ).statusCode,
+    ).toBe(400);
+  });
+
+  it('the personal access token cap holds under concurrency', async () => {
+    const { token } = await signedIn();
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        call('POST', '/api/v1/me/tokens', { token, body: { name: `t${i}`, scopes: ['profile:read'] } }),
+      ),
+    );
+    const statuses = answers.map((res) => res.statusCode);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(50);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(10);
+  });
+
+  it('restoring a deleted user keeps the level rule that deleting has', async () => {
+    const admin = await asAdmin();
+    const editor = await signedIn({ roles: ['editor'] });
+    const janitorRole = await call('POST', '/api/v1/roles', {
+      token: admin.token,
+      body: {
+        name: 'janitor',
+        description: '',
+        level: 30,
+        permissions: [{ permission: 'users:read' }, { permission: 'users:delete' }],
+      },
+    });
+    expect(janitorRole.statusCode).toBe(201);
+    const janitor = await signedIn();
+    await grantRole(janitor.id, 'janitor');
+    const session = await signIn(janitor.username, janitor.password);
+    expect((await call('DELETE', `/api/v1/users/${editor.id}`, { token: admin.token })).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/v1/users/${editor.id}`, { token: session.token })).statusCode).toBe(409);
+    const restore = await call('POST', `/api/v1/users/${editor.id}/restore`, { token: session.token });
+    expect(restore.statusCode).toBe(403);
+  });
+
+  it('refuses out-of-range pages, non-ids and impossible dates on admin lists with 400', async () => {
+    const admin = await asAdmin();
+    for (const query of [{ page: 1e15 }, { page: 99_999_999 }]) {
+      expect((await call('GET', '/api/v1/users', { token: admin.token, query })).statusCode).toBe(400);
+    }
+    for (const query of [{ actor: '-'.repeat(36) }, { from: '2025-02-30' }, { to: '2025-13-01T00:00:00Z' }]) {
+      expect((await call('GET', '/api/v1/audit-events', { token: admin.token, query })).statusCode).toBe(400);
+    }
+  });
+
+  it('accepts the auth scheme in any case, and answers a validly signed token with a non-id subject with 401', async () => {
+    const { token, sessionId } = await signedIn();
+    expect((await call('GET', '/api/v1/auth/me', { headers: { authorization: `bearer ${token}` } })).statusCode).toBe(
+      200,
+    );
+    const claims = claimsOf(token);
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = b64({ alg: 'HS256', typ: 'JWT' });
+    const body = b64({ ...claims, sub: 'not-a-uuid', sid: sessionId });
+    const forged = `${header}.${body}.${createHmac('sha256', SECRET).update(`${header}.${body}`).digest('base64url')}`;
+    const res = await call('GET', '/api/v1/auth/me', { token: forged });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('mails one link per recipient per minute: a second resend is refused, a second reset request sends nothing', async () => {
+    const account = await register();
+    const { token } = await signIn(account.username, account.password);
+    // Sign-up mailed a verification link moments ago.
+    const resend = await call('POST', '/api/v1/auth/resend-verification', { token });
+    expect(resend.statusCode).toBe(429);
+    expect(Number(resend.headers['retry-after'])).toBeGreaterThan(0);
+
+    for (let i = 0; i < 3; i += 1) {
+      expect((await call('POST', '/api/v1/auth/forgot-password', { body: { email: account.email } })).statusCode).toBe(
+        202,
+      );
+    }
+    const [{ count }] = await sql(
+      `SELECT count(*)::int AS count FROM email_tokens WHERE user_id = $1 AND purpose = 'reset_password'`,
+      [account.id],
+    );
+    expect(count).toBe(1);
+  });
+});
