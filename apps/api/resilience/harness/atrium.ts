@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PASSWORD, unique } from '../../test/support/factories';
@@ -128,6 +128,26 @@ export interface Session {
 export const claimsOf = (token: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
 
+let staleChecked = false;
+
+/** The suite runs the build, not the sources: say so when the sources are newer (once per run). */
+function warnIfStale(): void {
+  if (staleChecked || process.env.RESILIENCE_API_DIST) return;
+  staleChecked = true;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+      const path = join(dir, entry.name);
+      const time = entry.isDirectory() ? newest(path) : entry.name.endsWith('.ts') ? statSync(path).mtimeMs : 0;
+      return Math.max(latest, time);
+    }, 0);
+  const sources = resolve(__dirname, '../../src');
+  if (existsSync(sources) && newest(sources) > statSync(API_ENTRY).mtimeMs) {
+    process.stderr.write(
+      `\nresilience: apps/api/src changed after apps/api/dist was built; run \`npm run build -w @atrium/api\` to test the changes\n\n`,
+    );
+  }
+}
+
 /** A pino JSON line as `context METHOD url → status: Type: message` (other lines shortened). */
 function compactLogLine(line: string): string {
   try {
@@ -203,6 +223,7 @@ export class Atrium {
     for (const entry of [API_ENTRY, WORKER_ENTRY, MIGRATE_ENTRY]) {
       if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build -w @atrium/api\` first`);
     }
+    warnIfStale();
     const atrium = new Atrium(options, { redis: await freePort(), postgres: await freePort() });
     try {
       await atrium.boot();
