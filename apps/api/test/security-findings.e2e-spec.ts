@@ -173,4 +173,62 @@ describe('security findings', () => {
     );
     expect(count).toBe(1);
   });
+
+  it('refuses condition operators the policy cannot translate ($where, $regex), and odd field names', async () => {
+    const admin = await asAdmin();
+    for (const conditions of [
+      { $where: 'sleep(1000)' },
+      { title: { $regex: '(a+)+$' } },
+      { 'author.id': 'x' },
+      { authorId: { $in: 'not-a-list' } },
+    ]) {
+      const res = await call('POST', '/api/v1/roles', {
+        token: admin.token,
+        body: {
+          name: `odd-${Object.keys(conditions)[0].replace(/\W/g, '')}`.toLowerCase(),
+          description: '',
+          level: 5,
+          permissions: [{ permission: 'posts:read', conditions }],
+        },
+      });
+      expect({ conditions, status: res.statusCode }).toEqual({ conditions, status: 400 });
+    }
+    const fine = await call('POST', '/api/v1/roles', {
+      token: admin.token,
+      body: {
+        name: 'own-posts',
+        description: '',
+        level: 5,
+        permissions: [{ permission: 'posts:read', conditions: { authorId: '${user.id}' } }],
+      },
+    });
+    expect(fine.statusCode).toBe(201);
+  });
+
+  it('keeps account mail away from personal access tokens, and refuses addresses mail servers would', async () => {
+    const account = await signedIn({ verified: false });
+    await sql(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [account.id]);
+    const pat = (
+      await call('POST', '/api/v1/me/tokens', { token: account.token, body: { name: 'ci', scopes: ['profile:read'] } })
+    ).json().data.token as string;
+    expect((await call('POST', '/api/v1/auth/resend-verification', { token: pat })).statusCode).toBe(403);
+    for (const email of ['"a\r\nbcc: x@evil.example"@example.com', '"quoted"@example.com']) {
+      const res = await call('POST', '/api/v1/auth/register', {
+        body: { email, username: `q${Date.now()}`, password: 'copper meadow violin 58' },
+      });
+      expect({ email, status: res.statusCode }).toEqual({ email, status: 400 });
+    }
+  });
+
+  it('stores user agents without control characters', async () => {
+    const account = await register();
+    await call('POST', '/api/v1/auth/login', {
+      body: { login: account.username, password: account.password },
+      headers: { 'user-agent': 'Evil\u001b[31mAgent\u0007' },
+    });
+    const [row] = await sql(`SELECT user_agent FROM audit_events WHERE actor_id = $1 AND action = 'auth.login'`, [
+      account.id,
+    ]);
+    expect(row.user_agent).toBe('Evil [31mAgent ');
+  });
 });

@@ -141,7 +141,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a new verification mail to the signed-in user */
+        /** Send a new verification mail to the signed-in user (once a minute at most) */
         post: operations["AuthController_resendVerification"];
         delete?: never;
         options?: never;
@@ -825,7 +825,10 @@ export interface components {
             meta: components["schemas"]["ResponseMetaDto"];
         };
         RegisterDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /**
              * @description 3–64 of letters, digits, `_`, `.`, `-`; unique ignoring case
@@ -876,7 +879,10 @@ export interface components {
             token: string;
         };
         EmailDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
         };
         ResetPasswordDto: {
@@ -1040,7 +1046,7 @@ export interface components {
              * @enum {string}
              */
             permission: "users:read" | "users:create" | "users:update" | "users:delete" | "users:assign-roles" | "roles:read" | "roles:create" | "roles:update" | "roles:delete" | "audit:read" | "queues:read" | "queues:manage" | "stats:read" | "profile:read" | "profile:update" | "posts:read" | "posts:create" | "posts:update" | "posts:delete" | "posts:publish" | "comments:read" | "comments:create" | "comments:update" | "comments:delete" | "comments:moderate" | "categories:create" | "categories:update" | "categories:delete" | "tags:create" | "tags:update" | "tags:delete";
-            /** @description CASL conditions; `${user.id}` stands for the acting user, e.g. `{ "authorId": "${user.id}" }` */
+            /** @description CASL conditions on the row's fields: a value, or `$eq`/`$ne`/`$in`/`$nin` of values; `${user.id}` stands for the acting user, e.g. `{ "authorId": "${user.id}" }`. Other operators are refused. */
             conditions?: {
                 [key: string]: unknown;
             };
@@ -1105,7 +1111,10 @@ export interface components {
             roles: components["schemas"]["UserRoleDto"][];
         };
         CreateUserDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /**
              * @description 3–64 of letters, digits, `_`, `.`, `-`; unique ignoring case
@@ -1939,6 +1948,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

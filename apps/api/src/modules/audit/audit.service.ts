@@ -16,6 +16,10 @@ export interface AuditEntry {
   actorId?: string | null;
 }
 
+/** Control characters (line breaks, escapes, NUL) become spaces. */
+const printable = (text: string): string =>
+  Array.from(text, (ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? ' ' : ch)).join('');
+
 export interface AuditEventView {
   id: string;
   actorId: string | null;
@@ -42,7 +46,8 @@ export class AuditService {
       action: entry.action,
       target: entry.target ?? null,
       ip: context?.ip ?? null,
-      userAgent: context?.userAgent?.slice(0, 512) ?? null,
+      // Stored as text to be shown later: no control characters (line breaks, escapes, NUL).
+      userAgent: context?.userAgent ? printable(context.userAgent).slice(0, 512) : null,
       metadata: entry.metadata ?? {},
     });
   }

@@ -156,8 +156,8 @@ export class AuthController {
 
   @Post('resend-verification')
   @Route({
-    summary: 'Send a new verification mail to the signed-in user',
-    access: 'signed-in',
+    summary: 'Send a new verification mail to the signed-in user (once a minute at most)',
+    access: 'session',
     response: { type: MessageDto, status: 202 },
     errors: [409],
   })

@@ -6,6 +6,9 @@ import { paths } from '../../app/paths';
  */
 export function safeReturnTo(value: string | null | undefined): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return paths.home;
+  // Control characters (tabs, line breaks) are dropped by URL parsers: "/\t/evil.example" would
+  // become "//evil.example".
+  if (Array.from(value).some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) return paths.home;
   return value;
 }
 

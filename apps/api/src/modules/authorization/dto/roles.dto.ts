@@ -15,9 +15,54 @@ import {
   MaxLength,
   Min,
   ValidateNested,
+  registerDecorator,
 } from 'class-validator';
 import { PERMISSIONS } from '@atrium/contracts';
 import { trim } from '../../../common/http/transforms';
+
+const CONDITION_OPERATORS = new Set(['$eq', '$ne', '$in', '$nin']);
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
+const isScalar = (value: unknown): boolean =>
+  value === null ||
+  (typeof value === 'string' && value.length <= 200) ||
+  typeof value === 'number' ||
+  typeof value === 'boolean';
+
+/**
+ * What a condition may say: field names, each equal to a value or compared with the operators the
+ * policy service translates to SQL. `$where`, `$regex` and friends would be code or a CPU sink.
+ */
+export function conditionsAreSafe(conditions: unknown): boolean {
+  if (!conditions || typeof conditions !== 'object' || Array.isArray(conditions)) return false;
+  const entries = Object.entries(conditions);
+  return (
+    entries.length > 0 &&
+    entries.length <= 10 &&
+    entries.every(([field, value]) => {
+      if (!FIELD_NAME.test(field)) return false;
+      if (isScalar(value)) return true;
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+      return Object.entries(value as Record<string, unknown>).every(([operator, operand]) =>
+        !CONDITION_OPERATORS.has(operator)
+          ? false
+          : operator === '$in' || operator === '$nin'
+            ? Array.isArray(operand) && operand.length <= 50 && operand.every(isScalar)
+            : isScalar(operand),
+      );
+    })
+  );
+}
+
+const IsConditions = (): PropertyDecorator => (target, propertyName) =>
+  registerDecorator({
+    name: 'isConditions',
+    target: target.constructor,
+    propertyName: String(propertyName),
+    options: {
+      message: 'conditions may name fields with a value, or $eq, $ne, $in, $nin of values (at most 10 fields)',
+    },
+    validator: { validate: conditionsAreSafe },
+  });
 
 export class PermissionGrantDto {
   @ApiProperty({ enum: PERMISSIONS, description: '`resource:action` from the catalogue' })
@@ -27,10 +72,12 @@ export class PermissionGrantDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'CASL conditions; `${user.id}` stands for the acting user, e.g. `{ "authorId": "${user.id}" }`',
+    description:
+      'CASL conditions on the row\'s fields: a value, or `$eq`/`$ne`/`$in`/`$nin` of values; `${user.id}` stands for the acting user, e.g. `{ "authorId": "${user.id}" }`. Other operators are refused.',
   })
   @IsOptional()
   @IsObject()
+  @IsConditions()
   conditions?: Record<string, unknown>;
 }
 

@@ -20,10 +20,15 @@ import {
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
 import { trim } from '../../../common/http/transforms';
 
+const PLAIN_EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 254 })
   @Transform(trim)
   @IsEmail()
+  // Plain addresses only: quoted local parts (which may hide line breaks) and spaces are
+  // accepted by the RFC but refused by most mail servers later, after the account exists.
+  @Matches(PLAIN_EMAIL, { message: 'email must be a plain address (letters, digits and . _ % + - before the @)' })
   @MaxLength(254)
   email: string;
 
@@ -107,9 +112,12 @@ export class TokenDto {
 }
 
 export class EmailDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 254 })
   @Transform(trim)
   @IsEmail()
+  // Plain addresses only: quoted local parts (which may hide line breaks) and spaces are
+  // accepted by the RFC but refused by most mail servers later, after the account exists.
+  @Matches(PLAIN_EMAIL, { message: 'email must be a plain address (letters, digits and . _ % + - before the @)' })
   @MaxLength(254)
   email: string;
 }
