@@ -566,7 +566,14 @@ describe('auth rate limit', () => {
     const limited = await attempt();
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe(ErrorCode.RATE_LIMITED);
+    expect(limited.body).not.toMatch(/throttler/i);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // The headers describe the limit that was hit, not the global one.
+    expect(limited.headers['x-ratelimit-limit']).toBe('3');
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    // One budget per IP across the auth routes: another auth route is refused too.
+    const other = await call('POST', '/api/v1/auth/forgot-password', { body: { email: 'x@example.com' } });
+    expect(other.statusCode).toBe(429);
     // Other routes keep the global limit.
     expect((await call('GET', '/api/v1/info')).statusCode).toBe(200);
   });

@@ -11,7 +11,11 @@ export const VERIFIED_EMAIL = 'atrium:verifiedEmail';
 /** The route needs no authentication (the global guard lets it through). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
-/** The route counts against the stricter per-IP auth limit (AUTH_THROTTLE_LIMIT per AUTH_THROTTLE_TTL). */
+/**
+ * The route spends the stricter per-IP auth budget (AUTH_THROTTLE_LIMIT per AUTH_THROTTLE_TTL,
+ * one budget across every such route): credential and account-mail routes, where guessing or
+ * flooding is the risk. Reading one's own account (/auth/me, sessions) does not.
+ */
 export const AuthThrottled = (): MethodDecorator & ClassDecorator => SetMetadata(AUTH_THROTTLED, true);
 
 /** Whether the handler or its controller is `@AuthThrottled()` (read by the `auth` throttler). */

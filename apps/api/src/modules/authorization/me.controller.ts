@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { PatScope } from '@atrium/contracts';
-import { AuthThrottled, AUTHORIZER, type Authorizer, type AuthUser, CurrentUser } from '../../common/auth';
+import { AUTHORIZER, type Authorizer, type AuthUser, CurrentUser } from '../../common/auth';
 import { Route } from '../../common/http/route.decorator';
 import { PersonalTokensService } from './personal-tokens.service';
 import { AccountsService } from '../identity/accounts.service';
@@ -32,7 +32,6 @@ export class MeController {
   ) {}
 
   @Get('auth/me')
-  @AuthThrottled()
   @ApiTags('Auth')
   @Route({
     summary: 'The signed-in user, with roles and permissions',

@@ -1,13 +1,12 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { AuthThrottled, type AuthUser, CurrentUser } from '../../common/auth';
+import { type AuthUser, CurrentUser } from '../../common/auth';
 import { Route } from '../../common/http/route.decorator';
 import { MessageDto, SessionDto } from './dto/auth.dto';
 import { SessionsService } from './sessions.service';
 
 /** The signed-in devices of one's own account. */
 @ApiTags('Auth')
-@AuthThrottled()
 @Controller('auth/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
