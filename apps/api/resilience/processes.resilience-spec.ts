@@ -104,7 +104,12 @@ describe('processes stopped and killed, queued work', () => {
 
       const inFlightAtSigterm = outcomes.filter((o) => o.start < sigtermAt && o.start + o.ms > sigtermAt);
       const problems = [
-        ...outcomes.filter(isReset).map((o) => `connection reset under a request: ${describeOutcome(o)}`),
+        ...outcomes
+          .filter(isReset)
+          .map(
+            (o) =>
+              `connection reset under a request sent ${o.start - sigtermAt} ms after SIGTERM on a ${o.reusedSocket ? 'kept-alive' : 'new'} connection: ${describeOutcome(o)}`,
+          ),
         ...outcomes
           .filter((o) => o.error === 'ECONNREFUSED' && o.start < sigtermAt)
           .map((o) => `refused before SIGTERM: ${describeOutcome(o)}`),
@@ -194,7 +199,7 @@ describe('processes stopped and killed, queued work', () => {
       await h.redisReconnected();
       expect([(await login(h.a)).code, (await login(h.b)).code]).toEqual(['ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
     },
-    180_000,
+    240_000,
   );
 
   scenario(
