@@ -87,7 +87,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   423: 'ACCOUNT_LOCKED: too many failed sign-ins; retry after the number of seconds in Retry-After',
   429: 'RATE_LIMITED: retry after the number of seconds in Retry-After',
   500: 'INTERNAL_ERROR: only the request id is disclosed',
-  503: 'SERVICE_UNAVAILABLE',
+  503: 'SERVICE_UNAVAILABLE: a dependency (the database) is briefly unavailable; retry after the seconds in Retry-After',
 };
 
 /** Documents the error envelope for each status a route can answer with. */

@@ -31,7 +31,7 @@ export interface RouteOptions {
 /**
  * One decorator per route: summary, access rule, success shape and every error status it can
  * answer — derived from the access rule (401 for signed-in routes, 403 where a permission, scope,
- * session or verified address is required), plus 400, 413, 415, 429 and 500 everywhere — so the documentation
+ * session or verified address is required), plus 400, 413, 415, 429, 500 and 503 everywhere — so the documentation
  * cannot drift from the guard.
  */
 export function Route(options: RouteOptions): MethodDecorator {
@@ -55,6 +55,8 @@ export function Route(options: RouteOptions): MethodDecorator {
   }
   statuses.add(429);
   statuses.add(500);
+  // Every route needs the database: during an outage it answers 503 with Retry-After.
+  statuses.add(503);
   if (options.response) {
     const status = options.response.status ?? 200;
     decorators.push(

@@ -151,7 +151,12 @@ export class SessionsService {
    * answer this process reuses for LIVE_CACHE_MS only.
    */
   async isRevoked(familyId: string): Promise<boolean> {
-    if (await this.store.isDenied(familyId)) return true;
+    if (await this.store.isDenied(familyId)) {
+      // Forget any "live" answer of ours: should the denylist lose this entry (a Redis restart),
+      // the next check must ask the database, not trust a stale cache.
+      this.live.delete(familyId);
+      return true;
+    }
     const until = this.live.get(familyId);
     if (until !== undefined && until > Date.now()) return false;
     const live = await this.sessions.hasLive(familyId);
