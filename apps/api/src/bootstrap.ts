@@ -126,6 +126,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
           if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
           // 2. Stop accepting and finish every request in flight, with the queues, Redis and the
           //    database still there for them (their follow-up work included).
+          await stopAccepting(app.getHttpAdapter().getInstance().server);
           await app.getHttpAdapter().getInstance().close();
           // 3. Then the rest: the relay, job runners, Redis clients and pools.
           await app.close();
@@ -134,6 +135,26 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         }
       })()),
   };
+}
+
+/** How long a connection accepted just before the listener closed has to send its request. */
+const LATE_REQUEST_GRACE_MS = 1_000;
+
+/**
+ * Closes the listener (new connections are refused by the kernel: nothing accepted is lost),
+ * gives connections accepted a moment ago LATE_REQUEST_GRACE_MS to deliver their request — Node's
+ * `server.close()` would otherwise reset them at once as "idle" while their bytes are in flight —
+ * then closes the connections still idle and waits for every response in flight.
+ */
+async function stopAccepting(server: import('node:http').Server): Promise<void> {
+  if (!server.listening) return;
+  const closeIdle = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => undefined;
+  const allClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise((resolve) => setTimeout(resolve, LATE_REQUEST_GRACE_MS));
+  server.closeIdleConnections = closeIdle;
+  closeIdle();
+  await allClosed;
 }
 
 /** Apps that are shutting down: their responses carry `Connection: close`. */

@@ -59,6 +59,9 @@ export class SmtpSink {
         });
       },
     });
+    // A client that dies mid-message (a killed worker) resets its connection: that is the
+    // client's failure, not the sink's — it must not crash the test process.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
