@@ -63,6 +63,8 @@ export function testConfig(resources: TestResources, env: Record<string, string 
     SERVE_SPA: 'false',
     CORS_ORIGINS: 'https://app.atrium.test',
     THROTTLE_LIMIT: '1000',
+    // Test files sign many accounts up and in from one address; the auth budget has its own tests.
+    AUTH_THROTTLE_LIMIT: '1000',
     ...env,
   });
 }
