@@ -17,7 +17,12 @@ export default defineConfig({
     host: '127.0.0.1',
     port: 5173,
     proxy: {
-      '/api': apiTarget,
+      '/api': {
+        target: apiTarget,
+        // The page is this dev server's own (same site): drop its Origin, which the API would not
+        // recognise as APP_URL and refuse on the refresh cookie's route.
+        configure: (proxy) => proxy.on('proxyReq', (request) => request.removeHeader('origin')),
+      },
       '/health': apiTarget,
       '/readiness': apiTarget,
       '/docs': apiTarget,

@@ -88,4 +88,20 @@ describe('hardening before sign-in', () => {
     expect(inPath.statusCode).toBe(400);
     expect(inPath.json().error.code).toBe('VALIDATION_ERROR');
   });
+
+  it('refuses the refresh cookie when another site asked for the refresh', async () => {
+    const account = await register();
+    const login = await call('POST', '/api/v1/auth/login', {
+      body: { login: account.username, password: account.password },
+    });
+    const cookie = login.cookies.find((c) => c.name === 'atrium_refresh')?.value as string;
+    const refresh = (headers: Record<string, string>) =>
+      call('POST', '/api/v1/auth/refresh', { body: {}, cookies: { atrium_refresh: cookie }, headers });
+    expect((await refresh({ origin: 'https://evil.example' })).statusCode).toBe(403);
+    expect((await refresh({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    // The app's own pages (and clients that send no Origin) are served.
+    expect((await refresh({ origin: 'https://app.atrium.test', 'sec-fetch-site': 'same-origin' })).statusCode).toBe(
+      200,
+    );
+  });
 });

@@ -1644,6 +1644,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE: the body is larger than the route accepts (16 KB on /api/v1/auth, BODY_LIMIT elsewhere) */
             413: {
                 headers: {

@@ -4,6 +4,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, AuthThrottled, type AuthUser, CurrentUser } from '../../common/auth';
 import { Errors } from '../../common/http/errors';
+import { assertSameOrigin } from '../../common/http/same-origin';
 import { Route } from '../../common/http/route.decorator';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
@@ -82,14 +83,17 @@ export class AuthController {
     description: 'Presenting a refresh token that was already rotated ends the whole session everywhere.',
     access: 'public',
     response: { type: LoginResponseDto },
-    errors: [400, 401],
+    errors: [400, 401, 403],
   })
   async refresh(
     @Body() body: RefreshDto,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResponseDto> {
-    const token = body.refreshToken ?? request.cookies?.[REFRESH_COOKIE];
+    const cookie = body.refreshToken === undefined ? request.cookies?.[REFRESH_COOKIE] : undefined;
+    // The cookie travels by itself: make sure a page of this app asked.
+    if (cookie !== undefined) assertSameOrigin(request, this.config);
+    const token = body.refreshToken ?? cookie;
     if (!token) throw Errors.unauthenticated('No refresh token; sign in again');
     const { user, issued } = await this.signIn.refresh(token);
     return this.respondWithTokens(user, issued, reply, body.refreshTokenInBody === true || !!body.refreshToken);
