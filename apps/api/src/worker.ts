@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { ConfigValidationError } from './config/app-config';
 import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
 import type Redis from 'ioredis';
+import { withTimeout } from './common/timeout';
 import { DatabaseProbe } from './database/database-probe.repository';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { REDIS_CLIENT } from './redis/redis.module';
@@ -62,17 +63,12 @@ async function timedCheck(
   failure: string,
 ): Promise<{ status: 'up' | 'down'; latencyMs: number; error?: string }> {
   const start = performance.now();
-  let timer: NodeJS.Timeout | undefined;
+  const latencyMs = (): number => Math.round((performance.now() - start) * 10) / 10;
   try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2_000))),
-    ]);
-    return { status: 'up', latencyMs: Math.round((performance.now() - start) * 10) / 10 };
+    await withTimeout(probe(), 2_000, failure);
+    return { status: 'up', latencyMs: latencyMs() };
   } catch {
-    return { status: 'down', latencyMs: Math.round((performance.now() - start) * 10) / 10, error: failure };
-  } finally {
-    clearTimeout(timer);
+    return { status: 'down', latencyMs: latencyMs(), error: failure };
   }
 }
 

@@ -1069,19 +1069,6 @@ export interface components {
         SetPermissionsDto: {
             permissions: components["schemas"]["PermissionGrantDto"][];
         };
-        PaginationMetaDto: {
-            page: number;
-            perPage: number;
-            totalItems: number;
-            totalPages: number;
-            hasNext: boolean;
-            hasPrev: boolean;
-        };
-        CursorMetaDto: {
-            /** @description Pass as `cursor` for the next page; null on the last */
-            next: string | null;
-            hasNext: boolean;
-        };
         UserRoleDto: {
             /** Format: uuid */
             roleId: string;
@@ -1109,6 +1096,19 @@ export interface components {
             /** Format: date-time */
             deletedAt: string | null;
             roles: components["schemas"]["UserRoleDto"][];
+        };
+        PaginationMetaDto: {
+            page: number;
+            perPage: number;
+            totalItems: number;
+            totalPages: number;
+            hasNext: boolean;
+            hasPrev: boolean;
+        };
+        CursorMetaDto: {
+            /** @description Pass as `cursor` for the next page; null on the last */
+            next: string | null;
+            hasNext: boolean;
         };
         CreateUserDto: {
             /**

@@ -64,6 +64,16 @@ export class Transactions {
     return result;
   }
 
+  /**
+   * Serialises the rest of the current transaction with every other one taking the same `key`
+   * (a Postgres advisory lock, released at commit or rollback). Use it where a write reads first
+   * and decides (a cap, a replace of a set) and two writers at once would collide.
+   */
+  async lock(key: string): Promise<void> {
+    if (!this.active) throw new Error(`Transactions.lock("${key}") outside a transaction would release at once`);
+    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`atrium:${key}`]);
+  }
+
   /** Runs `hook` after the current transaction commits; outside a transaction, at once. */
   async afterCommit(hook: () => Promise<void>): Promise<void> {
     const state = this.storage.getStore();

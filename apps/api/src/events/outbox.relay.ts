@@ -9,6 +9,7 @@ import {
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { JobRunner, type QueueName } from '@atrium/contracts';
 import { SecretBox } from '../common/crypto/secret-box';
+import { withTimeout } from '../common/timeout';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { SCHEDULES } from '../jobs/job-definitions';
@@ -191,14 +192,6 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await withTimeout(this.runner.registerSchedules(SCHEDULES), DISPATCH_TIMEOUT_MS, 'Job queue did not answer');
     this.schedulesCheckedAt = Date.now();
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
-  ]).finally(() => clearTimeout(timer));
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

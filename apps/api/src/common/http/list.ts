@@ -1,5 +1,5 @@
-import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import type { Type } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import {
   IsInt,
@@ -12,9 +12,8 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
-import { ResponseMetaDto } from '../dto/envelope.dto';
 import { Errors } from './errors';
-import { DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination';
+import { DEFAULT_PER_PAGE, listEnvelopeResponse, MAX_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination';
 
 /**
  * The list contract (docs/ARCHITECTURE.md, "Lists"): every list takes one query shape —
@@ -176,30 +175,9 @@ export class CursorPage<T> {
 
 /** Swagger schema of a list envelope: `meta.pagination` (offset mode) or `meta.cursor` (cursor mode). */
 export const ApiListResponse = (model: Type<unknown>): MethodDecorator =>
-  applyDecorators(
-    ApiExtraModels(ResponseMetaDto, PaginationMetaDto, CursorMetaDto, model),
-    ApiResponse({
-      status: 200,
-      description: 'Success (one page: `meta.pagination` with page/perPage, `meta.cursor` with cursor/limit)',
-      schema: {
-        type: 'object',
-        required: ['status', 'data', 'meta'],
-        properties: {
-          status: { type: 'string', enum: ['success'] },
-          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          meta: {
-            allOf: [
-              { $ref: getSchemaPath(ResponseMetaDto) },
-              {
-                type: 'object',
-                properties: {
-                  pagination: { $ref: getSchemaPath(PaginationMetaDto) },
-                  cursor: { $ref: getSchemaPath(CursorMetaDto) },
-                },
-              },
-            ],
-          },
-        },
-      },
-    }),
+  listEnvelopeResponse(
+    model,
+    'Success (one page: `meta.pagination` with page/perPage, `meta.cursor` with cursor/limit)',
+    { pagination: PaginationMetaDto, cursor: CursorMetaDto },
+    [],
   );

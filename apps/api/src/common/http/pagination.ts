@@ -59,13 +59,21 @@ export class Paginated<T> {
   }
 }
 
-/** Swagger schema of a paginated success envelope around `model`. */
-export const ApiPaginatedResponse = (model: Type<unknown>): MethodDecorator =>
+/**
+ * Swagger schema of a list's success envelope around `model`: `data` is an array, `meta` the
+ * request meta plus `extraMeta` (its page information), `required` naming what is always there.
+ */
+export const listEnvelopeResponse = (
+  model: Type<unknown>,
+  description: string,
+  extraMeta: Record<string, Type<unknown>>,
+  required: string[],
+): MethodDecorator =>
   applyDecorators(
-    ApiExtraModels(ResponseMetaDto, PaginationMetaDto, model),
+    ApiExtraModels(ResponseMetaDto, model, ...Object.values(extraMeta)),
     ApiResponse({
       status: 200,
-      description: 'Success (one page)',
+      description,
       schema: {
         type: 'object',
         required: ['status', 'data', 'meta'],
@@ -77,8 +85,10 @@ export const ApiPaginatedResponse = (model: Type<unknown>): MethodDecorator =>
               { $ref: getSchemaPath(ResponseMetaDto) },
               {
                 type: 'object',
-                required: ['pagination'],
-                properties: { pagination: { $ref: getSchemaPath(PaginationMetaDto) } },
+                ...(required.length > 0 && { required }),
+                properties: Object.fromEntries(
+                  Object.entries(extraMeta).map(([name, type]) => [name, { $ref: getSchemaPath(type) }]),
+                ),
               },
             ],
           },
@@ -86,3 +96,7 @@ export const ApiPaginatedResponse = (model: Type<unknown>): MethodDecorator =>
       },
     }),
   );
+
+/** Swagger schema of a paginated (offset only) success envelope around `model`. */
+export const ApiPaginatedResponse = (model: Type<unknown>): MethodDecorator =>
+  listEnvelopeResponse(model, 'Success (one page)', { pagination: PaginationMetaDto }, ['pagination']);

@@ -42,7 +42,8 @@ export class FirstAdminService {
     if (!verdict.ok) throw Errors.badRequest(`The admin password is too weak: ${verdict.message ?? ''}`);
     const passwordHash = await this.passwords.hash(input.password);
     return this.transactions.run(async () => {
-      await this.roles.lockFirstAdminBootstrap();
+      // One bootstrap at a time, even with several replicas starting together.
+      await this.transactions.lock('first-admin');
       if (await this.roles.activeAdminExists()) return 'admin-exists';
       const existing = await this.users.findByLogin(normalizeEmail(input.email));
       const user =

@@ -172,17 +172,4 @@ export class RolesRepository {
     );
     return row.exists;
   }
-
-  /**
-   * Serialises writes to one user's roles or one role's permissions (held until commit): a
-   * replace is delete-then-insert, and two at once would collide on the unique keys.
-   */
-  async lockFor(kind: 'user-roles' | 'role-grants', id: string): Promise<void> {
-    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`atrium:${kind}:${id}`]);
-  }
-
-  /** One bootstrap at a time, even with several replicas starting together (held until commit). */
-  async lockFirstAdminBootstrap(): Promise<void> {
-    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtext('atrium:first-admin'))`);
-  }
 }

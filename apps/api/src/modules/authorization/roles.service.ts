@@ -130,7 +130,7 @@ export class RolesService {
     await this.assertEditable(actor, before);
     await this.assertGrantable(actor, grants);
     return this.transactions.run(async () => {
-      await this.roles.lockFor('role-grants', id);
+      await this.transactions.lock(`role-grants:${id}`);
       await this.roles.replaceGrants(id, toGrants(grants));
       const after = await this.get(id);
       await this.audit.record({
@@ -217,7 +217,8 @@ export class RolesService {
     ];
     for (const level of touched) await this.assertBelowActor(actor, level);
     await this.transactions.run(async () => {
-      await this.roles.lockFor('user-roles', userId);
+      // A replace is delete-then-insert: two at once would collide on the unique key.
+      await this.transactions.lock(`user-roles:${userId}`);
       const replaced = (await this.roles.assignmentsOf([userId])).get(userId) ?? [];
       await this.roles.replaceAssignments(
         userId,

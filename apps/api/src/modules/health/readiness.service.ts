@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { statfs } from 'node:fs/promises';
 import { DependencyStatus, ReadinessStatus } from '@atrium/contracts';
 import type { AppConfig } from '../../config/app-config';
+import { withTimeout } from '../../common/timeout';
 import { InjectConfig } from '../../config/config.module';
 import { DatabaseProbe } from '../../database/database-probe.repository';
 import { InjectRedis } from '../../redis/redis.module';
@@ -18,16 +19,8 @@ import type {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
-      CHECK_TIMEOUT_MS,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const checked = <T>(promise: Promise<T>, what: string): Promise<T> =>
+  withTimeout(promise, CHECK_TIMEOUT_MS, `${what} did not answer within ${CHECK_TIMEOUT_MS} ms`);
 
 const elapsedMs = (start: bigint): number => Number((process.hrtime.bigint() - start) / 1000n) / 1000;
 
@@ -96,9 +89,9 @@ export class ReadinessService {
     const session = this.indicator.check('database');
     const start = process.hrtime.bigint();
     try {
-      await withTimeout(this.db.ping(), 'Database');
+      await checked(this.db.ping(), 'Database');
       const latencyMs = elapsedMs(start);
-      const pendingMigrations = await withTimeout(this.db.pendingMigrationCount(), 'Database');
+      const pendingMigrations = await checked(this.db.pendingMigrationCount(), 'Database');
       if (pendingMigrations > 0) {
         return session.down({ latencyMs, pendingMigrations, error: `${pendingMigrations} migration(s) not applied` });
       }
@@ -112,7 +105,7 @@ export class ReadinessService {
     const session = this.indicator.check('redis');
     const start = process.hrtime.bigint();
     try {
-      await withTimeout(redis.ping(), 'Redis');
+      await checked(redis.ping(), 'Redis');
       return session.up({ latencyMs: elapsedMs(start) });
     } catch (error) {
       return session.down({ latencyMs: elapsedMs(start), error: describe(error, 'Redis unreachable') });
@@ -124,7 +117,7 @@ export class ReadinessService {
     const runner = this.jobs.kind;
     const start = process.hrtime.bigint();
     try {
-      await withTimeout(this.jobs.ping(), 'Job queues');
+      await checked(this.jobs.ping(), 'Job queues');
       return session.up({ latencyMs: elapsedMs(start), runner });
     } catch (error) {
       return session.down({ latencyMs: elapsedMs(start), runner, error: describe(error, 'Job queues unreachable') });

@@ -21,11 +21,6 @@ export class ApiTokensRepository {
     return (await this.tokens.findOneBy({ id: token.id })) as ApiTokenEntity;
   }
 
-  /** Serialises token creation per user until commit, so the cap cannot be raced. */
-  async lockForUser(userId: string): Promise<void> {
-    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`atrium:api-tokens:${userId}`]);
-  }
-
   countLive(userId: string): Promise<number> {
     return this.tokens.countBy({ userId, revokedAt: IsNull() });
   }

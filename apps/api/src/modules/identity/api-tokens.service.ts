@@ -32,7 +32,8 @@ export class ApiTokensService {
     const secret = randomToken();
     const token = `${PAT_PREFIX}${secret}`;
     return this.transactions.run(async () => {
-      await this.tokens.lockForUser(userId);
+      // The cap is read, then written: one creation per user at a time.
+      await this.transactions.lock(`api-tokens:${userId}`);
       if ((await this.tokens.countLive(userId)) >= MAX_TOKENS_PER_USER) {
         throw Errors.conflict(`At most ${MAX_TOKENS_PER_USER} tokens; revoke one first`);
       }
