@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { Logger as NestLogger, ModuleMetadata, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -212,6 +213,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
       done(error as Error, undefined);
     }
   });
+  answerMethodNotAllowed(fastify, (url) => url === SPA_FALLBACK_ROUTE);
   // A NUL byte in the path or query reaches no route: Postgres refuses it in text.
   fastify.addHook('onRequest', (request, _reply, done) => {
     done(

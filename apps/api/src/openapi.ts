@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config';
 import { ErrorResponseDto, ResponseMetaDto } from './common/dto/envelope.dto';
+import { applyValidationConstraints } from './openapi-constraints';
 
 export const DOCS_PATH = 'docs';
 export const OPENAPI_JSON_PATH = 'docs/openapi.json';
@@ -27,10 +28,12 @@ export function buildOpenApiDocument(app: INestApplication, config: Pick<AppConf
       'bearer',
     )
     .build();
-  return SwaggerModule.createDocument(app, options, {
+  const document = SwaggerModule.createDocument(app, options, {
     extraModels: [ErrorResponseDto, ResponseMetaDto],
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey}_${methodKey}`,
   });
+  applyValidationConstraints(app, document);
+  return document;
 }
 
 export function setupSwagger(app: INestApplication, document: OpenAPIObject): void {

@@ -359,13 +359,14 @@ describe('avatars', () => {
     // Bob's requests change Bob's avatar only; there is no route that names someone else's.
     await uploadOk(bob.token);
     expect((await call('DELETE', '/api/v1/me/avatar', { token: bob.token })).statusCode).toBe(200);
-    for (const url of [
-      `/api/v1/avatars/${aliceKey}`,
-      `/api/v1/users/${alice.id}/avatar`,
-      `/api/v1/me/avatar/${aliceKey}`,
-    ]) {
-      expect((await call('DELETE', url, { token: bob.token })).statusCode).toBe(404);
-      expect((await call('PUT', url, { token: bob.token, multipart: [file(bandsPng)] })).statusCode).toBe(404);
+    // The public image URL takes GET only (405); the others are no routes at all (404).
+    for (const [url, status] of [
+      [`/api/v1/avatars/${aliceKey}`, 405],
+      [`/api/v1/users/${alice.id}/avatar`, 404],
+      [`/api/v1/me/avatar/${aliceKey}`, 404],
+    ] as const) {
+      expect((await call('DELETE', url, { token: bob.token })).statusCode).toBe(status);
+      expect((await call('PUT', url, { token: bob.token, multipart: [file(bandsPng)] })).statusCode).toBe(status);
     }
     expect(await avatarKeyOf(alice.id)).toBe(aliceKey);
     expect(existsSync(store.pathOf(aliceKey))).toBe(true);

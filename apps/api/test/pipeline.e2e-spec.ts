@@ -76,10 +76,11 @@ describe('request pipeline', () => {
       });
     });
 
-    it('answers an unknown method on a known path with the same envelope', async () => {
+    it('answers an unknown method on a known path with 405, Allow and the same envelope', async () => {
       const res = await call('DELETE', '/api/v1/info');
-      expect(res.statusCode).toBe(404);
-      expect(res.json().error.code).toBe(ErrorCode.NOT_FOUND);
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.json().error.code).toBe(ErrorCode.METHOD_NOT_ALLOWED);
     });
 
     it('lists every invalid field with its own message and code', async () => {

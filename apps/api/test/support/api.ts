@@ -178,6 +178,17 @@ export function responseViolations(res: SeenResponse, outsideContract?: string):
   const operation = template
     ? (COMMITTED_SPEC.paths[template][method.toLowerCase()] as SpecOperation | undefined)
     : undefined;
+  if (template && !operation && method !== 'HEAD') {
+    // A documented path under an undocumented method: 405, and Allow names the documented ones.
+    const documented = Object.keys(COMMITTED_SPEC.paths[template]).map((m) => m.toUpperCase());
+    if (documented.includes('GET')) documented.push('HEAD');
+    const allow = typeof res.headers.allow === 'string' ? res.headers.allow : '';
+    if (res.statusCode !== 405)
+      return [`${method} ${template} is not an operation of the spec, yet it answered ${res.statusCode} (want 405)`];
+    if (allow !== documented.sort().join(', '))
+      return [`405 Allow is "${allow}", the spec documents ${documented.join(', ')}`];
+    return errorEnvelopeViolations(res);
+  }
   if (!template || !operation) {
     if (!API_GROUND.test(pathname)) {
       // The SPA, its files and Swagger UI are served beside the API, not documented in its spec:

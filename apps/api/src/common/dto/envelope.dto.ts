@@ -90,11 +90,49 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE: a dependency (the database) is briefly unavailable; retry after the seconds in Retry-After',
 };
 
-/** Documents the error envelope for each status a route can answer with. */
+const ERROR_EXAMPLES: Record<number, { code: ErrorCode; message: string; details?: ErrorDetailDto[] }> = {
+  400: {
+    code: ErrorCode.VALIDATION_ERROR,
+    message: 'The request is invalid',
+    details: [{ field: 'email', message: 'email must be an email', code: 'IS_EMAIL' }],
+  },
+  401: { code: ErrorCode.UNAUTHENTICATED, message: 'Authentication required' },
+  403: { code: ErrorCode.FORBIDDEN, message: 'You are not allowed to do this' },
+  404: { code: ErrorCode.NOT_FOUND, message: 'The requested resource was not found' },
+  409: { code: ErrorCode.CONFLICT, message: 'This username is already registered' },
+  413: { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is larger than this route accepts' },
+  415: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Send the body as application/json' },
+  423: {
+    code: ErrorCode.ACCOUNT_LOCKED,
+    message: 'Too many failed sign-ins: this account is locked; try again in 15 minute(s)',
+  },
+  429: { code: ErrorCode.RATE_LIMITED, message: 'Too many requests; retry after the number of seconds in Retry-After' },
+  500: { code: ErrorCode.INTERNAL_ERROR, message: 'Something went wrong on our side; quote the request id' },
+  503: { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'A dependency is briefly unavailable; retry shortly' },
+};
+
+/** An example envelope for one error status (each status its own code, not the validation example). */
+const errorExample = (status: number): object | undefined => {
+  const error = ERROR_EXAMPLES[status];
+  return (
+    error && {
+      status: 'error',
+      error,
+      meta: { requestId: '0190f2a4-5b6c-7d8e-9f00-112233445566', timestamp: '2026-01-01T12:00:00.000Z' },
+    }
+  );
+};
+
+/** Documents the error envelope for each status a route can answer with, each with its own example. */
 export const ApiErrorResponses = (...statuses: number[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     ApiExtraModels(ErrorResponseDto),
     ...statuses.map((status) =>
-      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status] ?? 'Error', type: ErrorResponseDto }),
+      ApiResponse({
+        status,
+        description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+        type: ErrorResponseDto,
+        ...(errorExample(status) && { example: errorExample(status) }),
+      }),
     ),
   );

@@ -39,7 +39,10 @@ describe('parseBoundedJson', () => {
   });
 
   it('refuses deep nesting before parsing, and NUL characters anywhere', () => {
-    expect(refusal('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1))).toMatchObject({ status: 400 });
+    expect(refusal(`{"a":${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}}`)).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/nested/i),
+    });
     expect(refusal('{"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')).toBe('accepted');
     expect(refusal('{"login":"ada\\u0000"}')).toMatchObject({ status: 400, message: expect.stringMatching(/NUL/) });
     expect(refusal('{"lo\\u0000gin":"ada"}')).toMatchObject({ status: 400, message: expect.stringMatching(/NUL/) });
@@ -49,5 +52,11 @@ describe('parseBoundedJson', () => {
     expect(refusal(JSON.stringify({ password: 'x'.repeat(20_000) }), 16_384)).toMatchObject({ status: 413 });
     expect(refusal('{"login":')).toMatchObject({ status: 400, message: 'Request body is not valid JSON' });
     expect(refusal('   ')).toMatchObject({ status: 400 });
+  });
+
+  it('takes an object only: null, arrays and bare values are no request body', () => {
+    for (const body of ['null', '[]', '[{"login":"ada"}]', '42', '"ada"', 'true']) {
+      expect(refusal(body)).toMatchObject({ status: 400, message: 'The request body must be a JSON object' });
+    }
   });
 });

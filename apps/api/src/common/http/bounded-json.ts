@@ -83,6 +83,10 @@ export function parseBoundedJson(text: string, limitBytes: number): unknown {
   } catch {
     throw new ApiException(400, ErrorCode.VALIDATION_ERROR, 'Request body is not valid JSON');
   }
+  // Every JSON route takes an object: `null`, an array or a bare value is no request at all.
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiException(400, ErrorCode.VALIDATION_ERROR, 'The request body must be a JSON object');
+  }
   assertBounded(value);
   return value;
 }

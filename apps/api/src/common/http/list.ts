@@ -3,7 +3,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import {
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -13,6 +12,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { Errors } from './errors';
+import { Optional } from './optional';
 import { DEFAULT_PER_PAGE, listEnvelopeResponse, MAX_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination';
 
 /**
@@ -23,7 +23,7 @@ import { DEFAULT_PER_PAGE, listEnvelopeResponse, MAX_PAGE, MAX_PER_PAGE, Paginat
  */
 export class ListQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'Offset pages; not with `cursor`' })
-  @IsOptional()
+  @Optional()
   @TransformType(() => Number)
   @IsInt()
   @Min(1)
@@ -31,7 +31,7 @@ export class ListQueryDto {
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })
-  @IsOptional()
+  @Optional()
   @TransformType(() => Number)
   @IsInt()
   @Min(1)
@@ -41,14 +41,14 @@ export class ListQueryDto {
   @ApiPropertyOptional({
     description: 'Keyset paging: `meta.cursor.next` of the previous page (opaque). Starts cursor mode.',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor from meta.cursor.next' })
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, description: 'Page size in cursor mode' })
-  @IsOptional()
+  @Optional()
   @TransformType(() => Number)
   @IsInt()
   @Min(1)
@@ -64,14 +64,23 @@ export interface SortKey<F extends string = string> {
 
 /** Parses `-publishedAt,title` into sort keys (no field twice). */
 export function parseSort<F extends string>(sort: string, fields: readonly F[]): SortKey<F>[] {
-  const keys = sort.split(',').map((part): SortKey<F> => {
-    const field = part.trim().replace(/^[-+]/, '') as F;
-    return { field, direction: part.trim().startsWith('-') ? 'DESC' : 'ASC' };
-  });
-  if (keys.some((k) => !fields.includes(k.field)) || new Set(keys.map((k) => k.field)).size !== keys.length) {
+  if (!sortPattern(fields).test(sort)) {
     throw Errors.invalidField('sort', `sort takes ${fields.join(', ')} (prefix - for descending)`, 'INVALID_SORT');
   }
+  const keys: SortKey<F>[] = [];
+  for (const part of sort.split(',')) {
+    const field = part.replace(/^[-+]/, '') as F;
+    // A field named twice adds nothing: the first mention decides.
+    if (!keys.some((key) => key.field === field))
+      keys.push({ field, direction: part.startsWith('-') ? 'DESC' : 'ASC' });
+  }
   return keys;
+}
+
+/** A comma-separated list of the fields, each optionally prefixed `-` (descending) or `+`; the spec's `pattern`. */
+export function sortPattern(fields: readonly string[]): RegExp {
+  const field = `(?:${fields.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+  return new RegExp(`^[-+]?${field}(?:,[-+]?${field})*$`);
 }
 
 /** `@IsSort(['createdAt', 'username'])`: a comma-separated list of those fields, each optionally `-`. */
@@ -81,15 +90,13 @@ export function IsSort(fields: readonly string[]): PropertyDecorator {
       name: 'isSort',
       target: target.constructor,
       propertyName: String(propertyName),
+      constraints: [fields],
       options: {
         message: (args: ValidationArguments) => `${args.property} takes ${fields.join(', ')} (prefix - for descending)`,
       },
       validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string' || value.length > 200) return false;
-          const names = value.split(',').map((p) => p.trim().replace(/^[-+]/, ''));
-          return names.every((n) => fields.includes(n)) && new Set(names).size === names.length;
-        },
+        validate: (value: unknown) =>
+          typeof value === 'string' && value.length <= 200 && sortPattern(fields).test(value),
       },
     });
 }

@@ -1,8 +1,9 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { ResponseMetaDto } from '../dto/envelope.dto';
+import { Optional } from './optional';
 
 export const DEFAULT_PER_PAGE = 20;
 export const MAX_PER_PAGE = 100;
@@ -12,7 +13,7 @@ export const MAX_PAGE = 10_000;
 /** `?page=&perPage=`: page from 1, 20 per page by default, at most 100. */
 export class PaginationQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
-  @IsOptional()
+  @Optional()
   @TransformType(() => Number)
   @IsInt()
   @Min(1)
@@ -20,7 +21,7 @@ export class PaginationQueryDto {
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })
-  @IsOptional()
+  @Optional()
   @TransformType(() => Number)
   @IsInt()
   @Min(1)

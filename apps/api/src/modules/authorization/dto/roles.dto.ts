@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -19,6 +18,7 @@ import {
 } from 'class-validator';
 import { PERMISSIONS } from '@atrium/contracts';
 import { trim } from '../../../common/http/transforms';
+import { Optional } from '../../../common/http/optional';
 
 const CONDITION_OPERATORS = new Set(['$eq', '$ne', '$in', '$nin']);
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
@@ -75,7 +75,7 @@ export class PermissionGrantDto {
     description:
       'CASL conditions on the row\'s fields: a value, or `$eq`/`$ne`/`$in`/`$nin` of values; `${user.id}` stands for the acting user, e.g. `{ "authorId": "${user.id}" }`. Other operators are refused.',
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   @IsConditions()
   conditions?: Record<string, unknown>;
@@ -89,7 +89,7 @@ export class CreateRoleDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(200)
@@ -102,7 +102,7 @@ export class CreateRoleDto {
   level: number;
 
   @ApiPropertyOptional({ type: [PermissionGrantDto] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -112,14 +112,14 @@ export class CreateRoleDto {
 
 export class UpdateRoleDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(200)
   description?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 99 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(99)
@@ -177,7 +177,7 @@ export class RoleAssignmentDto {
   roleId: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'The role ends then (none: until removed)' })
-  @IsOptional()
+  @Optional()
   @IsDateString({ strict: true })
   expiresAt?: string;
 }

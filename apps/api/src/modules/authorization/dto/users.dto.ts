@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { RegisterDto } from '../../identity/dto/auth.dto';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { trim } from '../../../common/http/transforms';
+import { Optional } from '../../../common/http/optional';
 
 export const USER_STATUSES = ['active', 'inactive', 'unverified', 'deleted'] as const;
 export const USER_SORT_FIELDS = ['createdAt', 'username', 'email'] as const;
@@ -11,20 +12,20 @@ export type UserSortField = (typeof USER_SORT_FIELDS)[number];
 
 export class ListUsersQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ description: 'Matches username, email, first and last name (case-insensitive)' })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   search?: string;
 
   @ApiPropertyOptional({ description: 'Role name' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(50)
   role?: string;
 
   @ApiPropertyOptional({ enum: USER_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(USER_STATUSES)
   status?: (typeof USER_STATUSES)[number];
 
@@ -33,7 +34,7 @@ export class ListUsersQueryDto extends ListQueryDto {
     example: 'username,-createdAt',
     description: `Comma-separated keys among ${USER_SORT_FIELDS.join(', ')}; prefix - for descending`,
   })
-  @IsOptional()
+  @Optional()
   @IsSort(USER_SORT_FIELDS)
   sort: string = '-createdAt';
 }
@@ -43,26 +44,26 @@ export class CreateUserDto extends PickType(RegisterDto, ['email', 'username', '
 
 export class AdminUpdateUserDto {
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   firstName?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   lastName?: string;
 
   @ApiPropertyOptional({ description: 'false signs the user out everywhere and revokes their tokens at once' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isActive?: boolean;
 
   @ApiPropertyOptional({ description: 'Mark the email address verified (or not)' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   emailVerified?: boolean;
 }
@@ -102,29 +103,29 @@ export class PublicProfileDto {
 
 export class AuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Who did it' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all', { message: 'actor must be a user id' })
   actor?: string;
 
   @ApiPropertyOptional({ example: 'auth.login_failed' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   action?: string;
 
   @ApiPropertyOptional({ example: 'user:0190…', description: 'What it was done to (`kind:id`)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   target?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'from must be an ISO-8601 date that exists' })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'to must be an ISO-8601 date that exists' })
   to?: string;
 }
