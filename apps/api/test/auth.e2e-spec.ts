@@ -275,7 +275,9 @@ describe('identity', () => {
     // The lock is kept in Postgres, so a Redis restart cannot lift it; time passes as after LOCKOUT_MINUTES.
     await atrium.app
       .get(DataSource)
-      .query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [id]);
+      .query(`UPDATE sign_in_failures SET locked_until = now() - interval '1 second' WHERE key LIKE $1`, [
+        `user:${id}|%`,
+      ]);
     expect((await login('peggy')).statusCode).toBe(200);
   });
 
@@ -289,7 +291,9 @@ describe('identity', () => {
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
     expect(statuses.filter((s) => s === 423).length).toBeGreaterThanOrEqual(17);
     expect((await login('guesser')).statusCode).toBe(423);
-    const [row] = await atrium.app.get(DataSource).query(`SELECT locked_until FROM users WHERE id = $1`, [id]);
+    const [row] = await atrium.app
+      .get(DataSource)
+      .query(`SELECT locked_until FROM sign_in_failures WHERE key LIKE $1`, [`user:${id}|%`]);
     expect(row.locked_until).not.toBeNull();
   });
 
@@ -304,11 +308,16 @@ describe('identity', () => {
   });
 
   it('keeps email and username unique regardless of case', async () => {
-    await register({ username: 'walter' });
+    const walter = await register({ username: 'walter' });
     const again = await call('POST', '/api/v1/auth/register', {
-      body: { email: 'WALTER@EXAMPLE.COM', username: 'someone', password: PASSWORD },
+      body: { email: walter.email.toUpperCase(), username: 'someone', password: PASSWORD },
     });
-    expect(again.statusCode).toBe(409);
+    // The same answer as a new address (it reveals nobody's account), and no second account.
+    expect(again.statusCode).toBe(202);
+    const rows = await atrium.app
+      .get(DataSource)
+      .query(`SELECT username FROM users WHERE email_normalized = $1`, [walter.email.toLowerCase()]);
+    expect(rows).toEqual([{ username: 'walter' }]);
     const sameName = await call('POST', '/api/v1/auth/register', {
       body: { email: 'other@example.com', username: 'Walter', password: PASSWORD },
     });
@@ -525,13 +534,19 @@ describe('identity', () => {
     expect((await call('GET', '/api/v1/auth/me', { token })).statusCode).toBe(401);
     expect((await login('leaver')).statusCode).toBe(401);
     const again = { email: 'leaver@example.com', username: 'leaver', password: PASSWORD };
+    // The username is still held (usernames are public: 409 says so).
     expect((await call('POST', '/api/v1/auth/register', { body: again })).statusCode).toBe(409);
 
     await atrium.app
       .get(DataSource)
       .query(`UPDATE users SET deleted_at = now() - interval '31 days' WHERE id = $1`, [user.id]);
     expect(await atrium.app.get(IdentityMaintenance).releaseDeletedIdentifiers()).toBe(1);
-    expect((await call('POST', '/api/v1/auth/register', { body: again })).statusCode).toBe(201);
+    expect((await call('POST', '/api/v1/auth/register', { body: again })).statusCode).toBe(202);
+    expect(
+      await atrium.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM users WHERE username_normalized = 'leaver' AND deleted_at IS NULL`),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('rejects the next request of a deactivated user', async () => {

@@ -9,6 +9,12 @@ import type { MailJob } from '../modules/mail/mail.types';
 export interface JobPayloads {
   /** Render a template and deliver it (SMTP, or the outbox without SMTP_URL). */
   'mail.send': MailJob;
+  /**
+   * A reset link was asked for this (normalised) address: look it up and, for an active account
+   * outside the mail cooldown, issue the link and mail it. After the answer, so that the answer
+   * takes as long for any address.
+   */
+  'account.password-reset': { email: string };
   /** Daily housekeeping: expired sessions and tokens, old failed jobs. */
   'maintenance.cleanup': Record<string, never>;
 }
@@ -17,6 +23,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
   'mail.send': QueueName.MAIL,
+  'account.password-reset': QueueName.MAIL,
   'maintenance.cleanup': QueueName.MAINTENANCE,
 };
 

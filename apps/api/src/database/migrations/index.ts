@@ -9,6 +9,7 @@ import { EventOutbox1795964425397 } from './1795964425397-EventOutbox';
 import { SignInLockout1795966753936 } from './1795966753936-SignInLockout';
 import { RefreshSuccessor1795966887212 } from './1795966887212-RefreshSuccessor';
 import { JobOutbox1795967560138 } from './1795967560138-JobOutbox';
+import { SignInFailures1795974181744 } from './1795974181744-SignInFailures';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationClass[] = [
   SignInLockout1795966753936,
   RefreshSuccessor1795966887212,
   JobOutbox1795967560138,
+  SignInFailures1795974181744,
 ];

@@ -96,6 +96,8 @@ export function backoffDelay(backoffMs: number, attemptsMade: number): number {
  */
 const DATA_SUMMARIES: { readonly [N in JobName]: (payload: Partial<JobPayloads[N]>) => JobDataSummary } = {
   'mail.send': (mail) => pickStrings({ template: mail.template, to: mail.to }),
+  // The address someone typed: an operator sees that a reset was asked, not for whom.
+  'account.password-reset': () => ({}),
   'maintenance.cleanup': () => ({}),
 };
 

@@ -12,7 +12,12 @@ import { EmailTokensService } from './email-tokens.service';
 import type { UserEntity } from './entities/user.entity';
 import { normalizeEmail, normalizeUsername } from './identifiers';
 import { LockoutService } from './lockout.service';
-import { EmailVerificationRequestedEvent, UserCreatedEvent, UserRegisteredEvent } from './identity.events';
+import {
+  EmailVerificationRequestedEvent,
+  SignUpWithTakenAddressEvent,
+  UserCreatedEvent,
+  UserRegisteredEvent,
+} from './identity.events';
 import { PasswordsService } from './passwords.service';
 import { SessionsService } from './sessions.service';
 import { IdentifierTakenError, UsersRepository } from './users.repository';
@@ -102,16 +107,37 @@ export class AccountsService {
     return Errors.conflict(`This ${field} is already registered`, field, 'TAKEN');
   }
 
-  /** Sign-up: the account, its audit entry, its verification token and mail — all or nothing. */
-  async register(input: RegisterDto): Promise<UserDto> {
+  /**
+   * Sign-up: the account, its audit entry, its verification token and mail — all or nothing. The
+   * answer is the same whether or not the address already has an account (decision 53): the
+   * owner of a taken address is mailed instead. Usernames are public (profile pages), so a taken
+   * one is still a 409.
+   */
+  async register(input: RegisterDto): Promise<void> {
     await this.assertStrongPassword(input.password, [input.email, input.username, input.firstName]);
     const passwordHash = await this.passwords.hash(input.password);
-    return this.transactions.run(async () => {
+    const emailNormalized = normalizeEmail(input.email);
+    const usernameNormalized = normalizeUsername(input.username);
+    await this.transactions.run(async () => {
+      const holders = await this.users.findHolders(emailNormalized, usernameNormalized);
+      if (holders.some((holder) => holder.usernameNormalized === usernameNormalized)) {
+        throw Errors.conflict('This username is already registered', 'username', 'TAKEN');
+      }
+      if (holders.length > 0) {
+        const owner = await this.users.findActiveByEmail(emailNormalized);
+        // A deleted or deactivated account keeps its address for a while, and hears nothing.
+        if (owner) await this.events.publish(new SignUpWithTakenAddressEvent(refOf(owner)));
+        await this.audit.record({
+          actorId: null,
+          action: 'user.sign_up_with_taken_address',
+          target: owner ? `user:${owner.id}` : null,
+        });
+        return;
+      }
       const user = await this.createAccount({ ...input, passwordHash, emailVerified: false });
       await this.audit.record({ actorId: user.id, action: 'user.registered', target: `user:${user.id}` });
       const token = await this.emailTokens.issue(user.id, 'verify_email', VERIFY_TTL_HOURS * 60);
       await this.events.publish(new UserRegisteredEvent(refOf(user), token, VERIFY_TTL_HOURS));
-      return toUserDto(user);
     });
   }
 

@@ -53,13 +53,16 @@ export class AuthController {
 
   @Post('register')
   @Route({
-    summary: 'Create an account; a verification mail is sent',
+    summary: 'Sign up; a mail with a confirmation link follows',
+    description:
+      'Answers 202 the same way whether or not the address already has an account, so the answer tells nobody who has one: a new address gets a confirmation link, the owner of a taken one a notice suggesting to sign in or reset the password. Then sign in with `POST /auth/login`. Usernames are public (profile pages): a taken one answers 409.',
     access: 'public',
-    response: { type: UserDto, status: 201, description: 'Created (email not verified yet)' },
+    response: { type: MessageDto, status: 202, description: 'Accepted: check the inbox of the address' },
     errors: [400, 409],
   })
-  async register(@Body() body: RegisterDto): Promise<UserDto> {
-    return this.accounts.register(body);
+  async register(@Body() body: RegisterDto): Promise<MessageDto> {
+    await this.accounts.register(body);
+    return { message: 'Check your inbox: we sent a mail to confirm the address' };
   }
 
   @Post('login')

@@ -3,6 +3,7 @@ import { requestContext } from '../../common/context/request-context';
 import { Errors } from '../../common/http/errors';
 import { Transactions } from '../../database/transactions';
 import { DomainEvents } from '../../events/domain-events.publisher';
+import { JobsService } from '../../jobs/jobs.service';
 import { AuditService } from '../audit/audit.service';
 import { AccountsService, refOf } from './accounts.service';
 import { ApiTokensService } from './api-tokens.service';
@@ -10,13 +11,11 @@ import type { ChangePasswordDto } from './dto/auth.dto';
 import { EmailTokensService } from './email-tokens.service';
 import { normalizeEmail } from './identifiers';
 import { LockoutService } from './lockout.service';
-import { PasswordChangedEvent, PasswordResetRequestedEvent } from './identity.events';
+import { PasswordChangedEvent } from './identity.events';
 import { PasswordsService } from './passwords.service';
 import { SessionsService } from './sessions.service';
 import { SignInService } from './sign-in.service';
 import { UsersRepository } from './users.repository';
-
-const RESET_TTL_MINUTES = 60;
 
 /** Password flows: forgotten (a mailed link), reset with the link, changed while signed in. */
 @Injectable()
@@ -33,18 +32,15 @@ export class CredentialsService {
     private readonly lockout: LockoutService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly jobs: JobsService,
   ) {}
 
-  /** Always succeeds from the caller's view: whether the account exists is not revealed. */
+  /**
+   * Always succeeds from the caller's view, in the same time for any address: the lookup, the
+   * link and its mail happen later, in the `account.password-reset` job (decision 53).
+   */
   async forgotPassword(email: string): Promise<void> {
-    const user = await this.users.findActiveByEmail(normalizeEmail(email));
-    // Unknown address, or a link mailed moments ago: the same answer, and no mail.
-    if (!user || (await this.emailTokens.cooldown(user.id, 'reset_password')) > 0) return;
-    await this.transactions.run(async () => {
-      const token = await this.emailTokens.issue(user.id, 'reset_password', RESET_TTL_MINUTES);
-      await this.audit.record({ actorId: user.id, action: 'auth.password_reset_requested' });
-      await this.events.publish(new PasswordResetRequestedEvent(refOf(user), token, RESET_TTL_MINUTES));
-    });
+    await this.transactions.run(() => this.jobs.enqueue('account.password-reset', { email: normalizeEmail(email) }));
   }
 
   /** Checks the link and the new password before using the link up, so a refused password does not cost it. */

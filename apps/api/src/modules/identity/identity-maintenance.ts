@@ -1,7 +1,12 @@
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { MaintenanceProcessor } from '../../jobs/maintenance.processor';
+import { AuditModule } from '../audit/audit.module';
 import { EmailTokensRepository } from './email-tokens.repository';
+import { EmailTokensService } from './email-tokens.service';
+import { PasswordResetJob } from './password-reset.job';
+import { FAILURE_WINDOW_SECONDS } from './lockout.service';
 import { SessionsRepository } from './sessions.repository';
+import { SignInFailuresRepository } from './sign-in-failures.repository';
 import { UsersRepository } from './users.repository';
 
 /** How long a deleted account keeps its email address and username from being taken by someone else. */
@@ -18,12 +23,17 @@ export class IdentityMaintenance implements OnModuleInit {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly emailTokens: EmailTokensRepository,
+    private readonly signInFailures: SignInFailuresRepository,
   ) {}
 
   onModuleInit(): void {
     this.maintenance.register('ended sessions', () => this.sessions.deleteEnded());
     this.maintenance.register('used or expired email tokens', () => this.emailTokens.deleteSpent());
     this.maintenance.register('identifiers of deleted accounts freed', () => this.releaseDeletedIdentifiers());
+    // A day covers any window and lock (LOCKOUT_MINUTES is at most 1440).
+    this.maintenance.register('sign-in counts past their window', () =>
+      this.signInFailures.purgeExpired(Math.max(FAILURE_WINDOW_SECONDS, 24 * 60 * 60)),
+    );
   }
 
   /** Accounts deleted longer ago than the retention period give up their email address and username. */
@@ -32,9 +42,18 @@ export class IdentityMaintenance implements OnModuleInit {
   }
 }
 
-/** Imported by the API and the worker alike. */
+/** Identity's jobs (housekeeping, reset links): imported by the API and the worker alike. */
 @Module({
-  providers: [IdentityMaintenance, UsersRepository, SessionsRepository, EmailTokensRepository],
+  imports: [AuditModule],
+  providers: [
+    IdentityMaintenance,
+    PasswordResetJob,
+    EmailTokensService,
+    UsersRepository,
+    SessionsRepository,
+    EmailTokensRepository,
+    SignInFailuresRepository,
+  ],
   exports: [IdentityMaintenance],
 })
 export class IdentityMaintenanceModule {}

@@ -85,3 +85,28 @@ export class UserInvitedEvent extends DomainEvent {
     super();
   }
 }
+
+/**
+ * A sign-up named an address that already has an account. The sign-up got the same answer as any
+ * other (decision 53); the owner is told by mail instead.
+ */
+export class SignUpWithTakenAddressEvent extends DomainEvent {
+  static readonly eventName = 'user.sign-up-with-taken-address';
+  readonly name = SignUpWithTakenAddressEvent.eventName;
+  constructor(readonly user: UserRef) {
+    super();
+  }
+}
+
+/**
+ * Someone asked for a reset link for this address, known or not. The request only records this
+ * (the same work for every address, so its answer time reveals nothing); the lookup, the link
+ * and the mail happen after the answer (decision 53).
+ */
+export class PasswordResetAskedEvent extends DomainEvent {
+  static readonly eventName = 'user.password-reset-asked';
+  readonly name = PasswordResetAskedEvent.eventName;
+  constructor(readonly email: string) {
+    super();
+  }
+}

@@ -12,6 +12,7 @@ import { EmailTokensRepository } from './email-tokens.repository';
 import { EmailTokensService } from './email-tokens.service';
 import { IdentityMaintenanceModule } from './identity-maintenance';
 import { LockoutService } from './lockout.service';
+import { SignInFailuresRepository } from './sign-in-failures.repository';
 import { PasswordsService } from './passwords.service';
 import { SecurityStore } from './security-store';
 import { SessionsController } from './sessions.controller';
@@ -35,6 +36,7 @@ import { UsersRepository } from './users.repository';
     SessionsRepository,
     EmailTokensRepository,
     ApiTokensRepository,
+    SignInFailuresRepository,
     PasswordsService,
     SecurityStore,
     TokensService,

@@ -43,29 +43,32 @@ export class SignInService {
   ) {}
 
   async login(input: LoginDto): Promise<{ user: UserEntity; issued: IssuedSession }> {
-    const user = await this.users.findByLogin(input.login.trim().toLowerCase());
-    // Counted before the (slow) password check, so parallel guesses cannot outrun the lockout.
-    const attempt = user ? await this.lockout.reserve(user.id) : 0;
+    const login = input.login.trim().toLowerCase();
+    const user = await this.users.findByLogin(login);
+    // Counted before the (slow) password check, so parallel guesses cannot outrun the lockout; a
+    // login that names no account is counted (and locked) the same way, so 423 reveals nothing.
+    const attempt = await this.lockout.reserve(
+      user ? LockoutService.account(user.id) : LockoutService.unknownLogin(login),
+      user?.id ?? null,
+    );
     // Unknown accounts cost one hash verification too: same answer, about the same time.
     const valid = await this.passwords.verify(user?.passwordHash ?? null, input.password);
     if (!user || !valid || !user.isActive) {
-      if (user) await this.lockout.failed(user.id, attempt);
-      else
-        await this.audit.record({ actorId: null, action: 'auth.login_failed', metadata: { reason: 'unknown_login' } });
+      await this.lockout.failed(attempt);
       throw invalidCredentials();
     }
     if (user.totpEnabledAt) {
       if (!input.totpCode) {
         // The password was right and no code was tried: this attempt guessed nothing.
-        await this.lockout.release(user.id);
+        await this.lockout.release(attempt);
         throw totpRequired();
       }
       if (!(await this.twoFactor.verify(user, input.totpCode))) {
-        await this.lockout.failed(user.id, attempt);
+        await this.lockout.failed(attempt);
         throw totpRequired();
       }
     }
-    await this.lockout.succeeded(user.id);
+    await this.lockout.succeeded(attempt);
     const client = requestContext.current();
     const issued = await this.transactions.run(async () => {
       const session = await this.sessions.create(user.id);
@@ -97,8 +100,8 @@ export class SignInService {
     return { user, issued };
   }
 
-  /** Clears a lockout (after a password reset proves who is signing in). */
+  /** Clears every lock of the account (after a password reset proves who is signing in). */
   unlock(userId: string): Promise<void> {
-    return this.lockout.succeeded(userId);
+    return this.lockout.unlockAccount(userId);
   }
 }

@@ -164,59 +164,6 @@ export class UsersRepository {
       : { found: true, previousKey: returned[0].previousKey };
   }
 
-  /**
-   * Counts a sign-in attempt before its password is checked: the window restarts when it has
-   * passed. Null when the account is locked (the attempt is not counted).
-   */
-  async reserveSignInAttempt(id: string, windowSeconds: number): Promise<number | null> {
-    const [rows] = await this.tx.manager.query<[Array<{ failed_logins: number }>, number]>(
-      `UPDATE users SET
-         failed_logins = CASE WHEN failed_logins_since IS NULL OR failed_logins_since <= now() - make_interval(secs => $2)
-                              THEN 1 ELSE failed_logins + 1 END,
-         failed_logins_since = CASE WHEN failed_logins_since IS NULL OR failed_logins_since <= now() - make_interval(secs => $2)
-                                    THEN now() ELSE failed_logins_since END
-       WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
-       RETURNING failed_logins`,
-      [id, windowSeconds],
-    );
-    return rows.length === 0 ? null : rows[0].failed_logins;
-  }
-
-  /** Gives back a reserved attempt that guessed nothing (right password, second factor still to come). */
-  async releaseSignInAttempt(id: string): Promise<void> {
-    await this.tx.manager.query(
-      `UPDATE users SET failed_logins = failed_logins - 1 WHERE id = $1 AND failed_logins > 0`,
-      [id],
-    );
-  }
-
-  /** Seconds until the account's lock ends; 0 when it is not locked. */
-  async lockedForSeconds(id: string): Promise<number> {
-    const [row] = await this.tx.manager.query<Array<{ seconds: number | null }>>(
-      `SELECT ceil(extract(epoch FROM locked_until - now()))::int AS seconds FROM users WHERE id = $1`,
-      [id],
-    );
-    return Math.max(0, row?.seconds ?? 0);
-  }
-
-  /** Locks sign-in for `minutes` and starts a fresh count. */
-  async lock(id: string, minutes: number): Promise<void> {
-    await this.tx.manager.query(
-      `UPDATE users SET locked_until = now() + make_interval(mins => $2), failed_logins = 0, failed_logins_since = NULL
-        WHERE id = $1`,
-      [id, minutes],
-    );
-  }
-
-  /** A successful sign-in (or a password reset) clears the count and any lock. */
-  async clearSignInFailures(id: string): Promise<void> {
-    await this.tx.manager.query(
-      `UPDATE users SET failed_logins = 0, failed_logins_since = NULL, locked_until = NULL
-        WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
-      [id],
-    );
-  }
-
   /** Accounts deleted longer ago than `days` give up their email address and username. */
   async releaseDeletedIdentifiers(days: number): Promise<number> {
     const result = await this.users

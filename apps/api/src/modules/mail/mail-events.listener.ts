@@ -8,6 +8,7 @@ import {
   EmailVerificationRequestedEvent,
   PasswordChangedEvent,
   PasswordResetRequestedEvent,
+  SignUpWithTakenAddressEvent,
   UserInvitedEvent,
   UserRegisteredEvent,
   UserSignedInEvent,
@@ -44,6 +45,24 @@ export class MailEventsListener {
         },
       },
       { jobId: `verify-email:${tokenKey(event.verificationToken)}` },
+    );
+  }
+
+  @OnEvent(SignUpWithTakenAddressEvent.eventName, { suppressErrors: false })
+  async accountExists(event: SignUpWithTakenAddressEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.user.email,
+        template: 'account-exists',
+        variables: {
+          username: event.user.username,
+          signInUrl: appLink(this.config, '/sign-in'),
+          resetUrl: appLink(this.config, '/forgot-password'),
+        },
+      },
+      // One notice per account per hour, however many sign-ups name the address.
+      { jobId: `account-exists:${event.user.userId}:${event.occurredAt.slice(0, 13)}` },
     );
   }
 

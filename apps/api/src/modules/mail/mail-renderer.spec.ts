@@ -51,6 +51,11 @@ const SAMPLES: { [T in MailTemplate]: VarsOf<T> } = {
     setPasswordUrl: link('/reset-password', { token: 'tok-invite' }),
     expiresInHours: 72,
   },
+  'account-exists': {
+    username: 'ada',
+    signInUrl: link('/sign-in'),
+    resetUrl: link('/forgot-password'),
+  },
 };
 
 const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
@@ -62,6 +67,7 @@ const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
   'comment-approved': 'commentUrl',
   'delivery-test': 'appUrl',
   'account-invite': 'setPasswordUrl',
+  'account-exists': 'signInUrl',
 };
 
 const OPTIONAL: Partial<Record<MailTemplate, readonly string[]>> = { 'password-changed': ['ip', 'resetUrl'] };

@@ -10,6 +10,7 @@ export const MAIL_TEMPLATES = [
   'comment-approved',
   'delivery-test',
   'account-invite',
+  'account-exists',
 ] as const;
 
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
@@ -49,6 +50,8 @@ export interface MailTemplateVariables {
   'delivery-test': { requestedAt: string; appUrl: string };
   /** An administrator created the account: the link sets the first password (a reset token). */
   'account-invite': { username: string; invitedBy: string; setPasswordUrl: string; expiresInHours: number };
+  /** A sign-up named this address, which has an account: its owner is told (the sign-up answer is the same). */
+  'account-exists': { username: string; signInUrl: string; resetUrl: string };
 }
 
 export type VarsOf<T extends MailTemplate> = MailTemplateVariables[T];

@@ -10,7 +10,6 @@ import {
   IsIn,
   IsEmail,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -19,6 +18,7 @@ import {
 } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
 import { trim } from '../../../common/http/transforms';
+import { Optional } from '../../../common/http/optional';
 
 const PLAIN_EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 
@@ -38,20 +38,26 @@ export class RegisterDto {
   @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3–64 letters, digits, "_", "." or "-"' })
   username: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, format: 'password' })
+  @ApiProperty({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    format: 'password',
+    example: 'violet-Lantern-orbit-42',
+    description: 'Judged by strength (zxcvbn score 3 or more), not by character classes: a few unrelated words do well',
+  })
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
   password: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
   firstName?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(100)
@@ -76,7 +82,7 @@ export class LoginDto {
     description: 'The current code from the authenticator app, or a recovery code, for accounts with 2FA',
     example: '123456',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(32)
   totpCode?: string;
@@ -85,20 +91,20 @@ export class LoginDto {
     description:
       'For clients that cannot keep cookies (scripts, mobile apps): also return the refresh token in the body. Browsers should leave this out and rely on the HttpOnly cookie.',
   })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   refreshTokenInBody?: boolean;
 }
 
 export class RefreshDto {
   @ApiPropertyOptional({ description: 'The refresh token, for clients that do not use the cookie' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   refreshToken?: string;
 
   @ApiPropertyOptional({ description: 'Return the rotated refresh token in the body as well' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   refreshTokenInBody?: boolean;
 }
@@ -143,32 +149,32 @@ export class ChangePasswordDto {
 }
 
 export class UpdateMeDto {
-  @ApiPropertyOptional({ maxLength: 100, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 100, nullable: true, description: 'null or "" clears it' })
+  @Optional({ nullable: true })
   @Transform(trim)
   @IsString()
   @MaxLength(100)
-  firstName?: string;
+  firstName?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 100, nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 100, nullable: true, description: 'null or "" clears it' })
+  @Optional({ nullable: true })
   @Transform(trim)
   @IsString()
   @MaxLength(100)
-  lastName?: string;
+  lastName?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true, description: 'null or "" clears it' })
+  @Optional({ nullable: true })
   @IsString()
   @MaxLength(2000)
-  bio?: string;
+  bio?: string | null;
 
   @ApiPropertyOptional({
     type: () => PreferencesDto,
     description:
       'Display preferences (libs/contracts `UserPreferences`); replaces the stored set. Unknown keys are refused.',
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   preferences?: Record<string, unknown>;
 }
@@ -333,7 +339,7 @@ export class CreateApiTokenDto {
   scopes: PatScope[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the token stops working (none: until revoked)' })
-  @IsOptional()
+  @Optional()
   @IsDateString({ strict: true })
   expiresAt?: string;
 }

@@ -62,20 +62,6 @@ export class UserEntity extends BaseEntity {
   @Column({ name: 'totp_last_step', type: 'bigint', nullable: true })
   totpLastStep: string | null;
 
-  /**
-   * Sign-in attempts of the current window (counted before the password is checked, so parallel
-   * guesses cannot outrun the lockout), in Postgres so a Redis outage or restart loses no count.
-   */
-  @Column({ name: 'failed_logins', type: 'int', default: 0 })
-  failedLogins: number;
-
-  @Column({ name: 'failed_logins_since', type: 'timestamptz', nullable: true })
-  failedLoginsSince: Date | null;
-
-  /** Sign-in refused until then (ACCOUNT_LOCKED). */
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   /** SHA-256 of the unused recovery codes. */
   @Column({ name: 'recovery_code_hashes', type: 'text', array: true, default: () => "'{}'" })
   recoveryCodeHashes: string[];

@@ -1,4 +1,5 @@
 import type { MailTemplate } from '../mail.types';
+import { accountExistsTemplate } from './account-exists';
 import { accountInviteTemplate } from './account-invite';
 import { commentApprovedTemplate } from './comment-approved';
 import { deliveryTestTemplate } from './delivery-test';
@@ -21,4 +22,5 @@ export const MAIL_TEMPLATE_SOURCES: { readonly [T in MailTemplate]: MailTemplate
   'comment-approved': commentApprovedTemplate,
   'delivery-test': deliveryTestTemplate,
   'account-invite': accountInviteTemplate,
+  'account-exists': accountExistsTemplate,
 };

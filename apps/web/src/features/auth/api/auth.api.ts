@@ -7,9 +7,14 @@ export type RegisterInput = Schema<'RegisterDto'>;
 /** The signed-in user with roles and the permissions held without conditions. */
 export type Me = Schema<'MeDto'>;
 
-/** Creates the account; it stays unverified until the link in the mail is opened. Does not sign in. */
-export function signUp(input: RegisterInput): Promise<SessionUser> {
-  return unwrap(apiClient.POST('/api/v1/auth/register', { body: input }));
+/**
+ * Signs up; the account stays unverified until the link in the mail is opened. Does not sign in.
+ * The API answers the same for an address that already has an account (its owner gets a notice
+ * instead), so the result is what was sent, not an account.
+ */
+export async function signUp(input: RegisterInput): Promise<Pick<RegisterInput, 'email' | 'username'>> {
+  await unwrap(apiClient.POST('/api/v1/auth/register', { body: input }));
+  return { email: input.email, username: input.username };
 }
 
 /**
