@@ -21,7 +21,7 @@ import { classify, judge } from './oracle';
  * requests (ids and secrets come from fixtures made at run time).
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const FINDINGS_FILE = process.env.FUZZ_FINDINGS ?? '/tmp/fuzz-findings.md';
 /** BODY_LIMIT of the app under test: small, so an oversized body is cheap to send. */
