@@ -3,10 +3,11 @@ import helmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
-import { Logger as NestLogger, ModuleMetadata, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Logger as NestLogger, ModuleMetadata, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join, relative, sep } from 'node:path';
@@ -84,6 +85,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       },
       return503OnClosing: true,
       forceCloseConnections: 'idle',
+      // Errors Fastify's router answers itself, in the envelope too: a path parameter longer than
+      // any name we issue names nothing (404), a malformed URL is a 400.
+      frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) =>
+        sendError(
+          error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? new NotFoundException()
+            : new BadRequestException('Malformed URL'),
+          request,
+          reply,
+          new NestLogger('Http'),
+        ),
     });
     app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl, imports: options.imports }),

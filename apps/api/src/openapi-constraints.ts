@@ -27,9 +27,23 @@ export function applyValidationConstraints(app: INestApplication, document: Open
   }) as Record<string, SchemaObject>;
   const components: Record<string, SchemaObject | ReferenceObject> = document.components?.schemas ?? {};
 
+  const routes = [...routeArguments(app, document)];
+  // A body DTO may carry no validators of its own (`class CreateUserDto extends PickType(…)`):
+  // its rules are those of the nearest class up its chain that has some.
+  const bodyClasses = new Map<string, Type<unknown>>();
+  for (const { args } of routes) {
+    for (const arg of args) if (arg.kind === 'body' && arg.type) bodyClasses.set(arg.type.name, arg.type);
+  }
+  const validatorsOf = (name: string): SchemaObject | undefined => {
+    for (let cls = bodyClasses.get(name); cls && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) {
+      if (validated[cls.name]) return validated[cls.name];
+    }
+    return validated[name];
+  };
+
   for (const name of requestBodySchemas(document, components)) {
     const target = components[name];
-    const source = validated[name];
+    const source = validatorsOf(name);
     if (!target || isRef(target)) continue;
     target.additionalProperties = false;
     if (!source) continue;
@@ -42,7 +56,17 @@ export function applyValidationConstraints(app: INestApplication, document: Open
     else delete target.required;
   }
 
-  for (const { operation, args } of routeArguments(app, document)) {
+  // A body whose every field is optional may be left out: it means "{}" (the validation pipe sees no field).
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as OperationObject[]) {
+      const body = operation?.requestBody;
+      const ref = body && !isRef(body) ? body.content['application/json']?.schema : undefined;
+      const schema = ref && isRef(ref) ? components[refName(ref.$ref)] : undefined;
+      if (body && !isRef(body) && schema && !isRef(schema) && !(schema.required ?? []).length) body.required = false;
+    }
+  }
+
+  for (const { operation, args } of routes) {
     for (const arg of args) {
       if (arg.kind === 'query' && arg.type && validated[arg.type.name]) {
         const source = validated[arg.type.name];
@@ -123,11 +147,12 @@ function requestBodySchemas(
 // Where Nest keeps a handler's `@Query()`/`@Param()` arguments (`ROUTE_ARGS_METADATA`, keyed
 // `<RouteParamtypes>:<index>`); `@nestjs/common` exports these only to its sibling packages.
 const ROUTE_ARGS_METADATA = '__routeArguments__';
+const BODY = 3;
 const QUERY = 4;
 const PARAM = 5;
 
 interface RouteArgument {
-  kind: 'query' | 'param';
+  kind: 'query' | 'param' | 'body';
   name?: string;
   type?: Type<unknown>;
   uuid: boolean;
@@ -164,6 +189,8 @@ function* routeArguments(
           const uuid = (arg.pipes ?? []).some((pipe) => pipe instanceof ParseUUIDPipe || pipe === ParseUUIDPipe);
           if (paramtype === QUERY && arg.data === undefined) {
             args.push({ kind: 'query', type: types[arg.index], uuid });
+          } else if (paramtype === BODY && arg.data === undefined) {
+            args.push({ kind: 'body', type: types[arg.index], uuid });
           } else if (paramtype === PARAM && typeof arg.data === 'string') {
             args.push({ kind: 'param', name: arg.data, uuid });
           }

@@ -343,7 +343,7 @@ describe('identity', () => {
     expect(odd.statusCode).toBe(400);
     expect(odd.json().error.details).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ field: 'preferences.theme', code: 'UNKNOWN_PREFERENCE' }),
+        expect.objectContaining({ field: 'preferences.theme', code: 'UNKNOWN_FIELD' }),
         expect.objectContaining({ field: 'preferences.fontScale', code: 'IS_IN' }),
       ]),
     );

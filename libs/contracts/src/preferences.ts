@@ -36,8 +36,8 @@ export interface PreferenceViolation {
 export const PreferenceViolationCode = {
   /** `preferences` is not a JSON object. */
   IS_OBJECT: 'IS_OBJECT',
-  /** A key this schema does not know: preferences are not free-form. */
-  UNKNOWN_PREFERENCE: 'UNKNOWN_PREFERENCE',
+  /** A key this schema does not know: preferences are not free-form (the code of every unknown field). */
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
   /** A known key with a value outside its allowed set. */
   IS_IN: 'IS_IN',
   IS_BOOLEAN: 'IS_BOOLEAN',
@@ -84,7 +84,7 @@ export function preferencesViolations(value: unknown): PreferenceViolation[] {
     if (!isKey(key)) {
       violations.push({
         field,
-        code: PreferenceViolationCode.UNKNOWN_PREFERENCE,
+        code: PreferenceViolationCode.UNKNOWN_FIELD,
         message: `${key} is not a preference; known ones are ${PREFERENCE_KEYS.join(', ')}`,
       });
       continue;

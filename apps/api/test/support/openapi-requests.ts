@@ -424,6 +424,11 @@ export function sampleValue(schema: Schema | undefined, hint: SampleHint = () =>
       for (const [property, propertySchema] of Object.entries(propertiesOf(resolved))) {
         value[property] = sampleValue(propertySchema, hint, property);
       }
+      // A map (`additionalProperties` a schema) with a minimum size gets that many entries.
+      const extra = resolved.additionalProperties;
+      for (let i = Object.keys(value).length; i < Number(resolved.minProperties ?? 0); i += 1) {
+        value[`field${i + 1}`] = typeof extra === 'object' && extra !== null ? sampleValue(extra as Schema, hint) : 'x';
+      }
       return value;
     }
     case 'array': {

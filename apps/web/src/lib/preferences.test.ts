@@ -24,7 +24,7 @@ describe('preferences schema (libs/contracts)', () => {
       { field: 'preferences.colorScheme', code: 'IS_IN', message: 'colorScheme must be one of auto, light, dark' },
       {
         field: 'preferences.theme',
-        code: 'UNKNOWN_PREFERENCE',
+        code: 'UNKNOWN_FIELD',
         message: 'theme is not a preference; known ones are colorScheme, reduceMotion, fontScale',
       },
       { field: 'preferences.reduceMotion', code: 'IS_BOOLEAN', message: 'reduceMotion must be true or false' },

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type as TransformType } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsString,
@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { Errors } from './errors';
 import { Optional } from './optional';
+import { toInteger } from './transforms';
 import { DEFAULT_PER_PAGE, listEnvelopeResponse, MAX_PAGE, MAX_PER_PAGE, PaginationMetaDto } from './pagination';
 
 /**
@@ -24,7 +25,7 @@ import { DEFAULT_PER_PAGE, listEnvelopeResponse, MAX_PAGE, MAX_PER_PAGE, Paginat
 export class ListQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'Offset pages; not with `cursor`' })
   @Optional()
-  @TransformType(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
@@ -32,7 +33,7 @@ export class ListQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })
   @Optional()
-  @TransformType(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_PER_PAGE)
@@ -49,7 +50,7 @@ export class ListQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, description: 'Page size in cursor mode' })
   @Optional()
-  @TransformType(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(MAX_PER_PAGE)
@@ -119,14 +120,6 @@ export function pageRequest(query: ListQueryDto): PageRequest {
     };
   }
   return { mode: 'offset', page: query.page ?? 1, perPage: query.perPage ?? DEFAULT_PER_PAGE };
-}
-
-/** For lists that only page by offset (their source cannot seek): a cursor is refused with a clear error. */
-export function offsetPageRequest(query: ListQueryDto): { page: number; perPage: number } {
-  if (query.cursor !== undefined || query.limit !== undefined) {
-    throw Errors.invalidField('cursor', 'This list pages by page and perPage only', 'CURSOR_NOT_SUPPORTED');
-  }
-  return { page: query.page ?? 1, perPage: query.perPage ?? DEFAULT_PER_PAGE };
 }
 
 export function encodeCursor(values: Record<string, unknown>): string {

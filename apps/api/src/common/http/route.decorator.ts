@@ -1,5 +1,5 @@
 import { applyDecorators, HttpCode, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiOperation } from '@nestjs/swagger';
 import type { PatScope, Permission } from '@atrium/contracts';
 import { Public, RequireScope, RequireVerifiedEmail, SessionOnly } from '../auth/auth.decorators';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
@@ -42,6 +42,10 @@ export function Route(options: RouteOptions): MethodDecorator {
   // Any request can be malformed (a NUL byte in the URL, a body nested too deep: 400), too large
   // (413) or not JSON (415): the body parser answers before any route does.
   const statuses = new Set([400, 413, 415, ...(options.errors ?? [])]);
+  // The access rule, machine-readable for clients and for the attack suite that reads the spec.
+  decorators.push(ApiExtension('x-access', typeof access === 'object' ? 'permissions' : access));
+  if (typeof access === 'object') decorators.push(ApiExtension('x-permissions', access.permissions));
+  if (options.scope) decorators.push(ApiExtension('x-token-scope', options.scope));
   if (access === 'public') {
     decorators.push(Public());
   } else {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, JobState, type QueueName } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
-import { offsetPageRequest } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
 import { JOB_RUNNER, type JobQueueRunner, type JobSummary } from '../../jobs/runners/job-runner';
 import { AuditService } from '../audit/audit.service';
@@ -45,7 +44,8 @@ export class AdminQueuesService {
   async list(name: string, query: ListJobsQueryDto): Promise<Paginated<JobDto>> {
     const queue = this.queueNamed(name);
     // Bull lists jobs by position in a state: offset pages only.
-    const { page, perPage } = offsetPageRequest(query);
+    // Queues cannot seek: this list pages by offset only (its query has no cursor).
+    const { page, perPage } = query;
     const { jobs, total } = await this.runner.listJobs(queue, query.state, {
       offset: (page - 1) * perPage,
       limit: perPage,

@@ -195,9 +195,11 @@ export class RolesService {
   async setUserRoles(
     actor: AuthUser,
     userId: string,
-    assignments: Array<{ roleId: string; expiresAt?: string }>,
+    requested: Array<{ roleId: string; expiresAt?: string }>,
   ): Promise<void> {
     if (actor.id === userId) throw Errors.forbidden('You cannot change your own roles');
+    // A role listed twice is held once: the later entry decides its expiry.
+    const assignments = [...new Map(requested.map((a) => [a.roleId, a])).values()];
     const before = (await this.roles.assignmentsOf([userId])).get(userId) ?? [];
     const wanted = await this.roles.findByIds(assignments.map((a) => a.roleId));
     if (wanted.length !== new Set(assignments.map((a) => a.roleId)).size) {

@@ -32,6 +32,8 @@ export class MeAvatarController {
     schema: {
       type: 'object',
       required: [AVATAR_FIELD],
+      // One file part and nothing else: any other part is refused.
+      additionalProperties: false,
       properties: {
         [AVATAR_FIELD]: {
           type: 'string',

@@ -4,6 +4,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
+import { ApiErrorResponses } from '../../common/dto/envelope.dto';
 import { HealthResponseDto } from './health.dto';
 import { Public } from '../../common/auth';
 
@@ -19,6 +20,8 @@ export class HealthController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP (no dependency is called)' })
   @ApiOkResponse({ type: HealthResponseDto })
+  // Only a malformed URL (a NUL byte) is refused, before any route runs.
+  @ApiErrorResponses(400)
   health(): HealthResponseDto {
     return {
       status: 'healthy',

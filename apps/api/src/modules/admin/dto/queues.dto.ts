@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { JobRunner, JobState, QueueName } from '@atrium/contracts';
-import { ListQueryDto } from '../../../common/http/list';
+import { PaginationQueryDto } from '../../../common/http/pagination';
 
 export const JOB_STATES: readonly JobState[] = Object.values(JobState);
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);
 
-export class ListJobsQueryDto extends ListQueryDto {
+export class ListJobsQueryDto extends PaginationQueryDto {
   @ApiProperty({ enum: JOB_STATES, enumName: 'JobState', description: 'Which jobs to list', example: 'failed' })
   @IsIn(JOB_STATES)
   state: JobState;

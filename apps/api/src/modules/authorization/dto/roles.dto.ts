@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type SchemaObject } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -22,6 +22,12 @@ import { Optional } from '../../../common/http/optional';
 
 const CONDITION_OPERATORS = new Set(['$eq', '$ne', '$in', '$nin']);
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
+/** A condition's value: a string of up to 200 characters, a number, a boolean or null. */
+const CONDITION_SCALAR: SchemaObject[] = [
+  { type: 'string', maxLength: 200, nullable: true },
+  { type: 'number' },
+  { type: 'boolean' },
+];
 const isScalar = (value: unknown): boolean =>
   value === null ||
   (typeof value === 'string' && value.length <= 200) ||
@@ -71,7 +77,26 @@ export class PermissionGrantDto {
 
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: true,
+    // The rule conditionsAreSafe enforces, as a schema: 1–10 fields, each a value or operators.
+    minProperties: 1,
+    maxProperties: 10,
+    // JSON Schema's propertyNames (not an OpenAPI 3.0 keyword; validators such as Ajv apply it).
+    ...({ propertyNames: { pattern: FIELD_NAME.source } } as object),
+    additionalProperties: {
+      anyOf: [
+        ...CONDITION_SCALAR,
+        {
+          type: 'object',
+          properties: {
+            $eq: { anyOf: CONDITION_SCALAR },
+            $ne: { anyOf: CONDITION_SCALAR },
+            $in: { type: 'array', maxItems: 50, items: { anyOf: CONDITION_SCALAR } },
+            $nin: { type: 'array', maxItems: 50, items: { anyOf: CONDITION_SCALAR } },
+          },
+          additionalProperties: false,
+        },
+      ],
+    },
     description:
       'CASL conditions on the row\'s fields: a value, or `$eq`/`$ne`/`$in`/`$nin` of values; `${user.id}` stands for the acting user, e.g. `{ "authorId": "${user.id}" }`. Other operators are refused.',
   })
