@@ -169,6 +169,15 @@ describe('an accurate spec', () => {
     expect(role.json().error.details[0].field).toBe('description');
   });
 
+  it("answers the router's own errors in the envelope: a malformed URL is 400, an over-long path segment 404", async () => {
+    const malformed = await call('GET', '/api/v1/profiles/%E0%A4%A');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('BAD_REQUEST');
+    const long = await call('GET', `/api/v1/profiles/${'a'.repeat(300)}`);
+    expect(long.statusCode).toBe(404);
+    expect(long.json().error.code).toBe('NOT_FOUND');
+  });
+
   it('takes a sort key named twice (the first decides) and refuses anything the pattern does not match', async () => {
     const admin = await asAdmin();
     const twice = await call('GET', '/api/v1/users', { token: admin.token, query: { sort: 'username,-username' } });
