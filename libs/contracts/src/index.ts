@@ -4,3 +4,4 @@ export * from './jobs';
 export * from './auth';
 export * from './permissions';
 export * from './preferences';
+export * from './devices';

@@ -10,6 +10,7 @@ import { SignInLockout1795966753936 } from './1795966753936-SignInLockout';
 import { RefreshSuccessor1795966887212 } from './1795966887212-RefreshSuccessor';
 import { JobOutbox1795967560138 } from './1795967560138-JobOutbox';
 import { SignInFailures1795974181744 } from './1795974181744-SignInFailures';
+import { LastSignedIn1795976067278 } from './1795976067278-LastSignedIn';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationClass[] = [
   RefreshSuccessor1795966887212,
   JobOutbox1795967560138,
   SignInFailures1795974181744,
+  LastSignedIn1795976067278,
 ];

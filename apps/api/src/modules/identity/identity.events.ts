@@ -67,6 +67,8 @@ export class UserSignedInEvent extends DomainEvent {
     readonly sessionId: string,
     readonly ip: string,
     readonly userAgent: string,
+    /** The account had never signed in before (its first session, right after sign-up). */
+    readonly firstSignIn = false,
   ) {
     super();
   }

@@ -71,6 +71,7 @@ export class SignInService {
     await this.lockout.succeeded(attempt);
     const client = requestContext.current();
     const issued = await this.transactions.run(async () => {
+      const { first } = await this.users.recordSignIn(user.id);
       const session = await this.sessions.create(user.id);
       await this.audit.record({
         actorId: user.id,
@@ -83,6 +84,7 @@ export class SignInService {
           session.session.familyId,
           client?.ip ?? 'unknown',
           client?.userAgent ?? 'unknown',
+          first,
         ),
       );
       return session;

@@ -164,6 +164,18 @@ export class UsersRepository {
       : { found: true, previousKey: returned[0].previousKey };
   }
 
+  /** Records a successful sign-in; whether it was the account's first (atomic under concurrency). */
+  async recordSignIn(id: string): Promise<{ first: boolean }> {
+    const [rows] = await this.tx.manager.query<[Array<{ before: Date | null }>, number]>(
+      `UPDATE users u SET last_signed_in_at = now()
+         FROM (SELECT id, last_signed_in_at AS before FROM users WHERE id = $1 FOR UPDATE) old
+        WHERE u.id = old.id
+        RETURNING old.before`,
+      [id],
+    );
+    return { first: rows.length > 0 && rows[0].before === null };
+  }
+
   /** Accounts deleted longer ago than `days` give up their email address and username. */
   async releaseDeletedIdentifiers(days: number): Promise<number> {
     const result = await this.users

@@ -13,6 +13,7 @@ import {
   UserRegisteredEvent,
   UserSignedInEvent,
 } from '../identity/identity.events';
+import { describeDevice } from '@atrium/contracts';
 import { JobsService } from '../../jobs/jobs.service';
 import { appLink } from './mail.types';
 
@@ -117,6 +118,8 @@ export class MailEventsListener {
 
   @OnEvent(UserSignedInEvent.eventName, { suppressErrors: false })
   async newSignIn(event: UserSignedInEvent): Promise<void> {
+    // The very first sign-in of an account (right after sign-up) is no news to its owner.
+    if (event.firstSignIn) return;
     await this.jobs.enqueue(
       'mail.send',
       {
@@ -126,7 +129,7 @@ export class MailEventsListener {
           username: event.user.username,
           at: event.occurredAt,
           ip: event.ip,
-          userAgent: event.userAgent,
+          device: describeDevice(event.userAgent),
           sessionsUrl: appLink(this.config, '/settings/sessions'),
         },
       },

@@ -30,7 +30,7 @@ const SAMPLES: { [T in MailTemplate]: VarsOf<T> } = {
     username: 'ada',
     at: '2025-03-04T14:05:00.000Z',
     ip: '198.51.100.7',
-    userAgent: 'Firefox 140 on Linux',
+    device: 'Firefox on Linux',
     sessionsUrl: link('/settings/sessions'),
   },
   'comment-awaiting-moderation': {
@@ -140,7 +140,7 @@ describe('MailRenderer', () => {
       expect(mail.html).toContain(
         '<dd style="margin:0 0 8px 0;word-break:break-word;">Tuesday, 4 March 2025 at 14:05 UTC</dd>',
       );
-      expect(mail.text).toContain('Device:     Firefox 140 on Linux');
+      expect(mail.text).toContain('Device:     Firefox on Linux');
     });
 
     it('refuses a time that is not ISO-8601', () => {

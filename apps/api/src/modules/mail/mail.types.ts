@@ -36,7 +36,8 @@ export interface MailTemplateVariables {
     /** ISO-8601 time of the sign-in. */
     at: string;
     ip: string;
-    userAgent: string;
+    /** The browser and system, described as the sessions page describes them ("Chrome on Linux"). */
+    device: string;
     sessionsUrl: string;
   };
   'comment-awaiting-moderation': {

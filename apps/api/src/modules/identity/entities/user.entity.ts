@@ -62,6 +62,10 @@ export class UserEntity extends BaseEntity {
   @Column({ name: 'totp_last_step', type: 'bigint', nullable: true })
   totpLastStep: string | null;
 
+  /** The last successful sign-in (null: never signed in). */
+  @Column({ name: 'last_signed_in_at', type: 'timestamptz', nullable: true })
+  lastSignedInAt: Date | null;
+
   /** SHA-256 of the unused recovery codes. */
   @Column({ name: 'recovery_code_hashes', type: 'text', array: true, default: () => "'{}'" })
   recoveryCodeHashes: string[];
