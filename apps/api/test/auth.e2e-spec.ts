@@ -132,14 +132,28 @@ describe('identity', () => {
     expect((await call('POST', '/api/v1/auth/refresh', { cookies: rotated })).statusCode).toBe(401);
   });
 
-  it('tells the signed-in user about a new sign-in by mail', async () => {
+  it('tells the signed-in user about a new sign-in by mail, not about the first one, naming the device', async () => {
     const { email } = await register({ username: 'grace' });
+    const chrome =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36';
+    // The first sign-in right after sign-up is no news to the owner.
     expect((await login('grace')).statusCode).toBe(200);
+    expect(
+      (
+        await call('POST', '/api/v1/auth/login', {
+          body: { login: 'grace', password: PASSWORD },
+          headers: { 'user-agent': chrome },
+        })
+      ).statusCode,
+    ).toBe(200);
     const mails = await waitFor(
       () => sink.to(email),
       (m) => m.some((x) => /new sign-in/i.test(x.parsed.subject ?? '')),
     );
-    expect(mails.map((m) => m.parsed.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/new sign-in/i)]));
+    const notices = mails.filter((m) => /new sign-in/i.test(m.parsed.subject ?? ''));
+    expect(notices).toHaveLength(1);
+    expect(notices[0].parsed.text).toContain('Chrome on Linux');
+    expect(notices[0].parsed.text).not.toContain('AppleWebKit');
   });
 
   describe('attacks on the access token', () => {
