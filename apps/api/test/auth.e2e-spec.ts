@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
+import { EmailTokensRepository } from '../src/modules/identity/email-tokens.repository';
 import { IdentityMaintenance } from '../src/modules/identity/identity-maintenance';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../src/modules/identity/tokens.service';
 import { actors, claimsOf, REFRESH_COOKIE, refreshCookiesOf } from './support/actors';
@@ -91,11 +92,7 @@ describe('identity', () => {
       body: { token: verify.searchParams.get('token') },
     });
     expect(verified.statusCode).toBe(200);
-    // Single use.
-    expect(
-      (await call('POST', '/api/v1/auth/verify-email', { body: { token: verify.searchParams.get('token') } }))
-        .statusCode,
-    ).toBe(400);
+    expect(verified.json().data).toEqual({ message: 'Email address verified', alreadyVerified: false });
 
     const signIn = await login('ADA@example.com');
     expect(signIn.statusCode).toBe(200);
@@ -130,6 +127,43 @@ describe('identity', () => {
     expect((await call('GET', '/api/v1/auth/me', { token: newAccess })).statusCode).toBe(401);
     expect((await call('GET', '/api/v1/auth/me', { token: accessToken })).statusCode).toBe(401);
     expect((await call('POST', '/api/v1/auth/refresh', { cookies: rotated })).statusCode).toBe(401);
+  });
+
+  it('a verification link opened again says the address is already confirmed, and no used link tells more', async () => {
+    const { email, id } = await register({ username: 'twice' });
+    const token = (await linkFromMail(email, '/verify-email')).searchParams.get('token');
+    const verify = (value: string | null) => call('POST', '/api/v1/auth/verify-email', { body: { token: value } });
+
+    // Two tabs (or a mail client's preview and the click) at once: one confirms, the other is told so.
+    const both = await Promise.all([verify(token), verify(token)]);
+    expect(both.map((res) => res.statusCode)).toEqual([200, 200]);
+    expect(both.map((res) => res.json().data.alreadyVerified).sort()).toEqual([false, true]);
+    const again = await verify(token);
+    expect(again.json().data).toEqual({ message: 'Email address already verified', alreadyVerified: true });
+    // The daily cleanup keeps a used verification link until it expires.
+    await atrium.app.get(EmailTokensRepository, { strict: false }).deleteSpent();
+    expect((await verify(token)).json().data.alreadyVerified).toBe(true);
+
+    const db = atrium.app.get(DataSource);
+    const unknown = await verify('A'.repeat(43));
+    expect(unknown.statusCode).toBe(400);
+    const sameAsUnknown = (res: typeof unknown) => {
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toEqual(unknown.json().error);
+    };
+    // A used reset link is no verification link, and says nothing about its account here either.
+    expect((await call('POST', '/api/v1/auth/forgot-password', { body: { email } })).statusCode).toBe(202);
+    const reset = (await linkFromMail(email, '/reset-password')).searchParams.get('token');
+    const body = { token: reset, password: strongPassword() };
+    expect((await call('POST', '/api/v1/auth/reset-password', { body })).statusCode).toBe(200);
+    sameAsUnknown(await verify(reset));
+    // Once the account is deactivated, or the link has expired, a used link is as dead as any other.
+    await db.query(`UPDATE users SET is_active = false WHERE id = $1`, [id]);
+    sameAsUnknown(await verify(token));
+    await db.query(`UPDATE users SET is_active = true WHERE id = $1`, [id]);
+    expect((await verify(token)).statusCode).toBe(200);
+    await db.query(`UPDATE email_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [id]);
+    sameAsUnknown(await verify(token));
   });
 
   it('tells the signed-in user about a new sign-in by mail, not about the first one, naming the device', async () => {

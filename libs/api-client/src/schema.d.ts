@@ -124,7 +124,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm the email address with the token from the verification mail */
+        /**
+         * Confirm the email address with the token from the verification mail
+         * @description A link works once, for 48 hours. Opening it again is not an error: while the link has not expired, and its account is active with the address confirmed, the answer is 200 with `alreadyVerified: true` (so is a second mailed link once the first worked).
+         *
+         *     Such an answer tells the holder of the link nothing new: it was mailed to that address. Every other token — unknown, expired, or used by an account deactivated or deleted since — answers the same 400. Password-reset links are never treated this way: a used one is as invalid as an unknown one.
+         */
         post: operations["AuthController_verifyEmail"];
         delete?: never;
         options?: never;
@@ -874,6 +879,11 @@ export interface components {
         };
         MessageDto: {
             message: string;
+        };
+        VerifyEmailResultDto: {
+            message: string;
+            /** @description true when the address was confirmed before this request: the link was opened a second time, or another link worked first */
+            alreadyVerified: boolean;
         };
         TokenDto: {
             token: string;
@@ -1916,7 +1926,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "success";
-                        data: components["schemas"]["MessageDto"];
+                        data: components["schemas"]["VerifyEmailResultDto"];
                         meta: components["schemas"]["ResponseMetaDto"];
                     };
                 };

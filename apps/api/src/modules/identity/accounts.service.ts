@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { ApiTokensService } from './api-tokens.service';
 import type { RegisterDto, UpdateMeDto, UserDto } from './dto/auth.dto';
 import { toUserDto } from './dto/identity.mappers';
-import { EmailTokensService } from './email-tokens.service';
+import { EmailTokensService, invalidLink } from './email-tokens.service';
 import type { UserEntity } from './entities/user.entity';
 import { normalizeEmail, normalizeUsername } from './identifiers';
 import { LockoutService } from './lockout.service';
@@ -141,11 +141,27 @@ export class AccountsService {
     });
   }
 
-  async verifyEmail(token: string): Promise<void> {
-    await this.transactions.run(async () => {
-      const userId = await this.emailTokens.consume(token, 'verify_email');
-      await this.users.markEmailVerified(userId);
-      await this.audit.record({ actorId: userId, action: 'user.email_verified', target: `user:${userId}` });
+  /**
+   * Confirms the address with the mailed link. Opening it twice (a second click, a mail client's
+   * link preview, two tabs) is no failure: a used link that has not expired, of an active account
+   * whose address is confirmed, answers `alreadyVerified`, and so does a second live link (two
+   * mails) once the first worked. The holder of the link learns nothing new — it was mailed to
+   * that address. Any other used link (an account deactivated or deleted since) answers the same
+   * 400 as an unknown one.
+   */
+  async verifyEmail(token: string): Promise<{ alreadyVerified: boolean }> {
+    return this.transactions.run(async () => {
+      const { userId, reused } = await this.emailTokens.consumeVerification(token);
+      if (reused) {
+        const user = await this.users.findActive(userId);
+        if (!user?.emailVerifiedAt) throw invalidLink();
+        return { alreadyVerified: true };
+      }
+      const newlyVerified = await this.users.markEmailVerified(userId);
+      if (newlyVerified) {
+        await this.audit.record({ actorId: userId, action: 'user.email_verified', target: `user:${userId}` });
+      }
+      return { alreadyVerified: !newlyVerified };
     });
   }
 

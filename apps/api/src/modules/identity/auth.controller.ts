@@ -20,7 +20,7 @@ import {
   RegisterDto,
   ResetPasswordDto,
   TokenDto,
-  UserDto,
+  VerifyEmailResultDto,
 } from './dto/auth.dto';
 import { toUserDto } from './dto/identity.mappers';
 import type { UserEntity } from './entities/user.entity';
@@ -152,13 +152,20 @@ export class AuthController {
   @Post('verify-email')
   @Route({
     summary: 'Confirm the email address with the token from the verification mail',
+    description: [
+      'A link works once, for 48 hours. Opening it again is not an error: while the link has not expired, and its account is active with the address confirmed, the answer is 200 with `alreadyVerified: true` (so is a second mailed link once the first worked).',
+      'Such an answer tells the holder of the link nothing new: it was mailed to that address. Every other token — unknown, expired, or used by an account deactivated or deleted since — answers the same 400. Password-reset links are never treated this way: a used one is as invalid as an unknown one.',
+    ].join('\n\n'),
     access: 'public',
-    response: { type: MessageDto },
+    response: { type: VerifyEmailResultDto },
     errors: [400],
   })
-  async verifyEmail(@Body() body: TokenDto): Promise<MessageDto> {
-    await this.accounts.verifyEmail(body.token);
-    return { message: 'Email address verified' };
+  async verifyEmail(@Body() body: TokenDto): Promise<VerifyEmailResultDto> {
+    const { alreadyVerified } = await this.accounts.verifyEmail(body.token);
+    return {
+      message: alreadyVerified ? 'Email address already verified' : 'Email address verified',
+      alreadyVerified,
+    };
   }
 
   @Post('resend-verification')

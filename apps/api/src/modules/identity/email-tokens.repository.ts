@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, MoreThan } from 'typeorm';
+import { IsNull, MoreThan, Not } from 'typeorm';
 import { newId } from '../../database/ids';
 import { insertable, Transactions } from '../../database/transactions';
 import { EmailTokenEntity, type EmailTokenPurpose } from './entities/email-token.entity';
@@ -31,9 +31,15 @@ export class EmailTokensRepository {
     return used.affected === 1 ? row.userId : null;
   }
 
-  /** Whether this token was issued and already used (a link opened twice). */
-  async wasUsed(tokenHash: string, purpose: EmailTokenPurpose): Promise<boolean> {
-    return this.tokens.existsBy({ tokenHash, purpose, usedAt: MoreThan(new Date(0)) });
+  /** The user of a token that was already used and has not expired yet (a link opened twice), or null. */
+  async findUsedUser(tokenHash: string, purpose: EmailTokenPurpose): Promise<string | null> {
+    const row = await this.tokens.findOneBy({
+      tokenHash,
+      purpose,
+      usedAt: Not(IsNull()),
+      expiresAt: MoreThan(new Date()),
+    });
+    return row?.userId ?? null;
   }
 
   /** Seconds since the user was last sent a link of this kind; null when never. */
@@ -51,11 +57,15 @@ export class EmailTokensRepository {
     await this.tokens.update({ userId, purpose, usedAt: IsNull() }, { usedAt: new Date() });
   }
 
+  /**
+   * Used links go at once, except verification links: a used one still answers "already
+   * confirmed" until it expires (`findUsedUser`), so it stays as long as an unused one would.
+   */
   async deleteSpent(): Promise<number> {
     const result = await this.tokens
       .createQueryBuilder()
       .delete()
-      .where(`used_at IS NOT NULL OR expires_at < now() - interval '1 day'`)
+      .where(`(used_at IS NOT NULL AND purpose <> 'verify_email') OR expires_at < now() - interval '1 day'`)
       .execute();
     return result.affected ?? 0;
   }

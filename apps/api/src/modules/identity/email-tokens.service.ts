@@ -42,6 +42,22 @@ export class EmailTokensService {
     await this.tokens.consumeAll(userId, purpose);
   }
 
+  /**
+   * Uses a verification link up, like `consume`; a link that was used already and has not expired
+   * yet (opened twice, or by two requests at once) gives its user with `reused: true`, for the
+   * caller to answer "already confirmed" from the user's state. Only verification links: a used
+   * link that grants something (a reset) stays exactly as invalid as an unknown one.
+   */
+  async consumeVerification(token: string): Promise<{ userId: string; reused: boolean }> {
+    const tokenHash = sha256(token);
+    const userId = await this.tokens.consume(tokenHash, 'verify_email');
+    if (userId) return { userId, reused: false };
+    // A separate statement: it sees the use a concurrent request has just committed.
+    const usedBy = await this.tokens.findUsedUser(tokenHash, 'verify_email');
+    if (usedBy) return { userId: usedBy, reused: true };
+    throw invalidLink();
+  }
+
   /** Uses a token up (exactly once) and returns its user id; 400 when invalid, used or expired. */
   async consume(token: string, purpose: EmailTokenPurpose): Promise<string> {
     const userId = await this.tokens.consume(sha256(token), purpose);
@@ -53,4 +69,5 @@ export class EmailTokensService {
 /** The least time between two mails of one kind to one recipient. */
 export const MAIL_COOLDOWN_SECONDS = 60;
 
-const invalidLink = () => Errors.badRequest('This link is invalid, used or expired; ask for a new one');
+/** The one answer for a link that is unknown, used or expired. */
+export const invalidLink = () => Errors.badRequest('This link is invalid, used or expired; ask for a new one');

@@ -289,6 +289,14 @@ export class MessageDto {
   message: string;
 }
 
+export class VerifyEmailResultDto extends MessageDto {
+  @ApiProperty({
+    description:
+      'true when the address was confirmed before this request: the link was opened a second time, or another link worked first',
+  })
+  alreadyVerified: boolean;
+}
+
 export class TwoFactorSetupDto {
   @ApiProperty({ description: 'Base32 secret, for typing into an authenticator app' })
   secret: string;
