@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { paths } from '../../app/paths';
-import { ada, detailedErrorEnvelope, errorEnvelope, message } from '../../test/api-fixtures';
+import { ada, detailedErrorEnvelope, envelope, errorEnvelope, message } from '../../test/api-fixtures';
 import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
 import { api, callsTo, json, requestsTo, useApi } from '../../test/msw';
 import { renderPage } from '../../test/render';
@@ -29,7 +29,11 @@ const TOKEN = 'fH-t1jnRynORneHI9B5Hmrs7U2ojtuWN1mmqJHRckKE';
 
 describe('Verify-email page (link from the verification mail)', () => {
   it('posts the token from the URL once and says the address is confirmed, with a way to sign in', async () => {
-    useApi(api.post('/api/v1/auth/verify-email', () => json(message('Email address verified'))));
+    useApi(
+      api.post('/api/v1/auth/verify-email', () =>
+        json(envelope({ message: 'Email address verified', alreadyVerified: false })),
+      ),
+    );
     renderAt(`/verify-email?token=${TOKEN}`);
 
     const heading = await screen.findByRole('heading', { level: 1, name: 'Email address confirmed' });
@@ -67,10 +71,48 @@ describe('Verify-email page (link from the verification mail)', () => {
     expect(screen.queryByRole('region', { name: 'Confirm your email address' })).not.toBeInTheDocument();
   });
 
-  it('sends nothing when the link has no token', () => {
-    renderAt('/verify-email');
+  it('says an address confirmed before is already confirmed (the link opened again), not that it failed', async () => {
+    useApi(
+      api.post('/api/v1/auth/verify-email', () =>
+        json(envelope({ message: 'Email address already verified', alreadyVerified: true })),
+      ),
+    );
+    renderAt(`/verify-email?token=${TOKEN}`);
 
-    expect(screen.getByRole('heading', { level: 1, name: 'This link is incomplete' })).toBeInTheDocument();
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Your address is already confirmed' });
+    expect(heading).toHaveFocus();
+    expect(screen.getByText(/nothing more to do/)).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/sign-in');
+  });
+
+  it('offers a signed-in user whose address is already confirmed to continue', async () => {
+    rememberSignIn();
+    useApi(
+      ...signedInApi(ada),
+      api.post('/api/v1/auth/verify-email', () =>
+        json(envelope({ message: 'Email address already verified', alreadyVerified: true })),
+      ),
+    );
+    renderAt(`/verify-email?token=${TOKEN}`);
+
+    await screen.findByRole('heading', { level: 1, name: 'Your address is already confirmed' });
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Continue to Atrium' })).toHaveAttribute(
+      'href',
+      '/',
+    );
+  });
+
+  it.each([
+    ['no token', '/verify-email'],
+    ['a token cut short', `/verify-email?token=${TOKEN.slice(0, 30)}`],
+    ['a token with characters added', `/verify-email?token=${TOKEN}%3E`],
+  ])('says a link with %s is incomplete or damaged, and sends nothing', (_, path) => {
+    renderAt(path);
+
+    expect(screen.getByRole('heading', { level: 1, name: 'This link is incomplete or damaged' })).toBeInTheDocument();
+    expect(screen.getByText(/Ask for a new one/)).toBeInTheDocument();
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/sign-in');
     expect(callsTo('/api/v1/auth/verify-email')).toBe(0);
   });
 });
@@ -95,6 +137,22 @@ describe('Forgot-password page', () => {
 });
 
 describe('Reset-password page (link from the reset mail)', () => {
+  it.each([
+    ['no token', '/reset-password'],
+    ['a token cut short', '/reset-password?token=abc123'],
+    ['a token with characters added', `/reset-password?token=${TOKEN}.`],
+    ['a token with characters no link has', `/reset-password?token=${TOKEN.slice(0, 42)}%2B`],
+  ])('catches a link with %s before the form: no password to type in vain, a way to a new link', (_, path) => {
+    renderAt(path);
+
+    expect(screen.getByRole('heading', { level: 1, name: 'This link is incomplete or damaged' })).toHaveFocus();
+    expect(screen.getByText(/Ask for a new one/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Ask for a new reset link' })).toHaveAttribute('href', '/forgot-password');
+    expect(screen.queryByLabelText(/New password/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Change password' })).not.toBeInTheDocument();
+    expect(callsTo('/api/v1/auth/reset-password')).toBe(0);
+  });
+
   it("shows the API's weak-password message on the password field", async () => {
     const user = userEvent.setup({ delay: null });
     const weak =

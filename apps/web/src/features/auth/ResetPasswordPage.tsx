@@ -8,6 +8,7 @@ import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
 import { passwordLengthProblem, showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
 import { resetPassword } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
+import { emailLinkToken } from './emailLinkToken';
 
 type Field = 'password';
 const API_FIELDS: Record<string, Field> = { password: 'password' };
@@ -15,27 +16,28 @@ const API_FIELDS: Record<string, Field> = { password: 'password' };
 /** Opened from the link in the reset mail (`/reset-password?token=…`). */
 export function ResetPasswordPage() {
   const [searchParams] = useSearchParams();
-  const token = searchParams.get('token')?.trim() ?? '';
+  const token = emailLinkToken(searchParams);
   const form = useAppForm<Record<Field, string>>('reset-password', {
     initialValues: { password: '' },
     validate: ({ password }) => ({ password: passwordLengthProblem(password) }),
   });
   const reset = useMutation({
-    mutationFn: (password: string) => resetPassword(token, password),
+    mutationFn: (password: string) => resetPassword(token ?? '', password),
     onError: (error) => showApiErrors(form, error, API_FIELDS),
   });
 
+  // Checked before the form: nobody types a new password into a page whose link cannot work.
   if (!token) {
     return (
       <AuthPageFrame documentTitle="Choose a new password">
-        <FocusHeading order={1}>This link is incomplete</FocusHeading>
+        <FocusHeading order={1}>This link is incomplete or damaged</FocusHeading>
         <Text>
-          The address has no reset token. Open the link from the mail again, or{' '}
-          <Anchor component={Link} to={paths.forgotPassword}>
-            ask for a new link
-          </Anchor>
-          .
+          Ask for a new one. If your mail program split the link over two lines, you can also copy all of it into the
+          address bar.
         </Text>
+        <Button component={Link} to={paths.forgotPassword}>
+          Ask for a new reset link
+        </Button>
       </AuthPageFrame>
     );
   }

@@ -9,6 +9,7 @@ import { ApiError, NETWORK_ERROR } from '../../lib/api';
 import { reloadUser, verifyEmail } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
 import { ResendVerificationButton } from './components/ResendVerificationButton';
+import { emailLinkToken } from './emailLinkToken';
 import { useAuth } from './useAuth';
 
 /**
@@ -18,18 +19,18 @@ import { useAuth } from './useAuth';
  */
 export function VerifyEmailPage() {
   const [searchParams] = useSearchParams();
-  const token = searchParams.get('token')?.trim() ?? '';
+  const token = emailLinkToken(searchParams);
   const { status } = useAuth();
 
   const verification = useQuery({
     queryKey: ['verify-email', token],
     queryFn: async () => {
-      const message = await verifyEmail(token);
+      const result = await verifyEmail(token ?? '');
       // A signed-in user sees the "unverified" banner go away at once.
       await reloadUser().catch(() => undefined);
-      return message;
+      return result;
     },
-    enabled: token.length > 0,
+    enabled: token !== undefined,
     retry: (failureCount, error) => failureCount < 1 && error instanceof ApiError && error.code === NETWORK_ERROR,
     staleTime: Infinity,
     gcTime: Infinity,
@@ -41,12 +42,12 @@ export function VerifyEmailPage() {
   if (!token) {
     return (
       <AuthPageFrame documentTitle="Confirm your email address">
-        <FocusHeading order={1}>This link is incomplete</FocusHeading>
+        <FocusHeading order={1}>This link is incomplete or damaged</FocusHeading>
         <Text>
-          The address has no confirmation token. Open the link from the mail again, or copy all of it into the address
-          bar.
+          Ask for a new one, or open the link from the mail again: if your mail program split it over two lines, copy
+          all of it into the address bar.
         </Text>
-        <NextSteps signedIn={status === 'signed-in'} />
+        <NextSteps />
       </AuthPageFrame>
     );
   }
@@ -64,15 +65,22 @@ export function VerifyEmailPage() {
       <AuthPageFrame documentTitle="Email address not confirmed">
         <FocusHeading order={1}>Your email address was not confirmed</FocusHeading>
         <FormErrorAlert title="The link did not work" error={verification.error} />
-        <NextSteps signedIn={status === 'signed-in'} canResend />
+        <NextSteps />
       </AuthPageFrame>
     );
   }
 
+  const { alreadyVerified } = verification.data;
   return (
-    <AuthPageFrame documentTitle="Email address confirmed">
-      <FocusHeading order={1}>Email address confirmed</FocusHeading>
-      <Text>Thank you. Your Atrium account is ready.</Text>
+    <AuthPageFrame documentTitle={alreadyVerified ? 'Email address already confirmed' : 'Email address confirmed'}>
+      <FocusHeading order={1}>
+        {alreadyVerified ? 'Your address is already confirmed' : 'Email address confirmed'}
+      </FocusHeading>
+      <Text>
+        {alreadyVerified
+          ? 'This link was used before: there is nothing more to do.'
+          : 'Thank you. Your Atrium account is ready.'}
+      </Text>
       {status === 'signed-in' ? (
         <Button component={Link} to={paths.home}>
           Continue to Atrium
@@ -86,11 +94,13 @@ export function VerifyEmailPage() {
   );
 }
 
-function NextSteps({ signedIn, canResend = false }: { signedIn: boolean; canResend?: boolean }) {
-  if (!signedIn) {
+/** Where to go from a link that did not work: a new mail (signed in), or sign in to ask for one. */
+function NextSteps() {
+  const { status, user } = useAuth();
+  if (status !== 'signed-in') {
     return (
       <Text>
-        Links expire after 48 hours and work once.{' '}
+        Links expire after 48 hours.{' '}
         <Anchor component={Link} to={paths.signIn}>
           Sign in
         </Anchor>{' '}
@@ -98,5 +108,13 @@ function NextSteps({ signedIn, canResend = false }: { signedIn: boolean; canRese
       </Text>
     );
   }
-  return canResend ? <ResendVerificationButton /> : null;
+  // Confirmed meanwhile (with another link): nothing to ask for.
+  if (user?.emailVerified) {
+    return (
+      <Button component={Link} to={paths.home}>
+        Continue to Atrium
+      </Button>
+    );
+  }
+  return <ResendVerificationButton />;
 }

@@ -51,8 +51,11 @@ export async function signOutEverywhere(): Promise<void> {
   session.signedOut();
 }
 
-export async function verifyEmail(token: string): Promise<string> {
-  return (await unwrap(apiClient.POST('/api/v1/auth/verify-email', { body: { token } }))).message;
+export type EmailVerification = Schema<'VerifyEmailResultDto'>;
+
+/** `alreadyVerified`: the address was confirmed before (the link was opened again, or another one worked). */
+export function verifyEmail(token: string): Promise<EmailVerification> {
+  return unwrap(apiClient.POST('/api/v1/auth/verify-email', { body: { token } }));
 }
 
 export async function resendVerification(): Promise<string> {
