@@ -13,7 +13,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { FocusHeading } from '../../components/ui/FocusHeading';
@@ -25,6 +25,23 @@ import { disableTwoFactor, enableTwoFactor, setupTwoFactor, type TwoFactorSetup 
 import { useTwoFactorChanged } from './api/settings.queries';
 import { CopyValueButton } from './components/CopyValueButton';
 import { SettingsSection } from './components/SettingsSection';
+
+/**
+ * The QR code and its encoder load only once a setup has started. Should the chunk fail to load
+ * (a deploy replaced it), the key below still does the job.
+ */
+const TwoFactorQrCode = lazy(() =>
+  import('./components/TwoFactorQrCode').catch(() => ({
+    default: () => (
+      <Text size="sm" c="dimmed">
+        The QR code could not be shown. Enter the key below instead.
+      </Text>
+    ),
+  })),
+);
+
+/** A base32 key in groups of four (`JBSW Y3DP …`), easier to read and type; apps ignore the spaces. */
+const groupedKey = (secret: string) => secret.replace(/\s/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 
 export function SecuritySettingsPage() {
   return (
@@ -115,6 +132,8 @@ function TwoFactorOff({ turnedOff, onEnabled }: { turnedOff: boolean; onEnabled:
 type CodeField = 'code';
 const CODE_API_FIELDS: Record<string, CodeField> = { code: 'code' };
 
+const QR_SIZE = 184;
+
 function ConfirmSetup({ setup, onEnabled }: { setup: TwoFactorSetup; onEnabled: (codes: string[]) => void }) {
   const form = useAppForm<Record<CodeField, string>>('confirm-two-factor', {
     initialValues: { code: '' },
@@ -143,24 +162,32 @@ function ConfirmSetup({ setup, onEnabled }: { setup: TwoFactorSetup; onEnabled: 
         Add Atrium to your authenticator app
       </FocusHeading>
       <Text size="sm">
-        Enter this key in your authenticator app (such as Aegis, Google Authenticator or 1Password), choosing a
-        time-based code:
+        Scan this QR code with your authenticator app (such as Aegis, Google Authenticator or 1Password):
       </Text>
+      <Suspense
+        fallback={
+          <>
+            <VisuallyHidden>Loading the QR code…</VisuallyHidden>
+            <Skeleton width={QR_SIZE} height={QR_SIZE} radius="sm" aria-hidden="true" />
+          </>
+        }
+      >
+        <TwoFactorQrCode uri={setup.otpauthUri} size={QR_SIZE} />
+      </Suspense>
+      <Text size="sm">Cannot scan it? Enter this key in the app instead, choosing a time-based code:</Text>
       <Group gap="sm" wrap="wrap">
         <Text size="sm" fw={600} component="span">
           Key:
         </Text>
-        <Code fz="md" ff="monospace" style={{ wordBreak: 'break-all' }}>
-          {setup.secret}
+        <Code fz="md" ff="monospace" style={{ wordSpacing: '0.25em' }}>
+          {groupedKey(setup.secret)}
         </Code>
+        {/* The key as the API gave it, without the spaces. */}
         <CopyValueButton value={setup.secret} label="Copy key" />
       </Group>
       <Text size="sm">
-        On a phone with the app installed you can also open{' '}
-        <Anchor href={setup.otpauthUri} style={{ wordBreak: 'break-all' }}>
-          {setup.otpauthUri}
-        </Anchor>
-        .
+        On a phone with the app installed you can also{' '}
+        <Anchor href={setup.otpauthUri}>open the setup in the authenticator app</Anchor>.
       </Text>
       <form onSubmit={onSubmit} noValidate aria-label="Confirm two-factor authentication">
         <Stack gap="md" maw={320}>
