@@ -11,6 +11,8 @@ export default defineConfig({
     alias: {
       // Consumed as TypeScript source: the package's CommonJS build in dist/ is for Node.
       '@atrium/contracts': fromHere('../../libs/contracts/src/index.ts'),
+      // Also source: the SDK's dist/ is what the published package ships, built only to be packed.
+      '@atrium/api-client': fromHere('../../libs/api-client/src/index.ts'),
     },
   },
   server: {
