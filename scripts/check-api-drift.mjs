@@ -1,5 +1,7 @@
 // Fails (exit 1) when the committed OpenAPI spec or the generated client differ from what the
-// code produces. Needs the API built (`npm run build`). Fix with `npm run api:generate`.
+// code produces, or when the SDK's version (libs/api-client/package.json) is not the API's
+// (apps/api/package.json, the spec's info.version). Needs the API built (`npm run build`).
+// Fix with `npm run api:generate`; a version bump changes both package.json files together.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,20 +35,39 @@ try {
     cwd: join(root, 'libs/api-client'),
   });
   const problems = [];
+  let regenerate = false; // problems that `npm run api:generate` fixes
   for (const [name, committed, generated] of [
     ['apps/api/openapi.json', committedSpec, spec],
     ['libs/api-client/src/schema.d.ts', committedClient, client],
   ]) {
     const want = readFileSync(generated, 'utf8');
     const have = readFileSync(committed, 'utf8');
-    if (want !== have) problems.push(`${name} is out of date (${firstDifference(have, want)})`);
+    if (want !== have) {
+      problems.push(`${name} is out of date (${firstDifference(have, want)})`);
+      regenerate = true;
+    }
+  }
+  // The published SDK speaks exactly one API version: the one it was generated from.
+  const versionOf = (path) => JSON.parse(readFileSync(join(root, path), 'utf8')).version;
+  const apiVersion = versionOf('apps/api/package.json');
+  const sdkVersion = versionOf('libs/api-client/package.json');
+  const specVersion = JSON.parse(readFileSync(committedSpec, 'utf8')).info?.version;
+  if (sdkVersion !== apiVersion) {
+    problems.push(
+      `libs/api-client/package.json has version ${sdkVersion}, the API (apps/api/package.json) ${apiVersion}: ` +
+        'the SDK is released with the API version it was generated from; set both to the same version',
+    );
+  }
+  if (specVersion !== apiVersion) {
+    problems.push(`apps/api/openapi.json has info.version ${specVersion}, apps/api/package.json ${apiVersion}`);
+    regenerate = true;
   }
   if (problems.length > 0) {
     console.error(problems.map((p) => `✗ ${p}`).join('\n'));
-    console.error('Run "npm run api:generate" and commit the result.');
+    if (regenerate) console.error('Run "npm run api:generate" and commit the result.');
     process.exitCode = 1;
   } else {
-    console.log('✓ The committed OpenAPI spec and API client match the code.');
+    console.log(`✓ The committed OpenAPI spec and API client match the code; SDK and API are both ${apiVersion}.`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
