@@ -11,6 +11,7 @@ import { RefreshSuccessor1795966887212 } from './1795966887212-RefreshSuccessor'
 import { JobOutbox1795967560138 } from './1795967560138-JobOutbox';
 import { SignInFailures1795974181744 } from './1795974181744-SignInFailures';
 import { LastSignedIn1795976067278 } from './1795976067278-LastSignedIn';
+import { SiteName1795976708470 } from './1795976708470-SiteName';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationClass[] = [
   JobOutbox1795967560138,
   SignInFailures1795974181744,
   LastSignedIn1795976067278,
+  SiteName1795976708470,
 ];
