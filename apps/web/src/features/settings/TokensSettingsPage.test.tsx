@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { PERMISSION_DESCRIPTIONS, PERMISSION_RESOURCE_INFO, PERMISSIONS } from '@atrium/contracts';
 import { describe, expect, it } from 'vitest';
 
 import { paths } from '../../app/paths';
@@ -63,8 +64,8 @@ describe('Access tokens settings page', () => {
     expect(scopes).toHaveAccessibleDescription(/Choose at least one scope\./);
 
     await user.type(name, 'Backup script');
-    // The scopes offered are the user's own permissions.
-    expect(form.getAllByRole('checkbox')).toHaveLength(4);
+    // The scopes offered are the user's own permissions, of features that exist (not posts yet).
+    expect(form.getAllByRole('checkbox')).toHaveLength(2);
     await user.click(form.getByRole('checkbox', { name: 'profile:read' }));
     await user.click(form.getByRole('button', { name: 'Create token' }));
 
@@ -84,6 +85,87 @@ describe('Access tokens settings page', () => {
     expect(await screen.findByText('Token CI deploy revoked.')).toBeInTheDocument();
     await waitFor(() => expect(within(list).queryByRole('listitem', { name: 'CI deploy' })).not.toBeInTheDocument());
     expect(requestsTo(`/api/v1/me/tokens/${ciToken.id}`)[0]?.method).toBe('DELETE');
+  });
+
+  it('groups the scopes by resource with what each allows, offers only live features, and has shortcuts', async () => {
+    const user = userEvent.setup({ delay: null });
+    rememberSignIn();
+    // An administrator: every permission of the catalogue, the content modules' ones included.
+    useApi(
+      ...signedInApi(),
+      api.get('/api/v1/auth/me', () => json(envelope(meOf(ada, [...PERMISSIONS])))),
+      api.get('/api/v1/me/tokens', () => json(envelope([]))),
+      api.post('/api/v1/me/tokens', () => json(envelope(created), 201)),
+    );
+    renderTokensPage();
+
+    const form = within(await screen.findByRole('form', { name: 'New token' }));
+    const scopes = within(await form.findByRole('group', { name: /^Scopes/ }));
+    const groups = scopes.getAllByRole('group').map((group) => group.querySelector('legend')?.textContent);
+    expect(groups).toEqual(['Your profile', 'Users', 'Roles', 'Audit log', 'Statistics', 'Background jobs']);
+    // Features that do not exist yet offer no scopes.
+    for (const hidden of ['Posts', 'Comments', 'Categories', 'Tags']) {
+      expect(scopes.queryByRole('group', { name: hidden })).not.toBeInTheDocument();
+    }
+    expect(scopes.queryByRole('checkbox', { name: /^posts:/ })).not.toBeInTheDocument();
+    const live = PERMISSIONS.filter((permission) => !/^(posts|comments|categories|tags):/.test(permission));
+    expect(scopes.getAllByRole('checkbox')).toHaveLength(live.length);
+
+    // Each group says what the resource is; each scope, in one sentence, what it allows.
+    const users = within(scopes.getByRole('group', { name: 'Users' }));
+    expect(scopes.getByRole('group', { name: 'Users' })).toHaveAccessibleDescription(
+      PERMISSION_RESOURCE_INFO.users.description,
+    );
+    expect(users.getAllByRole('checkbox')).toHaveLength(5);
+    expect(users.getByRole('checkbox', { name: 'users:assign-roles' })).toHaveAccessibleDescription(
+      'Give other users roles below your own level, for good or until a date.',
+    );
+    for (const permission of live) {
+      expect(scopes.getByRole('checkbox', { name: permission })).toHaveAccessibleDescription(
+        PERMISSION_DESCRIPTIONS[permission],
+      );
+    }
+
+    const checked = () =>
+      scopes
+        .getAllByRole('checkbox')
+        .filter((box) => (box as HTMLInputElement).checked)
+        .map((box) => box.getAttribute('value'));
+    await user.click(form.getByRole('button', { name: 'Read-only' }));
+    expect(checked()).toEqual(['profile:read', 'users:read', 'roles:read', 'audit:read', 'stats:read', 'queues:read']);
+    await user.click(form.getByRole('button', { name: 'Everything I hold' }));
+    expect(checked()).toHaveLength(live.length);
+    await user.click(form.getByRole('checkbox', { name: 'queues:manage' }));
+
+    await user.type(form.getByRole('textbox', { name: /^Name/ }), 'Ops bot');
+    await user.click(form.getByRole('button', { name: 'Create token' }));
+    await screen.findByRole('heading', { name: 'Token Backup script created' });
+    const post = requestsTo('/api/v1/me/tokens').find((request) => request.method === 'POST');
+    const sent = (await bodyOf(post)) as { name: string; scopes: string[] };
+    expect(sent.name).toBe('Ops bot');
+    expect([...sent.scopes].sort()).toEqual(live.filter((permission) => permission !== 'queues:manage').sort());
+  });
+
+  it('offers only the shortcuts and groups a plain user can use', async () => {
+    const user = userEvent.setup({ delay: null });
+    rememberSignIn();
+    useApi(
+      ...signedInApi(),
+      api.get('/api/v1/auth/me', () => json(envelope(meOf(ada, ['profile:read', 'profile:update', 'posts:read'])))),
+      api.get('/api/v1/me/tokens', () => json(envelope([]))),
+    );
+    renderTokensPage();
+
+    const form = within(await screen.findByRole('form', { name: 'New token' }));
+    const scopes = within(await form.findByRole('group', { name: /^Scopes/ }));
+    expect(scopes.getByRole('group', { name: 'Your profile' })).toBeInTheDocument();
+    expect(scopes.getAllByRole('checkbox').map((box) => box.getAttribute('value'))).toEqual([
+      'profile:read',
+      'profile:update',
+    ]);
+    await user.click(form.getByRole('button', { name: 'Read-only' }));
+    expect(scopes.getByRole('checkbox', { name: 'profile:read' })).toBeChecked();
+    expect(scopes.getByRole('checkbox', { name: 'profile:update' })).not.toBeChecked();
   });
 
   it('asks to confirm the email address first when the API refuses an unverified account', async () => {

@@ -4,6 +4,7 @@ import {
   Button,
   Checkbox,
   Code,
+  Fieldset,
   Group,
   Modal,
   Skeleton,
@@ -13,7 +14,6 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { PAT_SCOPES } from '@atrium/contracts';
 import { useId, useState } from 'react';
 
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
@@ -27,6 +27,7 @@ import { type ApiToken, type CreatedApiToken, isEmailNotVerified, type TokenScop
 import { useCreateToken, useRevokeToken, useTokens } from './api/settings.queries';
 import { CopyValueButton } from './components/CopyValueButton';
 import { SettingsSection } from './components/SettingsSection';
+import { allScopes, grantableScopeGroups, readOnlyScopes, type ScopeGroup } from './scopes';
 import { formatSessionTime } from './sessions.format';
 import classes from './SessionsSettingsPage.module.css';
 
@@ -272,8 +273,9 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
   });
 
   const split = create.isError ? splitApiError(create.error, API_FIELDS) : undefined;
-  // A token can be given only permissions its owner holds (without conditions).
-  const grantable = PAT_SCOPES.filter(can);
+  // A token can be given only permissions its owner holds (without conditions), of features that exist.
+  const groups = grantableScopeGroups(can);
+  const choose = (scopes: string[]) => form.setFieldValue('scopes', scopes);
 
   return (
     <SettingsSection title="New token">
@@ -320,12 +322,34 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
               description="What the token may do. You can only give it permissions you have yourself."
               withAsterisk
             >
-              <Stack gap={6} mt="xs">
-                {grantable.length === 0 ? <Text size="sm">You have no permissions to give a token.</Text> : null}
-                {grantable.map((permission) => (
-                  <Checkbox key={permission} value={permission} label={permission} />
-                ))}
-              </Stack>
+              {groups.length === 0 ? (
+                <Text size="sm" mt="xs">
+                  You have no permissions to give a token.
+                </Text>
+              ) : (
+                <Stack gap="md" mt="xs">
+                  <Group gap="xs">
+                    <Text size="sm" component="span">
+                      Quick choices:
+                    </Text>
+                    <Button
+                      type="button"
+                      variant="default"
+                      size="compact-sm"
+                      onClick={() => choose(readOnlyScopes(groups))}
+                      disabled={readOnlyScopes(groups).length === 0}
+                    >
+                      Read-only
+                    </Button>
+                    <Button type="button" variant="default" size="compact-sm" onClick={() => choose(allScopes(groups))}>
+                      Everything I hold
+                    </Button>
+                  </Group>
+                  {groups.map((group) => (
+                    <ScopeGroupFieldset key={group.resource} group={group} />
+                  ))}
+                </Stack>
+              )}
             </Checkbox.Group>
           )}
           <TextInput
@@ -343,5 +367,39 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiToken) =>
         </Stack>
       </form>
     </SettingsSection>
+  );
+}
+
+/** One resource's scopes: a group named by the resource, each scope with what it allows. */
+function ScopeGroupFieldset({ group }: { group: ScopeGroup }) {
+  const descriptionId = useId();
+  return (
+    <Fieldset
+      variant="unstyled"
+      legend={
+        <Text fw={600} size="sm" component="span">
+          {group.label}
+        </Text>
+      }
+      aria-describedby={descriptionId}
+    >
+      <Text size="xs" c="dimmed" id={descriptionId} mb={6}>
+        {group.description}
+      </Text>
+      <Stack gap={8}>
+        {group.scopes.map(({ scope, description }) => (
+          <Checkbox
+            key={scope}
+            value={scope}
+            label={
+              <Text span size="sm" ff="monospace">
+                {scope}
+              </Text>
+            }
+            description={description}
+          />
+        ))}
+      </Stack>
+    </Fieldset>
   );
 }
