@@ -27,6 +27,7 @@ import { isAuthThrottled } from './common/auth';
 import { IdentityModule } from './modules/identity/identity.module';
 import { AuthorizationModule } from './modules/authorization/authorization.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { SetupModule } from './modules/setup/setup.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
 
@@ -99,6 +100,7 @@ export class AppModule {
         AdminModule,
         HealthModule,
         SystemModule,
+        SetupModule,
         ...imports,
       ],
       providers: [

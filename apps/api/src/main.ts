@@ -4,6 +4,7 @@ import { RuntimeMode } from '@atrium/contracts';
 import { createApp } from './bootstrap';
 import { ConfigValidationError } from './config/app-config';
 import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
+import { SetupService } from './modules/setup/setup.service';
 import { installShutdown } from './shutdown';
 
 async function main(): Promise<void> {
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
       : `Atrium ${config.version} listening on ${url} in SERVICES mode: Postgres at ${redact(config.databaseUrl)}, ` +
           `${config.redisUrl ? `Redis at ${redact(config.redisUrl)}` : 'in-memory cache and rate limits (no REDIS_URL)'}`,
   );
+  // While no admin exists: where to create one (and, in production, the one-time setup code).
+  await atrium.app.get(SetupService).announce();
 }
 
 /** Credentials never reach a log line. */

@@ -29,6 +29,9 @@ const RULES: Record<string, Requirement> = {
   'POST /api/v1/auth/reset-password': 'public',
   'GET /api/v1/profiles/{username}': 'public',
   'GET /api/v1/avatars/{key}': 'public',
+  // First-run setup: public while no admin exists, then 409 (an admin exists in this file).
+  'GET /api/v1/setup': 'public',
+  'POST /api/v1/setup': 'public',
   'POST /api/v1/auth/logout': 'signed-in',
   'POST /api/v1/auth/logout-all': 'signed-in',
   'GET /api/v1/auth/sessions': 'signed-in',

@@ -746,6 +746,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether this site still needs its first admin (first-run setup), and whether a setup code is asked */
+        get: operations["SetupController_status"];
+        put?: never;
+        /**
+         * First-run setup: create the first admin (email verified) and sign in
+         * @description Open only while no active admin exists (`GET /setup`: `required`); afterwards, and to every setup but one of several sent at once, it answers 409.
+         *
+         *     In production (`codeRequired`) the body carries the one-time setup code the server printed in its log at start-up; a missing or wrong code answers 403. The codes are spent by a successful setup.
+         *
+         *     The answer is that of `POST /auth/login`: an access token, the user, and the refresh token as an HttpOnly cookie. Rate-limited like the other sign-in routes.
+         */
+        post: operations["SetupController_setUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1385,7 +1410,46 @@ export interface components {
             /** @example 0.1.0 */
             version: string;
             mode: components["schemas"]["RuntimeMode"];
+            /**
+             * @description The name the first admin gave this site at setup (`POST /setup`); null when none was given
+             * @example The Reading Room
+             */
+            siteName: string | null;
             instance: components["schemas"]["InfoInstanceDto"];
+        };
+        SetupStatusDto: {
+            /** @description True while no active admin exists: `POST /setup` creates the first one. False once one does. */
+            required: boolean;
+            /** @description Whether `POST /setup` needs the one-time setup code printed in the server log at start-up (in production). */
+            codeRequired: boolean;
+        };
+        SetupDto: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * @description 3–64 of letters, digits, `_`, `.`, `-`; unique ignoring case
+             * @example ada
+             */
+            username: string;
+            /**
+             * Format: password
+             * @description Judged by strength (zxcvbn score 3 or more), not by character classes: a few unrelated words do well
+             * @example violet-Lantern-orbit-42
+             */
+            password: string;
+            /**
+             * @description The site's name, shown on its home page (`GET /info`: `siteName`); blank or absent: none. Control characters become spaces.
+             * @example The Reading Room
+             */
+            siteName?: string;
+            /**
+             * @description The one-time setup code from the server log (required when `GET /setup` says `codeRequired`); case, spaces and dashes do not matter
+             * @example 7KQ2-M9XD-4HT0-VBNA
+             */
+            code?: string;
         };
     };
     responses: never;
@@ -6253,6 +6317,382 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SetupController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["SetupStatusDto"];
+                        meta: components["schemas"]["ResponseMetaDto"];
+                    };
+                };
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the route accepts (16 KB on /api/v1/auth, BODY_LIMIT elsewhere) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than this route accepts"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: bodies are JSON (application/json); uploads are multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the body as application/json"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after the number of seconds in Retry-After"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: only the request id is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Something went wrong on our side; quote the request id"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: a dependency (the database) is briefly unavailable; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "A dependency is briefly unavailable; retry shortly"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SetupController_setUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetupDto"];
+            };
+        };
+        responses: {
+            /** @description The first admin, signed in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["LoginResponseDto"];
+                        meta: components["schemas"]["ResponseMetaDto"];
+                    };
+                };
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "You are not allowed to do this"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "This username is already registered"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the route accepts (16 KB on /api/v1/auth, BODY_LIMIT elsewhere) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than this route accepts"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: bodies are JSON (application/json); uploads are multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the body as application/json"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after the number of seconds in Retry-After"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: only the request id is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Something went wrong on our side; quote the request id"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: a dependency (the database) is briefly unavailable; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "A dependency is briefly unavailable; retry shortly"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };

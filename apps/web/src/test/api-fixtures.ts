@@ -5,6 +5,7 @@ export const instanceInfo: InstanceInfo = {
   name: 'Atrium',
   version: '0.1.0',
   mode: 'embedded',
+  siteName: null,
   instance: {
     id: '0193c5a2-8f0e-7c31-9a55-3f4b2d1e6a70',
     installedAt: '2025-03-14T09:26:53.000Z',

@@ -22,14 +22,9 @@ import {
   TokenDto,
   VerifyEmailResultDto,
 } from './dto/auth.dto';
-import { toUserDto } from './dto/identity.mappers';
-import type { UserEntity } from './entities/user.entity';
-import { type IssuedSession, SessionsService } from './sessions.service';
+import { SessionsService } from './sessions.service';
+import { AUTH_PATH, REFRESH_COOKIE, SignInResponses } from './sign-in-responses';
 import { SignInService } from './sign-in.service';
-import { TokensService } from './tokens.service';
-
-export const REFRESH_COOKIE = 'atrium_refresh';
-export const AUTH_PATH = '/api/v1/auth';
 
 /** The session of a `session` route (personal access tokens never get there). */
 export const sessionOf = (user: AuthUser): string => {
@@ -47,7 +42,7 @@ export class AuthController {
     private readonly signIn: SignInService,
     private readonly credentials: CredentialsService,
     private readonly sessions: SessionsService,
-    private readonly tokens: TokensService,
+    private readonly responses: SignInResponses,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -75,8 +70,7 @@ export class AuthController {
     errors: [400, 401, 423],
   })
   async login(@Body() body: LoginDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginResponseDto> {
-    const { user, issued } = await this.signIn.login(body);
-    return this.respondWithTokens(user, issued, reply, body.refreshTokenInBody === true);
+    return this.responses.send(await this.signIn.login(body), reply, body.refreshTokenInBody === true);
   }
 
   @Post('refresh')
@@ -98,31 +92,8 @@ export class AuthController {
     if (cookie !== undefined) assertSameOrigin(request, this.config);
     const token = body.refreshToken ?? cookie;
     if (!token) throw Errors.unauthenticated('No refresh token; sign in again');
-    const { user, issued } = await this.signIn.refresh(token);
-    return this.respondWithTokens(user, issued, reply, body.refreshTokenInBody === true || !!body.refreshToken);
-  }
-
-  private async respondWithTokens(
-    user: UserEntity,
-    issued: IssuedSession,
-    reply: FastifyReply,
-    inBody: boolean,
-  ): Promise<LoginResponseDto> {
-    const access = await this.tokens.signAccess(user.id, issued.session.familyId);
-    void reply.setCookie(REFRESH_COOKIE, issued.refreshToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.auth.secureCookies,
-      path: AUTH_PATH,
-      expires: issued.session.expiresAt,
-    });
-    return {
-      accessToken: access.token,
-      tokenType: 'Bearer',
-      expiresIn: access.expiresIn,
-      user: toUserDto(user),
-      ...(inBody ? { refreshToken: issued.refreshToken } : {}),
-    };
+    const signedIn = await this.signIn.refresh(token);
+    return this.responses.send(signedIn, reply, body.refreshTokenInBody === true || !!body.refreshToken);
   }
 
   @Post('logout')

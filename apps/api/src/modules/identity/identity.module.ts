@@ -18,6 +18,7 @@ import { SecurityStore } from './security-store';
 import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SignInResponses } from './sign-in-responses';
 import { SignInService } from './sign-in.service';
 import { TokensService } from './tokens.service';
 import { TwoFactorController } from './two-factor.controller';
@@ -47,6 +48,7 @@ import { UsersRepository } from './users.repository';
     EmailTokensService,
     AccountsService,
     SignInService,
+    SignInResponses,
     CredentialsService,
     BearerAuthenticator,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
@@ -59,6 +61,9 @@ import { UsersRepository } from './users.repository';
     SessionsService,
     ApiTokensService,
     PasswordsService,
+    // Signing in from elsewhere (first-run setup), with the same answer as POST /auth/login.
+    SignInService,
+    SignInResponses,
   ],
 })
 export class IdentityModule {}

@@ -17,7 +17,7 @@ export class SystemController {
     response: { type: InfoDto },
     errors: [503],
   })
-  // Changes only when a process starts or is upgraded: a minute of reuse, then a cheap revalidation.
+  // Changes when a process starts or is upgraded (and once at setup): a minute of reuse, then a cheap revalidation.
   @HttpCache({ visibility: 'public', maxAgeSeconds: 60 })
   info(): Promise<InfoDto> {
     return this.system.info();

@@ -22,6 +22,15 @@ export class InfoDto {
   @ApiProperty({ enum: Object.values(RuntimeMode), enumName: 'RuntimeMode' })
   mode: RuntimeMode;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 100,
+    example: 'The Reading Room',
+    description: 'The name the first admin gave this site at setup (`POST /setup`); null when none was given',
+  })
+  siteName: string | null;
+
   @ApiProperty({ type: InfoInstanceDto })
   instance: InfoInstanceDto;
 }
