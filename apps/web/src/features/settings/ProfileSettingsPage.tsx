@@ -22,6 +22,7 @@ import type { SessionUser } from '../../lib/session';
 import { useAuth } from '../auth';
 import { updateProfile } from './api/settings.api';
 import { useChangePassword } from './api/settings.queries';
+import { AvatarSettings } from './components/AvatarSettings';
 import { SettingsSection } from './components/SettingsSection';
 import { usePreferences, useSavePreferences } from './preferences';
 
@@ -57,6 +58,9 @@ export function ProfileSettingsPage() {
             </DataList.ItemValue>
           </DataList.Item>
         </DataList>
+      </SettingsSection>
+      <SettingsSection title="Avatar">
+        <AvatarSettings user={user} />
       </SettingsSection>
       {/* Keyed by user: after a profile reload elsewhere the form starts from the saved values. */}
       <ProfileForm key={user.id} user={user} />

@@ -3,6 +3,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { session } from '../../../lib/session';
 import { accountKeys } from '../../auth';
 import { createToken, fetchTokens, revokeToken } from './account.api';
+import { removeAvatar, uploadAvatar } from './avatar.api';
 import { changePassword, endSession, fetchSessions } from './settings.api';
 
 export const sessionsQueryOptions = () =>
@@ -63,4 +64,21 @@ export function useTwoFactorChanged() {
     const { user } = session.get();
     if (user) session.userChanged({ ...user, twoFactorEnabled });
   };
+}
+
+/** The cached `/auth/me` follows a new or removed avatar (the session's user is updated by the call). */
+function useAvatarChanged() {
+  const queryClient = useQueryClient();
+  return (avatarUrl: string | null) =>
+    queryClient.setQueryData(accountKeys.me(), (me) => (me ? { ...me, avatarUrl } : me));
+}
+
+export function useUploadAvatar() {
+  const avatarChanged = useAvatarChanged();
+  return useMutation({ mutationFn: uploadAvatar, onSuccess: avatarChanged });
+}
+
+export function useRemoveAvatar() {
+  const avatarChanged = useAvatarChanged();
+  return useMutation({ mutationFn: removeAvatar, onSuccess: () => avatarChanged(null) });
 }
