@@ -3,8 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { matchRoutes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
+import { envelope } from '../test/api-fixtures';
 import { homePageApi } from '../test/auth';
-import { useApi } from '../test/msw';
+import { api, json, useApi } from '../test/msw';
 import { renderApp } from '../test/render';
 import { paths } from './paths';
 import { routes } from './routes';
@@ -24,7 +25,10 @@ async function pageAt(path: string): Promise<string | undefined> {
 describe('route table', () => {
   it('resolves every path of the registry to its page, each loaded with its route group', async () => {
     const expected: [string, string][] = [
-      [paths.home, 'StatusPage'],
+      [paths.home, 'HomePage'],
+      [paths.status, 'StatusPage'],
+      [paths.setup, 'SetupPage'],
+      ['/u/ada', 'ProfilePage'],
       [paths.signIn, 'SignInPage'],
       [paths.signUp, 'SignUpPage'],
       [paths.verifyEmail, 'VerifyEmailPage'],
@@ -42,7 +46,8 @@ describe('route table', () => {
     expect(await pageAt(paths.settings.root)).toBe('element');
   });
 
-  it('keeps the paths the API mails link to (APP_URL + path)', () => {
+  it('keeps the paths the API mails and its start-up log link to (APP_URL + path)', () => {
+    expect(paths.setup).toBe('/setup');
     expect(paths.verifyEmail).toBe('/verify-email');
     expect(paths.resetPassword).toBe('/reset-password');
     expect(paths.forgotPassword).toBe('/forgot-password');
@@ -50,30 +55,43 @@ describe('route table', () => {
   });
 });
 
+/** The home page asks the site's info and whether setup is still needed. */
+const setupDoneApi = api.get('/api/v1/setup', () => json(envelope({ required: false, codeRequired: false })));
+
 describe('app shell and routing', () => {
   it('shows "Page not found" for an unknown path, with a link back home that works', async () => {
     const user = userEvent.setup({ delay: null });
-    useApi(...homePageApi);
+    useApi(...homePageApi, setupDoneApi);
     const { router } = renderApp('/some/deep/link');
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
     expect(screen.getByText('/some/deep/link')).toBeInTheDocument();
-    expect(screen.queryByRole('heading', { name: 'System status' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: /^Welcome/ })).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('link', { name: 'Back to the home page' }));
 
-    expect(await screen.findByRole('heading', { level: 1, name: 'System status' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Welcome to Atrium' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/');
   });
 
-  it('has a banner with the Atrium name, a main landmark and navigation to the status page and API docs', async () => {
-    useApi(...homePageApi);
+  it('shows the status page at /status, linked from the home page', async () => {
+    const user = userEvent.setup({ delay: null });
+    useApi(...homePageApi, setupDoneApi);
+    const { router } = renderApp('/');
+
+    await user.click(await within(screen.getByRole('main')).findByRole('link', { name: 'System status' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'System status' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe(paths.status);
+  });
+
+  it('has a banner with the Atrium name, a main landmark and navigation to the API docs', async () => {
+    useApi(...homePageApi, setupDoneApi);
     renderApp('/');
 
     const banner = screen.getByRole('banner');
     expect(within(banner).getByRole('link', { name: 'Atrium' })).toHaveAttribute('href', '/');
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getByRole('link', { name: 'Status' })).toHaveAttribute('aria-current', 'page');
     expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/docs');
     expect(screen.getByRole('main')).toContainElement(await screen.findByRole('heading', { level: 1 }));
     expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute('href', '#main-content');

@@ -3,12 +3,16 @@ import { Navigate, type RouteObject } from 'react-router';
 
 import { PageLoader } from '../components/ui/PageLoader';
 import { RequireAuth } from '../features/auth';
+import { SetupNotice } from '../features/setup';
 import { AppLayout } from './layout/AppLayout';
 import { paths } from './paths';
 import { RouteErrorPage } from './RouteErrorPage';
 
 // One chunk per route group: every page of a group comes from the same lazily imported module.
+const homeGroup = () => import('../features/home/home.routes');
 const authGroup = () => import('../features/auth/auth.routes');
+const setupGroup = () => import('../features/setup/setup.routes');
+const profilesGroup = () => import('../features/profiles/profiles.routes');
 const settingsGroup = () => import('../features/settings/settings.routes');
 const statusGroup = () => import('../features/status/status.routes');
 const notFoundGroup = () => import('../features/not-found/not-found.routes');
@@ -27,9 +31,19 @@ export const routes: RouteObject[] = [
         // The header and footer show at once; the page area waits here for the first page's code.
         hydrateFallbackElement: <PageLoader />,
         children: [
-          { index: true, lazy: page(statusGroup, (m) => m.StatusPage) },
-          { path: paths.signIn, lazy: page(authGroup, (m) => m.SignInPage) },
-          { path: paths.signUp, lazy: page(authGroup, (m) => m.SignUpPage) },
+          { index: true, lazy: page(homeGroup, (m) => m.HomePage) },
+          { path: paths.status, lazy: page(statusGroup, (m) => m.StatusPage) },
+          // The API's start-up log points here while the site has no administrator.
+          { path: paths.setup, lazy: page(setupGroup, (m) => m.SetupPage) },
+          { path: paths.profile, lazy: page(profilesGroup, (m) => m.ProfilePage) },
+          {
+            // While no administrator exists, these pages say so and link to the setup page.
+            element: <SetupNotice />,
+            children: [
+              { path: paths.signIn, lazy: page(authGroup, (m) => m.SignInPage) },
+              { path: paths.signUp, lazy: page(authGroup, (m) => m.SignUpPage) },
+            ],
+          },
           // The mails link to these three: their paths are part of the API's contract (APP_URL + path).
           { path: paths.verifyEmail, lazy: page(authGroup, (m) => m.VerifyEmailPage) },
           { path: paths.forgotPassword, lazy: page(authGroup, (m) => m.ForgotPasswordPage) },

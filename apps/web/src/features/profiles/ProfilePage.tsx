@@ -1,0 +1,90 @@
+import { ErrorCode } from '@atrium/contracts';
+import { Anchor, Avatar, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Link, useParams } from 'react-router';
+
+import { paths } from '../../app/paths';
+import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import { PageLoader } from '../../components/ui/PageLoader';
+import { ApiError } from '../../lib/api';
+import type { PublicProfile } from './api/profiles.api';
+import { useProfile } from './api/profiles.queries';
+
+const displayName = (profile: Pick<PublicProfile, 'firstName' | 'lastName' | 'username'>): string =>
+  [profile.firstName, profile.lastName].filter(Boolean).join(' ') || profile.username;
+
+/** "May 2025": a member since a month, not a moment (and no time zone can move it by a day). */
+const memberSince = (iso: string): string =>
+  new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(new Date(iso));
+
+const isNotFound = (error: unknown) => error instanceof ApiError && error.code === ErrorCode.NOT_FOUND;
+
+/** A member's public profile: avatar, name, bio and since when they are a member. */
+export function ProfilePage() {
+  const { username = '' } = useParams();
+  const profile = useProfile(username);
+
+  if (profile.isPending) return <PageLoader label="Loading the profile…" />;
+  if (profile.isError) {
+    if (isNotFound(profile.error)) return <NoSuchProfile username={username} />;
+    return (
+      <Stack gap="lg">
+        <title>{`@${username} · Atrium`}</title>
+        <Title order={1}>@{username}</Title>
+        <ApiErrorAlert
+          title="Could not load this profile"
+          error={profile.error}
+          onRetry={() => void profile.refetch()}
+          retrying={profile.isFetching}
+        />
+      </Stack>
+    );
+  }
+
+  const { data } = profile;
+  const name = displayName(data);
+  return (
+    <Paper component="article" withBorder radius="md" p={{ base: 'lg', sm: 'xl' }} maw={720} aria-label={name}>
+      <title>{`${name} (@${data.username}) · Atrium`}</title>
+      <Group gap="lg" align="flex-start" wrap="nowrap">
+        <Avatar
+          src={data.avatarUrl}
+          alt={data.avatarUrl ? `Avatar of ${name}` : undefined}
+          name={name}
+          color="initials"
+          size={96}
+          radius={96}
+        />
+        <Stack gap="xs">
+          <Title order={1}>{name}</Title>
+          <Text c="dimmed">@{data.username}</Text>
+          <Text size="sm">Member since {memberSince(data.memberSince)}</Text>
+        </Stack>
+      </Group>
+      {data.bio ? (
+        <Text mt="lg" style={{ whiteSpace: 'pre-line' }}>
+          {data.bio}
+        </Text>
+      ) : (
+        <Text mt="lg" c="dimmed">
+          No bio yet.
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+function NoSuchProfile({ username }: { username: string }) {
+  return (
+    <Stack gap="md" maw={720}>
+      <title>Profile not found · Atrium</title>
+      <Title order={1}>Profile not found</Title>
+      <Text>
+        Nobody here goes by <strong>@{username}</strong>. The name may be misspelt, or the account was renamed or
+        closed.
+      </Text>
+      <Anchor component={Link} to={paths.home}>
+        Back to the home page
+      </Anchor>
+    </Stack>
+  );
+}
