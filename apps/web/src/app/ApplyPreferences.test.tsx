@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
@@ -35,34 +35,51 @@ describe("the account's display preferences", () => {
     expect(root).not.toHaveAttribute('data-reduce-motion');
   });
 
-  it("saves the header's colour toggle with a signed-in account", async () => {
+  it('saves the header\'s colour scheme with a signed-in account, "System" included', async () => {
     const user = userEvent.setup({ delay: null });
     rememberSignIn();
     useApi(
       ...signedInApi(),
-      api.patch('/api/v1/me', () =>
-        json(envelope({ ...ada, preferences: { ...ada.preferences, colorScheme: 'dark' as const } })),
-      ),
+      api.patch('/api/v1/me', async ({ request }) => {
+        const { preferences } = (await request.clone().json()) as { preferences: typeof ada.preferences };
+        return json(envelope({ ...ada, preferences }));
+      }),
     );
     renderShell();
 
     await screen.findByRole('button', { name: 'ada' });
-    await user.click(screen.getByRole('button', { name: 'Switch to dark colour scheme' }));
+    const scheme = screen.getByRole('radiogroup', { name: 'Colour scheme' });
+    expect(within(scheme).getByRole('radio', { name: 'System' })).toBeChecked();
 
+    await user.click(within(scheme).getByRole('radio', { name: 'Dark' }));
     expect(root).toHaveAttribute('data-mantine-color-scheme', 'dark');
     await waitFor(() => expect(requestsTo('/api/v1/me')).toHaveLength(1));
     expect(await bodyOf(requestsTo('/api/v1/me')[0])).toEqual({
       preferences: { colorScheme: 'dark', reduceMotion: false, fontScale: 1 },
     });
+
+    // Back to following the system (light in jsdom), saved as "auto".
+    await user.click(within(scheme).getByRole('radio', { name: 'System' }));
+    expect(root).toHaveAttribute('data-mantine-color-scheme', 'light');
+    await waitFor(() => expect(requestsTo('/api/v1/me')).toHaveLength(2));
+    expect(await bodyOf(requestsTo('/api/v1/me')[1])).toEqual({
+      preferences: { colorScheme: 'auto', reduceMotion: false, fontScale: 1 },
+    });
+    expect(within(scheme).getByRole('radio', { name: 'System' })).toBeChecked();
   });
 
-  it('keeps the colour toggle on this device only while signed out', async () => {
+  it('keeps the colour scheme on this device only while signed out', async () => {
     const user = userEvent.setup({ delay: null });
     renderShell();
 
-    await user.click(screen.getByRole('button', { name: 'Switch to dark colour scheme' }));
-
+    const scheme = screen.getByRole('radiogroup', { name: 'Colour scheme' });
+    await user.click(within(scheme).getByRole('radio', { name: 'Dark' }));
     expect(root).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    expect(window.localStorage.getItem('mantine-color-scheme-value')).toBe('dark');
+
+    await user.click(within(scheme).getByRole('radio', { name: 'System' }));
+    expect(root).toHaveAttribute('data-mantine-color-scheme', 'light');
+    expect(window.localStorage.getItem('mantine-color-scheme-value')).toBe('auto');
     expect(requestsTo('/api/v1/me')).toHaveLength(0);
   });
 });

@@ -1,59 +1,47 @@
-import {
-  ActionIcon,
-  Anchor,
-  AppShell,
-  Container,
-  Group,
-  Text,
-  useComputedColorScheme,
-  useMantineColorScheme,
-} from '@mantine/core';
-import { Link, NavLink, Outlet } from 'react-router';
+import { Anchor, AppShell, Container, Group, Text } from '@mantine/core';
+import { Link, Outlet } from 'react-router';
 
-import { LogoMark, MoonIcon, SunIcon } from '../../components/ui/icons';
-import nav from '../../components/ui/NavLink.module.css';
-import { notifyFailure } from '../../components/ui/notify';
+import { LogoMark } from '../../components/ui/icons';
 import { AccountMenu, VerifyEmailBanner } from '../../features/auth';
-import { usePreferences, useSavePreferences } from '../../features/settings';
-import { paths, serverPaths } from '../paths';
+import { paths } from '../paths';
+import { PORTAL_HOST_ID } from '../portal-host';
 import classes from './AppLayout.module.css';
+import { ColorSchemeControl } from './ColorSchemeControl';
+import { MainNav } from './MainNav';
+import { MobileMenu } from './MobileMenu';
+import { RouteAnnouncer } from './RouteAnnouncer';
 
 export const MAIN_CONTENT_ID = 'main-content';
 
+/**
+ * The shell of every page: banner, main, footer. The header holds everything on wide screens; when
+ * its own width is below 40rem (a container query, so a larger text size from the display settings
+ * moves the switch too) navigation, colour scheme and account fold into a menu behind a burger.
+ */
 export function AppLayout() {
   return (
     <AppShell header={{ height: 60 }} padding={0}>
       <a className="skip-link" href={`#${MAIN_CONTENT_ID}`}>
         Skip to main content
       </a>
+      <RouteAnnouncer mainId={MAIN_CONTENT_ID} />
       <AppShell.Header>
-        <Container size="lg" h="100%">
-          <Group h="100%" justify="space-between" wrap="nowrap">
+        <Container size="lg" h="100%" className={classes.headerContainer}>
+          <Group h="100%" justify="space-between" wrap="nowrap" gap="sm">
             <Anchor component={Link} to={paths.home} underline="never" c="inherit" className={classes.brand}>
               <LogoMark />
               <Text component="span" fw={800} size="xl" lh={1}>
                 Atrium
               </Text>
             </Anchor>
-            <Group gap="xs" wrap="nowrap">
-              <nav aria-label="Main">
-                <ul className={classes.navList}>
-                  <li>
-                    <NavLink to={paths.home} end className={nav.navLink}>
-                      Status
-                    </NavLink>
-                  </li>
-                  <li>
-                    {/* A server page (Swagger UI), not a client route: a full navigation. */}
-                    <a href={serverPaths.apiDocs} className={nav.navLink}>
-                      API docs
-                    </a>
-                  </li>
-                </ul>
-              </nav>
-              <ColorSchemeToggle />
+            <Group gap="xs" wrap="nowrap" className={classes.wideOnly}>
+              <MainNav />
+              <ColorSchemeControl />
               <AccountMenu />
             </Group>
+            <div className={classes.narrowOnly}>
+              <MobileMenu />
+            </div>
           </Group>
         </Container>
       </AppShell.Header>
@@ -62,6 +50,8 @@ export function AppLayout() {
           <VerifyEmailBanner />
           <Outlet />
         </Container>
+        {/* Popovers, menus and dialogs render here, inside <main> (portal-host.ts). */}
+        <div id={PORTAL_HOST_ID} />
       </AppShell.Main>
       <footer className={classes.footer}>
         <Container size="lg">
@@ -71,35 +61,5 @@ export function AppLayout() {
         </Container>
       </footer>
     </AppShell>
-  );
-}
-
-/** Light or dark at once; signed in, the choice is also saved with the account's display settings. */
-function ColorSchemeToggle() {
-  const { setColorScheme } = useMantineColorScheme();
-  const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
-  const preferences = usePreferences();
-  const save = useSavePreferences({
-    onError: () =>
-      notifyFailure(
-        'Colour scheme not saved',
-        'It applies on this device; your other devices keep the one saved before.',
-      ),
-  });
-  const next = computed === 'dark' ? 'light' : 'dark';
-  const onToggle = () => {
-    setColorScheme(next);
-    if (preferences) save.mutate({ ...preferences, colorScheme: next });
-  };
-  return (
-    <ActionIcon
-      variant="default"
-      size="lg"
-      onClick={onToggle}
-      aria-label={`Switch to ${next} colour scheme`}
-      title={`Switch to ${next} colour scheme`}
-    >
-      {computed === 'dark' ? <SunIcon size={18} /> : <MoonIcon size={18} />}
-    </ActionIcon>
   );
 }

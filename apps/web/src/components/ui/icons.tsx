@@ -4,6 +4,7 @@ import IconAlertTriangle from '@tabler/icons-react/icons/IconAlertTriangle';
 import IconCheck from '@tabler/icons-react/icons/IconCheck';
 import IconChevronDown from '@tabler/icons-react/icons/IconChevronDown';
 import IconCopy from '@tabler/icons-react/icons/IconCopy';
+import IconDeviceDesktop from '@tabler/icons-react/icons/IconDeviceDesktop';
 import IconExternalLink from '@tabler/icons-react/icons/IconExternalLink';
 import IconLogout from '@tabler/icons-react/icons/IconLogout';
 import IconMinus from '@tabler/icons-react/icons/IconMinus';
@@ -34,6 +35,8 @@ export const RefreshIcon = decorative(IconRefresh);
 export const CopyIcon = decorative(IconCopy);
 export const SunIcon = decorative(IconSun);
 export const MoonIcon = decorative(IconMoon);
+/** "Follow the system" (colour scheme). */
+export const SystemIcon = decorative(IconDeviceDesktop);
 export const ExternalIcon = decorative(IconExternalLink);
 export const ChevronDownIcon = decorative(IconChevronDown);
 export const UserIcon = decorative(IconUser);

@@ -1,0 +1,33 @@
+import { NavLink } from 'react-router';
+
+import nav from '../../components/ui/NavLink.module.css';
+import { paths, serverPaths } from '../paths';
+import classes from './AppLayout.module.css';
+
+interface MainNavProps {
+  /** A column (the fold-out menu) instead of a row (the header). */
+  vertical?: boolean;
+  /** Called when a link is followed (the fold-out menu closes). */
+  onNavigate?: () => void;
+}
+
+/** The site's main navigation: the status page and the API docs. */
+export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
+  return (
+    <nav aria-label="Main">
+      <ul className={vertical ? classes.navColumn : classes.navList}>
+        <li>
+          <NavLink to={paths.home} end className={nav.navLink} onClick={onNavigate}>
+            Status
+          </NavLink>
+        </li>
+        <li>
+          {/* A server page (Swagger UI), not a client route: a full navigation. */}
+          <a href={serverPaths.apiDocs} className={nav.navLink} onClick={onNavigate}>
+            API docs
+          </a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
