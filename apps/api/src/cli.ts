@@ -153,9 +153,11 @@ async function withAdminContext(
   config: AppConfig,
   work: (app: INestApplicationContext) => Promise<number>,
 ): Promise<number> {
-  const embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, 4);
+  let embedded: EmbeddedPostgres | undefined;
   let app: INestApplicationContext | undefined;
   try {
+    // Refused while the API (or another command) has the embedded database open: print why, exit 1.
+    embedded = config.databaseUrl ? undefined : await EmbeddedPostgres.start(config.dataDir, 4);
     app = await NestFactory.createApplicationContext(
       AdminCliModule.forRoot(config, config.databaseUrl ?? (embedded as EmbeddedPostgres).url),
       { logger: ['error'] },

@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { DependencyStatus, ErrorCode, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AtriumApp, createApp } from '../src/bootstrap';
 import { loadConfigFromEnvironment } from '../src/config/config.module';
+import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { apiClient } from './support/api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -146,6 +149,156 @@ describe('embedded mode rate limiting', () => {
     // Probes are never throttled, also with the in-memory store.
     for (let i = 0; i < 5; i++) {
       expect((await call('GET', '/readiness')).statusCode).toBe(200);
+    }
+  });
+});
+
+/** Where the app's connection pool reaches PGlite: a socket directory (Unix socket) or a TCP host. */
+function databaseTarget(atrium: AtriumApp): { host: string; port: number } {
+  const url = new URL(String((atrium.app.get(DataSource).options as { url?: string }).url));
+  return { host: decodeURIComponent(url.hostname), port: Number(url.port || 5432) };
+}
+
+/**
+ * Connects to `target` as a process of user `uid` would, with a startup message for user "mallory"
+ * and any password asked for: `connected`, and `authenticated` when the server let it in.
+ */
+function connectAs(
+  uid: number,
+  target: { host: string; port: number },
+): Promise<{ connected: boolean; authenticated?: boolean; code?: string }> {
+  const script = `
+    const net = require('node:net');
+    const [host, port] = [process.argv[1], Number(process.argv[2])];
+    const done = (result) => { process.stdout.write(JSON.stringify(result)); process.exit(0); };
+    const socket = host.startsWith('/') ? net.connect({ path: host + '/.s.PGSQL.' + port }) : net.connect({ host, port });
+    let connected = false;
+    let buffer = Buffer.alloc(0);
+    socket.on('error', (error) => done({ connected, code: error.code }));
+    socket.on('connect', () => {
+      connected = true;
+      const params = Buffer.from('user\\0mallory\\0database\\0postgres\\0\\0');
+      const head = Buffer.alloc(8);
+      head.writeInt32BE(8 + params.length, 0);
+      head.writeInt32BE(196608, 4);
+      socket.write(Buffer.concat([head, params]));
+    });
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      while (buffer.length >= 5 && buffer.length >= 1 + buffer.readInt32BE(1)) {
+        const type = String.fromCharCode(buffer[0]);
+        const body = buffer.subarray(5, 1 + buffer.readInt32BE(1));
+        buffer = buffer.subarray(1 + buffer.readInt32BE(1));
+        if (type === 'E') done({ connected, authenticated: false });
+        if (type !== 'R') continue;
+        const kind = body.readInt32BE(0);
+        if (kind === 0) done({ connected, authenticated: true });
+        const password = Buffer.from((kind === 5 ? 'md5' + '0'.repeat(32) : 'a wrong password') + '\\0');
+        const head = Buffer.alloc(5);
+        head.write('p', 0);
+        head.writeInt32BE(4 + password.length, 1);
+        socket.write(Buffer.concat([head, password]));
+      }
+    });
+    setTimeout(() => done({ connected, code: 'TIMEOUT' }), 5000);
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, target.host, String(target.port)], {
+      uid,
+      gid: uid,
+      cwd: '/',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', () => {
+      try {
+        resolve(JSON.parse(out) as { connected: boolean; authenticated?: boolean; code?: string });
+      } catch {
+        reject(new Error(`the probe as uid ${uid} printed no result: ${out}${err}`));
+      }
+    });
+  });
+}
+
+describe('embedded database socket (PGlite accepts any user and password: only the owner may reach it)', () => {
+  let dataDir: string;
+  let atrium: AtriumApp | undefined;
+  const call = apiClient(() => atrium as AtriumApp);
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0 ? it : it.skip;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'atrium-embedded-socket-'));
+    // As a project's .data usually is (umask 022): only the socket directory's own mode keeps others out.
+    await chmod(dataDir, 0o755);
+    atrium = await startEmbedded(dataDir);
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves PGlite on a Unix socket in DATA_DIR/run, a 0700 directory of its own user, never on TCP', async () => {
+    const { host, port } = databaseTarget(atrium as AtriumApp);
+    expect(host).toBe(join(dataDir, 'run'));
+    const dir = await stat(host);
+    expect(dir.mode & 0o777).toBe(0o700);
+    expect(dir.uid).toBe(process.getuid?.());
+    expect((await lstat(join(host, `.s.PGSQL.${port}`))).isSocket()).toBe(true);
+    expect((await stat(join(dataDir, 'pg'))).mode & 0o777).toBe(0o700);
+
+    // The owner connects (as TypeORM, the migrations and the CLI do), and the app works.
+    const owner = new Client({ host, port, user: 'postgres', database: 'postgres' });
+    await owner.connect();
+    try {
+      expect((await owner.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await owner.end();
+    }
+    expect((await call('GET', '/api/v1/info')).statusCode).toBe(200);
+  });
+
+  asRoot('refuses another local user, whatever user and password it sends (skipped unless run as root)', async () => {
+    const nobody = 65534;
+    const attempt = await connectAs(nobody, databaseTarget(atrium as AtriumApp));
+    expect(attempt).toEqual({ connected: false, code: 'EACCES' });
+    expect((await call('GET', '/api/v1/info')).statusCode).toBe(200);
+  });
+
+  it('refuses to open the same DATA_DIR in a second process while the API has it (PGlite serves one)', async () => {
+    await expect(EmbeddedPostgres.start(dataDir, 1)).rejects.toThrow(/open in another process/);
+    expect((await call('GET', '/api/v1/info')).statusCode).toBe(200);
+  });
+
+  it('starts over a socket left behind by a process that was killed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atrium-embedded-stale-'));
+    try {
+      await mkdir(join(dir, 'run'), { mode: 0o700 });
+      const socketPath = join(dir, 'run', '.s.PGSQL.5432');
+      const holder = spawn(
+        process.execPath,
+        [
+          '-e',
+          `require('node:net').createServer().listen(process.argv[1], () => console.log('listening'))`,
+          socketPath,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise((resolve) => holder.stdout.once('data', resolve));
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      holder.kill('SIGKILL');
+      await exited;
+      expect((await lstat(socketPath)).isSocket()).toBe(true);
+
+      const embedded = await EmbeddedPostgres.start(dir, 1);
+      await embedded.stop();
+      expect(existsSync(socketPath)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
