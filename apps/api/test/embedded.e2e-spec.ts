@@ -1,15 +1,18 @@
 import 'reflect-metadata';
 import { DependencyStatus, ErrorCode, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AtriumApp, createApp } from '../src/bootstrap';
+import { DEV_JWT_ACCESS_SECRET, SECRETS_FILE } from '../src/config/app-config';
 import { loadConfigFromEnvironment } from '../src/config/config.module';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres';
+import { actors, claimsOf } from './support/actors';
 import { apiClient } from './support/api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -300,5 +303,60 @@ describe('embedded database socket (PGlite accepts any user and password: only t
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('embedded mode in development without JWT_ACCESS_SECRET and DATA_ENCRYPTION_KEY', () => {
+  let dataDir: string;
+  let atrium: AtriumApp | undefined;
+  const { call, signedIn } = actors(() => atrium as AtriumApp);
+  const development = { NODE_ENV: 'development', JWT_ACCESS_SECRET: undefined, DATA_ENCRYPTION_KEY: undefined };
+  let token: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'atrium-embedded-dev-'));
+    atrium = await startEmbedded(dataDir, development);
+    ({ token } = await signedIn());
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps keys of its own in DATA_DIR/secrets.json, mode 0600, and never uses the published ones', async () => {
+    const file = join(dataDir, SECRETS_FILE);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const keys = JSON.parse(await readFile(file, 'utf8')) as { jwtAccessSecret: string; dataEncryptionKey: string };
+    const config = (atrium as AtriumApp).config;
+    expect(config.jwtAccessSecret).toBe(keys.jwtAccessSecret);
+    expect(config.dataEncryptionKey).toBe(keys.dataEncryptionKey);
+    expect(keys.jwtAccessSecret).not.toBe(DEV_JWT_ACCESS_SECRET);
+    expect(keys.jwtAccessSecret).not.toBe(keys.dataEncryptionKey);
+  });
+
+  it('refuses (401) an access token forged with the key published in the source', async () => {
+    expect((await call('GET', '/api/v1/auth/me', { token })).statusCode).toBe(200);
+
+    // The same claims as the real token (user, session, issuer, audience, expiry), signed with the
+    // source's development key, as anyone who read the code could.
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = b64({ alg: 'HS256', typ: 'JWT' });
+    const body = b64(claimsOf(token));
+    const signature = createHmac('sha256', DEV_JWT_ACCESS_SECRET).update(`${header}.${body}`).digest('base64url');
+    const forged = await call('GET', '/api/v1/auth/me', { token: `${header}.${body}.${signature}` });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().error.code).toBe(ErrorCode.UNAUTHENTICATED);
+  });
+
+  it('reuses the same keys after a restart: the file is unchanged and the access token still works', async () => {
+    const file = join(dataDir, SECRETS_FILE);
+    const before = await readFile(file, 'utf8');
+    await (atrium as AtriumApp).close();
+    atrium = undefined;
+
+    atrium = await startEmbedded(dataDir, development);
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect((await call('GET', '/api/v1/auth/me', { token })).statusCode).toBe(200);
   });
 });

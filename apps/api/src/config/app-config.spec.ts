@@ -1,11 +1,36 @@
 import { RuntimeMode } from '@atrium/contracts';
-import { ConfigValidationError, DEV_DATA_ENCRYPTION_KEY, DEV_JWT_ACCESS_SECRET, loadConfig } from './app-config';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigValidationError,
+  DEV_DATA_ENCRYPTION_KEY,
+  DEV_JWT_ACCESS_SECRET,
+  type InstallationSecrets,
+  type InstallationSecretsStore,
+  installationSecretsFile,
+  loadConfig,
+  SECRETS_FILE,
+} from './app-config';
 
-const defaults = { version: '1.2.3', spaDir: '/srv/spa' };
+/** The installation keys a development config gets, kept in memory per data directory (no file is written). */
+const GENERATED: InstallationSecrets = {
+  jwtAccessSecret: 'generated-jwt-key-of-this-installation-000001',
+  dataEncryptionKey: 'generated-data-key-of-this-installation-00002',
+};
+const askedFor: string[] = [];
+const memorySecrets: InstallationSecretsStore = (dataDir) => {
+  askedFor.push(dataDir);
+  return GENERATED;
+};
+const defaults = { version: '1.2.3', spaDir: '/srv/spa', installationSecrets: memorySecrets };
 const load = (env: Record<string, string>) => loadConfig(env, defaults);
-const problemsOf = (env: Record<string, string>): readonly string[] => {
+const problemsOf = (
+  env: Record<string, string>,
+  secrets: InstallationSecretsStore = memorySecrets,
+): readonly string[] => {
   try {
-    load(env);
+    loadConfig(env, { ...defaults, installationSecrets: secrets });
   } catch (error) {
     if (error instanceof ConfigValidationError) return error.problems;
     throw error;
@@ -209,6 +234,105 @@ describe('loadConfig', () => {
       expect(config.isProduction).toBe(true);
       expect(config.serveSpa).toBe(false);
       expect(config.corsOrigins).toEqual(['https://atrium.example.com']);
+    });
+  });
+
+  describe('keys outside production', () => {
+    const explicit = {
+      JWT_ACCESS_SECRET: 'an-explicit-jwt-key-0123456789-abcdefghij',
+      DATA_ENCRYPTION_KEY: 'an-explicit-data-key-0123456789-abcdefghij',
+    };
+
+    it('development without keys uses the keys generated for its DATA_DIR, never the published ones', () => {
+      askedFor.length = 0;
+      const config = load({ DATA_DIR: '/srv/atrium-data' });
+      expect(askedFor).toEqual(['/srv/atrium-data']);
+      expect(config.jwtAccessSecret).toBe(GENERATED.jwtAccessSecret);
+      expect(config.dataEncryptionKey).toBe(GENERATED.dataEncryptionKey);
+    });
+
+    it('keys that are set win, and with both set nothing is generated', () => {
+      askedFor.length = 0;
+      const config = load(explicit);
+      expect(askedFor).toEqual([]);
+      expect(config.jwtAccessSecret).toBe(explicit.JWT_ACCESS_SECRET);
+      expect(config.dataEncryptionKey).toBe(explicit.DATA_ENCRYPTION_KEY);
+      // One of the two set: the other comes from the installation.
+      const half = load({ JWT_ACCESS_SECRET: explicit.JWT_ACCESS_SECRET });
+      expect(half.jwtAccessSecret).toBe(explicit.JWT_ACCESS_SECRET);
+      expect(half.dataEncryptionKey).toBe(GENERATED.dataEncryptionKey);
+    });
+
+    it('tests keep the published keys (deterministic) and write nothing', () => {
+      askedFor.length = 0;
+      const config = load({ NODE_ENV: 'test' });
+      expect(askedFor).toEqual([]);
+      expect(config.jwtAccessSecret).toBe(DEV_JWT_ACCESS_SECRET);
+      expect(config.dataEncryptionKey).toBe(DEV_DATA_ENCRYPTION_KEY);
+    });
+
+    it('development refuses the published keys when they are set explicitly (e.g. an old .env)', () => {
+      expect(problemsOf({ ...explicit, JWT_ACCESS_SECRET: DEV_JWT_ACCESS_SECRET })).toEqual([
+        expect.stringMatching(/^JWT_ACCESS_SECRET must not be the development default: it is published in the source/),
+      ]);
+      expect(problemsOf({ ...explicit, DATA_ENCRYPTION_KEY: DEV_DATA_ENCRYPTION_KEY })).toEqual([
+        expect.stringMatching(/^DATA_ENCRYPTION_KEY must not be the development default/),
+      ]);
+    });
+
+    it('reports keys that cannot be kept as one problem that says what to do', () => {
+      const failing: InstallationSecretsStore = () => {
+        throw new Error('EACCES: permission denied');
+      };
+      expect(problemsOf({ DATA_DIR: '/srv/read-only' }, failing)).toEqual([
+        'JWT_ACCESS_SECRET or DATA_ENCRYPTION_KEY is unset and the keys of this installation could not be kept in /srv/read-only/secrets.json (EACCES: permission denied): make DATA_DIR writable, or set both',
+      ]);
+      expect(() => loadConfig(explicit, { ...defaults, installationSecrets: failing })).not.toThrow();
+    });
+  });
+
+  describe('DATA_DIR/secrets.json', () => {
+    let dir: string;
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'atrium-secrets-'));
+    });
+
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('is created once with two distinct random keys, mode 0600, and read back on every later start', () => {
+      const dataDir = join(dir, 'nested', '.data');
+      const first = installationSecretsFile(dataDir);
+      const file = join(dataDir, SECRETS_FILE);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(first.jwtAccessSecret).toMatch(/^[A-Za-z0-9_-]{64}$/);
+      expect(first.dataEncryptionKey).toMatch(/^[A-Za-z0-9_-]{64}$/);
+      expect(first.jwtAccessSecret).not.toBe(first.dataEncryptionKey);
+      const written = readFileSync(file, 'utf8');
+
+      expect(installationSecretsFile(dataDir)).toEqual(first);
+      expect(readFileSync(file, 'utf8')).toBe(written);
+      // Another installation gets other keys.
+      expect(installationSecretsFile(join(dir, 'other')).jwtAccessSecret).not.toBe(first.jwtAccessSecret);
+    });
+
+    it('takes a file made readable by others back to 0600', () => {
+      installationSecretsFile(dir);
+      chmodSync(join(dir, SECRETS_FILE), 0o644);
+      installationSecretsFile(dir);
+      expect(statSync(join(dir, SECRETS_FILE)).mode & 0o777).toBe(0o600);
+    });
+
+    it('refuses a symlink or a file it did not write, rather than replacing the keys', () => {
+      writeFileSync(join(dir, 'elsewhere.json'), '{}');
+      symlinkSync(join(dir, 'elsewhere.json'), join(dir, SECRETS_FILE));
+      expect(() => installationSecretsFile(dir)).toThrow(/is not a regular file/);
+      rmSync(join(dir, SECRETS_FILE));
+      writeFileSync(join(dir, SECRETS_FILE), JSON.stringify({ jwtAccessSecret: 'short' }), { mode: 0o600 });
+      expect(() => installationSecretsFile(dir)).toThrow(/is not a keys file Atrium wrote/);
     });
   });
 });

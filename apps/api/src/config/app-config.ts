@@ -1,5 +1,20 @@
 import { RuntimeMode } from '@atrium/contracts';
-import { isAbsolute, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 
 /**
  * The typed configuration of one Atrium process. `loadConfig` is the only place in the
@@ -117,11 +132,99 @@ export interface JobsConfig {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The development secret shipped in `.env.example`; production refuses it. */
+/**
+ * The signing key of `NODE_ENV=test` when JWT_ACCESS_SECRET is unset (tests stay deterministic).
+ * It is public (it is in the source): every other environment refuses it, and development without
+ * JWT_ACCESS_SECRET uses a key of its own installation (`DATA_DIR/secrets.json`).
+ */
 export const DEV_JWT_ACCESS_SECRET = 'atrium-dev-only-access-secret-change-me-0000';
-/** The development data key shipped in `.env.example`; production refuses it. */
+/** The data key of `NODE_ENV=test` when DATA_ENCRYPTION_KEY is unset; public, refused everywhere else. */
 export const DEV_DATA_ENCRYPTION_KEY = 'atrium-dev-only-data-encryption-key-change-me-0';
 const MIN_SECRET_LENGTH = 32;
+
+/** The file in DATA_DIR that keeps the keys generated for one development installation. */
+export const SECRETS_FILE = 'secrets.json';
+
+/** Keys generated once per installation, for development without JWT_ACCESS_SECRET / DATA_ENCRYPTION_KEY. */
+export interface InstallationSecrets {
+  readonly jwtAccessSecret: string;
+  readonly dataEncryptionKey: string;
+}
+
+/** The installation's keys for a data directory, created on first use; throws when they cannot be read or kept. */
+export type InstallationSecretsStore = (dataDir: string) => InstallationSecrets;
+
+/**
+ * `DATA_DIR/secrets.json` (mode 0600, a regular file of this user): read when it exists, else
+ * written once with two random keys. Creation is atomic (written aside, then hard-linked into
+ * place), so an API and a worker starting together agree on one pair of keys.
+ */
+export const installationSecretsFile: InstallationSecretsStore = (dataDir) => {
+  const path = join(dataDir, SECRETS_FILE);
+  const existing = readSecretsFile(path);
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const body = `${JSON.stringify(
+    {
+      note: 'Keys of this Atrium installation (development without JWT_ACCESS_SECRET / DATA_ENCRYPTION_KEY). Keep private; deleting this file signs everyone out and makes two-factor seeds unreadable.',
+      createdAt: new Date().toISOString(),
+      jwtAccessSecret: randomBytes(48).toString('base64url'),
+      dataEncryptionKey: randomBytes(48).toString('base64url'),
+    },
+    null,
+    2,
+  )}\n`;
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(aside, 'wx', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, body);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(aside, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // EEXIST: another process created it first, and its keys win. Without hard links, create in place.
+    if (code !== 'EEXIST') writeFileSync(path, body, { flag: 'wx', mode: 0o600 });
+  } finally {
+    unlinkSync(aside);
+  }
+  const created = readSecretsFile(path);
+  if (!created) throw new Error(`${path} vanished while it was being created`);
+  return created;
+};
+
+function readSecretsFile(path: string): InstallationSecrets | undefined {
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (!stats.isFile()) throw new Error(`${path} is not a regular file`);
+  if (typeof process.getuid === 'function' && stats.uid !== process.getuid()) {
+    throw new Error(`${path} belongs to another user`);
+  }
+  // Readable by others means no longer private; tighten it (the keys may have to be rotated).
+  if ((stats.mode & 0o077) !== 0) chmodSync(path, 0o600);
+  let parsed: Partial<Record<keyof InstallationSecrets, unknown>> | undefined;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as typeof parsed;
+  } catch {
+    parsed = undefined;
+  }
+  const valid = (value: unknown): value is string => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH;
+  if (!parsed || !valid(parsed.jwtAccessSecret) || !valid(parsed.dataEncryptionKey)) {
+    throw new Error(
+      `${path} is not a keys file Atrium wrote (jwtAccessSecret and dataEncryptionKey of at least ${MIN_SECRET_LENGTH} characters)`,
+    );
+  }
+  return { jwtAccessSecret: parsed.jwtAccessSecret, dataEncryptionKey: parsed.dataEncryptionKey };
+}
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -140,8 +243,22 @@ function originOf(url: string): string {
   }
 }
 
-/** Reads every variable, collects every problem, and throws one error listing them all. */
-export function loadConfig(env: Env, defaults: { version: string; spaDir: string }): AppConfig {
+export interface ConfigDefaults {
+  version: string;
+  spaDir: string;
+  /**
+   * Where development keeps the keys it generates when JWT_ACCESS_SECRET or DATA_ENCRYPTION_KEY is
+   * unset; `DATA_DIR/secrets.json` unless given (unit specs pass one in memory).
+   */
+  installationSecrets?: InstallationSecretsStore;
+}
+
+/**
+ * Reads every variable, collects every problem, and throws one error listing them all. The only
+ * side effect: in development without JWT_ACCESS_SECRET or DATA_ENCRYPTION_KEY, the installation's
+ * keys are read from (first time: written to) `DATA_DIR/secrets.json`.
+ */
+export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
   const problems: string[] = [];
   const read = (name: string): string | undefined => {
     const value = env[name];
@@ -217,26 +334,50 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     }
   }
 
-  const jwtAccessSecret = read('JWT_ACCESS_SECRET') ?? (isProduction ? '' : DEV_JWT_ACCESS_SECRET);
-  if (isProduction && jwtAccessSecret === '') problems.push('JWT_ACCESS_SECRET is required in production');
-  else if (jwtAccessSecret.length < MIN_SECRET_LENGTH) {
-    problems.push(`JWT_ACCESS_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
-  } else if (isProduction && jwtAccessSecret === DEV_JWT_ACCESS_SECRET) {
-    problems.push('JWT_ACCESS_SECRET must not be the development default in production');
-  } else if (isProduction && new Set(jwtAccessSecret).size < 10) {
-    problems.push('JWT_ACCESS_SECRET is too repetitive to be a secret');
-  }
+  const dataDirRaw = read('DATA_DIR') ?? '.data';
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
 
-  const dataEncryptionKey = read('DATA_ENCRYPTION_KEY') ?? (isProduction ? '' : DEV_DATA_ENCRYPTION_KEY);
-  if (isProduction && dataEncryptionKey === '') problems.push('DATA_ENCRYPTION_KEY is required in production');
-  else if (dataEncryptionKey.length < MIN_SECRET_LENGTH) {
-    problems.push(`DATA_ENCRYPTION_KEY must be at least ${MIN_SECRET_LENGTH} characters`);
-  } else if (isProduction && dataEncryptionKey === DEV_DATA_ENCRYPTION_KEY) {
-    problems.push('DATA_ENCRYPTION_KEY must not be the development default in production');
-  } else if (isProduction && dataEncryptionKey === jwtAccessSecret) {
-    problems.push('DATA_ENCRYPTION_KEY must differ from JWT_ACCESS_SECRET (each can then be rotated alone)');
-  } else if (isProduction && new Set(dataEncryptionKey).size < 10) {
-    problems.push('DATA_ENCRYPTION_KEY is too repetitive to be a secret');
+  // Unset keys: production refuses to start, tests use the public constants (deterministic), and
+  // development uses keys generated for this installation — never a key anyone can read in the source.
+  const explicitJwtSecret = read('JWT_ACCESS_SECRET');
+  const explicitDataKey = read('DATA_ENCRYPTION_KEY');
+  let installation: InstallationSecrets | undefined;
+  let installationFailed = false;
+  if (nodeEnv === 'development' && (explicitJwtSecret === undefined || explicitDataKey === undefined)) {
+    try {
+      installation = (defaults.installationSecrets ?? installationSecretsFile)(dataDir);
+    } catch (error) {
+      installationFailed = true;
+      problems.push(
+        `JWT_ACCESS_SECRET or DATA_ENCRYPTION_KEY is unset and the keys of this installation could not be kept in ${join(dataDir, SECRETS_FILE)} (${error instanceof Error ? error.message : String(error)}): make DATA_DIR writable, or set both`,
+      );
+    }
+  }
+  /** The first problem of a key, if any; an unset key whose installation file failed is reported above. */
+  const keyProblem = (name: string, value: string, publicDefault: string, explicit: boolean): string | undefined => {
+    if (installationFailed && !explicit) return undefined;
+    if (isProduction && value === '') return `${name} is required in production`;
+    if (value.length < MIN_SECRET_LENGTH) return `${name} must be at least ${MIN_SECRET_LENGTH} characters`;
+    if (nodeEnv !== 'test' && value === publicDefault) {
+      return isProduction
+        ? `${name} must not be the development default in production`
+        : `${name} must not be the development default: it is published in the source. Unset it (this installation's own key is then kept in DATA_DIR/${SECRETS_FILE}) or set a secret of your own`;
+    }
+    if (isProduction && name === 'DATA_ENCRYPTION_KEY' && value === jwtAccessSecret) {
+      return 'DATA_ENCRYPTION_KEY must differ from JWT_ACCESS_SECRET (each can then be rotated alone)';
+    }
+    if (isProduction && new Set(value).size < 10) return `${name} is too repetitive to be a secret`;
+    return undefined;
+  };
+  const jwtAccessSecret =
+    explicitJwtSecret ?? installation?.jwtAccessSecret ?? (nodeEnv === 'test' ? DEV_JWT_ACCESS_SECRET : '');
+  const dataEncryptionKey =
+    explicitDataKey ?? installation?.dataEncryptionKey ?? (nodeEnv === 'test' ? DEV_DATA_ENCRYPTION_KEY : '');
+  for (const problem of [
+    keyProblem('JWT_ACCESS_SECRET', jwtAccessSecret, DEV_JWT_ACCESS_SECRET, explicitJwtSecret !== undefined),
+    keyProblem('DATA_ENCRYPTION_KEY', dataEncryptionKey, DEV_DATA_ENCRYPTION_KEY, explicitDataKey !== undefined),
+  ]) {
+    if (problem !== undefined) problems.push(problem);
   }
 
   const logLevelRaw = read('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
@@ -283,8 +424,6 @@ export function loadConfig(env: Env, defaults: { version: string; spaDir: string
     secureCookies: isProduction || appUrl.startsWith('https:'),
   };
 
-  const dataDirRaw = read('DATA_DIR') ?? '.data';
-  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
   const redisPrefix = read('REDIS_PREFIX') ?? 'atrium:';
   // Embedded PGlite is one session behind a multiplexer: a few pooled connections are plenty.
   const databasePoolSize = int('DB_POOL_SIZE', databaseUrl === undefined ? 4 : 10, 1, 200);

@@ -1,3 +1,4 @@
+import { DEV_DATA_ENCRYPTION_KEY, DEV_JWT_ACCESS_SECRET } from '../../config/app-config';
 import { SecretBox } from './secret-box';
 
 const DATA_KEY = 'data-key-0123456789-abcdefghijklmnopqrstuv';
@@ -29,5 +30,30 @@ describe('SecretBox', () => {
     expect(box.isLegacy(legacy)).toBe(true);
     expect(box.open(legacy)).toBe('old-seed');
     expect(() => new SecretBox(DATA_KEY, 'totp').open(legacy)).toThrow('Unreadable secret');
+  });
+
+  describe('after a development installation moves off the published keys', () => {
+    it('opens v2 boxes sealed under the published data key and marks them for re-sealing under its own', () => {
+      const old = new SecretBox(DEV_DATA_ENCRYPTION_KEY, 'totp').seal('dev-seed');
+      const box = new SecretBox(DATA_KEY, 'totp', JWT_KEY);
+      expect(box.open(old)).toBe('dev-seed');
+      expect(box.isLegacy(old)).toBe(true);
+      const resealed = box.seal(box.open(old));
+      expect(box.isLegacy(resealed)).toBe(false);
+      expect(() => new SecretBox(DEV_DATA_ENCRYPTION_KEY, 'totp').open(resealed)).toThrow('Unreadable secret');
+    });
+
+    it('opens v1 boxes sealed under the published JWT key', () => {
+      const v2 = new SecretBox(DEV_JWT_ACCESS_SECRET, 'totp').seal('older-seed');
+      const legacy = `v1.${v2.slice(3)}`;
+      const box = new SecretBox(DATA_KEY, 'totp', JWT_KEY);
+      expect(box.isLegacy(legacy)).toBe(true);
+      expect(box.open(legacy)).toBe('older-seed');
+    });
+
+    it('still refuses a box under any other key', () => {
+      const foreign = new SecretBox(`${DATA_KEY}-someone-else`, 'totp').seal('x');
+      expect(() => new SecretBox(DATA_KEY, 'totp', JWT_KEY).open(foreign)).toThrow('Unreadable secret');
+    });
   });
 });
