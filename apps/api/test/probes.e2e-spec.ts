@@ -1,6 +1,6 @@
-import { DependencyStatus, JobRunner, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
+import { DependencyStatus, ErrorCode, JobRunner, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
-import { apiClient } from './support/api';
+import { apiClient, expectContract } from './support/api';
 import { COMMITTED_SPEC, componentViolations } from './support/openapi-contract';
 import { freePort, PrivateRedis } from './support/private-redis';
 import { startTestApp, TestResources } from './support/test-app';
@@ -10,6 +10,24 @@ const readiness = async (atrium: AtriumApp) => {
   const res = await apiClient(atrium)('GET', '/readiness');
   return { statusCode: res.statusCode, body: res.json() };
 };
+
+/** An address outside this machine (TEST-NET-3), as a load balancer, a kubelet or a visitor has. */
+const REMOTE = '203.0.113.7';
+const METRICS_TOKEN = 'metrics-token-for-the-probes-spec-0123456789abcdef';
+
+/**
+ * A probe request as `call` makes it, from `remoteAddress` (inject's default is 127.0.0.1), and
+ * checked against the committed spec all the same.
+ */
+async function probe(
+  atrium: AtriumApp,
+  path: '/readiness' | '/metrics',
+  { remoteAddress = '127.0.0.1', headers = {} }: { remoteAddress?: string; headers?: Record<string, string> } = {},
+) {
+  const res = await atrium.app.inject({ method: 'GET', url: path, remoteAddress, headers });
+  expectContract({ method: 'GET', url: path, statusCode: res.statusCode, headers: res.headers, body: res.rawPayload });
+  return res;
+}
 
 describe('probes', () => {
   const resources = new TestResources();
@@ -55,6 +73,39 @@ describe('probes', () => {
     expect(body.checks.database.latencyMs).toBeGreaterThan(0);
     expect(body.checks.redis.latencyMs).toBeGreaterThan(0);
     expect(body.checks.disk.freeGb).toBeGreaterThan(0);
+  });
+
+  it('GET /readiness gives a caller from elsewhere the status and the status code, never the checks', async () => {
+    const res = await probe(atrium, '/readiness', { remoteAddress: REMOTE });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      status: ReadinessStatus.READY,
+      mode: RuntimeMode.SERVICES,
+      timestamp: expect.any(String),
+    });
+    // No data path, latencies, free disk or error texts.
+    expect(res.body).not.toContain(atrium.config.dataDir);
+  });
+
+  it('GET /readiness shows no checks to a request relayed by a proxy on this machine (X-Forwarded-For, Forwarded)', async () => {
+    const relayed: Record<string, string>[] = [
+      { 'x-forwarded-for': REMOTE },
+      { forwarded: `for=${REMOTE}` },
+      { 'x-real-ip': REMOTE },
+    ];
+    for (const headers of relayed) {
+      const res = await probe(atrium, '/readiness', { headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).not.toHaveProperty('checks');
+    }
+    // From this machine directly (IPv4 or IPv6 loopback), the operator sees everything.
+    for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      expect((await probe(atrium, '/readiness', { remoteAddress })).json()).toHaveProperty('checks.disk.path');
+    }
+  });
+
+  it('GET /metrics stays open without METRICS_TOKEN (it must then not be published)', async () => {
+    expect((await probe(atrium, '/metrics', { remoteAddress: REMOTE })).statusCode).toBe(200);
   });
 
   it('probes are outside /api/v1', async () => {
@@ -120,6 +171,67 @@ describe('probes', () => {
       const res = await call('GET', '/api/v1/nope');
       expect(componentViolations('ErrorResponseDto', res.json())).toEqual([]);
     });
+  });
+});
+
+describe('probes with METRICS_TOKEN', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+  let tokenOnly: AtriumApp;
+  const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources, { METRICS_TOKEN });
+    tokenOnly = await startTestApp(resources, { METRICS_TOKEN, READINESS_DETAILS: 'token' });
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await tokenOnly?.close();
+    await resources.drop();
+  });
+
+  it('GET /metrics answers 401 in the error envelope without the token or with a wrong one, also from loopback', async () => {
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer not-the-metrics-token' },
+      { authorization: METRICS_TOKEN },
+    ];
+    for (const headers of refused) {
+      const res = await probe(atrium, '/metrics', { headers: { ...headers, 'x-request-id': 'metrics-401' } });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+      expect(res.json()).toEqual({
+        status: 'error',
+        error: { code: ErrorCode.UNAUTHENTICATED, message: expect.any(String) },
+        meta: { requestId: 'metrics-401', timestamp: expect.any(String) },
+      });
+      expect(res.body).not.toContain('process_cpu');
+    }
+  });
+
+  it('GET /metrics answers the exposition to the bearer of the token (scheme in any case), from anywhere', async () => {
+    for (const authorization of [`Bearer ${METRICS_TOKEN}`, `bearer ${METRICS_TOKEN}`]) {
+      const res = await probe(atrium, '/metrics', { remoteAddress: REMOTE, headers: { authorization } });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatch(/^app_info\{/m);
+    }
+  });
+
+  it('GET /readiness shows the checks to the bearer of the token from elsewhere (a dashboard, Prometheus)', async () => {
+    const res = await probe(atrium, '/readiness', { remoteAddress: REMOTE, headers: bearer });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().checks).toEqual(
+      expect.objectContaining({ database: expect.objectContaining({ status: DependencyStatus.UP }) }),
+    );
+    expect((await probe(atrium, '/readiness', { remoteAddress: REMOTE })).json()).not.toHaveProperty('checks');
+  });
+
+  it('READINESS_DETAILS=token shows the checks to the token only, not to loopback', async () => {
+    expect((await probe(tokenOnly, '/readiness')).json()).not.toHaveProperty('checks');
+    expect((await probe(tokenOnly, '/readiness', { headers: bearer })).json()).toHaveProperty('checks.database');
+    expect((await probe(tokenOnly, '/readiness', { remoteAddress: REMOTE })).statusCode).toBe(200);
   });
 });
 
@@ -209,6 +321,15 @@ describe('readiness while shutting down', () => {
       const draining = await readiness(atrium);
       expect(draining.statusCode).toBe(503);
       expect(draining.body).toMatchObject({ status: ReadinessStatus.NOT_READY, reason: 'shutting down' });
+      // A load balancer (not loopback) gets the 503 and the status, without the checks.
+      const remote = await probe(atrium, '/readiness', { remoteAddress: REMOTE });
+      expect(remote.statusCode).toBe(503);
+      expect(remote.json()).toEqual({
+        status: ReadinessStatus.NOT_READY,
+        reason: 'shutting down',
+        mode: RuntimeMode.SERVICES,
+        timestamp: expect.any(String),
+      });
       const served = await call('GET', '/api/v1/info');
       expect(served.statusCode).toBe(200);
       expect(served.headers.connection).toBe('close');

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format)
-         * @description Default process metrics, `http_requests_total{method,route,status}`, `http_request_duration_seconds` by route template, `app_info{version,mode,service}`, the job metrics `jobs_total{queue,name,outcome}`, `job_duration_seconds` and `queue_jobs{queue,state}`, and the cache counters `cache_hits_total{namespace}`, `cache_misses_total{namespace}` and `cache_errors_total{namespace,operation}`. Scrape it inside your network; the production nginx does not expose it.
+         * @description Default process metrics, `http_requests_total{method,route,status}`, `http_request_duration_seconds` by route template, `app_info{version,mode,service}`, the job metrics `jobs_total{queue,name,outcome}`, `job_duration_seconds` and `queue_jobs{queue,state}`, and the cache counters `cache_hits_total{namespace}`, `cache_misses_total{namespace}` and `cache_errors_total{namespace,operation}`. Scrape it inside your network; the production nginx does not expose it. With METRICS_TOKEN set it requires `Authorization: Bearer <METRICS_TOKEN>`; without it anyone who reaches the port can read it, so never publish it.
          */
         get: operations["MetricsController_scrape"];
         put?: never;
@@ -721,7 +721,7 @@ export interface paths {
         };
         /**
          * Readiness: can this replica serve (database, Redis, job queues, disk)?
-         * @description Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed. A Redis outage answers 200 `degraded`: requests are still served.
+         * @description Load balancers take a replica out of rotation on 503 and back in on 200; no restart is needed. A Redis outage answers 200 `degraded`: requests are still served. Everyone gets `status` and the status code; the per-dependency `checks` (latencies, free disk, the data directory, error texts) only a caller that READINESS_DETAILS allows: by default one on this machine (loopback, through no proxy) or one sending `Authorization: Bearer <METRICS_TOKEN>`.
          */
         get: operations["ReadinessController_readiness"];
         put?: never;
@@ -778,21 +778,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ResponseMetaDto: {
-            /**
-             * @description Id of this request; also in the X-Request-ID header and every log line
-             * @example 0190f2a4-5b6c-7d8e-9f00-112233445566
-             */
-            requestId: string;
-            /**
-             * Format: date-time
-             * @description When the response was produced (UTC)
-             */
-            timestamp: string;
-        };
-        MessageDto: {
-            message: string;
-        };
         /**
          * @description Stable code; branch on this, not on the message
          * @enum {string}
@@ -819,11 +804,26 @@ export interface components {
             message: string;
             details?: components["schemas"]["ErrorDetailDto"][];
         };
+        ResponseMetaDto: {
+            /**
+             * @description Id of this request; also in the X-Request-ID header and every log line
+             * @example 0190f2a4-5b6c-7d8e-9f00-112233445566
+             */
+            requestId: string;
+            /**
+             * Format: date-time
+             * @description When the response was produced (UTC)
+             */
+            timestamp: string;
+        };
         ErrorResponseDto: {
             /** @enum {string} */
             status: "error";
             error: components["schemas"]["ErrorInfoDto"];
             meta: components["schemas"]["ResponseMetaDto"];
+        };
+        MessageDto: {
+            message: string;
         };
         RegisterDto: {
             /**
@@ -1403,7 +1403,8 @@ export interface components {
             mode: components["schemas"]["RuntimeMode"];
             /** Format: date-time */
             timestamp: string;
-            checks: components["schemas"]["ReadinessChecksDto"];
+            /** @description Per-dependency details, only for callers READINESS_DETAILS allows (by default: from this machine through no proxy, or with `Authorization: Bearer <METRICS_TOKEN>`); absent for everyone else */
+            checks?: components["schemas"]["ReadinessChecksDto"];
         };
         InfoInstanceDto: {
             /**
@@ -1491,6 +1492,59 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: METRICS_TOKEN is set and the request does not carry it as a bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="metrics"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Send Authorization: Bearer <METRICS_TOKEN> to read the metrics"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -11443,7 +11497,36 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessResponseDto"];
                 };
             };
-            /** @description The database or disk is down, or the replica is shutting down; see `checks` */
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database or disk is down, or the replica is shutting down; see `checks` where shown */
             503: {
                 headers: {
                     [name: string]: unknown;

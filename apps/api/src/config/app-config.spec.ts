@@ -335,4 +335,32 @@ describe('loadConfig', () => {
       expect(() => installationSecretsFile(dir)).toThrow(/is not a keys file Atrium wrote/);
     });
   });
+
+  describe('probes', () => {
+    it('default: /metrics open, readiness details for loopback and the token', () => {
+      expect(load({}).probes).toEqual({ metricsToken: undefined, readinessDetails: 'loopback' });
+    });
+
+    it('reads METRICS_TOKEN and READINESS_DETAILS', () => {
+      const token = 'prometheus-bearer-token-0123456789abcdef';
+      expect(load({ METRICS_TOKEN: token, READINESS_DETAILS: 'token' }).probes).toEqual({
+        metricsToken: token,
+        readinessDetails: 'token',
+      });
+      expect(load({ READINESS_DETAILS: 'NEVER' }).probes.readinessDetails).toBe('never');
+    });
+
+    it('refuses a short or header-unsafe token, an unknown mode, and token mode without a token', () => {
+      expect(problemsOf({ METRICS_TOKEN: 'short', READINESS_DETAILS: 'sometimes' })).toEqual([
+        expect.stringMatching(/^METRICS_TOKEN must be at least 32 characters/),
+        'READINESS_DETAILS must be one of loopback, token, always, never, got "sometimes"',
+      ]);
+      expect(problemsOf({ METRICS_TOKEN: `${'x'.repeat(40)} y` })).toEqual([
+        expect.stringMatching(/^METRICS_TOKEN must be/),
+      ]);
+      expect(problemsOf({ READINESS_DETAILS: 'token' })).toEqual([
+        'READINESS_DETAILS=token needs METRICS_TOKEN: the details would be shown to nobody',
+      ]);
+    });
+  });
 });

@@ -62,6 +62,8 @@ export interface AppConfig {
    */
   readonly shutdownDrainMs: number;
   readonly readinessMinFreeDiskMb: number;
+  /** Who may see operator details: `/readiness` checks and `/metrics` (API and worker). */
+  readonly probes: ProbesConfig;
   readonly jobs: JobsConfig;
   readonly auth: AuthConfig;
   /** First admin, created at start-up when no admin exists (ADMIN_EMAIL + ADMIN_PASSWORD). */
@@ -113,6 +115,20 @@ export interface AuthConfig {
   readonly lockoutMinutes: number;
   /** Secure cookies (always in production). */
   readonly secureCookies: boolean;
+}
+
+/**
+ * Who sees the per-dependency `checks` of `/readiness` (everyone gets `status` and the status code):
+ * `loopback` — requests from this machine that came through no proxy, and requests carrying
+ * METRICS_TOKEN; `token` — only requests carrying METRICS_TOKEN; `always`; `never`.
+ */
+export const READINESS_DETAILS = ['loopback', 'token', 'always', 'never'] as const;
+export type ReadinessDetails = (typeof READINESS_DETAILS)[number];
+
+export interface ProbesConfig {
+  /** `Authorization: Bearer <token>` that `/metrics` then requires and that shows readiness details; unset = `/metrics` open. */
+  readonly metricsToken: string | undefined;
+  readonly readinessDetails: ReadinessDetails;
 }
 
 /** Background job defaults (Bull on Redis, or the in-process runner in embedded mode). */
@@ -393,6 +409,22 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000);
   const shutdownDrainMs = int('SHUTDOWN_DRAIN_MS', isProduction ? 5_000 : 0, 0, 300_000);
   const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
+  const metricsToken = read('METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{32,}$/.test(metricsToken)) {
+    problems.push(
+      `METRICS_TOKEN must be at least ${MIN_SECRET_LENGTH} characters of A-Z a-z 0-9 . _ ~ + / = - (it is sent as a bearer token)`,
+    );
+  }
+  const readinessDetailsRaw = read('READINESS_DETAILS')?.toLowerCase() ?? 'loopback';
+  let readinessDetails: ReadinessDetails = 'loopback';
+  if ((READINESS_DETAILS as readonly string[]).includes(readinessDetailsRaw)) {
+    readinessDetails = readinessDetailsRaw as ReadinessDetails;
+  } else {
+    problems.push(`READINESS_DETAILS must be one of ${READINESS_DETAILS.join(', ')}, got "${readinessDetailsRaw}"`);
+  }
+  if (readinessDetails === 'token' && metricsToken === undefined) {
+    problems.push('READINESS_DETAILS=token needs METRICS_TOKEN: the details would be shown to nobody');
+  }
   const jobs: JobsConfig = {
     concurrency: int('JOB_CONCURRENCY', 5, 1, 100),
     attempts: int('JOB_ATTEMPTS', 5, 1, 50),
@@ -467,6 +499,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     shutdownTimeoutMs,
     shutdownDrainMs,
     readinessMinFreeDiskMb,
+    probes: { metricsToken, readinessDetails },
     jobs,
     auth,
     bootstrapAdmin,

@@ -87,6 +87,10 @@ export class ReadinessResponseDto {
   @ApiProperty({ format: 'date-time' })
   timestamp: string;
 
-  @ApiProperty({ type: ReadinessChecksDto })
-  checks: ReadinessChecksDto;
+  @ApiPropertyOptional({
+    type: ReadinessChecksDto,
+    description:
+      'Per-dependency details, only for callers READINESS_DETAILS allows (by default: from this machine through no proxy, or with `Authorization: Bearer <METRICS_TOKEN>`); absent for everyone else',
+  })
+  checks?: ReadinessChecksDto;
 }

@@ -72,7 +72,52 @@ describe('System status page', () => {
     expect(checkRow('Redis').getByText('Not configured')).toBeInTheDocument();
     expect(checkRow('Redis').getByText('Not used in embedded mode')).toBeInTheDocument();
     expect(checkRow('Disk').getByText('Up')).toBeInTheDocument();
-    expect(checkRow('Disk').getByText('42.7 GB free at /srv/atrium/.data')).toBeInTheDocument();
+    expect(checkRow('Disk').getByText('42.7 GB free')).toBeInTheDocument();
+  });
+
+  it("never shows the server's data path, even when the API sends it (this page is public)", async () => {
+    useApi(infoApi(), readinessApi());
+    renderStatusPage();
+
+    expect(await within(readinessSection()).findByText('Ready')).toBeInTheDocument();
+    expect(readyBody.checks?.disk.path).toBe('/srv/atrium/.data');
+    expect(document.body).not.toHaveTextContent('/srv/atrium/.data');
+  });
+
+  it('shows only the verdict when the API leaves the details out (a visitor who is not an operator)', async () => {
+    const { checks: _checks, ...statusOnly } = readyBody;
+    useApi(infoApi(), readinessApi(statusOnly));
+    renderStatusPage();
+
+    const readiness = within(readinessSection());
+    expect(await readiness.findByText('Ready')).toBeInTheDocument();
+    expect(readiness.getByText(/Every required dependency answered/)).toBeInTheDocument();
+    expect(readiness.queryByRole('list', { name: 'Dependency checks' })).not.toBeInTheDocument();
+    expect(readiness.getByText(/Dependency details are shown to operators only/)).toBeInTheDocument();
+    expect(readiness.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('explains Degraded without naming dependencies when the details are left out', async () => {
+    const { checks: _checks, ...degraded } = redisDownBody;
+    useApi(infoApi(), readinessApi(degraded, 200));
+    renderStatusPage();
+
+    const readiness = within(readinessSection());
+    expect(await readiness.findByText('Degraded')).toBeInTheDocument();
+    expect(
+      readiness.getByText(/A supporting service is down. This instance still serves requests/),
+    ).toBeInTheDocument();
+    expect(readiness.queryByText(/Redis/)).not.toBeInTheDocument();
+  });
+
+  it('shows Not ready from a 503 without details as a result, not an error', async () => {
+    useApi(infoApi(), readinessApi({ status: 'not_ready', mode: 'services', timestamp: readyBody.timestamp }, 503));
+    renderStatusPage();
+
+    const readiness = within(readinessSection());
+    expect(await readiness.findByText('Not ready')).toBeInTheDocument();
+    expect(readiness.getByText('This instance cannot serve requests right now.')).toBeInTheDocument();
+    expect(readiness.queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('shows Degraded and names the checks that are down when Redis is (the replica still serves)', async () => {
@@ -92,7 +137,7 @@ describe('System status page', () => {
     expect(checkRow('Redis').getByText('connect ECONNREFUSED 10.0.0.5:6379')).toBeInTheDocument();
     expect(checkRow('Database').getByText('Up')).toBeInTheDocument();
     expect(checkRow('Database').getByText('Answered in 3.1 ms')).toBeInTheDocument();
-    expect(checkRow('Disk').getByText('120.5 GB free at /var/lib/atrium')).toBeInTheDocument();
+    expect(checkRow('Disk').getByText('120.5 GB free')).toBeInTheDocument();
     expect(checkRow('Job queues').getByText('Down')).toBeInTheDocument();
     expect(checkRow('Job queues').getByText('Job queues unreachable')).toBeInTheDocument();
   });
@@ -104,7 +149,10 @@ describe('System status page', () => {
         {
           ...readyBody,
           status: 'not_ready',
-          checks: { ...readyBody.checks, database: { status: 'down', latencyMs: 1.2, pendingMigrations: 2 } },
+          checks: {
+            ...(readyBody.checks as NonNullable<typeof readyBody.checks>),
+            database: { status: 'down', latencyMs: 1.2, pendingMigrations: 2 },
+          },
         },
         503,
       ),

@@ -4,7 +4,8 @@ import type { InstanceInfo, ReadinessResponse } from '@atrium/api-client';
 import type { StatusTone } from '../../components/ui/StatusBadge';
 
 export type Mode = InstanceInfo['mode'];
-export type Checks = ReadinessResponse['checks'];
+/** The per-dependency checks; the API sends them only to operators (READINESS_DETAILS), so they may be absent. */
+export type Checks = NonNullable<ReadinessResponse['checks']>;
 export type CheckName = keyof Checks;
 export type CheckStatus = Checks[CheckName]['status'];
 
@@ -63,8 +64,8 @@ export const isReady = (readiness: ReadinessResponse) => readiness.status === Re
 /** Serving, with Redis or the job queues down (rate limits off, background mail delayed). */
 export const isDegraded = (readiness: ReadinessResponse) => readiness.status === ReadinessStatus.DEGRADED;
 
-export const downChecks = (checks: Checks): CheckName[] =>
-  CHECK_ORDER.filter((name) => checks[name].status === DependencyStatus.DOWN);
+export const downChecks = (checks: Checks | undefined): CheckName[] =>
+  checks ? CHECK_ORDER.filter((name) => checks[name].status === DependencyStatus.DOWN) : [];
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 

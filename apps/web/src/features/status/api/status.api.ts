@@ -7,7 +7,8 @@ export function fetchInstanceInfo(signal?: AbortSignal): Promise<InstanceInfo> {
 }
 
 /**
- * Not enveloped: the probe's body is the readiness itself. It answers 503 with the same body when
+ * Not enveloped: the probe's body is the readiness itself (with the per-dependency `checks` only
+ * for operators). It answers 503 with the same body when
  * a dependency is down: that is a result to show, not a failure, so both the `data` (200) and the
  * `error` (503) bodies are accepted.
  */
@@ -26,9 +27,9 @@ export async function fetchReadiness(signal?: AbortSignal): Promise<ReadinessRes
 function isReadinessResponse(body: unknown): body is ReadinessResponse {
   if (typeof body !== 'object' || body === null) return false;
   const candidate = body as Partial<Record<keyof ReadinessResponse, unknown>>;
+  // `checks` is there for operators only (READINESS_DETAILS); everyone else gets the status alone.
   return (
     (candidate.status === 'ready' || candidate.status === 'degraded' || candidate.status === 'not_ready') &&
-    typeof candidate.checks === 'object' &&
-    candidate.checks !== null
+    (candidate.checks === undefined || (typeof candidate.checks === 'object' && candidate.checks !== null))
   );
 }

@@ -27,7 +27,13 @@ export function ReadinessPanel({ readiness }: { readiness: ReadinessResponse }) 
   return (
     <Stack gap="md">
       <ReadinessVerdict readiness={readiness} />
-      <ChecksList checks={readiness.checks} />
+      {readiness.checks ? (
+        <ChecksList checks={readiness.checks} />
+      ) : (
+        <Text size="sm" c="dimmed" data-testid="readiness-details-hidden">
+          Dependency details are shown to operators only: on the server itself, or with the metrics token.
+        </Text>
+      )}
       <Text size="xs" c="dimmed">
         Last checked <time dateTime={readiness.timestamp}>{formatTime(readiness.timestamp)}</time> · refreshes every{' '}
         {READINESS_REFRESH_MS / 1000} s
@@ -40,13 +46,18 @@ function ReadinessVerdict({ readiness }: { readiness: ReadinessResponse }) {
   const ready = isReady(readiness);
   const degraded = isDegraded(readiness);
   const down = downChecks(readiness.checks).map((name) => checkTitle[name]);
+  // Without the details (a visitor who is not an operator) the verdict cannot name what is down.
   const summary = ready
     ? 'Every required dependency answered. This instance can serve requests.'
     : degraded
-      ? `${joinNames(down)} ${down.length === 1 ? 'is' : 'are'} down. This instance still serves requests; rate limits are off and background mail waits until it is back.`
+      ? down.length > 0
+        ? `${joinNames(down)} ${down.length === 1 ? 'is' : 'are'} down. This instance still serves requests; rate limits are off and background mail waits until it is back.`
+        : 'A supporting service is down. This instance still serves requests; some features may be slower or delayed.'
       : down.length > 0
         ? `${joinNames(down)} ${down.length === 1 ? 'is' : 'are'} down. Requests that need ${down.length === 1 ? 'it' : 'them'} will fail.`
-        : 'This instance is not taking requests (starting or shutting down).';
+        : readiness.checks
+          ? 'This instance is not taking requests (starting or shutting down).'
+          : 'This instance cannot serve requests right now.';
   const color = ready ? 'green' : degraded ? 'yellow' : 'red';
 
   return (
@@ -108,7 +119,8 @@ function CheckItem({ name, checks }: { name: CheckName; checks: Checks }) {
 function CheckDetails({ name, checks }: { name: CheckName; checks: Checks }) {
   const lines: string[] = [];
   if (name === 'disk') {
-    lines.push(`${formatFreeGb(checks.disk.freeGb)} at ${checks.disk.path}`);
+    // Never the server's data path: this page is public.
+    lines.push(formatFreeGb(checks.disk.freeGb));
   } else {
     const check = checks[name];
     if (check.latencyMs !== undefined) lines.push(`Answered in ${formatLatency(check.latencyMs)}`);
