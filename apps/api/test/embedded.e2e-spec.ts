@@ -82,6 +82,8 @@ describe('embedded mode (PGlite, no Redis)', () => {
     const body = res.json();
     expect(body.data).toEqual({
       name: 'Atrium',
+      // Named at first-run setup; a new installation has none yet.
+      siteName: null,
       version: (atrium as AtriumApp).config.version,
       mode: RuntimeMode.EMBEDDED,
       instance: { id: expect.stringMatching(UUID), installedAt: expect.stringMatching(ISO), bootCount: 1 },
