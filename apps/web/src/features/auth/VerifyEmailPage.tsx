@@ -78,7 +78,7 @@ export function VerifyEmailPage() {
       </FocusHeading>
       <Text>
         {alreadyVerified
-          ? 'This link was used before: there is nothing more to do.'
+          ? 'It was confirmed before, with this link or another one we sent. There is nothing more to do.'
           : 'Thank you. Your Atrium account is ready.'}
       </Text>
       {status === 'signed-in' ? (

@@ -65,6 +65,7 @@ describe('Avatar (profile page)', () => {
     expect(await screen.findByText('Avatar saved.')).toBeInTheDocument();
     await waitFor(() => expect(shownPicture(section)).toBe(NEW_AVATAR));
     expect(section.queryByRole('img', { name: /^Preview/ })).not.toBeInTheDocument();
+    expect(section.getByRole('button', { name: 'Choose a picture' })).toHaveFocus();
     const [put] = requestsTo('/api/v1/me/avatar');
     expect(put?.method).toBe('PUT');
     expect(put?.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
@@ -143,6 +144,12 @@ describe('Avatar (profile page)', () => {
       ),
     );
     expect(callsTo('/api/v1/me/avatar')).toBe(3);
+
+    // Giving up clears the problem and the preview, and leaves focus on the way to choose again.
+    await user.click(section.getByRole('button', { name: 'Cancel' }));
+    expect(section.queryByRole('alert')).not.toBeInTheDocument();
+    expect(section.queryByRole('img', { name: /^Preview/ })).not.toBeInTheDocument();
+    expect(section.getByRole('button', { name: 'Choose a picture' })).toHaveFocus();
   });
 
   it('refuses a file that cannot be an avatar before sending it', async () => {

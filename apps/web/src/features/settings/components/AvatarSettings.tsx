@@ -9,7 +9,8 @@ import { AVATAR_MAX_BYTES, AVATAR_TYPES } from '../api/avatar.api';
 import { useRemoveAvatar, useUploadAvatar } from '../api/settings.queries';
 import { UserAvatar } from './UserAvatar';
 
-const PREVIEW_SIZE = 160;
+/** The avatar and the preview of a new one take the same room: nothing moves between the two. */
+const SHOWN_SIZE = 128;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 
 /** Why a file cannot be an avatar, before sending it; the API judges the bytes again (and alone decides the type). */
@@ -62,6 +63,8 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
   const [dragging, setDragging] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const resetPicker = useRef<() => void>(null);
+  // The one control in every state: focus goes back to it when the buttons around it go away.
+  const chooseButton = useRef<HTMLButtonElement>(null);
   const busy = upload.isPending || remove.isPending;
 
   const choose = async (file: File | null | undefined) => {
@@ -91,6 +94,7 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
         setChosen(undefined);
         setAnnouncement('');
         notifySuccess('Avatar saved.');
+        chooseButton.current?.focus();
       },
       onError: () => setAnnouncement(''),
     });
@@ -146,13 +150,17 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
             <Image
               src={chosen.preview}
               alt="Preview of your new avatar: the centre square of the picture"
-              w={PREVIEW_SIZE}
-              h={PREVIEW_SIZE}
+              w={SHOWN_SIZE}
+              h={SHOWN_SIZE}
               fit="cover"
-              radius={PREVIEW_SIZE}
+              radius={SHOWN_SIZE}
             />
           ) : (
-            <UserAvatar user={user} size={96} label={user.avatarUrl ? 'Your avatar' : 'Your avatar: your initials'} />
+            <UserAvatar
+              user={user}
+              size={SHOWN_SIZE}
+              label={user.avatarUrl ? 'Your avatar' : 'Your avatar: your initials'}
+            />
           )}
           <Stack gap="xs" flex={1} miw={220}>
             <Text size="sm">
@@ -174,7 +182,10 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
                     disabled={busy}
                     onClick={() => {
                       setChosen(undefined);
+                      setProblem(undefined);
+                      upload.reset();
                       setAnnouncement('');
+                      chooseButton.current?.focus();
                     }}
                   >
                     Cancel
@@ -189,13 +200,13 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
                 inputProps={{ 'aria-label': 'Avatar picture file' }}
               >
                 {(props) => (
-                  <Button {...props} variant={chosen ? 'subtle' : 'default'} disabled={busy}>
+                  <Button {...props} ref={chooseButton} variant={chosen ? 'subtle' : 'default'} disabled={busy}>
                     {chosen ? 'Choose another picture' : 'Choose a picture'}
                   </Button>
                 )}
               </FileButton>
               {user.avatarUrl && !chosen ? (
-                <Button variant="subtle" color="red.9" onClick={onRemove} loading={remove.isPending} disabled={busy}>
+                <Button variant="outline" color="red.9" onClick={onRemove} loading={remove.isPending} disabled={busy}>
                   Remove avatar
                 </Button>
               ) : null}
