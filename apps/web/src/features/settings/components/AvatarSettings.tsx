@@ -1,5 +1,5 @@
 import { Button, FileButton, Group, Image, Paper, Stack, Text } from '@mantine/core';
-import { type DragEvent, useRef, useState } from 'react';
+import { type DragEvent, useEffect, useRef, useState } from 'react';
 
 import { FormErrorAlert } from '../../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../../components/ui/notify';
@@ -63,8 +63,15 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
   const [dragging, setDragging] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const resetPicker = useRef<() => void>(null);
-  // The one control in every state: focus goes back to it when the buttons around it go away.
+  // The one control in every state: focus goes back to it when the buttons around it go away
+  // (once it is enabled again, after the render that ends the upload).
   const chooseButton = useRef<HTMLButtonElement>(null);
+  const refocusChoose = useRef(false);
+  useEffect(() => {
+    if (!refocusChoose.current || upload.isPending || remove.isPending) return;
+    refocusChoose.current = false;
+    chooseButton.current?.focus();
+  });
   const busy = upload.isPending || remove.isPending;
 
   const choose = async (file: File | null | undefined) => {
@@ -94,7 +101,7 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
         setChosen(undefined);
         setAnnouncement('');
         notifySuccess('Avatar saved.');
-        chooseButton.current?.focus();
+        refocusChoose.current = true;
       },
       onError: () => setAnnouncement(''),
     });
@@ -185,7 +192,7 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
                       setProblem(undefined);
                       upload.reset();
                       setAnnouncement('');
-                      chooseButton.current?.focus();
+                      refocusChoose.current = true;
                     }}
                   >
                     Cancel
