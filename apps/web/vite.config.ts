@@ -65,6 +65,13 @@ export default defineConfig({
               priority: 3,
               includeDependenciesRecursively: false,
             },
+            {
+              // The 2FA setup's QR code: loaded with the setup only, not with every page.
+              name: 'qrcode',
+              test: /node_modules[\\/]qrcode\.react[\\/]/,
+              priority: 3,
+              includeDependenciesRecursively: false,
+            },
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/, priority: 2 },
             {
               name: 'mantine',
