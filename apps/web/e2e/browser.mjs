@@ -1,6 +1,11 @@
 // Shared by the browser tests (`*.e2e.mjs`): Debian's Chromium through playwright-core, a fresh
 // context per test with its errors recorded, and the axe check. Not a test file itself.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
@@ -65,4 +70,247 @@ export async function assertNoSeriousAxeViolations(page, where) {
     .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
     .join('\n');
   assert.equal(blocking.length, 0, `axe found serious/critical violations on ${where}:\n${report}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout and accessibility checks (layout.e2e.mjs, a11y.e2e.mjs).
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every public page (no request to the rate-limited auth routes: the email-link pages are given no
+ * usable token), with its h1; the home page's may change with its content.
+ */
+export const PUBLIC_PAGES = [
+  { path: '/', heading: undefined },
+  { path: '/sign-in', heading: 'Sign in' },
+  { path: '/sign-up', heading: 'Create your account' },
+  { path: '/forgot-password', heading: 'Forgot your password?' },
+  { path: `/reset-password?token=${'a'.repeat(43)}`, heading: 'Choose a new password' },
+  { path: '/verify-email?token=cut-short', heading: 'This link is incomplete or damaged' },
+  { path: '/no/such/page', heading: 'Page not found' },
+];
+
+/**
+ * Every settings page; for the lists, the list and its rows' action (the shared account has a
+ * second session and a token, see `sharedVerifiedAccount`).
+ */
+export const SETTINGS_PAGES = [
+  { path: '/settings/profile', heading: 'Profile' },
+  { path: '/settings/sessions', heading: 'Sessions', list: 'Sessions', action: 'End session' },
+  { path: '/settings/security', heading: 'Security' },
+  { path: '/settings/tokens', heading: 'Access tokens', list: 'Tokens', action: 'Revoke' },
+  { path: '/settings/account', heading: 'Account' },
+];
+
+/** axe-core's browser build, injected into the page as a script tag. */
+export const AXE_SCRIPT = fileURLToPath(import.meta.resolve('axe-core/axe.min.js'));
+
+/**
+ * A context for the layout and accessibility checks. `bypassCSP`: the page's CSP allows no inline
+ * script, and `addScriptTag` injects axe as one (CSP itself is checked by smoke.e2e.mjs).
+ * @param {import('playwright-core').Browser} browser
+ * @param {import('playwright-core').BrowserContextOptions} [options]
+ */
+export async function openCheckContext(browser, options = {}) {
+  const context = await browser.newContext({
+    baseURL: BASE_URL,
+    viewport: { width: 1280, height: 800 },
+    bypassCSP: true,
+    ...options,
+  });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return { context, page, errors };
+}
+
+/**
+ * Every axe violation on the page as it is now (all rules axe runs by default), listed for a
+ * failure message; `blocking` are those of impact serious or critical.
+ * @param {import('playwright-core').Page} page
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: AXE_SCRIPT });
+  /** @type {{ id: string, impact: string, help: string, nodes: { target: string[], failureSummary?: string }[] }[]} */
+  const violations = await page.evaluate(async () => {
+    // @ts-expect-error injected above
+    const results = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((/** @type {any} */ v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return { violations, blocking };
+}
+
+/** One line per violation and affected node, for reports and failure messages. */
+export function describeViolations(violations) {
+  return violations
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n${v.nodes
+          .map((n) => `    ${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`)
+          .join('\n')}`,
+    )
+    .join('\n');
+}
+
+/**
+ * Visible interactive elements that stick out of the viewport sideways, and whether the document
+ * scrolls sideways. The skip link, parked above the page until focused, is not counted.
+ * @param {import('playwright-core').Page} page
+ */
+export async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    /* global getComputedStyle -- runs in the page */
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const outside = [];
+    for (const element of document.querySelectorAll('a, button, input, select, textarea, [role=button], [tabindex]')) {
+      if (element.classList.contains('skip-link')) continue;
+      const box = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
+      if (box.left < -0.5 || box.right > width + 0.5) {
+        const name = (element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 40);
+        outside.push(
+          `<${element.tagName.toLowerCase()}> "${name}" at ${Math.round(box.left)}…${Math.round(box.right)} px`,
+        );
+      }
+    }
+    // Text cut short inside the page's buttons ("End s…"): a label narrower than its text. (The
+    // header's account button shortens a long user name on purpose.)
+    const truncated = [...document.querySelectorAll('main button, main a')]
+      .filter((element) => element.getBoundingClientRect().width > 0)
+      .flatMap((element) => [...element.querySelectorAll('.mantine-Button-label')])
+      .filter((label) => label.scrollWidth > label.clientWidth + 1)
+      .map((label) => `"${label.textContent?.trim()}" shows ${label.clientWidth} of ${label.scrollWidth} px`);
+    return { width, scrollWidth: root.scrollWidth, outside, truncated };
+  });
+}
+
+/**
+ * Waits until the page shows its data: no loading placeholder (skeleton) left in <main>.
+ * @param {import('playwright-core').Page} page
+ */
+export async function pageSettled(page) {
+  await page.waitForFunction(() => !document.querySelector('main .mantine-Skeleton-root'));
+}
+
+/**
+ * A client-side navigation, as a link click would make, without a link on the page: the router
+ * follows `popstate`. A full load would ask the API for a new session (rate-limited auth routes).
+ * @param {import('playwright-core').Page} page
+ * @param {string} path
+ */
+export async function navigateInApp(page, path) {
+  await page.evaluate((to) => {
+    /* global PopStateEvent -- runs in the page */
+    window.history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+/** The verification link in the API's mail outbox (`DATA_DIR/outbox/*.eml`) for `email`. */
+async function mailedVerificationToken(email) {
+  const dataDir = process.env.DATA_DIR;
+  assert.ok(dataDir, 'DATA_DIR is not set: point it at the data directory of the API under test (its mail outbox)');
+  const outbox = join(dataDir, 'outbox');
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const names = await readdir(outbox).catch((error) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    for (const name of names.filter((n) => n.endsWith('.eml'))) {
+      // Quoted-printable: soft line breaks out, "=3D" is "=". Enough to find the address and the token.
+      const raw = (await readFile(join(outbox, name), 'latin1')).replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+      if (!raw.toLowerCase().includes(email.toLowerCase())) continue;
+      const token = /\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(raw)?.[1];
+      if (token) return token;
+    }
+    if (Date.now() > deadline) assert.fail(`No verification mail to ${email} in ${outbox}`);
+    await sleep(100);
+  }
+}
+
+/** POST JSON to the API under test; waits out a 429 of the auth routes' per-client limit once. */
+async function postJson(path, body, headers = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetch(`${BASE_URL}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 429 || attempt > 0) return response;
+    await sleep((Number(response.headers.get('retry-after')) || 5) * 1000);
+  }
+}
+
+/**
+ * The account the layout and accessibility checks sign in with, made once per API under test and
+ * kept in `DATA_DIR/e2e-browser-account.json` for the next test file: the auth routes allow 20
+ * requests a minute per client, and every browser test file runs within that minute. Made through
+ * the API: sign-up, the link from the mail, one sign-in (a second "device" in the sessions list) and
+ * a personal access token (a row in the tokens list).
+ * @returns {Promise<{ username: string, email: string, password: string }>}
+ */
+export async function sharedVerifiedAccount() {
+  const dataDir = process.env.DATA_DIR;
+  assert.ok(dataDir, 'DATA_DIR is not set: point it at the data directory of the API under test (its mail outbox)');
+  const file = join(dataDir, 'e2e-browser-account.json');
+  const kept = await readFile(file, 'utf8').catch((error) =>
+    error.code === 'ENOENT' ? undefined : Promise.reject(error),
+  );
+  if (kept) return JSON.parse(kept);
+
+  const suffix = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const username = `e2e_${suffix}`;
+  const email = `${username}@example.com`;
+  const password = `Amber lantern ${randomBytes(4).toString('hex')} drifts over quiet fjords`;
+  const registered = await postJson('/api/v1/auth/register', { email, username, password });
+  assert.equal(registered.status, 202, `sign-up answered ${registered.status}`);
+  const verified = await postJson('/api/v1/auth/verify-email', { token: await mailedVerificationToken(email) });
+  assert.equal(verified.status, 200, `email confirmation answered ${verified.status}`);
+  const signedIn = await postJson('/api/v1/auth/login', { login: username, password });
+  assert.equal(signedIn.status, 200, `sign-in answered ${signedIn.status}`);
+  const { data } = await signedIn.json();
+  const token = await postJson(
+    '/api/v1/me/tokens',
+    { name: 'Deploy from the build server', scopes: ['profile:read'] },
+    { authorization: `Bearer ${data.accessToken}` },
+  );
+  assert.equal(token.status, 201, `creating a personal access token answered ${token.status}`);
+
+  const account = { username, email, password };
+  await writeFile(file, JSON.stringify(account));
+  return account;
+}
+
+/**
+ * Signs in through the sign-in form (the session's refresh cookie is the browser's own) and waits
+ * for the header to show the account.
+ * @param {import('playwright-core').Page} page
+ * @param {{ username: string, password: string }} account
+ */
+export async function signInThroughForm(page, { username, password }) {
+  await page.goto('/sign-in');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByRole('textbox', { name: 'Email or username' }).fill(username);
+  await form.getByLabel('Password', { exact: false }).and(page.locator('input')).fill(password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('banner').getByRole('button', { name: username }).waitFor();
+}
+
+/**
+ * The page's h1 (any, without a name), once it is shown.
+ * @param {import('playwright-core').Page} page
+ * @param {string} [name]
+ */
+export async function pageHeading(page, name) {
+  const heading = page.getByRole('main').getByRole('heading', { level: 1, ...(name ? { name } : {}) });
+  await heading.first().waitFor();
+  return heading.first();
 }
