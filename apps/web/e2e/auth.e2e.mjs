@@ -174,7 +174,7 @@ test('sign up, confirm the address from the mail, sign in, see the session, sign
     await header.getByRole('button', { name: username }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await header.getByRole('link', { name: 'Sign in' }).waitFor();
-    await page.getByRole('heading', { level: 1, name: 'System status' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /^Welcome to / }).waitFor();
 
     // The server ended the session: even the last refresh token is refused now.
     const replay = await fetch(`${BASE_URL}/api/v1/auth/refresh`, {

@@ -34,11 +34,11 @@ async function liveInfo() {
   return body.data;
 }
 
-test('home page shows the live API version, instance and Ready state', async () => {
+test('the status page (/status) shows the live API version, instance and Ready state', async () => {
   const info = await liveInfo();
   const { page, context } = await openPage();
   try {
-    const response = await page.goto('/');
+    const response = await page.goto('/status');
     assert.equal(response?.status(), 200);
     await page.getByRole('heading', { level: 1, name: 'System status' }).waitFor();
 
@@ -71,7 +71,7 @@ test('a deep link gets index.html (history fallback) and shows the not-found pag
     await page.getByText('/some/deep/link', { exact: true }).waitFor();
 
     await page.getByRole('link', { name: 'Back to the home page' }).click();
-    await page.getByRole('heading', { level: 1, name: 'System status' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /^Welcome to / }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/');
   } finally {
     await context.close();
@@ -93,27 +93,35 @@ test('/docs shows the Swagger UI for "Atrium API"', async () => {
   }
 });
 
-test('home page loads without console errors or CSP violations', async () => {
+test('home and status pages load without console errors or CSP violations', async () => {
   const { page, context, errors } = await openPage();
   try {
     await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: /^Welcome to / }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.goto('/status');
     await page.getByRole('region', { name: 'Readiness' }).getByText('Ready', { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Instance' }).getByRole('term').first().waitFor();
     await page.waitForLoadState('networkidle');
-    assert.deepEqual(errors, [], `errors on /:\n${errors.join('\n')}`);
+    assert.deepEqual(errors, [], `errors on / and /status:\n${errors.join('\n')}`);
   } finally {
     await context.close();
   }
 });
 
-test('home page has no serious or critical accessibility violations (axe)', async () => {
+test('home and status pages have no serious or critical accessibility violations (axe)', async () => {
   const { page, context } = await openPage();
   try {
     await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: /^Welcome to / }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await assertNoSeriousAxeViolations(page, '/');
+
+    await page.goto('/status');
     await page.getByRole('region', { name: 'Readiness' }).getByText('Ready', { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Instance' }).getByRole('term').first().waitFor();
 
-    await assertNoSeriousAxeViolations(page, '/');
+    await assertNoSeriousAxeViolations(page, '/status');
   } finally {
     await context.close();
   }
