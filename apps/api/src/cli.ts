@@ -22,8 +22,8 @@ import { createInterface } from 'node:readline';
 
 const USAGE = `Usage: npm run cli -- <command>
   create-admin --email <address> --username <name>
-                        create the first admin (password from ADMIN_PASSWORD or a prompt);
-                        does nothing when an active admin exists
+                        create the first admin (password from ADMIN_PASSWORD, or a hidden
+                        prompt in a terminal); does nothing when an active admin exists
   assign-role <email|username> <role> [--expires <ISO date>]
                         give a user a role (e.g. editor)
   mail:test <address>   send a test mail through the mail queue and the configured transport
@@ -110,17 +110,24 @@ function parseArgs(args: string[]): { options: Record<string, string>; positiona
   return { options, positional };
 }
 
-/** Reads a password without echoing it (a TTY), or one line from a pipe. */
-async function promptPassword(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+/** Reads a password in a terminal without echoing it; `undefined` when the input ends first (Ctrl-D). */
+async function promptPassword(question: string): Promise<string | undefined> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
   const muted = rl as unknown as { _writeToOutput?: (s: string) => void };
-  if (process.stdin.isTTY) muted._writeToOutput = () => undefined;
+  muted._writeToOutput = () => undefined;
   process.stdout.write(question);
-  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  const answer = await new Promise<string | undefined>((resolve) => {
+    rl.once('close', () => resolve(undefined));
+    rl.question('', resolve);
+  });
   rl.close();
   process.stdout.write('\n');
   return answer;
 }
+
+const NO_PASSWORD =
+  'create-admin needs a password: set ADMIN_PASSWORD (e.g. ADMIN_PASSWORD=... npm run cli -- create-admin ...), ' +
+  'or run it in a terminal to be asked for one. Nothing was changed.';
 
 async function createAdmin(config: AppConfig, args: string[]): Promise<number> {
   const { options } = parseArgs(args);
@@ -128,7 +135,17 @@ async function createAdmin(config: AppConfig, args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  // Without a terminal (a script, CI, a container without -t) nobody can answer a prompt: fail
+  // loudly instead of waiting, or ending as if it had worked.
+  if (config.adminPassword === undefined && !process.stdin.isTTY) {
+    console.error(NO_PASSWORD);
+    return 1;
+  }
   const password = config.adminPassword ?? (await promptPassword('Password for the new admin: '));
+  if (password === undefined) {
+    console.error(NO_PASSWORD);
+    return 1;
+  }
   return withAdminContext(config, async (app) => {
     // The same path as the ADMIN_EMAIL bootstrap and sign-up: one way to create an account.
     const outcome = await app

@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { DataSource } from 'typeorm';
 import type { AtriumApp } from '../src/bootstrap';
 import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
@@ -52,6 +53,41 @@ describe('CLI account commands', () => {
   afterAll(async () => {
     await atrium?.close();
     await resources.drop();
+  });
+
+  it('create-admin without a password and without a terminal fails loudly (exit 1, says how), creating nothing', async () => {
+    const args = ['create-admin', '--email', 'headless@example.com', '--username', 'headless'];
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: resources.databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: resources.redisPrefix,
+    };
+    // stdin a pipe nobody writes to or closes (a script, CI): no prompt to wait on.
+    const started = Date.now();
+    const piped = await cli(args);
+    expect(piped.code).toBe(1);
+    expect(piped.out).toMatch(/create-admin needs a password: set ADMIN_PASSWORD/);
+    expect(piped.out).not.toMatch(/Password for the new admin/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+
+    // stdin closed (/dev/null, a container without -i).
+    const closed = await new Promise<{ code: number | null; out: string }>((resolveRun) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('close', (code) => resolveRun({ code, out }));
+    });
+    expect(closed.code).toBe(1);
+    expect(closed.out).toMatch(/set ADMIN_PASSWORD/);
+
+    const [{ count }] = await atrium.app
+      .get(DataSource)
+      .query<Array<{ count: string }>>(`SELECT count(*) FROM users WHERE email = 'headless@example.com'`);
+    expect(Number(count)).toBe(0);
   });
 
   it('create-admin refuses a weak password, creates the admin once, then changes nothing', async () => {
