@@ -35,7 +35,11 @@ export function applyValidationConstraints(app: INestApplication, document: Open
     for (const arg of args) if (arg.kind === 'body' && arg.type) bodyClasses.set(arg.type.name, arg.type);
   }
   const validatorsOf = (name: string): SchemaObject | undefined => {
-    for (let cls = bodyClasses.get(name); cls && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) {
+    for (
+      let cls = bodyClasses.get(name);
+      cls && cls !== Function.prototype;
+      cls = Object.getPrototypeOf(cls) as Type<unknown> | undefined
+    ) {
       if (validated[cls.name]) return validated[cls.name];
     }
     return validated[name];

@@ -13,7 +13,13 @@ import { buildOpenApiDocument } from './openapi';
  * preview mode resolves the module graph and routes but instantiates no provider.
  */
 async function generate(outFile: string): Promise<void> {
-  const config = loadConfigFromEnvironment({ DATABASE_URL: undefined, REDIS_URL: undefined, LOG_LEVEL: 'silent' });
+  const config = loadConfigFromEnvironment({
+    DATABASE_URL: undefined,
+    REDIS_URL: undefined,
+    LOG_LEVEL: 'silent',
+    // The document does not depend on keys: no secrets file is written for it.
+    NODE_ENV: 'test',
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, databaseUrl: 'postgres://preview.invalid/none' }),
     new FastifyAdapter(),

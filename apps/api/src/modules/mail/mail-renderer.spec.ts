@@ -4,7 +4,7 @@ import { MailRenderer } from './mail-renderer';
 import { appLink, InvalidMailError, MAIL_TEMPLATES, type MailTemplate, type VarsOf } from './mail.types';
 
 const config = loadConfig(
-  { APP_URL: 'https://atrium.example/app', CORS_ORIGINS: 'https://atrium.example' },
+  { APP_URL: 'https://atrium.example/app', CORS_ORIGINS: 'https://atrium.example', NODE_ENV: 'test' },
   { version: '0.0.0', spaDir: '/tmp' },
 );
 const link = (path: string, query?: Record<string, string>): string => appLink(config, path, query);
