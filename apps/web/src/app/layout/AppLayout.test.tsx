@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
@@ -31,6 +31,7 @@ const renderShell = (path = '/') =>
         children: [
           { path: '/', element: <Page title="Home" to="/next" /> },
           { path: '/next', element: <Page title="Next" /> },
+          { path: '/status', element: <Page title="System status" /> },
           { path: '/sign-in', element: <Page title="Sign in" /> },
           { path: '/sign-up', element: <Page title="Sign up" /> },
           { path: '/settings/profile', element: <Page title="Profile settings" /> },
@@ -57,7 +58,7 @@ describe('the header on a narrow screen', () => {
     expect(burger).toHaveAttribute('aria-expanded', 'true');
     expect(document.getElementById(burger.getAttribute('aria-controls') ?? '')).toContainElement(menu);
     const nav = within(menu).getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getByRole('link', { name: 'Status' })).toHaveAttribute('aria-current', 'page');
+    expect(within(nav).getByRole('link', { name: 'Status' })).toHaveAttribute('href', '/status');
     expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/docs');
     const scheme = within(menu).getByRole('radiogroup', { name: 'Colour scheme' });
     expect(
@@ -161,9 +162,36 @@ describe('route changes', () => {
 
     await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Status' }));
 
-    const heading = await screen.findByRole('heading', { level: 1, name: 'Home' });
+    const heading = await screen.findByRole('heading', { level: 1, name: 'System status' });
     await waitFor(() => expect(heading).toHaveFocus());
-    await waitFor(() => expect(announcer()).toHaveTextContent('Home page'));
+    await waitFor(() => expect(announcer()).toHaveTextContent('System status page'));
+    expect(
+      within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Status' }),
+    ).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('follow a page that replaces its loading heading with its own', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderRoutes(
+      [
+        {
+          element: <AppLayout />,
+          children: [
+            { path: '/', element: <Page title="Home" to="/loading" /> },
+            { path: '/loading', element: <LoadingPage /> },
+          ],
+        },
+      ],
+      '/',
+    );
+
+    await user.click(await screen.findByRole('link', { name: 'Go on' }));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Loading' })).toHaveFocus());
+
+    // The loading heading goes, and focus with it; it follows to the page's own heading.
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Loaded page' });
+    await waitFor(() => expect(heading).toHaveFocus());
+    await waitFor(() => expect(announcer()).toHaveTextContent('Loading page'));
   });
 
   it('never take focus from a field the user is typing in', async () => {
@@ -206,6 +234,28 @@ function SlowPage() {
         Show heading
       </button>
       {shown ? <h1>Slow</h1> : null}
+    </>
+  );
+}
+
+/** A page that shows a heading of its own only after it has "loaded" (a moment after it opens). */
+function LoadingPage() {
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setLoaded(true), 50);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <>
+      <title>Loading · Atrium</title>
+      {/* Another element, as a page's loading state renders its heading in a wrapper of its own. */}
+      {loaded ? (
+        <h1>Loaded page</h1>
+      ) : (
+        <div>
+          <h1>Loading</h1>
+        </div>
+      )}
     </>
   );
 }

@@ -11,13 +11,13 @@ interface MainNavProps {
   onNavigate?: () => void;
 }
 
-/** The site's main navigation: the status page and the API docs. */
+/** The site's main navigation: the status page and the API docs (the brand leads home). */
 export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
   return (
     <nav aria-label="Main">
       <ul className={vertical ? classes.navColumn : classes.navList}>
         <li>
-          <NavLink to={paths.home} end className={nav.navLink} onClick={onNavigate}>
+          <NavLink to={paths.status} className={nav.navLink} onClick={onNavigate}>
             Status
           </NavLink>
         </li>

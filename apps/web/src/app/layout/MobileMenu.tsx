@@ -102,7 +102,7 @@ function AccountLinks({ onNavigate, onClose }: { onNavigate: () => void; onClose
     <nav aria-label="Account">
       <Text size="sm" c="dimmed" mb={6}>
         Signed in as{' '}
-        <Text span fw={600} c="var(--mantine-color-text)">
+        <Text span fw={600} c="var(--mantine-color-text)" style={{ overflowWrap: 'anywhere' }}>
           {user.username}
         </Text>
       </Text>

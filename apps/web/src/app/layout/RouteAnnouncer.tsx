@@ -39,16 +39,16 @@ export function RouteAnnouncer({ mainId }: { mainId: string }) {
     const main = document.getElementById(mainId);
     if (!main) return;
 
-    let observer: MutationObserver | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let landed: HTMLElement | undefined;
     let announce: ReturnType<typeof setTimeout> | undefined;
+    const focus = (target: HTMLElement) => {
+      if (isEditing(document.activeElement)) return;
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus();
+    };
     const land = (target: HTMLElement) => {
-      observer?.disconnect();
-      clearTimeout(timer);
-      if (!isEditing(document.activeElement)) {
-        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
-        target.focus();
-      }
+      landed = target;
+      focus(target);
       const heading = target.tagName === 'H1' ? target : null;
       // Cleared first and set a moment later, so that the same words (two pages with one title)
       // are announced again.
@@ -57,19 +57,25 @@ export function RouteAnnouncer({ mainId }: { mainId: string }) {
     };
     const heading = () => main.querySelector<HTMLElement>('h1');
 
+    // Watched for a few seconds: the heading may come later (the page's data, a session being
+    // restored), and a page may replace the heading of its loading state with its own, taking
+    // focus away with the old one; focus follows to the new heading then, said only once.
+    const observer = new MutationObserver(() => {
+      const current = heading();
+      if (!current) return;
+      if (!landed) land(current);
+      else if (current !== landed && !landed.isConnected && document.activeElement === document.body) focus(current);
+    });
+    observer.observe(main, { childList: true, subtree: true });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      if (!landed) land(main);
+    }, HEADING_WAIT_MS);
     const found = heading();
-    if (found) {
-      land(found);
-    } else {
-      observer = new MutationObserver(() => {
-        const late = heading();
-        if (late) land(late);
-      });
-      observer.observe(main, { childList: true, subtree: true });
-      timer = setTimeout(() => land(main), HEADING_WAIT_MS);
-    }
+    if (found) land(found);
+
     return () => {
-      observer?.disconnect();
+      observer.disconnect();
       clearTimeout(timer);
       clearTimeout(announce);
     };
