@@ -15,10 +15,12 @@ import {
   launchBrowser,
   openCheckContext,
   pageHeading,
+  navigateInApp,
   pageSettled,
   PUBLIC_PAGES,
   SETTINGS_PAGES,
   sharedVerifiedAccount,
+  signedInPages,
   signInThroughForm,
 } from './browser.mjs';
 
@@ -111,12 +113,23 @@ const focused = (page) =>
 /** @param {import('playwright-core').Page} page */
 const announced = (page) => page.locator(ANNOUNCER).textContent();
 
-test('axe and keyboard, signed in: every settings route in both schemes, the account menu and a dialog open', async (t) => {
+test('axe and keyboard, signed in: home, own profile and every settings route in both schemes, the account menu and a dialog open', async (t) => {
   const axe = axeLog(t);
   const account = await sharedVerifiedAccount();
   const { context, page, errors } = await openCheckContext(browser, { colorScheme: 'light' });
   try {
     await signInThroughForm(page, account);
+    // Home and the member's own public profile, signed in.
+    for (const { path, heading } of signedInPages(account.username).filter((p) => !SETTINGS_PAGES.includes(p))) {
+      if (new URL(page.url()).pathname !== path) await navigateInApp(page, path);
+      await pageHeading(page, heading);
+      await pageSettled(page);
+      for (const scheme of await bothSchemes(page)) {
+        await useSystemScheme(page, scheme);
+        await axe.check(page, `${path} signed in (${scheme})`);
+      }
+    }
+    await useSystemScheme(page, 'light');
     // Into settings by keyboard, through the account menu: focus lands on the page's heading.
     const accountButton = page.getByRole('banner').getByRole('button', { name: account.username });
     await accountButton.focus();

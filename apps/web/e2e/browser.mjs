@@ -82,6 +82,10 @@ export async function assertNoSeriousAxeViolations(page, where) {
  */
 export const PUBLIC_PAGES = [
   { path: '/', heading: undefined },
+  { path: '/status', heading: 'System status' },
+  // Setup while the site has no admin, "This site is set up" afterwards.
+  { path: '/setup', heading: undefined },
+  { path: '/u/no_such_member', heading: 'Profile not found' },
   { path: '/sign-in', heading: 'Sign in' },
   { path: '/sign-up', heading: 'Create your account' },
   { path: '/forgot-password', heading: 'Forgot your password?' },
@@ -91,9 +95,17 @@ export const PUBLIC_PAGES = [
 ];
 
 /**
- * Every settings page; for the lists, the list and its rows' action (the shared account has a
- * second session and a token, see `sharedVerifiedAccount`).
+ * Every page as the signed-in `username` sees it: home and their public profile, then every
+ * settings page; for the lists, the list and its rows' action (the shared account has a second
+ * session and a token, see `sharedVerifiedAccount`).
+ * @param {string} username
  */
+export const signedInPages = (username) => [
+  { path: '/', heading: undefined },
+  { path: `/u/${username}`, heading: undefined },
+  ...SETTINGS_PAGES,
+];
+
 export const SETTINGS_PAGES = [
   { path: '/settings/profile', heading: 'Profile' },
   { path: '/settings/sessions', heading: 'Sessions', list: 'Sessions', action: 'End session' },
@@ -205,15 +217,19 @@ export async function pageSettled(page) {
 /**
  * A client-side navigation, as a link click would make, without a link on the page: the router
  * follows `popstate`. A full load would ask the API for a new session (rate-limited auth routes).
+ * Resolves once the new page's title shows.
  * @param {import('playwright-core').Page} page
  * @param {string} path
  */
 export async function navigateInApp(page, path) {
+  const title = await page.title();
   await page.evaluate((to) => {
     /* global PopStateEvent -- runs in the page */
     window.history.pushState(null, '', to);
     window.dispatchEvent(new PopStateEvent('popstate'));
   }, path);
+  // Every page has a title of its own: once it shows, the new page is there.
+  await page.waitForFunction((before) => document.title !== before, title);
 }
 
 /** The verification link in the API's mail outbox (`DATA_DIR/outbox/*.eml`) for `email`. */
@@ -291,7 +307,7 @@ export async function sharedVerifiedAccount() {
 
 /**
  * Signs in through the sign-in form (the session's refresh cookie is the browser's own) and waits
- * for the header to show the account.
+ * for the page it leads to.
  * @param {import('playwright-core').Page} page
  * @param {{ username: string, password: string }} account
  */
@@ -301,7 +317,9 @@ export async function signInThroughForm(page, { username, password }) {
   await form.getByRole('textbox', { name: 'Email or username' }).fill(username);
   await form.getByLabel('Password', { exact: false }).and(page.locator('input')).fill(password);
   await form.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('banner').getByRole('button', { name: username }).waitFor();
+  // Off the sign-in page once signed in (the header's account button is folded away on a phone).
+  await page.waitForURL((url) => url.pathname !== '/sign-in');
+  await pageHeading(page);
 }
 
 /**
