@@ -47,7 +47,9 @@ export function HomePage() {
             <Skeleton height={36} width="60%" aria-hidden="true" />
           </>
         ) : (
-          <Title order={1}>Welcome to {siteName}</Title>
+          <Title order={1} style={{ overflowWrap: 'anywhere' }}>
+            Welcome to {siteName}
+          </Title>
         )}
         <Text size="lg">
           {info.data?.siteName ? `${info.data.siteName} runs on Atrium, an` : 'Atrium is an'} open content platform.
@@ -109,7 +111,7 @@ function YourAccount({ user }: { user: SessionUser }) {
     <Section title="Your account">
       <Group gap="md" wrap="nowrap" align="flex-start">
         <Avatar src={user.avatarUrl} alt="" size="lg" radius="xl" color="initials" name={name} aria-hidden="true" />
-        <Stack gap={2}>
+        <Stack gap={2} miw={0} style={{ overflowWrap: 'anywhere' }}>
           <Text fw={600}>{name}</Text>
           <Text size="sm" c="dimmed">
             @{user.username} · {user.email}

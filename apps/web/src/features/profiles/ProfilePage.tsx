@@ -29,7 +29,9 @@ export function ProfilePage() {
     return (
       <Stack gap="lg">
         <title>{`@${username} · Atrium`}</title>
-        <Title order={1}>@{username}</Title>
+        <Title order={1} style={{ overflowWrap: 'anywhere' }}>
+          @{username}
+        </Title>
         <ApiErrorAlert
           title="Could not load this profile"
           error={profile.error}
@@ -54,14 +56,15 @@ export function ProfilePage() {
           size={96}
           radius={96}
         />
-        <Stack gap="xs">
+        {/* Long names without spaces break anywhere instead of widening the page (320 px screens). */}
+        <Stack gap="xs" miw={0} style={{ overflowWrap: 'anywhere' }}>
           <Title order={1}>{name}</Title>
           <Text c="dimmed">@{data.username}</Text>
           <Text size="sm">Member since {memberSince(data.memberSince)}</Text>
         </Stack>
       </Group>
       {data.bio ? (
-        <Text mt="lg" style={{ whiteSpace: 'pre-line' }}>
+        <Text mt="lg" style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>
           {data.bio}
         </Text>
       ) : (
@@ -78,7 +81,7 @@ function NoSuchProfile({ username }: { username: string }) {
     <Stack gap="md" maw={720}>
       <title>Profile not found · Atrium</title>
       <Title order={1}>Profile not found</Title>
-      <Text>
+      <Text style={{ overflowWrap: 'anywhere' }}>
         Nobody here goes by <strong>@{username}</strong>. The name may be misspelt, or the account was renamed or
         closed.
       </Text>
