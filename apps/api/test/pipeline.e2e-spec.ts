@@ -34,6 +34,7 @@ describe('request pipeline', () => {
         status: 'success',
         data: {
           name: 'Atrium',
+          siteName: null,
           version: atrium.config.version,
           mode: 'services',
           instance: { id: expect.stringMatching(UUID), installedAt: expect.stringMatching(ISO), bootCount: 1 },

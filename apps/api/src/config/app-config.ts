@@ -94,7 +94,7 @@ export interface S3StorageConfig {
   readonly prefix: string;
 }
 
-/** Sessions, tokens and brute-force protection (README, "Accounts and authentication"). */
+/** Sessions, tokens and brute-force protection (docs/API.md, "Accounts and authentication"). */
 export interface AuthConfig {
   /** Lifetime of an access JWT. */
   readonly accessTtlSeconds: number;

@@ -111,7 +111,7 @@ export const looksLikeEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.te
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
-/** The password length rule (README, "Accounts and authentication"); strength is judged by the API (zxcvbn). */
+/** The password length rule (docs/API.md, "Accounts and authentication"); strength is judged by the API (zxcvbn). */
 export function passwordLengthProblem(password: string): string | undefined {
   if (password.length === 0) return 'Enter a password.';
   if (password.length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;

@@ -1,6 +1,6 @@
 import type { ApiErrorBody, ApiErrorResponse, InstanceInfo, ReadinessResponse, Schema } from '@atrium/api-client';
 
-/** Bodies shaped exactly like the live API's (README, "API conventions"), typed from the generated client. */
+/** Bodies shaped exactly like the live API's (docs/API.md, "API conventions"), typed from the generated client. */
 export const instanceInfo: InstanceInfo = {
   name: 'Atrium',
   version: '0.1.0',

@@ -85,7 +85,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** Maps anything thrown while serving a request to the error envelope (README, "API conventions"). */
+/** Maps anything thrown while serving a request to the error envelope (docs/API.md, "API conventions"). */
 export function toErrorResponse(thrown: unknown, requestId: string): ErrorResponse {
   // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException; judge the original.
   const cause = thrown instanceof HttpException ? thrown.cause : undefined;

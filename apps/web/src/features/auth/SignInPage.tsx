@@ -33,7 +33,7 @@ function validate({ login, password, totpCode }: Values, needsCode: boolean): Fi
 
 const isTotpRequired = (error: unknown) => error instanceof ApiError && error.code === ErrorCode.TOTP_REQUIRED;
 
-/** What went wrong, without saying whether the account exists (no account enumeration: README, "Accounts and authentication"). */
+/** What went wrong, without saying whether the account exists (no account enumeration: docs/API.md, "Accounts and authentication"). */
 function signInProblem(error: unknown): { title: string; message?: string } {
   if (!(error instanceof ApiError)) return { title: 'Could not sign you in' };
   switch (error.code) {
