@@ -27,6 +27,7 @@ const RULES: Record<string, Requirement> = {
   'POST /api/v1/auth/verify-email': 'public',
   'POST /api/v1/auth/forgot-password': 'public',
   'POST /api/v1/auth/reset-password': 'public',
+  'POST /api/v1/auth/confirm-email-change': 'public',
   'GET /api/v1/profiles/{username}': 'public',
   'GET /api/v1/avatars/{key}': 'public',
   // First-run setup: public while no admin exists, then 409 (an admin exists in this file).
@@ -44,6 +45,8 @@ const RULES: Record<string, Requirement> = {
   'GET /api/v1/auth/me': 'signed-in',
   'PATCH /api/v1/me': 'signed-in',
   'DELETE /api/v1/me': 'signed-in',
+  'POST /api/v1/me/email': 'signed-in',
+  'PUT /api/v1/me/username': 'signed-in',
   'GET /api/v1/me/tokens': 'signed-in',
   'POST /api/v1/me/tokens': 'signed-in',
   'DELETE /api/v1/me/tokens/{id}': 'signed-in',

@@ -1,6 +1,6 @@
 /**
  * Every client route's path, in one place: routes are declared with these and links are built
- * from them, so a path is renamed once. The mails link to `verifyEmail`, `resetPassword` and
+ * from them, so a path is renamed once. The mails link to `verifyEmail`, `confirmEmail`, `resetPassword` and
  * `settings.sessions` (APP_URL + path), and the API's start-up log to `setup`: those are part of
  * the API's contract and keep their paths.
  */
@@ -15,6 +15,8 @@ export const paths = {
   signIn: '/sign-in',
   signUp: '/sign-up',
   verifyEmail: '/verify-email',
+  /** The link mailed to the new address of an email change (APP_URL + path). */
+  confirmEmail: '/confirm-email',
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
   settings: {

@@ -12,6 +12,7 @@ import { JobOutbox1795967560138 } from './1795967560138-JobOutbox';
 import { SignInFailures1795974181744 } from './1795974181744-SignInFailures';
 import { LastSignedIn1795976067278 } from './1795976067278-LastSignedIn';
 import { SiteName1795976708470 } from './1795976708470-SiteName';
+import { AccountChanges1795979537334 } from './1795979537334-AccountChanges';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationClass[] = [
   SignInFailures1795974181744,
   LastSignedIn1795976067278,
   SiteName1795976708470,
+  AccountChanges1795979537334,
 ];

@@ -13,6 +13,8 @@ import type { UserEntity } from './entities/user.entity';
 import { normalizeEmail, normalizeUsername } from './identifiers';
 import { LockoutService } from './lockout.service';
 import {
+  EmailChangedEvent,
+  EmailChangeRequestedEvent,
   EmailVerificationRequestedEvent,
   SignUpWithTakenAddressEvent,
   UserCreatedEvent,
@@ -20,9 +22,14 @@ import {
 } from './identity.events';
 import { PasswordsService } from './passwords.service';
 import { SessionsService } from './sessions.service';
+import { UsernameReservationsRepository } from './username-reservations.repository';
 import { IdentifierTakenError, UsersRepository } from './users.repository';
 
 const VERIFY_TTL_HOURS = 48;
+/** How long an email-change link works. */
+export const EMAIL_CHANGE_TTL_HOURS = 24;
+/** How long a username given up by a change stays reserved for its former owner. */
+export const USERNAME_RESERVATION_DAYS = 30;
 
 /** What every way of creating an account supplies (sign-up, an administrator, the first admin). */
 export interface NewAccount {
@@ -51,6 +58,7 @@ export class AccountsService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly lockout: LockoutService,
+    private readonly reservations: UsernameReservationsRepository,
   ) {}
 
   /** Refuses a weak password with a field error (length rules are the DTO's). */
@@ -80,6 +88,7 @@ export class AccountsService {
     return this.transactions.run(async () => {
       const holders = await this.users.findHolders(emailNormalized, usernameNormalized);
       if (holders.length > 0) throw this.taken(holders, emailNormalized);
+      if (await this.reservations.holder(usernameNormalized)) throw usernameTaken();
       let user: UserEntity;
       try {
         user = await this.users.insert({
@@ -120,8 +129,12 @@ export class AccountsService {
     const usernameNormalized = normalizeUsername(input.username);
     await this.transactions.run(async () => {
       const holders = await this.users.findHolders(emailNormalized, usernameNormalized);
-      if (holders.some((holder) => holder.usernameNormalized === usernameNormalized)) {
-        throw Errors.conflict('This username is already registered', 'username', 'TAKEN');
+      // A username given up by a change stays its former owner's for a while: as taken as a held one.
+      if (
+        holders.some((holder) => holder.usernameNormalized === usernameNormalized) ||
+        (await this.reservations.holder(usernameNormalized))
+      ) {
+        throw usernameTaken();
       }
       if (holders.length > 0) {
         const owner = await this.users.findActiveByEmail(emailNormalized);
@@ -206,6 +219,102 @@ export class AccountsService {
     return toUserDto(await this.activeUser(userId));
   }
 
+  /**
+   * Asks to move the account to another address (password checked under the lockout). Nothing
+   * changes until the link mailed to the new address is followed; the current address is told.
+   * An address with another account gets the same answer (decision 53) and is mailed nothing.
+   */
+  async requestEmailChange(userId: string, email: string, password: string): Promise<void> {
+    const user = await this.activeUser(userId);
+    if (!(await this.lockout.check(user.id, () => this.passwords.verify(user.passwordHash, password)))) {
+      throw Errors.invalidField('password', 'The password is wrong', 'WRONG_PASSWORD');
+    }
+    const newEmail = email.trim();
+    const emailNormalized = normalizeEmail(newEmail);
+    if (emailNormalized === user.emailNormalized) {
+      throw Errors.invalidField('email', 'This is already the address of your account', 'SAME_EMAIL');
+    }
+    const wait = await this.emailTokens.cooldown(user.id, 'change_email');
+    if (wait > 0) {
+      throw new ApiException(
+        429,
+        ErrorCode.RATE_LIMITED,
+        `A confirmation mail was sent moments ago; ask again in ${wait} s`,
+        undefined,
+        { 'Retry-After': String(wait) },
+      );
+    }
+    await this.transactions.run(async () => {
+      const taken = await this.users.heldByOther(user.id, { emailNormalized });
+      // A token either way (the same work and the same cooldown); a taken address never sees it.
+      const token = await this.emailTokens.issue(user.id, 'change_email', EMAIL_CHANGE_TTL_HOURS * 60, newEmail);
+      await this.audit.record({
+        actorId: user.id,
+        action: taken ? 'user.email_change_to_taken_address' : 'user.email_change_requested',
+        target: `user:${user.id}`,
+      });
+      await this.events.publish(
+        new EmailChangeRequestedEvent(refOf(user), newEmail, taken ? null : token, EMAIL_CHANGE_TTL_HOURS),
+      );
+    });
+  }
+
+  /**
+   * Follows the link mailed to the new address: the account moves there (verified — the link
+   * proved the mailbox), every other mailed link of the account ends and the old address is told.
+   * 409 when another account took the address since the request.
+   */
+  async confirmEmailChange(token: string): Promise<UserDto> {
+    const user = await this.transactions.run(async () => {
+      const { userId, newEmail } = await this.emailTokens.consumeEmailChange(token);
+      const before = await this.users.findActive(userId);
+      if (!before) throw invalidLink();
+      const emailNormalized = normalizeEmail(newEmail);
+      if (await this.users.heldByOther(userId, { emailNormalized })) throw emailTaken();
+      try {
+        await this.users.changeIdentifier(userId, { email: newEmail, emailNormalized });
+      } catch (error) {
+        if (error instanceof IdentifierTakenError) throw emailTaken();
+        throw error;
+      }
+      await this.emailTokens.revokeEverything(userId);
+      await this.audit.record({ actorId: userId, action: 'user.email_changed', target: `user:${userId}` });
+      const after = await this.activeUser(userId);
+      await this.events.publish(new EmailChangedEvent(refOf(after), before.email));
+      return after;
+    });
+    return toUserDto(user);
+  }
+
+  /**
+   * A new username (the sign-up rule). The old one stays reserved for the owner for
+   * USERNAME_RESERVATION_DAYS: nobody else can take it, the owner can take it back.
+   */
+  async changeUsername(userId: string, username: string): Promise<UserDto> {
+    const wanted = username.trim();
+    const usernameNormalized = normalizeUsername(wanted);
+    await this.transactions.run(async () => {
+      const user = await this.activeUser(userId);
+      if (user.username === wanted) return;
+      if (usernameNormalized !== user.usernameNormalized) {
+        const reservedFor = await this.reservations.holder(usernameNormalized);
+        if ((await this.users.heldByOther(userId, { usernameNormalized })) || (reservedFor && reservedFor !== userId)) {
+          throw usernameTaken();
+        }
+        if (reservedFor === userId) await this.reservations.release(usernameNormalized);
+        await this.reservations.reserve(user.usernameNormalized, userId, USERNAME_RESERVATION_DAYS);
+      }
+      try {
+        await this.users.changeIdentifier(userId, { username: wanted, usernameNormalized });
+      } catch (error) {
+        if (error instanceof IdentifierTakenError) throw usernameTaken();
+        throw error;
+      }
+      await this.audit.record({ actorId: userId, action: 'user.username_changed', target: `user:${userId}` });
+    });
+    return toUserDto(await this.activeUser(userId));
+  }
+
   /** Soft delete: signed out and tokens revoked at once; identifiers freed after the retention period. */
   async deleteAccount(userId: string, password: string): Promise<void> {
     const user = await this.activeUser(userId);
@@ -241,6 +350,9 @@ export class AccountsService {
     return user;
   }
 }
+
+const usernameTaken = () => Errors.conflict('This username is already registered', 'username', 'TAKEN');
+const emailTaken = () => Errors.conflict('This email address is already registered', 'email', 'TAKEN');
 
 export const refOf = (user: UserEntity): { userId: string; email: string; username: string } => ({
   userId: user.id,

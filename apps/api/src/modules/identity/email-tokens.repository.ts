@@ -13,8 +13,34 @@ export class EmailTokensRepository {
     return this.tx.repository(EmailTokenEntity);
   }
 
-  async insert(row: { userId: string; purpose: EmailTokenPurpose; tokenHash: string; expiresAt: Date }): Promise<void> {
-    await this.tokens.insert(insertable(Object.assign(new EmailTokenEntity(), { id: newId(), ...row, usedAt: null })));
+  async insert(row: {
+    userId: string;
+    purpose: EmailTokenPurpose;
+    tokenHash: string;
+    expiresAt: Date;
+    newEmail?: string | null;
+  }): Promise<void> {
+    await this.tokens.insert(
+      insertable(Object.assign(new EmailTokenEntity(), { id: newId(), newEmail: null, ...row, usedAt: null })),
+    );
+  }
+
+  /** Uses up a live email-change token exactly once: its user and the address asked for, or null. */
+  async consumeEmailChange(tokenHash: string): Promise<{ userId: string; newEmail: string } | null> {
+    const row = await this.tokens.findOneBy({
+      tokenHash,
+      purpose: 'change_email',
+      usedAt: IsNull(),
+      expiresAt: MoreThan(new Date()),
+    });
+    if (!row?.newEmail) return null;
+    const used = await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
+    return used.affected === 1 ? { userId: row.userId, newEmail: row.newEmail } : null;
+  }
+
+  /** Uses up every live token of a user, whatever its purpose (the address they were mailed to is gone). */
+  async consumeAllOfUser(userId: string): Promise<void> {
+    await this.tokens.update({ userId, usedAt: IsNull() }, { usedAt: new Date() });
   }
 
   /** The user of a live (unused, unexpired) token, without using it up. */

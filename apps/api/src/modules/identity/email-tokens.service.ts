@@ -10,15 +10,28 @@ export class EmailTokensService {
   constructor(private readonly tokens: EmailTokensRepository) {}
 
   /** A new token (stored hashed); the raw value goes into the mail link only. */
-  async issue(userId: string, purpose: EmailTokenPurpose, ttlMinutes: number): Promise<string> {
+  async issue(userId: string, purpose: EmailTokenPurpose, ttlMinutes: number, newEmail?: string): Promise<string> {
     const token = randomToken();
     await this.tokens.insert({
       userId,
       purpose,
       tokenHash: sha256(token),
       expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
+      newEmail: newEmail ?? null,
     });
     return token;
+  }
+
+  /** Uses an email-change link up (exactly once): its user and new address; 400 when invalid, used or expired. */
+  async consumeEmailChange(token: string): Promise<{ userId: string; newEmail: string }> {
+    const change = await this.tokens.consumeEmailChange(sha256(token));
+    if (!change) throw invalidLink();
+    return change;
+  }
+
+  /** Every open link of the user, of any kind, stops working (its address changed). */
+  async revokeEverything(userId: string): Promise<void> {
+    await this.tokens.consumeAllOfUser(userId);
   }
 
   /** The user of a live token, without using it up; 400 when invalid, used or expired. */

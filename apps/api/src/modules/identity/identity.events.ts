@@ -112,3 +112,33 @@ export class PasswordResetAskedEvent extends DomainEvent {
     super();
   }
 }
+
+/**
+ * The owner (password checked) asked to move the account to `newEmail`. `confirmationToken` is the
+ * raw single-use link for the new address; null when that address has another account, which is
+ * mailed nothing (the answer was the same, decision 53). The current address is told either way.
+ */
+export class EmailChangeRequestedEvent extends DomainEvent {
+  static readonly eventName = 'user.email-change-requested';
+  readonly name = EmailChangeRequestedEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly newEmail: string,
+    readonly confirmationToken: string | null,
+    readonly expiresInHours: number,
+  ) {
+    super();
+  }
+}
+
+/** The account moved from `previousEmail` (told by mail) to `user.email`. */
+export class EmailChangedEvent extends DomainEvent {
+  static readonly eventName = 'user.email-changed';
+  readonly name = EmailChangedEvent.eventName;
+  constructor(
+    readonly user: UserRef,
+    readonly previousEmail: string,
+  ) {
+    super();
+  }
+}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AUTHENTICATOR } from '../../common/auth';
 import { AuditModule } from '../audit/audit.module';
+import { AccountChangesController } from './account-changes.controller';
 import { AccountsService } from './accounts.service';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { ApiTokensService } from './api-tokens.service';
@@ -23,6 +24,7 @@ import { SignInService } from './sign-in.service';
 import { TokensService } from './tokens.service';
 import { TwoFactorController } from './two-factor.controller';
 import { TwoFactorService } from './two-factor.service';
+import { UsernameReservationsRepository } from './username-reservations.repository';
 import { UsersRepository } from './users.repository';
 
 /**
@@ -31,13 +33,14 @@ import { UsersRepository } from './users.repository';
  */
 @Module({
   imports: [JwtModule.register({}), AuditModule, IdentityMaintenanceModule],
-  controllers: [AuthController, SessionsController, TwoFactorController],
+  controllers: [AuthController, AccountChangesController, SessionsController, TwoFactorController],
   providers: [
     UsersRepository,
     SessionsRepository,
     EmailTokensRepository,
     ApiTokensRepository,
     SignInFailuresRepository,
+    UsernameReservationsRepository,
     PasswordsService,
     SecurityStore,
     TokensService,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, type QueryDeepPartialEntity } from 'typeorm';
+import { In, IsNull, Not, type QueryDeepPartialEntity } from 'typeorm';
 import { newId } from '../../database/ids';
 import { insertable, Transactions } from '../../database/transactions';
 import { UserEntity } from './entities/user.entity';
@@ -83,6 +83,11 @@ export class UsersRepository {
     });
   }
 
+  /** Another account (deleted ones within their retention too) holding this address or username. */
+  async heldByOther(id: string, by: { emailNormalized: string } | { usernameNormalized: string }): Promise<boolean> {
+    return this.users.existsBy({ ...by, id: Not(id) });
+  }
+
   /** Inserts an account; throws `IdentifierTakenError` when the unique indexes refuse it. */
   async insert(input: NewUser): Promise<UserEntity> {
     const user = Object.assign(new UserEntity(), {
@@ -105,6 +110,23 @@ export class UsersRepository {
 
   async update(id: string, changes: UserChanges): Promise<void> {
     if (Object.keys(changes).length > 0) await this.users.update({ id }, changes as QueryDeepPartialEntity<UserEntity>);
+  }
+
+  /**
+   * Moves an account to another address (verified: the link proved the mailbox) or username;
+   * throws `IdentifierTakenError` when another account took it meanwhile (the unique indexes).
+   */
+  async changeIdentifier(
+    id: string,
+    changes: { email: string; emailNormalized: string } | { username: string; usernameNormalized: string },
+  ): Promise<void> {
+    const set = 'email' in changes ? { ...changes, emailVerifiedAt: new Date() } : changes;
+    try {
+      await this.users.update({ id }, set);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new IdentifierTakenError();
+      throw error;
+    }
   }
 
   /** Sets `email_verified_at` unless it is set already; whether this call set it. */

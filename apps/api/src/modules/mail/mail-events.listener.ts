@@ -5,6 +5,8 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { CommentApprovedEvent, CommentAwaitingModerationEvent } from '../../events/domain-events';
 import {
+  EmailChangedEvent,
+  EmailChangeRequestedEvent,
   EmailVerificationRequestedEvent,
   PasswordChangedEvent,
   PasswordResetRequestedEvent,
@@ -15,7 +17,7 @@ import {
 } from '../identity/identity.events';
 import { describeDevice } from '@atrium/contracts';
 import { JobsService } from '../../jobs/jobs.service';
-import { appLink } from './mail.types';
+import { appLink, maskEmail } from './mail.types';
 
 /** A job id derived from a secret without revealing it: one mail per token, however often the event fires. */
 const tokenKey = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 32);
@@ -111,6 +113,50 @@ export class MailEventsListener {
         username: event.user.username,
         changedAt: event.occurredAt,
         ip: event.ip,
+        resetUrl: appLink(this.config, '/forgot-password'),
+      },
+    });
+  }
+
+  /** The link to the new address (none when it has another account) and the notice to the current one. */
+  @OnEvent(EmailChangeRequestedEvent.eventName, { suppressErrors: false })
+  async emailChangeRequested(event: EmailChangeRequestedEvent): Promise<void> {
+    if (event.confirmationToken !== null) {
+      await this.jobs.enqueue(
+        'mail.send',
+        {
+          to: event.newEmail,
+          template: 'confirm-email-change',
+          variables: {
+            username: event.user.username,
+            confirmUrl: appLink(this.config, '/confirm-email', { token: event.confirmationToken }),
+            expiresInHours: event.expiresInHours,
+          },
+        },
+        { jobId: `confirm-email-change:${tokenKey(event.confirmationToken)}` },
+      );
+    }
+    await this.jobs.enqueue('mail.send', {
+      to: event.user.email,
+      template: 'email-change-requested',
+      variables: {
+        username: event.user.username,
+        newEmail: maskEmail(event.newEmail),
+        requestedAt: event.occurredAt,
+        resetUrl: appLink(this.config, '/forgot-password'),
+      },
+    });
+  }
+
+  @OnEvent(EmailChangedEvent.eventName, { suppressErrors: false })
+  async emailChanged(event: EmailChangedEvent): Promise<void> {
+    await this.jobs.enqueue('mail.send', {
+      to: event.previousEmail,
+      template: 'email-changed',
+      variables: {
+        username: event.user.username,
+        newEmail: maskEmail(event.user.email),
+        changedAt: event.occurredAt,
         resetUrl: appLink(this.config, '/forgot-password'),
       },
     });

@@ -56,6 +56,23 @@ const SAMPLES: { [T in MailTemplate]: VarsOf<T> } = {
     signInUrl: link('/sign-in'),
     resetUrl: link('/forgot-password'),
   },
+  'confirm-email-change': {
+    username: 'ada',
+    confirmUrl: link('/confirm-email', { token: 'tok-change' }),
+    expiresInHours: 24,
+  },
+  'email-change-requested': {
+    username: 'ada',
+    newEmail: 'a***@e***.org',
+    requestedAt: '2025-03-04T14:05:00.000Z',
+    resetUrl: link('/forgot-password'),
+  },
+  'email-changed': {
+    username: 'ada',
+    newEmail: 'a***@e***.org',
+    changedAt: '2025-03-04T14:05:00.000Z',
+    resetUrl: link('/forgot-password'),
+  },
 };
 
 const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
@@ -68,6 +85,9 @@ const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
   'delivery-test': 'appUrl',
   'account-invite': 'setPasswordUrl',
   'account-exists': 'signInUrl',
+  'confirm-email-change': 'confirmUrl',
+  'email-change-requested': 'resetUrl',
+  'email-changed': 'resetUrl',
 };
 
 const OPTIONAL: Partial<Record<MailTemplate, readonly string[]>> = { 'password-changed': ['ip', 'resetUrl'] };

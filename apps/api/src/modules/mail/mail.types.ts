@@ -11,6 +11,9 @@ export const MAIL_TEMPLATES = [
   'delivery-test',
   'account-invite',
   'account-exists',
+  'confirm-email-change',
+  'email-change-requested',
+  'email-changed',
 ] as const;
 
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
@@ -53,6 +56,23 @@ export interface MailTemplateVariables {
   'account-invite': { username: string; invitedBy: string; setPasswordUrl: string; expiresInHours: number };
   /** A sign-up named this address, which has an account: its owner is told (the sign-up answer is the same). */
   'account-exists': { username: string; signInUrl: string; resetUrl: string };
+  /** To the new address of an email change: the single-use link that makes the move. */
+  'confirm-email-change': { username: string; confirmUrl: string; expiresInHours: number };
+  /** To the current address when a move is asked for; `newEmail` is masked (`a***@e***.com`). */
+  'email-change-requested': { username: string; newEmail: string; requestedAt: string; resetUrl: string };
+  /** To the previous address once the move is done; `newEmail` is masked. */
+  'email-changed': { username: string; newEmail: string; changedAt: string; resetUrl: string };
+}
+
+/** An address shown to its previous owner without giving it away whole: `ada@example.com` → `a***@e***.com`. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  const host = dot > 0 ? domain.slice(0, dot) : domain;
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${local.slice(0, 1)}***@${host.slice(0, 1)}***${tld}`;
 }
 
 export type VarsOf<T extends MailTemplate> = MailTemplateVariables[T];

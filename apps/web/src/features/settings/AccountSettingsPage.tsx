@@ -1,4 +1,4 @@
-import { Button, List, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Button, List, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
@@ -6,9 +6,17 @@ import { useNavigate } from 'react-router';
 import { paths } from '../../app/paths';
 import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../components/ui/notify';
-import { showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
+import {
+  type FieldErrors,
+  looksLikeEmail,
+  showApiErrors,
+  splitApiError,
+  submitWith,
+  useAppForm,
+} from '../../lib/forms';
 import { session } from '../../lib/session';
-import { deleteAccount } from './api/account.api';
+import { reloadUser, useAuth } from '../auth';
+import { changeUsername, deleteAccount, requestEmailChange } from './api/account.api';
 import { SettingsSection } from './components/SettingsSection';
 
 type Field = 'password';
@@ -22,8 +30,148 @@ export function AccountSettingsPage() {
         <Title order={1}>Account</Title>
         <Text mt={4}>Manage your Atrium account as a whole.</Text>
       </div>
+      <ChangeEmailSection />
+      <ChangeUsernameSection />
       <DeleteAccountSection />
     </Stack>
+  );
+}
+
+type EmailField = 'email' | 'password';
+const EMAIL_API_FIELDS: Record<string, EmailField> = { email: 'email', password: 'password' };
+
+function validateEmailChange({ email, password }: Record<EmailField, string>): FieldErrors<EmailField> {
+  return {
+    email: !email.trim()
+      ? 'Enter the new email address.'
+      : looksLikeEmail(email)
+        ? undefined
+        : 'Enter an email address like ada@example.com.',
+    password: password ? undefined : 'Enter your password.',
+  };
+}
+
+/** A link goes to the new address; nothing changes until it is followed. */
+function ChangeEmailSection() {
+  const { user } = useAuth();
+  const form = useAppForm<Record<EmailField, string>>('change-email', {
+    initialValues: { email: '', password: '' },
+    validate: validateEmailChange,
+  });
+  const change = useMutation({
+    mutationFn: ({ email, password }: Record<EmailField, string>) => requestEmailChange(email, password),
+    onSuccess: () => form.setFieldValue('password', ''),
+    onError: (error) => showApiErrors(form, error, EMAIL_API_FIELDS),
+  });
+  const onSubmit = submitWith(form, ({ email, password }) => {
+    if (change.isPending) return;
+    change.mutate({ email: email.trim(), password });
+  });
+  const split = change.isError ? splitApiError(change.error, EMAIL_API_FIELDS) : undefined;
+
+  return (
+    <SettingsSection title="Email address">
+      <Stack gap="md" maw={520}>
+        <Text size="sm">
+          Your account uses <strong>{user?.email}</strong>. To move it to another address, we mail a link there; nothing
+          changes until you follow it (within 24 hours). Your current address is told as well.
+        </Text>
+        {change.isSuccess ? (
+          <Text role="status" fw={500}>
+            Check your new inbox: we sent a link to {change.variables.email} to confirm the change.
+          </Text>
+        ) : null}
+        <form onSubmit={onSubmit} noValidate aria-label="Change email address">
+          <Stack gap="md">
+            <FormProblemAlert title="Could not ask for the change" error={change.error} problem={split} />
+            <TextInput
+              {...form.getInputProps('email')}
+              label="New email address"
+              type="email"
+              autoComplete="email"
+              inputMode="email"
+              required
+            />
+            <PasswordInput
+              {...form.getInputProps('password')}
+              label="Current password"
+              autoComplete="current-password"
+              visibilityToggleButtonProps={{ 'aria-label': 'Show password' }}
+              visibilityToggleFocusable
+              required
+            />
+            <div>
+              <Button type="submit" loading={change.isPending}>
+                Send confirmation link
+              </Button>
+            </div>
+          </Stack>
+        </form>
+      </Stack>
+    </SettingsSection>
+  );
+}
+
+type UsernameField = 'username';
+const USERNAME_API_FIELDS: Record<string, UsernameField> = { username: 'username' };
+const USERNAME_PATTERN = /^[a-zA-Z0-9_.-]{3,64}$/;
+
+/** The sign-up rule; the old name stays reserved for this account for 30 days. */
+function ChangeUsernameSection() {
+  const { user } = useAuth();
+  const form = useAppForm<Record<UsernameField, string>>('change-username', {
+    initialValues: { username: '' },
+    validate: ({ username }) => ({
+      username: !username.trim()
+        ? 'Choose a username.'
+        : USERNAME_PATTERN.test(username.trim())
+          ? undefined
+          : 'Use 3 to 64 letters, digits, “_”, “.” or “-”, without spaces.',
+    }),
+  });
+  const change = useMutation({
+    mutationFn: changeUsername,
+    onSuccess: async (updated) => {
+      form.reset();
+      await reloadUser().catch(() => undefined);
+      notifySuccess(`Your username is now ${updated.username}.`);
+    },
+    onError: (error) => showApiErrors(form, error, USERNAME_API_FIELDS),
+  });
+  const onSubmit = submitWith(form, ({ username }) => {
+    if (change.isPending) return;
+    change.mutate(username.trim());
+  });
+  const split = change.isError ? splitApiError(change.error, USERNAME_API_FIELDS) : undefined;
+
+  return (
+    <SettingsSection title="Username">
+      <Stack gap="md" maw={520}>
+        <Text size="sm">
+          Your username is <strong>{user?.username}</strong>. After a change, your profile moves to the new name and the
+          old one stays reserved for you for 30 days: nobody else can take it, and you can take it back.
+        </Text>
+        <form onSubmit={onSubmit} noValidate aria-label="Change username">
+          <Stack gap="md">
+            <FormProblemAlert title="Could not change the username" error={change.error} problem={split} />
+            <TextInput
+              {...form.getInputProps('username')}
+              label="New username"
+              description="3 to 64 letters, digits, “_”, “.” or “-”."
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+            />
+            <div>
+              <Button type="submit" loading={change.isPending}>
+                Change username
+              </Button>
+            </div>
+          </Stack>
+        </form>
+      </Stack>
+    </SettingsSection>
   );
 }
 

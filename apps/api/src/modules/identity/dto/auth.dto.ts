@@ -387,3 +387,21 @@ export class DeleteAccountDto {
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
 }
+
+/** `POST /me/email`: the new address and, to confirm, the current password. */
+export class ChangeEmailDto extends EmailDto {
+  @ApiProperty({ format: 'password', description: 'Your current password, to confirm' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password: string;
+}
+
+/** `PUT /me/username`: the sign-up rule. */
+export class ChangeUsernameDto {
+  @ApiProperty({ example: 'ada', description: '3–64 of letters, digits, `_`, `.`, `-`; unique ignoring case' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3–64 letters, digits, "_", "." or "-"' })
+  username: string;
+}

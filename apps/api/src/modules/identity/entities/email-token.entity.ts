@@ -1,9 +1,9 @@
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
 
-export type EmailTokenPurpose = 'verify_email' | 'reset_password';
+export type EmailTokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
 
-/** Single-use email tokens (verification, password reset), stored as SHA-256. */
+/** Single-use email tokens (verification, password reset, email change), stored as SHA-256. */
 @Entity('email_tokens')
 export class EmailTokenEntity extends BaseEntity {
   @Index('email_tokens_user_id_idx')
@@ -22,4 +22,8 @@ export class EmailTokenEntity extends BaseEntity {
 
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
+
+  /** `change_email` only: the address the account moves to once the link is followed. */
+  @Column({ name: 'new_email', type: 'text', nullable: true })
+  newEmail: string | null;
 }

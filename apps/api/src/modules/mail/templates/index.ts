@@ -2,7 +2,10 @@ import type { MailTemplate } from '../mail.types';
 import { accountExistsTemplate } from './account-exists';
 import { accountInviteTemplate } from './account-invite';
 import { commentApprovedTemplate } from './comment-approved';
+import { confirmEmailChangeTemplate } from './confirm-email-change';
 import { deliveryTestTemplate } from './delivery-test';
+import { emailChangeRequestedTemplate } from './email-change-requested';
+import { emailChangedTemplate } from './email-changed';
 import { commentAwaitingModerationTemplate } from './comment-awaiting-moderation';
 import { newSignInTemplate } from './new-sign-in';
 import { passwordChangedTemplate } from './password-changed';
@@ -23,4 +26,7 @@ export const MAIL_TEMPLATE_SOURCES: { readonly [T in MailTemplate]: MailTemplate
   'delivery-test': deliveryTestTemplate,
   'account-invite': accountInviteTemplate,
   'account-exists': accountExistsTemplate,
+  'confirm-email-change': confirmEmailChangeTemplate,
+  'email-change-requested': emailChangeRequestedTemplate,
+  'email-changed': emailChangedTemplate,
 };

@@ -62,6 +62,11 @@ export async function resendVerification(): Promise<string> {
   return (await unwrap(apiClient.POST('/api/v1/auth/resend-verification'))).message;
 }
 
+/** Moves the account to the address the mailed link was sent to (the link proved that mailbox). */
+export async function confirmEmailChange(token: string): Promise<string> {
+  return (await unwrap(apiClient.POST('/api/v1/auth/confirm-email-change', { body: { token } }))).message;
+}
+
 /** Always "accepted": whether an account uses the address is not revealed. */
 export async function requestPasswordReset(email: string): Promise<string> {
   return (await unwrap(apiClient.POST('/api/v1/auth/forgot-password', { body: { email } }))).message;

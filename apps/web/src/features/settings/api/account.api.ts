@@ -44,3 +44,13 @@ export async function revokeToken(id: string): Promise<void> {
 export async function deleteAccount(password: string): Promise<void> {
   await unwrap(apiClient.DELETE('/api/v1/me', { body: { password } }));
 }
+
+/** Asks to move the account to `email`: nothing changes until the link mailed there is followed. */
+export async function requestEmailChange(email: string, password: string): Promise<string> {
+  return (await unwrap(apiClient.POST('/api/v1/me/email', { body: { email, password } }))).message;
+}
+
+/** The old username stays reserved for this account for 30 days. */
+export function changeUsername(username: string): Promise<Schema<'UserDto'>> {
+  return unwrap(apiClient.PUT('/api/v1/me/username', { body: { username } }));
+}
