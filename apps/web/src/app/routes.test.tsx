@@ -32,6 +32,7 @@ describe('route table', () => {
       [paths.signIn, 'SignInPage'],
       [paths.signUp, 'SignUpPage'],
       [paths.verifyEmail, 'VerifyEmailPage'],
+      [paths.confirmEmail, 'ConfirmEmailChangePage'],
       [paths.forgotPassword, 'ForgotPasswordPage'],
       [paths.resetPassword, 'ResetPasswordPage'],
       [paths.settings.profile, 'ProfileSettingsPage'],
@@ -49,6 +50,7 @@ describe('route table', () => {
   it('keeps the paths the API mails and its start-up log link to (APP_URL + path)', () => {
     expect(paths.setup).toBe('/setup');
     expect(paths.verifyEmail).toBe('/verify-email');
+    expect(paths.confirmEmail).toBe('/confirm-email');
     expect(paths.resetPassword).toBe('/reset-password');
     expect(paths.forgotPassword).toBe('/forgot-password');
     expect(paths.settings.sessions).toBe('/settings/sessions');

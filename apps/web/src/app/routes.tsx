@@ -46,6 +46,7 @@ export const routes: RouteObject[] = [
           },
           // The mails link to these three: their paths are part of the API's contract (APP_URL + path).
           { path: paths.verifyEmail, lazy: page(authGroup, (m) => m.VerifyEmailPage) },
+          { path: paths.confirmEmail, lazy: page(authGroup, (m) => m.ConfirmEmailChangePage) },
           { path: paths.forgotPassword, lazy: page(authGroup, (m) => m.ForgotPasswordPage) },
           { path: paths.resetPassword, lazy: page(authGroup, (m) => m.ResetPasswordPage) },
           {
