@@ -27,7 +27,9 @@ import { jsonText, type Sent } from './oracle';
 
 /**
  * Operations whose success ends, or locks, the caller's own sign-in: signing out, changing the
- * password, deleting the account, turning 2FA on or off (sign-in would then want a code).
+ * password, deleting the account, turning 2FA on or off (sign-in would then want a code),
+ * renaming the account (its login changes), and asking for an email change (a wrong password
+ * there counts toward the caller's lockout).
  */
 export const SPENDS_CALLER: ReadonlySet<string> = new Set([
   'POST /api/v1/auth/logout',
@@ -37,6 +39,8 @@ export const SPENDS_CALLER: ReadonlySet<string> = new Set([
   'POST /api/v1/auth/2fa/setup',
   'POST /api/v1/auth/2fa/enable',
   'POST /api/v1/auth/2fa/disable',
+  'PUT /api/v1/me/username',
+  'POST /api/v1/me/email',
 ]);
 
 type ActorKind = 'anonymous' | 'admin' | 'throwaway user' | "admin's refresh cookie";

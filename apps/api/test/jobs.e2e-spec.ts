@@ -136,9 +136,10 @@ describe('jobs on Redis: API enqueues, worker processes', () => {
   it('puts a permanent failure in failed, with its reason, without retrying', async () => {
     sink.plan('gone@example.com', 'permanent');
     const id = await jobs.enqueue('mail.send', resetMail('gone@example.com'));
+    // The job's fields and its state are two reads: wait until both show the failure.
     const failed = await waitFor(
       () => job(mailQueue, id),
-      (j) => j?.state === 'failed',
+      (j) => j?.state === 'failed' && j.failedReason !== undefined,
     );
     expect(failed?.state).toBe('failed');
     expect(failed?.failedReason).toMatch(/550/);
