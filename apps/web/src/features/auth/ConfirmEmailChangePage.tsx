@@ -1,14 +1,12 @@
 import { Anchor, Button, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 
 import { paths } from '../../app/paths';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
-import { ApiError, NETWORK_ERROR } from '../../lib/api';
-import { confirmEmailChange, reloadUser } from './api/auth.api';
+import { confirmEmailChange } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
-import { emailLinkToken } from './emailLinkToken';
+import { useEmailLink } from './useEmailLink';
 import { useAuth } from './useAuth';
 
 /**
@@ -17,26 +15,8 @@ import { useAuth } from './useAuth';
  * and the answer kept for the page's life, as on the verification page.
  */
 export function ConfirmEmailChangePage() {
-  const [searchParams] = useSearchParams();
-  const token = emailLinkToken(searchParams);
+  const { token, query: confirmation } = useEmailLink('confirm-email-change', confirmEmailChange);
   const { status } = useAuth();
-
-  const confirmation = useQuery({
-    queryKey: ['confirm-email-change', token],
-    queryFn: async () => {
-      const message = await confirmEmailChange(token ?? '');
-      // A signed-in user sees the new address at once.
-      await reloadUser().catch(() => undefined);
-      return message;
-    },
-    enabled: token !== undefined,
-    retry: (failureCount, error) => failureCount < 1 && error instanceof ApiError && error.code === NETWORK_ERROR,
-    staleTime: Infinity,
-    gcTime: Infinity,
-    refetchOnMount: false,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-  });
 
   if (!token) {
     return (

@@ -1,15 +1,13 @@
 import { Anchor, Button, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 
 import { paths } from '../../app/paths';
 import { FocusHeading } from '../../components/ui/FocusHeading';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
-import { ApiError, NETWORK_ERROR } from '../../lib/api';
-import { reloadUser, verifyEmail } from './api/auth.api';
+import { verifyEmail } from './api/auth.api';
 import { AuthPageFrame } from './components/AuthPageFrame';
 import { ResendVerificationButton } from './components/ResendVerificationButton';
-import { emailLinkToken } from './emailLinkToken';
+import { useEmailLink } from './useEmailLink';
 import { useAuth } from './useAuth';
 
 /**
@@ -18,26 +16,8 @@ import { useAuth } from './useAuth';
  * confirmed address as a failure. The query cache keeps the first answer for the page's life.
  */
 export function VerifyEmailPage() {
-  const [searchParams] = useSearchParams();
-  const token = emailLinkToken(searchParams);
+  const { token, query: verification } = useEmailLink('verify-email', verifyEmail);
   const { status } = useAuth();
-
-  const verification = useQuery({
-    queryKey: ['verify-email', token],
-    queryFn: async () => {
-      const result = await verifyEmail(token ?? '');
-      // A signed-in user sees the "unverified" banner go away at once.
-      await reloadUser().catch(() => undefined);
-      return result;
-    },
-    enabled: token !== undefined,
-    retry: (failureCount, error) => failureCount < 1 && error instanceof ApiError && error.code === NETWORK_ERROR,
-    staleTime: Infinity,
-    gcTime: Infinity,
-    refetchOnMount: false,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-  });
 
   if (!token) {
     return (
