@@ -12,7 +12,8 @@ import { chromium } from 'playwright-core';
 
 export const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const TIMEOUT_MS = 15_000;
+// Generous: a wait ends as soon as the page is ready; CI machines are sometimes busy.
+export const TIMEOUT_MS = 30_000;
 
 export function launchBrowser() {
   return chromium.launch({
