@@ -28,6 +28,7 @@ export default defineConfig({
       '/health': apiTarget,
       '/readiness': apiTarget,
       '/docs': apiTarget,
+      '/reference': apiTarget,
     },
   },
   preview: {

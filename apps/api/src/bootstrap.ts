@@ -26,6 +26,7 @@ import { EmbeddedPostgres } from './database/embedded-postgres';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { SystemService } from './modules/system/system.service';
 import { buildOpenApiDocument, DOCS_PATH, setupSwagger } from './openapi';
+import { REFERENCE_PATH, setupApiReference } from './reference';
 
 export const API_PREFIX = 'api/v1';
 const PROBES = ['health', 'readiness', 'metrics'];
@@ -258,6 +259,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
 
   applyRouting(app);
   setupSwagger(app, buildOpenApiDocument(app, config));
+  await setupApiReference(app);
   if (config.serveSpa) await serveSpa(app, config);
 }
 
@@ -288,7 +290,7 @@ async function serveSpa(app: NestFastifyApplication, config: AppConfig): Promise
     },
   });
   const fastify = app.getHttpAdapter().getInstance();
-  const reserved = new RegExp(`^/(${[API_PREFIX, DOCS_PATH, ...PROBES].join('|')})(/|$)`);
+  const reserved = new RegExp(`^/(${[API_PREFIX, DOCS_PATH, REFERENCE_PATH.slice(1), ...PROBES].join('|')})(/|$)`);
   fastify.get(SPA_FALLBACK_ROUTE, (request, reply) => {
     const path = request.url.split('?')[0];
     // Unknown API routes and missing files stay 404s; app routes (also /users/jane.doe) get the SPA.

@@ -1,4 +1,5 @@
 import { DependencyStatus, ErrorCode, JobRunner, ReadinessStatus, RuntimeMode } from '@atrium/contracts';
+import { gunzipSync } from 'node:zlib';
 import type { AtriumApp } from '../src/bootstrap';
 import { apiClient, expectContract } from './support/api';
 import { COMMITTED_SPEC, componentViolations } from './support/openapi-contract';
@@ -165,6 +166,59 @@ describe('probes', () => {
       expect(Object.keys(served.components.schemas)).toEqual(
         expect.arrayContaining(['ErrorResponseDto', 'ResponseMetaDto', 'ErrorDetailDto']),
       );
+    });
+
+    it('serves the API reference at /reference: our page, no inline script, under the CSP, on the served spec', async () => {
+      const res = await call('GET', '/reference');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.body).toContain('<html lang="en">');
+      expect(res.body).toContain('<title>Atrium API reference</title>');
+      // Every <script> is either external (src) or inert data (type="application/json"): nothing inline runs.
+      const scripts = [...res.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts).toHaveLength(2);
+      for (const [, attributes, content] of scripts) {
+        expect(
+          /\ssrc="\/reference\/assets\/js\/scalar\.js"/.test(attributes) || /type="application\/json"/.test(attributes),
+        ).toBe(true);
+        expect(content.trim()).toBe('');
+      }
+      const configuration = JSON.parse(
+        (/data-configuration="([^"]*)"/.exec(res.body)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+      );
+      expect(configuration).toMatchObject({
+        url: '/docs/openapi.json',
+        withDefaultFonts: false,
+        hideClientButton: true,
+        showDeveloperTools: 'never',
+        agent: { disabled: true },
+      });
+      const css = await call('GET', '/reference/theme.css');
+      expect(css.statusCode).toBe(200);
+      expect(css.headers['content-type']).toMatch(/text\/css/);
+    });
+
+    it("serves Scalar's script from the package, gzipped for clients that take it, and nothing else of the plugin", async () => {
+      const plain = await call('GET', '/reference/assets/js/scalar.js');
+      expect(plain.statusCode).toBe(200);
+      expect(plain.headers['content-type']).toMatch(/javascript/);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toContain('createApiReference');
+      const zipped = await call('GET', '/reference/assets/js/scalar.js', {
+        headers: { 'accept-encoding': 'gzip, br' },
+      });
+      expect(zipped.statusCode).toBe(200);
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(String(zipped.headers.vary)).toMatch(/Accept-Encoding/);
+      expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+      expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+      // The plugin's own page (an inline script the CSP refuses) leads to ours.
+      for (const url of ['/reference/assets', '/reference/assets/']) {
+        const other = await call('GET', url);
+        expect(other.statusCode).toBe(302);
+        expect(other.headers.location).toBe('/reference');
+      }
     });
 
     it('documents the error envelope as the real errors look', async () => {

@@ -111,6 +111,7 @@ describe('SPA delivery', () => {
     await expectJsonNotFound('/api/v1/nope');
     await expectJsonNotFound('/api/v1');
     await expectJsonNotFound('/docs/nope');
+    await expectJsonNotFound('/reference/nope');
   });
 
   it('keeps the probes and the API as JSON', async () => {

@@ -34,5 +34,8 @@ export const profilePath = (username: string): string => `/u/${encodeURIComponen
 
 /** Pages the server itself answers (not client routes): links to them are full navigations. */
 export const serverPaths = {
-  apiDocs: '/docs',
+  /** The API reference (Scalar: accessible, phone-friendly). */
+  apiReference: '/reference',
+  /** Swagger UI, for trying calls. */
+  swaggerUi: '/docs',
 } as const;

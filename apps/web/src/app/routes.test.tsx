@@ -94,7 +94,7 @@ describe('app shell and routing', () => {
     const banner = screen.getByRole('banner');
     expect(within(banner).getByRole('link', { name: 'Atrium' })).toHaveAttribute('href', '/');
     const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/docs');
+    expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/reference');
     expect(screen.getByRole('main')).toContainElement(await screen.findByRole('heading', { level: 1 }));
     expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute('href', '#main-content');
   });

@@ -59,7 +59,7 @@ describe('the header on a narrow screen', () => {
     expect(document.getElementById(burger.getAttribute('aria-controls') ?? '')).toContainElement(menu);
     const nav = within(menu).getByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Status' })).toHaveAttribute('href', '/status');
-    expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/docs');
+    expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/reference');
     const scheme = within(menu).getByRole('radiogroup', { name: 'Colour scheme' });
     expect(
       within(scheme)

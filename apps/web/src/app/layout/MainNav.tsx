@@ -22,8 +22,8 @@ export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
           </NavLink>
         </li>
         <li>
-          {/* A server page (Swagger UI), not a client route: a full navigation. */}
-          <a href={serverPaths.apiDocs} className={nav.navLink} onClick={onNavigate}>
+          {/* A server page (the API reference), not a client route: a full navigation. */}
+          <a href={serverPaths.apiReference} className={nav.navLink} onClick={onNavigate}>
             API docs
           </a>
         </li>

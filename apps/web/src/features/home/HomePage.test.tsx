@@ -31,7 +31,8 @@ describe('Home page', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Welcome to The Reading Room' })).toBeInTheDocument();
     expect(main().getByRole('link', { name: 'Create an account' })).toHaveAttribute('href', paths.signUp);
     expect(main().getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', paths.signIn);
-    expect(main().getByRole('link', { name: 'API documentation' })).toHaveAttribute('href', '/docs');
+    expect(main().getByRole('link', { name: 'API documentation' })).toHaveAttribute('href', '/reference');
+    expect(main().getByRole('link', { name: 'Try it in Swagger UI' })).toHaveAttribute('href', '/docs');
     expect(main().getByRole('link', { name: 'System status' })).toHaveAttribute('href', paths.status);
     expect(screen.queryByRole('region', { name: 'Your account' })).not.toBeInTheDocument();
     // Not an ops page: nothing about the server's readiness, disk or paths.

@@ -91,8 +91,9 @@ export function HomePage() {
           with examples, in the API docs.
         </Text>
         <Group gap="lg" mt="sm">
-          {/* A server page (Swagger UI), not a client route: a full navigation. */}
-          <Anchor href={serverPaths.apiDocs}>API documentation</Anchor>
+          {/* Server pages, not client routes: full navigations. */}
+          <Anchor href={serverPaths.apiReference}>API documentation</Anchor>
+          <Anchor href={serverPaths.swaggerUi}>Try it in Swagger UI</Anchor>
           <Anchor component={Link} to={paths.status}>
             System status
           </Anchor>
