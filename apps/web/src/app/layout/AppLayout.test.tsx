@@ -126,6 +126,7 @@ describe('the header on a narrow screen', () => {
     const account = within(menu).getByRole('navigation', { name: 'Account' });
     expect(account).toHaveTextContent('Signed in as ada');
     expect(within(account).getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings/profile');
+    expect(within(account).getByRole('link', { name: 'Your public profile' })).toHaveAttribute('href', '/u/ada');
     expect(within(menu).queryByRole('link', { name: 'Sign in' })).not.toBeInTheDocument();
 
     await user.click(within(account).getByRole('button', { name: 'Sign out' }));

@@ -1,11 +1,12 @@
-import { Burger, Button, Divider, Drawer, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Burger, Button, Divider, Drawer, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useId, useState } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 
 import nav from '../../components/ui/NavLink.module.css';
+import { UserAvatar } from '../../components/ui/UserAvatar';
 import { useAuth } from '../../features/auth';
-import { paths } from '../paths';
+import { paths, profilePath } from '../paths';
 import { ColorSchemeControl } from './ColorSchemeControl';
 import { MainNav } from './MainNav';
 
@@ -100,13 +101,19 @@ function AccountLinks({ onNavigate, onClose }: { onNavigate: () => void; onClose
 
   return (
     <nav aria-label="Account">
-      <Text size="sm" c="dimmed" mb={6}>
-        Signed in as{' '}
-        <Text span fw={600} c="var(--mantine-color-text)" style={{ overflowWrap: 'anywhere' }}>
-          {user.username}
+      <Group gap="sm" wrap="nowrap" mb={6}>
+        <UserAvatar user={user} size={36} decorative />
+        <Text size="sm" c="dimmed" miw={0}>
+          Signed in as{' '}
+          <Text span fw={600} c="var(--mantine-color-text)" style={{ overflowWrap: 'anywhere' }}>
+            {user.username}
+          </Text>
         </Text>
-      </Text>
+      </Group>
       <Stack gap={2}>
+        <NavLink to={profilePath(user.username)} className={nav.navLink} onClick={onNavigate}>
+          Your public profile
+        </NavLink>
         <NavLink to={paths.settings.profile} className={nav.navLink} onClick={onNavigate}>
           Settings
         </NavLink>

@@ -1,20 +1,9 @@
-import {
-  Alert,
-  Anchor,
-  Avatar,
-  Button,
-  Card,
-  Group,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Skeleton, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { type ReactNode, useId } from 'react';
 import { Link } from 'react-router';
 
 import { paths, profilePath, serverPaths } from '../../app/paths';
+import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import type { SessionUser } from '../../lib/session';
 import { useAuth } from '../auth';
 import { useSetupStatus } from '../setup';
@@ -103,15 +92,12 @@ export function HomePage() {
   );
 }
 
-const displayName = (user: Pick<SessionUser, 'firstName' | 'lastName' | 'username'>): string =>
-  [user.firstName, user.lastName].filter(Boolean).join(' ') || user.username;
-
 function YourAccount({ user }: { user: SessionUser }) {
   const name = displayName(user);
   return (
     <Section title="Your account">
       <Group gap="md" wrap="nowrap" align="flex-start">
-        <Avatar src={user.avatarUrl} alt="" size="lg" radius="xl" color="initials" name={name} aria-hidden="true" />
+        <UserAvatar user={user} size="lg" decorative />
         <Stack gap={2} miw={0} style={{ overflowWrap: 'anywhere' }}>
           <Text fw={600}>{name}</Text>
           <Text size="sm" c="dimmed">

@@ -31,7 +31,10 @@ describe('Public profile page', () => {
     expect(article.getByText('@ada')).toBeInTheDocument();
     expect(article.getByText(/Notes on the Analytical Engine\./)).toBeInTheDocument();
     expect(article.getByText('Member since May 2025')).toBeInTheDocument();
-    expect(article.getByRole('img', { name: 'Avatar of Ada Lovelace' })).toHaveAttribute('src', adaProfile.avatarUrl);
+    // The named avatar shows the picture (an <img> inside it).
+    expect(article.getByRole('img', { name: 'Avatar of Ada Lovelace' }).querySelector('img')?.getAttribute('src')).toBe(
+      adaProfile.avatarUrl,
+    );
     expect(document.title).toBe('Ada Lovelace (@ada) · Atrium');
   });
 

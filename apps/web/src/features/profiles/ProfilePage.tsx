@@ -1,16 +1,13 @@
 import { ErrorCode } from '@atrium/contracts';
-import { Anchor, Avatar, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 
 import { paths } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { PageLoader } from '../../components/ui/PageLoader';
+import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
-import type { PublicProfile } from './api/profiles.api';
 import { useProfile } from './api/profiles.queries';
-
-const displayName = (profile: Pick<PublicProfile, 'firstName' | 'lastName' | 'username'>): string =>
-  [profile.firstName, profile.lastName].filter(Boolean).join(' ') || profile.username;
 
 /** "May 2025": a member since a month, not a moment (and no time zone can move it by a day). */
 const memberSince = (iso: string): string =>
@@ -48,14 +45,8 @@ export function ProfilePage() {
     <Paper component="article" withBorder radius="md" p={{ base: 'lg', sm: 'xl' }} maw={720} aria-label={name}>
       <title>{`${name} (@${data.username}) · Atrium`}</title>
       <Group gap="lg" align="flex-start" wrap="nowrap">
-        <Avatar
-          src={data.avatarUrl}
-          alt={data.avatarUrl ? `Avatar of ${name}` : undefined}
-          name={name}
-          color="initials"
-          size={96}
-          radius={96}
-        />
+        {/* A picture is described; initials repeat the name beside them, so they are not. */}
+        <UserAvatar user={data} size={96} label={`Avatar of ${name}`} decorative={!data.avatarUrl} />
         {/* Long names without spaces break anywhere instead of widening the page (320 px screens). */}
         <Stack gap="xs" miw={0} style={{ overflowWrap: 'anywhere' }}>
           <Title order={1}>{name}</Title>

@@ -1,3 +1,2 @@
 // The settings feature's public face. Pages are not here: they load lazily through settings.routes.ts.
 export { usePreferences, useSavePreferences } from './preferences';
-export { UserAvatar, type UserAvatarProps } from './components/UserAvatar';

@@ -1,8 +1,9 @@
-import { Button, Group, Menu, Skeleton } from '@mantine/core';
+import { Button, Group, Menu, Skeleton, Stack, Text } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 
-import { paths } from '../../../app/paths';
-import { ChevronDownIcon, SettingsIcon, SignOutIcon, UserIcon } from '../../../components/ui/icons';
+import { paths, profilePath } from '../../../app/paths';
+import { ChevronDownIcon, SettingsIcon, SignOutIcon } from '../../../components/ui/icons';
+import { displayName, UserAvatar } from '../../../components/ui/UserAvatar';
 import { useAuth } from '../useAuth';
 
 /** The header's account corner: Sign in / Sign up, or the signed-in user's menu. */
@@ -36,11 +37,12 @@ export function AccountMenu() {
 
   return (
     // No focus placeholder: Mantine's is a focusable role="presentation" child, not allowed in a menu.
-    <Menu position="bottom-end" width={200} shadow="md" withInitialFocusPlaceholder={false}>
+    <Menu position="bottom-end" width={240} shadow="md" withInitialFocusPlaceholder={false}>
       <Menu.Target>
         <Button
           variant="default"
-          leftSection={<UserIcon size={16} />}
+          // The avatar beside the name that labels the button: decorative.
+          leftSection={<UserAvatar user={user} size={24} decorative />}
           rightSection={<ChevronDownIcon size={14} />}
           maw={220}
           styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis' } }}
@@ -49,6 +51,22 @@ export function AccountMenu() {
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
+        {/* Who is signed in, as others see them: the item leads to the public profile. */}
+        <Menu.Item
+          component={Link}
+          to={profilePath(user.username)}
+          leftSection={<UserAvatar user={user} size={36} decorative />}
+        >
+          <Stack gap={0} miw={0} style={{ overflowWrap: 'anywhere' }}>
+            <Text size="sm" fw={600} lh={1.3}>
+              {displayName(user)}
+            </Text>
+            <Text size="xs" c="dimmed" lh={1.3}>
+              Your public profile
+            </Text>
+          </Stack>
+        </Menu.Item>
+        <Menu.Divider />
         <Menu.Item component={Link} to={paths.settings.profile} leftSection={<SettingsIcon size={14} />}>
           Settings
         </Menu.Item>

@@ -3,11 +3,11 @@ import { type DragEvent, useEffect, useRef, useState } from 'react';
 
 import { FormErrorAlert } from '../../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../../components/ui/notify';
+import { UserAvatar } from '../../../components/ui/UserAvatar';
 import { ApiError } from '../../../lib/api';
 import type { SessionUser } from '../../../lib/session';
 import { AVATAR_MAX_BYTES, AVATAR_TYPES } from '../api/avatar.api';
 import { useRemoveAvatar, useUploadAvatar } from '../api/settings.queries';
-import { UserAvatar } from './UserAvatar';
 
 /** The avatar and the preview of a new one take the same room: nothing moves between the two. */
 const SHOWN_SIZE = 128;

@@ -1,10 +1,15 @@
 import { Avatar, type MantineSize } from '@mantine/core';
 
-import type { SessionUser } from '../../../lib/session';
+/** What naming and picturing a user takes: the session's user, `/auth/me`, a public profile, a list row. */
+export interface NamedUser {
+  username: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  avatarUrl?: string | null;
+}
 
 export interface UserAvatarProps {
-  /** Any user shape with these fields: the session's user, `/auth/me`, a user of a list. */
-  user: Pick<SessionUser, 'username' | 'firstName' | 'lastName' | 'avatarUrl'>;
+  user: NamedUser;
   /** A Mantine size (`xs` 16 px … `xl` 84 px) or pixels. */
   size?: MantineSize | number;
   /** What assistive tech calls it; the user's name by default. */
@@ -14,7 +19,7 @@ export interface UserAvatarProps {
 }
 
 /** The user's full name, or their username without one. */
-const nameOf = ({ firstName, lastName, username }: UserAvatarProps['user']) =>
+export const displayName = ({ firstName, lastName, username }: Omit<NamedUser, 'avatarUrl'>): string =>
   [firstName, lastName].filter(Boolean).join(' ') || username;
 
 /**
@@ -25,10 +30,10 @@ const nameOf = ({ firstName, lastName, username }: UserAvatarProps['user']) =>
  *     <UserAvatar user={user} size={96} label="Your avatar" />
  */
 export function UserAvatar({ user, size = 'md', label, decorative = false }: UserAvatarProps) {
-  const name = nameOf(user);
+  const name = displayName(user);
   return (
     <Avatar
-      src={user.avatarUrl}
+      src={user.avatarUrl ?? null}
       name={name}
       color="initials"
       size={size}
