@@ -72,6 +72,8 @@ export function hintsFor(op: SpecOperation): HintSource {
           return ['avatar.key'];
         case 'job':
           return ['job.id'];
+        case 'post':
+          return ['post.id'];
         case 'queue':
           return [];
         case undefined:
@@ -109,6 +111,7 @@ export class FuzzWorld {
   victim!: Actor;
   private throwaway?: Actor;
   private roleId!: string;
+  private postId!: string;
   private avatarKey!: string;
   private png!: Buffer;
   /** Requests the fixtures sent (not fuzzed ones). */
@@ -139,6 +142,7 @@ export class FuzzWorld {
     this.loginTarget = await this.helpers.signedIn();
     this.victim = await this.helpers.signedIn();
     this.roleId = await this.newRole();
+    this.postId = await this.newPost();
     this.png = await rgb(8, 8, () => RED)
       .png()
       .toBuffer();
@@ -153,6 +157,18 @@ export class FuzzWorld {
     const res = await this.call('POST', '/api/v1/roles', { token: this.admin.token, body: newRole([]) });
     if (res.statusCode !== 201) throw new Error(`fixture role: ${res.statusCode} ${res.body}`);
     return res.json<{ data: { id: string } }>().data.id;
+  }
+
+  /** A published post of the admin's. */
+  private async newPost(): Promise<string> {
+    const res = await this.call('POST', '/api/v1/posts', {
+      token: this.admin.token,
+      body: { title: 'Fuzz fixture', body: 'A post the fuzzer reads, edits and publishes.' },
+    });
+    if (res.statusCode !== 201) throw new Error(`fixture post: ${res.statusCode} ${res.body}`);
+    const id = res.json<{ data: { id: string } }>().data.id;
+    await this.call('POST', `/api/v1/posts/${id}/publish`, { token: this.admin.token });
+    return id;
   }
 
   private async newUser(): Promise<{ id: string; username: string }> {
@@ -215,6 +231,8 @@ export class FuzzWorld {
         return this.victim.username;
       case 'role.id':
         return spends ? this.newRole() : this.roleId;
+      case 'post.id':
+        return spends ? this.newPost() : this.postId;
       case 'avatar.key':
         return this.avatarKey;
       case 'job.id': {

@@ -27,6 +27,7 @@ import { isAuthThrottled } from './common/auth';
 import { IdentityModule } from './modules/identity/identity.module';
 import { AuthorizationModule } from './modules/authorization/authorization.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { PostsModule } from './modules/posts/posts.module';
 import { SetupModule } from './modules/setup/setup.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
@@ -101,6 +102,7 @@ export class AppModule {
         HealthModule,
         SystemModule,
         SetupModule,
+        PostsModule,
         ...imports,
       ],
       providers: [

@@ -44,7 +44,19 @@ export function buildOpenApiDocument(app: INestApplication, config: Pick<AppConf
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey}_${methodKey}`,
   });
   applyValidationConstraints(app, document);
+  markOptionalAuthentication(document);
   return document;
+}
+
+/** Public routes that identify a caller who sends a credential: the bearer scheme is optional there. */
+function markOptionalAuthentication(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Array<Record<string, unknown>>) {
+      if (operation && typeof operation === 'object' && operation['x-identifies'] === true) {
+        operation.security = [{}, { bearer: [] }];
+      }
+    }
+  }
 }
 
 export function setupSwagger(app: INestApplication, document: OpenAPIObject): void {

@@ -72,6 +72,16 @@ const RULES: Record<string, Requirement> = {
   'POST /api/v1/admin/queues/{name}/jobs/{id}/retry': 'queues:manage',
   'DELETE /api/v1/admin/queues/{name}/jobs/{id}': 'queues:manage',
   'GET /api/v1/admin/stats': 'stats:read',
+  // Public, and a caller who sends a token is identified (members-only posts, their own drafts).
+  'GET /api/v1/posts': 'public',
+  'GET /api/v1/posts/{id}': 'public',
+  'POST /api/v1/posts': 'posts:create',
+  'PATCH /api/v1/posts/{id}': 'posts:update',
+  'DELETE /api/v1/posts/{id}': 'posts:delete',
+  'POST /api/v1/posts/{id}/publish': 'posts:publish',
+  'POST /api/v1/posts/{id}/unpublish': 'posts:publish',
+  'POST /api/v1/posts/{id}/archive': 'posts:publish',
+  'GET /api/v1/me/posts': 'signed-in',
 };
 
 /** What each system role holds, as the issue defines them (admin: everything). */
@@ -79,7 +89,8 @@ const CONTENT: Permission[] = ['posts:read', 'comments:read', 'comments:create']
 const HOLDS: Record<SystemRole, (p: Permission) => boolean> = {
   admin: () => true,
   editor: (p) => /^(posts|comments|categories|tags|profile):/.test(p),
-  author: (p) => CONTENT.includes(p) || /^(posts:create|profile:)/.test(p),
+  // Their own posts only (conditions on the grant): the guard lets them through, the row decides.
+  author: (p) => CONTENT.includes(p) || /^(posts:(create|update|delete|publish)|profile:)/.test(p),
   user: (p) => CONTENT.includes(p) || p.startsWith('profile:'),
 };
 

@@ -2,6 +2,7 @@ import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity';
 import { AUTHORIZATION_ENTITIES } from '../modules/authorization/entities';
 import { IDENTITY_ENTITIES } from '../modules/identity/entities';
+import { POSTS_ENTITIES } from '../modules/posts/entities';
 import { SYSTEM_ENTITIES } from '../modules/system/entities';
 
 /**
@@ -15,4 +16,5 @@ export const ENTITIES = [
   AuditEventEntity,
   ...AUTHORIZATION_ENTITIES,
   OutboxEventEntity,
+  ...POSTS_ENTITIES,
 ];

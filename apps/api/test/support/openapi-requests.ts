@@ -41,6 +41,8 @@ export interface SpecOperation {
   body?: SpecBody;
   /** Names of the security schemes any of which the operation takes (empty: public). */
   security: string[];
+  /** Public, but a caller who sends a credential is identified (`security` lists `{}` beside the scheme). */
+  optionalAuth: boolean;
   /** The documented statuses. */
   statuses: number[];
   tags: string[];
@@ -102,6 +104,7 @@ function toOperation(path: string, method: string, raw: RawOperation): SpecOpera
       ? { required: raw.requestBody?.required === true, media, schema: content[media]?.schema ?? {} }
       : undefined,
     security: (raw.security ?? []).flatMap((requirement) => Object.keys(requirement)),
+    optionalAuth: (raw.security ?? []).some((requirement) => Object.keys(requirement).length === 0),
     statuses: Object.keys(raw.responses ?? {})
       .map(Number)
       .filter((status) => Number.isInteger(status)),
@@ -493,7 +496,7 @@ function sampleString(schema: Schema): string {
 // Path parameters
 
 /** What a path parameter names, read from the collection before it (`/roles/{id}` → a role). */
-export type ResourceKind = 'session' | 'token' | 'user' | 'username' | 'role' | 'avatar' | 'queue' | 'job';
+export type ResourceKind = 'session' | 'token' | 'user' | 'username' | 'role' | 'avatar' | 'queue' | 'job' | 'post';
 
 const COLLECTIONS: Record<string, ResourceKind> = {
   sessions: 'session',
@@ -504,6 +507,7 @@ const COLLECTIONS: Record<string, ResourceKind> = {
   avatars: 'avatar',
   queues: 'queue',
   jobs: 'job',
+  posts: 'post',
 };
 
 /**

@@ -7,6 +7,7 @@ export const AUTH_THROTTLED = 'atrium:authThrottled';
 export const SESSION_ONLY = 'atrium:sessionOnly';
 export const REQUIRED_SCOPE = 'atrium:requiredScope';
 export const VERIFIED_EMAIL = 'atrium:verifiedEmail';
+export const IDENTIFIES = 'atrium:identifies';
 
 /** The route needs no authentication (the global guard lets it through). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
@@ -34,6 +35,19 @@ export const RequireScope = (scope: PatScope): MethodDecorator & ClassDecorator 
 
 /** Unverified accounts get 403 `EMAIL_NOT_VERIFIED` here. */
 export const RequireVerifiedEmail = (): MethodDecorator & ClassDecorator => SetMetadata(VERIFIED_EMAIL, true);
+
+/**
+ * On a public route: a caller who sends a credential is identified (an invalid one is refused
+ * with 401, never silently ignored) and the route may answer them differently (members-only
+ * posts, their own drafts). Read the caller with `@OptionalUser()`.
+ */
+export const Identifies = (): MethodDecorator & ClassDecorator => SetMetadata(IDENTIFIES, true);
+
+/** The caller of an `@Identifies()` public route, or null for an anonymous one. */
+export const OptionalUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthUser | null =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().user ?? null,
+);
 
 /** The authenticated user of the request (routes behind the global guard). */
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ErrorCode, type Permission } from '@atrium/contracts';
 import { requestContext } from '../context/request-context';
 import { ApiException } from '../http/api.exception';
-import { IS_PUBLIC, REQUIRED_SCOPE, SESSION_ONLY, VERIFIED_EMAIL } from './auth.decorators';
+import { IDENTIFIES, IS_PUBLIC, REQUIRED_SCOPE, SESSION_ONLY, VERIFIED_EMAIL } from './auth.decorators';
 import { type AuthenticatedRequest, AUTHENTICATOR, type Authenticator, AUTHORIZER, type Authorizer } from './auth-user';
 import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
 
@@ -26,9 +26,12 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      // A public route that identifies its callers: anonymous is fine, a bad credential is not.
+      if (header === undefined || !this.reflector.getAllAndOverride<boolean>(IDENTIFIES, targets)) return true;
+    }
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     const user = match ? await this.authenticator.authenticate(match[1]) : null;
     if (!user) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');

@@ -55,13 +55,21 @@ export const ApiSuccessResponse = (
   model: Type<unknown>,
   status = 200,
   description = 'Success',
-  options: { array?: boolean } = {},
+  options: { array?: boolean; headers?: Record<string, { description: string }> } = {},
 ): MethodDecorator =>
   applyDecorators(
     ApiExtraModels(ResponseMetaDto, model),
     ApiResponse({
       status,
       description,
+      ...(options.headers && {
+        headers: Object.fromEntries(
+          Object.entries(options.headers).map(([name, { description: about }]) => [
+            name,
+            { description: about, schema: { type: 'string' } },
+          ]),
+        ),
+      }),
       schema: {
         type: 'object',
         required: ['status', 'data', 'meta'],

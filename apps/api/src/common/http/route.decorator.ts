@@ -1,7 +1,7 @@
 import { applyDecorators, HttpCode, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiOperation } from '@nestjs/swagger';
 import type { PatScope, Permission } from '@atrium/contracts';
-import { Public, RequireScope, RequireVerifiedEmail, SessionOnly } from '../auth/auth.decorators';
+import { Identifies, Public, RequireScope, RequireVerifiedEmail, SessionOnly } from '../auth/auth.decorators';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { ApiErrorResponses, ApiSuccessResponse } from '../dto/envelope.dto';
 
@@ -22,6 +22,11 @@ export interface RouteOptions {
   scope?: PatScope;
   /** Unverified accounts get 403 EMAIL_NOT_VERIFIED. */
   verifiedEmail?: boolean;
+  /**
+   * Public routes only: a caller who sends a credential is identified (`@OptionalUser()`); an
+   * invalid one gets 401. The spec lists the bearer scheme as optional (`security: [{}, {bearer: []}]`).
+   */
+  identifies?: boolean;
   /** The success body (inside the envelope); omitted for routes answering something else. */
   response?: { type: Type<unknown>; status?: number; description?: string; array?: boolean };
   /** Error statuses the use case itself can answer (400, 404, 409, 423 …); access errors are derived. */
@@ -48,6 +53,14 @@ export function Route(options: RouteOptions): MethodDecorator {
   if (options.scope) decorators.push(ApiExtension('x-token-scope', options.scope));
   if (access === 'public') {
     decorators.push(Public());
+    if (options.identifies) {
+      decorators.push(Identifies(), ApiBearerAuth(), ApiExtension('x-identifies', true));
+      statuses.add(401);
+      if (options.scope) {
+        decorators.push(RequireScope(options.scope));
+        statuses.add(403);
+      }
+    }
   } else {
     decorators.push(ApiBearerAuth());
     statuses.add(401);

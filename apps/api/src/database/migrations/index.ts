@@ -13,6 +13,7 @@ import { SignInFailures1795974181744 } from './1795974181744-SignInFailures';
 import { LastSignedIn1795976067278 } from './1795976067278-LastSignedIn';
 import { SiteName1795976708470 } from './1795976708470-SiteName';
 import { AccountChanges1795979537334 } from './1795979537334-AccountChanges';
+import { Posts1795987203665 } from './1795987203665-Posts';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationClass[] = [
   LastSignedIn1795976067278,
   SiteName1795976708470,
   AccountChanges1795979537334,
+  Posts1795987203665,
 ];

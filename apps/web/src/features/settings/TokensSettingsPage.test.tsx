@@ -64,8 +64,13 @@ describe('Access tokens settings page', () => {
     expect(scopes).toHaveAccessibleDescription(/Choose at least one scope\./);
 
     await user.type(name, 'Backup script');
-    // The scopes offered are the user's own permissions, of features that exist (not posts yet).
-    expect(form.getAllByRole('checkbox')).toHaveLength(2);
+    // The scopes offered are the user's own permissions, of features that exist (posts, not comments yet).
+    expect(form.getAllByRole('checkbox').map((box) => box.getAttribute('value'))).toEqual([
+      'profile:read',
+      'profile:update',
+      'posts:read',
+      'posts:create',
+    ]);
     await user.click(form.getByRole('checkbox', { name: 'profile:read' }));
     await user.click(form.getByRole('button', { name: 'Create token' }));
 
@@ -102,13 +107,13 @@ describe('Access tokens settings page', () => {
     const form = within(await screen.findByRole('form', { name: 'New token' }));
     const scopes = within(await form.findByRole('group', { name: /^Scopes/ }));
     const groups = scopes.getAllByRole('group').map((group) => group.querySelector('legend')?.textContent);
-    expect(groups).toEqual(['Your profile', 'Users', 'Roles', 'Audit log', 'Statistics', 'Background jobs']);
+    expect(groups).toEqual(['Your profile', 'Users', 'Roles', 'Audit log', 'Statistics', 'Background jobs', 'Posts']);
     // Features that do not exist yet offer no scopes.
-    for (const hidden of ['Posts', 'Comments', 'Categories', 'Tags']) {
+    for (const hidden of ['Comments', 'Categories', 'Tags']) {
       expect(scopes.queryByRole('group', { name: hidden })).not.toBeInTheDocument();
     }
-    expect(scopes.queryByRole('checkbox', { name: /^posts:/ })).not.toBeInTheDocument();
-    const live = PERMISSIONS.filter((permission) => !/^(posts|comments|categories|tags):/.test(permission));
+    expect(scopes.queryByRole('checkbox', { name: /^comments:/ })).not.toBeInTheDocument();
+    const live = PERMISSIONS.filter((permission) => !/^(comments|categories|tags):/.test(permission));
     expect(scopes.getAllByRole('checkbox')).toHaveLength(live.length);
 
     // Each group says what the resource is; each scope, in one sentence, what it allows.
@@ -127,7 +132,15 @@ describe('Access tokens settings page', () => {
 
     const checked = () => boxes.filter((box) => box.checked).map((box) => box.value);
     await user.click(form.getByRole('button', { name: 'Read-only' }));
-    expect(checked()).toEqual(['profile:read', 'users:read', 'roles:read', 'audit:read', 'stats:read', 'queues:read']);
+    expect(checked()).toEqual([
+      'profile:read',
+      'users:read',
+      'roles:read',
+      'audit:read',
+      'stats:read',
+      'queues:read',
+      'posts:read',
+    ]);
     await user.click(form.getByRole('button', { name: 'Everything I hold' }));
     expect(checked()).toHaveLength(live.length);
     await user.click(form.getByRole('checkbox', { name: 'queues:manage' }));
@@ -157,6 +170,7 @@ describe('Access tokens settings page', () => {
     expect(scopes.getAllByRole('checkbox').map((box) => box.getAttribute('value'))).toEqual([
       'profile:read',
       'profile:update',
+      'posts:read',
     ]);
     await user.click(form.getByRole('button', { name: 'Read-only' }));
     expect(scopes.getByRole('checkbox', { name: 'profile:read' })).toBeChecked();

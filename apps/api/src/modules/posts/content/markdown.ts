@@ -1,0 +1,78 @@
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+
+/**
+ * Markdown to safe HTML, once, when a post is written (readers get stored HTML). markdown-it
+ * renders (raw HTML allowed in the source), then sanitize-html keeps only an allowlist: no script,
+ * event handler, style, iframe, form or `javascript:`/`data:` URL survives, whatever markdown-it
+ * let through. Links leave with `rel="noopener nofollow ugc"` unless the author is staff
+ * (docs/DECISIONS.md, "Posts: rendering").
+ */
+const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false });
+
+const ALLOWED_TAGS = [
+  ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code'],
+  ...['ul', 'ol', 'li', 'strong', 'em', 'b', 'i', 'del', 's', 'sup', 'sub', 'kbd', 'mark', 'abbr'],
+  ...['a', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary'],
+];
+
+const UGC_REL = 'noopener nofollow ugc';
+const STAFF_REL = 'noopener';
+
+/** Whether an href leaves the site (relative links and fragments do not). */
+const isExternal = (href: string): boolean => /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(href) && !/^mailto:/i.test(href);
+
+function sanitizeOptions(staff: boolean): sanitizeHtml.IOptions {
+  return {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ['href', 'title', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height'],
+      abbr: ['title'],
+      code: ['class'],
+      th: ['scope'],
+      ol: ['start'],
+    },
+    allowedClasses: { code: ['language-*'] },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https'] },
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    // Text of removed <script>/<style>/<textarea> goes too, not only the tags.
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed'],
+    transformTags: {
+      a: (tagName, attribs) => {
+        const href = attribs.href ?? '';
+        const { rel: _ignored, ...rest } = attribs;
+        return {
+          tagName,
+          attribs: isExternal(href) ? { ...rest, rel: staff ? STAFF_REL : UGC_REL } : rest,
+        };
+      },
+    },
+  };
+}
+
+/** The sanitized HTML of a Markdown text. `staff`: links the site vouches for (no `nofollow ugc`). */
+export function renderMarkdown(source: string, { staff = false }: { staff?: boolean } = {}): string {
+  return sanitizeHtml(markdown.render(source), sanitizeOptions(staff)).trim();
+}
+
+/** The text of sanitized HTML: tags gone, blocks separated, whitespace collapsed. */
+export function plainText(html: string): string {
+  const spaced = html.replace(/<\/(p|h[1-6]|li|blockquote|pre|tr|td|th|figcaption|summary)>|<br\s*\/?>/gi, '$& ');
+  const text = sanitizeHtml(spaced, { allowedTags: [], allowedAttributes: {} });
+  return decodeEntities(text).replace(/\s+/g, ' ').trim();
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+const decodeEntities = (text: string): string =>
+  text.replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_match, name: string) => ENTITIES[name] ?? '');
+
+/** An excerpt: the start of the text, cut at a word boundary, at most `max` characters with the ellipsis. */
+export function deriveExcerpt(text: string, max = 280): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const boundary = cut.lastIndexOf(' ');
+  return `${(boundary > max / 2 ? cut.slice(0, boundary) : cut).replace(/[\s,;:.!?-]+$/, '')}…`;
+}

@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsNumber, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsSort, ListQueryDto } from '../../../common/http/list';
+import { Optional } from '../../../common/http/optional';
+import { toBoolean, toDecimal, trim } from '../../../common/http/transforms';
+import { POST_STATUSES, POST_VISIBILITIES, type PostStatus, type PostVisibility } from '../entities/post.entity';
+
+export const TITLE_MAX = 200;
+export const BODY_MAX = 100_000;
+export const EXCERPT_MAX = 500;
+export const SLUG_MAX = 120;
+/** Lower-case letters and digits in dash-separated words: `my-first-post`. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const POST_SORT_FIELDS = ['publishedAt', 'viewCount', 'title'] as const;
+export const MY_POST_SORT_FIELDS = ['updatedAt', 'createdAt', 'title'] as const;
+
+export class CreatePostDto {
+  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX, example: 'Tides of the northern harbour' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, TITLE_MAX)
+  title: string;
+
+  @ApiProperty({
+    maxLength: BODY_MAX,
+    description: 'Markdown (raw HTML allowed; sanitized when saved)',
+    example: '## High water\n\nTwice a day the harbour fills. Read the [tide tables](https://example.com/tides).',
+  })
+  @IsString()
+  @MaxLength(BODY_MAX)
+  body: string;
+
+  @ApiPropertyOptional({
+    maxLength: EXCERPT_MAX,
+    nullable: true,
+    description: 'Shown in lists; derived from the body when absent or null',
+  })
+  @Optional({ nullable: true })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(EXCERPT_MAX)
+  excerpt?: string | null;
+
+  @ApiPropertyOptional({
+    maxLength: SLUG_MAX,
+    pattern: SLUG_PATTERN.source,
+    description: 'The address (`/posts/<slug>`); made from the title when absent. Old slugs keep answering with 301.',
+    example: 'tides-of-the-northern-harbour',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(SLUG_MAX)
+  @Matches(SLUG_PATTERN, { message: 'slug takes lower-case letters and digits in dash-separated words' })
+  slug?: string;
+
+  @ApiPropertyOptional({ enum: POST_VISIBILITIES, default: 'public', description: '`members`: signed-in readers only' })
+  @Optional()
+  @IsIn(POST_VISIBILITIES)
+  visibility?: PostVisibility;
+
+  @ApiPropertyOptional({ description: 'Shown first in the feed; editors only', default: false })
+  @Optional()
+  @IsBoolean()
+  featured?: boolean;
+}
+
+export class UpdatePostDto extends PartialType(CreatePostDto) {}
+
+export class PostAuthorDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() username: string;
+  @ApiProperty({ type: String, nullable: true }) firstName: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastName: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Path of the avatar image' }) avatarUrl: string | null;
+}
+
+/** A post in lists: everything but the body. */
+export class PostSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty() slug: string;
+  @ApiProperty() excerpt: string;
+  @ApiProperty({ enum: POST_STATUSES }) status: PostStatus;
+  @ApiProperty({ enum: POST_VISIBILITIES }) visibility: PostVisibility;
+  @ApiProperty() featured: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduledAt: string | null;
+  @ApiProperty({ description: 'Minutes, at 230 words a minute' }) readingTimeMinutes: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Flesch–Kincaid grade (US school year)' })
+  readingLevel: number | null;
+  @ApiProperty() viewCount: number;
+  @ApiProperty() commentCount: number;
+  @ApiProperty({ type: PostAuthorDto }) author: PostAuthorDto;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class PostDto extends PostSummaryDto {
+  @ApiProperty({ description: 'The Markdown as written' }) body: string;
+  @ApiProperty({ description: 'Sanitized HTML rendered from the body' }) html: string;
+  @ApiProperty({ description: 'Raised by every change' }) version: number;
+}
+
+/** Where a post lives now, answered with `301` for one of its old slugs. */
+export class PostMovedDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'The current slug' }) slug: string;
+}
+
+export class ListPostsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ description: "Author's username" })
+  @Optional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(50)
+  author?: string;
+
+  @ApiPropertyOptional({ description: 'Only featured posts (true) or only the others (false)' })
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  featured?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 18,
+    description: 'Highest reading level (Flesch–Kincaid grade) to include',
+  })
+  @Optional()
+  @Transform(toDecimal)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(18)
+  readingLevel?: number;
+
+  @ApiPropertyOptional({
+    default: '-publishedAt',
+    description: `One of ${POST_SORT_FIELDS.join(', ')}; prefix - for descending`,
+  })
+  @Optional()
+  @IsSort(POST_SORT_FIELDS)
+  sort: string = '-publishedAt';
+}
+
+export class MyPostsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: POST_STATUSES })
+  @Optional()
+  @IsIn(POST_STATUSES)
+  status?: PostStatus;
+
+  @ApiPropertyOptional({
+    default: '-updatedAt',
+    description: `${MY_POST_SORT_FIELDS.join(', ')}; prefix - for descending`,
+  })
+  @Optional()
+  @IsSort(MY_POST_SORT_FIELDS)
+  sort: string = '-updatedAt';
+}

@@ -1,0 +1,179 @@
+import {
+  type ArgumentsHost,
+  Body,
+  Catch,
+  Controller,
+  Delete,
+  type ExceptionFilter,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  UseFilters,
+} from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiSuccessResponse } from '../../common/dto/envelope.dto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
+import { ApiListResponse, type CursorPage } from '../../common/http/list';
+import type { Paginated } from '../../common/http/pagination';
+import { Route } from '../../common/http/route.decorator';
+import { MessageDto } from '../identity/dto/auth.dto';
+import {
+  CreatePostDto,
+  ListPostsQueryDto,
+  MyPostsQueryDto,
+  PostDto,
+  PostMovedDto,
+  PostSummaryDto,
+  UpdatePostDto,
+} from './dto/posts.dto';
+import { PostMoved, PostsService } from './posts.service';
+
+/** An old slug: `301` with the post's address in `Location`, and where it is in the envelope. */
+@Catch(PostMoved)
+class PostMovedFilter implements ExceptionFilter {
+  catch(moved: PostMoved, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    void reply
+      .status(301)
+      .header('Location', `/api/v1/posts/${moved.slug}`)
+      .send({
+        status: 'success',
+        data: { id: moved.id, slug: moved.slug } satisfies PostMovedDto,
+        meta: { requestId: request.id, timestamp: new Date().toISOString() },
+      });
+  }
+}
+
+@ApiTags('Posts')
+@Controller()
+@UseFilters(PostMovedFilter)
+export class PostsController {
+  constructor(private readonly posts: PostsService) {}
+
+  @Get('posts')
+  @Route({
+    summary: 'Published posts: public ones for everyone, members-only ones too for signed-in readers',
+    access: 'public',
+    identifies: true,
+    scope: 'posts:read',
+    errors: [400],
+  })
+  @ApiListResponse(PostSummaryDto)
+  list(
+    @OptionalUser() viewer: AuthUser | null,
+    @Query() query: ListPostsQueryDto,
+  ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+    return this.posts.list(viewer, query);
+  }
+
+  @Get('posts/:id')
+  @Route({
+    summary: 'One post by id or slug (drafts only to those who may edit them)',
+    description:
+      'A members-only post answers 401 to anonymous callers. An old slug answers `301` with the current address in `Location`.',
+    access: 'public',
+    identifies: true,
+    scope: 'posts:read',
+    response: { type: PostDto },
+    errors: [400, 404],
+  })
+  @ApiParam({ name: 'id', description: 'The post id (uuid) or its slug', schema: { type: 'string', maxLength: 200 } })
+  @ApiSuccessResponse(PostMovedDto, 301, 'An old slug: the post lives at `Location` now', {
+    headers: { Location: { description: 'The post at its current slug' } },
+  })
+  get(@OptionalUser() viewer: AuthUser | null, @Param('id') idOrSlug: string): Promise<PostDto> {
+    return this.posts.read(idOrSlug, viewer);
+  }
+
+  @Post('posts')
+  @Route({
+    summary: 'Write a post (a draft until published)',
+    access: { permissions: ['posts:create'] },
+    verifiedEmail: true,
+    response: { type: PostDto, status: 201 },
+    errors: [400, 409],
+  })
+  create(@CurrentUser() user: AuthUser, @Body() body: CreatePostDto): Promise<PostDto> {
+    return this.posts.create(user, body);
+  }
+
+  @Patch('posts/:id')
+  @Route({
+    summary: 'Edit a post (your own as an author, any as an editor); last write wins',
+    access: { permissions: ['posts:update'] },
+    response: { type: PostDto },
+    errors: [400, 404, 409],
+  })
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdatePostDto,
+  ): Promise<PostDto> {
+    return this.posts.update(user, id, body);
+  }
+
+  @Delete('posts/:id')
+  @Route({
+    summary: 'Delete a post (your own as an author, any as an editor)',
+    access: { permissions: ['posts:delete'] },
+    response: { type: MessageDto },
+    errors: [400, 404],
+  })
+  async remove(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<MessageDto> {
+    await this.posts.remove(user, id);
+    return { message: 'Post deleted' };
+  }
+
+  @Post('posts/:id/publish')
+  @Route({
+    summary: 'Publish a post now (its first publication dates it)',
+    access: { permissions: ['posts:publish'] },
+    response: { type: PostDto },
+    errors: [400, 404],
+  })
+  publish(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<PostDto> {
+    return this.posts.transition(user, id, 'published');
+  }
+
+  @Post('posts/:id/unpublish')
+  @Route({
+    summary: 'Take a post back to draft',
+    access: { permissions: ['posts:publish'] },
+    response: { type: PostDto },
+    errors: [400, 404],
+  })
+  unpublish(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<PostDto> {
+    return this.posts.transition(user, id, 'draft');
+  }
+
+  @Post('posts/:id/archive')
+  @Route({
+    summary: 'Archive a published post: out of the lists, readable by those who may edit it',
+    access: { permissions: ['posts:publish'] },
+    response: { type: PostDto },
+    errors: [400, 404, 409],
+  })
+  archive(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<PostDto> {
+    return this.posts.transition(user, id, 'archived');
+  }
+
+  @Get('me/posts')
+  @Route({
+    summary: 'Your own posts, any status (drafts, scheduled, published, archived)',
+    access: 'signed-in',
+    scope: 'posts:read',
+    errors: [400],
+  })
+  @ApiListResponse(PostSummaryDto)
+  mine(
+    @CurrentUser() user: AuthUser,
+    @Query() query: MyPostsQueryDto,
+  ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+    return this.posts.mine(user, query);
+  }
+}

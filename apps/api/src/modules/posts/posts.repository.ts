@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import type { SortDirection } from '../../common/http/list';
+import { Transactions } from '../../database/transactions';
+import { UserEntity } from '../identity/entities/user.entity';
+import type { SqlCondition } from '../authorization/policy.service';
+import { PostSlugEntity } from './entities/post-slug.entity';
+import { PostEntity, type PostStatus } from './entities/post.entity';
+
+/**
+ * Sort keys of the public list and the column each orders by. `published_at` is written by the
+ * app (millisecond precision, as the cursor carries it), so the feed index serves the default order.
+ */
+export const POST_SORT_COLUMNS = {
+  publishedAt: 'p.published_at',
+  viewCount: 'p.view_count',
+  title: 'p.title',
+} as const;
+
+/** "My posts": `updated_at` comes from the database (microseconds), cut to the cursor's milliseconds. */
+export const MY_POST_SORT_COLUMNS = {
+  updatedAt: `date_trunc('milliseconds', p.updated_at)`,
+  createdAt: `date_trunc('milliseconds', p.created_at)`,
+  title: 'p.title',
+} as const;
+
+export interface PostSearch {
+  /** Public list: published only, and members-only posts for signed-in readers. */
+  published?: { includeMembers: boolean };
+  authorId?: string;
+  authorUsername?: string;
+  status?: PostStatus;
+  featured?: boolean;
+  maxReadingLevel?: number;
+  sort: ReadonlyArray<{ column: string; direction: SortDirection }>;
+  after?: SqlCondition;
+}
+
+export type PostWithAuthor = PostEntity & { author: UserEntity };
+
+/** Every query and write of `posts` and `post_slugs`. */
+@Injectable()
+export class PostsRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  private get posts() {
+    return this.tx.repository(PostEntity);
+  }
+
+  private get slugs() {
+    return this.tx.repository(PostSlugEntity);
+  }
+
+  async findById(id: string): Promise<PostWithAuthor | null> {
+    return (await this.posts.findOne({
+      where: { id },
+      relations: { author: true },
+    })) as PostWithAuthor | null;
+  }
+
+  async findBySlug(slug: string): Promise<PostWithAuthor | null> {
+    return (await this.posts.findOne({ where: { slug }, relations: { author: true } })) as PostWithAuthor | null;
+  }
+
+  /** The post an old slug belonged to. */
+  async findByOldSlug(slug: string): Promise<PostEntity | null> {
+    const old = await this.slugs.findOne({ where: { slug } });
+    return old ? this.posts.findOne({ where: { id: old.postId } }) : null;
+  }
+
+  /** Whether a slug is in use by a post (now or before), other than `exceptPostId`. */
+  async slugTaken(slug: string, exceptPostId?: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.manager.query(
+      `SELECT 1 FROM posts WHERE slug = $1 AND id IS DISTINCT FROM $2
+       UNION ALL
+       SELECT 1 FROM post_slugs WHERE slug = $1 AND post_id IS DISTINCT FROM $2
+       LIMIT 1`,
+      [slug, exceptPostId ?? null],
+    );
+    return rows.length > 0;
+  }
+
+  /** Slugs in use that start with `base` (for choosing `base-2`, `base-3` …). */
+  async slugsLike(base: string): Promise<Set<string>> {
+    const pattern = `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows: Array<{ slug: string }> = await this.tx.manager.query(
+      `SELECT slug FROM posts WHERE slug LIKE $1 UNION SELECT slug FROM post_slugs WHERE slug LIKE $1`,
+      [pattern],
+    );
+    return new Set(rows.map((row) => row.slug));
+  }
+
+  async insert(post: Partial<PostEntity>): Promise<PostEntity> {
+    return this.posts.save(this.posts.create(post));
+  }
+
+  async save(post: PostEntity): Promise<PostEntity> {
+    return this.posts.save(post);
+  }
+
+  /** Keeps `slug` answering for the post (its own old slug coming back is simply dropped from the list). */
+  async rememberSlug(postId: string, slug: string): Promise<void> {
+    await this.slugs.save(this.slugs.create({ postId, slug }));
+  }
+
+  async forgetSlug(postId: string, slug: string): Promise<void> {
+    await this.slugs.delete({ postId, slug });
+  }
+
+  private query(search: PostSearch) {
+    const qb = this.posts
+      .createQueryBuilder('p')
+      .innerJoinAndSelect('p.author', 'author')
+      .where('p.deleted_at IS NULL');
+    if (search.published) {
+      qb.andWhere(`p.status = 'published'`);
+      if (!search.published.includeMembers) qb.andWhere(`p.visibility = 'public'`);
+    }
+    if (search.authorId) qb.andWhere('p.author_id = :authorId', { authorId: search.authorId });
+    if (search.authorUsername) {
+      qb.andWhere('author.username_normalized = :username', { username: search.authorUsername.toLowerCase() });
+    }
+    if (search.status) qb.andWhere('p.status = :status', { status: search.status });
+    if (search.featured !== undefined) qb.andWhere('p.featured = :featured', { featured: search.featured });
+    if (search.maxReadingLevel !== undefined) {
+      qb.andWhere('p.reading_level <= :level', { level: search.maxReadingLevel });
+    }
+    for (const [i, key] of search.sort.entries()) {
+      if (i === 0) qb.orderBy(key.column, key.direction);
+      else qb.addOrderBy(key.column, key.direction);
+    }
+    // The tie-breaker follows the first key's direction, so the feed reads its index backwards.
+    return qb.addOrderBy('p.id', search.sort[0]?.direction ?? 'DESC');
+  }
+
+  async page(search: PostSearch, offset: number, limit: number): Promise<[PostWithAuthor[], number]> {
+    return (await this.query(search).offset(offset).limit(limit).getManyAndCount()) as [PostWithAuthor[], number];
+  }
+
+  async slice(search: PostSearch, limit: number): Promise<PostWithAuthor[]> {
+    const qb = this.query(search);
+    if (search.after) qb.andWhere(search.after.sql, search.after.params);
+    return (await qb.limit(limit).getMany()) as PostWithAuthor[];
+  }
+}

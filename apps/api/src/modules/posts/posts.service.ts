@@ -1,0 +1,395 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { AuthUser } from '../../common/auth';
+import { Errors } from '../../common/http/errors';
+import {
+  CursorPage,
+  encodeCursor,
+  keysetCondition,
+  pageRequest,
+  parseSort,
+  type SortKey,
+} from '../../common/http/list';
+import { Paginated } from '../../common/http/pagination';
+import { Transactions } from '../../database/transactions';
+import { DomainEvents } from '../../events/domain-events.publisher';
+import { AuditService } from '../audit/audit.service';
+import { PolicyService } from '../authorization/policy.service';
+import { avatarUrl } from '../avatars/avatar-key';
+import { deriveExcerpt, plainText, renderMarkdown } from './content/markdown';
+import { loadTextStats, type TextStats } from './content/text-stats';
+import {
+  type CreatePostDto,
+  type ListPostsQueryDto,
+  MY_POST_SORT_FIELDS,
+  type MyPostsQueryDto,
+  POST_SORT_FIELDS,
+  type PostDto,
+  type PostSummaryDto,
+  SLUG_MAX,
+  type UpdatePostDto,
+} from './dto/posts.dto';
+import type { PostEntity } from './entities/post.entity';
+import { PostChangedEvent } from './posts.events';
+import {
+  MY_POST_SORT_COLUMNS,
+  POST_SORT_COLUMNS,
+  PostsRepository,
+  type PostSearch,
+  type PostWithAuthor,
+} from './posts.repository';
+
+/** No post has this author: a grant that holds for it holds for everyone's posts (an editor's). */
+const SOMEONE_ELSE = '00000000-0000-0000-0000-000000000000';
+
+/** Thrown for an old slug: the controller answers `301` to the post's address now. */
+export class PostMoved extends Error {
+  constructor(
+    readonly id: string,
+    readonly slug: string,
+  ) {
+    super(`The post moved to ${slug}`);
+  }
+}
+
+/** A slug from a title: ASCII letters and digits in dash-separated words (`Über die Brücke!` → `uber-die-brucke`). */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX - 8)
+    .replace(/-+$/, '');
+  return slug || 'post';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type SortField = (typeof POST_SORT_FIELDS)[number] | (typeof MY_POST_SORT_FIELDS)[number];
+
+/** The value a cursor carries for one sort key of a row. */
+function sortValue(post: PostEntity, field: SortField): string | number | null {
+  switch (field) {
+    case 'publishedAt':
+      return post.publishedAt?.toISOString() ?? null;
+    case 'updatedAt':
+      return post.updatedAt.toISOString();
+    case 'createdAt':
+      return post.createdAt.toISOString();
+    case 'viewCount':
+      return post.viewCount;
+    case 'title':
+      return post.title;
+  }
+}
+
+const isTimeField = (field: SortField): boolean =>
+  field === 'publishedAt' || field === 'updatedAt' || field === 'createdAt';
+
+/**
+ * Posts: writing (authors their own, editors any — the roles' conditions, checked row by row with
+ * the policy service), publishing, and reading (published posts for everyone, members-only ones
+ * for signed-in readers, the rest to those who may edit them).
+ */
+@Injectable()
+export class PostsService implements OnModuleInit {
+  private textStats!: (text: string) => TextStats;
+
+  constructor(
+    private readonly posts: PostsRepository,
+    private readonly transactions: Transactions,
+    private readonly policy: PolicyService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.textStats = await loadTextStats();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  toSummary(post: PostWithAuthor): PostSummaryDto {
+    return {
+      id: post.id,
+      title: post.title,
+      slug: post.slug,
+      excerpt: post.excerpt,
+      status: post.status,
+      visibility: post.visibility,
+      featured: post.featured,
+      publishedAt: post.publishedAt?.toISOString() ?? null,
+      scheduledAt: post.scheduledAt?.toISOString() ?? null,
+      readingTimeMinutes: post.readingTimeMinutes,
+      readingLevel: post.readingLevel,
+      viewCount: post.viewCount,
+      commentCount: post.commentCount,
+      author: {
+        id: post.author.id,
+        username: post.author.username,
+        firstName: post.author.firstName,
+        lastName: post.author.lastName,
+        avatarUrl: avatarUrl(post.author.avatarKey),
+      },
+      createdAt: post.createdAt.toISOString(),
+      updatedAt: post.updatedAt.toISOString(),
+    };
+  }
+
+  toDto(post: PostWithAuthor): PostDto {
+    return { ...this.toSummary(post), body: post.bodyMarkdown, html: post.bodyHtml, version: post.version };
+  }
+
+  /**
+   * One post by id or slug, as `viewer` may see it: published and public for anyone, published
+   * members-only for the signed-in (401 for others: sign in to read it), anything else only to
+   * those who may edit it (404 for others). An old slug throws `PostMoved`.
+   */
+  async read(idOrSlug: string, viewer: AuthUser | null): Promise<PostDto> {
+    const post = UUID.test(idOrSlug)
+      ? await this.posts.findById(idOrSlug)
+      : await this.posts.findBySlug(idOrSlug.toLowerCase());
+    if (!post) {
+      const moved = UUID.test(idOrSlug) ? null : await this.posts.findByOldSlug(idOrSlug.toLowerCase());
+      if (moved && !moved.deletedAt) throw new PostMoved(moved.id, moved.slug);
+      throw Errors.notFound('post');
+    }
+    if (post.deletedAt) throw Errors.notFound('post');
+    if (post.status === 'published') {
+      if (post.visibility === 'members' && !viewer) throw Errors.unauthenticated('Sign in to read this post');
+      return this.toDto(post);
+    }
+    if (viewer && (await this.policy.can(viewer, 'update', 'posts', post))) return this.toDto(post);
+    throw Errors.notFound('post');
+  }
+
+  /** The published posts `viewer` may read, filtered and sorted, in either paging mode. */
+  async list(
+    viewer: AuthUser | null,
+    query: ListPostsQueryDto,
+  ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+    const keys = parseSort(query.sort, POST_SORT_FIELDS);
+    return this.page(
+      {
+        published: { includeMembers: viewer !== null },
+        authorUsername: query.author,
+        featured: query.featured,
+        maxReadingLevel: query.readingLevel,
+        sort: keys.map((k) => ({ column: POST_SORT_COLUMNS[k.field], direction: k.direction })),
+      },
+      keys,
+      (field) => POST_SORT_COLUMNS[field as keyof typeof POST_SORT_COLUMNS],
+      query,
+    );
+  }
+
+  /** The caller's own posts, any status but deleted. */
+  async mine(actor: AuthUser, query: MyPostsQueryDto): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+    const keys = parseSort(query.sort, MY_POST_SORT_FIELDS);
+    return this.page(
+      {
+        authorId: actor.id,
+        status: query.status,
+        sort: keys.map((k) => ({ column: MY_POST_SORT_COLUMNS[k.field], direction: k.direction })),
+      },
+      keys,
+      (field) => MY_POST_SORT_COLUMNS[field as keyof typeof MY_POST_SORT_COLUMNS],
+      query,
+    );
+  }
+
+  private async page(
+    search: PostSearch,
+    keys: SortKey<SortField>[],
+    columnOf: (field: SortField) => string,
+    query: ListPostsQueryDto | MyPostsQueryDto,
+  ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+    const paging = pageRequest(query);
+    if (paging.mode === 'offset') {
+      const [rows, total] = await this.posts.page(search, (paging.page - 1) * paging.perPage, paging.perPage);
+      return new Paginated(
+        rows.map((row) => this.toSummary(row)),
+        paging.page,
+        paging.perPage,
+        total,
+      );
+    }
+    const cursor = paging.cursor;
+    const after = cursor
+      ? keysetCondition([
+          ...keys.map((k) => ({
+            column: columnOf(k.field),
+            direction: k.direction,
+            value: cursorValue(cursor[k.field], k.field),
+          })),
+          { column: 'p.id', direction: keys[0]?.direction ?? ('DESC' as const), value: cursorId(cursor.id) },
+        ])
+      : undefined;
+    const rows = await this.posts.slice({ ...search, after }, paging.limit + 1);
+    const page = rows.slice(0, paging.limit);
+    const last = page.at(-1);
+    const next =
+      rows.length > paging.limit && last
+        ? encodeCursor({ ...Object.fromEntries(keys.map((k) => [k.field, sortValue(last, k.field)])), id: last.id })
+        : null;
+    return new CursorPage(
+      page.map((row) => this.toSummary(row)),
+      next,
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  /** Whether the actor may edit everyone's posts (an editor): may feature posts, links without `nofollow`. */
+  private isStaff(actor: AuthUser): Promise<boolean> {
+    return this.policy.can(actor, 'update', 'posts', { authorId: SOMEONE_ELSE });
+  }
+
+  /** Title, body and excerpt as stored: rendered HTML and what is derived from the text. */
+  private content(body: string, staff: boolean, excerpt: string | null | undefined) {
+    const bodyHtml = renderMarkdown(body, { staff });
+    const text = plainText(bodyHtml);
+    const stats = this.textStats(text);
+    const given = excerpt !== undefined && excerpt !== null && excerpt !== '';
+    return {
+      bodyMarkdown: body,
+      bodyHtml,
+      excerpt: given ? excerpt : deriveExcerpt(text),
+      excerptGiven: given,
+      readingTimeMinutes: stats.readingTimeMinutes,
+      readingLevel: stats.readingLevel,
+    };
+  }
+
+  /** The slug asked for (409 when taken), or a free one made from the title. */
+  private async chooseSlug(title: string, asked: string | undefined, postId?: string): Promise<string> {
+    if (asked !== undefined) {
+      if (await this.posts.slugTaken(asked, postId)) {
+        throw Errors.conflict('This slug is taken by another post', 'slug', 'TAKEN');
+      }
+      return asked;
+    }
+    const base = slugify(title);
+    const taken = await this.posts.slugsLike(base);
+    if (!taken.has(base)) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  }
+
+  async create(actor: AuthUser, input: CreatePostDto): Promise<PostDto> {
+    const staff = await this.isStaff(actor);
+    if (input.featured && !staff) throw Errors.forbidden('Only editors may feature posts');
+    const content = this.content(input.body, staff, input.excerpt);
+    const id = await this.transactions.run(async () => {
+      const slug = await this.chooseSlug(input.title, input.slug);
+      const post = await this.posts.insert({
+        authorId: actor.id,
+        title: input.title,
+        slug,
+        ...content,
+        visibility: input.visibility ?? 'public',
+        featured: input.featured ?? false,
+        status: 'draft',
+      });
+      await this.audit.record({ action: 'post.created', target: `post:${post.id}` });
+      await this.events.publish(new PostChangedEvent(post.id, 'created'));
+      return post.id;
+    });
+    return this.toDto(await this.existing(id));
+  }
+
+  private async existing(id: string): Promise<PostWithAuthor> {
+    const post = await this.posts.findById(id);
+    if (!post || post.deletedAt) throw Errors.notFound('post');
+    return post;
+  }
+
+  /** A post the actor may `action` (404 when they may not even read it, 403 when they may read but not act). */
+  private async authorized(actor: AuthUser, action: string, id: string): Promise<PostWithAuthor> {
+    const post = await this.existing(id);
+    // Reading a post that is not published is for those who may edit it.
+    if (post.status !== 'published' && !(await this.policy.can(actor, 'update', 'posts', post))) {
+      throw Errors.notFound('post');
+    }
+    await this.policy.assert(actor, action, 'posts', post, 'post');
+    return post;
+  }
+
+  async update(actor: AuthUser, id: string, input: UpdatePostDto): Promise<PostDto> {
+    const post = await this.authorized(actor, 'update', id);
+    const staff = await this.isStaff(actor);
+    if (input.featured !== undefined && input.featured !== post.featured && !staff) {
+      throw Errors.forbidden('Only editors may feature posts');
+    }
+    await this.transactions.run(async () => {
+      if (input.title !== undefined) post.title = input.title;
+      if (input.body !== undefined || input.excerpt !== undefined) {
+        const excerpt = input.excerpt !== undefined ? input.excerpt : post.excerptGiven ? post.excerpt : null;
+        Object.assign(post, this.content(input.body ?? post.bodyMarkdown, staff, excerpt));
+      }
+      if (input.slug !== undefined && input.slug !== post.slug) {
+        const slug = await this.chooseSlug(post.title, input.slug, post.id);
+        await this.posts.forgetSlug(post.id, slug);
+        await this.posts.rememberSlug(post.id, post.slug);
+        post.slug = slug;
+      }
+      if (input.visibility !== undefined) post.visibility = input.visibility;
+      if (input.featured !== undefined) post.featured = input.featured;
+      const { author: _author, ...row } = post;
+      await this.posts.save(row as PostEntity);
+      await this.audit.record({ action: 'post.updated', target: `post:${post.id}` });
+      await this.events.publish(new PostChangedEvent(post.id, 'updated'));
+    });
+    return this.toDto(await this.existing(id));
+  }
+
+  async remove(actor: AuthUser, id: string): Promise<void> {
+    const post = await this.authorized(actor, 'delete', id);
+    await this.transactions.run(async () => {
+      const { author: _author, ...row } = post;
+      await this.posts.save({ ...row, deletedAt: new Date() } as PostEntity);
+      await this.audit.record({ action: 'post.deleted', target: `post:${post.id}` });
+      await this.events.publish(new PostChangedEvent(post.id, 'deleted'));
+    });
+  }
+
+  /** Publish (now), unpublish (back to draft) or archive (out of the lists, kept). */
+  async transition(actor: AuthUser, id: string, to: 'published' | 'draft' | 'archived'): Promise<PostDto> {
+    const post = await this.authorized(actor, 'publish', id);
+    if (post.status === to) return this.toDto(post);
+    if (to === 'archived' && post.status !== 'published') {
+      throw Errors.conflict('Only a published post can be archived', 'status', 'NOT_PUBLISHED');
+    }
+    await this.transactions.run(async () => {
+      const { author: _author, ...row } = post;
+      const next = { ...row, status: to, scheduledAt: null } as PostEntity;
+      // The first publication dates the post; publishing again after an unpublish keeps that date.
+      if (to === 'published') next.publishedAt = post.publishedAt ?? new Date();
+      await this.posts.save(next);
+      const change = to === 'published' ? 'published' : to === 'draft' ? 'unpublished' : 'archived';
+      await this.audit.record({ action: `post.${change}`, target: `post:${post.id}` });
+      await this.events.publish(new PostChangedEvent(post.id, change));
+    });
+    return this.toDto(await this.existing(id));
+  }
+}
+
+function cursorValue(value: unknown, field: SortField): unknown {
+  if (isTimeField(field)) {
+    const time = typeof value === 'string' ? new Date(value) : null;
+    if (!time || Number.isNaN(time.getTime())) throw invalidCursor();
+    return time;
+  }
+  if (field === 'viewCount' ? typeof value !== 'number' : typeof value !== 'string') throw invalidCursor();
+  return value;
+}
+
+function cursorId(value: unknown): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw invalidCursor();
+  return value;
+}
+
+const invalidCursor = () =>
+  Errors.invalidField('cursor', 'cursor must be a cursor from meta.cursor.next', 'INVALID_CURSOR');
