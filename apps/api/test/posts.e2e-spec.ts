@@ -236,6 +236,63 @@ describe('posts', () => {
     expect((await call('GET', `/api/v1/posts/${first.slug}-renamed`)).statusCode).toBe(301);
   });
 
+  it('protects against lost updates: a stale If-Match gets 412 and overwrites nothing; ETag gives 304', async () => {
+    const post = await write(author, { title: unique('Contested'), body: 'First version.' });
+    const read = await call('GET', `/api/v1/posts/${post.id}`, { token: author.token });
+    const etag = read.headers.etag as string;
+    expect(etag).toMatch(/^W\/".+"$/);
+    const again = await call('GET', `/api/v1/posts/${post.id}`, {
+      token: author.token,
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.statusCode).toBe(304);
+
+    // The editor saves first, from the same version the author read.
+    const first = await call('PATCH', `/api/v1/posts/${post.id}`, {
+      token: editor.token,
+      headers: { 'if-match': etag },
+      body: { body: 'The editor’s version.' },
+    });
+    expect(first.statusCode).toBe(200);
+    expect(first.json().data.version).toBe(post.version + 1);
+
+    const stale = await call('PATCH', `/api/v1/posts/${post.id}`, {
+      token: author.token,
+      headers: { 'if-match': etag },
+      body: { body: 'The author’s version.' },
+    });
+    expect({ status: stale.statusCode, code: stale.json().error.code }).toEqual({
+      status: 412,
+      code: ErrorCode.PRECONDITION_FAILED,
+    });
+    const now = await call('GET', `/api/v1/posts/${post.id}`, { token: author.token });
+    expect(now.json().data.body).toBe('The editor’s version.');
+    expect(now.headers.etag).not.toBe(etag);
+
+    // With the current tag the author's edit goes through; without any, the last write wins.
+    const fresh = await call('PATCH', `/api/v1/posts/${post.id}`, {
+      token: author.token,
+      headers: { 'if-match': now.headers.etag as string },
+      body: { body: 'The author’s version.' },
+    });
+    expect(fresh.statusCode).toBe(200);
+    const blind = await call('PATCH', `/api/v1/posts/${post.id}`, { token: editor.token, body: { title: 'Blind' } });
+    expect(blind.statusCode).toBe(200);
+
+    // Two edits from one version at the same moment: exactly one wins.
+    const current = (await call('GET', `/api/v1/posts/${post.id}`, { token: author.token })).headers.etag as string;
+    const racing = await Promise.all(
+      ['A', 'B'].map((who) =>
+        call('PATCH', `/api/v1/posts/${post.id}`, {
+          token: editor.token,
+          headers: { 'if-match': current },
+          body: { title: `Racer ${who}` },
+        }),
+      ),
+    );
+    expect(racing.map((res) => res.statusCode).sort()).toEqual([200, 412]);
+  });
+
   it('shows members-only posts to signed-in readers only, and refuses a bad token instead of ignoring it', async () => {
     const post = await write(author, { title: unique('Members only'), body: 'For members.', visibility: 'members' });
     await publish(author, post.id);

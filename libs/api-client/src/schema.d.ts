@@ -870,7 +870,10 @@ export interface paths {
         delete: operations["PostsController_remove"];
         options?: never;
         head?: never;
-        /** Edit a post (your own as an author, any as an editor); last write wins */
+        /**
+         * Edit a post (your own as an author, any as an editor)
+         * @description Send the `ETag` of `GET /posts/:id` as `If-Match`: if the post changed since, the answer is 412 `PRECONDITION_FAILED` and nothing is written. **Without `If-Match`, the last write wins.**
+         */
         patch: operations["PostsController_update"];
         trace?: never;
     };
@@ -950,7 +953,7 @@ export interface components {
          * @description Stable code; branch on this, not on the message
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "EMAIL_NOT_VERIFIED" | "TOTP_REQUIRED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "EMAIL_NOT_VERIFIED" | "TOTP_REQUIRED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailDto: {
             /**
              * @description Dotted path of the offending field
@@ -13537,7 +13540,10 @@ export interface operations {
     PostsController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of responses you hold (or `*`): 304 without a body when the data is still the same */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The post id (uuid) or its slug */
                 id: string;
@@ -13549,6 +13555,10 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description private, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13575,6 +13585,17 @@ export interface operations {
                         meta: components["schemas"]["ResponseMetaDto"];
                     };
                 };
+            };
+            /** @description Not Modified: the data is still what your `If-None-Match` names; no body */
+            304: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description private, max-age=0, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
             400: {
@@ -14018,7 +14039,11 @@ export interface operations {
     PostsController_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "if-match": string;
+                /** @description The `ETag` the post had when you read it (`GET /posts/:id`) */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -14151,6 +14176,28 @@ export interface operations {
                      *       "error": {
                      *         "code": "CONFLICT",
                      *         "message": "This username is already registered"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PRECONDITION_FAILED: `If-Match` names a version that is no longer current; nothing was written */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "PRECONDITION_FAILED",
+                     *         "message": "The post changed since you read it (If-Match); nothing was written"
                      *       },
                      *       "meta": {
                      *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",

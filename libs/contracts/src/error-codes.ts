@@ -11,6 +11,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   CONFLICT: 'CONFLICT',
+  /** `If-Match` named a version that is no longer current: someone else changed it; nothing was written. */
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'RATE_LIMITED',
@@ -41,6 +43,8 @@ export function errorCodeForStatus(status: number): ErrorCode {
       return ErrorCode.METHOD_NOT_ALLOWED;
     case 409:
       return ErrorCode.CONFLICT;
+    case 412:
+      return ErrorCode.PRECONDITION_FAILED;
     case 413:
       return ErrorCode.PAYLOAD_TOO_LARGE;
     case 415:

@@ -90,6 +90,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED: `If-Match` names a version that is no longer current; nothing was written',
   413: 'PAYLOAD_TOO_LARGE: the body is larger than the route accepts (16 KB on /api/v1/auth, BODY_LIMIT elsewhere)',
   415: 'UNSUPPORTED_MEDIA_TYPE: bodies are JSON (application/json); uploads are multipart/form-data',
   423: 'ACCOUNT_LOCKED: too many failed sign-ins; retry after the number of seconds in Retry-After',
@@ -108,6 +109,10 @@ const ERROR_EXAMPLES: Record<number, { code: ErrorCode; message: string; details
   403: { code: ErrorCode.FORBIDDEN, message: 'You are not allowed to do this' },
   404: { code: ErrorCode.NOT_FOUND, message: 'The requested resource was not found' },
   409: { code: ErrorCode.CONFLICT, message: 'This username is already registered' },
+  412: {
+    code: ErrorCode.PRECONDITION_FAILED,
+    message: 'The post changed since you read it (If-Match); nothing was written',
+  },
   413: { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is larger than this route accepts' },
   415: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Send the body as application/json' },
   423: {

@@ -23,3 +23,10 @@ export function ifNoneMatchMatches(header: string | string[] | undefined, etag: 
   const opaque = etag.replace(/^W\//, '');
   return (value.match(ENTITY_TAG) ?? []).some((tag) => tag.replace(/^W\//, '') === opaque);
 }
+
+/**
+ * Whether an `If-Match` header matches the current `etag`: `*`, or any tag of the list. Tags here
+ * are weak (see `weakEtagOf`), so the comparison is weak too — as the widely used APIs do, and
+ * what a tag of the data (not of the bytes) can offer (docs/DECISIONS.md, "Lost updates").
+ */
+export const ifMatchMatches = (header: string | string[], etag: string): boolean => ifNoneMatchMatches(header, etag);

@@ -13,6 +13,7 @@ export const Errors = {
   conflict: (message: string, field?: string, code = 'CONFLICT'): ApiException =>
     new ApiException(409, ErrorCode.CONFLICT, message, field ? [{ field, message, code }] : undefined),
   badRequest: (message: string): ApiException => new ApiException(400, ErrorCode.BAD_REQUEST, message),
+  preconditionFailed: (message: string): ApiException => new ApiException(412, ErrorCode.PRECONDITION_FAILED, message),
   /** One field's value is refused (`code` says why, e.g. WEAK_PASSWORD). */
   invalidField: (field: string, message: string, code: string, summary = message): ApiException =>
     new ApiException(400, ErrorCode.VALIDATION_ERROR, summary, [{ field, message, code }]),

@@ -6,6 +6,7 @@ import {
   Delete,
   type ExceptionFilter,
   Get,
+  Headers,
   Param,
   ParseUUIDPipe,
   Patch,
@@ -13,13 +14,14 @@ import {
   Query,
   UseFilters,
 } from '@nestjs/common';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
 import { ApiListResponse, type CursorPage } from '../../common/http/list';
 import type { Paginated } from '../../common/http/pagination';
 import { Route } from '../../common/http/route.decorator';
+import { HttpCache } from '../../common/http-cache';
 import { MessageDto } from '../identity/dto/auth.dto';
 import {
   CreatePostDto,
@@ -82,6 +84,9 @@ export class PostsController {
     response: { type: PostDto },
     errors: [400, 404],
   })
+  // An ETag for If-None-Match (304) and for If-Match on PATCH; private: drafts and members-only
+  // posts depend on who asks.
+  @HttpCache({ maxAgeSeconds: 0, visibility: 'private' })
   @ApiParam({ name: 'id', description: 'The post id (uuid) or its slug', schema: { type: 'string', maxLength: 200 } })
   @ApiSuccessResponse(PostMovedDto, 301, 'An old slug: the post lives at `Location` now', {
     headers: { Location: { description: 'The post at its current slug' } },
@@ -104,17 +109,26 @@ export class PostsController {
 
   @Patch('posts/:id')
   @Route({
-    summary: 'Edit a post (your own as an author, any as an editor); last write wins',
+    summary: 'Edit a post (your own as an author, any as an editor)',
+    description:
+      'Send the `ETag` of `GET /posts/:id` as `If-Match`: if the post changed since, the answer is 412 `PRECONDITION_FAILED` and nothing is written. **Without `If-Match`, the last write wins.**',
     access: { permissions: ['posts:update'] },
     response: { type: PostDto },
-    errors: [400, 404, 409],
+    errors: [400, 404, 409, 412],
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The `ETag` the post had when you read it (`GET /posts/:id`)',
+    schema: { type: 'string', maxLength: 200 },
   })
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdatePostDto,
+    @Headers('if-match') ifMatch?: string,
   ): Promise<PostDto> {
-    return this.posts.update(user, id, body);
+    return this.posts.update(user, id, body, ifMatch);
   }
 
   @Delete('posts/:id')

@@ -61,6 +61,11 @@ export class PostsRepository {
     return (await this.posts.findOne({ where: { slug }, relations: { author: true } })) as PostWithAuthor | null;
   }
 
+  /** The post's row, locked until the transaction ends (a concurrent edit waits, then sees this one's result). */
+  async lockById(id: string): Promise<PostEntity | null> {
+    return this.posts.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   /** The post an old slug belonged to. */
   async findByOldSlug(slug: string): Promise<PostEntity | null> {
     const old = await this.slugs.findOne({ where: { slug } });

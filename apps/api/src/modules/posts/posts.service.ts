@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
 import { Errors } from '../../common/http/errors';
+import { ifMatchMatches, weakEtagOf } from '../../common/http-cache/etag';
 import {
   CursorPage,
   encodeCursor,
@@ -317,13 +318,29 @@ export class PostsService implements OnModuleInit {
     return post;
   }
 
-  async update(actor: AuthUser, id: string, input: UpdatePostDto): Promise<PostDto> {
-    const post = await this.authorized(actor, 'update', id);
+  /** The entity tag of a post as `GET /posts/:id` sends it (`ETag`), what `If-Match` is compared with. */
+  etagOf(post: PostDto): string {
+    return weakEtagOf(post);
+  }
+
+  /**
+   * Edits a post. With `ifMatch` (the `ETag` the client read), a post changed since answers 412
+   * and nothing is written; the row is locked while compared and saved, so of two edits made from
+   * the same version exactly one wins. Without it, the last write wins.
+   */
+  async update(actor: AuthUser, id: string, input: UpdatePostDto, ifMatch?: string): Promise<PostDto> {
+    const read = await this.authorized(actor, 'update', id);
     const staff = await this.isStaff(actor);
-    if (input.featured !== undefined && input.featured !== post.featured && !staff) {
+    if (input.featured !== undefined && input.featured !== read.featured && !staff) {
       throw Errors.forbidden('Only editors may feature posts');
     }
     await this.transactions.run(async () => {
+      const locked = await this.posts.lockById(id);
+      if (!locked || locked.deletedAt) throw Errors.notFound('post');
+      const post: PostWithAuthor = Object.assign(locked, { author: read.author });
+      if (ifMatch !== undefined && !ifMatchMatches(ifMatch, this.etagOf(this.toDto(post)))) {
+        throw Errors.preconditionFailed('The post changed since you read it; nothing was written. Read it again.');
+      }
       if (input.title !== undefined) post.title = input.title;
       if (input.body !== undefined || input.excerpt !== undefined) {
         const excerpt = input.excerpt !== undefined ? input.excerpt : post.excerptGiven ? post.excerpt : null;
