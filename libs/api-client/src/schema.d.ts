@@ -1733,6 +1733,24 @@ export interface components {
             version: number;
         };
         CreatePostDto: {
+            /** @description Shown in lists; derived from the body when absent, empty or null */
+            excerpt?: string | null;
+            /**
+             * @description The address (`/posts/<slug>`); made from the title when absent. Old slugs keep answering with 301.
+             * @example tides-of-the-northern-harbour
+             */
+            slug?: string;
+            /**
+             * @description `members`: signed-in readers only
+             * @default public
+             * @enum {string}
+             */
+            visibility: "public" | "members";
+            /**
+             * @description Shown first in the feed; editors only
+             * @default false
+             */
+            featured: boolean;
             /** @example Tides of the northern harbour */
             title: string;
             /**
@@ -1742,8 +1760,10 @@ export interface components {
              *     Twice a day the harbour fills. Read the [tide tables](https://example.com/tides).
              */
             body: string;
-            /** @description Shown in lists; derived from the body when absent or null */
-            excerpt?: Record<string, never> | null;
+        };
+        UpdatePostDto: {
+            /** @description Shown in lists; derived from the body when absent, empty or null */
+            excerpt?: string | null;
             /**
              * @description The address (`/posts/<slug>`); made from the title when absent. Old slugs keep answering with 301.
              * @example tides-of-the-northern-harbour
@@ -1760,8 +1780,6 @@ export interface components {
              * @default false
              */
             featured: boolean;
-        };
-        UpdatePostDto: {
             /** @example Tides of the northern harbour */
             title?: string;
             /**
@@ -1771,24 +1789,6 @@ export interface components {
              *     Twice a day the harbour fills. Read the [tide tables](https://example.com/tides).
              */
             body?: string;
-            /** @description Shown in lists; derived from the body when absent or null */
-            excerpt?: Record<string, never> | null;
-            /**
-             * @description The address (`/posts/<slug>`); made from the title when absent. Old slugs keep answering with 301.
-             * @example tides-of-the-northern-harbour
-             */
-            slug?: string;
-            /**
-             * @description `members`: signed-in readers only
-             * @default public
-             * @enum {string}
-             */
-            visibility: "public" | "members";
-            /**
-             * @description Shown first in the feed; editors only
-             * @default false
-             */
-            featured: boolean;
         };
     };
     responses: never;

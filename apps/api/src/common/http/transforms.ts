@@ -1,3 +1,5 @@
+import { Matches } from 'class-validator';
+
 /** `@Transform(trim)`: surrounding whitespace is never part of a name, an address or a search. */
 export const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -13,6 +15,20 @@ export const toInteger = ({ value }: { value: unknown }): unknown =>
 export const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-/** `@Transform(toDecimal)` for decimal query parameters: `12`, `8.5`; anything else stays a string and fails `@IsNumber()`. */
+/**
+ * `@Transform(toDecimal)` for number query parameters: a number written as JSON writes it (`12`,
+ * `-3`, `8.5`, `7.4e-5`) becomes one; anything else (`0x10`, ` 1`, `Infinity`) stays a string and
+ * fails `@IsNumber()`.
+ */
 export const toDecimal = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d{1,3}(?:\.\d{1,2})?$/.test(value) ? Number(value) : value;
+  typeof value === 'string' && value.length <= 40 && /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(value)
+    ? Number(value)
+    : value;
+
+/**
+ * `@NotBlank()` beside `@Transform(trim)` on a required text: at least one character that is not
+ * whitespace. The spec carries it as `pattern: "\S"`, so a client sees that `"   "` — which
+ * `minLength: 1` alone would allow — is refused once trimmed.
+ */
+export const NotBlank = (): PropertyDecorator =>
+  Matches(/\S/, { message: ({ property }) => `${property} must not be blank` });

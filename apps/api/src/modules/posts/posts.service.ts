@@ -177,7 +177,9 @@ export class PostsService implements OnModuleInit {
         published: { includeMembers: viewer !== null },
         authorUsername: query.author,
         featured: query.featured,
-        maxReadingLevel: query.readingLevel,
+        // Levels are stored with one decimal: "at most 7.46" is "at most 7.4" (and a value too small
+        // for the column's type, 8e-323, is 0 rather than an error).
+        maxReadingLevel: query.readingLevel === undefined ? undefined : Math.floor(query.readingLevel * 10 + 1e-9) / 10,
         sort: keys.map((k) => ({ column: POST_SORT_COLUMNS[k.field], direction: k.direction })),
       },
       keys,

@@ -17,7 +17,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
-import { trim } from '../../../common/http/transforms';
+import { NotBlank, trim } from '../../../common/http/transforms';
 import { Optional } from '../../../common/http/optional';
 
 const PLAIN_EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
@@ -69,6 +69,7 @@ export class LoginDto {
   @Transform(trim)
   @IsString()
   @MinLength(1)
+  @NotBlank()
   @MaxLength(254)
   login: string;
 
@@ -336,6 +337,7 @@ export class CreateApiTokenDto {
   @Transform(trim)
   @IsString()
   @MinLength(1)
+  @NotBlank()
   @MaxLength(100)
   name: string;
 

@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNumber, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { Optional } from '../../../common/http/optional';
-import { toBoolean, toDecimal, trim } from '../../../common/http/transforms';
+import { NotBlank, toBoolean, toDecimal, trim } from '../../../common/http/transforms';
 import { POST_STATUSES, POST_VISIBILITIES, type PostStatus, type PostVisibility } from '../entities/post.entity';
 
 export const TITLE_MAX = 200;
@@ -15,26 +16,41 @@ export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const POST_SORT_FIELDS = ['publishedAt', 'viewCount', 'title'] as const;
 export const MY_POST_SORT_FIELDS = ['updatedAt', 'createdAt', 'title'] as const;
 
-export class CreatePostDto {
-  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX, example: 'Tides of the northern harbour' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, TITLE_MAX)
-  title: string;
+/** The title: required on creation, optional on edits (`required: false`). */
+const TitleField = ({ required = true } = {}): PropertyDecorator =>
+  applyDecorators(
+    (required ? ApiProperty : ApiPropertyOptional)({
+      minLength: 1,
+      maxLength: TITLE_MAX,
+      example: 'Tides of the northern harbour',
+    }),
+    ...(required ? [] : [Optional()]),
+    Transform(trim),
+    IsString(),
+    Length(1, TITLE_MAX),
+    NotBlank(),
+  );
 
-  @ApiProperty({
-    maxLength: BODY_MAX,
-    description: 'Markdown (raw HTML allowed; sanitized when saved)',
-    example: '## High water\n\nTwice a day the harbour fills. Read the [tide tables](https://example.com/tides).',
-  })
-  @IsString()
-  @MaxLength(BODY_MAX)
-  body: string;
+/** The Markdown body: required on creation, optional on edits. */
+const BodyField = ({ required = true } = {}): PropertyDecorator =>
+  applyDecorators(
+    (required ? ApiProperty : ApiPropertyOptional)({
+      maxLength: BODY_MAX,
+      description: 'Markdown (raw HTML allowed; sanitized when saved)',
+      example: '## High water\n\nTwice a day the harbour fills. Read the [tide tables](https://example.com/tides).',
+    }),
+    ...(required ? [] : [Optional()]),
+    IsString(),
+    MaxLength(BODY_MAX),
+  );
 
+/** What a post may set beside its title and body, on creation and on edits alike (all optional). */
+class PostOptionsDto {
   @ApiPropertyOptional({
+    type: String,
     maxLength: EXCERPT_MAX,
     nullable: true,
-    description: 'Shown in lists; derived from the body when absent or null',
+    description: 'Shown in lists; derived from the body when absent, empty or null',
   })
   @Optional({ nullable: true })
   @Transform(trim)
@@ -44,7 +60,6 @@ export class CreatePostDto {
 
   @ApiPropertyOptional({
     maxLength: SLUG_MAX,
-    pattern: SLUG_PATTERN.source,
     description: 'The address (`/posts/<slug>`); made from the title when absent. Old slugs keep answering with 301.',
     example: 'tides-of-the-northern-harbour',
   })
@@ -65,7 +80,22 @@ export class CreatePostDto {
   featured?: boolean;
 }
 
-export class UpdatePostDto extends PartialType(CreatePostDto) {}
+export class CreatePostDto extends PostOptionsDto {
+  @TitleField()
+  title: string;
+
+  @BodyField()
+  body: string;
+}
+
+/** Only what is sent changes; `null` only where a field says nullable (the excerpt). */
+export class UpdatePostDto extends PostOptionsDto {
+  @TitleField({ required: false })
+  title?: string;
+
+  @BodyField({ required: false })
+  body?: string;
+}
 
 export class PostAuthorDto {
   @ApiProperty({ format: 'uuid' }) id: string;
