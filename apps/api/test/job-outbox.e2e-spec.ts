@@ -3,7 +3,9 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { QueueName } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
+import { Transactions } from '../src/database/transactions';
 import { OutboxRelay } from '../src/events/outbox.relay';
+import { JobsService } from '../src/jobs/jobs.service';
 import { actors } from './support/actors';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestResources } from './support/test-app';
@@ -90,5 +92,38 @@ describe('jobs through the outbox', () => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it('keeps a delayed job due at its time when it hands it over again, not its whole delay anew', async () => {
+    // A post scheduled ten seconds ahead; the queue loses it three seconds later.
+    const dueAt = Date.now() + 10_000;
+    await atrium.app
+      .get(Transactions)
+      .run(() =>
+        atrium.app
+          .get(JobsService)
+          .enqueue(
+            'posts.publish-scheduled',
+            { postId: '0190f2a4-5b6c-7d8e-9f00-000000000001', at: new Date(dueAt).toISOString() },
+            { delay: 10_000, jobId: 'due-time-kept' },
+          ),
+      );
+    await waitFor(jobRows, (rows) =>
+      rows.some(
+        (r: { job_id: string; dispatched_at: Date | null }) => r.job_id === 'due-time-kept' && r.dispatched_at !== null,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await loseQueueData();
+
+    await sql(`UPDATE outbox_events SET dispatched_at = now() - interval '5 minutes' WHERE kind = 'job'`);
+    const relay = atrium.app.get(OutboxRelay);
+    await relay.drain();
+    await relay.drain();
+    const job = await maintenanceQueue.getJob('due-time-kept');
+    expect(job).not.toBeNull();
+    // Bull runs a delayed job at timestamp + delay: still the original time (not three seconds late).
+    expect(Math.abs((job?.timestamp ?? 0) + Number(job?.opts.delay ?? 0) - dueAt)).toBeLessThan(1_000);
+    await job?.remove();
   });
 });

@@ -140,6 +140,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnAppl
           await withTimeout(
             this.runner.add(job.queue, message.name, job.payload, {
               ...job.options,
+              // Handed over again later (the queue lost it): only what is left of its delay.
+              ...(job.options.dueAt !== undefined && { delay: Math.max(0, job.options.dueAt - Date.now()) }),
               jobId: message.jobId ?? message.id,
             }),
             DISPATCH_TIMEOUT_MS,

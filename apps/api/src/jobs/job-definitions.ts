@@ -17,6 +17,11 @@ export interface JobPayloads {
   'account.password-reset': { email: string };
   /** Daily housekeeping: expired sessions and tokens, old failed jobs. */
   'maintenance.cleanup': Record<string, never>;
+  /**
+   * A post scheduled for `at` (ISO time) goes live: published if it is still scheduled for that
+   * time (a rescheduled or unpublished post leaves the job with nothing to do).
+   */
+  'posts.publish-scheduled': { postId: string; at: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -25,6 +30,7 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
   'mail.send': QueueName.MAIL,
   'account.password-reset': QueueName.MAIL,
   'maintenance.cleanup': QueueName.MAINTENANCE,
+  'posts.publish-scheduled': QueueName.MAINTENANCE,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -29,8 +29,10 @@ export class JobsService {
    * JOB_BACKOFF_MS. With a `jobId`, a job that already exists under that id is not added again.
    */
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<string> {
+    const delay = options.delay ?? 0;
     const add: AddJobOptions = {
-      delay: options.delay ?? 0,
+      delay,
+      ...(delay > 0 && { dueAt: Date.now() + delay }),
       jobId: options.jobId,
       attempts: options.attempts ?? this.config.jobs.attempts,
       backoffMs: this.config.jobs.backoffMs,

@@ -5,6 +5,11 @@ export const JOB_RUNNER = Symbol('JOB_RUNNER');
 
 export interface AddJobOptions {
   delay: number;
+  /**
+   * When a delayed job is due (epoch ms). The outbox hands a job to the queue again if the queue
+   * lost it (Redis's data, an embedded restart): it then waits only what is left, not `delay` anew.
+   */
+  dueAt?: number;
   jobId: string | undefined;
   attempts: number;
   backoffMs: number;
@@ -99,6 +104,7 @@ const DATA_SUMMARIES: { readonly [N in JobName]: (payload: Partial<JobPayloads[N
   // The address someone typed: an operator sees that a reset was asked, not for whom.
   'account.password-reset': () => ({}),
   'maintenance.cleanup': () => ({}),
+  'posts.publish-scheduled': (job) => pickStrings({ postId: job.postId, at: job.at }),
 };
 
 const pickStrings = (values: Record<string, unknown>): JobDataSummary =>

@@ -30,6 +30,7 @@ import {
   PostDto,
   PostMovedDto,
   PostSummaryDto,
+  SchedulePostDto,
   UpdatePostDto,
 } from './dto/posts.dto';
 import { PostMoved, PostsService } from './posts.service';
@@ -152,6 +153,23 @@ export class PostsController {
   })
   publish(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<PostDto> {
     return this.posts.transition(user, id, 'published');
+  }
+
+  @Post('posts/:id/schedule')
+  @Route({
+    summary: 'Schedule a draft to go live at a time (or move its time)',
+    description:
+      'A delayed job publishes it at `at` (within seconds, across restarts). Scheduling again replaces the time; unpublishing cancels it.',
+    access: { permissions: ['posts:publish'] },
+    response: { type: PostDto },
+    errors: [400, 404, 409],
+  })
+  schedule(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: SchedulePostDto,
+  ): Promise<PostDto> {
+    return this.posts.schedule(user, id, new Date(body.at));
   }
 
   @Post('posts/:id/unpublish')

@@ -9,8 +9,8 @@ export class PostChangedEvent extends DomainEvent {
   readonly name = PostChangedEvent.eventName;
   constructor(
     readonly postId: string,
-    /** created · updated · published · unpublished · archived · deleted */
-    readonly change: 'created' | 'updated' | 'published' | 'unpublished' | 'archived' | 'deleted',
+    /** created · updated · scheduled · published · unpublished · archived · deleted */
+    readonly change: 'created' | 'updated' | 'scheduled' | 'published' | 'unpublished' | 'archived' | 'deleted',
   ) {
     super();
   }

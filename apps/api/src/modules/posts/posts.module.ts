@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { PostsController } from './posts.controller';
-import { PostsRepository } from './posts.repository';
 import { PostsService } from './posts.service';
+import { PostsJobsModule } from './publish-scheduled.job';
 
 /**
  * Posts: Markdown rendered to sanitized HTML when saved, slugs that keep answering after a
@@ -11,9 +11,9 @@ import { PostsService } from './posts.service';
  * of docs/ARCHITECTURE.md, "Recipe").
  */
 @Module({
-  imports: [AuthorizationModule, AuditModule],
+  imports: [AuthorizationModule, AuditModule, PostsJobsModule],
   controllers: [PostsController],
-  providers: [PostsRepository, PostsService],
+  providers: [PostsService],
   exports: [PostsService],
 })
 export class PostsModule {}

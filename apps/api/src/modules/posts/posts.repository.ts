@@ -102,6 +102,22 @@ export class PostsRepository {
     return this.posts.save(post);
   }
 
+  /**
+   * Publishes the post if it is still scheduled for exactly `at` (dated `at`, or its first
+   * publication date if it had one); whether it did.
+   */
+  async publishIfScheduledFor(postId: string, at: Date): Promise<boolean> {
+    const rows: unknown[] = await this.tx.manager.query(
+      `UPDATE posts
+          SET status = 'published', published_at = COALESCE(published_at, scheduled_at), scheduled_at = NULL,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 AND status = 'scheduled' AND scheduled_at = $2 AND deleted_at IS NULL
+        RETURNING id`,
+      [postId, at],
+    );
+    return rows.length > 0;
+  }
+
   /** Keeps `slug` answering for the post (its own old slug coming back is simply dropped from the list). */
   async rememberSlug(postId: string, slug: string): Promise<void> {
     await this.slugs.save(this.slugs.create({ postId, slug }));

@@ -13,6 +13,7 @@ import {
 import { Paginated } from '../../common/http/pagination';
 import { Transactions } from '../../database/transactions';
 import { DomainEvents } from '../../events/domain-events.publisher';
+import { JobsService } from '../../jobs/jobs.service';
 import { AuditService } from '../audit/audit.service';
 import { PolicyService } from '../authorization/policy.service';
 import { avatarUrl } from '../avatars/avatar-key';
@@ -65,6 +66,9 @@ export function slugify(title: string): string {
   return slug || 'post';
 }
 
+/** A schedule closer than this is a publication: publish it now instead. */
+const MIN_SCHEDULE_AHEAD_MS = 1_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type SortField = (typeof POST_SORT_FIELDS)[number] | (typeof MY_POST_SORT_FIELDS)[number];
@@ -103,6 +107,7 @@ export class PostsService implements OnModuleInit {
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly jobs: JobsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -372,6 +377,33 @@ export class PostsService implements OnModuleInit {
       await this.audit.record({ action: 'post.deleted', target: `post:${post.id}` });
       await this.events.publish(new PostChangedEvent(post.id, 'deleted'));
     });
+  }
+
+  /**
+   * Schedules a draft (or reschedules a scheduled post) to go live at `at`: a delayed
+   * `posts.publish-scheduled` job, enqueued in the same transaction through the job outbox. An
+   * earlier job for another time finds the post no longer scheduled for it and does nothing.
+   */
+  async schedule(actor: AuthUser, id: string, at: Date): Promise<PostDto> {
+    const post = await this.authorized(actor, 'publish', id);
+    if (at.getTime() <= Date.now() + MIN_SCHEDULE_AHEAD_MS) {
+      throw Errors.invalidField('at', 'at must be in the future (publish now instead)', 'IN_THE_PAST');
+    }
+    if (post.status === 'published' || post.status === 'archived') {
+      throw Errors.conflict(`This post is ${post.status}; take it back to draft to schedule it`, 'status', 'NOT_DRAFT');
+    }
+    await this.transactions.run(async () => {
+      const { author: _author, ...row } = post;
+      await this.posts.save({ ...row, status: 'scheduled', scheduledAt: at } as PostEntity);
+      await this.jobs.enqueue(
+        'posts.publish-scheduled',
+        { postId: id, at: at.toISOString() },
+        { delay: at.getTime() - Date.now(), jobId: `post-publish-${id}-${at.getTime()}` },
+      );
+      await this.audit.record({ action: 'post.scheduled', target: `post:${id}`, metadata: { at: at.toISOString() } });
+      await this.events.publish(new PostChangedEvent(id, 'scheduled'));
+    });
+    return this.toDto(await this.existing(id));
   }
 
   /** Publish (now), unpublish (back to draft) or archive (out of the lists, kept). */

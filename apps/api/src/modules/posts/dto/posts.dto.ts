@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsNumber, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsNumber, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { Optional } from '../../../common/http/optional';
 import { NotBlank, toBoolean, toDecimal, trim } from '../../../common/http/transforms';
@@ -95,6 +95,17 @@ export class UpdatePostDto extends PostOptionsDto {
 
   @BodyField({ required: false })
   body?: string;
+}
+
+export class SchedulePostDto {
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the post goes live (in the future, with its time zone: `2026-12-24T18:00:00+01:00`)',
+    example: '2030-12-24T18:00:00Z',
+  })
+  @IsString()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  at: string;
 }
 
 export class PostAuthorDto {

@@ -1,0 +1,58 @@
+import { Injectable, Logger, Module } from '@nestjs/common';
+import { Transactions } from '../../database/transactions';
+import { DomainEvents } from '../../events/domain-events.publisher';
+import { JobRegistry } from '../../jobs/job.registry';
+import { AuditModule } from '../audit/audit.module';
+import { AuditService } from '../audit/audit.service';
+import { PostChangedEvent } from './posts.events';
+import { PostsRepository } from './posts.repository';
+
+/**
+ * The `posts.publish-scheduled` job, in whichever process runs jobs (the worker, or the API in
+ * embedded mode): `POST /posts/:id/schedule` enqueues it, delayed until `at`, through the job
+ * outbox (so it survives a lost queue and keeps its due time). It publishes the post only if it is
+ * still scheduled for that very time: a post rescheduled, published by hand or taken back to
+ * draft leaves the job nothing to do, which is how rescheduling "replaces" it.
+ */
+@Injectable()
+export class PublishScheduledJob {
+  private readonly logger = new Logger('Posts');
+
+  constructor(
+    registry: JobRegistry,
+    private readonly posts: PostsRepository,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+  ) {
+    registry.handle('posts.publish-scheduled', async ({ postId, at }) => {
+      await this.publish(postId, new Date(at));
+    });
+  }
+
+  async publish(postId: string, at: Date): Promise<boolean> {
+    return this.transactions.run(async () => {
+      const published = await this.posts.publishIfScheduledFor(postId, at);
+      if (!published) {
+        this.logger.log(`post ${postId}: no longer scheduled for ${at.toISOString()}; nothing to publish`);
+        return false;
+      }
+      await this.audit.record({
+        actorId: null,
+        action: 'post.published',
+        target: `post:${postId}`,
+        metadata: { scheduledFor: at.toISOString() },
+      });
+      await this.events.publish(new PostChangedEvent(postId, 'published'));
+      return true;
+    });
+  }
+}
+
+/** The posts' background work, for the API (embedded mode) and the worker alike. */
+@Module({
+  imports: [AuditModule],
+  providers: [PostsRepository, PublishScheduledJob],
+  exports: [PostsRepository],
+})
+export class PostsJobsModule {}
