@@ -80,6 +80,7 @@ const RULES: Record<string, Requirement> = {
   'DELETE /api/v1/posts/{id}': 'posts:delete',
   'POST /api/v1/posts/{id}/publish': 'posts:publish',
   'POST /api/v1/posts/{id}/schedule': 'posts:publish',
+  'GET /api/v1/posts/{id}/accessibility': 'posts:update',
   'POST /api/v1/posts/{id}/unpublish': 'posts:publish',
   'POST /api/v1/posts/{id}/archive': 'posts:publish',
   'GET /api/v1/me/posts': 'signed-in',

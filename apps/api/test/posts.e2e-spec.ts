@@ -250,6 +250,58 @@ describe('posts', () => {
     expect((await call('GET', `/api/v1/posts/${first.slug}-renamed`)).statusCode).toBe(301);
   });
 
+  it('refuses to publish or schedule a post with accessibility problems, listing each one, and reports them for a draft', async () => {
+    const post = await write(author, {
+      title: unique('Inaccessible'),
+      body: '#### Deep\n\n![](https://example.com/harbour.jpg)\n\n[Click here](https://example.com/tides)',
+    });
+    const report = await call('GET', `/api/v1/posts/${post.id}/accessibility`, { token: author.token });
+    expect(report.statusCode).toBe(200);
+    expect(report.json().data.ok).toBe(false);
+    expect((report.json().data.problems as Array<{ code: string }>).map((p) => p.code)).toEqual([
+      'HEADING_LEVEL_SKIPPED',
+      'IMAGE_WITHOUT_ALT',
+      'LINK_TEXT_VAGUE',
+    ]);
+    // Someone who may not edit it gets no report (a draft of someone else's is not there).
+    expect((await call('GET', `/api/v1/posts/${post.id}/accessibility`, { token: otherAuthor.token })).statusCode).toBe(
+      404,
+    );
+
+    const refused = await act(author, post.id, 'publish');
+    expect({ status: refused.statusCode, code: refused.json().error.code }).toEqual({
+      status: 422,
+      code: ErrorCode.ACCESSIBILITY_PROBLEMS,
+    });
+    expect(refused.json().error.details).toEqual([
+      expect.objectContaining({ field: 'body', code: 'HEADING_LEVEL_SKIPPED' }),
+      expect.objectContaining({
+        field: 'body',
+        code: 'IMAGE_WITHOUT_ALT',
+        message: expect.stringContaining('harbour.jpg'),
+      }),
+      expect.objectContaining({ field: 'body', code: 'LINK_TEXT_VAGUE' }),
+    ]);
+    const scheduled = await call('POST', `/api/v1/posts/${post.id}/schedule`, {
+      token: author.token,
+      body: { at: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(scheduled.statusCode).toBe(422);
+    expect((await call('GET', `/api/v1/posts/${post.id}`, { token: author.token })).json().data.status).toBe('draft');
+
+    await call('PATCH', `/api/v1/posts/${post.id}`, {
+      token: author.token,
+      body: {
+        body: '## Deep\n\n![The harbour at low tide](https://example.com/harbour.jpg)\n\n[The tide tables](https://example.com/tides)',
+      },
+    });
+    expect((await call('GET', `/api/v1/posts/${post.id}/accessibility`, { token: author.token })).json().data).toEqual({
+      ok: true,
+      problems: [],
+    });
+    expect((await act(author, post.id, 'publish')).statusCode).toBe(200);
+  });
+
   it('protects against lost updates: a stale If-Match gets 412 and overwrites nothing; ETag gives 304', async () => {
     const post = await write(author, { title: unique('Contested'), body: 'First version.' });
     const read = await call('GET', `/api/v1/posts/${post.id}`, { token: author.token });

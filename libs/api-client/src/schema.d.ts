@@ -886,8 +886,28 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish a post now (its first publication dates it) */
+        /**
+         * Publish a post now (its first publication dates it)
+         * @description Refused with 422 `ACCESSIBILITY_PROBLEMS` while the post has any (see `GET /posts/:id/accessibility`).
+         */
         post: operations["PostsController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/{id}/accessibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What keeps a post from being published: images without alt text, skipped heading levels, vague link text */
+        get: operations["PostsController_accessibility"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -973,7 +993,7 @@ export interface components {
          * @description Stable code; branch on this, not on the message
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "EMAIL_NOT_VERIFIED" | "TOTP_REQUIRED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "BAD_REQUEST" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "ACCESSIBILITY_PROBLEMS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "EMAIL_NOT_VERIFIED" | "TOTP_REQUIRED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         ErrorDetailDto: {
             /**
              * @description Dotted path of the offending field
@@ -1809,6 +1829,17 @@ export interface components {
              *     Twice a day the harbour fills. Read the [tide tables](https://example.com/tides).
              */
             body?: string;
+        };
+        AccessibilityProblemDto: {
+            /** @enum {string} */
+            code: "IMAGE_WITHOUT_ALT" | "HEADING_LEVEL_SKIPPED" | "LINK_TEXT_EMPTY" | "LINK_TEXT_VAGUE";
+            /** @description What is wrong and how to fix it */
+            message: string;
+        };
+        AccessibilityReportDto: {
+            /** @description Whether the post may be published as it is */
+            ok: boolean;
+            problems: components["schemas"]["AccessibilityProblemDto"][];
         };
         SchedulePostDto: {
             /**
@@ -14512,6 +14543,267 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description ACCESSIBILITY_PROBLEMS: the post is not published; error.details lists each problem (code, message) to fix */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "ACCESSIBILITY_PROBLEMS",
+                     *         "message": "Fix these before publishing: 1 problem",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "code": "IMAGE_WITHOUT_ALT",
+                     *             "message": "Image 1 (lighthouse.png) has no alt text: describe what it shows for readers who cannot see it"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after the number of seconds in Retry-After"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: only the request id is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Something went wrong on our side; quote the request id"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: a dependency (the database) is briefly unavailable; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "A dependency is briefly unavailable; retry shortly"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    PostsController_accessibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["AccessibilityReportDto"];
+                        meta: components["schemas"]["ResponseMetaDto"];
+                    };
+                };
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "You are not allowed to do this"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "The requested resource was not found"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the route accepts (16 KB on /api/v1/auth, BODY_LIMIT elsewhere) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than this route accepts"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: bodies are JSON (application/json); uploads are multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the body as application/json"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
             429: {
                 headers: {
@@ -14760,6 +15052,35 @@ export interface operations {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
                      *         "message": "Send the body as application/json"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description ACCESSIBILITY_PROBLEMS: the post is not published; error.details lists each problem (code, message) to fix */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "ACCESSIBILITY_PROBLEMS",
+                     *         "message": "Fix these before publishing: 1 problem",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "code": "IMAGE_WITHOUT_ALT",
+                     *             "message": "Image 1 (lighthouse.png) has no alt text: describe what it shows for readers who cannot see it"
+                     *           }
+                     *         ]
                      *       },
                      *       "meta": {
                      *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",

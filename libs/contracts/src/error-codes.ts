@@ -13,6 +13,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   /** `If-Match` named a version that is no longer current: someone else changed it; nothing was written. */
   PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+  /** Publishing refused: `details` lists what keeps the post from being accessible (alt text, headings, link text). */
+  ACCESSIBILITY_PROBLEMS: 'ACCESSIBILITY_PROBLEMS',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'RATE_LIMITED',

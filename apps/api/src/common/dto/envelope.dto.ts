@@ -91,6 +91,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   412: 'PRECONDITION_FAILED: `If-Match` names a version that is no longer current; nothing was written',
+  422: 'ACCESSIBILITY_PROBLEMS: the post is not published; error.details lists each problem (code, message) to fix',
   413: 'PAYLOAD_TOO_LARGE: the body is larger than the route accepts (16 KB on /api/v1/auth, BODY_LIMIT elsewhere)',
   415: 'UNSUPPORTED_MEDIA_TYPE: bodies are JSON (application/json); uploads are multipart/form-data',
   423: 'ACCOUNT_LOCKED: too many failed sign-ins; retry after the number of seconds in Retry-After',
@@ -112,6 +113,17 @@ const ERROR_EXAMPLES: Record<number, { code: ErrorCode; message: string; details
   412: {
     code: ErrorCode.PRECONDITION_FAILED,
     message: 'The post changed since you read it (If-Match); nothing was written',
+  },
+  422: {
+    code: ErrorCode.ACCESSIBILITY_PROBLEMS,
+    message: 'Fix these before publishing: 1 problem',
+    details: [
+      {
+        field: 'body',
+        code: 'IMAGE_WITHOUT_ALT',
+        message: 'Image 1 (lighthouse.png) has no alt text: describe what it shows for readers who cannot see it',
+      },
+    ],
   },
   413: { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The request body is larger than this route accepts' },
   415: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Send the body as application/json' },

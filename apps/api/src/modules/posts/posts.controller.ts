@@ -24,6 +24,7 @@ import { Route } from '../../common/http/route.decorator';
 import { HttpCache } from '../../common/http-cache';
 import { MessageDto } from '../identity/dto/auth.dto';
 import {
+  AccessibilityReportDto,
   CreatePostDto,
   ListPostsQueryDto,
   MyPostsQueryDto,
@@ -147,12 +148,29 @@ export class PostsController {
   @Post('posts/:id/publish')
   @Route({
     summary: 'Publish a post now (its first publication dates it)',
+    description:
+      'Refused with 422 `ACCESSIBILITY_PROBLEMS` while the post has any (see `GET /posts/:id/accessibility`).',
     access: { permissions: ['posts:publish'] },
     response: { type: PostDto },
-    errors: [400, 404],
+    errors: [400, 404, 422],
   })
   publish(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<PostDto> {
     return this.posts.transition(user, id, 'published');
+  }
+
+  @Get('posts/:id/accessibility')
+  @Route({
+    summary: 'What keeps a post from being published: images without alt text, skipped heading levels, vague link text',
+    access: { permissions: ['posts:update'] },
+    response: { type: AccessibilityReportDto },
+    errors: [400, 404],
+  })
+  async accessibility(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<AccessibilityReportDto> {
+    const problems = await this.posts.accessibility(user, id);
+    return { ok: problems.length === 0, problems };
   }
 
   @Post('posts/:id/schedule')
@@ -162,7 +180,7 @@ export class PostsController {
       'A delayed job publishes it at `at` (within seconds, across restarts). Scheduling again replaces the time; unpublishing cancels it.',
     access: { permissions: ['posts:publish'] },
     response: { type: PostDto },
-    errors: [400, 404, 409],
+    errors: [400, 404, 409, 422],
   })
   schedule(
     @CurrentUser() user: AuthUser,

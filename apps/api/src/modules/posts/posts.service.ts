@@ -1,5 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
+import { ErrorCode } from '@atrium/contracts';
+import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
 import { ifMatchMatches, weakEtagOf } from '../../common/http-cache/etag';
 import {
@@ -17,6 +19,7 @@ import { JobsService } from '../../jobs/jobs.service';
 import { AuditService } from '../audit/audit.service';
 import { PolicyService } from '../authorization/policy.service';
 import { avatarUrl } from '../avatars/avatar-key';
+import { type AccessibilityProblem, accessibilityProblems } from './content/accessibility';
 import { deriveExcerpt, plainText, renderMarkdown } from './content/markdown';
 import { loadTextStats, type TextStats } from './content/text-stats';
 import {
@@ -379,6 +382,24 @@ export class PostsService implements OnModuleInit {
     });
   }
 
+  /** What keeps a post from being accessible, for those who may edit it (`GET /posts/:id/accessibility`). */
+  async accessibility(actor: AuthUser, id: string): Promise<AccessibilityProblem[]> {
+    const post = await this.authorized(actor, 'update', id);
+    return accessibilityProblems(post.bodyHtml);
+  }
+
+  /** Publishing (now or scheduled) is refused with 422 while the post has accessibility problems. */
+  private assertAccessible(post: PostEntity): void {
+    const problems = accessibilityProblems(post.bodyHtml);
+    if (problems.length === 0) return;
+    throw new ApiException(
+      422,
+      ErrorCode.ACCESSIBILITY_PROBLEMS,
+      `Fix these before publishing: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      problems.map((problem) => ({ field: 'body', code: problem.code, message: problem.message })),
+    );
+  }
+
   /**
    * Schedules a draft (or reschedules a scheduled post) to go live at `at`: a delayed
    * `posts.publish-scheduled` job, enqueued in the same transaction through the job outbox. An
@@ -392,6 +413,7 @@ export class PostsService implements OnModuleInit {
     if (post.status === 'published' || post.status === 'archived') {
       throw Errors.conflict(`This post is ${post.status}; take it back to draft to schedule it`, 'status', 'NOT_DRAFT');
     }
+    this.assertAccessible(post);
     await this.transactions.run(async () => {
       const { author: _author, ...row } = post;
       await this.posts.save({ ...row, status: 'scheduled', scheduledAt: at } as PostEntity);
@@ -413,6 +435,7 @@ export class PostsService implements OnModuleInit {
     if (to === 'archived' && post.status !== 'published') {
       throw Errors.conflict('Only a published post can be archived', 'status', 'NOT_PUBLISHED');
     }
+    if (to === 'published') this.assertAccessible(post);
     await this.transactions.run(async () => {
       const { author: _author, ...row } = post;
       const next = { ...row, status: to, scheduledAt: null } as PostEntity;

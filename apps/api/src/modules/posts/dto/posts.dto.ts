@@ -5,6 +5,7 @@ import { IsBoolean, IsIn, IsISO8601, IsNumber, IsString, Length, Matches, Max, M
 import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { Optional } from '../../../common/http/optional';
 import { NotBlank, toBoolean, toDecimal, trim } from '../../../common/http/transforms';
+import { ACCESSIBILITY_CODES, type AccessibilityCode } from '../content/accessibility';
 import { POST_STATUSES, POST_VISIBILITIES, type PostStatus, type PostVisibility } from '../entities/post.entity';
 
 export const TITLE_MAX = 200;
@@ -95,6 +96,16 @@ export class UpdatePostDto extends PostOptionsDto {
 
   @BodyField({ required: false })
   body?: string;
+}
+
+export class AccessibilityProblemDto {
+  @ApiProperty({ enum: ACCESSIBILITY_CODES }) code: AccessibilityCode;
+  @ApiProperty({ description: 'What is wrong and how to fix it' }) message: string;
+}
+
+export class AccessibilityReportDto {
+  @ApiProperty({ description: 'Whether the post may be published as it is' }) ok: boolean;
+  @ApiProperty({ type: AccessibilityProblemDto, isArray: true }) problems: AccessibilityProblemDto[];
 }
 
 export class SchedulePostDto {
