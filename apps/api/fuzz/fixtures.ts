@@ -74,6 +74,8 @@ export function hintsFor(op: SpecOperation): HintSource {
           return ['job.id'];
         case 'post':
           return ['post.id'];
+        case 'revision':
+          return ['revision.id'];
         case 'queue':
           return [];
         case undefined:
@@ -233,6 +235,17 @@ export class FuzzWorld {
         return spends ? this.newRole() : this.roleId;
       case 'post.id':
         return spends ? this.newPost() : this.postId;
+      case 'revision.id': {
+        // A revision of the post in the same path (filled in before it), else of the fixture post.
+        const postId = typeof draft.path.id === 'string' ? draft.path.id : this.postId;
+        const revisions = await this.call('GET', `/api/v1/posts/${encodeURIComponent(postId)}/revisions`, {
+          token: this.admin.token,
+          outsideContract: 'a fixture look-up: the post id may be a fuzzed one',
+        });
+        const first =
+          revisions.statusCode === 200 ? revisions.json<{ data: Array<{ id: string }> }>().data[0] : undefined;
+        return first?.id ?? '0190f2a4-5b6c-7d8e-9f00-000000000000';
+      }
       case 'avatar.key':
         return this.avatarKey;
       case 'job.id': {

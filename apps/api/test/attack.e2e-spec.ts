@@ -139,6 +139,12 @@ describe('attack suite over the committed spec', () => {
         case 'post':
           values[parameter.name] = await publishedPost();
           break;
+        case 'revision': {
+          // The newest revision of the post named before it in the path.
+          const revisions = await call('GET', `/api/v1/posts/${values.id}/revisions`, { token: admin.token });
+          values[parameter.name] = (revisions.json().data as Array<{ id: string }>)[0].id;
+          break;
+        }
         case 'job': {
           const jobs = await call('GET', '/api/v1/admin/queues/mail/jobs', {
             token: admin.token,

@@ -38,7 +38,7 @@ describe('posts', () => {
 
   beforeAll(async () => {
     await resources.create();
-    atrium = await startTestApp(resources, { AUTH_THROTTLE_LIMIT: '1000' });
+    atrium = await startTestApp(resources, { AUTH_THROTTLE_LIMIT: '1000', POST_REVISIONS_MAX: '5' });
     author = await asRole(SystemRole.AUTHOR);
     otherAuthor = await asRole(SystemRole.AUTHOR);
     editor = await asRole(SystemRole.EDITOR);
@@ -300,6 +300,64 @@ describe('posts', () => {
       problems: [],
     });
     expect((await act(author, post.id, 'publish')).statusCode).toBe(200);
+  });
+
+  it('keeps a revision per save of title or body, diffs one against the current body, and restores it', async () => {
+    const post = await write(author, { title: unique('Revised'), body: 'Line one.\nLine two.\n' });
+    await call('PATCH', `/api/v1/posts/${post.id}`, {
+      token: author.token,
+      body: { body: 'Line one.\nLine 2, edited.\n' },
+    });
+    // Neither title nor body: no revision.
+    await call('PATCH', `/api/v1/posts/${post.id}`, { token: author.token, body: { visibility: 'members' } });
+    await call('PATCH', `/api/v1/posts/${post.id}`, { token: editor.token, body: { title: 'Revised by the editor' } });
+
+    const list = await call('GET', `/api/v1/posts/${post.id}/revisions`, { token: author.token });
+    expect(list.statusCode).toBe(200);
+    const revisions = list.json().data as Array<{ id: string; title: string; editor: { username: string } }>;
+    expect(revisions.map((r) => [r.title, r.editor.username])).toEqual([
+      ['Revised by the editor', editor.username],
+      [post.title, author.username],
+      [post.title, author.username],
+    ]);
+
+    const first = revisions[2];
+    const shown = await call('GET', `/api/v1/posts/${post.id}/revisions/${first.id}`, { token: author.token });
+    expect(shown.json().data).toMatchObject({ id: first.id, body: 'Line one.\nLine two.\n' });
+    expect(shown.json().data.diff).toEqual([
+      { op: 'equal', text: 'Line one.\n' },
+      { op: 'removed', text: 'Line two.\n' },
+      { op: 'added', text: 'Line 2, edited.\n' },
+    ]);
+    // Someone else's revisions are as out of reach as the draft.
+    expect((await call('GET', `/api/v1/posts/${post.id}/revisions`, { token: otherAuthor.token })).statusCode).toBe(
+      404,
+    );
+
+    const restored = await call('POST', `/api/v1/posts/${post.id}/revisions/${first.id}/restore`, {
+      token: author.token,
+    });
+    expect(restored.statusCode).toBe(200);
+    expect(restored.json().data).toMatchObject({
+      title: post.title,
+      body: 'Line one.\nLine two.\n',
+      visibility: 'members',
+    });
+    const after = await call('GET', `/api/v1/posts/${post.id}/revisions`, { token: author.token });
+    expect((after.json().data as unknown[]).length).toBe(4);
+    const missing = await call('GET', `/api/v1/posts/${post.id}/revisions/0190f2a4-5b6c-7d8e-9f00-000000000000`, {
+      token: author.token,
+    });
+    expect(missing.statusCode).toBe(404);
+
+    // POST_REVISIONS_MAX (5 here): the oldest go.
+    for (let i = 0; i < 3; i++) {
+      await call('PATCH', `/api/v1/posts/${post.id}`, { token: author.token, body: { body: `Version ${i}.` } });
+    }
+    const capped = (await call('GET', `/api/v1/posts/${post.id}/revisions`, { token: author.token })).json()
+      .data as Array<{ id: string }>;
+    expect(capped).toHaveLength(5);
+    expect(capped.map((r) => r.id)).not.toContain(first.id);
   });
 
   it('protects against lost updates: a stale If-Match gets 412 and overwrites nothing; ETag gives 304', async () => {

@@ -62,6 +62,8 @@ export interface AppConfig {
    */
   readonly shutdownDrainMs: number;
   readonly readinessMinFreeDiskMb: number;
+  /** Revisions kept per post (the oldest go first). */
+  readonly postRevisionsMax: number;
   /** Who may see operator details: `/readiness` checks and `/metrics` (API and worker). */
   readonly probes: ProbesConfig;
   readonly jobs: JobsConfig;
@@ -409,6 +411,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000);
   const shutdownDrainMs = int('SHUTDOWN_DRAIN_MS', isProduction ? 5_000 : 0, 0, 300_000);
   const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
+  const postRevisionsMax = int('POST_REVISIONS_MAX', 50, 1, 10_000);
   const metricsToken = read('METRICS_TOKEN');
   if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{32,}$/.test(metricsToken)) {
     problems.push(
@@ -499,6 +502,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     shutdownTimeoutMs,
     shutdownDrainMs,
     readinessMinFreeDiskMb,
+    postRevisionsMax,
     probes: { metricsToken, readinessDetails },
     jobs,
     auth,

@@ -496,7 +496,8 @@ function sampleString(schema: Schema): string {
 // Path parameters
 
 /** What a path parameter names, read from the collection before it (`/roles/{id}` → a role). */
-export type ResourceKind = 'session' | 'token' | 'user' | 'username' | 'role' | 'avatar' | 'queue' | 'job' | 'post';
+export type ResourceKind =
+  'session' | 'token' | 'user' | 'username' | 'role' | 'avatar' | 'queue' | 'job' | 'post' | 'revision';
 
 const COLLECTIONS: Record<string, ResourceKind> = {
   sessions: 'session',
@@ -508,6 +509,7 @@ const COLLECTIONS: Record<string, ResourceKind> = {
   queues: 'queue',
   jobs: 'job',
   posts: 'post',
+  revisions: 'revision',
 };
 
 /**

@@ -14,6 +14,7 @@ import { LastSignedIn1795976067278 } from './1795976067278-LastSignedIn';
 import { SiteName1795976708470 } from './1795976708470-SiteName';
 import { AccountChanges1795979537334 } from './1795979537334-AccountChanges';
 import { Posts1795987203665 } from './1795987203665-Posts';
+import { PostRevisions1795990125641 } from './1795990125641-PostRevisions';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationClass[] = [
   SiteName1795976708470,
   AccountChanges1795979537334,
   Posts1795987203665,
+  PostRevisions1795990125641,
 ];

@@ -30,6 +30,8 @@ import {
   MyPostsQueryDto,
   PostDto,
   PostMovedDto,
+  PostRevisionDto,
+  PostRevisionSummaryDto,
   PostSummaryDto,
   SchedulePostDto,
   UpdatePostDto,
@@ -156,6 +158,57 @@ export class PostsController {
   })
   publish(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<PostDto> {
     return this.posts.transition(user, id, 'published');
+  }
+
+  @Get('posts/:id/revisions')
+  @Route({
+    summary: "A post's revisions, newest first (each save of its title or body; POST_REVISIONS_MAX kept)",
+    access: { permissions: ['posts:update'] },
+    response: { type: PostRevisionSummaryDto, array: true },
+    errors: [400, 404],
+  })
+  revisions(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<PostRevisionSummaryDto[]> {
+    return this.posts.revisions(user, id);
+  }
+
+  @Get('posts/:id/revisions/:revisionId')
+  @Route({
+    summary: 'One revision, with a line diff from it to the current body',
+    access: { permissions: ['posts:update'] },
+    response: { type: PostRevisionDto },
+    errors: [400, 404],
+  })
+  revision(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('revisionId', new ParseUUIDPipe()) revisionId: string,
+  ): Promise<PostRevisionDto> {
+    return this.posts.revision(user, id, revisionId);
+  }
+
+  @Post('posts/:id/revisions/:revisionId/restore')
+  @Route({
+    summary: "Bring a revision's title and body back (a new save; If-Match as for edits)",
+    access: { permissions: ['posts:update'] },
+    response: { type: PostDto },
+    errors: [400, 404, 409, 412],
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The `ETag` the post had when you read it (`GET /posts/:id`)',
+    schema: { type: 'string', maxLength: 200 },
+  })
+  restore(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('revisionId', new ParseUUIDPipe()) revisionId: string,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<PostDto> {
+    return this.posts.restore(user, id, revisionId, ifMatch);
   }
 
   @Get('posts/:id/accessibility')

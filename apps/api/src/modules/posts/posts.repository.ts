@@ -3,6 +3,7 @@ import type { SortDirection } from '../../common/http/list';
 import { Transactions } from '../../database/transactions';
 import { UserEntity } from '../identity/entities/user.entity';
 import type { SqlCondition } from '../authorization/policy.service';
+import { PostRevisionEntity } from './entities/post-revision.entity';
 import { PostSlugEntity } from './entities/post-slug.entity';
 import { PostEntity, type PostStatus } from './entities/post.entity';
 
@@ -116,6 +117,30 @@ export class PostsRepository {
       [postId, at],
     );
     return rows.length > 0;
+  }
+
+  /** Keeps the post's title and body as saved now, and only the newest `keep` revisions. */
+  async addRevision(
+    revision: Pick<PostRevisionEntity, 'postId' | 'title' | 'bodyMarkdown' | 'editorId' | 'editorUsername'>,
+    keep: number,
+  ): Promise<void> {
+    const revisions = this.tx.repository(PostRevisionEntity);
+    await revisions.save(revisions.create(revision));
+    // Ids are UUIDv7: newest last in id order, even within one millisecond.
+    await this.tx.manager.query(
+      `DELETE FROM post_revisions WHERE post_id = $1 AND id NOT IN
+         (SELECT id FROM post_revisions WHERE post_id = $1 ORDER BY id DESC LIMIT $2)`,
+      [revision.postId, keep],
+    );
+  }
+
+  /** A post's revisions, newest first. */
+  async revisions(postId: string): Promise<PostRevisionEntity[]> {
+    return this.tx.repository(PostRevisionEntity).find({ where: { postId }, order: { id: 'DESC' } });
+  }
+
+  async revision(postId: string, id: string): Promise<PostRevisionEntity | null> {
+    return this.tx.repository(PostRevisionEntity).findOne({ where: { postId, id } });
   }
 
   /** Keeps `slug` answering for the post (its own old slug coming back is simply dropped from the list). */

@@ -14,6 +14,9 @@ import {
 } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
 import { Transactions } from '../../database/transactions';
+import { diffLines } from 'diff';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { JobsService } from '../../jobs/jobs.service';
 import { AuditService } from '../audit/audit.service';
@@ -29,10 +32,13 @@ import {
   type MyPostsQueryDto,
   POST_SORT_FIELDS,
   type PostDto,
+  type PostRevisionDto,
+  type PostRevisionSummaryDto,
   type PostSummaryDto,
   SLUG_MAX,
   type UpdatePostDto,
 } from './dto/posts.dto';
+import type { PostRevisionEntity } from './entities/post-revision.entity';
 import type { PostEntity } from './entities/post.entity';
 import { PostChangedEvent } from './posts.events';
 import {
@@ -111,6 +117,7 @@ export class PostsService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly jobs: JobsService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -304,6 +311,7 @@ export class PostsService implements OnModuleInit {
         featured: input.featured ?? false,
         status: 'draft',
       });
+      await this.keepRevision(actor, post);
       await this.audit.record({ action: 'post.created', target: `post:${post.id}` });
       await this.events.publish(new PostChangedEvent(post.id, 'created'));
       return post.id;
@@ -351,6 +359,7 @@ export class PostsService implements OnModuleInit {
       if (ifMatch !== undefined && !ifMatchMatches(ifMatch, this.etagOf(this.toDto(post)))) {
         throw Errors.preconditionFailed('The post changed since you read it; nothing was written. Read it again.');
       }
+      const before = { title: post.title, bodyMarkdown: post.bodyMarkdown };
       if (input.title !== undefined) post.title = input.title;
       if (input.body !== undefined || input.excerpt !== undefined) {
         const excerpt = input.excerpt !== undefined ? input.excerpt : post.excerptGiven ? post.excerpt : null;
@@ -366,6 +375,8 @@ export class PostsService implements OnModuleInit {
       if (input.featured !== undefined) post.featured = input.featured;
       const { author: _author, ...row } = post;
       await this.posts.save(row as PostEntity);
+      if (post.title !== before.title || post.bodyMarkdown !== before.bodyMarkdown)
+        await this.keepRevision(actor, post);
       await this.audit.record({ action: 'post.updated', target: `post:${post.id}` });
       await this.events.publish(new PostChangedEvent(post.id, 'updated'));
     });
@@ -380,6 +391,58 @@ export class PostsService implements OnModuleInit {
       await this.audit.record({ action: 'post.deleted', target: `post:${post.id}` });
       await this.events.publish(new PostChangedEvent(post.id, 'deleted'));
     });
+  }
+
+  /** Keeps the post's title and body as `actor` just saved them (POST_REVISIONS_MAX per post). */
+  private keepRevision(actor: AuthUser, post: Pick<PostEntity, 'id' | 'title' | 'bodyMarkdown'>): Promise<void> {
+    return this.posts.addRevision(
+      {
+        postId: post.id,
+        title: post.title,
+        bodyMarkdown: post.bodyMarkdown,
+        editorId: actor.id,
+        editorUsername: actor.username,
+      },
+      this.config.postRevisionsMax,
+    );
+  }
+
+  private toRevisionSummary(revision: PostRevisionEntity): PostRevisionSummaryDto {
+    return {
+      id: revision.id,
+      title: revision.title,
+      createdAt: revision.createdAt.toISOString(),
+      editor:
+        revision.editorId && revision.editorUsername
+          ? { id: revision.editorId, username: revision.editorUsername }
+          : null,
+    };
+  }
+
+  /** A post's revisions, newest first (the first is the post as it is), for those who may edit it. */
+  async revisions(actor: AuthUser, id: string): Promise<PostRevisionSummaryDto[]> {
+    await this.authorized(actor, 'update', id);
+    return (await this.posts.revisions(id)).map((revision) => this.toRevisionSummary(revision));
+  }
+
+  /** One revision with its body and a line diff from it to the current body. */
+  async revision(actor: AuthUser, id: string, revisionId: string): Promise<PostRevisionDto> {
+    const post = await this.authorized(actor, 'update', id);
+    const revision = await this.posts.revision(id, revisionId);
+    if (!revision) throw Errors.notFound('revision');
+    const diff = diffLines(revision.bodyMarkdown, post.bodyMarkdown).map((part) => ({
+      op: part.added ? ('added' as const) : part.removed ? ('removed' as const) : ('equal' as const),
+      text: part.value,
+    }));
+    return { ...this.toRevisionSummary(revision), body: revision.bodyMarkdown, diff };
+  }
+
+  /** Brings a revision's title and body back (as a new save, itself a revision; `If-Match` as for edits). */
+  async restore(actor: AuthUser, id: string, revisionId: string, ifMatch?: string): Promise<PostDto> {
+    await this.authorized(actor, 'update', id);
+    const revision = await this.posts.revision(id, revisionId);
+    if (!revision) throw Errors.notFound('revision');
+    return this.update(actor, id, { title: revision.title, body: revision.bodyMarkdown }, ifMatch);
   }
 
   /** What keeps a post from being accessible, for those who may edit it (`GET /posts/:id/accessibility`). */

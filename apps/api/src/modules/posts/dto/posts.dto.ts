@@ -108,6 +108,37 @@ export class AccessibilityReportDto {
   @ApiProperty({ type: AccessibilityProblemDto, isArray: true }) problems: AccessibilityProblemDto[];
 }
 
+export class RevisionEditorDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() username: string;
+}
+
+export class PostRevisionSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'date-time', description: 'When this save happened' }) createdAt: string;
+  @ApiProperty({ type: RevisionEditorDto, nullable: true, description: 'Who saved it' })
+  editor: RevisionEditorDto | null;
+}
+
+export const DIFF_OPS = ['equal', 'added', 'removed'] as const;
+
+export class DiffPartDto {
+  @ApiProperty({ enum: DIFF_OPS, description: '`added`: in the current body only; `removed`: in this revision only' })
+  op: (typeof DIFF_OPS)[number];
+  @ApiProperty({ description: 'Whole lines, with their line ends' }) text: string;
+}
+
+export class PostRevisionDto extends PostRevisionSummaryDto {
+  @ApiProperty({ description: 'The Markdown body as saved then' }) body: string;
+  @ApiProperty({
+    type: DiffPartDto,
+    isArray: true,
+    description: 'From this revision to the current body, line by line',
+  })
+  diff: DiffPartDto[];
+}
+
 export class SchedulePostDto {
   @ApiProperty({
     format: 'date-time',
