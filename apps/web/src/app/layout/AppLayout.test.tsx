@@ -4,9 +4,8 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
-import { infoEnvelope, instanceInfo } from '../../test/api-fixtures';
 import { rememberSignIn, signedInApi } from '../../test/auth';
-import { api, json, requestsTo, useApi } from '../../test/msw';
+import { api, requestsTo, useApi } from '../../test/msw';
 import { renderRoutes } from '../../test/render';
 import { PORTAL_HOST_ID } from '../portal-host';
 import { theme } from '../theme';
@@ -43,26 +42,6 @@ const renderShell = (path = '/') =>
   );
 
 const announcer = () => document.getElementById(ROUTE_ANNOUNCER_ID);
-
-describe('the site name', () => {
-  it('names the site in the header and the footer once it has a name, and says Atrium until then', async () => {
-    useApi(api.get('/api/v1/info', () => json(infoEnvelope({ ...instanceInfo, siteName: 'Harbour Notes' }))));
-    renderShell('/');
-    const banner = within(screen.getByRole('banner'));
-    expect(await banner.findByRole('link', { name: 'Harbour Notes' })).toHaveAttribute('href', '/');
-    expect(screen.getByRole('contentinfo')).toHaveTextContent(
-      'Harbour Notes runs on Atrium, an open content platform.',
-    );
-  });
-
-  it('shows the product name when the site has none', async () => {
-    useApi(api.get('/api/v1/info', () => json(infoEnvelope({ ...instanceInfo, siteName: null }))));
-    renderShell('/');
-    await waitFor(() => expect(requestsTo('/api/v1/info')).toHaveLength(1));
-    expect(within(screen.getByRole('banner')).getByRole('link', { name: 'Atrium' })).toBeInTheDocument();
-    expect(screen.getByRole('contentinfo')).toHaveTextContent('Atrium — an open content platform.');
-  });
-});
 
 describe('the header on a narrow screen', () => {
   it('folds navigation, colour scheme and sign-in into a menu behind a burger', async () => {

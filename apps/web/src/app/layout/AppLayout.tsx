@@ -3,7 +3,6 @@ import { Link, Outlet } from 'react-router';
 
 import { LogoMark } from '../../components/ui/icons';
 import { AccountMenu, VerifyEmailBanner } from '../../features/auth';
-import { useSiteInfo } from '../../features/home';
 import { paths } from '../paths';
 import { PORTAL_HOST_ID } from '../portal-host';
 import classes from './AppLayout.module.css';
@@ -20,8 +19,6 @@ export const MAIN_CONTENT_ID = 'main-content';
  * moves the switch too) navigation, colour scheme and account fold into a menu behind a burger.
  */
 export function AppLayout() {
-  // The name given at setup, once known; the product's until then (or without one).
-  const siteName = useSiteInfo().data?.siteName ?? null;
   return (
     <AppShell header={{ height: 60 }} padding={0}>
       <a className="skip-link" href={`#${MAIN_CONTENT_ID}`}>
@@ -33,8 +30,8 @@ export function AppLayout() {
           <Group h="100%" justify="space-between" wrap="nowrap" gap="sm">
             <Anchor component={Link} to={paths.home} underline="never" c="inherit" className={classes.brand}>
               <LogoMark />
-              <Text component="span" fw={800} size="xl" lh={1} className={classes.brandName}>
-                {siteName ?? 'Atrium'}
+              <Text component="span" fw={800} size="xl" lh={1}>
+                Atrium
               </Text>
             </Anchor>
             <Group gap="xs" wrap="nowrap" className={classes.wideOnly}>
@@ -59,7 +56,7 @@ export function AppLayout() {
       <footer className={classes.footer}>
         <Container size="lg">
           <Text size="sm" c="dimmed">
-            {siteName ? `${siteName} runs on Atrium, an open content platform.` : 'Atrium — an open content platform.'}
+            Atrium — an open content platform.
           </Text>
         </Container>
       </footer>
