@@ -36,6 +36,9 @@ export function UserAvatar({ user, size = 'md', label, decorative = false }: Use
       src={user.avatarUrl ?? null}
       name={name}
       color="initials"
+      // The colour (from the name) tints the background; the initials are in the text colour, so
+      // they keep 4.5:1 whatever colour a name gets (Mantine's own shade of lime gives 3.5:1).
+      styles={{ placeholder: { color: 'var(--mantine-color-text)' } }}
       size={size}
       // One name for the picture and the initials alike, on the avatar itself.
       alt=""

@@ -38,5 +38,11 @@ describe('AccountMenu', () => {
     const button = await within(screen.getByRole('banner')).findByRole('button', { name: 'ada' });
     expect(button.querySelector('img')).toBeNull();
     expect(button).toHaveTextContent('AL');
+    // Initials in the text colour on the name's tint: 4.5:1 for any name (a name that draws
+    // Mantine's lime gave 3.5:1 with its own shade — axe found it in the header).
+    const initials = [...button.querySelectorAll<HTMLElement>('*')].find(
+      (node) => node.textContent === 'AL' && node.children.length === 0,
+    );
+    expect(initials?.closest<HTMLElement>('[style]')?.getAttribute('style')).toContain('var(--mantine-color-text)');
   });
 });
