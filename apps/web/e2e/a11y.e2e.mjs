@@ -5,7 +5,7 @@
 // and nothing outside or duplicating the landmarks (every violation is reported). Keyboard: a
 // client-side navigation lands focus on the new page's h1 and is announced. Focus rings on inputs,
 // reduced motion, and the three-way colour scheme.
-/* global document, window, getComputedStyle -- in functions that run in the page */
+/* global document, window, getComputedStyle, CSSTransition -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -48,6 +48,13 @@ function axeLog(t) {
   return {
     /** @param {import('playwright-core').Page} page @param {string} where */
     async check(page, where) {
+      // Colours mid-transition (a menu fading in, a scheme switch) are not the page's colours:
+      // wait until every CSS transition has ended (a menu opened just before read 1.28:1).
+      await page.waitForFunction(() =>
+        document
+          .getAnimations()
+          .every((animation) => !(animation instanceof CSSTransition) || animation.playState !== 'running'),
+      );
       const { violations } = await axeViolations(page);
       log.push({ where, violations });
     },
