@@ -94,7 +94,9 @@ function AccountLinks({ onNavigate, onClose }: { onNavigate: () => void; onClose
       onClose();
     } else {
       onNavigate();
-      void navigate(paths.home);
+      // Home first, then sign out (as the account menu does: the two raced).
+      void Promise.resolve(navigate(paths.home)).finally(() => void signOut());
+      return;
     }
     void signOut();
   };

@@ -30,9 +30,9 @@ export function AccountMenu() {
   }
 
   const onSignOut = () => {
-    // Leave any page that needs the account first, so it does not ask to sign in again.
-    void navigate(paths.home);
-    void signOut();
+    // Leave any page that needs the account first — and only then sign out — so it does not ask
+    // to sign in again (signing out at once raced the navigation: now and then, Sign in won).
+    void Promise.resolve(navigate(paths.home)).finally(() => void signOut());
   };
 
   return (
