@@ -55,6 +55,15 @@ class PostMovedFilter implements ExceptionFilter {
   }
 }
 
+/** `If-Match` on the routes that overwrite a post (edit, restore): a stale tag answers 412. */
+const IfMatchHeader = (): MethodDecorator =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The `ETag` the post had when you read it (`GET /posts/:id`)',
+    schema: { type: 'string', maxLength: 200 },
+  });
+
 @ApiTags('Posts')
 @Controller()
 @UseFilters(PostMovedFilter)
@@ -120,12 +129,7 @@ export class PostsController {
     response: { type: PostDto },
     errors: [400, 404, 409, 412],
   })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The `ETag` the post had when you read it (`GET /posts/:id`)',
-    schema: { type: 'string', maxLength: 200 },
-  })
+  @IfMatchHeader()
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -196,12 +200,7 @@ export class PostsController {
     response: { type: PostDto },
     errors: [400, 404, 409, 412],
   })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The `ETag` the post had when you read it (`GET /posts/:id`)',
-    schema: { type: 'string', maxLength: 200 },
-  })
+  @IfMatchHeader()
   restore(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
