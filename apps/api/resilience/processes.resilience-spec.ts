@@ -32,7 +32,8 @@ const forgotPassword = (h: Atrium, accounts: Account[]): Promise<Outcome[]> =>
 
 /** Findings 6, 7 and 12 of issue 10: processes stopped and killed, Redis emptied under queued work. */
 describe('processes stopped and killed, queued work', () => {
-  const atrium = useAtrium({ name: 'processes' });
+  // Access logs on (info): finding 6 tells requests a replica read from those it never saw by id.
+  const atrium = useAtrium({ name: 'processes', env: { LOG_LEVEL: 'info' } });
 
   scenario(
     'finding 6: SIGTERM of a replica under mixed load (50 req/s, and 100 req/s of reads): no accepted request fails, no keep-alive connection is reset, every 202 sign-up gets its mail',
@@ -52,6 +53,13 @@ describe('processes stopped and killed, queued work', () => {
       let exitedAt = Infinity;
       const stop = (): boolean => Date.now() > exitedAt + 1000;
       let exit: ReturnType<typeof h.a.terminate> | undefined;
+      // Every request carries its own id, so the replica's access log tells which ones it read.
+      const run = Date.now().toString(36);
+      const withId = (spec: RequestSpec, id: string): RequestSpec => ({
+        ...spec,
+        headers: { 'x-request-id': `res6-${run}-${id}` },
+      });
+      const logFrom = h.a.process.logSize();
 
       // Three reads for each sign-up, all on replica A over kept-alive connections.
       const request = (i: number): RequestSpec => {
@@ -79,9 +87,12 @@ describe('processes stopped and killed, queued work', () => {
         maxInFlight: 64,
         next: (i) =>
           proxy.send(
-            i % 2 === 0
-              ? { method: 'GET', path: '/api/v1/info', label: 'info' }
-              : { method: 'GET', path: '/api/v1/auth/me', token: readers[i % 2].token, label: 'me' },
+            withId(
+              i % 2 === 0
+                ? { method: 'GET', path: '/api/v1/info', label: 'info' }
+                : { method: 'GET', path: '/api/v1/auth/me', token: readers[i % 2].token, label: 'me' },
+              `p${i}`,
+            ),
             30_000,
           ),
       });
@@ -91,7 +102,7 @@ describe('processes stopped and killed, queued work', () => {
         stop,
         maxInFlight: 64,
         next: async (i) => {
-          const spec = request(i);
+          const spec = withId(request(i), `m${i}`);
           const pending = h.a.http.send(spec, 30_000);
           // SIGTERM lands while a sign-up (which queues a mail) is in flight.
           if (exit === undefined && spec.label === 'register' && Date.now() - started >= SIGTERM_AFTER_MS) {
@@ -110,9 +121,28 @@ describe('processes stopped and killed, queued work', () => {
       const exited = await (exit ?? h.a.terminate());
 
       const inFlightAtSigterm = outcomes.filter((o) => o.start < sigtermAt && o.start + o.ms > sigtermAt);
+      // The one reset no server can avoid (docs/DECISIONS.md 48): a connect the kernel completed in
+      // the instant before the listener closed, reset by the kernel from the accept queue — after
+      // the replica logged `Listener closed`, on a new connection, and never read (its id is not in
+      // the access log). Like a refused connect, nothing was done; anything else reset is a failure.
+      const log = h.a.process
+        .logSince(logFrom)
+        .split('\n')
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as { time?: number; msg?: string; requestId?: string }];
+          } catch {
+            return [];
+          }
+        });
+      const read = new Set(log.map((line) => line.requestId));
+      const listenerClosedAt = log.find((line) => line.msg?.startsWith('Listener closed'))?.time ?? Infinity;
+      const unreadAtClose = (o: Outcome): boolean =>
+        isReset(o) && !o.reusedSocket && o.start + o.ms >= listenerClosedAt && !read.has(o.requestId);
       const problems = [
+        ...(listenerClosedAt === Infinity ? ['replica A never logged `Listener closed`'] : []),
         ...outcomes
-          .filter(isReset)
+          .filter((o) => isReset(o) && !unreadAtClose(o))
           .map(
             (o) =>
               `connection reset under a request sent ${o.start - sigtermAt} ms after SIGTERM on a ${o.reusedSocket ? 'kept-alive' : 'new'} connection: ${describeOutcome(o)}`,
@@ -129,6 +159,12 @@ describe('processes stopped and killed, queued work', () => {
           .map((o) => `${o.start < sigtermAt ? 'sent before SIGTERM, then failed' : 'failed'}: ${describeOutcome(o)}`),
         ...(exited.code === 0 ? [] : [`replica A exited ${JSON.stringify(exited)} (want 0: drained in time)`]),
         ...violationsOf(outcomes),
+        ...outcomes
+          .filter((o) => o.status !== undefined && o.status < 300 && !read.has(o.requestId))
+          .slice(0, 3)
+          .map(
+            (o) => `answered but missing from the access log (the check above would be blind): ${describeOutcome(o)}`,
+          ),
       ];
       expect({ problems: problems.slice(0, 12), count: problems.length, results: summarize(outcomes).results }).toEqual(
         {

@@ -140,7 +140,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
           if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
           // 2. Stop accepting and finish every request in flight, with the queues, Redis and the
           //    database still there for them (their follow-up work included).
-          await stopAccepting(app.getHttpAdapter().getInstance().server);
+          await stopAccepting(app.getHttpAdapter().getInstance().server, () =>
+            logger.log('Listener closed: new connections are refused; finishing the requests in flight', 'Shutdown'),
+          );
           await app.getHttpAdapter().getInstance().close();
           // 3. Then the rest: the relay, job runners, Redis clients and pools.
           await app.close();
@@ -159,11 +161,17 @@ const LATE_REQUEST_GRACE_MS = 1_000;
  * gives connections accepted a moment ago LATE_REQUEST_GRACE_MS to deliver their request — Node's
  * `server.close()` would otherwise reset them at once as "idle" while their bytes are in flight —
  * then closes the connections still idle and waits for every response in flight.
+ *
+ * One race is the kernel's, not ours: a connection whose handshake the kernel completed in the
+ * instant before the listener closed, and which Node had not yet taken from the accept queue, is
+ * reset by the kernel, unread (docs/ARCHITECTURE.md, "Shutdown"). `closing` is told just before,
+ * so the log line's time bounds those resets from below.
  */
-async function stopAccepting(server: import('node:http').Server): Promise<void> {
+async function stopAccepting(server: import('node:http').Server, closing: () => void): Promise<void> {
   if (!server.listening) return;
   const closeIdle = server.closeIdleConnections.bind(server);
   server.closeIdleConnections = () => undefined;
+  closing();
   const allClosed = new Promise<void>((resolve) => server.close(() => resolve()));
   await new Promise((resolve) => setTimeout(resolve, LATE_REQUEST_GRACE_MS));
   server.closeIdleConnections = closeIdle;

@@ -23,6 +23,8 @@ export interface Outcome {
   label: string;
   method: HttpMethod;
   path: string;
+  /** The `X-Request-ID` it was sent with, if any (the replica's access log names it). */
+  requestId?: string;
   /** When it was sent (epoch ms) and how long until the answer (or the error). */
   start: number;
   ms: number;
@@ -123,6 +125,7 @@ export class HttpClient {
       label: spec.label ?? spec.path.split('?')[0],
       method: spec.method,
       path: spec.path,
+      requestId: spec.headers?.['x-request-id'],
       start,
     };
     return new Promise<Outcome>((resolve) => {
