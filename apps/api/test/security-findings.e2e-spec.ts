@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import { DataSource } from 'typeorm';
 import { QueueName } from '@atrium/contracts';
 import { JobRegistry } from '../src/jobs/job.registry';
@@ -45,6 +46,33 @@ describe('security findings', () => {
       (await call('POST', '/api/v1/auth/login', { body: { login: account.username, password: account.password } }))
         .statusCode,
     ).toBe(423);
+  });
+
+  it('wrong codes or passwords when turning two-factor off count toward the lockout', async () => {
+    const account = await register({}, { verified: true });
+    const { token } = await signIn(account.username, account.password);
+    const { secret } = (await call('POST', '/api/v1/auth/2fa/setup', { token })).json().data as { secret: string };
+    const totp = new TOTP({ issuer: 'Atrium', label: account.username, secret: Secret.fromBase32(secret) });
+    expect((await call('POST', '/api/v1/auth/2fa/enable', { token, body: { code: totp.generate() } })).statusCode).toBe(
+      200,
+    );
+    // Three guesses (LOCKOUT_THRESHOLD): a wrong code with the right password, then wrong passwords.
+    const guesses = [
+      { password: account.password, code: '000000' },
+      { password: 'not the password', code: '000000' },
+      { password: 'still not it', code: '111111' },
+    ];
+    for (const body of guesses) {
+      const res = await call('POST', '/api/v1/auth/2fa/disable', { token, body });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details[0].code).toBe('WRONG_CREDENTIALS');
+    }
+    // Locked: sign-in is refused even with the right password, and two-factor is still on.
+    const login = await call('POST', '/api/v1/auth/login', {
+      body: { login: account.username, password: account.password },
+    });
+    expect(login.statusCode).toBe(423);
+    expect((await call('GET', '/api/v1/auth/me', { token })).json().data.twoFactorEnabled).toBe(true);
   });
 
   it('a password reset ends the other reset links and the personal access tokens; a change ends the links', async () => {
@@ -96,6 +124,25 @@ describe('security findings', () => {
         })
       ).statusCode,
     ).toBe(400);
+    // A change (made by someone who knew the password) keeps the tokens made after the reset
+    // (docs/DECISIONS.md 50): an integration does not break because its owner changed password.
+    const kept = (
+      await call('POST', '/api/v1/me/tokens', {
+        token: (await signIn(account.username, 'violet harbour compass 58')).token,
+        body: { name: 'after', scopes: ['profile:read'] },
+      })
+    ).json().data.token as string;
+    expect((await call('GET', '/api/v1/auth/me', { token: kept })).statusCode).toBe(200);
+    const fresh = await signIn(account.username, 'violet harbour compass 58');
+    expect(
+      (
+        await call('POST', '/api/v1/auth/change-password', {
+          token: fresh.token,
+          body: { currentPassword: 'violet harbour compass 58', newPassword: 'silver canyon ember 42' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await call('GET', '/api/v1/auth/me', { token: kept })).statusCode).toBe(200);
   });
 
   it('the personal access token cap holds under concurrency', async () => {
