@@ -103,6 +103,14 @@ describe('scheduled posts (API + worker on Redis)', () => {
     );
     expect(live.publishedAt).toBe(later.toISOString());
     expect((await statusOf(cancelled.id)).status).toBe('draft');
+    // The jobs that found nothing to do recorded nothing: one publication, and none of the cancelled post.
+    const published = await atrium.app
+      .get(DataSource)
+      .query<Array<{ target: string; count: number }>>(
+        `SELECT target, count(*)::int AS count FROM audit_events WHERE action = 'post.published' AND target = ANY($1) GROUP BY target`,
+        [[`post:${moved.id}`, `post:${cancelled.id}`]],
+      );
+    expect(published).toEqual([{ target: `post:${moved.id}`, count: 1 }]);
   });
 
   it('refuses a time in the past and a post that is already published', async () => {

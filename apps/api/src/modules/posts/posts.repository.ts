@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SortDirection } from '../../common/http/list';
 import { Transactions } from '../../database/transactions';
 import { UserEntity } from '../identity/entities/user.entity';
+import type { CategoryEntity } from '../taxonomy/entities/category.entity';
 import type { SqlCondition } from '../authorization/policy.service';
 import { PostRevisionEntity } from './entities/post-revision.entity';
 import { PostSlugEntity } from './entities/post-slug.entity';
@@ -29,6 +30,9 @@ export interface PostSearch {
   published?: { includeMembers: boolean };
   authorId?: string;
   authorUsername?: string;
+  /** Filed under one of these categories (an unknown category: an empty list). */
+  categoryIds?: string[];
+  tagSlug?: string;
   status?: PostStatus;
   featured?: boolean;
   maxReadingLevel?: number;
@@ -36,7 +40,7 @@ export interface PostSearch {
   after?: SqlCondition;
 }
 
-export type PostWithAuthor = PostEntity & { author: UserEntity };
+export type PostWithAuthor = PostEntity & { author: UserEntity; category: CategoryEntity | null };
 
 /** Every query and write of `posts` and `post_slugs`. */
 @Injectable()
@@ -54,12 +58,15 @@ export class PostsRepository {
   async findById(id: string): Promise<PostWithAuthor | null> {
     return (await this.posts.findOne({
       where: { id },
-      relations: { author: true },
+      relations: { author: true, category: true },
     })) as PostWithAuthor | null;
   }
 
   async findBySlug(slug: string): Promise<PostWithAuthor | null> {
-    return (await this.posts.findOne({ where: { slug }, relations: { author: true } })) as PostWithAuthor | null;
+    return (await this.posts.findOne({
+      where: { slug },
+      relations: { author: true, category: true },
+    })) as PostWithAuthor | null;
   }
 
   /** The post's row, locked until the transaction ends (a concurrent edit waits, then sees this one's result). */
@@ -108,7 +115,8 @@ export class PostsRepository {
    * publication date if it had one); whether it did.
    */
   async publishIfScheduledFor(postId: string, at: Date): Promise<boolean> {
-    const rows: unknown[] = await this.tx.manager.query(
+    // UPDATE … RETURNING answers [rows, count] through the pg driver.
+    const [rows] = await this.tx.manager.query<[unknown[], number]>(
       `UPDATE posts
           SET status = 'published', published_at = COALESCE(published_at, scheduled_at), scheduled_at = NULL,
               version = version + 1, updated_at = now()
@@ -156,6 +164,7 @@ export class PostsRepository {
     const qb = this.posts
       .createQueryBuilder('p')
       .innerJoinAndSelect('p.author', 'author')
+      .leftJoinAndSelect('p.category', 'category')
       .where('p.deleted_at IS NULL');
     if (search.published) {
       qb.andWhere(`p.status = 'published'`);
@@ -164,6 +173,16 @@ export class PostsRepository {
     if (search.authorId) qb.andWhere('p.author_id = :authorId', { authorId: search.authorId });
     if (search.authorUsername) {
       qb.andWhere('author.username_normalized = :username', { username: search.authorUsername.toLowerCase() });
+    }
+    if (search.categoryIds) {
+      if (search.categoryIds.length === 0) qb.andWhere('false');
+      else qb.andWhere('p.category_id IN (:...categoryIds)', { categoryIds: search.categoryIds });
+    }
+    if (search.tagSlug) {
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = :tagSlug)',
+        { tagSlug: search.tagSlug.toLowerCase() },
+      );
     }
     if (search.status) qb.andWhere('p.status = :status', { status: search.status });
     if (search.featured !== undefined) qb.andWhere('p.featured = :featured', { featured: search.featured });
