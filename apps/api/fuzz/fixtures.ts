@@ -76,6 +76,10 @@ export function hintsFor(op: SpecOperation): HintSource {
           return ['post.id'];
         case 'revision':
           return ['revision.id'];
+        case 'category':
+          return ['category.id'];
+        case 'tag':
+          return ['tag.id'];
         case 'queue':
           return [];
         case undefined:
@@ -90,9 +94,13 @@ export function hintsFor(op: SpecOperation): HintSource {
       if (name === 'email' && !signedIn) return ['login.email'];
       if (name === 'refreshToken') return ['actor.refreshToken'];
       if (name === 'roleId') return ['role.id'];
+      // Real categories and tags most of the time (a random id is a 400 UNKNOWN_… or a 404).
+      if (name === 'categoryId' || name === 'parentId') return ['category.id'];
+      if (name === 'intoId') return ['tag.id'];
       if (name === 'file') return ['image.png'];
     }
     if (where === 'query' && name === 'actor') return ['user.id'];
+    if (where === 'query' && name === 'moveTo') return ['category.id'];
     if (where === 'query' && name === 'cursor') return ['list.cursor'];
     return [];
   };
@@ -114,6 +122,8 @@ export class FuzzWorld {
   private throwaway?: Actor;
   private roleId!: string;
   private postId!: string;
+  private categoryId?: string;
+  private tagId?: string;
   private avatarKey!: string;
   private png!: Buffer;
   /** Requests the fixtures sent (not fuzzed ones). */
@@ -171,6 +181,16 @@ export class FuzzWorld {
     const id = res.json<{ data: { id: string } }>().data.id;
     await this.call('POST', `/api/v1/posts/${id}/publish`, { token: this.admin.token });
     return id;
+  }
+
+  /** A category or tag of the admin's (named uniquely: the fuzzer may rename the shared one). */
+  private async newTaxon(collection: 'categories' | 'tags'): Promise<string> {
+    const res = await this.call('POST', `/api/v1/${collection}`, {
+      token: this.admin.token,
+      body: { name: `Fuzz fixture ${this.fixtureRequests}` },
+    });
+    if (res.statusCode !== 201) throw new Error(`fixture ${collection}: ${res.statusCode} ${res.body}`);
+    return res.json<{ data: { id: string } }>().data.id;
   }
 
   private async newUser(): Promise<{ id: string; username: string }> {
@@ -235,6 +255,10 @@ export class FuzzWorld {
         return spends ? this.newRole() : this.roleId;
       case 'post.id':
         return spends ? this.newPost() : this.postId;
+      case 'category.id':
+        return spends ? this.newTaxon('categories') : (this.categoryId ??= await this.newTaxon('categories'));
+      case 'tag.id':
+        return spends ? this.newTaxon('tags') : (this.tagId ??= await this.newTaxon('tags'));
       case 'revision.id': {
         // A revision of the post in the same path (filled in before it), else of the fixture post.
         const postId = typeof draft.path.id === 'string' ? draft.path.id : this.postId;

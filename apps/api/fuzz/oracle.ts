@@ -29,6 +29,8 @@ export const DOMAIN_DETAIL_CODES: ReadonlySet<string> = new Set([
   'WRONG_CREDENTIALS', // 2FA disable: password or code wrong
   'WRONG_CODE', // a TOTP or recovery code that is not the current one
   'UNKNOWN_ROLE', // roleId names no role
+  'UNKNOWN_CATEGORY', // categoryId, parentId or moveTo names no category
+  'UNKNOWN_TAG', // tagIds names a tag that does not exist
   'IN_THE_PAST', // expiresAt before now: the schema cannot know "now"
   'MIXED_PAGING', // page/perPage and cursor/limit together: one rule across two parameters
   'INVALID_CURSOR', // cursors are opaque tokens from meta.cursor.next

@@ -28,6 +28,7 @@ import { IdentityModule } from './modules/identity/identity.module';
 import { AuthorizationModule } from './modules/authorization/authorization.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { PostsModule } from './modules/posts/posts.module';
+import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { SetupModule } from './modules/setup/setup.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
@@ -102,6 +103,7 @@ export class AppModule {
         HealthModule,
         SystemModule,
         SetupModule,
+        TaxonomyModule,
         PostsModule,
         ...imports,
       ],

@@ -98,6 +98,12 @@ describe('attack suite over the committed spec', () => {
     expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: admin.token })).statusCode).toBe(200);
     return id;
   };
+  /** A fresh category or tag of the admin's (a DELETE or a merge spends it). */
+  const taxonomyFixture = async (collection: 'categories' | 'tags'): Promise<string> => {
+    const res = await call('POST', `/api/v1/${collection}`, { token: admin.token, body: { name: 'Attack fixture' } });
+    expect(res.statusCode).toBe(201);
+    return res.json().data.id as string;
+  };
   const patOf = async (owner: Actor): Promise<{ id: string; token: string }> => {
     const res = await call('POST', '/api/v1/me/tokens', {
       token: owner.token,
@@ -138,6 +144,12 @@ describe('attack suite over the committed spec', () => {
           break;
         case 'post':
           values[parameter.name] = await publishedPost();
+          break;
+        case 'category':
+          values[parameter.name] = await taxonomyFixture('categories');
+          break;
+        case 'tag':
+          values[parameter.name] = await taxonomyFixture('tags');
           break;
         case 'revision': {
           // The newest revision of the post named before it in the path.

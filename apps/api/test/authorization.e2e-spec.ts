@@ -87,6 +87,15 @@ const RULES: Record<string, Requirement> = {
   'POST /api/v1/posts/{id}/unpublish': 'posts:publish',
   'POST /api/v1/posts/{id}/archive': 'posts:publish',
   'GET /api/v1/me/posts': 'signed-in',
+  'GET /api/v1/categories': 'public',
+  'POST /api/v1/categories': 'categories:create',
+  'PATCH /api/v1/categories/{id}': 'categories:update',
+  'DELETE /api/v1/categories/{id}': 'categories:delete',
+  'GET /api/v1/tags': 'public',
+  'POST /api/v1/tags': 'tags:create',
+  'PATCH /api/v1/tags/{id}': 'tags:update',
+  'POST /api/v1/tags/{id}/merge': 'tags:delete',
+  'DELETE /api/v1/tags/{id}': 'tags:delete',
 };
 
 /** What each system role holds, as the issue defines them (admin: everything). */

@@ -35,7 +35,7 @@ export const isReadPermission = (permission: Permission): boolean => permission.
 
 /**
  * The resources whose features exist today. The catalogue already names those of the content
- * modules to come (comments, categories, tags) so that roles can be prepared for them, but a token
+ * modules to come (comments) so that roles can be prepared for them, but a token
  * scope for them would do nothing yet: clients offer scopes of these resources only. Add a
  * resource here when its module lands.
  */
@@ -47,6 +47,8 @@ export const LIVE_PERMISSION_RESOURCES: readonly PermissionResource[] = [
   'stats',
   'queues',
   'posts',
+  'categories',
+  'tags',
 ];
 
 /** What each resource of the catalogue is, for people choosing permissions (token scopes, roles) and the API docs. */

@@ -4,6 +4,7 @@ import { AUTHORIZATION_ENTITIES } from '../modules/authorization/entities';
 import { IDENTITY_ENTITIES } from '../modules/identity/entities';
 import { POSTS_ENTITIES } from '../modules/posts/entities';
 import { SYSTEM_ENTITIES } from '../modules/system/entities';
+import { TAXONOMY_ENTITIES } from '../modules/taxonomy/entities';
 
 /**
  * Every entity of the app, gathered from the lists each module keeps beside its entities: the
@@ -17,4 +18,5 @@ export const ENTITIES = [
   ...AUTHORIZATION_ENTITIES,
   OutboxEventEntity,
   ...POSTS_ENTITIES,
+  ...TAXONOMY_ENTITIES,
 ];

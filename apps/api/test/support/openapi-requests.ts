@@ -497,7 +497,18 @@ function sampleString(schema: Schema): string {
 
 /** What a path parameter names, read from the collection before it (`/roles/{id}` → a role). */
 export type ResourceKind =
-  'session' | 'token' | 'user' | 'username' | 'role' | 'avatar' | 'queue' | 'job' | 'post' | 'revision';
+  | 'session'
+  | 'token'
+  | 'user'
+  | 'username'
+  | 'role'
+  | 'avatar'
+  | 'queue'
+  | 'job'
+  | 'post'
+  | 'revision'
+  | 'category'
+  | 'tag';
 
 const COLLECTIONS: Record<string, ResourceKind> = {
   sessions: 'session',
@@ -510,6 +521,8 @@ const COLLECTIONS: Record<string, ResourceKind> = {
   jobs: 'job',
   posts: 'post',
   revisions: 'revision',
+  categories: 'category',
+  tags: 'tag',
 };
 
 /**

@@ -15,6 +15,7 @@ import { SiteName1795976708470 } from './1795976708470-SiteName';
 import { AccountChanges1795979537334 } from './1795979537334-AccountChanges';
 import { Posts1795987203665 } from './1795987203665-Posts';
 import { PostRevisions1795990125641 } from './1795990125641-PostRevisions';
+import { Taxonomy1796001388396 } from './1796001388396-Taxonomy';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationClass[] = [
   AccountChanges1795979537334,
   Posts1795987203665,
   PostRevisions1795990125641,
+  Taxonomy1796001388396,
 ];

@@ -4,6 +4,7 @@ import { AuthorizationModule } from '../authorization/authorization.module';
 import { PostsController } from './posts.controller';
 import { PostsService } from './posts.service';
 import { PostsJobsModule } from './publish-scheduled.job';
+import { TaxonomyModule } from '../taxonomy/taxonomy.module';
 
 /**
  * Posts: Markdown rendered to sanitized HTML when saved, slugs that keep answering after a
@@ -11,7 +12,7 @@ import { PostsJobsModule } from './publish-scheduled.job';
  * of docs/ARCHITECTURE.md, "Recipe").
  */
 @Module({
-  imports: [AuthorizationModule, AuditModule, PostsJobsModule],
+  imports: [AuthorizationModule, AuditModule, PostsJobsModule, TaxonomyModule],
   controllers: [PostsController],
   providers: [PostsService],
   exports: [PostsService],

@@ -13,6 +13,7 @@ import {
   type SortKey,
 } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
+import { freeSlug, slugify } from '../../common/text/slugify';
 import { Transactions } from '../../database/transactions';
 import { diffLines } from 'diff';
 import type { AppConfig } from '../../config/app-config';
@@ -41,6 +42,8 @@ import {
 import type { PostRevisionEntity } from './entities/post-revision.entity';
 import type { PostEntity } from './entities/post.entity';
 import { PostChangedEvent } from './posts.events';
+import type { TagEntity } from '../taxonomy/entities/tag.entity';
+import { TaxonomyRepository } from '../taxonomy/taxonomy.repository';
 import {
   MY_POST_SORT_COLUMNS,
   POST_SORT_COLUMNS,
@@ -48,6 +51,15 @@ import {
   type PostSearch,
   type PostWithAuthor,
 } from './posts.repository';
+
+/** A post as read: its author, its category and its tags. */
+type PostView = PostWithAuthor & { tags: TagEntity[] };
+
+/** The post's own row, without what was loaded beside it (a save writes only its columns). */
+function rowOf(post: PostEntity & { author?: unknown; category?: unknown; tags?: unknown }): PostEntity {
+  const { author: _author, category: _category, tags: _tags, ...row } = post;
+  return row as PostEntity;
+}
 
 /** No post has this author: a grant that holds for it holds for everyone's posts (an editor's). */
 const SOMEONE_ELSE = '00000000-0000-0000-0000-000000000000';
@@ -60,19 +72,6 @@ export class PostMoved extends Error {
   ) {
     super(`The post moved to ${slug}`);
   }
-}
-
-/** A slug from a title: ASCII letters and digits in dash-separated words (`Über die Brücke!` → `uber-die-brucke`). */
-export function slugify(title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX - 8)
-    .replace(/-+$/, '');
-  return slug || 'post';
 }
 
 /** A schedule closer than this is a publication: publish it now instead. */
@@ -112,6 +111,7 @@ export class PostsService implements OnModuleInit {
 
   constructor(
     private readonly posts: PostsRepository,
+    private readonly taxonomy: TaxonomyRepository,
     private readonly transactions: Transactions,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
@@ -127,7 +127,7 @@ export class PostsService implements OnModuleInit {
   // ---------------------------------------------------------------------------------------------
   // Reading
 
-  toSummary(post: PostWithAuthor): PostSummaryDto {
+  toSummary(post: PostView): PostSummaryDto {
     return {
       id: post.id,
       title: post.title,
@@ -149,12 +149,19 @@ export class PostsService implements OnModuleInit {
         lastName: post.author.lastName,
         avatarUrl: avatarUrl(post.author.avatarKey),
       },
+      category: post.category ? { id: post.category.id, name: post.category.name, slug: post.category.slug } : null,
+      tags: post.tags.map((tag) => ({
+        id: tag.id,
+        name: tag.name,
+        slug: tag.slug,
+        color: tag.color?.toLowerCase() ?? null,
+      })),
       createdAt: post.createdAt.toISOString(),
       updatedAt: post.updatedAt.toISOString(),
     };
   }
 
-  toDto(post: PostWithAuthor): PostDto {
+  toDto(post: PostView): PostDto {
     return { ...this.toSummary(post), body: post.bodyMarkdown, html: post.bodyHtml, version: post.version };
   }
 
@@ -175,10 +182,22 @@ export class PostsService implements OnModuleInit {
     if (post.deletedAt) throw Errors.notFound('post');
     if (post.status === 'published') {
       if (post.visibility === 'members' && !viewer) throw Errors.unauthenticated('Sign in to read this post');
-      return this.toDto(post);
+      return this.toDto(await this.withTags(post));
     }
-    if (viewer && (await this.policy.can(viewer, 'update', 'posts', post))) return this.toDto(post);
+    if (viewer && (await this.policy.can(viewer, 'update', 'posts', post)))
+      return this.toDto(await this.withTags(post));
     throw Errors.notFound('post');
+  }
+
+  private async withTags(post: PostWithAuthor): Promise<PostView> {
+    const [view] = await this.allWithTags([post]);
+    return view;
+  }
+
+  /** The posts with their tags (one query for all of them). */
+  private async allWithTags(posts: PostWithAuthor[]): Promise<PostView[]> {
+    const tags = await this.taxonomy.tagsOfPosts(posts.map((post) => post.id));
+    return posts.map((post) => Object.assign(post, { tags: tags.get(post.id) ?? [] }));
   }
 
   /** The published posts `viewer` may read, filtered and sorted, in either paging mode. */
@@ -187,10 +206,13 @@ export class PostsService implements OnModuleInit {
     query: ListPostsQueryDto,
   ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
     const keys = parseSort(query.sort, POST_SORT_FIELDS);
+    const category = query.category ? await this.taxonomy.findCategoryBySlug(query.category.toLowerCase()) : undefined;
     return this.page(
       {
         published: { includeMembers: viewer !== null },
         authorUsername: query.author,
+        categoryIds: category === undefined ? undefined : category ? await this.taxonomy.subtreeIds(category.id) : [],
+        tagSlug: query.tag || undefined,
         featured: query.featured,
         // Levels are stored with one decimal: "at most 7.46" is "at most 7.4" (and a value too small
         // for the column's type, 8e-323, is 0 rather than an error).
@@ -228,7 +250,7 @@ export class PostsService implements OnModuleInit {
     if (paging.mode === 'offset') {
       const [rows, total] = await this.posts.page(search, (paging.page - 1) * paging.perPage, paging.perPage);
       return new Paginated(
-        rows.map((row) => this.toSummary(row)),
+        (await this.allWithTags(rows)).map((row) => this.toSummary(row)),
         paging.page,
         paging.perPage,
         total,
@@ -253,7 +275,7 @@ export class PostsService implements OnModuleInit {
         ? encodeCursor({ ...Object.fromEntries(keys.map((k) => [k.field, sortValue(last, k.field)])), id: last.id })
         : null;
     return new CursorPage(
-      page.map((row) => this.toSummary(row)),
+      (await this.allWithTags(page)).map((row) => this.toSummary(row)),
       next,
     );
   }
@@ -290,10 +312,9 @@ export class PostsService implements OnModuleInit {
       }
       return asked;
     }
-    const base = slugify(title);
-    const taken = await this.posts.slugsLike(base);
-    if (!taken.has(base)) return base;
-    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+    // Room for a `-n` suffix within SLUG_MAX.
+    const base = slugify(title, SLUG_MAX - 8, 'post');
+    return freeSlug(base, await this.posts.slugsLike(base));
   }
 
   async create(actor: AuthUser, input: CreatePostDto): Promise<PostDto> {
@@ -307,10 +328,12 @@ export class PostsService implements OnModuleInit {
         title: input.title,
         slug,
         ...content,
+        categoryId: await this.category(input.categoryId),
         visibility: input.visibility ?? 'public',
         featured: input.featured ?? false,
         status: 'draft',
       });
+      if (input.tagIds) await this.setTags(post.id, input.tagIds);
       await this.keepRevision(actor, post);
       await this.audit.record({ action: 'post.created', target: `post:${post.id}` });
       await this.events.publish(new PostChangedEvent(post.id, 'created'));
@@ -319,14 +342,31 @@ export class PostsService implements OnModuleInit {
     return this.toDto(await this.existing(id));
   }
 
-  private async existing(id: string): Promise<PostWithAuthor> {
+  private async existing(id: string): Promise<PostView> {
     const post = await this.posts.findById(id);
     if (!post || post.deletedAt) throw Errors.notFound('post');
-    return post;
+    return this.withTags(post);
+  }
+
+  /** The category a post is filed under: it must exist (400), and stays until the post is saved. */
+  private async category(id: string | null | undefined): Promise<string | null> {
+    if (!id) return null;
+    if (!(await this.taxonomy.holdCategory(id))) {
+      throw Errors.invalidField('categoryId', 'No such category', 'UNKNOWN_CATEGORY');
+    }
+    return id;
+  }
+
+  /** Makes `tagIds` the post's tags; 400 when one does not exist (nothing written). */
+  private async setTags(postId: string, tagIds: string[]): Promise<void> {
+    const { missing } = await this.taxonomy.setPostTags(postId, tagIds);
+    if (missing.length > 0) {
+      throw Errors.invalidField('tagIds', `No such tag: ${missing.join(', ')}`, 'UNKNOWN_TAG');
+    }
   }
 
   /** A post the actor may `action` (404 when they may not even read it, 403 when they may read but not act). */
-  private async authorized(actor: AuthUser, action: string, id: string): Promise<PostWithAuthor> {
+  private async authorized(actor: AuthUser, action: string, id: string): Promise<PostView> {
     const post = await this.existing(id);
     // Reading a post that is not published is for those who may edit it.
     if (post.status !== 'published' && !(await this.policy.can(actor, 'update', 'posts', post))) {
@@ -355,10 +395,11 @@ export class PostsService implements OnModuleInit {
     await this.transactions.run(async () => {
       const locked = await this.posts.lockById(id);
       if (!locked || locked.deletedAt) throw Errors.notFound('post');
-      const post: PostWithAuthor = Object.assign(locked, { author: read.author });
-      if (ifMatch !== undefined && !ifMatchMatches(ifMatch, this.etagOf(this.toDto(post)))) {
+      // Compared with the post as it is now that it is locked (with its category and tags).
+      if (ifMatch !== undefined && !ifMatchMatches(ifMatch, this.etagOf(this.toDto(await this.existing(id))))) {
         throw Errors.preconditionFailed('The post changed since you read it; nothing was written. Read it again.');
       }
+      const post = locked;
       const before = { title: post.title, bodyMarkdown: post.bodyMarkdown };
       if (input.title !== undefined) post.title = input.title;
       if (input.body !== undefined || input.excerpt !== undefined) {
@@ -373,8 +414,9 @@ export class PostsService implements OnModuleInit {
       }
       if (input.visibility !== undefined) post.visibility = input.visibility;
       if (input.featured !== undefined) post.featured = input.featured;
-      const { author: _author, ...row } = post;
-      await this.posts.save(row as PostEntity);
+      if (input.categoryId !== undefined) post.categoryId = await this.category(input.categoryId);
+      await this.posts.save(rowOf(post));
+      if (input.tagIds) await this.setTags(post.id, input.tagIds);
       if (post.title !== before.title || post.bodyMarkdown !== before.bodyMarkdown)
         await this.keepRevision(actor, post);
       await this.audit.record({ action: 'post.updated', target: `post:${post.id}` });
@@ -386,8 +428,9 @@ export class PostsService implements OnModuleInit {
   async remove(actor: AuthUser, id: string): Promise<void> {
     const post = await this.authorized(actor, 'delete', id);
     await this.transactions.run(async () => {
-      const { author: _author, ...row } = post;
-      await this.posts.save({ ...row, deletedAt: new Date() } as PostEntity);
+      await this.posts.save({ ...rowOf(post), deletedAt: new Date() } as PostEntity);
+      // A deleted post holds no tags: the counts stay those of the posts there are.
+      await this.taxonomy.setPostTags(post.id, []);
       await this.audit.record({ action: 'post.deleted', target: `post:${post.id}` });
       await this.events.publish(new PostChangedEvent(post.id, 'deleted'));
     });
@@ -478,8 +521,7 @@ export class PostsService implements OnModuleInit {
     }
     this.assertAccessible(post);
     await this.transactions.run(async () => {
-      const { author: _author, ...row } = post;
-      await this.posts.save({ ...row, status: 'scheduled', scheduledAt: at } as PostEntity);
+      await this.posts.save({ ...rowOf(post), status: 'scheduled', scheduledAt: at } as PostEntity);
       await this.jobs.enqueue(
         'posts.publish-scheduled',
         { postId: id, at: at.toISOString() },
@@ -500,8 +542,7 @@ export class PostsService implements OnModuleInit {
     }
     if (to === 'published') this.assertAccessible(post);
     await this.transactions.run(async () => {
-      const { author: _author, ...row } = post;
-      const next = { ...row, status: to, scheduledAt: null } as PostEntity;
+      const next = { ...rowOf(post), status: to, scheduledAt: null } as PostEntity;
       // The first publication dates the post; publishing again after an unpublish keeps that date.
       if (to === 'published') next.publishedAt = post.publishedAt ?? new Date();
       await this.posts.save(next);

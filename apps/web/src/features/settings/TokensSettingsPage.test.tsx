@@ -107,13 +107,23 @@ describe('Access tokens settings page', () => {
     const form = within(await screen.findByRole('form', { name: 'New token' }));
     const scopes = within(await form.findByRole('group', { name: /^Scopes/ }));
     const groups = scopes.getAllByRole('group').map((group) => group.querySelector('legend')?.textContent);
-    expect(groups).toEqual(['Your profile', 'Users', 'Roles', 'Audit log', 'Statistics', 'Background jobs', 'Posts']);
+    expect(groups).toEqual([
+      'Your profile',
+      'Users',
+      'Roles',
+      'Audit log',
+      'Statistics',
+      'Background jobs',
+      'Posts',
+      'Categories',
+      'Tags',
+    ]);
     // Features that do not exist yet offer no scopes.
-    for (const hidden of ['Comments', 'Categories', 'Tags']) {
+    for (const hidden of ['Comments']) {
       expect(scopes.queryByRole('group', { name: hidden })).not.toBeInTheDocument();
     }
     expect(scopes.queryByRole('checkbox', { name: /^comments:/ })).not.toBeInTheDocument();
-    const live = PERMISSIONS.filter((permission) => !/^(comments|categories|tags):/.test(permission));
+    const live = PERMISSIONS.filter((permission) => !/^comments:/.test(permission));
     expect(scopes.getAllByRole('checkbox')).toHaveLength(live.length);
 
     // Each group says what the resource is; each scope, in one sentence, what it allows.

@@ -1,7 +1,22 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsNumber, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsNumber,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { Optional } from '../../../common/http/optional';
 import { NotBlank, toBoolean, toDecimal, trim } from '../../../common/http/transforms';
@@ -12,6 +27,7 @@ export const TITLE_MAX = 200;
 export const BODY_MAX = 100_000;
 export const EXCERPT_MAX = 500;
 export const SLUG_MAX = 120;
+export const TAGS_MAX = 10;
 /** Lower-case letters and digits in dash-separated words: `my-first-post`. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const POST_SORT_FIELDS = ['publishedAt', 'viewCount', 'title'] as const;
@@ -79,6 +95,29 @@ class PostOptionsDto {
   @Optional()
   @IsBoolean()
   featured?: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The category it is filed under (`GET /categories`); null for none',
+  })
+  @Optional({ nullable: true })
+  @IsUUID('all', { message: 'categoryId must be a category id' })
+  categoryId?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: TAGS_MAX,
+    uniqueItems: true,
+    description: `Its tags (\`GET /tags\`), at most ${TAGS_MAX}; replaces the ones it had`,
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(TAGS_MAX)
+  @ArrayUnique()
+  @IsUUID('all', { each: true, message: 'tagIds must be tag ids' })
+  tagIds?: string[];
 }
 
 export class CreatePostDto extends PostOptionsDto {
@@ -158,6 +197,19 @@ export class PostAuthorDto {
   @ApiProperty({ type: String, nullable: true, description: 'Path of the avatar image' }) avatarUrl: string | null;
 }
 
+export class PostCategoryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() slug: string;
+}
+
+export class PostTagDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() slug: string;
+  @ApiProperty({ type: String, nullable: true, description: '`#rrggbb`' }) color: string | null;
+}
+
 /** A post in lists: everything but the body. */
 export class PostSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -175,6 +227,20 @@ export class PostSummaryDto {
   @ApiProperty() viewCount: number;
   @ApiProperty() commentCount: number;
   @ApiProperty({ type: PostAuthorDto }) author: PostAuthorDto;
+  // Inline, not a $ref: OpenAPI 3.0 cannot make a referenced object nullable (allOf would refuse null).
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    description: 'The category it is filed under; null for none',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      name: { type: 'string' },
+      slug: { type: 'string' },
+    },
+    required: ['id', 'name', 'slug'],
+  })
+  category: PostCategoryDto | null;
+  @ApiProperty({ type: PostTagDto, isArray: true, description: 'By name' }) tags: PostTagDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -192,6 +258,20 @@ export class PostMovedDto {
 }
 
 export class ListPostsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ description: "A category's slug: its posts and those of the categories below it" })
+  @Optional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(80)
+  category?: string;
+
+  @ApiPropertyOptional({ description: "A tag's slug" })
+  @Optional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(80)
+  tag?: string;
+
   @ApiPropertyOptional({ description: "Author's username" })
   @Optional()
   @Transform(trim)

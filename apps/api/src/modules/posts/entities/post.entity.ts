@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, VersionColumn } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
 import { UserEntity } from '../../identity/entities/user.entity';
+import { CategoryEntity } from '../../taxonomy/entities/category.entity';
 
 export const POST_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
@@ -17,6 +18,10 @@ export type PostVisibility = (typeof POST_VISIBILITIES)[number];
 @Check('CHK_posts_visibility', `"visibility" IN ('public', 'members')`)
 // The public feed: published, not deleted, newest first (keyset on published_at, id).
 @Index('posts_feed_idx', ['publishedAt', 'id'], { where: `status = 'published' AND deleted_at IS NULL` })
+// A category's feed (the tree filter reads it for each category of the subtree).
+@Index('posts_category_feed_idx', ['categoryId', 'publishedAt', 'id'], {
+  where: `status = 'published' AND deleted_at IS NULL`,
+})
 // An author's own posts ("my posts"), most recently changed first.
 @Index('posts_author_updated_idx', ['authorId', 'updatedAt'])
 export class PostEntity extends BaseEntity {
@@ -29,6 +34,14 @@ export class PostEntity extends BaseEntity {
 
   @Column({ type: 'text' })
   title: string;
+
+  /** The category it is filed under (none: null). A category in use is only deleted by moving its posts. */
+  @Column({ name: 'category_id', type: 'uuid', nullable: true })
+  categoryId: string | null;
+
+  @ManyToOne(() => CategoryEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'category_id' })
+  category?: CategoryEntity | null;
 
   @Index('posts_slug_key', { unique: true })
   @Column({ type: 'text' })
