@@ -34,6 +34,7 @@ export const DOMAIN_DETAIL_CODES: ReadonlySet<string> = new Set([
   'IN_THE_PAST', // expiresAt before now: the schema cannot know "now"
   'MIXED_PAGING', // page/perPage and cursor/limit together: one rule across two parameters
   'INVALID_CURSOR', // cursors are opaque tokens from meta.cursor.next
+  'SEARCH_PAGING', // q with cursor/limit: search results come in offset pages
 ]);
 
 /** Messages of a BAD_REQUEST without details that are the use case's own (a dead link, a step skipped). */

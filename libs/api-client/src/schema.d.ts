@@ -1973,6 +1973,20 @@ export interface components {
             /** @description `#rrggbb` */
             color: string | null;
         };
+        SearchMatchDto: {
+            /**
+             * @description `words`: full-text match, ranked; `similar`: no post had the words, this title has one like them
+             * @enum {string}
+             */
+            by: "words" | "similar";
+            /** @description Relevance, higher first (only comparable within one search) */
+            rank: number;
+            /**
+             * @description Text around the match as HTML: escaped text with the matched words in `<mark>` (nothing else is markup)
+             * @example Twice a day the <mark>harbour</mark> fills …
+             */
+            snippet: string;
+        };
         PostSummaryDto: {
             /** Format: uuid */
             id: string;
@@ -2008,6 +2022,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description Only in results of a search (`q`) */
+            match?: components["schemas"]["SearchMatchDto"];
         };
         PostMovedDto: {
             /** Format: uuid */
@@ -2050,6 +2066,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description Only in results of a search (`q`) */
+            match?: components["schemas"]["SearchMatchDto"];
             /** @description The Markdown as written */
             body: string;
             /** @description Sanitized HTML rendered from the body */
@@ -15554,6 +15572,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Page size in cursor mode */
                 limit?: number;
+                /** @description Search: words, "a phrase", -excluded, `or` (title weighs most, then excerpt, then body); results come by relevance, in offset pages. When no post has the words, posts with a title like them (misspellings). */
+                q?: string;
                 /** @description A category's slug: its posts and those of the categories below it */
                 category?: string;
                 /** @description A tag's slug */

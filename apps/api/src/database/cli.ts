@@ -71,11 +71,21 @@ async function writeFormatted(path: string, text: string): Promise<void> {
   await writeFile(path, prettier ? await prettier.format(text, { ...options, filepath: path }) : text);
 }
 
-async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up: string[]; down: string[] }> {
+/** A statement of a migration, with its parameters (TypeORM's bookkeeping of generated columns has some). */
+interface Statement {
+  query: string;
+  parameters?: unknown[];
+}
+
+async function pendingSchemaChanges(dataSource: DataSource): Promise<{ up: Statement[]; down: Statement[] }> {
   const sql = await dataSource.driver.createSchemaBuilder().log();
+  const statement = (q: { query: string; parameters?: unknown[] }): Statement => ({
+    query: q.query,
+    ...(q.parameters?.length ? { parameters: q.parameters } : {}),
+  });
   return {
-    up: sql.upQueries.map((q) => q.query),
-    down: sql.downQueries.map((q) => q.query).reverse(),
+    up: sql.upQueries.map(statement),
+    down: sql.downQueries.map(statement).reverse(),
   };
 }
 
@@ -97,8 +107,13 @@ async function generate(name: string | undefined): Promise<number> {
     const timestamp = Date.now();
     const className = `${name}${timestamp}`;
     const file = `${timestamp}-${name}`;
-    const body = (queries: string[]): string =>
-      queries.map((q) => `    await queryRunner.query(${quote(q)});`).join('\n');
+    const body = (statements: Statement[]): string =>
+      statements
+        .map(
+          (q) =>
+            `    await queryRunner.query(${quote(q.query)}${q.parameters ? `, ${JSON.stringify(q.parameters)}` : ''});`,
+        )
+        .join('\n');
     await writeFormatted(
       join(MIGRATIONS_DIR, `${file}.ts`),
       `import { MigrationInterface, QueryRunner } from 'typeorm';
@@ -150,7 +165,7 @@ async function check(): Promise<number> {
       return 0;
     }
     console.error('Schema drift: the entities differ from what the migrations build. Missing SQL:');
-    for (const query of up) console.error(`  ${query};`);
+    for (const { query } of up) console.error(`  ${query};`);
     console.error('Run "npm run db:migration:generate -- <Name>" and commit the migration.');
     return 1;
   } finally {

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { chmod, lstat, mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -10,6 +11,9 @@ const SOCKET_PORT = 5432;
 const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`;
 /** `sun_path` holds 108 bytes on Linux and 104 on macOS, the terminating NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
+
+/** The extensions the migrations create (search's trigram fallback), as Postgres servers ship them in contrib. */
+const PGLITE_OPTIONS = { extensions: { pg_trgm } };
 
 /**
  * Real Postgres (PGlite, WebAssembly) in this process, persisted under `<dataDir>/pg` and served
@@ -48,7 +52,7 @@ export class EmbeddedPostgres {
     const socketPath = join(socketDir, SOCKET_NAME);
     try {
       await removeStaleSocket(socketPath, dataPath);
-      const db = await PGlite.create(dataPath);
+      const db = await PGlite.create(dataPath, PGLITE_OPTIONS);
       const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections });
       try {
         await server.start();
@@ -69,7 +73,7 @@ export class EmbeddedPostgres {
    * process can connect to with any credentials. Embedded mode on Windows is for a single-user machine.
    */
   private static async startOnLoopback(dataPath: string, maxConnections: number): Promise<EmbeddedPostgres> {
-    const db = await PGlite.create(dataPath);
+    const db = await PGlite.create(dataPath, PGLITE_OPTIONS);
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
     await server.start();
     const [, port] = server.getServerConn().split(':');

@@ -16,6 +16,7 @@ import { AccountChanges1795979537334 } from './1795979537334-AccountChanges';
 import { Posts1795987203665 } from './1795987203665-Posts';
 import { PostRevisions1795990125641 } from './1795990125641-PostRevisions';
 import { Taxonomy1796001388396 } from './1796001388396-Taxonomy';
+import { PostSearch1796002083017 } from './1796002083017-PostSearch';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationClass[] = [
   Posts1795987203665,
   PostRevisions1795990125641,
   Taxonomy1796001388396,
+  PostSearch1796002083017,
 ];

@@ -6,7 +6,7 @@ import type { CategoryEntity } from '../taxonomy/entities/category.entity';
 import type { SqlCondition } from '../authorization/policy.service';
 import { PostRevisionEntity } from './entities/post-revision.entity';
 import { PostSlugEntity } from './entities/post-slug.entity';
-import { PostEntity, type PostStatus } from './entities/post.entity';
+import { PostEntity, type PostStatus, SEARCH_CONFIG } from './entities/post.entity';
 
 /**
  * Sort keys of the public list and the column each orders by. `published_at` is written by the
@@ -41,6 +41,23 @@ export interface PostSearch {
 }
 
 export type PostWithAuthor = PostEntity & { author: UserEntity; category: CategoryEntity | null };
+
+/** How a search found a post: by its words (full-text, ranked) or by a title like the query (trigrams). */
+export type SearchMatch = 'words' | 'similar';
+
+/** A post a search found, its relevance and the text around the match (`\u0002`…`\u0003` around the words). */
+export interface SearchHit {
+  post: PostWithAuthor;
+  rank: number;
+  snippet: string;
+}
+
+/** Marks ts_headline puts around matched words; removed from the text first, so only its marks are marks. */
+export const MARK_START = '\u0002';
+export const MARK_END = '\u0003';
+
+/** A title counts as like the query from this word similarity up (pg_trgm's default, 0.6, misses "harbur"). */
+const SIMILAR_TITLE_THRESHOLD = 0.5;
 
 /** Every query and write of `posts` and `post_slugs`. */
 @Injectable()
@@ -195,6 +212,59 @@ export class PostsRepository {
     }
     // The tie-breaker follows the first key's direction, so the feed reads its index backwards.
     return qb.addOrderBy('p.id', search.sort[0]?.direction ?? 'DESC');
+  }
+
+  /**
+   * A page of the posts matching `text`: by their words (`websearch_to_tsquery`: words, "quoted
+   * phrases", -excluded, or), ranked by `ts_rank_cd` over the weighted vector (title before excerpt
+   * before body); or, with `match: 'similar'`, by titles with a word like the query (trigrams), most
+   * alike first. Newest first among equals.
+   */
+  async search(
+    search: Omit<PostSearch, 'sort' | 'after'>,
+    text: string,
+    match: SearchMatch,
+    offset: number,
+    limit: number,
+  ): Promise<[SearchHit[], number]> {
+    return this.tx.run(async () => {
+      // In the transaction: the threshold is set for it alone, and the query must run on its connection.
+      if (match === 'similar') {
+        await this.tx.manager.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
+          String(SIMILAR_TITLE_THRESHOLD),
+        ]);
+      }
+      const qb = this.query({ ...search, sort: [] }).orderBy();
+      if (match === 'words') {
+        const query = `websearch_to_tsquery('${SEARCH_CONFIG}', :text)`;
+        qb.andWhere(`p.search_vector @@ ${query}`)
+          .addSelect(`ts_rank_cd(p.search_vector, ${query})`, 'rank')
+          .addSelect(
+            `ts_headline('${SEARCH_CONFIG}', translate(p.body_markdown, chr(2) || chr(3), ''), ${query},
+               'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxFragments=2, MinWords=6, MaxWords=24, FragmentDelimiter=" … "')`,
+            'snippet',
+          );
+      } else {
+        qb.andWhere(`:text <% p.title`)
+          .addSelect(`word_similarity(:text, p.title)`, 'rank')
+          .addSelect(`concat(p.excerpt, '')`, 'snippet');
+      }
+      qb.setParameter('text', text)
+        .orderBy('rank', 'DESC')
+        .addOrderBy('p.published_at', 'DESC', 'NULLS LAST')
+        .addOrderBy('p.id', 'DESC');
+      const total = await qb.getCount();
+      const { entities, raw } = await qb.offset(offset).limit(limit).getRawAndEntities();
+      const byId = new Map(
+        (raw as Array<{ p_id: string; rank: number; snippet: string }>).map((row) => [row.p_id, row]),
+      );
+      const hits = (entities as PostWithAuthor[]).map((post) => ({
+        post,
+        rank: Number(byId.get(post.id)?.rank ?? 0),
+        snippet: byId.get(post.id)?.snippet ?? '',
+      }));
+      return [hits, total];
+    });
   }
 
   async page(search: PostSearch, offset: number, limit: number): Promise<[PostWithAuthor[], number]> {

@@ -45,12 +45,38 @@ import { PostChangedEvent } from './posts.events';
 import type { TagEntity } from '../taxonomy/entities/tag.entity';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository';
 import {
+  MARK_END,
+  MARK_START,
   MY_POST_SORT_COLUMNS,
   POST_SORT_COLUMNS,
   PostsRepository,
   type PostSearch,
   type PostWithAuthor,
+  type SearchMatch,
 } from './posts.repository';
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A search snippet as HTML: the Markdown's marks dropped (link targets, emphasis, headings,
+ * quotes, code), the text escaped, and only the matched words in `<mark>`.
+ */
+export function snippetHtml(raw: string): string {
+  const text = raw
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\]\([^)]*\)/g, '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[*_`#>~[\]]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // Marks open and close in turn (a cut at a fragment's edge could leave one alone: then none).
+  const marks = text.replace(new RegExp(`[^${MARK_START}${MARK_END}]`, 'g'), '');
+  const balanced = marks === `${MARK_START}${MARK_END}`.repeat(marks.length / 2);
+  const html = escapeHtml(text);
+  return balanced
+    ? html.replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>')
+    : html.replaceAll(MARK_START, '').replaceAll(MARK_END, '');
+}
 
 /** A post as read: its author, its category and its tags. */
 type PostView = PostWithAuthor & { tags: TagEntity[] };
@@ -207,21 +233,57 @@ export class PostsService implements OnModuleInit {
   ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
     const keys = parseSort(query.sort, POST_SORT_FIELDS);
     const category = query.category ? await this.taxonomy.findCategoryBySlug(query.category.toLowerCase()) : undefined;
+    const filters = {
+      published: { includeMembers: viewer !== null },
+      authorUsername: query.author,
+      categoryIds: category === undefined ? undefined : category ? await this.taxonomy.subtreeIds(category.id) : [],
+      tagSlug: query.tag || undefined,
+      featured: query.featured,
+      // Levels are stored with one decimal: "at most 7.46" is "at most 7.4" (and a value too small
+      // for the column's type, 8e-323, is 0 rather than an error).
+      maxReadingLevel: query.readingLevel === undefined ? undefined : Math.floor(query.readingLevel * 10 + 1e-9) / 10,
+    };
+    if (query.q) return this.search(filters, query.q, query);
     return this.page(
       {
-        published: { includeMembers: viewer !== null },
-        authorUsername: query.author,
-        categoryIds: category === undefined ? undefined : category ? await this.taxonomy.subtreeIds(category.id) : [],
-        tagSlug: query.tag || undefined,
-        featured: query.featured,
-        // Levels are stored with one decimal: "at most 7.46" is "at most 7.4" (and a value too small
-        // for the column's type, 8e-323, is 0 rather than an error).
-        maxReadingLevel: query.readingLevel === undefined ? undefined : Math.floor(query.readingLevel * 10 + 1e-9) / 10,
+        ...filters,
         sort: keys.map((k) => ({ column: POST_SORT_COLUMNS[k.field], direction: k.direction })),
       },
       keys,
       (field) => POST_SORT_COLUMNS[field as keyof typeof POST_SORT_COLUMNS],
       query,
+    );
+  }
+
+  /**
+   * A search: posts with the words, by relevance, with a snippet; when none has them (on the first
+   * page), posts whose title has a word like the query (a misspelling, a partial word). Offset pages.
+   */
+  private async search(
+    filters: Omit<PostSearch, 'sort' | 'after'>,
+    text: string,
+    query: ListPostsQueryDto,
+  ): Promise<Paginated<PostSummaryDto>> {
+    const paging = pageRequest(query);
+    if (paging.mode !== 'offset') {
+      throw Errors.invalidField('cursor', 'Search results come in offset pages (page, perPage)', 'SEARCH_PAGING');
+    }
+    const offset = (paging.page - 1) * paging.perPage;
+    let by: SearchMatch = 'words';
+    let [hits, total] = await this.posts.search(filters, text, by, offset, paging.perPage);
+    if (total === 0 && paging.page === 1) {
+      by = 'similar';
+      [hits, total] = await this.posts.search(filters, text, by, offset, paging.perPage);
+    }
+    const views = await this.allWithTags(hits.map((hit) => hit.post));
+    return new Paginated(
+      views.map((post, i) => ({
+        ...this.toSummary(post),
+        match: { by, rank: Math.round(hits[i].rank * 1e6) / 1e6, snippet: snippetHtml(hits[i].snippet) },
+      })),
+      paging.page,
+      paging.perPage,
+      total,
     );
   }
 

@@ -210,6 +210,24 @@ export class PostTagDto {
   @ApiProperty({ type: String, nullable: true, description: '`#rrggbb`' }) color: string | null;
 }
 
+export const SEARCH_MATCHES = ['words', 'similar'] as const;
+
+/** Why a search listed a post. */
+export class SearchMatchDto {
+  @ApiProperty({
+    enum: SEARCH_MATCHES,
+    description: '`words`: full-text match, ranked; `similar`: no post had the words, this title has one like them',
+  })
+  by: (typeof SEARCH_MATCHES)[number];
+  @ApiProperty({ description: 'Relevance, higher first (only comparable within one search)' }) rank: number;
+  @ApiProperty({
+    description:
+      'Text around the match as HTML: escaped text with the matched words in `<mark>` (nothing else is markup)',
+    example: 'Twice a day the <mark>harbour</mark> fills …',
+  })
+  snippet: string;
+}
+
 /** A post in lists: everything but the body. */
 export class PostSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -243,6 +261,8 @@ export class PostSummaryDto {
   @ApiProperty({ type: PostTagDto, isArray: true, description: 'By name' }) tags: PostTagDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiPropertyOptional({ type: SearchMatchDto, description: 'Only in results of a search (`q`)' })
+  match?: SearchMatchDto;
 }
 
 export class PostDto extends PostSummaryDto {
@@ -258,6 +278,20 @@ export class PostMovedDto {
 }
 
 export class ListPostsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    description:
+      'Search: words, "a phrase", -excluded, `or` (title weighs most, then excerpt, then body); results come by relevance, in offset pages. When no post has the words, posts with a title like them (misspellings).',
+    example: 'harbour tides',
+  })
+  @Optional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  @NotBlank()
+  q?: string;
+
   @ApiPropertyOptional({ description: "A category's slug: its posts and those of the categories below it" })
   @Optional()
   @Transform(trim)

@@ -3,6 +3,15 @@ import { BaseEntity } from '../../../database/base.entity';
 import { UserEntity } from '../../identity/entities/user.entity';
 import { CategoryEntity } from '../../taxonomy/entities/category.entity';
 
+/** Search's text configuration: English stemming and stop words. */
+export const SEARCH_CONFIG = 'english';
+
+const SEARCH_VECTOR_SQL = [
+  `setweight(to_tsvector('${SEARCH_CONFIG}'::regconfig, coalesce("title", '')), 'A')`,
+  `setweight(to_tsvector('${SEARCH_CONFIG}'::regconfig, coalesce("excerpt", '')), 'B')`,
+  `setweight(to_tsvector('${SEARCH_CONFIG}'::regconfig, coalesce("body_markdown", '')), 'C')`,
+].join(' || ');
+
 export const POST_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 export const POST_VISIBILITIES = ['public', 'members'] as const;
@@ -22,6 +31,11 @@ export type PostVisibility = (typeof POST_VISIBILITIES)[number];
 @Index('posts_category_feed_idx', ['categoryId', 'publishedAt', 'id'], {
   where: `status = 'published' AND deleted_at IS NULL`,
 })
+// Search: the weighted text below (GIN), and trigrams of titles for misspelled or partial words.
+// Both are made by the migration (TypeORM cannot declare GIN indexes); declared here so schema
+// checks keep them.
+@Index('posts_search_idx', { synchronize: false })
+@Index('posts_title_trgm_idx', { synchronize: false })
 // An author's own posts ("my posts"), most recently changed first.
 @Index('posts_author_updated_idx', ['authorId', 'updatedAt'])
 export class PostEntity extends BaseEntity {
@@ -87,6 +101,18 @@ export class PostEntity extends BaseEntity {
 
   @Column({ name: 'comment_count', type: 'integer', default: 0 })
   commentCount: number;
+
+  /** Title (A), excerpt (B) and body (C), weighted, for full-text search; computed by Postgres. */
+  @Column({
+    name: 'search_vector',
+    type: 'tsvector',
+    select: false,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: SEARCH_VECTOR_SQL,
+  })
+  searchVector?: string;
 
   /** Raised by every save: the ETag of a post, and what `If-Match` is compared with. */
   @VersionColumn()

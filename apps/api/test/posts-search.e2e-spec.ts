@@ -1,0 +1,129 @@
+import { SystemRole } from '@atrium/contracts';
+import type { AtriumApp } from '../src/bootstrap';
+import { type Actor, actors } from './support/actors';
+import { startTestApp, TestResources } from './support/test-app';
+
+interface Hit {
+  id: string;
+  title: string;
+  match?: { by: 'words' | 'similar'; rank: number; snippet: string };
+}
+
+/**
+ * Search over posts on a real database: full-text (weighted title > excerpt > body, ranked, with
+ * phrases and exclusions), snippets that are safe HTML, the trigram fallback for a misspelling,
+ * and visibility (drafts never, members-only posts for signed-in readers only).
+ */
+describe('posts: search', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+  const { call, asRole, signedIn } = actors(() => atrium);
+  let author: Actor;
+  const ids: Record<string, string> = {};
+
+  const write = async (key: string, body: Record<string, unknown>, publish = true): Promise<void> => {
+    const res = await call('POST', '/api/v1/posts', { token: author.token, body });
+    expect(res.statusCode).toBe(201);
+    ids[key] = res.json().data.id as string;
+    if (!publish) return;
+    const published = await call('POST', `/api/v1/posts/${ids[key]}/publish`, { token: author.token });
+    expect({ key, status: published.statusCode, body: published.statusCode === 200 ? '' : published.body }).toEqual({
+      key,
+      status: 200,
+      body: '',
+    });
+  };
+  const search = async (q: string, token?: string): Promise<Hit[]> => {
+    const res = await call('GET', '/api/v1/posts', { query: { q, author: author.username, perPage: '50' }, token });
+    expect(res.statusCode).toBe(200);
+    return res.json().data as Hit[];
+  };
+  const keysOf = (hits: Hit[]): string[] =>
+    hits.map((hit) => Object.keys(ids).find((key) => ids[key] === hit.id) ?? hit.id);
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources, { AUTH_THROTTLE_LIMIT: '1000' });
+    author = await asRole(SystemRole.AUTHOR);
+    const filler = 'The morning was grey and the gulls were loud over the water. '.repeat(8);
+    await write('titled', {
+      title: 'Tides of the northern harbour',
+      body: `## Two tides a day\n\n${filler}\n\nBoats wait for high water.`,
+    });
+    await write('inBody', {
+      title: 'Keepers of the lighthouse',
+      body: `## The keepers\n\n${filler}\n\nThey rowed back to the harbour at dusk, past the [old pier](https://example.com/pier).`,
+    });
+    await write('unrelated', { title: 'Mountain trails in spring', body: `## Paths\n\n${filler}` });
+    await write('draft', { title: 'Harbour plans (draft)', body: 'A harbour that is not published yet.' }, false);
+    await write('members', {
+      title: 'Harbour notes for members',
+      body: 'The harbour, for members.',
+      visibility: 'members',
+    });
+    await write('hostile', {
+      title: 'Signals',
+      body: 'Flags over the harbour <img src=x alt="signal flags" onerror=alert(1)> and <b>bold</b> words & "quotes".',
+    });
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('ranks a match in the title above one in the body, never lists drafts, and leaves out what does not match', async () => {
+    const hits = await search('harbour');
+    expect(keysOf(hits).slice(0, 1)).toEqual(['titled']);
+    expect(new Set(keysOf(hits))).toEqual(new Set(['titled', 'inBody', 'hostile']));
+    expect(hits.every((hit) => hit.match?.by === 'words')).toBe(true);
+    const ranks = hits.map((hit) => hit.match!.rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    // Stemming: "tide" finds "Tides".
+    expect(keysOf(await search('tide'))).toEqual(['titled']);
+    expect(await search('volcano')).toEqual([]);
+  });
+
+  it('understands phrases, exclusions and or', async () => {
+    expect(keysOf(await search('"northern harbour"'))).toEqual(['titled']);
+    expect(new Set(keysOf(await search('harbour -lighthouse -flags')))).toEqual(new Set(['titled']));
+    expect(new Set(keysOf(await search('mountain or lighthouse')))).toEqual(new Set(['unrelated', 'inBody']));
+  });
+
+  it('gives a snippet around the match with the words marked, as text with no other markup', async () => {
+    const [inBody] = (await search('dusk')).filter((hit) => hit.id === ids.inBody);
+    expect(inBody.match!.snippet).toContain('<mark>dusk</mark>');
+    // The Markdown link is its text in the snippet.
+    expect(inBody.match!.snippet).toContain('old pier');
+    expect(inBody.match!.snippet).not.toContain('](');
+    const [hostile] = (await search('flags')).filter((hit) => hit.id === ids.hostile);
+    expect(hostile.match!.snippet).toContain('<mark>Flags</mark>');
+    // Nothing but <mark> is markup: the body's HTML and quotes come out escaped or dropped.
+    expect(hostile.match!.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+    expect(hostile.match!.snippet).toContain('&#38;');
+  });
+
+  it('falls back to titles with a word like the query when no post has the words (a misspelling)', async () => {
+    const hits = await search('harbur');
+    expect(keysOf(hits)).toContain('titled');
+    expect(hits.every((hit) => hit.match?.by === 'similar')).toBe(true);
+    expect(keysOf(hits)).not.toContain('draft');
+  });
+
+  it('finds members-only posts for signed-in readers only', async () => {
+    expect(keysOf(await search('members'))).toEqual([]);
+    const reader = await signedIn();
+    expect(keysOf(await search('members', reader.token))).toEqual(['members']);
+  });
+
+  it('pages search results by offset and refuses a cursor', async () => {
+    const res = await call('GET', '/api/v1/posts', {
+      query: { q: 'harbour', author: author.username, perPage: '1', page: '2' },
+    });
+    expect(res.json().meta.pagination).toMatchObject({ page: 2, perPage: 1, totalItems: 3 });
+    expect(res.json().data).toHaveLength(1);
+    const cursor = await call('GET', '/api/v1/posts', { query: { q: 'harbour', limit: '5' } });
+    expect(cursor.statusCode).toBe(400);
+    expect(cursor.json().error.details[0].code).toBe('SEARCH_PAGING');
+  });
+});
