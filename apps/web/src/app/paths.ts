@@ -10,6 +10,10 @@ export const paths = {
   status: '/status',
   /** First-run setup: the first admin, while none exists (the start-up log points here: APP_URL + path). */
   setup: '/setup',
+  /** The feed of published posts (filters and search in the query: `postsPath()`). */
+  posts: '/posts',
+  /** One post by its slug; build links with `postPath(slug)`. */
+  post: '/posts/:slug',
   /** A member's public profile; build links with `profilePath(username)`. */
   profile: '/u/:username',
   signIn: '/sign-in',
@@ -31,6 +35,26 @@ export const paths = {
 
 /** The public profile page of `username`. */
 export const profilePath = (username: string): string => `/u/${encodeURIComponent(username)}`;
+
+/** The page of the post at `slug`. */
+export const postPath = (slug: string): string => `/posts/${encodeURIComponent(slug)}`;
+
+/** What the feed at `/posts` can be narrowed to (its query string). */
+export interface PostsFilter {
+  /** A category's slug (its posts and those of the categories below it). */
+  category?: string;
+  /** A tag's slug. */
+  tag?: string;
+}
+
+/** The feed, narrowed to a category or a tag: `/posts?category=coast`. */
+export function postsPath(filter: PostsFilter = {}): string {
+  const query = new URLSearchParams();
+  if (filter.category) query.set('category', filter.category);
+  if (filter.tag) query.set('tag', filter.tag);
+  const search = query.toString();
+  return search ? `${paths.posts}?${search}` : paths.posts;
+}
 
 /** Pages the server itself answers (not client routes): links to them are full navigations. */
 export const serverPaths = {

@@ -28,6 +28,8 @@ describe('route table', () => {
       [paths.home, 'HomePage'],
       [paths.status, 'StatusPage'],
       [paths.setup, 'SetupPage'],
+      [paths.posts, 'PostsPage'],
+      ['/posts/tides-of-the-north-sea', 'PostPage'],
       ['/u/ada', 'ProfilePage'],
       [paths.signIn, 'SignInPage'],
       [paths.signUp, 'SignUpPage'],
@@ -94,6 +96,7 @@ describe('app shell and routing', () => {
     const banner = screen.getByRole('banner');
     expect(within(banner).getByRole('link', { name: 'Atrium' })).toHaveAttribute('href', '/');
     const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Posts' })).toHaveAttribute('href', paths.posts);
     expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/reference');
     expect(screen.getByRole('main')).toContainElement(await screen.findByRole('heading', { level: 1 }));
     expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute('href', '#main-content');

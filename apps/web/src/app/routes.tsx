@@ -12,6 +12,7 @@ import { RouteErrorPage } from './RouteErrorPage';
 const homeGroup = () => import('../features/home/home.routes');
 const authGroup = () => import('../features/auth/auth.routes');
 const setupGroup = () => import('../features/setup/setup.routes');
+const readingGroup = () => import('../features/reading/reading.routes');
 const profilesGroup = () => import('../features/profiles/profiles.routes');
 const settingsGroup = () => import('../features/settings/settings.routes');
 const statusGroup = () => import('../features/status/status.routes');
@@ -35,6 +36,8 @@ export const routes: RouteObject[] = [
           { path: paths.status, lazy: page(statusGroup, (m) => m.StatusPage) },
           // The API's start-up log points here while the site has no administrator.
           { path: paths.setup, lazy: page(setupGroup, (m) => m.SetupPage) },
+          { path: paths.posts, lazy: page(readingGroup, (m) => m.PostsPage) },
+          { path: paths.post, lazy: page(readingGroup, (m) => m.PostPage) },
           { path: paths.profile, lazy: page(profilesGroup, (m) => m.ProfilePage) },
           {
             // While no administrator exists, these pages say so and link to the setup page.

@@ -58,6 +58,7 @@ describe('the header on a narrow screen', () => {
     expect(burger).toHaveAttribute('aria-expanded', 'true');
     expect(document.getElementById(burger.getAttribute('aria-controls') ?? '')).toContainElement(menu);
     const nav = within(menu).getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Posts' })).toHaveAttribute('href', '/posts');
     expect(within(nav).getByRole('link', { name: 'Status' })).toHaveAttribute('href', '/status');
     expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/reference');
     const scheme = within(menu).getByRole('radiogroup', { name: 'Colour scheme' });

@@ -11,11 +11,16 @@ interface MainNavProps {
   onNavigate?: () => void;
 }
 
-/** The site's main navigation: the status page and the API docs (the brand leads home). */
+/** The site's main navigation: the posts, the status page and the API docs (the brand leads home). */
 export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
   return (
     <nav aria-label="Main">
       <ul className={vertical ? classes.navColumn : classes.navList}>
+        <li>
+          <NavLink to={paths.posts} className={nav.navLink} onClick={onNavigate}>
+            Posts
+          </NavLink>
+        </li>
         <li>
           <NavLink to={paths.status} className={nav.navLink} onClick={onNavigate}>
             Status

@@ -34,6 +34,7 @@ describe('Home page', () => {
     expect(main().getByRole('link', { name: 'API documentation' })).toHaveAttribute('href', '/reference');
     expect(main().getByRole('link', { name: 'Try it in Swagger UI' })).toHaveAttribute('href', '/docs');
     expect(main().getByRole('link', { name: 'System status' })).toHaveAttribute('href', paths.status);
+    expect(main().getByRole('link', { name: 'Latest posts' })).toHaveAttribute('href', paths.posts);
     expect(screen.queryByRole('region', { name: 'Your account' })).not.toBeInTheDocument();
     // Not an ops page: nothing about the server's readiness, disk or paths.
     expect(requestsTo('/readiness')).toHaveLength(0);

@@ -74,6 +74,15 @@ export function HomePage() {
 
       {status === 'signed-in' && user ? <YourAccount user={user} /> : null}
 
+      <Section title="Read">
+        <Text>
+          What members have published, newest first: narrow it by category, tag or reading level, or search it.
+        </Text>
+        <Anchor component={Link} to={paths.posts} mt="sm" display="inline-block">
+          Latest posts
+        </Anchor>
+      </Section>
+
       <Section title="Build on it">
         <Text>
           Every feature is available through the API: authenticate with a personal access token and read the reference,

@@ -1,0 +1,188 @@
+import { ErrorCode } from '@atrium/contracts';
+import { Anchor, Button, Group, Skeleton, Stack, Text, Title, Typography, VisuallyHidden } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+
+import { paths, postPath, postsPath, profilePath } from '../../app/paths';
+import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
+import { ApiError } from '../../lib/api';
+import { signInPath } from '../auth';
+import type { Post } from './api/reading.api';
+import { postQueryOptions, usePost } from './api/reading.queries';
+import { LabelBadge } from './components/PostCard';
+import { publishedDate, readingLevel, readingTime } from './reading.format';
+
+const hasCode = (error: unknown, code: string) => error instanceof ApiError && error.code === code;
+
+/**
+ * One post: its title as the page's h1 (the body starts at h2), the author, where it is filed and
+ * labelled (links to the feed narrowed to them), when it was published, how long and how hard it
+ * is to read, and the body. A members-only post asks a visitor to sign in and comes back here; an
+ * old slug lands on the post's address of now.
+ */
+export function PostPage() {
+  const { slug = '' } = useParams();
+  const { viewer, query } = usePost(slug);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const current = query.data?.slug;
+
+  // The API followed an old slug to the post's current one: the address follows too, replacing
+  // the old entry (Back does not lead to the old slug again); the post is not asked for twice.
+  useEffect(() => {
+    if (!current || current === slug || !query.data || viewer === undefined) return;
+    queryClient.setQueryData(postQueryOptions(viewer, current).queryKey, query.data);
+    void navigate(`${postPath(current)}${location.search}${location.hash}`, { replace: true });
+  }, [current, slug, query.data, viewer, queryClient, navigate, location.search, location.hash]);
+
+  if (query.isPending) return <PostSkeleton />;
+  if (query.isError) {
+    if (hasCode(query.error, ErrorCode.NOT_FOUND)) return <NoSuchPost />;
+    if (hasCode(query.error, ErrorCode.UNAUTHENTICATED))
+      return <MembersOnly returnTo={`${location.pathname}${location.search}`} />;
+    return (
+      <Stack gap="lg" maw={760}>
+        <title>Post · Atrium</title>
+        <Title order={1}>Post</Title>
+        <ApiErrorAlert
+          title="Could not load this post"
+          error={query.error}
+          onRetry={() => void query.refetch()}
+          retrying={query.isFetching}
+        />
+      </Stack>
+    );
+  }
+  return <PostArticle post={query.data} />;
+}
+
+function PostArticle({ post }: { post: Post }) {
+  const titleId = useId();
+  const author = displayName(post.author);
+  return (
+    <Stack component="article" gap="lg" maw={760} aria-labelledby={titleId}>
+      <title>{`${post.title} · Atrium`}</title>
+      <Stack component="header" gap="sm">
+        {post.category ? (
+          <Anchor component={Link} to={postsPath({ category: post.category.slug })} size="sm" fw={600}>
+            {post.category.name}
+          </Anchor>
+        ) : null}
+        <Title order={1} id={titleId}>
+          {post.title}
+        </Title>
+        <Group gap="sm" wrap="nowrap" align="center">
+          <UserAvatar user={post.author} size={40} decorative />
+          <Stack gap={0} miw={0} style={{ overflowWrap: 'anywhere' }}>
+            <Text size="sm">
+              By{' '}
+              <Anchor component={Link} to={profilePath(post.author.username)} fw={600}>
+                {author}
+              </Anchor>
+            </Text>
+            <Text size="sm" c="dimmed">
+              {post.publishedAt ? (
+                <>
+                  Published <time dateTime={post.publishedAt}>{publishedDate(post.publishedAt)}</time> ·{' '}
+                </>
+              ) : null}
+              {readingTime(post.readingTimeMinutes)}
+              {post.readingLevel !== null ? ` · ${readingLevel(post.readingLevel)}` : null}
+            </Text>
+          </Stack>
+        </Group>
+        {post.visibility === 'members' ? (
+          <Group>
+            <LabelBadge>Members only</LabelBadge>
+          </Group>
+        ) : null}
+      </Stack>
+
+      {/* Safe to insert as HTML: the API rendered this from the Markdown and cleaned it with
+          sanitize-html to an allowlist when the post was saved — no script, event handler, style,
+          iframe, form or javascript:/data: URL survives (docs/API.md, "Posts"). This field only. */}
+      <Typography>
+        <div data-testid="post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
+      </Typography>
+
+      {post.tags.length > 0 ? (
+        <Stack component="footer" gap="xs">
+          <Text fw={600} size="sm" id={`${titleId}-tags`}>
+            Tags
+          </Text>
+          <Group component="ul" gap="sm" m={0} p={0} style={{ listStyle: 'none' }} aria-labelledby={`${titleId}-tags`}>
+            {post.tags.map((tag) => (
+              <li key={tag.id}>
+                <Anchor component={Link} to={postsPath({ tag: tag.slug })} size="sm">
+                  {tag.name}
+                </Anchor>
+              </li>
+            ))}
+          </Group>
+        </Stack>
+      ) : null}
+      <Anchor component={Link} to={paths.posts}>
+        All posts
+      </Anchor>
+    </Stack>
+  );
+}
+
+/** The post's shape while it loads; its h1 comes with the post (focus waits for it). */
+function PostSkeleton() {
+  return (
+    <Stack gap="lg" maw={760}>
+      <div role="status">
+        <VisuallyHidden>Loading the post…</VisuallyHidden>
+      </div>
+      <Stack gap="sm" aria-hidden="true">
+        <Skeleton height={14} width={120} />
+        <Skeleton height={36} width="80%" />
+        <Skeleton height={40} width={260} />
+      </Stack>
+      <Stack gap="xs" aria-hidden="true">
+        <Skeleton height={14} />
+        <Skeleton height={14} />
+        <Skeleton height={14} width="90%" />
+        <Skeleton height={14} width="60%" />
+      </Stack>
+    </Stack>
+  );
+}
+
+function MembersOnly({ returnTo }: { returnTo: string }) {
+  return (
+    <Stack gap="md" maw={640} align="flex-start">
+      <title>Members only · Atrium</title>
+      <Title order={1}>This post is for members</Title>
+      <Text>Sign in to read it; you will come back to this page afterwards.</Text>
+      <Group gap="sm">
+        <Button component={Link} to={signInPath(returnTo)}>
+          Sign in to read
+        </Button>
+        <Button component={Link} to={paths.signUp} variant="default">
+          Create an account
+        </Button>
+      </Group>
+      <Anchor component={Link} to={paths.posts}>
+        Back to the posts
+      </Anchor>
+    </Stack>
+  );
+}
+
+function NoSuchPost() {
+  return (
+    <Stack gap="md" maw={640} align="flex-start">
+      <title>Post not found · Atrium</title>
+      <Title order={1}>Post not found</Title>
+      <Text>No post lives at this address. It may have been taken down, or the link is mistyped.</Text>
+      <Button component={Link} to={paths.posts}>
+        Back to the posts
+      </Button>
+    </Stack>
+  );
+}

@@ -1,0 +1,370 @@
+import { Anchor, Button, Group, NativeSelect, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+
+import { paths } from '../../app/paths';
+import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import type { CategoryNode, FeedFilter, PostSummary } from './api/reading.api';
+import { useCategories, useFeed, useSearch } from './api/reading.queries';
+import { PostCard, PostCardSkeleton } from './components/PostCard';
+import { READING_LEVELS } from './reading.format';
+
+/** The feed's state lives in the address (shareable, kept by Back): `?category=&tag=&level=&q=&page=`. */
+function useFeedParams() {
+  const [params, setParams] = useSearchParams();
+  const level = Number(params.get('level'));
+  const filter: FeedFilter = useMemo(
+    () => ({
+      ...(params.get('category') ? { category: params.get('category') ?? undefined } : {}),
+      ...(params.get('tag') ? { tag: params.get('tag') ?? undefined } : {}),
+      ...(Number.isInteger(level) && level > 0 ? { readingLevel: level } : {}),
+    }),
+    [params, level],
+  );
+  const q = params.get('q')?.trim() ?? '';
+  const page = Math.max(1, Math.floor(Number(params.get('page')) || 1));
+
+  /** Sets (or, for an empty value, removes) these parameters; any change of what is shown starts at page 1. */
+  const update = (changes: Record<string, string | undefined>) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        for (const [name, value] of Object.entries(changes)) {
+          if (value) next.set(name, value);
+          else next.delete(name);
+        }
+        if (!('page' in changes)) next.delete('page');
+        return next;
+      },
+      { preventScrollReset: true },
+    );
+
+  return { filter, q, page, update, level: params.get('level') ?? '' };
+}
+
+/** The category tree as select options, each level indented under its parent. */
+function categoryOptions(nodes: CategoryNode[], depth = 0): { value: string; label: string }[] {
+  return nodes.flatMap((node) => [
+    { value: node.slug, label: `${'\u00a0\u00a0\u00a0'.repeat(depth)}${node.name} (${node.postCount})` },
+    ...categoryOptions(node.children, depth + 1),
+  ]);
+}
+
+/**
+ * "Latest posts": published posts newest first with "Load more" (keyset pages), narrowed by
+ * category, tag and maximum reading level; a search switches to results by relevance in numbered
+ * pages, each with the text around the match.
+ */
+export function PostsPage() {
+  const { filter, q, page, update, level } = useFeedParams();
+  const categories = useCategories();
+  const [draft, setDraft] = useState(q);
+  const [shownQ, setShownQ] = useState(q);
+  const searchId = useId();
+
+  // The box follows the address (Back, a link to the feed).
+  if (shownQ !== q) {
+    setShownQ(q);
+    setDraft(q);
+  }
+
+  const onSearch = (event: FormEvent) => {
+    event.preventDefault();
+    update({ q: draft.trim() || undefined });
+  };
+
+  const options = [{ value: '', label: 'All categories' }, ...categoryOptions(categories.data ?? [])];
+  // A category in the address that the tree does not (yet) hold still shows as chosen.
+  if (filter.category && !options.some((option) => option.value === filter.category)) {
+    options.push({ value: filter.category, label: filter.category });
+  }
+
+  return (
+    <Stack gap="lg">
+      <title>{q ? `Search: ${q} · Atrium` : 'Latest posts · Atrium'}</title>
+      <Title order={1}>Latest posts</Title>
+
+      <form role="search" aria-label="Posts" onSubmit={onSearch}>
+        <Group gap="xs" align="flex-end" wrap="wrap">
+          <TextInput
+            id={searchId}
+            type="search"
+            label="Search posts"
+            description="Words, a “phrase”, or -word to leave out"
+            value={draft}
+            onChange={(event) => setDraft(event.currentTarget.value)}
+            style={{ flex: '1 1 14rem' }}
+            maw={480}
+          />
+          <Button type="submit">Search</Button>
+          {q ? (
+            <Button variant="default" onClick={() => update({ q: undefined })}>
+              Clear search
+            </Button>
+          ) : null}
+        </Group>
+      </form>
+
+      <Group gap="md" align="flex-end" wrap="wrap">
+        <NativeSelect
+          label="Category"
+          data={options}
+          value={filter.category ?? ''}
+          onChange={(event) => update({ category: event.currentTarget.value || undefined })}
+          style={{ flex: '0 1 16rem' }}
+          miw={0}
+        />
+        <NativeSelect
+          label="Maximum reading level"
+          data={READING_LEVELS}
+          value={READING_LEVELS.some((option) => option.value === level) ? level : ''}
+          onChange={(event) => update({ level: event.currentTarget.value || undefined })}
+          style={{ flex: '0 1 14rem' }}
+          miw={0}
+        />
+        {filter.tag ? (
+          <Group gap="xs" wrap="wrap">
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              Tagged <strong>{filter.tag}</strong>
+            </Text>
+            <Button variant="default" size="compact-sm" onClick={() => update({ tag: undefined })}>
+              Remove the tag filter
+            </Button>
+          </Group>
+        ) : null}
+      </Group>
+
+      {q ? (
+        <SearchResults filter={filter} q={q} page={page} onPage={(p) => update({ page: String(p) })} />
+      ) : (
+        <Feed filter={filter} />
+      )}
+    </Stack>
+  );
+}
+
+const isFiltered = (filter: FeedFilter) => Boolean(filter.category || filter.tag || filter.readingLevel);
+
+/** Cards while the first page loads; a status says it once. */
+function Loading({ label }: { label: string }) {
+  return (
+    <Stack gap="md">
+      <div role="status">
+        <VisuallyHidden>{label}</VisuallyHidden>
+      </div>
+      <PostCardSkeleton />
+      <PostCardSkeleton />
+      <PostCardSkeleton />
+    </Stack>
+  );
+}
+
+function Empty({ children }: { children: string }) {
+  return (
+    <Stack gap="xs" align="flex-start">
+      <Text>{children}</Text>
+      <Anchor component={Link} to={paths.posts}>
+        Show all posts
+      </Anchor>
+    </Stack>
+  );
+}
+
+function PostList({
+  posts,
+  labelledBy,
+  linkRef,
+}: {
+  posts: PostSummary[];
+  labelledBy: string;
+  linkRef?: (index: number) => (element: HTMLAnchorElement | null) => void;
+}) {
+  return (
+    <Stack component="ul" gap="md" aria-labelledby={labelledBy} m={0} p={0} style={{ listStyle: 'none' }}>
+      {posts.map((post, index) => (
+        <li key={post.id}>
+          <PostCard post={post} ref={linkRef?.(index)} />
+        </li>
+      ))}
+    </Stack>
+  );
+}
+
+/** The feed in keyset pages: "Load more" appends the next page, says how many came, and moves focus to the first new post. */
+function Feed({ filter }: { filter: FeedFilter }) {
+  const feed = useFeed(filter);
+  const headingId = useId();
+  const links = useRef(new Map<number, HTMLAnchorElement>());
+  /** The index of the first post of the page "Load more" is bringing (focus goes there once it shows). */
+  const focusFrom = useRef<number | undefined>(undefined);
+  const posts = useMemo(() => feed.data?.pages.flatMap((p) => p.posts) ?? [], [feed.data]);
+  const lastPage = feed.data?.pages.at(-1)?.posts.length ?? 0;
+
+  useEffect(() => {
+    if (focusFrom.current === undefined || feed.isFetchingNextPage) return;
+    // Failed or brought nothing: focus stays where it is (the error's Retry, the button).
+    links.current.get(focusFrom.current)?.focus();
+    focusFrom.current = undefined;
+  }, [feed.isFetchingNextPage, posts.length]);
+
+  const heading = (
+    <VisuallyHidden>
+      <Title order={2} id={headingId}>
+        {isFiltered(filter) ? 'Posts matching the filters, newest first' : 'Posts, newest first'}
+      </Title>
+    </VisuallyHidden>
+  );
+
+  if (feed.isPending) {
+    return (
+      <section aria-labelledby={headingId}>
+        {heading}
+        <Loading label="Loading posts…" />
+      </section>
+    );
+  }
+  // An error with posts on screen is one of "Load more" (shown below them); without, of the feed.
+  if (!feed.data) {
+    return (
+      <section aria-labelledby={headingId}>
+        {heading}
+        <ApiErrorAlert
+          title="Could not load the posts"
+          error={feed.error}
+          onRetry={() => void feed.refetch()}
+          retrying={feed.isFetching}
+        />
+      </section>
+    );
+  }
+
+  const loadMore = () => {
+    focusFrom.current = posts.length;
+    void feed.fetchNextPage();
+  };
+  const more = feed.data.pages.length > 1 ? ` (${lastPage} more loaded)` : '';
+
+  return (
+    <section aria-labelledby={headingId}>
+      {heading}
+      {posts.length === 0 ? (
+        isFiltered(filter) ? (
+          <Empty>No published posts match these filters.</Empty>
+        ) : (
+          <Text>Nothing has been published yet.</Text>
+        )
+      ) : (
+        <Stack gap="md">
+          <PostList
+            posts={posts}
+            labelledBy={headingId}
+            linkRef={(index) => (element) => {
+              if (element) links.current.set(index, element);
+              else links.current.delete(index);
+            }}
+          />
+          {/* Polite and atomic: "Load more" is announced with how many came. */}
+          <Text size="sm" c="dimmed" role="status" aria-live="polite" aria-atomic="true">
+            {`Showing ${posts.length} ${posts.length === 1 ? 'post' : 'posts'}${more}${feed.hasNextPage ? '' : ' — that is all'}.`}
+          </Text>
+          {feed.isFetchNextPageError ? (
+            <ApiErrorAlert
+              title="Could not load more posts"
+              error={feed.error}
+              onRetry={loadMore}
+              retrying={feed.isFetchingNextPage}
+            />
+          ) : null}
+          {feed.hasNextPage && !feed.isFetchNextPageError ? (
+            <Group>
+              <Button variant="default" onClick={loadMore} loading={feed.isFetchingNextPage}>
+                Load more
+              </Button>
+            </Group>
+          ) : null}
+        </Stack>
+      )}
+    </section>
+  );
+}
+
+/** Search results by relevance in numbered pages; posts with a similar title when none has the words. */
+function SearchResults({
+  filter,
+  q,
+  page,
+  onPage,
+}: {
+  filter: FeedFilter;
+  q: string;
+  page: number;
+  onPage: (page: number) => void;
+}) {
+  const search = useSearch({ ...filter, q }, page);
+  const headingId = useId();
+
+  const heading = (
+    <Title order={2} id={headingId} size="h3" mb="sm" style={{ overflowWrap: 'anywhere' }}>
+      Results for “{q}”
+    </Title>
+  );
+
+  if (search.isPending) {
+    return (
+      <section aria-labelledby={headingId}>
+        {heading}
+        <Loading label="Searching…" />
+      </section>
+    );
+  }
+  if (search.isError) {
+    return (
+      <section aria-labelledby={headingId}>
+        {heading}
+        <ApiErrorAlert
+          title="Could not search the posts"
+          error={search.error}
+          onRetry={() => void search.refetch()}
+          retrying={search.isFetching}
+        />
+      </section>
+    );
+  }
+
+  const { posts, pagination } = search.data;
+  const similar = posts.length > 0 && posts.every((post) => post.match?.by === 'similar');
+  const summary =
+    posts.length === 0
+      ? `No posts found for “${q}”.`
+      : similar
+        ? `No post has these words. ${posts.length === 1 ? 'One post has' : `${posts.length} posts have`} a similar title.`
+        : `${pagination.totalItems} ${pagination.totalItems === 1 ? 'result' : 'results'}${pagination.totalPages > 1 ? `, page ${pagination.page} of ${pagination.totalPages}` : ''}.`;
+
+  return (
+    <section aria-labelledby={headingId} aria-busy={search.isPlaceholderData}>
+      {heading}
+      <Stack gap="md">
+        <Text role="status" aria-live="polite" aria-atomic="true">
+          {summary}
+        </Text>
+        {posts.length === 0 ? (
+          isFiltered(filter) ? (
+            <Empty>Try other words, or fewer filters.</Empty>
+          ) : null
+        ) : (
+          <PostList posts={posts} labelledBy={headingId} />
+        )}
+        {pagination.totalPages > 1 ? (
+          <Group component="nav" aria-label="Result pages" gap="xs">
+            <Button variant="default" disabled={!pagination.hasPrev} onClick={() => onPage(page - 1)}>
+              Previous page
+            </Button>
+            <Button variant="default" disabled={!pagination.hasNext} onClick={() => onPage(page + 1)}>
+              Next page
+            </Button>
+          </Group>
+        ) : null}
+      </Stack>
+    </section>
+  );
+}

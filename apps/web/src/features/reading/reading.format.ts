@@ -1,0 +1,19 @@
+/** "14 June 2025" (in the reader's locale and time zone); the machine-readable date goes in <time dateTime>. */
+export const publishedDate = (iso: string): string =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'long' }).format(new Date(iso));
+
+/** "4 min read"; a very short post still takes a minute. */
+export const readingTime = (minutes: number): string => `${Math.max(1, Math.round(minutes))} min read`;
+
+/** The Flesch–Kincaid grade as a reader understands it: "Reading level: grade 7". */
+export const readingLevel = (grade: number): string => `Reading level: grade ${Math.round(grade)}`;
+
+/** The choices of the feed's "Maximum reading level" filter (US school grades, 0–18). */
+export const READING_LEVELS: { value: string; label: string }[] = [
+  { value: '', label: 'Any level' },
+  { value: '6', label: 'Grade 6 or easier' },
+  { value: '8', label: 'Grade 8 or easier' },
+  { value: '10', label: 'Grade 10 or easier' },
+  { value: '12', label: 'Grade 12 or easier' },
+  { value: '14', label: 'Grade 14 or easier' },
+];
