@@ -206,6 +206,7 @@ test('axe: every public route in both schemes, the fold-out menu open, the heade
     for (const { path, heading } of PUBLIC_PAGES) {
       await page.goto(path);
       await pageHeading(page, heading);
+      await pageSettled(page);
       for (const scheme of await bothSchemes(page)) {
         await useSystemScheme(page, scheme);
         await axe.check(page, `${path} (${scheme})`);

@@ -1,9 +1,12 @@
 // Shared by the browser tests (`*.e2e.mjs`): Debian's Chromium through playwright-core, a fresh
 // context per test with its errors recorded, and the axe check. Not a test file itself.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +17,9 @@ export const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:3000').replac
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Generous: a wait ends as soon as the page is ready; CI machines are sometimes busy.
 export const TIMEOUT_MS = 30_000;
+
+const API_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../api/dist/main.js');
+const START_TIMEOUT_MS = 120_000;
 
 export function launchBrowser() {
   return chromium.launch({
@@ -86,6 +92,9 @@ export const PUBLIC_PAGES = [
   { path: '/status', heading: 'System status' },
   // Setup while the site has no admin, "This site is set up" afterwards.
   { path: '/setup', heading: undefined },
+  // The feed (empty, or with posts other tests published) and a post that does not exist.
+  { path: '/posts', heading: 'Latest posts' },
+  { path: '/posts/no-such-post', heading: 'Post not found' },
   { path: '/u/no_such_member', heading: 'Profile not found' },
   { path: '/sign-in', heading: 'Sign in' },
   { path: '/sign-up', heading: 'Create your account' },
@@ -104,6 +113,7 @@ export const PUBLIC_PAGES = [
 export const signedInPages = (username) => [
   { path: '/', heading: undefined },
   { path: `/u/${username}`, heading: undefined },
+  { path: '/posts', heading: 'Latest posts' },
   ...SETTINGS_PAGES,
 ];
 
@@ -332,4 +342,83 @@ export async function pageHeading(page, name) {
   const heading = page.getByRole('main').getByRole('heading', { level: 1, ...(name ? { name } : {}) });
   await heading.first().waitFor();
   return heading.first();
+}
+
+// ---------------------------------------------------------------------------------------------
+// An API instance of a test's own (setup.e2e.mjs; reading.e2e.mjs without the admin's credentials).
+// ---------------------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * A fresh embedded Atrium of the test's own (its own DATA_DIR, port and in-memory cache), as `npm
+ * start` runs it, with `env` added (ADMIN_EMAIL …); ready once `/readiness` answers and
+ * `readyWhen(log)` holds. `log()` is everything it printed so far; `stop()` ends it and removes its data.
+ * @param {{ env?: Record<string, string>, readyWhen?: (log: string) => boolean }} [options]
+ */
+export async function startEmbeddedInstance({ env: extra = {}, readyWhen = () => true } = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'atrium-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    // Nothing of the shared instance's or the shell's configuration: embedded mode, defaults.
+    if (/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|ADMIN_|JWT_|DATA_ENCRYPTION_KEY|CORS_ORIGINS|SMTP_URL)/.test(name)) {
+      delete env[name];
+    }
+  }
+  const child = spawn(process.execPath, [API_MAIN], {
+    env: {
+      ...env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      APP_URL: url,
+      DATA_DIR: dataDir,
+      ...extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(30_000, undefined, { ref: false })]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      assert.fail(`the fresh instance exited with ${child.exitCode} before it was ready:\n${output.slice(-3000)}`);
+    }
+    const ready = await fetch(`${url}/readiness`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    // The start-up log's lines come once the server listens.
+    if (ready && readyWhen(output)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      assert.fail(`the fresh instance was not ready within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`);
+    }
+    await sleep(250);
+  }
+  return { url, stop, log: () => output };
 }

@@ -60,6 +60,7 @@ test('public pages fit 320, 390 and 768 px: nothing off-screen, no sideways scro
     for (const { path, heading } of PUBLIC_PAGES) {
       await page.goto(path);
       await pageHeading(page, heading);
+      await pageSettled(page);
       await assertFitsAtEveryWidth(page, path);
     }
     assert.deepEqual(errors, []);
@@ -75,7 +76,7 @@ test('the fold-out menu at 390 px: opens, shows every item inside the viewport, 
     await pageHeading(page);
     const banner = page.getByRole('banner');
     // The header's own controls are folded away: only the brand and the burger are left.
-    for (const name of ['Sign in', 'Sign up', 'Status', 'API docs']) {
+    for (const name of ['Sign in', 'Sign up', 'Posts', 'Status', 'API docs']) {
       assert.equal(await banner.getByRole('link', { name }).isVisible(), false, `"${name}" is folded into the menu`);
     }
     const burger = banner.getByRole('button', { name: 'Menu' });
@@ -89,6 +90,7 @@ test('the fold-out menu at 390 px: opens, shows every item inside the viewport, 
     assert.equal(await burger.getAttribute('aria-expanded'), 'true');
     const items = [
       menu.getByRole('button', { name: 'Close menu' }),
+      menu.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Posts' }),
       menu.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Status' }),
       menu.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API docs' }),
       menu.getByRole('radio', { name: 'System' }),
@@ -118,7 +120,7 @@ test('the fold-out menu at 390 px: opens, shows every item inside the viewport, 
       );
       await page.keyboard.press('Tab');
     }
-    for (const name of ['Close menu', 'Status', 'API docs', 'Sign in', 'Sign up']) {
+    for (const name of ['Close menu', 'Posts', 'Status', 'API docs', 'Sign in', 'Sign up']) {
       assert.ok(reached.includes(name), `Tab reaches "${name}" in the menu (reached: ${reached.join(', ')})`);
     }
     assert.deepEqual((await horizontalOverflow(page)).outside, [], 'nothing in the open menu is off-screen');

@@ -5,20 +5,17 @@
 // embedded instance of its own — `node apps/api/dist/main.js` with a fresh DATA_DIR and port — so
 // it never depends on what other tests did: start-up log → home → /setup → admin signed in.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
-import { assertNoSeriousAxeViolations, BASE_URL, launchBrowser, openPage, TIMEOUT_MS } from './browser.mjs';
-
-const API_MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../api/dist/main.js');
-const START_TIMEOUT_MS = 120_000;
+import {
+  assertNoSeriousAxeViolations,
+  BASE_URL,
+  launchBrowser,
+  openPage,
+  startEmbeddedInstance,
+  TIMEOUT_MS,
+} from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -38,70 +35,11 @@ async function setupStatus(baseUrl) {
   return (await response.json()).data;
 }
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
  * A fresh embedded Atrium (its own DATA_DIR, port and in-memory cache, no admin), as `npm start`
  * runs it; `log()` is everything it printed so far.
  */
-async function startFreshInstance() {
-  const dataDir = await mkdtemp(join(tmpdir(), 'atrium-setup-e2e-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) {
-    // Nothing of the shared instance's or the shell's configuration: embedded mode, defaults.
-    if (/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|ADMIN_|JWT_|DATA_ENCRYPTION_KEY|CORS_ORIGINS|SMTP_URL)/.test(name)) {
-      delete env[name];
-    }
-  }
-  const child = spawn(process.execPath, [API_MAIN], {
-    env: { ...env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', APP_URL: url, DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(30_000, undefined, { ref: false })]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      assert.fail(`the fresh instance exited with ${child.exitCode} before it was ready:\n${output.slice(-3000)}`);
-    }
-    const ready = await fetch(`${url}/readiness`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    // The start-up log line comes once the server listens.
-    if (ready && output.includes('No admin account yet')) break;
-    if (Date.now() > deadline) {
-      await stop();
-      assert.fail(`the fresh instance was not ready within ${START_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`);
-    }
-    await sleep(250);
-  }
-  return { url, stop, log: () => output };
-}
+const startFreshInstance = () => startEmbeddedInstance({ readyWhen: (log) => log.includes('No admin account yet') });
 
 test('the shared instance offers setup exactly when GET /api/v1/setup says it is required', async () => {
   const { required } = await setupStatus(BASE_URL);
