@@ -80,6 +80,8 @@ export function hintsFor(op: SpecOperation): HintSource {
           return ['category.id'];
         case 'tag':
           return ['tag.id'];
+        case 'comment':
+          return ['comment.id'];
         case 'queue':
           return [];
         case undefined:
@@ -124,6 +126,7 @@ export class FuzzWorld {
   private postId!: string;
   private categoryId?: string;
   private tagId?: string;
+  private commentId?: string;
   private avatarKey!: string;
   private png!: Buffer;
   /** Requests the fixtures sent (not fuzzed ones). */
@@ -181,6 +184,16 @@ export class FuzzWorld {
     const id = res.json<{ data: { id: string } }>().data.id;
     await this.call('POST', `/api/v1/posts/${id}/publish`, { token: this.admin.token });
     return id;
+  }
+
+  /** A comment of the admin's on a fresh published post (the fuzzer may have unpublished the shared one). */
+  private async newComment(): Promise<string> {
+    const res = await this.call('POST', `/api/v1/posts/${await this.newPost()}/comments`, {
+      token: this.admin.token,
+      body: { body: 'A comment the fuzzer reads, edits and moderates.' },
+    });
+    if (res.statusCode !== 201) throw new Error(`fixture comment: ${res.statusCode} ${res.body}`);
+    return res.json<{ data: { id: string } }>().data.id;
   }
 
   /** A category or tag of the admin's (named uniquely: the fuzzer may rename the shared one). */
@@ -257,6 +270,8 @@ export class FuzzWorld {
         return spends ? this.newPost() : this.postId;
       case 'category.id':
         return spends ? this.newTaxon('categories') : (this.categoryId ??= await this.newTaxon('categories'));
+      case 'comment.id':
+        return spends ? this.newComment() : (this.commentId ??= await this.newComment());
       case 'tag.id':
         return spends ? this.newTaxon('tags') : (this.tagId ??= await this.newTaxon('tags'));
       case 'revision.id': {

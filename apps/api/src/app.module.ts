@@ -29,6 +29,7 @@ import { AuthorizationModule } from './modules/authorization/authorization.modul
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { PostsModule } from './modules/posts/posts.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
+import { CommentsModule } from './modules/comments/comments.module';
 import { SetupModule } from './modules/setup/setup.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
@@ -105,6 +106,7 @@ export class AppModule {
         SetupModule,
         TaxonomyModule,
         PostsModule,
+        CommentsModule,
         ...imports,
       ],
       providers: [

@@ -96,10 +96,20 @@ const RULES: Record<string, Requirement> = {
   'PATCH /api/v1/tags/{id}': 'tags:update',
   'POST /api/v1/tags/{id}/merge': 'tags:delete',
   'DELETE /api/v1/tags/{id}': 'tags:delete',
+  // Readable where the post is; writing needs the permissions (own comments: the row decides).
+  'GET /api/v1/posts/{id}/comments': 'public',
+  'POST /api/v1/posts/{id}/comments': 'comments:create',
+  'PATCH /api/v1/comments/{id}': 'comments:update',
+  'DELETE /api/v1/comments/{id}': 'comments:delete',
+  'GET /api/v1/comments': 'comments:moderate',
+  'POST /api/v1/comments/moderate': 'comments:moderate',
+  'POST /api/v1/comments/{id}/approve': 'comments:moderate',
+  'POST /api/v1/comments/{id}/reject': 'comments:moderate',
 };
 
 /** What each system role holds, as the issue defines them (admin: everything). */
-const CONTENT: Permission[] = ['posts:read', 'comments:read', 'comments:create'];
+// Comments: update and delete their own only (conditions on the grant; the row decides).
+const CONTENT: Permission[] = ['posts:read', 'comments:read', 'comments:create', 'comments:update', 'comments:delete'];
 const HOLDS: Record<SystemRole, (p: Permission) => boolean> = {
   admin: () => true,
   editor: (p) => /^(posts|comments|categories|tags|profile):/.test(p),

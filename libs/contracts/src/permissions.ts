@@ -34,10 +34,8 @@ export const resourceOf = (permission: Permission): PermissionResource =>
 export const isReadPermission = (permission: Permission): boolean => permission.endsWith(':read');
 
 /**
- * The resources whose features exist today. The catalogue already names those of the content
- * modules to come (comments) so that roles can be prepared for them, but a token
- * scope for them would do nothing yet: clients offer scopes of these resources only. Add a
- * resource here when its module lands.
+ * The resources whose features exist today: clients offer token scopes of these resources only.
+ * Add a resource here when its module lands (a scope for a feature that does not exist does nothing).
  */
 export const LIVE_PERMISSION_RESOURCES: readonly PermissionResource[] = [
   'profile',
@@ -47,6 +45,7 @@ export const LIVE_PERMISSION_RESOURCES: readonly PermissionResource[] = [
   'stats',
   'queues',
   'posts',
+  'comments',
   'categories',
   'tags',
 ];

@@ -20,6 +20,9 @@ import { isAbsolute, join, resolve } from 'node:path';
  * The typed configuration of one Atrium process. `loadConfig` is the only place in the
  * code base that reads `process.env`.
  */
+export const COMMENT_MODERATIONS = ['all', 'first', 'none'] as const;
+export type CommentModeration = (typeof COMMENT_MODERATIONS)[number];
+
 export interface AppConfig {
   readonly serviceName: string;
   readonly version: string;
@@ -64,6 +67,10 @@ export interface AppConfig {
   readonly readinessMinFreeDiskMb: number;
   /** Revisions kept per post (the oldest go first). */
   readonly postRevisionsMax: number;
+  /** Which new comments wait for a moderator: all, a commenter's first, or none. */
+  readonly commentModeration: CommentModeration;
+  /** How long after writing it an author may edit their comment (moderators: always). */
+  readonly commentEditWindowMinutes: number;
   /** Who may see operator details: `/readiness` checks and `/metrics` (API and worker). */
   readonly probes: ProbesConfig;
   readonly jobs: JobsConfig;
@@ -412,6 +419,14 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
   const shutdownDrainMs = int('SHUTDOWN_DRAIN_MS', isProduction ? 5_000 : 0, 0, 300_000);
   const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
   const postRevisionsMax = int('POST_REVISIONS_MAX', 50, 1, 10_000);
+  const commentModerationRaw = read('COMMENT_MODERATION') ?? 'first';
+  let commentModeration: CommentModeration = 'first';
+  if ((COMMENT_MODERATIONS as readonly string[]).includes(commentModerationRaw)) {
+    commentModeration = commentModerationRaw as CommentModeration;
+  } else {
+    problems.push(`COMMENT_MODERATION must be one of ${COMMENT_MODERATIONS.join(', ')}, got "${commentModerationRaw}"`);
+  }
+  const commentEditWindowMinutes = int('COMMENT_EDIT_WINDOW_MINUTES', 15, 0, 525_600);
   const metricsToken = read('METRICS_TOKEN');
   if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{32,}$/.test(metricsToken)) {
     problems.push(
@@ -503,6 +518,8 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     shutdownDrainMs,
     readinessMinFreeDiskMb,
     postRevisionsMax,
+    commentModeration,
+    commentEditWindowMinutes,
     probes: { metricsToken, readinessDetails },
     jobs,
     auth,

@@ -1,6 +1,7 @@
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity';
 import { AUTHORIZATION_ENTITIES } from '../modules/authorization/entities';
+import { COMMENTS_ENTITIES } from '../modules/comments/entities';
 import { IDENTITY_ENTITIES } from '../modules/identity/entities';
 import { POSTS_ENTITIES } from '../modules/posts/entities';
 import { SYSTEM_ENTITIES } from '../modules/system/entities';
@@ -19,4 +20,5 @@ export const ENTITIES = [
   OutboxEventEntity,
   ...POSTS_ENTITIES,
   ...TAXONOMY_ENTITIES,
+  ...COMMENTS_ENTITIES,
 ];

@@ -508,7 +508,8 @@ export type ResourceKind =
   | 'post'
   | 'revision'
   | 'category'
-  | 'tag';
+  | 'tag'
+  | 'comment';
 
 const COLLECTIONS: Record<string, ResourceKind> = {
   sessions: 'session',
@@ -523,6 +524,7 @@ const COLLECTIONS: Record<string, ResourceKind> = {
   revisions: 'revision',
   categories: 'category',
   tags: 'tag',
+  comments: 'comment',
 };
 
 /**

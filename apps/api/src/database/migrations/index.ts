@@ -17,6 +17,7 @@ import { Posts1795987203665 } from './1795987203665-Posts';
 import { PostRevisions1795990125641 } from './1795990125641-PostRevisions';
 import { Taxonomy1796001388396 } from './1796001388396-Taxonomy';
 import { PostSearch1796002083017 } from './1796002083017-PostSearch';
+import { Comments1796002586638 } from './1796002586638-Comments';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -40,4 +41,5 @@ export const MIGRATIONS: MigrationClass[] = [
   PostRevisions1795990125641,
   Taxonomy1796001388396,
   PostSearch1796002083017,
+  Comments1796002586638,
 ];

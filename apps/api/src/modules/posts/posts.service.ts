@@ -168,6 +168,7 @@ export class PostsService implements OnModuleInit {
       readingLevel: post.readingLevel,
       viewCount: post.viewCount,
       commentCount: post.commentCount,
+      commentsOpen: post.commentsOpen,
       author: {
         id: post.author.id,
         username: post.author.username,
@@ -393,6 +394,7 @@ export class PostsService implements OnModuleInit {
         categoryId: await this.category(input.categoryId),
         visibility: input.visibility ?? 'public',
         featured: input.featured ?? false,
+        commentsOpen: input.commentsOpen ?? true,
         status: 'draft',
       });
       if (input.tagIds) await this.setTags(post.id, input.tagIds);
@@ -476,6 +478,7 @@ export class PostsService implements OnModuleInit {
       }
       if (input.visibility !== undefined) post.visibility = input.visibility;
       if (input.featured !== undefined) post.featured = input.featured;
+      if (input.commentsOpen !== undefined) post.commentsOpen = input.commentsOpen;
       if (input.categoryId !== undefined) post.categoryId = await this.category(input.categoryId);
       await this.posts.save(rowOf(post));
       if (input.tagIds) await this.setTags(post.id, input.tagIds);

@@ -1,4 +1,4 @@
-import { deriveExcerpt, plainText, renderMarkdown } from './markdown';
+import { deriveExcerpt, plainText, renderCommentMarkdown, renderMarkdown } from './markdown';
 import { loadTextStats } from './text-stats';
 
 /**
@@ -124,6 +124,32 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown('<a href="https://example.com" rel="dofollow">x</a>')).toContain(
       'rel="noopener nofollow ugc"',
     );
+  });
+});
+
+describe('renderCommentMarkdown', () => {
+  it(`strips every one of ${XSS_VECTORS.length} XSS vectors from comments too`, () => {
+    const survivors = XSS_VECTORS.flatMap((vector) => {
+      const html = renderCommentMarkdown(`Before\n\n${vector}\n\nAfter`);
+      const markup = (html.match(/<[^>]*>/g) ?? []).join(' ');
+      const hit = FORBIDDEN.find((pattern) => pattern.test(markup));
+      return hit ? [`${vector}\n  → ${html}\n  (matches ${hit})`] : [];
+    });
+    expect(survivors).toEqual([]);
+  });
+
+  it('keeps the comment subset (emphasis, lists, quotes, code, links) and drops headings, images and tables', () => {
+    const html = renderCommentMarkdown(
+      '# Shout\n\n**bold** and *soft*\n\n> quoted\n\n- one\n\n`code` [a link](https://example.com) ![pic](https://example.com/a.png)\n\n| a |\n|---|\n| b |',
+    );
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<em>soft</em>');
+    expect(html).toContain('<blockquote>');
+    expect(html).toContain('<li>one</li>');
+    expect(html).toContain('<code>code</code>');
+    expect(html).toContain('<a href="https://example.com" rel="noopener nofollow ugc">a link</a>');
+    expect(html).not.toMatch(/<(h1|img|table)/);
+    expect(html).toContain('Shout');
   });
 });
 

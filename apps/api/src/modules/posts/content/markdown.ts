@@ -16,15 +16,34 @@ const ALLOWED_TAGS = [
   ...['a', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary'],
 ];
 
+/** Comments: paragraphs, lists, quotes, code, emphasis and links — no headings, images or tables. */
+const COMMENT_TAGS = [
+  'p',
+  'br',
+  'blockquote',
+  'pre',
+  'code',
+  'ul',
+  'ol',
+  'li',
+  'strong',
+  'em',
+  'b',
+  'i',
+  'del',
+  's',
+  'a',
+];
+
 const UGC_REL = 'noopener nofollow ugc';
 const STAFF_REL = 'noopener';
 
 /** Whether an href leaves the site (relative links and fragments do not). */
 const isExternal = (href: string): boolean => /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(href) && !/^mailto:/i.test(href);
 
-function sanitizeOptions(staff: boolean): sanitizeHtml.IOptions {
+function sanitizeOptions(staff: boolean, tags: string[] = ALLOWED_TAGS): sanitizeHtml.IOptions {
   return {
-    allowedTags: ALLOWED_TAGS,
+    allowedTags: tags,
     allowedAttributes: {
       a: ['href', 'title', 'rel'],
       img: ['src', 'alt', 'title', 'width', 'height'],
@@ -56,6 +75,11 @@ function sanitizeOptions(staff: boolean): sanitizeHtml.IOptions {
 /** The sanitized HTML of a Markdown text. `staff`: links the site vouches for (no `nofollow ugc`). */
 export function renderMarkdown(source: string, { staff = false }: { staff?: boolean } = {}): string {
   return sanitizeHtml(markdown.render(source), sanitizeOptions(staff)).trim();
+}
+
+/** The sanitized HTML of a comment: the Markdown subset of COMMENT_TAGS, links always `nofollow ugc`. */
+export function renderCommentMarkdown(source: string): string {
+  return sanitizeHtml(markdown.render(source), sanitizeOptions(false, COMMENT_TAGS)).trim();
 }
 
 /** The text of sanitized HTML: tags gone, blocks separated, whitespace collapsed. */

@@ -97,6 +97,14 @@ class PostOptionsDto {
   featured?: boolean;
 
   @ApiPropertyOptional({
+    description: 'Whether readers may comment (comments stay readable when closed)',
+    default: true,
+  })
+  @Optional()
+  @IsBoolean()
+  commentsOpen?: boolean;
+
+  @ApiPropertyOptional({
     type: String,
     format: 'uuid',
     nullable: true,
@@ -243,7 +251,8 @@ export class PostSummaryDto {
   @ApiProperty({ type: Number, nullable: true, description: 'Flesch–Kincaid grade (US school year)' })
   readingLevel: number | null;
   @ApiProperty() viewCount: number;
-  @ApiProperty() commentCount: number;
+  @ApiProperty({ description: 'Approved comments' }) commentCount: number;
+  @ApiProperty({ description: 'Whether readers may comment' }) commentsOpen: boolean;
   @ApiProperty({ type: PostAuthorDto }) author: PostAuthorDto;
   // Inline, not a $ref: OpenAPI 3.0 cannot make a referenced object nullable (allOf would refuse null).
   @ApiProperty({

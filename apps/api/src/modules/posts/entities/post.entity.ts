@@ -99,8 +99,13 @@ export class PostEntity extends BaseEntity {
   @Column({ name: 'view_count', type: 'integer', default: 0 })
   viewCount: number;
 
+  /** Approved comments, not deleted; kept by every comment write. */
   @Column({ name: 'comment_count', type: 'integer', default: 0 })
   commentCount: number;
+
+  /** Whether readers may comment (existing comments stay readable when closed). */
+  @Column({ name: 'comments_open', type: 'boolean', default: true })
+  commentsOpen: boolean;
 
   /** Title (A), excerpt (B) and body (C), weighted, for full-text search; computed by Postgres. */
   @Column({

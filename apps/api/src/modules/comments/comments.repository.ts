@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { Transactions } from '../../database/transactions';
+import type { UserEntity } from '../identity/entities/user.entity';
+import type { PostEntity } from '../posts/entities/post.entity';
+import { CommentEntity, type CommentStatus } from './entities/comment.entity';
+
+export type CommentWithAuthor = CommentEntity & { author: UserEntity };
+export type CommentInQueue = CommentWithAuthor & { post: PostEntity };
+
+/** Every query and write of `comments`, and the post's `comment_count` they move. */
+@Injectable()
+export class CommentsRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  private get comments() {
+    return this.tx.repository(CommentEntity);
+  }
+
+  async findById(id: string): Promise<CommentWithAuthor | null> {
+    return (await this.comments.findOne({ where: { id }, relations: { author: true } })) as CommentWithAuthor | null;
+  }
+
+  /** The comment, locked until the transaction ends (a moderation and an edit at once serialise). */
+  lockById(id: string): Promise<CommentEntity | null> {
+    return this.comments.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Locks the comments that exist among `ids`, in id order. */
+  lockMany(ids: string[]): Promise<CommentEntity[]> {
+    return this.comments
+      .createQueryBuilder('c')
+      .where('c.id IN (:...ids)', { ids })
+      .orderBy('c.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  insert(comment: Partial<CommentEntity>): Promise<CommentEntity> {
+    return this.comments.save(this.comments.create(comment));
+  }
+
+  save(comment: CommentEntity): Promise<CommentEntity> {
+    const { author: _author, post: _post, parent: _parent, ...row } = comment as CommentEntity & { author?: unknown };
+    return this.comments.save(row as CommentEntity);
+  }
+
+  /** Whether the user has a comment a moderator approved (the `first` policy lets them through). */
+  async hasApproved(authorId: string): Promise<boolean> {
+    return (await this.comments.count({ where: { authorId, status: 'approved' }, take: 1 })) > 0;
+  }
+
+  /** Moves the post's approved-comment count by `by`. */
+  async countOnPost(postId: string, by: number): Promise<void> {
+    if (by === 0) return;
+    await this.tx.manager.query(`UPDATE posts SET comment_count = comment_count + $2 WHERE id = $1`, [postId, by]);
+  }
+
+  /**
+   * A post's top-level comments after `afterId`, oldest first, that somebody may see: approved
+   * ones, those `viewerId` wrote, all for a moderator, and deleted ones that still have replies.
+   */
+  async threadRoots(
+    postId: string,
+    visibleTo: { viewerId: string | null; moderator: boolean },
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<CommentWithAuthor[]> {
+    const qb = this.comments
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.author', 'author')
+      .where('c.post_id = :postId AND c.parent_id IS NULL', { postId });
+    if (!visibleTo.moderator) {
+      qb.andWhere(
+        `(c.status = 'approved' OR c.author_id = :viewerId OR (c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.id <> c.id)))`,
+        { viewerId: visibleTo.viewerId },
+      );
+    }
+    if (afterId) qb.andWhere('c.id > :afterId', { afterId });
+    return (await qb.orderBy('c.id', 'ASC').limit(limit).getMany()) as CommentWithAuthor[];
+  }
+
+  /** Every reply in the threads of `rootIds` (the roots' descendants), oldest first. */
+  async replies(rootIds: string[]): Promise<CommentWithAuthor[]> {
+    if (rootIds.length === 0) return [];
+    return (await this.comments
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.author', 'author')
+      .where('c.root_id IN (:...rootIds) AND c.parent_id IS NOT NULL', { rootIds })
+      .orderBy('c.id', 'ASC')
+      .getMany()) as CommentWithAuthor[];
+  }
+
+  /** The moderation queue: comments in `status`, oldest first, with their posts. */
+  async queue(status: CommentStatus, offset: number, limit: number): Promise<[CommentInQueue[], number]> {
+    return (await this.comments
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.author', 'author')
+      .innerJoinAndSelect('c.post', 'post')
+      .where('c.status = :status AND c.deleted_at IS NULL', { status })
+      .orderBy('c.id', 'ASC')
+      .offset(offset)
+      .limit(limit)
+      .getManyAndCount()) as [CommentInQueue[], number];
+  }
+
+  /** Addresses of active users whose roles grant comment moderation (at most `limit`). */
+  async moderatorEmails(limit: number): Promise<string[]> {
+    const rows: Array<{ email: string }> = await this.tx.manager.query(
+      `SELECT DISTINCT u.email FROM users u
+         JOIN user_roles ur ON ur.user_id = u.id AND (ur.expires_at IS NULL OR ur.expires_at > now())
+         JOIN permissions p ON p.role_id = ur.role_id AND p.resource = 'comments' AND p.action = 'moderate'
+        WHERE u.is_active AND u.deleted_at IS NULL AND u.email_verified_at IS NOT NULL
+        LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.email);
+  }
+}

@@ -1,0 +1,292 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../common/auth';
+import { Errors } from '../../common/http/errors';
+import { CursorPage, decodeCursor, encodeCursor } from '../../common/http/list';
+import { Paginated } from '../../common/http/pagination';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
+import { newId } from '../../database/ids';
+import { Transactions } from '../../database/transactions';
+import { CommentApprovedEvent, CommentAwaitingModerationEvent } from '../../events/domain-events';
+import { DomainEvents } from '../../events/domain-events.publisher';
+import { AuditService } from '../audit/audit.service';
+import { PolicyService } from '../authorization/policy.service';
+import { avatarUrl } from '../avatars/avatar-key';
+import { deriveExcerpt, plainText, renderCommentMarkdown } from '../posts/content/markdown';
+import { PostsService } from '../posts/posts.service';
+import { type CommentInQueue, CommentsRepository, type CommentWithAuthor } from './comments.repository';
+import type {
+  CommentDto,
+  CommentInQueueDto,
+  CommentNodeDto,
+  CreateCommentDto,
+  ModerateCommentsDto,
+  ModerationQueueQueryDto,
+  ModerationResultDto,
+  ThreadQueryDto,
+} from './dto/comments.dto';
+import { COMMENT_MAX_DEPTH, type CommentEntity, type CommentStatus } from './entities/comment.entity';
+
+/** Moderators told about one pending comment, at most. */
+const MODERATORS_MAILED = 20;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Comments: threads under published posts (replies 5 levels deep), written by signed-in members
+ * with a confirmed address, held for moderation by COMMENT_MODERATION, edited by their authors
+ * within COMMENT_EDIT_WINDOW_MINUTES, and moderated by those holding `comments:moderate`. The
+ * post's `commentCount` is the approved comments that are not deleted, kept by every write.
+ */
+@Injectable()
+export class CommentsService {
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly posts: PostsService,
+    private readonly transactions: Transactions,
+    private readonly policy: PolicyService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  private isModerator(actor: AuthUser | null): Promise<boolean> {
+    return actor ? this.policy.can(actor, 'moderate', 'comments', {}) : Promise.resolve(false);
+  }
+
+  toDto(comment: CommentWithAuthor): CommentDto {
+    const deleted = comment.deletedAt !== null;
+    return {
+      id: comment.id,
+      postId: comment.postId,
+      parentId: comment.parentId,
+      depth: comment.depth,
+      status: comment.status,
+      deleted,
+      body: deleted ? null : comment.bodyMarkdown,
+      html: deleted ? null : comment.bodyHtml,
+      author: deleted
+        ? null
+        : { id: comment.author.id, username: comment.author.username, avatarUrl: avatarUrl(comment.author.avatarKey) },
+      createdAt: comment.createdAt.toISOString(),
+      editedAt: comment.editedAt?.toISOString() ?? null,
+    };
+  }
+
+  /**
+   * A page of a post's threads, oldest first: each top-level comment with its replies nested.
+   * Everyone sees approved comments; their authors also their own pending or rejected ones;
+   * moderators everything. A deleted comment stays (as deleted) while it has replies shown.
+   */
+  async threads(
+    postIdOrSlug: string,
+    viewer: AuthUser | null,
+    query: ThreadQueryDto,
+  ): Promise<CursorPage<CommentNodeDto>> {
+    const post = await this.posts.read(postIdOrSlug, viewer);
+    const moderator = await this.isModerator(viewer);
+    const after = query.cursor ? decodeCursor(query.cursor).id : undefined;
+    if (after !== undefined && (typeof after !== 'string' || !UUID.test(after))) {
+      throw Errors.invalidField('cursor', 'cursor must be a cursor from meta.cursor.next', 'INVALID_CURSOR');
+    }
+    const roots = await this.comments.threadRoots(
+      post.id,
+      { viewerId: viewer?.id ?? null, moderator },
+      after,
+      query.limit + 1,
+    );
+    const page = roots.slice(0, query.limit);
+    const replies = await this.comments.replies(page.map((root) => root.id));
+    const visible = (c: CommentWithAuthor): boolean =>
+      moderator || c.status === 'approved' || (viewer !== null && c.authorId === viewer.id);
+    const nodes = new Map<string, CommentNodeDto>();
+    for (const comment of [...page, ...replies]) nodes.set(comment.id, { ...this.toDto(comment), replies: [] });
+    for (const reply of replies) nodes.get(reply.parentId!)?.replies.push(nodes.get(reply.id)!);
+    // Hidden comments go with their replies; deleted ones stay only as the parent of something shown.
+    const byId = new Map([...page, ...replies].map((c) => [c.id, c]));
+    const prune = (node: CommentNodeDto): CommentNodeDto | null => {
+      const comment = byId.get(node.id)!;
+      if (!comment.deletedAt && !visible(comment)) return null;
+      node.replies = node.replies.map(prune).filter((n): n is CommentNodeDto => n !== null);
+      return comment.deletedAt && node.replies.length === 0 ? null : node;
+    };
+    const threads = page.map((root) => prune(nodes.get(root.id)!)).filter((n): n is CommentNodeDto => n !== null);
+    const last = page.at(-1);
+    return new CursorPage(threads, roots.length > query.limit && last ? encodeCursor({ id: last.id }) : null);
+  }
+
+  /** The status a new comment gets under COMMENT_MODERATION (moderators' own are approved). */
+  private async statusFor(author: AuthUser): Promise<CommentStatus> {
+    if (await this.isModerator(author)) return 'approved';
+    switch (this.config.commentModeration) {
+      case 'none':
+        return 'approved';
+      case 'all':
+        return 'pending';
+      case 'first':
+        return (await this.comments.hasApproved(author.id)) ? 'approved' : 'pending';
+    }
+  }
+
+  async create(author: AuthUser, postId: string, input: CreateCommentDto): Promise<CommentDto> {
+    const post = await this.posts.read(postId, author);
+    if (post.status !== 'published') throw Errors.notFound('post');
+    if (!post.commentsOpen) throw Errors.conflict('Comments are closed on this post', 'postId', 'COMMENTS_CLOSED');
+    const status = await this.statusFor(author);
+    const id = await this.transactions.run(async () => {
+      let parent: CommentEntity | null = null;
+      if (input.parentId) {
+        parent = await this.comments.lockById(input.parentId);
+        if (!parent || parent.postId !== post.id || parent.deletedAt || parent.status !== 'approved') {
+          throw Errors.invalidField('parentId', 'No such comment on this post to reply to', 'UNKNOWN_COMMENT');
+        }
+        if (parent.depth >= COMMENT_MAX_DEPTH) {
+          throw Errors.conflict('Replies nest at most five levels deep: reply higher up', 'parentId', 'TOO_DEEP');
+        }
+      }
+      const html = renderCommentMarkdown(input.body);
+      const id = newId();
+      const comment = await this.comments.insert({
+        id,
+        // A top-level comment is its own thread's root.
+        rootId: parent?.rootId ?? id,
+        postId: post.id,
+        authorId: author.id,
+        parentId: parent?.id ?? null,
+        depth: parent ? parent.depth + 1 : 0,
+        bodyMarkdown: input.body,
+        bodyHtml: html,
+        status,
+      });
+      if (status === 'approved') await this.comments.countOnPost(post.id, 1);
+      await this.audit.record({ action: 'comment.created', target: `comment:${comment.id}`, metadata: { status } });
+      if (status === 'pending') {
+        await this.events.publish(
+          new CommentAwaitingModerationEvent(
+            comment.id,
+            post.id,
+            post.title,
+            deriveExcerpt(plainText(html), 200),
+            author.username,
+            await this.comments.moderatorEmails(MODERATORS_MAILED),
+          ),
+        );
+      }
+      return comment.id;
+    });
+    return this.toDto((await this.comments.findById(id))!);
+  }
+
+  private async existing(id: string): Promise<CommentWithAuthor> {
+    const comment = await this.comments.findById(id);
+    if (!comment || comment.deletedAt) throw Errors.notFound('comment');
+    return comment;
+  }
+
+  /** Edits one's own comment within the window (moderators: any, any time); the status stays. */
+  async update(actor: AuthUser, id: string, body: string): Promise<CommentDto> {
+    const comment = await this.existing(id);
+    const moderator = await this.isModerator(actor);
+    if (!moderator) {
+      // Someone else's comment that one may not see is not found; one that one may see, forbidden.
+      if (comment.authorId !== actor.id && comment.status !== 'approved') throw Errors.notFound('comment');
+      await this.policy.assert(actor, 'update', 'comments', comment, 'comment');
+      const windowMs = this.config.commentEditWindowMinutes * 60_000;
+      if (Date.now() - comment.createdAt.getTime() > windowMs) {
+        throw Errors.conflict(
+          `Comments can be edited for ${this.config.commentEditWindowMinutes} minutes after they are written`,
+          'body',
+          'EDIT_WINDOW_CLOSED',
+        );
+      }
+    }
+    await this.transactions.run(async () => {
+      const locked = await this.comments.lockById(id);
+      if (!locked || locked.deletedAt) throw Errors.notFound('comment');
+      locked.bodyMarkdown = body;
+      locked.bodyHtml = renderCommentMarkdown(body);
+      locked.editedAt = new Date();
+      await this.comments.save(locked);
+      await this.audit.record({ action: 'comment.updated', target: `comment:${id}` });
+    });
+    return this.toDto(await this.existing(id));
+  }
+
+  /** Deletes one's own comment (moderators: any). Its replies stay; it shows as deleted among them. */
+  async remove(actor: AuthUser, id: string): Promise<void> {
+    const comment = await this.existing(id);
+    if (!(await this.isModerator(actor))) {
+      if (comment.authorId !== actor.id && comment.status !== 'approved') throw Errors.notFound('comment');
+      await this.policy.assert(actor, 'delete', 'comments', comment, 'comment');
+    }
+    await this.transactions.run(async () => {
+      if (!(await this.apply(id, 'delete'))) throw Errors.notFound('comment');
+    });
+  }
+
+  /**
+   * One moderation step on a locked comment: approve, reject or delete; keeps the post's count.
+   * False when the comment is gone. Approving tells the commenter (once per comment).
+   */
+  private async apply(id: string, action: 'approve' | 'reject' | 'delete'): Promise<boolean> {
+    const comment = await this.comments.lockById(id);
+    if (!comment || comment.deletedAt) return false;
+    const counted = comment.status === 'approved';
+    if (action === 'delete') comment.deletedAt = new Date();
+    else {
+      comment.status = action === 'approve' ? 'approved' : 'rejected';
+      comment.moderatedAt = new Date();
+    }
+    const countsNow = comment.status === 'approved' && !comment.deletedAt;
+    await this.comments.save(comment);
+    await this.comments.countOnPost(comment.postId, Number(countsNow) - Number(counted));
+    await this.audit.record({
+      action: `comment.${action === 'delete' ? 'deleted' : `${action}d`}`,
+      target: `comment:${id}`,
+    });
+    if (action === 'approve' && !counted) {
+      const full = await this.comments.findById(id);
+      const post = await this.posts.read(comment.postId, null).catch(() => null);
+      if (full && post) {
+        await this.events.publish(
+          new CommentApprovedEvent(id, post.slug, post.title, {
+            userId: full.author.id,
+            email: full.author.email,
+            username: full.author.username,
+          }),
+        );
+      }
+    }
+    return true;
+  }
+
+  async moderate(id: string, action: 'approve' | 'reject'): Promise<CommentDto> {
+    await this.transactions.run(async () => {
+      if (!(await this.apply(id, action))) throw Errors.notFound('comment');
+    });
+    return this.toDto(await this.existing(id));
+  }
+
+  /** Approves, rejects or deletes many comments in one transaction; ids that name nothing are reported. */
+  async moderateMany(input: ModerateCommentsDto): Promise<ModerationResultDto> {
+    return this.transactions.run(async () => {
+      const missing: string[] = [];
+      let changed = 0;
+      for (const id of [...input.ids].sort()) {
+        if (await this.apply(id, input.action)) changed += 1;
+        else missing.push(id);
+      }
+      return { changed, missing };
+    });
+  }
+
+  async queue(query: ModerationQueueQueryDto): Promise<Paginated<CommentInQueueDto>> {
+    const [rows, total] = await this.comments.queue(query.status, (query.page - 1) * query.perPage, query.perPage);
+    return new Paginated(
+      rows.map((row: CommentInQueue) => ({ ...this.toDto(row), postTitle: row.post.title, postSlug: row.post.slug })),
+      query.page,
+      query.perPage,
+      total,
+    );
+  }
+}
