@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Bull from 'bull';
 import { DataSource } from 'typeorm';
 import { ErrorCode, JobRunner, QueueName } from '@atrium/contracts';
@@ -353,6 +354,7 @@ describe('admin: queues and stats', () => {
       `((now() AT TIME ZONE 'UTC')::date - ${offset})::timestamp AT TIME ZONE 'UTC' + interval '12 hours'`;
     let today: string;
     let expectedTotal: number;
+    let topPosts: Array<Record<string, unknown>>;
 
     beforeAll(async () => {
       // Today: sign-ups carol, dave (root and pleb above); sign-ins root, pleb, carol ×2, dave.
@@ -394,6 +396,38 @@ describe('admin: queues and stats', () => {
       for (const { id } of [admin, plain, carol, dave, erin, fred]) await grantRole(id, 'user');
       expectedTotal = 5; // root, pleb, carol, erin, fred
 
+      // Content: alpha and gamma published today (gamma archived since), beta 3 days ago, delta a
+      // draft; views 7 (alpha) and 3 (beta); one comment waiting for a moderator.
+      const post = async (title: string): Promise<string> => {
+        const res = await call('POST', '/api/v1/posts', {
+          token: admin.token,
+          body: { title, body: `About ${title}.` },
+        });
+        expect(res.statusCode).toBe(201);
+        return res.json().data.id as string;
+      };
+      const [alpha, beta, gamma] = [await post('Alpha'), await post('Beta'), await post('Gamma')];
+      await post('Delta');
+      for (const id of [alpha, beta, gamma]) {
+        expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: admin.token })).statusCode).toBe(200);
+      }
+      expect((await call('POST', `/api/v1/posts/${gamma}/archive`, { token: admin.token })).statusCode).toBe(200);
+      await db.query(`UPDATE "posts" SET "published_at" = ${day(3)} WHERE "id" = $1`, [beta]);
+      await db.query(`UPDATE "posts" SET "view_count" = CASE "id" WHEN $1 THEN 7 ELSE 3 END WHERE "id" IN ($1, $2)`, [
+        alpha,
+        beta,
+      ]);
+      const pending = randomUUID();
+      await db.query(
+        `INSERT INTO "comments" ("id", "post_id", "author_id", "root_id", "depth", "body_markdown", "body_html", "status")
+         VALUES ($1, $2, $3, $1, 0, 'Hi', '<p>Hi</p>', 'pending')`,
+        [pending, alpha, plain.id],
+      );
+      topPosts = [
+        { id: alpha, title: 'Alpha', slug: 'alpha', viewCount: 7, commentCount: 0 },
+        { id: beta, title: 'Beta', slug: 'beta', viewCount: 3, commentCount: 0 },
+      ];
+
       [{ today }] = await db.query<Array<{ today: string }>>(
         `SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS "today"`,
       );
@@ -416,19 +450,31 @@ describe('admin: queues and stats', () => {
       });
       // root, pleb and one of carol's two; dave's ended with his account.
       expect(stats.sessions).toEqual({ active: 3 });
+      expect(stats.content).toEqual({
+        postsByStatus: { draft: 1, scheduled: 0, published: 2, archived: 1 },
+        commentsPending: 1,
+        topPosts,
+      });
 
-      const days = stats.days as Array<{ date: string; newUsers: number; logins: number; failedLogins: number }>;
+      const days = stats.days as Array<{
+        date: string;
+        newUsers: number;
+        logins: number;
+        failedLogins: number;
+        postsPublished: number;
+      }>;
       expect(days).toHaveLength(30);
       expect(days[29].date).toBe(today);
       for (let i = 1; i < days.length; i += 1) {
         const step = Date.parse(`${days[i].date}T00:00:00Z`) - Date.parse(`${days[i - 1].date}T00:00:00Z`);
         expect(step).toBe(24 * 3600_000);
       }
-      expect(days[29]).toEqual({ date: today, newUsers: 4, logins: 4, failedLogins: 3 });
-      expect(days[26]).toMatchObject({ newUsers: 1, logins: 1, failedLogins: 0 });
+      expect(days[29]).toEqual({ date: today, newUsers: 4, logins: 4, failedLogins: 3, postsPublished: 2 });
+      expect(days[26]).toMatchObject({ newUsers: 1, logins: 1, failedLogins: 0, postsPublished: 1 });
       const quiet = days.filter((_, i) => i !== 29 && i !== 26);
       expect(quiet).toHaveLength(28);
-      for (const d of quiet) expect(d).toEqual({ date: d.date, newUsers: 0, logins: 0, failedLogins: 0 });
+      for (const d of quiet)
+        expect(d).toEqual({ date: d.date, newUsers: 0, logins: 0, failedLogins: 0, postsPublished: 0 });
     });
 
     it('serves the figures from a 30-second cache', async () => {

@@ -1791,6 +1791,28 @@ export interface components {
             /** @description Signed-in sessions that are neither revoked nor expired */
             active: number;
         };
+        PostStatusCountsDto: {
+            draft: number;
+            scheduled: number;
+            published: number;
+            archived: number;
+        };
+        TopPostDto: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            slug: string;
+            viewCount: number;
+            commentCount: number;
+        };
+        ContentStatsDto: {
+            /** @description Posts by status (not deleted) */
+            postsByStatus: components["schemas"]["PostStatusCountsDto"];
+            /** @description Comments waiting for a moderator */
+            commentsPending: number;
+            /** @description The 10 most read published posts */
+            topPosts: components["schemas"]["TopPostDto"][];
+        };
         DailyStatsDto: {
             /**
              * Format: date
@@ -1804,6 +1826,8 @@ export interface components {
             logins: number;
             /** @description Failed sign-ins: wrong password or code, unknown account, inactive account */
             failedLogins: number;
+            /** @description Posts first published that day (deleted ones excluded) */
+            postsPublished: number;
         };
         StatsDto: {
             /**
@@ -1813,6 +1837,7 @@ export interface components {
             generatedAt: string;
             users: components["schemas"]["UserStatsDto"];
             sessions: components["schemas"]["SessionStatsDto"];
+            content: components["schemas"]["ContentStatsDto"];
             /** @description The last 30 UTC days, oldest first, today last; days without activity are zeros */
             days: components["schemas"]["DailyStatsDto"][];
         };

@@ -10,6 +10,20 @@ export interface DailyRow {
   newUsers: number;
   logins: number;
   failedLogins: number;
+  postsPublished: number;
+}
+
+export interface StatusRow {
+  status: 'draft' | 'scheduled' | 'published' | 'archived';
+  posts: number;
+}
+
+export interface TopPostRow {
+  id: string;
+  title: string;
+  slug: string;
+  viewCount: number;
+  commentCount: number;
 }
 
 export interface RoleRow {
@@ -54,6 +68,30 @@ export class StatsRepository {
     );
   }
 
+  postsByStatus(): Promise<StatusRow[]> {
+    return this.dataSource.query<StatusRow[]>(
+      `SELECT "status", count(*)::int AS "posts" FROM "posts" WHERE "deleted_at" IS NULL GROUP BY "status"`,
+    );
+  }
+
+  async commentsPending(): Promise<number> {
+    const [row] = await this.dataSource.query<Array<{ pending: number }>>(
+      `SELECT count(*)::int AS "pending" FROM "comments" WHERE "status" = 'pending' AND "deleted_at" IS NULL`,
+    );
+    return row.pending;
+  }
+
+  topPosts(limit = 10): Promise<TopPostRow[]> {
+    return this.dataSource.query<TopPostRow[]>(
+      `SELECT "id", "title", "slug", "view_count" AS "viewCount", "comment_count" AS "commentCount"
+         FROM "posts"
+        WHERE "status" = 'published' AND "deleted_at" IS NULL
+        ORDER BY "view_count" DESC, "published_at" DESC, "id" DESC
+        LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** Sign-ups, sign-ins and failed sign-ins per UTC day, oldest first; range predicates keep the indexes usable. */
   daily(days = STATS_DAYS): Promise<DailyRow[]> {
     return this.dataSource.query<DailyRow[]>(
@@ -81,14 +119,22 @@ export class StatsRepository {
            FROM "audit_events"
           WHERE "action" IN ('auth.login', 'auth.login_failed') AND "created_at" >= (SELECT "at" FROM "since")
           GROUP BY 1
+       ),
+       "published" AS (
+         SELECT ("published_at" AT TIME ZONE 'UTC')::date AS "day", count(*) AS "n"
+           FROM "posts"
+          WHERE "published_at" >= (SELECT "at" FROM "since") AND "deleted_at" IS NULL
+          GROUP BY 1
        )
        SELECT to_char("days"."day", 'YYYY-MM-DD') AS "date",
               coalesce("signups"."n", 0)::int AS "newUsers",
               coalesce("signins"."ok", 0)::int AS "logins",
-              coalesce("signins"."failed", 0)::int AS "failedLogins"
+              coalesce("signins"."failed", 0)::int AS "failedLogins",
+              coalesce("published"."n", 0)::int AS "postsPublished"
          FROM "days"
          LEFT JOIN "signups" USING ("day")
          LEFT JOIN "signins" USING ("day")
+         LEFT JOIN "published" USING ("day")
         ORDER BY "days"."day"`,
       [days],
     );

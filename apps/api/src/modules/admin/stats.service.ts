@@ -22,16 +22,22 @@ export class AdminStatsService {
   }
 
   private async compute(): Promise<StatsDto> {
-    const [total, byRole, active, days] = await Promise.all([
+    const [total, byRole, active, days, statuses, commentsPending, topPosts] = await Promise.all([
       this.repository.usersTotal(),
       this.repository.usersByRole(),
       this.repository.activeSessions(),
       this.repository.daily(),
+      this.repository.postsByStatus(),
+      this.repository.commentsPending(),
+      this.repository.topPosts(),
     ]);
+    const postsByStatus = { draft: 0, scheduled: 0, published: 0, archived: 0 };
+    for (const row of statuses) postsByStatus[row.status] = row.posts;
     return {
       generatedAt: new Date().toISOString(),
       users: { total, byRole },
       sessions: { active },
+      content: { postsByStatus, commentsPending, topPosts },
       days,
     };
   }

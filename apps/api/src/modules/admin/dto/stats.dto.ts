@@ -36,6 +36,35 @@ export class DailyStatsDto {
 
   @ApiProperty({ description: 'Failed sign-ins: wrong password or code, unknown account, inactive account' })
   failedLogins: number;
+
+  @ApiProperty({ description: 'Posts first published that day (deleted ones excluded)' })
+  postsPublished: number;
+}
+
+export class PostStatusCountsDto {
+  @ApiProperty() draft: number;
+  @ApiProperty() scheduled: number;
+  @ApiProperty() published: number;
+  @ApiProperty() archived: number;
+}
+
+export class TopPostDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() title: string;
+  @ApiProperty() slug: string;
+  @ApiProperty() viewCount: number;
+  @ApiProperty() commentCount: number;
+}
+
+export class ContentStatsDto {
+  @ApiProperty({ type: PostStatusCountsDto, description: 'Posts by status (not deleted)' })
+  postsByStatus: PostStatusCountsDto;
+
+  @ApiProperty({ description: 'Comments waiting for a moderator' })
+  commentsPending: number;
+
+  @ApiProperty({ type: [TopPostDto], description: 'The 10 most read published posts' })
+  topPosts: TopPostDto[];
 }
 
 export class StatsDto {
@@ -50,6 +79,9 @@ export class StatsDto {
 
   @ApiProperty({ type: SessionStatsDto })
   sessions: SessionStatsDto;
+
+  @ApiProperty({ type: ContentStatsDto })
+  content: ContentStatsDto;
 
   @ApiProperty({
     type: [DailyStatsDto],
