@@ -177,6 +177,9 @@ describe('Latest posts (the feed)', () => {
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     await waitFor(() => expect(feedQueries().at(-1)?.get('page')).toBe('2'));
     expect(await screen.findByText('12 results, page 2 of 2.')).toBeInTheDocument();
+    // "Next page" is disabled on the last page: focus went to the results' heading instead.
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    expect(screen.getByRole('heading', { level: 2, name: 'Results for “harbour”' })).toHaveFocus();
 
     await user.click(screen.getByRole('button', { name: 'Clear search' }));
     expect(await screen.findByRole('link', { name: 'Post number 1' })).toBeInTheDocument();

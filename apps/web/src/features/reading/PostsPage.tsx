@@ -302,9 +302,31 @@ function SearchResults({
 }) {
   const search = useSearch({ ...filter, q }, page);
   const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  /** Set by "Previous page"/"Next page": once that page shows, focus goes to the results' heading. */
+  const turning = useRef(false);
+
+  useEffect(() => {
+    if (!turning.current || search.isPlaceholderData || search.isPending) return;
+    turning.current = false;
+    headingRef.current?.focus();
+  }, [page, search.isPlaceholderData, search.isPending]);
+
+  const turnTo = (next: number) => {
+    turning.current = true;
+    onPage(next);
+  };
 
   const heading = (
-    <Title order={2} id={headingId} size="h3" mb="sm" style={{ overflowWrap: 'anywhere' }}>
+    <Title
+      order={2}
+      id={headingId}
+      ref={headingRef}
+      tabIndex={-1}
+      size="h3"
+      mb="sm"
+      style={{ overflowWrap: 'anywhere' }}
+    >
       Results for “{q}”
     </Title>
   );
@@ -356,10 +378,10 @@ function SearchResults({
         )}
         {pagination.totalPages > 1 ? (
           <Group component="nav" aria-label="Result pages" gap="xs">
-            <Button variant="default" disabled={!pagination.hasPrev} onClick={() => onPage(page - 1)}>
+            <Button variant="default" disabled={!pagination.hasPrev} onClick={() => turnTo(page - 1)}>
               Previous page
             </Button>
-            <Button variant="default" disabled={!pagination.hasNext} onClick={() => onPage(page + 1)}>
+            <Button variant="default" disabled={!pagination.hasNext} onClick={() => turnTo(page + 1)}>
               Next page
             </Button>
           </Group>

@@ -1,4 +1,4 @@
-import { Fragment, type ReactNode } from 'react';
+import { Fragment, type ReactNode, useMemo } from 'react';
 
 /**
  * The nodes of a parsed snippet as React nodes: text as text, `<mark>` as `<mark>`, and any other
@@ -21,6 +21,9 @@ function toReactNodes(nodes: NodeListOf<ChildNode>): ReactNode[] {
  * so even a snippet that broke that promise could add no other element or attribute.
  */
 export function Snippet({ html }: { html: string }) {
-  const parsed = new DOMParser().parseFromString(`<!doctype html><body>${html}`, 'text/html');
-  return <>{toReactNodes(parsed.body.childNodes)}</>;
+  const nodes = useMemo(
+    () => toReactNodes(new DOMParser().parseFromString(`<!doctype html><body>${html}`, 'text/html').body.childNodes),
+    [html],
+  );
+  return <>{nodes}</>;
 }
