@@ -6,7 +6,7 @@
 // and checks its title, its rendered HTML, focus, the layout at phone widths and axe in both
 // schemes. An old slug of the post lands on its address of now. Without the admin's credentials
 // the test starts an embedded API of its own, with an admin it makes up.
-/* global document, requestAnimationFrame -- in functions that run in the page */
+/* global document, getComputedStyle, requestAnimationFrame -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -207,6 +207,8 @@ test('a published post: found in Latest posts and by search, opened, its HTML re
     const link = body.getByRole('link', { name: 'the tide tables of the Orkney harbours' });
     assert.equal(await link.getAttribute('href'), 'https://example.com/orkney-tides');
     assert.match((await link.getAttribute('rel')) ?? '', /noopener/);
+    // Told apart from the text by more than colour.
+    assert.match(await link.evaluate((element) => getComputedStyle(element).textDecorationLine), /underline/);
     // The author's card links to their public profile.
     await page.locator(`main article a[href="/u/${post.author}"]`).waitFor();
     await page

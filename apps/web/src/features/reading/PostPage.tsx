@@ -12,6 +12,7 @@ import { signInPath } from '../auth';
 import type { Post } from './api/reading.api';
 import { postQueryOptions, usePost } from './api/reading.queries';
 import { LabelBadge } from './components/PostCard';
+import classes from './PostPage.module.css';
 import { publishedDate, readingLevel, readingTime } from './reading.format';
 
 const hasCode = (error: unknown, code: string) => error instanceof ApiError && error.code === code;
@@ -105,7 +106,7 @@ function PostArticle({ post }: { post: Post }) {
           sanitize-html to an allowlist when the post was saved — no script, event handler, style,
           iframe, form or javascript:/data: URL survives (docs/API.md, "Posts"). This field only. */}
       <Typography>
-        <div data-testid="post-body" dangerouslySetInnerHTML={{ __html: post.html }} />
+        <div data-testid="post-body" className={classes.body} dangerouslySetInnerHTML={{ __html: post.html }} />
       </Typography>
 
       {post.tags.length > 0 ? (
