@@ -4,8 +4,9 @@
 // The admin (ADMIN_LOGIN or ADMIN_EMAIL, and ADMIN_PASSWORD: the API's first admin) writes a post
 // through the API and publishes it; Chromium finds it in "Latest posts", by search too, opens it,
 // and checks its title, its rendered HTML, focus, the layout at phone widths and axe in both
-// schemes. An old slug of the post lands on its address of now. Without the admin's credentials
-// the test starts an embedded API of its own, with an admin it makes up.
+// schemes. An old slug of the post lands on its address of now. A members-only post asks a visitor
+// to sign in and shows once they have. Without the admin's credentials (CI's .ci/run passes them
+// to the SDK test only) the test starts an embedded API of its own, with an admin it makes up.
 /* global document, getComputedStyle, requestAnimationFrame -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -69,7 +70,7 @@ async function call(method, path, { token, body, expect = 200 } = {}) {
 }
 
 /** The admin writes and publishes a post (an accessible body: headings from h2, described links). */
-async function publishPost(word) {
+async function publishPost(word, { visibility = 'public' } = {}) {
   const { data: session } = await call('POST', '/api/v1/auth/login', {
     body: { login: target.login, password: target.password },
   });
@@ -89,7 +90,11 @@ async function publishPost(word) {
     '',
     'See [the tide tables of the Orkney harbours](https://example.com/orkney-tides) for the times.',
   ].join('\n');
-  const { data: draft } = await call('POST', '/api/v1/posts', { token, body: { title, body }, expect: 201 });
+  const { data: draft } = await call('POST', '/api/v1/posts', {
+    token,
+    body: { title, body, visibility },
+    expect: 201,
+  });
   await call('POST', `/api/v1/posts/${draft.id}/publish`, { token, body: {}, expect: 200 });
   return { token, id: draft.id, slug: draft.slug, title, author: session.user.username };
 }
@@ -225,6 +230,31 @@ test('a published post: found in Latest posts and by search, opened, its HTML re
     await pageHeading(page, post.title);
     await page.waitForURL((url) => url.pathname === `/posts/${newSlug}`);
     assert.deepEqual(errors, [], errors.join('\n'));
+  } finally {
+    await context.close();
+  }
+});
+
+test('a members-only post asks a visitor to sign in, and shows once they have, back on the post', async () => {
+  const post = await publishPost(`selkie${randomBytes(3).toString('hex')}`, { visibility: 'members' });
+  const context = await browser.newContext({ baseURL: target.url, viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  try {
+    await page.goto(`/posts/${post.slug}`);
+    await pageHeading(page, 'This post is for members');
+    assert.equal(await page.getByTestId('post-body').count(), 0);
+    await page.getByRole('main').getByRole('link', { name: 'Sign in to read' }).click();
+    await pageHeading(page, 'Sign in');
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByRole('textbox', { name: 'Email or username' }).fill(target.login);
+    await form.getByLabel('Password', { exact: false }).and(page.locator('input')).fill(target.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.waitForURL((url) => url.pathname === `/posts/${post.slug}`);
+    await pageHeading(page, post.title);
+    await page.getByTestId('post-body').getByRole('heading', { level: 2, name: 'Where the tide turns' }).waitFor();
+    await page.getByRole('main').getByText('Members only').waitFor();
   } finally {
     await context.close();
   }
