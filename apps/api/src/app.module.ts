@@ -30,6 +30,7 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { PostsModule } from './modules/posts/posts.module';
 import { TaxonomyModule } from './modules/taxonomy/taxonomy.module';
 import { CommentsModule } from './modules/comments/comments.module';
+import { FeedsModule } from './modules/feeds/feeds.module';
 import { SetupModule } from './modules/setup/setup.module';
 import { SystemModule } from './modules/system/system.module';
 import { REDIS_CLIENT, RedisModule } from './redis/redis.module';
@@ -107,6 +108,7 @@ export class AppModule {
         TaxonomyModule,
         PostsModule,
         CommentsModule,
+        FeedsModule,
         ...imports,
       ],
       providers: [

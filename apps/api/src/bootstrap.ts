@@ -30,6 +30,8 @@ import { REFERENCE_PATH, setupApiReference } from './reference';
 
 export const API_PREFIX = 'api/v1';
 const PROBES = ['health', 'readiness', 'metrics'];
+/** What the API serves at the site's root besides the probes: feeds and the sitemap. */
+const ROOT_FILES = ['feed.xml', 'feed.json', 'sitemap.xml'];
 const SPA_FALLBACK_ROUTE = '/*';
 /** Paths that name a static file (a missing one is a 404, not the SPA): the build's assets and known file types. */
 const STATIC_FILE =
@@ -273,7 +275,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
 
 /** Resources under /api/v1; probes at the root, where load balancers and Prometheus expect them. */
 export function applyRouting(app: NestFastifyApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: PROBES });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [...PROBES, ...ROOT_FILES] });
 }
 
 /** The built SPA at `/`, with history fallback to index.html for client-side routes (embedded/dev delivery). */

@@ -105,6 +105,9 @@ const RULES: Record<string, Requirement> = {
   'POST /api/v1/comments/moderate': 'comments:moderate',
   'POST /api/v1/comments/{id}/approve': 'comments:moderate',
   'POST /api/v1/comments/{id}/reject': 'comments:moderate',
+  'GET /feed.xml': 'public',
+  'GET /feed.json': 'public',
+  'GET /sitemap.xml': 'public',
 };
 
 /** What each system role holds, as the issue defines them (admin: everything). */

@@ -86,6 +86,27 @@ export class PostsRepository {
     })) as PostWithAuthor | null;
   }
 
+  /** The rendered HTML of each post (for feeds). */
+  async htmlOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ id: string; body_html: string }> = await this.tx.manager.query(
+      `SELECT id, body_html FROM posts WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.body_html]));
+  }
+
+  /** Slugs and dates of the newest public published posts, for the sitemap. */
+  async sitemapEntries(limit: number): Promise<Array<{ slug: string; updatedAt: Date }>> {
+    const rows: Array<{ slug: string; updated_at: Date }> = await this.tx.manager.query(
+      `SELECT slug, updated_at FROM posts
+        WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
+        ORDER BY published_at DESC, id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ slug: row.slug, updatedAt: row.updated_at }));
+  }
+
   /** The post's row, locked until the transaction ends (a concurrent edit waits, then sees this one's result). */
   async lockById(id: string): Promise<PostEntity | null> {
     return this.posts.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });

@@ -288,6 +288,24 @@ export class PostsService implements OnModuleInit {
     );
   }
 
+  /**
+   * The newest public posts for feeds (what an anonymous reader may read: members-only posts
+   * never), optionally of a category (with the ones below it) or a tag, with their HTML.
+   */
+  async feedItems(
+    filter: { category?: string; tag?: string },
+    limit: number,
+  ): Promise<Array<PostSummaryDto & { html: string }>> {
+    const page = await this.list(null, { ...filter, sort: '-publishedAt', page: 1, perPage: limit });
+    const html = await this.posts.htmlOf(page.items.map((post) => post.id));
+    return page.items.map((post) => ({ ...post, html: html.get(post.id) ?? '' }));
+  }
+
+  /** The newest public posts' slugs and change dates, for the sitemap. */
+  sitemapEntries(limit: number): Promise<Array<{ slug: string; updatedAt: Date }>> {
+    return this.posts.sitemapEntries(limit);
+  }
+
   /** The caller's own posts, any status but deleted. */
   async mine(actor: AuthUser, query: MyPostsQueryDto): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
     const keys = parseSort(query.sort, MY_POST_SORT_FIELDS);

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { CacheService } from '../../common/cache';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
+import type { PostSummaryDto } from '../posts/dto/posts.dto';
+import { PostsService } from '../posts/posts.service';
+import { SystemService } from '../system/system.service';
+
+export const FEED_ITEMS = 20;
+/** A sitemap file holds at most 50 000 URLs (sitemaps.org); the newest posts come first. */
+export const SITEMAP_MAX_URLS = 50_000;
+export const FEEDS_CACHE = 'feeds';
+/** Feeds and the sitemap are cached this long (a reader polls; a crawler too). */
+export const FEEDS_TTL_SECONDS = 60;
+
+export type FeedFilter = { category?: string; tag?: string };
+type FeedItem = PostSummaryDto & { html: string };
+
+/** The `feed` package is ESM-only: loaded once, the first time a feed is built. */
+let feedModule: Promise<typeof import('feed')> | undefined;
+const loadFeed = () => (feedModule ??= import('feed'));
+
+const escapeXml = (text: string): string =>
+  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+
+/**
+ * RSS 2.0 (`feed`), JSON Feed 1.1 (written here: the package writes 1.0) and the sitemap, from
+ * the public posts: the same a signed-out reader sees. Cached for FEEDS_TTL_SECONDS per variant.
+ */
+@Injectable()
+export class FeedsService {
+  constructor(
+    private readonly posts: PostsService,
+    private readonly system: SystemService,
+    private readonly cache: CacheService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  private link(path: string): string {
+    return new URL(path, this.config.appUrl).toString();
+  }
+
+  private async channel(filter: FeedFilter): Promise<{ title: string; items: FeedItem[]; home: string }> {
+    const site = (await this.system.info()).siteName ?? 'Atrium';
+    const items = await this.posts.feedItems(filter, FEED_ITEMS);
+    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => !!e[1]));
+    const scope = filter.category ? ` · ${filter.category}` : filter.tag ? ` · #${filter.tag}` : '';
+    return { title: `${site}${scope}`, items, home: this.link(`/posts${query.size ? `?${query}` : ''}`) };
+  }
+
+  private cached(key: string, build: () => Promise<string>): Promise<string> {
+    return this.cache.getOrLoad(FEEDS_CACHE, key, build, { ttlSeconds: FEEDS_TTL_SECONDS });
+  }
+
+  rss(filter: FeedFilter): Promise<string> {
+    return this.cached(`rss:${JSON.stringify(filter)}`, async () => {
+      const { Feed } = await loadFeed();
+      const { title, items, home } = await this.channel(filter);
+      const feed = new Feed({
+        title,
+        id: home,
+        link: home,
+        description: `The newest posts of ${title}`,
+        copyright: '',
+        updated: items[0] ? new Date(items[0].publishedAt ?? items[0].updatedAt) : new Date(0),
+        feedLinks: { rss: this.link(`/feed.xml`), json: this.link(`/feed.json`) },
+      });
+      for (const post of items) {
+        const url = this.link(`/posts/${post.slug}`);
+        feed.addItem({
+          title: post.title,
+          id: url,
+          link: url,
+          date: new Date(post.publishedAt ?? post.updatedAt),
+          description: post.excerpt,
+          content: post.html,
+          author: [{ name: post.author.username }],
+          category: [
+            ...(post.category ? [{ name: post.category.name, term: post.category.slug }] : []),
+            ...post.tags.map((tag) => ({ name: tag.name, term: tag.slug })),
+          ],
+        });
+      }
+      return feed.rss2();
+    });
+  }
+
+  json(filter: FeedFilter): Promise<string> {
+    return this.cached(`json:${JSON.stringify(filter)}`, async () => {
+      const { title, items, home } = await this.channel(filter);
+      return JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title,
+        home_page_url: home,
+        feed_url: this.link(`/feed.json${home.includes('?') ? home.slice(home.indexOf('?')) : ''}`),
+        items: items.map((post) => ({
+          id: this.link(`/posts/${post.slug}`),
+          url: this.link(`/posts/${post.slug}`),
+          title: post.title,
+          summary: post.excerpt,
+          content_html: post.html,
+          date_published: post.publishedAt,
+          date_modified: post.updatedAt,
+          authors: [{ name: post.author.username, url: this.link(`/u/${post.author.username}`) }],
+          tags: [...(post.category ? [post.category.name] : []), ...post.tags.map((tag) => tag.name)],
+        })),
+      });
+    });
+  }
+
+  sitemap(): Promise<string> {
+    return this.cached('sitemap', async () => {
+      const entries = await this.posts.sitemapEntries(SITEMAP_MAX_URLS - 2);
+      const urls = [
+        `<url><loc>${escapeXml(this.link('/'))}</loc></url>`,
+        `<url><loc>${escapeXml(this.link('/posts'))}</loc></url>`,
+        ...entries.map(
+          (entry) =>
+            `<url><loc>${escapeXml(this.link(`/posts/${entry.slug}`))}</loc><lastmod>${entry.updatedAt.toISOString()}</lastmod></url>`,
+        ),
+      ];
+      return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { SystemRole } from '@atrium/contracts';
+import type { AtriumApp } from '../src/bootstrap';
+import { actors } from './support/actors';
+import { startTestApp, TestResources } from './support/test-app';
+
+const APP_URL = 'https://news.example.test';
+
+/**
+ * RSS 2.0, JSON Feed 1.1 and the sitemap: public posts only (never drafts or members-only ones),
+ * newest first, narrowed by category or tag, with an ETag that answers 304.
+ */
+describe('feeds and sitemap', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+  const { call, asRole } = actors(() => atrium);
+  const ids: Record<string, string> = {};
+  const slugs: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources, { AUTH_THROTTLE_LIMIT: '1000', APP_URL, CORS_ORIGINS: APP_URL });
+    const editor = await asRole(SystemRole.EDITOR);
+    const coast = (await call('POST', '/api/v1/categories', { token: editor.token, body: { name: 'Coast' } })).json()
+      .data;
+    const tag = (await call('POST', '/api/v1/tags', { token: editor.token, body: { name: 'Gulls' } })).json().data;
+    const write = async (key: string, body: Record<string, unknown>, publish = true) => {
+      const res = await call('POST', '/api/v1/posts', {
+        token: editor.token,
+        body: { body: `About ${key} & <friends>.`, ...body },
+      });
+      expect(res.statusCode).toBe(201);
+      ids[key] = res.json().data.id as string;
+      slugs[key] = res.json().data.slug as string;
+      if (publish)
+        expect((await call('POST', `/api/v1/posts/${ids[key]}/publish`, { token: editor.token })).statusCode).toBe(200);
+    };
+    await write('first', { title: 'First & foremost', categoryId: coast.id });
+    await write('second', { title: 'Second <post>', tagIds: [tag.id] });
+    await write('members', { title: 'Members only', visibility: 'members' });
+    await write('draft', { title: 'Still a draft' }, false);
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('serves RSS 2.0 of the public posts, newest first, escaped, with links on APP_URL', async () => {
+    const res = await call('GET', '/feed.xml');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/rss\+xml/);
+    const xml = res.body;
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\s*<rss version="2.0"/);
+    const titles = [...xml.matchAll(/<item>\s*<title><!\[CDATA\[(.*?)\]\]><\/title>/g)].map((m) => m[1]);
+    expect(titles).toEqual(['Second <post>', 'First & foremost']);
+    expect(xml).toContain(`<link>${APP_URL}/posts/${slugs.second}</link>`);
+    expect(xml).not.toContain('Members only');
+    expect(xml).not.toContain('Still a draft');
+  });
+
+  it('serves JSON Feed 1.1, narrowed by category or tag', async () => {
+    const res = await call('GET', '/feed.json');
+    expect(res.headers['content-type']).toMatch(/^application\/feed\+json/);
+    const feed = JSON.parse(res.body) as {
+      version: string;
+      items: Array<{ id: string; title: string; content_html: string; authors: unknown[] }>;
+    };
+    expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(feed.items.map((item) => item.title)).toEqual(['Second <post>', 'First & foremost']);
+    expect(feed.items[1].content_html).toContain('About first &amp; ');
+    expect(feed.items[0].authors).toHaveLength(1);
+    const byCategory = JSON.parse((await call('GET', '/feed.json', { query: { category: 'coast' } })).body) as {
+      title: string;
+      items: Array<{ title: string }>;
+    };
+    expect(byCategory.items.map((item) => item.title)).toEqual(['First & foremost']);
+    const byTag = (await call('GET', '/feed.xml', { query: { tag: 'gulls' } })).body;
+    expect(byTag.match(/<item>/g)).toHaveLength(1);
+    expect(byTag).toContain('Second <post>');
+  });
+
+  it('lists the home page, the feed page and every public post in the sitemap', async () => {
+    const res = await call('GET', '/sitemap.xml');
+    expect(res.headers['content-type']).toMatch(/^application\/xml/);
+    const locs = [...res.body.matchAll(/<loc>(.*?)<\/loc>/g)].map((m) => m[1]);
+    expect(locs).toEqual([
+      `${APP_URL}/`,
+      `${APP_URL}/posts`,
+      `${APP_URL}/posts/${slugs.second}`,
+      `${APP_URL}/posts/${slugs.first}`,
+    ]);
+  });
+
+  it('sends an ETag and public Cache-Control, and answers 304 to a matching If-None-Match', async () => {
+    for (const path of ['/feed.xml', '/feed.json', '/sitemap.xml']) {
+      const first = await call('GET', path);
+      expect(first.headers['cache-control']).toMatch(/public/);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^W\/"/);
+      const again = await call('GET', path, { headers: { 'if-none-match': etag } });
+      expect({ path, status: again.statusCode, body: again.body }).toEqual({ path, status: 304, body: '' });
+    }
+  });
+});
