@@ -1238,6 +1238,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/feed.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RSS 2.0 feed of the newest posts
+         * @description The 20 newest public posts (members-only posts never), newest first; `category` (with the categories below it) or `tag` narrow it. Cached for 60 s; `ETag` and `If-None-Match` answer 304.
+         */
+        get: operations["FeedsController_rss"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feed.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * JSON Feed 1.1 of the newest posts
+         * @description The 20 newest public posts (members-only posts never), newest first; `category` (with the categories below it) or `tag` narrow it. Cached for 60 s; `ETag` and `If-None-Match` answer 304.
+         */
+        get: operations["FeedsController_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap of the public pages and posts
+         * @description The home page, the feed and the newest public posts (at most 50000 URLs, as one sitemap file holds). Cached for 60 s, with an `ETag`.
+         */
+        get: operations["FeedsController_sitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -21191,6 +21251,217 @@ export interface operations {
                      *       "error": {
                      *         "code": "SERVICE_UNAVAILABLE",
                      *         "message": "A dependency is briefly unavailable; retry shortly"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FeedsController_rss: {
+        parameters: {
+            query?: {
+                /** @description A category's slug: its posts and those of the categories below it */
+                category?: string;
+                /** @description A tag's slug */
+                tag?: string;
+            };
+            header?: {
+                /** @description ETags of responses you hold (or `*`): 304 without a body when the data is still the same */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RSS 2.0 */
+            200: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not Modified: the data is still what your `If-None-Match` names; no body */
+            304: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FeedsController_json: {
+        parameters: {
+            query?: {
+                /** @description A category's slug: its posts and those of the categories below it */
+                category?: string;
+                /** @description A tag's slug */
+                tag?: string;
+            };
+            header?: {
+                /** @description ETags of responses you hold (or `*`): 304 without a body when the data is still the same */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON Feed 1.1 (https://jsonfeed.org/version/1.1) */
+            200: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/feed+json": string;
+                };
+            };
+            /** @description Not Modified: the data is still what your `If-None-Match` names; no body */
+            304: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FeedsController_sitemap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags of responses you hold (or `*`): 304 without a body when the data is still the same */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description sitemaps.org 0.9 */
+            200: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not Modified: the data is still what your `If-None-Match` names; no body */
+            304: {
+                headers: {
+                    /** @description A weak tag of the response data; send it back in `If-None-Match` to revalidate */
+                    ETag?: string;
+                    /** @description public, max-age=60, must-revalidate */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
                      *       },
                      *       "meta": {
                      *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
