@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
+import { ARGON2_OPTIONS } from '../../common/crypto/argon2';
 import * as en from '@zxcvbn-ts/language-en';
 
-/** OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane. */
-// `Algorithm` is a const enum, which isolated modules cannot read: 2 is Argon2id.
-const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 const MIN_SCORE = 3;

@@ -1,0 +1,187 @@
+import { hash } from '@node-rs/argon2';
+import type { DataSource } from 'typeorm';
+import { ARGON2_OPTIONS } from '../common/crypto/argon2';
+
+/** What `seed` makes; sizes follow the number of posts. */
+export interface SeedOptions {
+  posts: number;
+  /** Everyone's password (printed at the end): the seeded accounts can sign in. */
+  password: string;
+  log?: (line: string) => void;
+}
+
+export interface SeedSummary {
+  users: number;
+  authors: number;
+  categories: number;
+  tags: number;
+  posts: number;
+  comments: number;
+  ms: number;
+}
+
+const BATCH = 50_000;
+
+/** Words the titles and bodies are drawn from (a harbour town's news: stems and stop words, like real text). */
+const WORDS = `harbour tide lighthouse keeper boat gull storm sail fisher market bridge river coast island
+  morning evening winter summer village council school garden festival music painter baker library
+  bicycle tram station museum theatre ferry beach cliff forest meadow orchard vineyard bakery kitchen
+  recipe journey letter history memory neighbour stranger friend family weather wind rain snow sun`
+  .split(/\s+/)
+  .filter(Boolean);
+
+const SENTENCES = [
+  'The morning ferry left the harbour before the gulls were awake.',
+  'Nobody in the village remembers a winter as quiet as this one.',
+  'The council met again to talk about the old bridge over the river.',
+  'A painter set up her easel on the cliff and stayed until the light was gone.',
+  'At the market the fisher sold out of mackerel before nine.',
+  'The lighthouse keeper keeps a logbook of every storm since 1974.',
+  'Children from the school planted an orchard behind the library.',
+  'The tram to the station runs every twenty minutes, except on festival days.',
+  'When the tide goes out you can walk to the island, if you know the way.',
+  'The bakery opens at six and the queue starts at a quarter to.',
+];
+
+const sqlArray = (items: string[]): string => `ARRAY[${items.map((w) => `'${w.replace(/'/g, "''")}'`).join(',')}]`;
+
+/**
+ * Realistic content, set-based: every table is filled by a handful of `INSERT … SELECT` over
+ * `generate_series` (in batches of 50 000 posts), never row by row. Authors, readers, a tree of
+ * categories, tags, posts (Markdown and its HTML, most published over three years, some
+ * members-only, drafts and scheduled ones), tags on posts, comments and replies; the counters
+ * (tag usage, comment counts) are computed at the end, so they are exact.
+ */
+export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSummary> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const posts = options.posts;
+  const authors = Math.max(5, Math.ceil(posts / 200));
+  const readers = Math.max(20, Math.ceil(posts / 20));
+  const run = Date.now().toString(36);
+  const passwordHash = await hash(options.password, ARGON2_OPTIONS);
+  const words = sqlArray(WORDS);
+  const sentences = sqlArray(SENTENCES);
+  const nWords = WORDS.length;
+
+  log(`users: ${authors} authors, ${readers} readers`);
+  await db.query(
+    `INSERT INTO users (id, email, email_normalized, username, username_normalized, password_hash, first_name, email_verified_at, created_at)
+     SELECT gen_random_uuid(), u || '@seed.example.com', u || '@seed.example.com', u, u, $1,
+            initcap((${words})[1 + (i * 7) % ${nWords}]), now(), now() - (i % 1000) * interval '1 day'
+       FROM generate_series(1, $2::int) AS i, LATERAL (SELECT 'seed_' || $3 || '_' || i AS u) AS name`,
+    [passwordHash, authors + readers, run],
+  );
+  await db.query(
+    `INSERT INTO user_roles (id, user_id, role_id)
+     SELECT gen_random_uuid(), u.id, r.id FROM users u, roles r
+      WHERE u.username LIKE $1 AND (r.name = 'user' OR (r.name = 'author' AND split_part(u.username, '_', 3)::int <= $2))`,
+    [`seed\\_${run}\\_%`, authors],
+  );
+
+  log('categories and tags');
+  await db.query(
+    `WITH top AS (
+       INSERT INTO categories (id, name, slug, description, sort_order)
+       SELECT gen_random_uuid(), initcap(w), 'seed-' || $1 || '-' || w, 'Stories about the ' || w, i
+         FROM unnest((${words})[1:10]) WITH ORDINALITY AS t(w, i)
+       RETURNING id, slug, sort_order
+     )
+     INSERT INTO categories (id, name, slug, parent_id, sort_order)
+     SELECT gen_random_uuid(), initcap((${words})[11 + (top.sort_order * 5 + j) % 40]) || ' ' || j, top.slug || '-' || j, top.id, j
+       FROM top, generate_series(1, 4) AS j`,
+    [run],
+  );
+  await db.query(
+    `INSERT INTO tags (id, name, slug, color)
+     SELECT gen_random_uuid(), initcap((${words})[1 + i % ${nWords}]) || ' ' || i, 'seed-' || $1 || '-tag-' || i,
+            CASE WHEN i % 3 = 0 THEN '#1c7ed6' END
+       FROM generate_series(1, 200) AS i`,
+    [run],
+  );
+
+  for (let from = 1; from <= posts; from += BATCH) {
+    const to = Math.min(posts, from + BATCH - 1);
+    log(`posts ${from}–${to}`);
+    await db.query(
+      `WITH a AS (SELECT array_agg(id ORDER BY username) AS ids FROM users WHERE username LIKE $4 AND split_part(username, '_', 3)::int <= $5),
+            c AS (SELECT array_agg(id ORDER BY slug) AS ids FROM categories WHERE slug LIKE $6)
+       INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, status, visibility, featured,
+                          published_at, scheduled_at, reading_time_minutes, reading_level, view_count, category_id, created_at, updated_at, version)
+       SELECT gen_random_uuid(),
+              a.ids[1 + i % array_length(a.ids, 1)],
+              title,
+              'seed-' || $3 || '-' || i,
+              '## ' || title || E'\\n\\n' || para || E'\\n\\n' || para2,
+              '<h2>' || title || '</h2><p>' || para || '</p><p>' || para2 || '</p>',
+              left(para, 200),
+              CASE WHEN i % 50 = 0 THEN 'draft' WHEN i % 97 = 0 THEN 'scheduled' WHEN i % 89 = 0 THEN 'archived' ELSE 'published' END,
+              CASE WHEN i % 20 = 0 THEN 'members' ELSE 'public' END,
+              i % 100 = 1,
+              CASE WHEN i % 50 = 0 OR i % 97 = 0 THEN NULL
+                   ELSE date_trunc('milliseconds', now() - ((i * 7919) % 1095) * interval '1 day' - (i % 86400) * interval '1 second') END,
+              CASE WHEN i % 97 = 0 AND i % 50 <> 0 THEN now() + (1 + i % 30) * interval '1 day' END,
+              1 + i % 9,
+              round((2 + (i * 31 % 140) / 10.0)::numeric, 1),
+              (i * 7) % 5000,
+              c.ids[1 + i % array_length(c.ids, 1)],
+              now() - ((i * 7919) % 1095) * interval '1 day',
+              now() - ((i * 7919) % 1095) * interval '1 day',
+              1
+         FROM generate_series($1::int, $2::int) AS i, a, c,
+              LATERAL (SELECT initcap((${words})[1 + i % ${nWords}]) || ' and the ' || (${words})[1 + (i / ${nWords}) % ${nWords}]
+                              || ' of the ' || (${words})[1 + (i * 13) % ${nWords}] AS title) AS t,
+              LATERAL (SELECT (${sentences})[1 + i % 10] || ' ' || (${sentences})[1 + (i / 10) % 10] || ' The '
+                              || (${words})[1 + (i * 3) % ${nWords}] || ' and the ' || (${words})[1 + (i * 5) % ${nWords}]
+                              || ' were in everyone''s mind.' AS para,
+                              (${sentences})[1 + (i / 100) % 10] || ' ' || (${sentences})[1 + (i * 7) % 10] AS para2) AS b`,
+      [from, to, run, `seed\\_${run}\\_%`, authors, `seed-${run}-%`],
+    );
+    await db.query(
+      `INSERT INTO post_tags (post_id, tag_id)
+       SELECT DISTINCT p.id, t.ids[1 + (n * 37 + k * 11) % array_length(t.ids, 1)]
+         FROM (SELECT id, split_part(slug, '-', 3)::int AS n FROM posts WHERE slug LIKE $1
+                 AND split_part(slug, '-', 3)::int BETWEEN $2 AND $3) AS p,
+              (SELECT array_agg(id ORDER BY slug) AS ids FROM tags WHERE slug LIKE $4) AS t,
+              generate_series(1, 3) AS k
+        WHERE k <= 1 + p.n % 3
+       ON CONFLICT DO NOTHING`,
+      [`seed-${run}-%`, from, to, `seed-${run}-tag-%`],
+    );
+    await db.query(
+      `INSERT INTO comments (id, post_id, author_id, root_id, depth, body_markdown, body_html, status, created_at)
+       SELECT cid, p.id, r.ids[1 + (p.n * 17 + k) % array_length(r.ids, 1)], cid, 0,
+              (${sentences})[1 + (p.n + k) % 10], '<p>' || (${sentences})[1 + (p.n + k) % 10] || '</p>',
+              CASE WHEN (p.n + k) % 25 = 0 THEN 'pending' ELSE 'approved' END,
+              p.published_at + k * interval '1 hour'
+         FROM (SELECT id, published_at, split_part(slug, '-', 3)::int AS n FROM posts
+                WHERE slug LIKE $1 AND status = 'published' AND split_part(slug, '-', 3)::int BETWEEN $2 AND $3) AS p,
+              (SELECT array_agg(id) AS ids FROM users WHERE username LIKE $4) AS r,
+              generate_series(1, 2) AS k,
+              LATERAL (SELECT gen_random_uuid() AS cid) AS g
+        WHERE p.n % 2 = 0 OR k = 1`,
+      [`seed-${run}-%`, from, to, `seed\\_${run}\\_%`],
+    );
+  }
+
+  log('counters');
+  await db.query(
+    `UPDATE tags t SET usage_count = c.n FROM (
+       SELECT pt.tag_id, count(*)::int AS n FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+        WHERE p.deleted_at IS NULL GROUP BY pt.tag_id) AS c
+      WHERE t.id = c.tag_id`,
+  );
+  await db.query(
+    `UPDATE posts p SET comment_count = c.n FROM (
+       SELECT post_id, count(*)::int AS n FROM comments WHERE status = 'approved' AND deleted_at IS NULL GROUP BY post_id) AS c
+      WHERE p.id = c.post_id AND p.slug LIKE $1`,
+    [`seed-${run}-%`],
+  );
+  log('analyze');
+  await db.query('ANALYZE');
+  const [{ n: comments }] = await db.query<Array<{ n: number }>>(
+    `SELECT count(*)::int AS n FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.slug LIKE $1`,
+    [`seed-${run}-%`],
+  );
+  return { users: authors + readers, authors, categories: 50, tags: 200, posts, comments, ms: Date.now() - started };
+}

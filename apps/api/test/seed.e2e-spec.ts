@@ -1,0 +1,68 @@
+import { DataSource } from 'typeorm';
+import type { AtriumApp } from '../src/bootstrap';
+import { seed } from '../src/database/seed';
+import { actors } from './support/actors';
+import { startTestApp, TestResources } from './support/test-app';
+
+/** `npm run db:seed`: realistic content whose counters are exact and which the API serves as any other. */
+describe('seed', () => {
+  const resources = new TestResources();
+  let atrium: AtriumApp;
+  const { call } = actors(() => atrium);
+  const sql = <T>(text: string, values: unknown[] = []): Promise<T[]> => atrium.app.get(DataSource).query(text, values);
+
+  beforeAll(async () => {
+    await resources.create();
+    atrium = await startTestApp(resources, { AUTH_THROTTLE_LIMIT: '1000' });
+  });
+
+  afterAll(async () => {
+    await atrium?.close();
+    await resources.drop();
+  });
+
+  it('fills every content table set-based, with exact counters, in a shape the API serves', async () => {
+    const summary = await seed(atrium.app.get(DataSource), { posts: 600, password: 'seeded harbour lantern 42' });
+    expect(summary).toMatchObject({ posts: 600, authors: 5, categories: 50, tags: 200 });
+    expect(summary.comments).toBeGreaterThan(600);
+
+    const [statuses] = await sql<Record<string, number>>(
+      `SELECT count(*) FILTER (WHERE status = 'published')::int AS published, count(*) FILTER (WHERE status = 'draft')::int AS draft,
+              count(*) FILTER (WHERE status = 'scheduled')::int AS scheduled, count(*) FILTER (WHERE status = 'archived')::int AS archived,
+              count(*) FILTER (WHERE visibility = 'members')::int AS members, count(*) FILTER (WHERE category_id IS NULL)::int AS uncategorised
+         FROM posts`,
+    );
+    expect(statuses.published).toBeGreaterThan(500);
+    for (const key of ['draft', 'scheduled', 'archived', 'members']) expect(statuses[key]).toBeGreaterThan(0);
+    expect(statuses.uncategorised).toBe(0);
+
+    // Counters equal what they count.
+    const wrongTags = await sql(
+      `SELECT t.id FROM tags t LEFT JOIN (SELECT tag_id, count(*)::int AS n FROM post_tags GROUP BY tag_id) c ON c.tag_id = t.id
+        WHERE t.usage_count <> coalesce(c.n, 0)`,
+    );
+    expect(wrongTags).toEqual([]);
+    const wrongComments = await sql(
+      `SELECT p.id FROM posts p LEFT JOIN (SELECT post_id, count(*)::int AS n FROM comments WHERE status = 'approved' AND deleted_at IS NULL GROUP BY post_id) c
+          ON c.post_id = p.id WHERE p.comment_count <> coalesce(c.n, 0)`,
+    );
+    expect(wrongComments).toEqual([]);
+
+    // The API serves it: the feed, search, a post with its threads; a seeded author signs in.
+    const feed = await call('GET', '/api/v1/posts', { query: { limit: '20' } });
+    expect(feed.json().data).toHaveLength(20);
+    const hits = await call('GET', '/api/v1/posts', { query: { q: 'harbour' } });
+    expect(hits.json().data.length).toBeGreaterThan(0);
+    const first = feed.json().data[0] as { id: string; commentCount: number };
+    const threads = await call('GET', `/api/v1/posts/${first.id}/comments`);
+    expect(threads.statusCode).toBe(200);
+    const [author] = await sql<{ username: string }>(
+      `SELECT u.username FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id
+        WHERE r.name = 'author' AND u.username LIKE 'seed\\_%' LIMIT 1`,
+    );
+    const login = await call('POST', '/api/v1/auth/login', {
+      body: { login: author.username, password: 'seeded harbour lantern 42' },
+    });
+    expect(login.statusCode).toBe(200);
+  });
+});
