@@ -1697,6 +1697,8 @@ export interface components {
             totalPages: number;
             hasNext: boolean;
             hasPrev: boolean;
+            /** @description Present and true when the list holds more than `totalItems` (large lists count up to a cap, never every row; page on with `cursor`) */
+            totalItemsCapped?: boolean;
         };
         CursorMetaDto: {
             /** @description Pass as `cursor` for the next page; null on the last */

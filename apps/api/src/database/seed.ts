@@ -63,25 +63,48 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
   const words = sqlArray(WORDS);
   const sentences = sqlArray(SENTENCES);
   const nWords = WORDS.length;
+  // One connection throughout: the numbering tables below are temporary (this session's).
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    return await fill();
+  } finally {
+    await runner.release();
+  }
 
-  log(`users: ${authors} authors, ${readers} readers`);
-  await db.query(
-    `INSERT INTO users (id, email, email_normalized, username, username_normalized, password_hash, first_name, email_verified_at, created_at)
+  async function fill(): Promise<SeedSummary> {
+    const q = (text: string, params: unknown[] = []): Promise<unknown> => runner.query(text, params);
+
+    log(`users: ${authors} authors, ${readers} readers`);
+    await q(
+      `INSERT INTO users (id, email, email_normalized, username, username_normalized, password_hash, first_name, email_verified_at, created_at)
      SELECT gen_random_uuid(), u || '@seed.example.com', u || '@seed.example.com', u, u, $1,
             initcap((${words})[1 + (i * 7) % ${nWords}]), now(), now() - (i % 1000) * interval '1 day'
        FROM generate_series(1, $2::int) AS i, LATERAL (SELECT 'seed_' || $3 || '_' || i AS u) AS name`,
-    [passwordHash, authors + readers, run],
-  );
-  await db.query(
-    `INSERT INTO user_roles (id, user_id, role_id)
+      [passwordHash, authors + readers, run],
+    );
+    await q(
+      `INSERT INTO user_roles (id, user_id, role_id)
      SELECT gen_random_uuid(), u.id, r.id FROM users u, roles r
       WHERE u.username LIKE $1 AND (r.name = 'user' OR (r.name = 'author' AND split_part(u.username, '_', 3)::int <= $2))`,
-    [`seed\\_${run}\\_%`, authors],
-  );
+      [`seed\\_${run}\\_%`, authors],
+    );
 
-  log('categories and tags');
-  await db.query(
-    `WITH top AS (
+    // People and posts by number, so that rows are picked by a join, never by indexing a large array
+    // (which Postgres would copy for every row).
+    await q(
+      `CREATE TEMP TABLE seed_people AS SELECT split_part(username, '_', 3)::int AS n, id FROM users WHERE username LIKE $1`,
+      [`seed\\_${run}\\_%`],
+    );
+    await q(`ALTER TABLE seed_people ADD PRIMARY KEY (n)`);
+    await q(`ANALYZE seed_people`);
+    await q(
+      `CREATE TEMP TABLE seed_posts (n int PRIMARY KEY, id uuid NOT NULL, status text NOT NULL, published_at timestamptz)`,
+    );
+
+    log('categories and tags');
+    await q(
+      `WITH top AS (
        INSERT INTO categories (id, name, slug, description, sort_order)
        SELECT gen_random_uuid(), initcap(w), 'seed-' || $1 || '-' || w, 'Stories about the ' || w, i
          FROM unnest((${words})[1:10]) WITH ORDINALITY AS t(w, i)
@@ -90,26 +113,26 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
      INSERT INTO categories (id, name, slug, parent_id, sort_order)
      SELECT gen_random_uuid(), initcap((${words})[11 + (top.sort_order * 5 + j) % 40]) || ' ' || j, top.slug || '-' || j, top.id, j
        FROM top, generate_series(1, 4) AS j`,
-    [run],
-  );
-  await db.query(
-    `INSERT INTO tags (id, name, slug, color)
+      [run],
+    );
+    await q(
+      `INSERT INTO tags (id, name, slug, color)
      SELECT gen_random_uuid(), initcap((${words})[1 + i % ${nWords}]) || ' ' || i, 'seed-' || $1 || '-tag-' || i,
             CASE WHEN i % 3 = 0 THEN '#1c7ed6' END
        FROM generate_series(1, 200) AS i`,
-    [run],
-  );
+      [run],
+    );
 
-  for (let from = 1; from <= posts; from += BATCH) {
-    const to = Math.min(posts, from + BATCH - 1);
-    log(`posts ${from}–${to}`);
-    await db.query(
-      `WITH a AS (SELECT array_agg(id ORDER BY username) AS ids FROM users WHERE username LIKE $4 AND split_part(username, '_', 3)::int <= $5),
-            c AS (SELECT array_agg(id ORDER BY slug) AS ids FROM categories WHERE slug LIKE $6)
+    for (let from = 1; from <= posts; from += BATCH) {
+      const to = Math.min(posts, from + BATCH - 1);
+      log(`posts ${from}–${to}`);
+      await q(
+        `WITH c AS (SELECT array_agg(id ORDER BY slug) AS ids FROM categories WHERE slug LIKE $5),
+            inserted AS (
        INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, status, visibility, featured,
                           published_at, scheduled_at, reading_time_minutes, reading_level, view_count, category_id, created_at, updated_at, version)
        SELECT gen_random_uuid(),
-              a.ids[1 + i % array_length(a.ids, 1)],
+              a.id,
               title,
               'seed-' || $3 || '-' || i,
               '## ' || title || E'\\n\\n' || para || E'\\n\\n' || para2,
@@ -119,69 +142,72 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
               CASE WHEN i % 20 = 0 THEN 'members' ELSE 'public' END,
               i % 100 = 1,
               CASE WHEN i % 50 = 0 OR i % 97 = 0 THEN NULL
-                   ELSE date_trunc('milliseconds', now() - ((i * 7919) % 1095) * interval '1 day' - (i % 86400) * interval '1 second') END,
+                   ELSE date_trunc('milliseconds', now() - ((i::bigint * 7919) % 1095) * interval '1 day' - (i % 86400) * interval '1 second') END,
               CASE WHEN i % 97 = 0 AND i % 50 <> 0 THEN now() + (1 + i % 30) * interval '1 day' END,
               1 + i % 9,
               round((2 + (i * 31 % 140) / 10.0)::numeric, 1),
               (i * 7) % 5000,
               c.ids[1 + i % array_length(c.ids, 1)],
-              now() - ((i * 7919) % 1095) * interval '1 day',
-              now() - ((i * 7919) % 1095) * interval '1 day',
+              now() - ((i::bigint * 7919) % 1095) * interval '1 day',
+              now() - ((i::bigint * 7919) % 1095) * interval '1 day',
               1
-         FROM generate_series($1::int, $2::int) AS i, a, c,
+         FROM generate_series($1::int, $2::int) AS i
+              JOIN seed_people a ON a.n = 1 + i % $4, c,
               LATERAL (SELECT initcap((${words})[1 + i % ${nWords}]) || ' and the ' || (${words})[1 + (i / ${nWords}) % ${nWords}]
                               || ' of the ' || (${words})[1 + (i * 13) % ${nWords}] AS title) AS t,
               LATERAL (SELECT (${sentences})[1 + i % 10] || ' ' || (${sentences})[1 + (i / 10) % 10] || ' The '
                               || (${words})[1 + (i * 3) % ${nWords}] || ' and the ' || (${words})[1 + (i * 5) % ${nWords}]
                               || ' were in everyone''s mind.' AS para,
-                              (${sentences})[1 + (i / 100) % 10] || ' ' || (${sentences})[1 + (i * 7) % 10] AS para2) AS b`,
-      [from, to, run, `seed\\_${run}\\_%`, authors, `seed-${run}-%`],
-    );
-    await db.query(
-      `INSERT INTO post_tags (post_id, tag_id)
+                              (${sentences})[1 + (i / 100) % 10] || ' ' || (${sentences})[1 + (i * 7) % 10]
+                              -- A rare word, in about one post in ten thousand.
+                              || CASE WHEN i % 9973 = 0 THEN ' A narwhal swam into the harbour.' ELSE '' END AS para2) AS b
+       RETURNING id, slug, status, published_at)
+       INSERT INTO seed_posts (n, id, status, published_at)
+       SELECT split_part(slug, '-', 3)::int, id, status, published_at FROM inserted`,
+        [from, to, run, authors, `seed-${run}-%`],
+      );
+      await q(
+        `INSERT INTO post_tags (post_id, tag_id)
        SELECT DISTINCT p.id, t.ids[1 + (n * 37 + k * 11) % array_length(t.ids, 1)]
-         FROM (SELECT id, split_part(slug, '-', 3)::int AS n FROM posts WHERE slug LIKE $1
-                 AND split_part(slug, '-', 3)::int BETWEEN $2 AND $3) AS p,
-              (SELECT array_agg(id ORDER BY slug) AS ids FROM tags WHERE slug LIKE $4) AS t,
+         FROM (SELECT id, n FROM seed_posts WHERE n BETWEEN $1 AND $2) AS p,
+              (SELECT array_agg(id ORDER BY slug) AS ids FROM tags WHERE slug LIKE $3) AS t,
               generate_series(1, 3) AS k
         WHERE k <= 1 + p.n % 3
        ON CONFLICT DO NOTHING`,
-      [`seed-${run}-%`, from, to, `seed-${run}-tag-%`],
-    );
-    await db.query(
-      `INSERT INTO comments (id, post_id, author_id, root_id, depth, body_markdown, body_html, status, created_at)
-       SELECT cid, p.id, r.ids[1 + (p.n * 17 + k) % array_length(r.ids, 1)], cid, 0,
-              (${sentences})[1 + (p.n + k) % 10], '<p>' || (${sentences})[1 + (p.n + k) % 10] || '</p>',
-              CASE WHEN (p.n + k) % 25 = 0 THEN 'pending' ELSE 'approved' END,
-              p.published_at + k * interval '1 hour'
-         FROM (SELECT id, published_at, split_part(slug, '-', 3)::int AS n FROM posts
-                WHERE slug LIKE $1 AND status = 'published' AND split_part(slug, '-', 3)::int BETWEEN $2 AND $3) AS p,
-              (SELECT array_agg(id) AS ids FROM users WHERE username LIKE $4) AS r,
-              generate_series(1, 2) AS k,
-              LATERAL (SELECT gen_random_uuid() AS cid) AS g
-        WHERE p.n % 2 = 0 OR k = 1`,
-      [`seed-${run}-%`, from, to, `seed\\_${run}\\_%`],
-    );
-  }
+        [from, to, `seed-${run}-tag-%`],
+      );
+      await q(
+        `INSERT INTO comments (id, post_id, author_id, root_id, depth, body_markdown, body_html, status, created_at)
+       SELECT cid, post_id, author_id, cid, 0, body, '<p>' || body || '</p>', status, created_at
+         FROM (SELECT gen_random_uuid() AS cid, p.id AS post_id, r.id AS author_id,
+                      (${sentences})[1 + (p.n + k) % 10] AS body,
+                      CASE WHEN (p.n + k) % 25 = 0 THEN 'pending' ELSE 'approved' END AS status,
+                      p.published_at + k * interval '1 hour' AS created_at
+                 FROM (SELECT id, published_at, n FROM seed_posts WHERE status = 'published' AND n BETWEEN $1 AND $2) AS p
+                CROSS JOIN generate_series(1, 2) AS k
+                 JOIN seed_people r ON r.n = 1 + (p.n * 17 + k) % $3
+                WHERE p.n % 2 = 0 OR k = 1) AS c`,
+        [from, to, authors + readers],
+      );
+    }
 
-  log('counters');
-  await db.query(
-    `UPDATE tags t SET usage_count = c.n FROM (
+    log('counters');
+    await q(
+      `UPDATE tags t SET usage_count = c.n FROM (
        SELECT pt.tag_id, count(*)::int AS n FROM post_tags pt JOIN posts p ON p.id = pt.post_id
         WHERE p.deleted_at IS NULL GROUP BY pt.tag_id) AS c
       WHERE t.id = c.tag_id`,
-  );
-  await db.query(
-    `UPDATE posts p SET comment_count = c.n FROM (
+    );
+    await q(
+      `UPDATE posts p SET comment_count = c.n FROM (
        SELECT post_id, count(*)::int AS n FROM comments WHERE status = 'approved' AND deleted_at IS NULL GROUP BY post_id) AS c
-      WHERE p.id = c.post_id AND p.slug LIKE $1`,
-    [`seed-${run}-%`],
-  );
-  log('analyze');
-  await db.query('ANALYZE');
-  const [{ n: comments }] = await db.query<Array<{ n: number }>>(
-    `SELECT count(*)::int AS n FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.slug LIKE $1`,
-    [`seed-${run}-%`],
-  );
-  return { users: authors + readers, authors, categories: 50, tags: 200, posts, comments, ms: Date.now() - started };
+      WHERE p.id = c.post_id AND p.id IN (SELECT id FROM seed_posts)`,
+    );
+    log('analyze');
+    await q('ANALYZE');
+    const [{ n: comments }] = (await q(
+      `SELECT count(*)::int AS n FROM seed_posts sp JOIN comments c ON c.post_id = sp.id`,
+    )) as Array<{ n: number }>;
+    return { users: authors + readers, authors, categories: 50, tags: 200, posts, comments, ms: Date.now() - started };
+  }
 }

@@ -37,6 +37,11 @@ export class PaginationMetaDto {
   @ApiProperty() totalPages: number;
   @ApiProperty() hasNext: boolean;
   @ApiProperty() hasPrev: boolean;
+  @ApiPropertyOptional({
+    description:
+      'Present and true when the list holds more than `totalItems` (large lists count up to a cap, never every row; page on with `cursor`)',
+  })
+  totalItemsCapped?: boolean;
 }
 
 /** A page of results: the envelope puts `items` in `data` and the counts in `meta.pagination`. */
@@ -46,6 +51,8 @@ export class Paginated<T> {
     readonly page: number,
     readonly perPage: number,
     readonly totalItems: number,
+    /** `totalItems` is a cap the list reaches, not its size. */
+    readonly capped = false,
   ) {}
 
   get meta(): PaginationMetaDto {
@@ -57,6 +64,7 @@ export class Paginated<T> {
       totalPages,
       hasNext: this.page < totalPages,
       hasPrev: this.page > 1,
+      ...(this.capped ? { totalItemsCapped: true } : {}),
     };
   }
 }

@@ -56,6 +56,12 @@ export interface SearchHit {
 export const MARK_START = '\u0002';
 export const MARK_END = '\u0003';
 
+/** Lists count up to this many rows (a count of a million rows would cost more than the page). */
+export const COUNT_CAP = 10_000;
+
+/** Search ranks the newest this many matches: ranking every match of a common word would read them all. */
+export const SEARCH_CANDIDATES = 500;
+
 /** A title counts as like the query from this word similarity up (pg_trgm's default, 0.6, misses "harbur"). */
 const SIMILAR_TITLE_THRESHOLD = 0.5;
 
@@ -258,7 +264,19 @@ export class PostsRepository {
       const qb = this.query({ ...search, sort: [] }).orderBy();
       if (match === 'words') {
         const query = `websearch_to_tsquery('${SEARCH_CONFIG}', :text)`;
-        qb.andWhere(`p.search_vector @@ ${query}`)
+        // The newest SEARCH_CANDIDATES matches (by the feed index for a common word, by the GIN
+        // index for a rare one), then ranked: the cost stays bounded however many posts match.
+        // Published posts have a date: the feed index serves this order (NULLS LAST would not).
+        const [candidates, candidateParams] = this.query({ ...search, sort: [] })
+          .orderBy('p.published_at', 'DESC')
+          .addOrderBy('p.id', 'DESC')
+          .andWhere(`p.search_vector @@ ${query}`)
+          .select('p.id')
+          .limit(SEARCH_CANDIDATES)
+          .setParameter('text', text)
+          .getQueryAndParameters();
+        const ids: Array<{ p_id: string }> = await this.tx.manager.query(candidates, candidateParams);
+        qb.andWhere('p.id IN (:...candidateIds)', { candidateIds: ids.length ? ids.map((row) => row.p_id) : [null] })
           .addSelect(`ts_rank_cd(p.search_vector, ${query})`, 'rank')
           .addSelect(
             `ts_headline('${SEARCH_CONFIG}', translate(p.body_markdown, chr(2) || chr(3), ''), ${query},
@@ -288,8 +306,23 @@ export class PostsRepository {
     });
   }
 
-  async page(search: PostSearch, offset: number, limit: number): Promise<[PostWithAuthor[], number]> {
-    return (await this.query(search).offset(offset).limit(limit).getManyAndCount()) as [PostWithAuthor[], number];
+  /** A page, and how many rows the list has — counted up to COUNT_CAP (then COUNT_CAP and `capped`). */
+  async page(
+    search: PostSearch,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: PostWithAuthor[]; total: number; capped: boolean }> {
+    const rows = (await this.query(search).offset(offset).limit(limit).getMany()) as PostWithAuthor[];
+    const [sql, params] = this.query({ ...search, sort: [] })
+      .orderBy()
+      .select('p.id')
+      .limit(COUNT_CAP + 1)
+      .getQueryAndParameters();
+    const [{ n }] = await this.tx.manager.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM (${sql}) AS counted`,
+      params,
+    );
+    return { rows, total: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
   }
 
   async slice(search: PostSearch, limit: number): Promise<PostWithAuthor[]> {

@@ -329,12 +329,13 @@ export class PostsService implements OnModuleInit {
   ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
     const paging = pageRequest(query);
     if (paging.mode === 'offset') {
-      const [rows, total] = await this.posts.page(search, (paging.page - 1) * paging.perPage, paging.perPage);
+      const { rows, total, capped } = await this.posts.page(search, (paging.page - 1) * paging.perPage, paging.perPage);
       return new Paginated(
         (await this.allWithTags(rows)).map((row) => this.toSummary(row)),
         paging.page,
         paging.perPage,
         total,
+        capped,
       );
     }
     const cursor = paging.cursor;
