@@ -101,6 +101,7 @@ export const PUBLIC_PAGES = [
   { path: '/forgot-password', heading: 'Forgot your password?' },
   { path: `/reset-password?token=${'a'.repeat(43)}`, heading: 'Choose a new password' },
   { path: '/verify-email?token=cut-short', heading: 'This link is incomplete or damaged' },
+  { path: '/confirm-email?token=cut-short', heading: 'This link is incomplete or damaged' },
   { path: '/no/such/page', heading: 'Page not found' },
 ];
 
