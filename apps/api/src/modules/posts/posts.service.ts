@@ -63,6 +63,8 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#
  */
 export function snippetHtml(raw: string): string {
   const text = raw
+    // List markers at the start of a line ("- storms", "2. ships").
+    .replace(/^[ \t]*(?:[-+*]|\d+[.)])[ \t]+/gm, '')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\]\([^)]*\)/g, '')
     .replace(/<[^>]*>/g, ' ')
