@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { ApiNullableObject } from '../../../common/dto/nullable-object';
 import { Optional } from '../../../common/http/optional';
 import { PaginationQueryDto } from '../../../common/http/pagination';
 import { NotBlank, toInteger } from '../../../common/http/transforms';
@@ -103,17 +104,10 @@ export class CommentDto {
   body: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Sanitized HTML (null when deleted)' })
   html: string | null;
-  // Inline, not a $ref: OpenAPI 3.0 cannot make a referenced object nullable.
-  @ApiProperty({
-    type: 'object',
-    nullable: true,
-    description: 'Who wrote it (null when deleted)',
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      username: { type: 'string' },
-      avatarUrl: { type: 'string', nullable: true },
-    },
-    required: ['id', 'username', 'avatarUrl'],
+  @ApiNullableObject('Who wrote it (null when deleted)', {
+    id: { type: 'string', format: 'uuid' },
+    username: { type: 'string' },
+    avatarUrl: { type: 'string', nullable: true },
   })
   author: CommentAuthorDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

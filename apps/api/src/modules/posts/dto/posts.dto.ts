@@ -18,6 +18,7 @@ import {
   Min,
 } from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
+import { ApiNullableObject } from '../../../common/dto/nullable-object';
 import { Optional } from '../../../common/http/optional';
 import { NotBlank, toBoolean, toDecimal, trim } from '../../../common/http/transforms';
 import { ACCESSIBILITY_CODES, type AccessibilityCode } from '../content/accessibility';
@@ -254,17 +255,10 @@ export class PostSummaryDto {
   @ApiProperty({ description: 'Approved comments' }) commentCount: number;
   @ApiProperty({ description: 'Whether readers may comment' }) commentsOpen: boolean;
   @ApiProperty({ type: PostAuthorDto }) author: PostAuthorDto;
-  // Inline, not a $ref: OpenAPI 3.0 cannot make a referenced object nullable (allOf would refuse null).
-  @ApiProperty({
-    type: 'object',
-    nullable: true,
-    description: 'The category it is filed under; null for none',
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      name: { type: 'string' },
-      slug: { type: 'string' },
-    },
-    required: ['id', 'name', 'slug'],
+  @ApiNullableObject('The category it is filed under; null for none', {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    slug: { type: 'string' },
   })
   category: PostCategoryDto | null;
   @ApiProperty({ type: PostTagDto, isArray: true, description: 'By name' }) tags: PostTagDto[];
