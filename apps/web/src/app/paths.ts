@@ -16,6 +16,8 @@ export const paths = {
   post: '/posts/:slug',
   /** A member's public profile; build links with `profilePath(username)`. */
   profile: '/u/:username',
+  /** The comments moderation queue (`comments:moderate`). */
+  moderation: '/moderation',
   signIn: '/sign-in',
   signUp: '/sign-up',
   verifyEmail: '/verify-email',

@@ -16,6 +16,7 @@ const readingGroup = () => import('../features/reading/reading.routes');
 const profilesGroup = () => import('../features/profiles/profiles.routes');
 const settingsGroup = () => import('../features/settings/settings.routes');
 const statusGroup = () => import('../features/status/status.routes');
+const commentsGroup = () => import('../features/comments/comments.routes');
 const notFoundGroup = () => import('../features/not-found/not-found.routes');
 
 /** A route's `lazy`: loads the group's module and takes one component from it. */
@@ -68,6 +69,8 @@ export const routes: RouteObject[] = [
                   { path: paths.settings.account, lazy: page(settingsGroup, (m) => m.AccountSettingsPage) },
                 ],
               },
+              // The page itself tells those without `comments:moderate` that it is not for them.
+              { path: paths.moderation, lazy: page(commentsGroup, (m) => m.ModerationPage) },
             ],
           },
           // The server answers every unknown path with index.html; the SPA owns the 404.

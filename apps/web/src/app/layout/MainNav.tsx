@@ -1,6 +1,7 @@
 import { NavLink } from 'react-router';
 
 import nav from '../../components/ui/NavLink.module.css';
+import { useCan } from '../../features/auth';
 import { paths, serverPaths } from '../paths';
 import classes from './AppLayout.module.css';
 
@@ -13,6 +14,8 @@ interface MainNavProps {
 
 /** The site's main navigation: the posts, the status page and the API docs (the brand leads home). */
 export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
+  // The comments moderation queue, for those who may moderate.
+  const canModerate = useCan('comments:moderate');
   return (
     <nav aria-label="Main">
       <ul className={vertical ? classes.navColumn : classes.navList}>
@@ -26,6 +29,13 @@ export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
             Status
           </NavLink>
         </li>
+        {canModerate ? (
+          <li>
+            <NavLink to={paths.moderation} className={nav.navLink} onClick={onNavigate}>
+              Moderation
+            </NavLink>
+          </li>
+        ) : null}
         <li>
           {/* A server page (the API reference), not a client route: a full navigation. */}
           <a href={serverPaths.apiReference} className={nav.navLink} onClick={onNavigate}>

@@ -9,6 +9,7 @@ import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
 import { signInPath } from '../auth';
+import { CommentsSection } from '../comments';
 import type { Post } from './api/reading.api';
 import { postQueryOptions, usePost } from './api/reading.queries';
 import { LabelBadge } from './components/PostCard';
@@ -57,7 +58,12 @@ export function PostPage() {
       </Stack>
     );
   }
-  return <PostArticle post={query.data} />;
+  return (
+    <>
+      <PostArticle post={query.data} />
+      <CommentsSection post={query.data} />
+    </>
+  );
 }
 
 function PostArticle({ post }: { post: Post }) {
