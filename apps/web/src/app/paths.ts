@@ -33,7 +33,22 @@ export const paths = {
     tokens: '/settings/tokens',
     account: '/settings/account',
   },
+  /** Administration: each page needs the permission of the API route it reads (features/admin/sections.ts). */
+  admin: {
+    root: '/admin',
+    users: '/admin/users',
+    roles: '/admin/roles',
+    /** One role's editor; build links with `adminRolePath(id)` (`new` makes one). */
+    role: '/admin/roles/:roleId',
+    audit: '/admin/audit',
+    queues: '/admin/queues',
+    categories: '/admin/categories',
+    tags: '/admin/tags',
+  },
 } as const;
+
+/** The editor of the role `id` (`'new'`: a new role). */
+export const adminRolePath = (id: string): string => `/admin/roles/${encodeURIComponent(id)}`;
 
 /** The public profile page of `username`. */
 export const profilePath = (username: string): string => `/u/${encodeURIComponent(username)}`;

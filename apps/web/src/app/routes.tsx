@@ -15,6 +15,7 @@ const setupGroup = () => import('../features/setup/setup.routes');
 const readingGroup = () => import('../features/reading/reading.routes');
 const profilesGroup = () => import('../features/profiles/profiles.routes');
 const settingsGroup = () => import('../features/settings/settings.routes');
+const adminGroup = () => import('../features/admin/admin.routes');
 const statusGroup = () => import('../features/status/status.routes');
 const commentsGroup = () => import('../features/comments/comments.routes');
 const notFoundGroup = () => import('../features/not-found/not-found.routes');
@@ -67,6 +68,21 @@ export const routes: RouteObject[] = [
                   { path: paths.settings.security, lazy: page(settingsGroup, (m) => m.SecuritySettingsPage) },
                   { path: paths.settings.tokens, lazy: page(settingsGroup, (m) => m.TokensSettingsPage) },
                   { path: paths.settings.account, lazy: page(settingsGroup, (m) => m.AccountSettingsPage) },
+                ],
+              },
+              {
+                // Each admin page shows only to whoever holds the permission its API routes need (AdminLayout).
+                path: paths.admin.root,
+                lazy: page(adminGroup, (m) => m.AdminLayout),
+                children: [
+                  { index: true, lazy: page(adminGroup, (m) => m.DashboardPage) },
+                  { path: paths.admin.users, lazy: page(adminGroup, (m) => m.UsersPage) },
+                  { path: paths.admin.roles, lazy: page(adminGroup, (m) => m.RolesPage) },
+                  { path: paths.admin.role, lazy: page(adminGroup, (m) => m.RoleEditorPage) },
+                  { path: paths.admin.audit, lazy: page(adminGroup, (m) => m.AuditPage) },
+                  { path: paths.admin.queues, lazy: page(adminGroup, (m) => m.QueuesPage) },
+                  { path: paths.admin.categories, lazy: page(adminGroup, (m) => m.CategoriesPage) },
+                  { path: paths.admin.tags, lazy: page(adminGroup, (m) => m.TagsPage) },
                 ],
               },
               // The page itself tells those without `comments:moderate` that it is not for them.

@@ -1,6 +1,7 @@
 import { NavLink } from 'react-router';
 
 import nav from '../../components/ui/NavLink.module.css';
+import { useAdminEntry } from '../../features/admin';
 import { useCan } from '../../features/auth';
 import { paths, serverPaths } from '../paths';
 import classes from './AppLayout.module.css';
@@ -16,6 +17,8 @@ interface MainNavProps {
 export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
   // The comments moderation queue, for those who may moderate.
   const canModerate = useCan('comments:moderate');
+  // For those who may open any administration page (their roles say so).
+  const adminEntry = useAdminEntry();
   return (
     <nav aria-label="Main">
       <ul className={vertical ? classes.navColumn : classes.navList}>
@@ -33,6 +36,13 @@ export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
           <li>
             <NavLink to={paths.moderation} className={nav.navLink} onClick={onNavigate}>
               Moderation
+            </NavLink>
+          </li>
+        ) : null}
+        {adminEntry ? (
+          <li>
+            <NavLink to={adminEntry} className={nav.navLink} onClick={onNavigate}>
+              Admin
             </NavLink>
           </li>
         ) : null}

@@ -1,0 +1,275 @@
+import {
+  Button,
+  Code,
+  Drawer,
+  Group,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+
+import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import { DataTable } from '../../components/ui/DataTable';
+import type { AuditEvent, AuditQuery } from './api/admin.api';
+import { ADMIN_PAGE_SIZE, useAuditEvents } from './api/admin.queries';
+import { dateTime } from './admin.format';
+import { useListParams } from './useListParams';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const FILTERS = ['action', 'target', 'actor', 'from', 'to'] as const;
+type Filter = (typeof FILTERS)[number];
+
+/** The start (or end) of a local day, as the API's `from` (or `to`). */
+const startOfDay = (day: string) => new Date(`${day}T00:00:00`).toISOString();
+const endOfDay = (day: string) => new Date(`${day}T23:59:59.999`).toISOString();
+
+/** The audit log, newest first: filtered by action, target, actor and days; each event opens in a drawer. */
+export function AuditPage() {
+  const { get, page, update } = useListParams();
+  const applied = Object.fromEntries(FILTERS.map((name) => [name, get(name)])) as Record<Filter, string>;
+  const query: AuditQuery = {
+    page,
+    perPage: ADMIN_PAGE_SIZE,
+    ...(applied.action ? { action: applied.action } : {}),
+    ...(applied.target ? { target: applied.target } : {}),
+    ...(UUID.test(applied.actor) ? { actor: applied.actor } : {}),
+    ...(DAY.test(applied.from) ? { from: startOfDay(applied.from) } : {}),
+    ...(DAY.test(applied.to) ? { to: endOfDay(applied.to) } : {}),
+  };
+  const events = useAuditEvents(query);
+  const [open, setOpen] = useState<AuditEvent>();
+  const total = events.data?.pagination.totalItems ?? 0;
+  const filtered = FILTERS.some((name) => applied[name]);
+
+  return (
+    <Stack gap="lg">
+      <title>Audit log · Administration · Atrium</title>
+      <Title order={1}>Audit log</Title>
+      <AuditFilters key={JSON.stringify(applied)} applied={applied} onApply={(values) => update(values)} />
+
+      <div role="status">
+        {events.isPending ? (
+          <VisuallyHidden>Loading events…</VisuallyHidden>
+        ) : events.isSuccess ? (
+          <Text size="sm">
+            {total === 0
+              ? filtered
+                ? 'No event matches these filters.'
+                : 'Nothing has been recorded yet.'
+              : `${total}${events.data.pagination.totalItemsCapped ? '+' : ''} ${total === 1 ? 'event' : 'events'}${filtered ? ' match' : ''}.`}
+          </Text>
+        ) : null}
+      </div>
+
+      {events.isError ? (
+        <ApiErrorAlert
+          title="Could not load the audit log"
+          error={events.error}
+          onRetry={() => void events.refetch()}
+          retrying={events.isFetching}
+        />
+      ) : (
+        <DataTable<AuditEvent>
+          aria-label="Audit events"
+          records={events.data?.items ?? []}
+          fetching={events.isPending}
+          idAccessor="id"
+          totalRecords={total}
+          recordsPerPage={ADMIN_PAGE_SIZE}
+          page={page}
+          onPageChange={(next) => update({ page: String(next) })}
+          paginationText={({ from, to, totalRecords }) => `${from}–${to} of ${totalRecords}`}
+          noRecordsText={filtered ? 'No event matches these filters.' : 'Nothing has been recorded yet.'}
+          columns={[
+            {
+              accessor: 'at',
+              title: 'When',
+              render: (event) => <time dateTime={event.at}>{dateTime(event.at)}</time>,
+            },
+            {
+              accessor: 'action',
+              title: 'Action',
+              render: (event) => (
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {event.action}
+                </Text>
+              ),
+            },
+            {
+              accessor: 'target',
+              title: 'Target',
+              visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
+              render: (event) => (
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {event.target ?? '—'}
+                </Text>
+              ),
+            },
+            {
+              accessor: 'actorId',
+              title: 'Actor',
+              visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.md})`,
+              render: (event) => (
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {event.actorId ?? 'The system'}
+                </Text>
+              ),
+            },
+            {
+              accessor: 'details',
+              title: <VisuallyHidden>Details</VisuallyHidden>,
+              textAlign: 'right',
+              width: 90,
+              render: (event) => (
+                <Button
+                  variant="default"
+                  size="compact-sm"
+                  aria-label={`Details of ${event.action} at ${dateTime(event.at)}`}
+                  onClick={() => setOpen(event)}
+                >
+                  Details
+                </Button>
+              ),
+            },
+          ]}
+        />
+      )}
+      <EventDrawer event={open} onClose={() => setOpen(undefined)} />
+    </Stack>
+  );
+}
+
+function AuditFilters({
+  applied,
+  onApply,
+}: {
+  applied: Record<Filter, string>;
+  onApply: (values: Record<Filter, string | undefined>) => void;
+}) {
+  const [values, setValues] = useState(applied);
+  const [actorError, setActorError] = useState<string>();
+  const set = (name: Filter) => (event: { currentTarget: { value: string } }) => {
+    const value = event.currentTarget.value;
+    setValues((current) => ({ ...current, [name]: value }));
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const actor = values.actor.trim();
+    if (actor && !UUID.test(actor)) {
+      setActorError('Enter a user id such as 0193c5a2-9000-7c31-9a55-3f4b2d1e6a71.');
+      document.getElementById('audit-actor')?.focus();
+      return;
+    }
+    setActorError(undefined);
+    onApply(
+      Object.fromEntries(FILTERS.map((name) => [name, values[name].trim() || undefined])) as Record<
+        Filter,
+        string | undefined
+      >,
+    );
+  };
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Filter the audit log" noValidate>
+      <Stack gap="sm">
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
+          <TextInput
+            label="Action"
+            description="Such as user.roles_changed"
+            value={values.action}
+            onChange={set('action')}
+          />
+          <TextInput
+            label="Target"
+            description="kind:id, such as user:0193…"
+            value={values.target}
+            onChange={set('target')}
+          />
+          <TextInput
+            id="audit-actor"
+            label="Actor"
+            description="The id of the user who acted"
+            value={values.actor}
+            onChange={set('actor')}
+            error={actorError}
+            aria-invalid={actorError ? true : undefined}
+          />
+          <TextInput type="date" label="From" value={values.from} onChange={set('from')} />
+          <TextInput type="date" label="To" value={values.to} onChange={set('to')} min={values.from || undefined} />
+        </SimpleGrid>
+        <Group gap="xs">
+          <Button type="submit">Apply filters</Button>
+          {FILTERS.some((name) => applied[name]) ? (
+            <Button
+              variant="default"
+              onClick={() =>
+                onApply(Object.fromEntries(FILTERS.map((name) => [name, undefined])) as Record<Filter, undefined>)
+              }
+            >
+              Clear filters
+            </Button>
+          ) : null}
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function EventDrawer({ event, onClose }: { event: AuditEvent | undefined; onClose: () => void }) {
+  const rows: [string, string][] = event
+    ? [
+        ['When', dateTime(event.at)],
+        ['Action', event.action],
+        ['Target', event.target ?? '—'],
+        ['Actor', event.actorId ?? 'The system'],
+        ['IP address', event.ip ?? '—'],
+        ['Browser', event.userAgent ?? '—'],
+        ['Event id', event.id],
+      ]
+    : [];
+  return (
+    <Drawer
+      opened={event !== undefined}
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={event ? `Event ${event.action}` : ''}
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
+      {event ? (
+        <Stack gap="md">
+          <Table fz="sm" withTableBorder>
+            <Table.Tbody>
+              {rows.map(([label, value]) => (
+                <Table.Tr key={label}>
+                  <Table.Th scope="row" w="30%">
+                    {label}
+                  </Table.Th>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{value}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Title order={3} size="h5">
+            Details recorded
+          </Title>
+          {Object.keys(event.metadata).length === 0 ? (
+            <Text size="sm">None.</Text>
+          ) : (
+            <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} tabIndex={0}>
+              {JSON.stringify(event.metadata, null, 2)}
+            </Code>
+          )}
+        </Stack>
+      ) : null}
+    </Drawer>
+  );
+}

@@ -1,0 +1,85 @@
+import { Anchor, Badge, Button, Group, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Link } from 'react-router';
+
+import { adminRolePath } from '../../app/paths';
+import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import { DataTable } from '../../components/ui/DataTable';
+import { useCan } from '../auth';
+import type { Role } from './api/admin.api';
+import { useRoles } from './api/admin.queries';
+import { count } from './admin.format';
+
+/** Every role, highest level first; each opens in the editor (read-only where the API allows no change). */
+export function RolesPage() {
+  const roles = useRoles();
+  const canCreate = useCan('roles:create');
+
+  return (
+    <Stack gap="lg">
+      <title>Roles · Administration · Atrium</title>
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <Title order={1}>Roles</Title>
+        {canCreate ? (
+          <Button component={Link} to={adminRolePath('new')}>
+            New role
+          </Button>
+        ) : null}
+      </Group>
+      <Text size="sm" c="dimmed">
+        A role is a set of permissions. Its level decides who may change it: only people holding a higher level. System
+        roles come with Atrium and cannot be deleted.
+      </Text>
+      {roles.isError ? (
+        <ApiErrorAlert
+          title="Could not load the roles"
+          error={roles.error}
+          onRetry={() => void roles.refetch()}
+          retrying={roles.isFetching}
+        />
+      ) : (
+        <>
+          {roles.isPending ? (
+            <div role="status">
+              <VisuallyHidden>Loading roles…</VisuallyHidden>
+            </div>
+          ) : null}
+          <DataTable<Role>
+            aria-label="Roles"
+            records={roles.data ?? []}
+            fetching={roles.isPending}
+            idAccessor="id"
+            noRecordsText="No roles yet."
+            columns={[
+              {
+                accessor: 'name',
+                title: 'Role',
+                render: (role) => (
+                  <Stack gap={2}>
+                    <Group gap={6}>
+                      <Anchor component={Link} to={adminRolePath(role.id)} fw={600}>
+                        {role.name}
+                      </Anchor>
+                      {role.isSystem ? (
+                        <Badge variant="outline" color="gray" c="var(--mantine-color-text)" size="sm" tt="none">
+                          System
+                        </Badge>
+                      ) : null}
+                    </Group>
+                    {role.description ? <Text size="sm">{role.description}</Text> : null}
+                  </Stack>
+                ),
+              },
+              { accessor: 'level', title: 'Level', width: 80 },
+              {
+                accessor: 'permissions',
+                title: 'Permissions',
+                width: 130,
+                render: (role) => count(role.permissions.length, 'permission'),
+              },
+            ]}
+          />
+        </>
+      )}
+    </Stack>
+  );
+}
