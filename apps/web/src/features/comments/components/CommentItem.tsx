@@ -187,7 +187,6 @@ function CommentCard({ node, context }: { node: CommentNode; context: ThreadCont
             {canDelete ? (
               <Button
                 variant="subtle"
-                color="red.9"
                 size="compact-sm"
                 onClick={() => setConfirming(true)}
                 aria-label={own ? 'Delete your comment' : `Delete the comment by ${author.username}`}
