@@ -115,6 +115,8 @@ export const signedInPages = (username) => [
   { path: '/', heading: undefined },
   { path: `/u/${username}`, heading: undefined },
   { path: '/posts', heading: 'Latest posts' },
+  // Not a moderator: the page says it is not for them.
+  { path: '/moderation', heading: 'Moderation' },
   ...SETTINGS_PAGES,
 ];
 
