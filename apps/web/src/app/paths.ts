@@ -25,6 +25,14 @@ export const paths = {
   confirmEmail: '/confirm-email',
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
+  /** Writing: the signed-in author's posts, and the editor (`editPostPath(id)`; `write.new` for a new post). */
+  write: {
+    root: '/write',
+    new: '/write/new',
+    post: '/write/:id',
+    revisions: '/write/:id/revisions',
+    revision: '/write/:id/revisions/:revisionId',
+  },
   settings: {
     root: '/settings',
     profile: '/settings/profile',
@@ -55,6 +63,13 @@ export const profilePath = (username: string): string => `/u/${encodeURIComponen
 
 /** The page of the post at `slug`. */
 export const postPath = (slug: string): string => `/posts/${encodeURIComponent(slug)}`;
+
+/** The editor of the post with this id. */
+export const editPostPath = (id: string): string => `/write/${encodeURIComponent(id)}`;
+
+/** A post's revisions, or one of them. */
+export const revisionsPath = (id: string, revisionId?: string): string =>
+  `/write/${encodeURIComponent(id)}/revisions${revisionId ? `/${encodeURIComponent(revisionId)}` : ''}`;
 
 /** What the feed at `/posts` can be narrowed to (its query string). */
 export interface PostsFilter {

@@ -15,6 +15,7 @@ const setupGroup = () => import('../features/setup/setup.routes');
 const readingGroup = () => import('../features/reading/reading.routes');
 const profilesGroup = () => import('../features/profiles/profiles.routes');
 const settingsGroup = () => import('../features/settings/settings.routes');
+const writingGroup = () => import('../features/writing/writing.routes');
 const adminGroup = () => import('../features/admin/admin.routes');
 const statusGroup = () => import('../features/status/status.routes');
 const commentsGroup = () => import('../features/comments/comments.routes');
@@ -68,6 +69,17 @@ export const routes: RouteObject[] = [
                   { path: paths.settings.security, lazy: page(settingsGroup, (m) => m.SecuritySettingsPage) },
                   { path: paths.settings.tokens, lazy: page(settingsGroup, (m) => m.TokensSettingsPage) },
                   { path: paths.settings.account, lazy: page(settingsGroup, (m) => m.AccountSettingsPage) },
+                ],
+              },
+              {
+                // Shown to those who may write posts (posts:create); others are told why not.
+                lazy: page(writingGroup, (m) => m.WritingGate),
+                children: [
+                  { path: paths.write.root, lazy: page(writingGroup, (m) => m.MyPostsPage) },
+                  // `/write/new` too (id "new"): one route, so the editor stays mounted when a new post gets its id.
+                  { path: paths.write.post, lazy: page(writingGroup, (m) => m.EditorPage) },
+                  { path: paths.write.revisions, lazy: page(writingGroup, (m) => m.RevisionsPage) },
+                  { path: paths.write.revision, lazy: page(writingGroup, (m) => m.RevisionsPage) },
                 ],
               },
               {

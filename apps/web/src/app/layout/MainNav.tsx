@@ -1,6 +1,7 @@
 import { NavLink } from 'react-router';
 
 import nav from '../../components/ui/NavLink.module.css';
+import { useCan } from '../../features/auth';
 import { useAdminEntry } from '../../features/admin';
 import { useCan } from '../../features/auth';
 import { paths, serverPaths } from '../paths';
@@ -15,6 +16,8 @@ interface MainNavProps {
 
 /** The site's main navigation: the posts, the status page and the API docs (the brand leads home). */
 export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
+  // Writing, for those who may create posts.
+  const canWrite = useCan('posts:create');
   // The comments moderation queue, for those who may moderate.
   const canModerate = useCan('comments:moderate');
   // For those who may open any administration page (their roles say so).
@@ -27,6 +30,13 @@ export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
             Posts
           </NavLink>
         </li>
+        {canWrite ? (
+          <li>
+            <NavLink to={paths.write.root} className={nav.navLink} onClick={onNavigate}>
+              Write
+            </NavLink>
+          </li>
+        ) : null}
         <li>
           <NavLink to={paths.status} className={nav.navLink} onClick={onNavigate}>
             Status

@@ -1,0 +1,102 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { useAuth } from '../../auth';
+import {
+  fetchAccessibility,
+  fetchCategories,
+  fetchMyPosts,
+  fetchRevision,
+  fetchRevisions,
+  fetchTags,
+  fetchVersioned,
+  type PostStatus,
+} from './writing.api';
+
+/** Posts per page of "My posts". */
+export const MY_POSTS_PAGE_SIZE = 20;
+
+/** Every key holds the signed-in user's id: one account's drafts never show to the next one. */
+export const writingKeys = {
+  all: ['writing'] as const,
+  mine: (user: string, status: PostStatus | undefined, page: number) =>
+    [...writingKeys.all, user, 'mine', status ?? 'all', page] as const,
+  minePrefix: (user: string) => [...writingKeys.all, user, 'mine'] as const,
+  post: (user: string, id: string) => [...writingKeys.all, user, 'post', id] as const,
+  accessibility: (user: string, id: string, version: number) =>
+    [...writingKeys.all, user, 'accessibility', id, version] as const,
+  revisions: (user: string, id: string) => [...writingKeys.all, user, 'revisions', id] as const,
+  revision: (user: string, id: string, revisionId: string) =>
+    [...writingKeys.all, user, 'revision', id, revisionId] as const,
+  tags: () => [...writingKeys.all, 'tags'] as const,
+  categories: () => [...writingKeys.all, 'categories'] as const,
+};
+
+/** The signed-in user's id (these pages sit behind RequireAuth: always known there). */
+export function useUserId(): string {
+  return useAuth().user?.id ?? '';
+}
+
+export function useMyPosts(status: PostStatus | undefined, page: number) {
+  const user = useUserId();
+  return useQuery({
+    queryKey: writingKeys.mine(user, status, page),
+    queryFn: ({ signal }) => fetchMyPosts({ status, page, perPage: MY_POSTS_PAGE_SIZE }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export const versionedQueryOptions = (user: string, id: string) =>
+  queryOptions({
+    queryKey: writingKeys.post(user, id),
+    queryFn: ({ signal }) => fetchVersioned(id, signal),
+    // The editor holds its own copy once opened: no refetch behind the writer's back.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+
+/** A post to edit, with its ETag. */
+export function useVersionedPost(id: string | undefined) {
+  const user = useUserId();
+  return useQuery({ ...versionedQueryOptions(user, id ?? ''), enabled: Boolean(id) });
+}
+
+/** The accessibility report of a saved version of the post (a new save asks again). */
+export function useAccessibilityReport(id: string | undefined, version: number | undefined) {
+  const user = useUserId();
+  return useQuery({
+    queryKey: writingKeys.accessibility(user, id ?? '', version ?? 0),
+    queryFn: ({ signal }) => fetchAccessibility(id ?? '', signal),
+    enabled: Boolean(id) && version !== undefined,
+    staleTime: Infinity,
+  });
+}
+
+export function useTags() {
+  return useQuery({ queryKey: writingKeys.tags(), queryFn: ({ signal }) => fetchTags(signal), staleTime: 60_000 });
+}
+
+export function useRevisions(id: string) {
+  const user = useUserId();
+  return useQuery({
+    queryKey: writingKeys.revisions(user, id),
+    queryFn: ({ signal }) => fetchRevisions(id, signal),
+  });
+}
+
+export function useRevision(id: string, revisionId: string | undefined) {
+  const user = useUserId();
+  return useQuery({
+    queryKey: writingKeys.revision(user, id, revisionId ?? ''),
+    queryFn: ({ signal }) => fetchRevision(id, revisionId ?? '', signal),
+    enabled: Boolean(revisionId),
+  });
+}
+
+/** The category tree to file a post under. */
+export function useCategories() {
+  return useQuery({
+    queryKey: writingKeys.categories(),
+    queryFn: ({ signal }) => fetchCategories(signal),
+    staleTime: 60_000,
+  });
+}

@@ -1,0 +1,142 @@
+import { ActionIcon, Group, Tabs, Text, Textarea, type TextareaProps, Tooltip, Typography } from '@mantine/core';
+// One module per icon, as components/ui/icons.tsx does (the toolbar's own: no other page uses them).
+import IconBold from '@tabler/icons-react/icons/IconBold';
+import IconCode from '@tabler/icons-react/icons/IconCode';
+import IconHeading from '@tabler/icons-react/icons/IconHeading';
+import IconItalic from '@tabler/icons-react/icons/IconItalic';
+import IconLink from '@tabler/icons-react/icons/IconLink';
+import IconList from '@tabler/icons-react/icons/IconList';
+import IconPhoto from '@tabler/icons-react/icons/IconPhoto';
+import IconQuote from '@tabler/icons-react/icons/IconQuote';
+import { type KeyboardEvent, useId, useRef, useState } from 'react';
+
+import { applyFormat, type FormatKind } from '../markdown-format';
+import classes from '../Writing.module.css';
+
+const TOOLS: { kind: FormatKind; label: string; Icon: typeof IconBold }[] = [
+  { kind: 'bold', label: 'Bold', Icon: IconBold },
+  { kind: 'italic', label: 'Italic', Icon: IconItalic },
+  { kind: 'heading', label: 'Heading', Icon: IconHeading },
+  { kind: 'link', label: 'Link', Icon: IconLink },
+  { kind: 'list', label: 'Bulleted list', Icon: IconList },
+  { kind: 'quote', label: 'Quotation', Icon: IconQuote },
+  { kind: 'code', label: 'Code', Icon: IconCode },
+  { kind: 'image', label: 'Image', Icon: IconPhoto },
+];
+
+interface MarkdownFieldProps {
+  value: string;
+  onChange: (value: string) => void;
+  /** The last saved rendering (the API's sanitized HTML); `undefined` before the first save. */
+  savedHtml: string | undefined;
+  inputProps: Omit<TextareaProps, 'value' | 'onChange'>;
+}
+
+/**
+ * The body: Markdown in a textarea with a formatting toolbar acting on the selection (one tab stop,
+ * arrow keys move between the buttons), and a preview of the last saved version as the server
+ * rendered and cleaned it — never Markdown rendered in the browser.
+ */
+export function MarkdownField({ value, onChange, savedHtml, inputProps }: MarkdownFieldProps) {
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const [active, setActive] = useState(0);
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+  const [tab, setTab] = useState<string | null>('write');
+  const id = useId();
+
+  const format = (kind: FormatKind) => {
+    const element = textarea.current;
+    if (!element) return;
+    const next = applyFormat(kind, {
+      value,
+      selectionStart: element.selectionStart,
+      selectionEnd: element.selectionEnd,
+    });
+    onChange(next.value);
+    // Once React has put the new text in, select what is left to type.
+    requestAnimationFrame(() => {
+      element.focus();
+      element.setSelectionRange(next.selectionStart, next.selectionEnd);
+    });
+  };
+
+  const onToolbarKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const moves: Record<string, number> = {
+      ArrowRight: active + 1,
+      ArrowLeft: active - 1,
+      Home: 0,
+      End: TOOLS.length - 1,
+    };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = (moves[event.key] + TOOLS.length) % TOOLS.length;
+    setActive(next);
+    buttons.current[next]?.focus();
+  };
+
+  return (
+    <Tabs value={tab} onChange={setTab}>
+      <Tabs.List aria-label="Body">
+        <Tabs.Tab value="write">Write</Tabs.Tab>
+        <Tabs.Tab value="preview">Preview</Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value="write" pt="sm">
+        <Group
+          role="toolbar"
+          aria-label="Formatting"
+          aria-controls={`${id}-body`}
+          gap={4}
+          mb={6}
+          onKeyDown={onToolbarKey}
+        >
+          {TOOLS.map(({ kind, label, Icon }, index) => (
+            <Tooltip key={kind} label={label} withArrow openDelay={400}>
+              <ActionIcon
+                ref={(element) => {
+                  buttons.current[index] = element;
+                }}
+                variant="default"
+                size="lg"
+                aria-label={label}
+                tabIndex={index === active ? 0 : -1}
+                onFocus={() => setActive(index)}
+                onClick={() => format(kind)}
+              >
+                <Icon size={18} aria-hidden="true" focusable="false" />
+              </ActionIcon>
+            </Tooltip>
+          ))}
+        </Group>
+        <Textarea
+          {...inputProps}
+          id={`${id}-body`}
+          ref={textarea}
+          value={value}
+          onChange={(event) => onChange(event.currentTarget.value)}
+          autosize
+          minRows={12}
+          maxRows={40}
+          classNames={{ input: classes.markdownInput }}
+        />
+      </Tabs.Panel>
+      <Tabs.Panel value="preview" pt="sm">
+        <Text size="sm" c="dimmed" mb="sm">
+          The preview shows the last saved version as readers will see it; it updates when the draft is saved.
+        </Text>
+        {savedHtml === undefined ? (
+          <Text>Nothing saved yet: the preview appears after the first save.</Text>
+        ) : (
+          <Typography>
+            {/* Safe to insert as HTML: the API rendered this from the Markdown and cleaned it with
+                sanitize-html to an allowlist when the post was saved (docs/API.md, "Posts"). */}
+            <div
+              data-testid="preview-body"
+              className={classes.preview}
+              dangerouslySetInnerHTML={{ __html: savedHtml }}
+            />
+          </Typography>
+        )}
+      </Tabs.Panel>
+    </Tabs>
+  );
+}
