@@ -1,7 +1,6 @@
 import { NavLink } from 'react-router';
 
 import nav from '../../components/ui/NavLink.module.css';
-import { useCan } from '../../features/auth';
 import { useAdminEntry } from '../../features/admin';
 import { useCan } from '../../features/auth';
 import { paths, serverPaths } from '../paths';
@@ -16,10 +15,10 @@ interface MainNavProps {
 
 /** The site's main navigation: the posts, the status page and the API docs (the brand leads home). */
 export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
-  // Writing, for those who may create posts.
-  const canWrite = useCan('posts:create');
   // The comments moderation queue, for those who may moderate.
   const canModerate = useCan('comments:moderate');
+  // Writing, for those who may create posts.
+  const canWrite = useCan('posts:create');
   // For those who may open any administration page (their roles say so).
   const adminEntry = useAdminEntry();
   return (
