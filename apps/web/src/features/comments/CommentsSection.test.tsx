@@ -265,6 +265,43 @@ describe('Comments under a post', () => {
     expect(await bodyOf(requestsTo(`/api/v1/comments/${commentId(1)}`)[0])).toEqual({ body: 'Typo fixed.' });
   });
 
+  it('shows at the field that the API found the edit window over, and then offers Edit no more', async () => {
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      ...signedInAsAda(),
+      threadsApi(() => [commentNode(1, { author: adaAuthor, createdAt: new Date(Date.now() - 60_000).toISOString() })]),
+      api.patch('/api/v1/comments/{id}', () =>
+        json(
+          detailedErrorEnvelope('CONFLICT', 'Comments can be edited for 5 minutes after they are written', [
+            {
+              field: 'body',
+              message: 'Comments can be edited for 5 minutes after they are written',
+              code: 'EDIT_WINDOW_CLOSED',
+            },
+          ]),
+          409,
+        ),
+      ),
+    );
+    renderPost();
+
+    const own = await comment('Comment by ada');
+    await user.click(within(own).getByRole('button', { name: 'Edit your comment' }));
+    const field = within(own).getByRole('textbox', { name: 'Edit your comment' });
+    await user.type(field, ' More.');
+    await user.click(within(own).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() =>
+      expect(field).toHaveAccessibleDescription(
+        expect.stringContaining('Comments can be edited for 5 minutes after they are written.'),
+      ),
+    );
+    await user.click(within(own).getByRole('button', { name: 'Cancel' }));
+    expect(within(own).getByText('Comment number 1.')).toBeInTheDocument();
+    expect(within(own).queryByRole('button', { name: /Edit/ })).not.toBeInTheDocument();
+    expect(within(own).getByRole('button', { name: 'Delete your comment' })).toBeInTheDocument();
+  });
+
   it('offers no Edit once the edit window is over, but still Delete (after asking)', async () => {
     const user = userEvent.setup({ delay: null });
     let deleted = false;

@@ -58,10 +58,23 @@ export function useThreads(postId: string) {
   return useInfiniteQuery({ ...threadsQueryOptions(postId, viewer ?? null), enabled: viewer !== undefined });
 }
 
-/** Every write refreshes the post's threads (a new comment's place and status are the API's to say). */
+/**
+ * The reading pages' queries of a post (`readingKeys.post`): its `commentCount` changes with the
+ * comments. Named by key, not imported: features reach each other through their public index only.
+ */
+const READING_POSTS = ['reading', 'post'] as const;
+
+/**
+ * Every write refreshes the post's threads (a new comment's place and status are the API's to
+ * say) and the post itself (its count of approved comments).
+ */
 function useRefreshThreads(postId: string) {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: commentKeys.threadsOf(postId) });
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: commentKeys.threadsOf(postId) }),
+      queryClient.invalidateQueries({ queryKey: READING_POSTS }),
+    ]);
 }
 
 export function useCreateComment(postId: string) {
@@ -94,10 +107,14 @@ export const queueQueryOptions = (page: number) =>
 /** One page of the comments waiting for a moderator; the page on screen stays while the next loads. */
 export const useQueue = (page: number) => useQuery({ ...queueQueryOptions(page), placeholderData: keepPreviousData });
 
-/** After moderation the queue and every post's threads are out of date. */
+/** After moderation the queue, every post's threads and their counts are out of date. */
 function useRefreshAll() {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: commentKeys.all });
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: commentKeys.all }),
+      queryClient.invalidateQueries({ queryKey: READING_POSTS }),
+    ]);
 }
 
 export function useModerateComment() {
