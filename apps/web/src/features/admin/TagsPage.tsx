@@ -289,6 +289,21 @@ function TagForm({ tag, title, onDone }: { tag: Tag | undefined; title: string; 
 }
 
 function MergeTagModal({ tag, onClose }: { tag: Tag | undefined; onClose: () => void }) {
+  return (
+    <Modal
+      opened={tag !== undefined}
+      onClose={onClose}
+      title={tag ? `Merge ${tag.name} into another tag` : ''}
+      centered
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
+      {tag ? <MergeForm key={tag.id} tag={tag} onDone={onClose} /> : null}
+    </Modal>
+  );
+}
+
+/** Picks the tag to merge into, found by the start of its name (the API's prefix search). */
+function MergeForm({ tag, onDone }: { tag: Tag; onDone: () => void }) {
   const merge = useMergeTag();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
@@ -299,68 +314,55 @@ function MergeTagModal({ tag, onClose }: { tag: Tag | undefined; onClose: () => 
     sort: 'name',
     ...(debounced.trim() ? { q: debounced.trim() } : {}),
   });
-  const close = () => {
-    merge.reset();
-    setIntoId(null);
-    setSearch('');
-    onClose();
-  };
   const options = (candidates.data?.items ?? [])
-    .filter((candidate) => candidate.id !== tag?.id)
+    .filter((candidate) => candidate.id !== tag.id)
     .map((candidate) => ({ value: candidate.id, label: `${candidate.name} (${candidate.usageCount})` }));
-  const into = candidates.data?.items.find((candidate) => candidate.id === intoId);
+  const [intoName, setIntoName] = useState<string>();
 
   const onMerge = () => {
-    if (!tag || !intoId) return;
+    if (!intoId) return;
     merge.mutate(
       { id: tag.id, intoId },
       {
         onSuccess: () => {
-          notifySuccess(`${tag.name} merged into ${into?.name ?? 'the other tag'}.`);
-          close();
+          notifySuccess(`${tag.name} merged into ${intoName ?? 'the other tag'}.`);
+          onDone();
         },
       },
     );
   };
 
   return (
-    <Modal
-      opened={tag !== undefined}
-      onClose={close}
-      title={tag ? `Merge ${tag.name} into another tag` : ''}
-      centered
-      closeButtonProps={{ 'aria-label': 'Close' }}
-    >
-      {tag ? (
-        <Stack gap="md">
-          <Text size="sm">
-            Its {count(tag.usageCount, 'post')} get the other tag instead, and {tag.name} is deleted.
-          </Text>
-          <Select
-            label="Merge into"
-            placeholder="Type to find a tag"
-            searchable
-            data={options}
-            value={intoId}
-            onChange={setIntoId}
-            searchValue={search}
-            onSearchChange={setSearch}
-            nothingFoundMessage={candidates.isFetching ? 'Searching…' : 'No other tag found'}
-            filter={({ options: all }) => all}
-            comboboxProps={{ withinPortal: true }}
-          />
-          {merge.isError ? <FormErrorAlert title="Could not merge the tags" error={merge.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button loading={merge.isPending} disabled={!intoId} onClick={onMerge}>
-              Merge tags
-            </Button>
-          </Group>
-        </Stack>
-      ) : null}
-    </Modal>
+    <Stack gap="md">
+      <Text size="sm">
+        Its {count(tag.usageCount, 'post')} get the other tag instead, and {tag.name} is deleted.
+      </Text>
+      <Select
+        label="Merge into"
+        placeholder="Type to find a tag"
+        searchable
+        data={options}
+        value={intoId}
+        onChange={(value) => {
+          setIntoId(value);
+          setIntoName(candidates.data?.items.find((candidate) => candidate.id === value)?.name);
+        }}
+        searchValue={search}
+        onSearchChange={setSearch}
+        nothingFoundMessage={candidates.isFetching ? 'Searching…' : 'No other tag found'}
+        filter={({ options: all }) => all}
+        comboboxProps={{ withinPortal: true }}
+      />
+      {merge.isError ? <FormErrorAlert title="Could not merge the tags" error={merge.error} /> : null}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button loading={merge.isPending} disabled={!intoId} onClick={onMerge}>
+          Merge tags
+        </Button>
+      </Group>
+    </Stack>
   );
 }
 

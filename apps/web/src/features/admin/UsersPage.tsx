@@ -185,9 +185,11 @@ export function UsersPage() {
           total={total}
           page={page}
           sort={parseSort(sort)}
-          onSort={({ columnAccessor, direction }) =>
-            update({ sort: `${direction === 'desc' ? '-' : ''}${String(columnAccessor)}` })
-          }
+          onSort={({ columnAccessor, direction }) => {
+            // A newly chosen column starts A to Z (the table would keep the old column's direction).
+            const fresh = columnAccessor !== parseSort(sort).columnAccessor;
+            update({ sort: `${!fresh && direction === 'desc' ? '-' : ''}${String(columnAccessor)}` });
+          }}
           onPage={(next) => update({ page: String(next) })}
         />
       )}

@@ -36,7 +36,7 @@ function scalar(value: unknown): string {
 function field(name: string): string {
   // authorId → "author", userId → "user", id → "the record".
   if (name === 'id') return 'the record';
-  return humanise(name.replace(/Id$/, '')).toLowerCase();
+  return `the ${humanise(name.replace(/Id$/, '')).toLowerCase()}`;
 }
 
 const list = (values: unknown) => (Array.isArray(values) ? values.map(scalar).join(', ') : scalar(values));

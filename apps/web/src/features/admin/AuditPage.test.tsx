@@ -1,0 +1,71 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { paths } from '../../app/paths';
+import { api, json, requestsTo } from '../../test/msw';
+import { auditEvent, listEnvelope, renderAdmin } from './test-fixtures';
+
+const auditQueries = () => requestsTo('/api/v1/audit-events').map((request) => new URL(request.url).searchParams);
+
+const auditApi = api.get('/api/v1/audit-events', ({ request }) => {
+  const action = new URL(request.url).searchParams.get('action');
+  if (action === 'nothing.matches') return json(listEnvelope([]));
+  return json(
+    listEnvelope([auditEvent(1), auditEvent(2, { action: 'auth.login_failed', actorId: null, metadata: {} })], 1, 2),
+  );
+});
+
+describe('Admin: audit log', () => {
+  it('sends the filters to the API (days as the start and end of local days) and keeps them in the address', async () => {
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderAdmin(paths.admin.audit, {}, auditApi);
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('2 events.'));
+
+    await user.type(screen.getByRole('textbox', { name: /Action/ }), 'user.roles_changed');
+    await user.type(screen.getByRole('textbox', { name: /Target/ }), 'user:abc');
+    await user.type(screen.getByLabelText('From'), '2025-05-01');
+    await user.type(screen.getByLabelText('To'), '2025-05-31');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+
+    await waitFor(() => expect(auditQueries().at(-1)?.get('action')).toBe('user.roles_changed'));
+    const sent = auditQueries().at(-1);
+    expect(sent?.get('target')).toBe('user:abc');
+    expect(sent?.get('from')).toBe(new Date('2025-05-01T00:00:00').toISOString());
+    expect(sent?.get('to')).toBe(new Date('2025-05-31T23:59:59.999').toISOString());
+    expect(router.state.location.search).toBe(
+      '?action=user.roles_changed&target=user%3Aabc&from=2025-05-01&to=2025-05-31',
+    );
+  });
+
+  it('refuses an actor that is not a user id, at the field', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderAdmin(paths.admin.audit, {}, auditApi);
+    await screen.findByRole('table', { name: 'Audit events' });
+    const before = requestsTo('/api/v1/audit-events').length;
+
+    const actor = screen.getByRole('textbox', { name: /Actor/ });
+    await user.type(actor, 'ada');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    expect(actor).toHaveAccessibleDescription(/Enter a user id/);
+    expect(actor).toHaveFocus();
+    expect(requestsTo('/api/v1/audit-events')).toHaveLength(before);
+  });
+
+  it('opens an event’s details in a drawer, and says when nothing matches', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderAdmin(`${paths.admin.audit}?action=nothing.matches`, {}, auditApi);
+    expect(await screen.findAllByText('No event matches these filters.')).not.toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+
+    const table = await screen.findByRole('table', { name: 'Audit events' });
+    await user.click(await within(table).findByRole('button', { name: /^Details of user.roles_changed/ }));
+    const drawer = await screen.findByRole('dialog', { name: 'Event user.roles_changed' });
+    expect(within(drawer).getByRole('row', { name: /IP address 203.0.113.7/ })).toBeInTheDocument();
+    expect(within(drawer).getByText(/"role": "author"/)).toBeInTheDocument();
+    await user.click(within(drawer).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+});
