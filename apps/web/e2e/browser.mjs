@@ -117,6 +117,8 @@ export const signedInPages = (username) => [
   { path: '/posts', heading: 'Latest posts' },
   // Not a moderator: the page says it is not for them.
   { path: '/moderation', heading: 'Moderation' },
+  // Not an author: the page says writing is not open to them.
+  { path: '/write', heading: 'Writing is not open to your account' },
   ...SETTINGS_PAGES,
 ];
 

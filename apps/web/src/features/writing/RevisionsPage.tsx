@@ -37,7 +37,7 @@ export function RevisionsPage() {
         </Title>
       </Stack>
 
-      <div className={classes.editorGrid} data-variant="revisions">
+      <div className={classes.revisionsGrid}>
         <Stack component="section" gap="sm" aria-labelledby={listId}>
           <Title order={2} size="h4" id={listId}>
             Saves, newest first

@@ -57,7 +57,14 @@ export function AccessibilityPanel({ postId, version }: { postId: string | undef
           <CheckIcon size={16} style={{ verticalAlign: 'text-bottom' }} /> No problems found in the last saved version.
         </Text>
       ) : (
-        <Alert color="yellow" variant="light" title={problemCount(report.data.problems.length)} role="status">
+        <Alert
+          color="yellow"
+          variant="light"
+          title={problemCount(report.data.problems.length)}
+          role="status"
+          // The tint's own title colour (yellow on pale yellow) is below 4.5:1; body text on it is not.
+          styles={{ title: { color: 'var(--mantine-color-text)' } }}
+        >
           <Stack gap="xs">
             <Text size="sm">Fix these before publishing (in the last saved version):</Text>
             <ProblemList problems={report.data.problems} />

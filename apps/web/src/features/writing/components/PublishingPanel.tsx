@@ -129,7 +129,7 @@ export function PublishingPanel({ base, ensureSaved, onChanged, onDeleted, busy 
           </Button>
         ) : null}
         {base ? (
-          <Button variant="outline" color="red.9" onClick={() => setDeleting(true)} disabled={disabled}>
+          <Button variant="default" onClick={() => setDeleting(true)} disabled={disabled}>
             Delete
           </Button>
         ) : null}
