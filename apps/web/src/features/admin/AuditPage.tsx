@@ -11,7 +11,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Fragment, type ReactNode, useState } from 'react';
 
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { DataTable } from '../../components/ui/DataTable';
@@ -29,6 +29,16 @@ type Filter = (typeof FILTERS)[number];
 /** The start (or end) of a local day, as the API's `from` (or `to`). */
 const startOfDay = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 const endOfDay = (day: string) => new Date(`${day}T23:59:59.999`).toISOString();
+
+/** `user.roles_changed` with line-break chances after its dots and underscores (never mid-word). */
+function breakable(text: string): ReactNode {
+  return text.split(/(?<=[._:])/).map((part, index) => (
+    <Fragment key={index}>
+      {index > 0 ? <wbr /> : null}
+      {part}
+    </Fragment>
+  ));
+}
 
 /** The audit log, newest first: filtered by action, target, actor and days; each event opens in a drawer. */
 export function AuditPage() {
@@ -96,11 +106,7 @@ export function AuditPage() {
             {
               accessor: 'action',
               title: 'Action',
-              render: (event) => (
-                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                  {event.action}
-                </Text>
-              ),
+              render: (event) => <Text size="sm">{breakable(event.action)}</Text>,
             },
             {
               accessor: 'target',

@@ -30,6 +30,7 @@ import {
   useUpdateCategory,
 } from './api/admin.queries';
 import { count } from './admin.format';
+import styles from './admin.module.css';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -152,7 +153,7 @@ function CategoryItem({
               /{node.slug} · {count(node.postCount, 'published post')}
             </Text>
             {move.isError ? (
-              <Text size="sm" c="red.9" role="alert">
+              <Text size="sm" className={styles.danger} role="alert">
                 Could not move it: {move.error.message}
               </Text>
             ) : null}
@@ -204,7 +205,7 @@ function CategoryItem({
               <Button
                 size="compact-sm"
                 variant="default"
-                c="red.9"
+                className={styles.danger}
                 aria-label={`Delete ${node.name}`}
                 onClick={() => onDelete(node)}
               >

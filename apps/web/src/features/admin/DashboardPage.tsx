@@ -108,7 +108,7 @@ function Dashboard({ stats }: { stats: AdminStats }) {
 
   return (
     <Stack gap="lg">
-      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} component="dl" m={0}>
+      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm" component="dl" m={0}>
         <Figure label="Users" value={users.total} />
         <Figure label="Active sessions" value={sessions.active} />
         <Figure label="Published posts" value={content.postsByStatus.published} />

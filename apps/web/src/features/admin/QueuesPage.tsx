@@ -24,6 +24,7 @@ import type { Job, JobState, QueueName } from './api/admin.api';
 import { ADMIN_PAGE_SIZE, useDeleteJob, useJobs, useQueues, useRetryJob } from './api/admin.queries';
 import { dateTime, humanise } from './admin.format';
 import { useListParams } from './useListParams';
+import styles from './admin.module.css';
 
 const STATES: { value: JobState; label: string }[] = [
   { value: 'failed', label: 'Failed' },
@@ -70,24 +71,25 @@ export function QueuesPage() {
           </Text>
           <Paper withBorder radius="md">
             <Table.ScrollContainer minWidth={0}>
-              <Table fz="sm" verticalSpacing="xs">
+              {/* States down, queues across: three queues fit a phone's width. */}
+              <Table fz="sm" verticalSpacing="xs" captionSide="top">
                 <Table.Caption>Jobs per queue and state</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Queue</Table.Th>
-                    {STATES.map((s) => (
-                      <Table.Th key={s.value} scope="col" ta="right">
-                        {s.label}
+                    <Table.Th scope="col">State</Table.Th>
+                    {queues.data.queues.map((q) => (
+                      <Table.Th key={q.name} scope="col" ta="right">
+                        {humanise(q.name)}
                       </Table.Th>
                     ))}
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {queues.data.queues.map((q) => (
-                    <Table.Tr key={q.name}>
-                      <Table.Th scope="row">{humanise(q.name)}</Table.Th>
-                      {STATES.map((s) => (
-                        <Table.Td key={s.value} ta="right">
+                  {STATES.map((s) => (
+                    <Table.Tr key={s.value}>
+                      <Table.Th scope="row">{s.label}</Table.Th>
+                      {queues.data.queues.map((q) => (
+                        <Table.Td key={q.name} ta="right">
                           {s.value === 'failed' && q.counts.failed > 0 ? (
                             <Badge color="red" variant="light" c="var(--mantine-color-text)">
                               {q.counts.failed}
@@ -212,7 +214,7 @@ function JobList({
                   </Text>
                 ))}
                 {job.failedReason ? (
-                  <Text size="xs" c="red.9" style={{ overflowWrap: 'anywhere' }}>
+                  <Text size="xs" className={styles.danger} style={{ overflowWrap: 'anywhere' }}>
                     Failed: {job.failedReason}
                   </Text>
                 ) : null}
@@ -254,7 +256,7 @@ function JobList({
                         <Button
                           size="compact-sm"
                           variant="default"
-                          c="red.9"
+                          className={styles.danger}
                           aria-label={`Delete job ${job.id}`}
                           onClick={() => setDeleting(job)}
                         >

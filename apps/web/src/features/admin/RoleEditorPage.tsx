@@ -38,6 +38,7 @@ import {
 import { adminKeys, useCatalogue, useDeleteRole, useRoles } from './api/admin.queries';
 import { conditionsInWords, type GrantConditions, humanise } from './admin.format';
 import { useOwnLevel } from './useOwnLevel';
+import styles from './admin.module.css';
 
 const NAME = /^[a-z][a-z0-9-]{1,40}$/;
 
@@ -338,7 +339,7 @@ function DeleteRole({ role }: { role: Role }) {
   };
   return (
     <>
-      <Button variant="default" color="red.9" c="red.9" onClick={() => setOpen(true)}>
+      <Button variant="default" className={styles.danger} onClick={() => setOpen(true)}>
         Delete role
       </Button>
       <Modal

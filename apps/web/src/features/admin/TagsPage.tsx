@@ -26,6 +26,7 @@ import type { Tag, TagsQuery } from './api/admin.api';
 import { ADMIN_PAGE_SIZE, useCreateTag, useDeleteTag, useMergeTag, useTags, useUpdateTag } from './api/admin.queries';
 import { count } from './admin.format';
 import { useListParams } from './useListParams';
+import styles from './admin.module.css';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const COLOR = /^#[0-9a-f]{6}$/;
@@ -70,7 +71,7 @@ export function TagsPage() {
         {canCreate ? <Button onClick={() => setDialog({ kind: 'create' })}>New tag</Button> : null}
       </Group>
       <Group gap="md" align="flex-end" wrap="wrap">
-        <form role="search" aria-label="Tags" onSubmit={onSearch} style={{ flex: '1 1 16rem', minWidth: 0 }}>
+        <form role="search" aria-label="Tags" onSubmit={onSearch} style={{ flex: '0 1 30rem', minWidth: 0 }}>
           <Group gap="xs" align="flex-end" wrap="wrap">
             <TextInput
               type="search"
@@ -175,7 +176,7 @@ export function TagsPage() {
                       <Button
                         size="compact-sm"
                         variant="default"
-                        c="red.9"
+                        className={styles.danger}
                         aria-label={`Delete ${tag.name}`}
                         onClick={() => setDialog({ kind: 'delete', tag })}
                       >

@@ -26,6 +26,7 @@ import { dateOnly } from './admin.format';
 import { CreateUserModal } from './components/CreateUserModal';
 import { UserRolesModal } from './components/UserRolesModal';
 import { useListParams } from './useListParams';
+import styles from './admin.module.css';
 
 const STATUS: Record<UserStatus, { label: string; tone: StatusTone }> = {
   active: { label: 'Active', tone: 'positive' },
@@ -351,7 +352,7 @@ function UserActions({
       </Menu.Item>
     ) : null,
     canDelete && !self && !deleted ? (
-      <Menu.Item key="delete" color="red.9" onClick={() => onConfirm('delete')}>
+      <Menu.Item key="delete" className={styles.danger} onClick={() => onConfirm('delete')}>
         Delete
       </Menu.Item>
     ) : null,
@@ -381,7 +382,7 @@ function UserActions({
         </Menu>
       ) : null}
       {failure ? (
-        <Text size="xs" c="red.9" role="alert" ta="right">
+        <Text size="xs" className={styles.danger} role="alert" ta="right">
           {failure.message}
         </Text>
       ) : null}
