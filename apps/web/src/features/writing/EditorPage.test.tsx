@@ -126,7 +126,7 @@ describe('The editor', { timeout: 15_000 }, () => {
     expect(screen.queryByText('Draft saved.')).not.toBeInTheDocument();
   }, 10_000);
 
-  it('shows both versions on 412 and keeps mine with the new ETag, or takes theirs', async () => {
+  it('shows both versions on 412 and keeps mine, sent with their version’s ETag', async () => {
     const user = userEvent.setup({ delay: null });
     const server = serverPost(draft());
     useApi(
@@ -274,5 +274,58 @@ describe('The editor', { timeout: 15_000 }, () => {
     expect(await screen.findByText('This slug is taken by another post.')).toBeInTheDocument();
     await waitFor(() => expect(slug).toHaveFocus());
     expect(slug).toHaveAttribute('aria-invalid', 'true');
+  });
+  it('asks before leaving with unsaved changes, and stays or leaves as told', async () => {
+    const user = userEvent.setup({ delay: null });
+    const server = serverPost(draft());
+    useApi(...editorApi, server.read);
+    const { router } = renderEditor(`/write/${POST_ID}`);
+
+    await user.type(await screen.findByRole('textbox', { name: /^Title/ }), '!');
+    await user.click(screen.getByRole('link', { name: 'My posts' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Stay and keep editing' }));
+    expect(router.state.location.pathname).toBe(`/write/${POST_ID}`);
+    expect(screen.getByRole('textbox', { name: /^Title/ })).toHaveValue(`${draft().title}!`);
+
+    await user.click(screen.getByRole('link', { name: 'My posts' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Leave without saving?' })).getByRole('button', {
+        name: 'Leave and lose changes',
+      }),
+    );
+    expect(await screen.findByRole('heading', { name: 'My posts list' })).toBeInTheDocument();
+    expect(requestsTo(`/api/v1/posts/${POST_ID}`).filter((r) => r.method === 'PATCH')).toHaveLength(0);
+  });
+
+  it('deletes a post after confirmation and goes back to My posts', async () => {
+    const user = userEvent.setup({ delay: null });
+    const server = serverPost(draft());
+    useApi(
+      ...editorApi,
+      server.read,
+      api.delete('/api/v1/posts/{id}', () => json(envelope({ message: 'Post deleted' }))),
+    );
+    renderEditor(`/write/${POST_ID}`);
+
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete this post?' });
+    expect(requestsTo(`/api/v1/posts/${POST_ID}`).filter((r) => r.method === 'DELETE')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Delete post' }));
+
+    expect(await screen.findByRole('heading', { name: 'My posts list' })).toBeInTheDocument();
+    expect(screen.getByText(`“${draft().title}” was deleted.`)).toBeInTheDocument();
+    expect(requestsTo(`/api/v1/posts/${POST_ID}`).filter((r) => r.method === 'DELETE')).toHaveLength(1);
+  });
+
+  it('says when the post does not exist', async () => {
+    useApi(
+      ...editorApi,
+      api.get('/api/v1/posts/{id}', () => json(errorEnvelope('NOT_FOUND', 'No such post', 'req-404'), 404)),
+    );
+    renderEditor(`/write/${POST_ID}`);
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Post not found' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to my posts' })).toHaveAttribute('href', paths.write.root);
   });
 });

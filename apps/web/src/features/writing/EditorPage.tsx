@@ -16,7 +16,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useId, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 
 import { editPostPath, paths, revisionsPath } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
@@ -51,8 +51,16 @@ export function EditorPage() {
   const { id = NEW } = useParams();
   const isNew = id === NEW;
   const post = useVersionedPost(isNew ? undefined : id);
-  // The id this editor gave a new post: the page moves to its address without loading it again.
-  const [created, setCreated] = useState<string>();
+  const location = useLocation();
+  // The post this editor created, and on which visit of /write/new: the page moves to the post's
+  // address without loading it again, and /write/new visited anew gets an editor of its own.
+  const [made, setMade] = useState<{ id: string; on: string }>();
+  const [generation, setGeneration] = useState(0);
+  if (isNew && made && made.on !== location.key) {
+    setMade(undefined);
+    setGeneration(generation + 1);
+  }
+  const created = made?.id;
 
   if (!isNew && created !== id) {
     if (post.isPending) return <EditorSkeleton />;
@@ -75,9 +83,9 @@ export function EditorPage() {
   // One editor per post (a new post keeps its editor when it gets its id).
   return (
     <Editor
-      key={isNew || created === id ? 'created-here' : id}
+      key={isNew || created === id ? `new-${generation}` : id}
       initial={isNew ? undefined : post.data}
-      onCreated={(saved) => setCreated(saved.post.id)}
+      onCreated={(saved) => setMade({ id: saved.post.id, on: location.key })}
     />
   );
 }
