@@ -21,9 +21,11 @@ export function MainNav({ vertical = false, onNavigate }: MainNavProps) {
   const canWrite = useCan('posts:create');
   // For those who may open any administration page (their roles say so).
   const adminEntry = useAdminEntry();
+  // How many links the row holds: with more, the header folds into the menu at a wider width (AppLayout.module.css).
+  const links = 3 + Number(canWrite) + Number(canModerate) + Number(adminEntry !== undefined);
   return (
     <nav aria-label="Main">
-      <ul className={vertical ? classes.navColumn : classes.navList}>
+      <ul className={vertical ? classes.navColumn : classes.navList} data-links={links}>
         <li>
           <NavLink to={paths.posts} className={nav.navLink} onClick={onNavigate}>
             Posts
