@@ -63,7 +63,8 @@ export function EditorPage() {
   const created = made?.id;
 
   if (!isNew && created !== id) {
-    if (post.isPending) return <EditorSkeleton />;
+    // Not a copy from an earlier visit: the post as it is now, with its ETag of now.
+    if (post.isPending || (post.isFetching && !post.isFetchedAfterMount)) return <EditorSkeleton />;
     if (post.isError) {
       if (post.error instanceof ApiError && post.error.code === ErrorCode.NOT_FOUND) return <NoSuchPost />;
       return (
@@ -200,7 +201,7 @@ function Editor({ initial, onCreated }: { initial: Versioned | undefined; onCrea
             />
             <Textarea
               label="Excerpt"
-              description="Shown in lists of posts. Left empty, the start of the text is used."
+              description="Shown in lists of posts. Left empty, the start of the text is used (it shows here once saved)."
               autosize
               minRows={2}
               maxRows={6}

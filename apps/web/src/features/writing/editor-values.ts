@@ -100,18 +100,16 @@ export function changesOf(saved: EditorValues, values: EditorValues): PostChange
 
 /**
  * After a save: fields the writer has not touched since sending take the server's value (the
- * slug it made, the tags it keeps); fields changed meanwhile keep the writer's text. The excerpt
- * keeps what was sent: the one the API derives is not the writer's.
+ * slug it made, the excerpt it derived from the text); fields changed meanwhile keep the writer's.
  */
 export function reconcile(
   sent: EditorValues,
   current: EditorValues,
   server: EditorValues,
 ): { saved: EditorValues; current: EditorValues } {
-  const saved = { ...server, excerpt: sent.excerpt };
   const next = { ...current };
   for (const field of FIELDS) {
-    if (field !== 'excerpt' && same(current[field], sent[field])) Object.assign(next, { [field]: saved[field] });
+    if (same(current[field], sent[field])) Object.assign(next, { [field]: server[field] });
   }
-  return { saved, current: next };
+  return { saved: server, current: next };
 }

@@ -49,9 +49,11 @@ export const versionedQueryOptions = (user: string, id: string) =>
   queryOptions({
     queryKey: writingKeys.post(user, id),
     queryFn: ({ signal }) => fetchVersioned(id, signal),
-    // The editor holds its own copy once opened: no refetch behind the writer's back.
-    staleTime: Infinity,
+    // Read afresh whenever an editor opens (its ETag must be the post's of now); an open editor
+    // holds its own copy, so nothing is read again behind the writer's back.
+    staleTime: 0,
     refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
   });
 
 /** A post to edit, with its ETag. */
