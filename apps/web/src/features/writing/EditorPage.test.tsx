@@ -298,6 +298,30 @@ describe('The editor', { timeout: 15_000 }, () => {
     expect(requestsTo(`/api/v1/posts/${POST_ID}`).filter((r) => r.method === 'PATCH')).toHaveLength(0);
   });
 
+  it('saves and then leaves when asked to in the unsaved-changes question', async () => {
+    const user = userEvent.setup({ delay: null });
+    const server = serverPost(draft());
+    useApi(
+      ...editorApi,
+      server.read,
+      api.patch('/api/v1/posts/{id}', async ({ request }) => {
+        const changes = (await request.clone().json()) as { title?: string };
+        server.set({ ...server.current, title: changes.title ?? server.current.title, version: 2 });
+        return json(envelope(server.current));
+      }),
+    );
+    renderEditor(`/write/${POST_ID}`);
+
+    await user.type(await screen.findByRole('textbox', { name: /^Title/ }), '!');
+    await user.click(screen.getByRole('link', { name: 'My posts' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Save and leave' }));
+
+    expect(await screen.findByRole('heading', { name: 'My posts list' })).toBeInTheDocument();
+    const patch = requestsTo(`/api/v1/posts/${POST_ID}`).find((r) => r.method === 'PATCH');
+    expect(await bodyOf(patch)).toMatchObject({ title: `${draft().title}!` });
+  });
+
   it('deletes a post after confirmation and goes back to My posts', async () => {
     const user = userEvent.setup({ delay: null });
     const server = serverPost(draft());

@@ -146,7 +146,12 @@ function Editor({ initial, onCreated }: { initial: Versioned | undefined; onCrea
   return (
     <Stack gap="lg">
       <title>{`${title} · Atrium`}</title>
-      <UnsavedChangesGuard when={editor.dirty} allow={(pathname) => pathname === leaving.current} />
+      <UnsavedChangesGuard
+        when={editor.dirty}
+        allow={(pathname) => pathname === leaving.current}
+        // A save that fails (or meets a conflict) stays here: the page shows why.
+        onSave={async () => Boolean(await saveNow())}
+      />
       <Stack gap={4}>
         <Anchor component={Link} to={paths.write.root} size="sm">
           My posts

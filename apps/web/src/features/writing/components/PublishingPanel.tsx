@@ -46,6 +46,13 @@ export function PublishingPanel({ base, ensureSaved, onChanged, onDeleted, busy 
   const [problems, setProblems] = useState<readonly { code: string; message: string }[]>();
   const [scheduling, setScheduling] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  // A refusal speaks of one version: a new save (or their version taken) makes it old news.
+  const version = base?.post.version;
+  const [problemsOf, setProblemsOf] = useState(version);
+  if (problemsOf !== version) {
+    setProblemsOf(version);
+    setProblems(undefined);
+  }
 
   const act = useMutation({
     mutationFn: async (action: Action) => {
