@@ -82,6 +82,12 @@ export function hintsFor(op: SpecOperation): HintSource {
           return ['tag.id'];
         case 'comment':
           return ['comment.id'];
+        case 'media':
+          return ['media.id'];
+        case 'mediaFile':
+          return ['media.key'];
+        case 'export':
+          return ['export.id'];
         case 'queue':
           return [];
         case undefined:
@@ -99,6 +105,7 @@ export function hintsFor(op: SpecOperation): HintSource {
       // Real categories and tags most of the time (a random id is a 400 UNKNOWN_… or a 404).
       if (name === 'categoryId' || name === 'parentId') return ['category.id'];
       if (name === 'intoId') return ['tag.id'];
+      if (name === 'coverMediaId') return ['media.id'];
       if (name === 'file') return ['image.png'];
     }
     if (where === 'query' && name === 'actor') return ['user.id'];
@@ -127,6 +134,7 @@ export class FuzzWorld {
   private categoryId?: string;
   private tagId?: string;
   private commentId?: string;
+  private media?: { id: string; key: string };
   private avatarKey!: string;
   private png!: Buffer;
   /** Requests the fixtures sent (not fuzzed ones). */
@@ -194,6 +202,17 @@ export class FuzzWorld {
     });
     if (res.statusCode !== 201) throw new Error(`fixture comment: ${res.statusCode} ${res.body}`);
     return res.json<{ data: { id: string } }>().data.id;
+  }
+
+  /** An image of the admin's media library: its id and the key of one stored variant. */
+  private async newMedia(): Promise<{ id: string; key: string }> {
+    const res = await this.call('POST', '/api/v1/media', {
+      token: this.admin.token,
+      multipart: [{ name: 'file', data: this.png, filename: 'a.png', contentType: 'image/png' }],
+    });
+    if (res.statusCode !== 201) throw new Error(`fixture media: ${res.statusCode} ${res.body}`);
+    const data = res.json<{ data: { id: string; url: string } }>().data;
+    return { id: data.id, key: data.url.split('/').pop()! };
   }
 
   /** A category or tag of the admin's (named uniquely: the fuzzer may rename the shared one). */
@@ -274,6 +293,16 @@ export class FuzzWorld {
         return spends ? this.newComment() : (this.commentId ??= await this.newComment());
       case 'tag.id':
         return spends ? this.newTaxon('tags') : (this.tagId ??= await this.newTaxon('tags'));
+      case 'media.id':
+        return spends ? (await this.newMedia()).id : (this.media ??= await this.newMedia()).id;
+      case 'export.id': {
+        const res = await this.call('POST', '/api/v1/me/exports', { token: caller.token });
+        return res.statusCode === 202
+          ? res.json<{ data: { id: string } }>().data.id
+          : '0190a000-0000-7000-8000-000000000000';
+      }
+      case 'media.key':
+        return (this.media ??= await this.newMedia()).key;
       case 'revision.id': {
         // A revision of the post in the same path (filled in before it), else of the fixture post.
         const postId = typeof draft.path.id === 'string' ? draft.path.id : this.postId;

@@ -32,6 +32,7 @@ export const DOMAIN_DETAIL_CODES: ReadonlySet<string> = new Set([
   'UNKNOWN_CATEGORY', // categoryId, parentId or moveTo names no category
   'UNKNOWN_TAG', // tagIds names a tag that does not exist
   'UNKNOWN_COMMENT', // parentId names no comment of the post that can be replied to
+  'UNKNOWN_MEDIA', // coverMediaId or a media:<id> in a body names no image of the library
   'IN_THE_PAST', // expiresAt before now: the schema cannot know "now"
   'MIXED_PAGING', // page/perPage and cursor/limit together: one rule across two parameters
   'INVALID_CURSOR', // cursors are opaque tokens from meta.cursor.next

@@ -1,3 +1,5 @@
+import { ExportsModule } from './modules/exports/exports.module';
+import { MediaModule } from './modules/media/media.module';
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { seconds, ThrottlerModule } from '@nestjs/throttler';
@@ -45,7 +47,7 @@ export interface AppModuleOptions {
 
 /**
  * What every Atrium process (API, worker) stands on: validated config, JSON logs, the database,
- * the shared Redis client, metrics and domain events.
+ * the shared Redis client, metrics, domain events and the cache.
  */
 export function infrastructureImports(config: AppConfig, databaseUrl: string): NonNullable<ModuleMetadata['imports']> {
   return [
@@ -66,10 +68,12 @@ export function infrastructureImports(config: AppConfig, databaseUrl: string): N
     RedisModule,
     MetricsModule,
     EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
+    // The worker invalidates what its jobs change (a scheduled post going live, view counts).
+    CacheModule,
   ];
 }
 
-/** The HTTP API: infrastructure (config, logs, database, Redis, cache, throttling) plus the domain modules. */
+/** The HTTP API: infrastructure (config, logs, database, Redis, cache) and throttling, plus the domain modules. */
 @Module({})
 export class AppModule {
   static forRoot({ config, databaseUrl, imports = [] }: AppModuleOptions): DynamicModule {
@@ -77,7 +81,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...infrastructureImports(config, databaseUrl),
-        CacheModule,
         ThrottlerModule.forRootAsync({
           inject: [APP_CONFIG, REDIS_CLIENT],
           useFactory: (cfg: AppConfig, redis: Redis | null) => ({
@@ -108,6 +111,8 @@ export class AppModule {
         TaxonomyModule,
         PostsModule,
         CommentsModule,
+        MediaModule,
+        ExportsModule,
         FeedsModule,
         ...imports,
       ],

@@ -151,7 +151,11 @@ describe('admin: queues and stats', () => {
         expect(res.statusCode).toBe(200);
         const { runner, queues } = res.json().data;
         expect(runner).toBe(JobRunner.REDIS);
-        expect(queues.map((q: { name: string }) => q.name)).toEqual([QueueName.MAIL, QueueName.MAINTENANCE]);
+        expect(queues.map((q: { name: string }) => q.name)).toEqual([
+          QueueName.MAIL,
+          QueueName.MAINTENANCE,
+          QueueName.CONTENT,
+        ]);
         expect(queues[1].counts).toEqual({ waiting: 1, active: 1, delayed: 1, failed: 1, completed: 1 });
         // The mail queue holds the verification and sign-in mails of the accounts above, untouched.
         const bull = await mailQueue.getJobCounts();

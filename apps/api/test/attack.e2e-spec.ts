@@ -160,6 +160,22 @@ describe('attack suite over the committed spec', () => {
         case 'tag':
           values[parameter.name] = await taxonomyFixture('tags');
           break;
+        case 'media': {
+          // The caller's own image when they may upload (someone else's is not theirs to reach), else the admin's.
+          let res = await call('POST', '/api/v1/media', {
+            token: owner.token,
+            multipart: [{ name: 'file', data: png, filename: 'a.png', contentType: 'image/png' }],
+          });
+          if (res.statusCode !== 201) {
+            res = await call('POST', '/api/v1/media', {
+              token: admin.token,
+              multipart: [{ name: 'file', data: png, filename: 'a.png', contentType: 'image/png' }],
+            });
+          }
+          expect(res.statusCode).toBe(201);
+          values[parameter.name] = res.json().data.id as string;
+          break;
+        }
         case 'revision': {
           // The newest revision of the post named before it in the path.
           const revisions = await call('GET', `/api/v1/posts/${values.id}/revisions`, { token: admin.token });
@@ -174,7 +190,15 @@ describe('attack suite over the committed spec', () => {
           values[parameter.name] = (jobs.json().data as Array<{ id: string }>)[0]?.id ?? '1';
           break;
         }
+        case 'export': {
+          // The caller's own export (a signed-in caller's; the admin's for anonymous calls).
+          const res = await call('POST', '/api/v1/me/exports', { token: (caller ?? admin).token });
+          expect(res.statusCode).toBe(202);
+          values[parameter.name] = res.json().data.id as string;
+          break;
+        }
         case 'avatar':
+        case 'mediaFile':
         case 'queue':
           values[parameter.name] = String(sampleValue(parameter.schema));
           break;
@@ -326,6 +350,13 @@ describe('attack suite over the committed spec', () => {
       if (kind === 'token') {
         const pat = await patOf(owner);
         return { id: pat.id, alive: () => works(pat.token) };
+      }
+      if (kind === 'export') {
+        const started = await call('POST', '/api/v1/me/exports', { token: owner.token });
+        const id = started.json().data.id as string;
+        const alive = async () =>
+          (await call('GET', `/api/v1/me/exports/${id}`, { token: owner.token })).statusCode === 200;
+        return { id, alive };
       }
       throw new Error(
         `${op.key}: {${param}} names ${kind ?? 'an unknown collection'}, not a resource of the caller's own account ` +

@@ -50,6 +50,11 @@ const RULES: Record<string, Requirement> = {
   'GET /api/v1/me/tokens': 'signed-in',
   'POST /api/v1/me/tokens': 'signed-in',
   'DELETE /api/v1/me/tokens/{id}': 'signed-in',
+  'POST /api/v1/me/exports': 'signed-in',
+  'GET /api/v1/me/exports': 'signed-in',
+  'GET /api/v1/me/exports/{id}': 'signed-in',
+  // The signed link is the permission.
+  'GET /api/v1/exports/{id}/download': 'public',
   'PUT /api/v1/me/avatar': 'signed-in',
   'DELETE /api/v1/me/avatar': 'signed-in',
   'GET /api/v1/permissions': 'signed-in',
@@ -105,6 +110,13 @@ const RULES: Record<string, Requirement> = {
   'POST /api/v1/comments/moderate': 'comments:moderate',
   'POST /api/v1/comments/{id}/approve': 'comments:moderate',
   'POST /api/v1/comments/{id}/reject': 'comments:moderate',
+  // The media library: for those who write posts (own images; editors any, the row decides).
+  'POST /api/v1/media': 'posts:create',
+  'GET /api/v1/media': 'posts:create',
+  'GET /api/v1/media/{id}': 'posts:create',
+  'PATCH /api/v1/media/{id}': 'posts:create',
+  'DELETE /api/v1/media/{id}': 'posts:create',
+  'GET /api/v1/media/files/{key}': 'public',
   'GET /feed.xml': 'public',
   'GET /feed.json': 'public',
   'GET /sitemap.xml': 'public',
@@ -141,6 +153,7 @@ const operations = (): string[] =>
 const OWN_AND_OTHERS: Array<{ operation: string; caller: string; own: number; others: number }> = [
   { operation: 'DELETE /api/v1/auth/sessions/{id}', caller: 'the owner', own: 200, others: 404 },
   { operation: 'DELETE /api/v1/me/tokens/{id}', caller: 'the owner', own: 200, others: 404 },
+  { operation: 'GET /api/v1/me/exports/{id}', caller: 'the owner', own: 200, others: 404 },
   { operation: 'GET /api/v1/users/{id}', caller: 'a user without users:read', own: 403, others: 403 },
   { operation: 'GET /api/v1/users/{id}', caller: 'an admin (users:read)', own: 200, others: 200 },
 ];
@@ -304,6 +317,16 @@ describe('authorization', () => {
           others = theirs.id;
           untouched = async () => expect(await worksAs(theirs.token)).toBe(200);
           done = async () => expect(await worksAs(mine.token)).toBe(401);
+          break;
+        }
+        case 'GET /api/v1/me/exports/{id}': {
+          caller = alice;
+          own = (await call('POST', '/api/v1/me/exports', { token: alice.token })).json().data.id as string;
+          others = (await call('POST', '/api/v1/me/exports', { token: bob.token })).json().data.id as string;
+          done = async () => {
+            const read = await call('GET', at(own), { token: alice.token });
+            expect(read.json().data).toMatchObject({ id: own, status: 'queued' });
+          };
           break;
         }
         case 'GET /api/v1/users/{id}': {

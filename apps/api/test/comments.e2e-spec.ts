@@ -133,7 +133,9 @@ describe('comments', () => {
     await start({ COMMENT_MODERATION: 'none', COMMENT_EDIT_WINDOW_MINUTES: '1' });
     const postId = await newPost();
     const reader = await signedIn();
-    const mine = await posted(reader, postId, 'Tpyo');
+    const mine = (await posted(reader, postId, 'Tpyo')) as CommentNode & { createdAt: string; editableUntil: string };
+    // The client learns until when the author may edit it.
+    expect(Date.parse(mine.editableUntil) - Date.parse(mine.createdAt)).toBe(60_000);
     const edited = await call('PATCH', `/api/v1/comments/${mine.id}`, { token: reader.token, body: { body: 'Typo' } });
     expect(edited.statusCode).toBe(200);
     expect(edited.json().data).toMatchObject({ body: 'Typo', html: '<p>Typo</p>', editedAt: expect.any(String) });
@@ -188,9 +190,21 @@ describe('comments', () => {
       (rows) => rows.length === 1,
     );
     // Trusted now: the next one is approved at once.
-    expect((await posted(newcomer, postId, 'Back again')).status).toBe('approved');
+    const again = await posted(newcomer, postId, 'Back again');
+    expect(again.status).toBe('approved');
     // An editor's own comments never wait.
     expect((await posted(editor, postId, 'Moderator note')).status).toBe('approved');
+    const own = await posted(author, postId, 'Thanks, all');
+
+    // The post's author hears of each comment once everyone can read it, and not of their own.
+    const toAuthor = async () =>
+      (await sql<{ job_id: string }>(`SELECT job_id FROM outbox_events WHERE job_id LIKE 'comment-published:%'`)).map(
+        (row) => row.job_id,
+      );
+    await waitFor(toAuthor, (ids) => ids.includes(`comment-published:${again.id}`));
+    const ids = await toAuthor();
+    expect(ids).toContain(`comment-published:${held.id}`);
+    expect(ids).not.toContain(`comment-published:${own.id}`);
   });
 
   it('holds every comment under "all", publishes at once under "none", and moderates in bulk', async () => {

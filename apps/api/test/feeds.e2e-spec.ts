@@ -101,4 +101,37 @@ describe('feeds and sitemap', () => {
       expect({ path, status: again.statusCode, body: again.body }).toEqual({ path, status: 304, body: '' });
     }
   });
+
+  it('becomes a sitemap index of pages once the posts outgrow one file', async () => {
+    const editor = await asRole(SystemRole.EDITOR);
+    for (const title of ['Third', 'Fourth']) {
+      const made = await call('POST', '/api/v1/posts', { token: editor.token, body: { title, body: 'More.' } });
+      await call('POST', `/api/v1/posts/${made.json().data.id}/publish`, { token: editor.token });
+    }
+    // Three URLs a file: four public posts need two pages.
+    const small = await startTestApp(resources, {
+      APP_URL,
+      CORS_ORIGINS: APP_URL,
+      SITEMAP_MAX_URLS: '3',
+      REDIS_PREFIX: `${resources.redisPrefix}small:`,
+    });
+    try {
+      const get = (path: string) => small.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: path });
+      const index = await get('/sitemap.xml');
+      expect(index.body).toContain('<sitemapindex');
+      expect([...index.body.matchAll(/<loc>(.*?)<\/loc>/g)].map((m) => m[1])).toEqual([
+        `${APP_URL}/sitemap.xml?page=1`,
+        `${APP_URL}/sitemap.xml?page=2`,
+      ]);
+      const pages = await Promise.all([1, 2].map((n) => get(`/sitemap.xml?page=${n}`)));
+      const locs = pages.map((page) => [...page.body.matchAll(/<loc>(.*?)<\/loc>/g)].map((m) => m[1]));
+      expect(locs.map((l) => l.length)).toEqual([3, 1]);
+      expect(locs.flat()).toEqual(
+        expect.arrayContaining([`${APP_URL}/posts/${slugs.first}`, `${APP_URL}/posts/${slugs.second}`]),
+      );
+      expect((await get('/sitemap.xml?page=3')).statusCode).toBe(404);
+    } finally {
+      await small.close();
+    }
+  });
 });

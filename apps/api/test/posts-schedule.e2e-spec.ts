@@ -67,8 +67,10 @@ describe('scheduled posts (API + worker on Redis)', () => {
       scheduledAt: at.toISOString(),
       publishedAt: null,
     });
-    // Not before its time.
+    // Not before its time — and a reader's list of it is cached meanwhile.
     expect((await call('GET', `/api/v1/posts/${post.slug}`)).statusCode).toBe(404);
+    const before = await call('GET', '/api/v1/posts', { query: { author: author.username } });
+    expect((before.json().data as Array<{ id: string }>).map((p) => p.id)).not.toContain(post.id);
 
     const live = await waitFor(
       () => statusOf(post.id),
@@ -76,6 +78,7 @@ describe('scheduled posts (API + worker on Redis)', () => {
       15_000,
     );
     expect(live.publishedAt).toBe(at.toISOString());
+    // The worker published it: the API's cached list was dropped, so the post is in it at once.
     const feed = await call('GET', '/api/v1/posts', { query: { author: author.username } });
     expect((feed.json().data as Array<{ id: string }>).map((p) => p.id)).toContain(post.id);
   });

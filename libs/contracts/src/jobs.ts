@@ -4,6 +4,8 @@ export const QueueName = {
   MAIL: 'mail',
   /** Scheduled housekeeping. */
   MAINTENANCE: 'maintenance',
+  /** Content work: writing buffered view counts, building data exports. */
+  CONTENT: 'content',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

@@ -71,6 +71,8 @@ export interface AppConfig {
   readonly commentModeration: CommentModeration;
   /** How long after writing it an author may edit their comment (moderators: always). */
   readonly commentEditWindowMinutes: number;
+  /** URLs per sitemap file (sitemaps.org allows 50 000); past it `/sitemap.xml` is an index of pages. */
+  readonly sitemapMaxUrls: number;
   /** Who may see operator details: `/readiness` checks and `/metrics` (API and worker). */
   readonly probes: ProbesConfig;
   readonly jobs: JobsConfig;
@@ -427,6 +429,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     problems.push(`COMMENT_MODERATION must be one of ${COMMENT_MODERATIONS.join(', ')}, got "${commentModerationRaw}"`);
   }
   const commentEditWindowMinutes = int('COMMENT_EDIT_WINDOW_MINUTES', 15, 0, 525_600);
+  const sitemapMaxUrls = int('SITEMAP_MAX_URLS', 50_000, 3, 50_000);
   const metricsToken = read('METRICS_TOKEN');
   if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{32,}$/.test(metricsToken)) {
     problems.push(
@@ -520,6 +523,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     postRevisionsMax,
     commentModeration,
     commentEditWindowMinutes,
+    sitemapMaxUrls,
     probes: { metricsToken, readinessDetails },
     jobs,
     auth,

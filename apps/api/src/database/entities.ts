@@ -3,6 +3,8 @@ import { AuditEventEntity } from '../modules/audit/audit-event.entity';
 import { AUTHORIZATION_ENTITIES } from '../modules/authorization/entities';
 import { COMMENTS_ENTITIES } from '../modules/comments/entities';
 import { IDENTITY_ENTITIES } from '../modules/identity/entities';
+import { DataExportEntity } from '../modules/exports/export.entity';
+import { MEDIA_ENTITIES } from '../modules/media/entities';
 import { POSTS_ENTITIES } from '../modules/posts/entities';
 import { SYSTEM_ENTITIES } from '../modules/system/entities';
 import { TAXONOMY_ENTITIES } from '../modules/taxonomy/entities';
@@ -19,6 +21,8 @@ export const ENTITIES = [
   ...AUTHORIZATION_ENTITIES,
   OutboxEventEntity,
   ...POSTS_ENTITIES,
+  ...MEDIA_ENTITIES,
+  DataExportEntity,
   ...TAXONOMY_ENTITIES,
   ...COMMENTS_ENTITIES,
 ];

@@ -49,3 +49,19 @@ export class CommentApprovedEvent extends DomainEvent {
     super();
   }
 }
+
+/** A comment became visible to everyone (written without moderation, or approved): its post's author hears of it. */
+export class CommentPublishedEvent extends DomainEvent {
+  static readonly eventName = 'comment.published';
+  readonly name = CommentPublishedEvent.eventName;
+  constructor(
+    readonly commentId: string,
+    readonly postSlug: string,
+    readonly postTitle: string,
+    readonly excerpt: string,
+    readonly commenterName: string,
+    readonly postAuthor: UserRef,
+  ) {
+    super();
+  }
+}

@@ -22,6 +22,10 @@ export interface JobPayloads {
    * time (a rescheduled or unpublished post leaves the job with nothing to do).
    */
   'posts.publish-scheduled': { postId: string; at: string };
+  /** Write the view counts buffered since the last run (and any batch a failed run left). */
+  'views.flush': Record<string, never>;
+  /** Build the zip of a data export (`POST /me/exports`). */
+  'exports.build': { exportId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -31,6 +35,8 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
   'account.password-reset': QueueName.MAIL,
   'maintenance.cleanup': QueueName.MAINTENANCE,
   'posts.publish-scheduled': QueueName.MAINTENANCE,
+  'views.flush': QueueName.CONTENT,
+  'exports.build': QueueName.CONTENT,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
@@ -51,7 +57,11 @@ export interface Schedule {
   cron: string;
 }
 
-export const SCHEDULES: readonly Schedule[] = [{ name: 'maintenance.cleanup', cron: '17 3 * * *' }];
+export const SCHEDULES: readonly Schedule[] = [
+  { name: 'maintenance.cleanup', cron: '17 3 * * *' },
+  // Every 10 seconds (a six-field expression: seconds first).
+  { name: 'views.flush', cron: '*/10 * * * * *' },
+];
 
 /** What a processor learns about the run it is in. */
 export interface JobContext {

@@ -509,7 +509,10 @@ export type ResourceKind =
   | 'revision'
   | 'category'
   | 'tag'
-  | 'comment';
+  | 'comment'
+  | 'media'
+  | 'mediaFile'
+  | 'export';
 
 const COLLECTIONS: Record<string, ResourceKind> = {
   sessions: 'session',
@@ -525,6 +528,10 @@ const COLLECTIONS: Record<string, ResourceKind> = {
   categories: 'category',
   tags: 'tag',
   comments: 'comment',
+  media: 'media',
+  // /media/files/{key}
+  files: 'mediaFile',
+  exports: 'export',
 };
 
 /**
@@ -538,4 +545,4 @@ export function resourceOf(op: SpecOperation, param: string): ResourceKind | und
 }
 
 /** The resources of the caller's own account: another user's must be out of reach. */
-export const OWNED_RESOURCES: ReadonlySet<ResourceKind> = new Set(['session', 'token']);
+export const OWNED_RESOURCES: ReadonlySet<ResourceKind> = new Set(['session', 'token', 'export']);

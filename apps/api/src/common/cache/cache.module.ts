@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { DatabaseModule } from '../../database/database.module';
 import { CACHE_STORE, CacheService } from './cache.service';
 import { type CacheStore, MemoryCacheStore } from './cache.store';
+import { PublicContentCache } from './public-content.cache';
 import { createCacheRedisClient, RedisCacheStore } from './redis-cache.store';
 
 /**
@@ -11,6 +13,7 @@ import { createCacheRedisClient, RedisCacheStore } from './redis-cache.store';
  */
 @Global()
 @Module({
+  imports: [DatabaseModule],
   providers: [
     {
       provide: CACHE_STORE,
@@ -21,7 +24,8 @@ import { createCacheRedisClient, RedisCacheStore } from './redis-cache.store';
           : new RedisCacheStore(createCacheRedisClient(config.redisUrl), `${config.redisPrefix}cache:`),
     },
     CacheService,
+    PublicContentCache,
   ],
-  exports: [CacheService],
+  exports: [CacheService, PublicContentCache],
 })
 export class CacheModule {}

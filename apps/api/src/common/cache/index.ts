@@ -1,2 +1,8 @@
 export { CacheModule } from './cache.module';
 export { type CacheLoadOptions, CacheService } from './cache.service';
+export {
+  FEEDS_CACHE,
+  PUBLIC_CONTENT_TTL_SECONDS,
+  PUBLIC_POSTS_CACHE,
+  PublicContentCache,
+} from './public-content.cache';

@@ -3,7 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { ifNoneMatchMatches, weakEtagOf } from './etag';
 
-export type HttpCacheVisibility = 'public' | 'private';
+/**
+ * `public`: the same for everyone. `private`: depends on who asks (never kept by shared caches).
+ * `caller`: public for requests without credentials, private for those with them (`Vary: Authorization`).
+ */
+export type HttpCacheVisibility = 'public' | 'private' | 'caller';
 
 export interface HttpCacheOptions {
   /**
@@ -11,12 +15,19 @@ export interface HttpCacheOptions {
    * 0 (the default) revalidates every time — cheap with the ETag, and a change shows at once.
    */
   maxAgeSeconds?: number;
-  /** `public`: the same for everyone; `private`: depends on who asks (never kept by shared caches). */
   visibility: HttpCacheVisibility;
+  /** The entity tag of the data (default: a weak tag of all of it). */
+  etag?: (data: never) => string;
 }
 
-export const cacheControlOf = ({ maxAgeSeconds = 0, visibility }: HttpCacheOptions): string =>
+const cacheControl = (maxAgeSeconds: number, visibility: 'public' | 'private'): string =>
   `${visibility}, max-age=${maxAgeSeconds}, must-revalidate`;
+
+/** The `Cache-Control` a route sends, in words for the docs. */
+export const cacheControlOf = ({ maxAgeSeconds = 0, visibility }: HttpCacheOptions): string =>
+  visibility === 'caller'
+    ? `${cacheControl(maxAgeSeconds, 'public')} without credentials, ${cacheControl(maxAgeSeconds, 'private')} with them`
+    : cacheControl(maxAgeSeconds, visibility);
 
 /**
  * Conditional GETs for one route (applied by `@HttpCache`): a weak ETag of the handler's data,
@@ -28,10 +39,10 @@ export const cacheControlOf = ({ maxAgeSeconds = 0, visibility }: HttpCacheOptio
  * out is the status and headers alone.
  */
 export class HttpCacheInterceptor implements NestInterceptor {
-  private readonly cacheControl: string;
+  private readonly etagOf: (data: unknown) => string;
 
   constructor(private readonly options: HttpCacheOptions) {
-    this.cacheControl = cacheControlOf(options);
+    this.etagOf = (options.etag as ((data: unknown) => string) | undefined) ?? weakEtagOf;
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -42,9 +53,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((data: unknown) => {
         if (reply.statusCode !== 200) return data;
-        const etag = weakEtagOf(data);
-        void reply.header('etag', etag).header('cache-control', this.cacheControl);
-        if (this.options.visibility === 'private') appendVary(reply, 'Authorization');
+        const etag = this.etagOf(data);
+        const { visibility, maxAgeSeconds = 0 } = this.options;
+        const scope = visibility === 'caller' ? (request.headers.authorization ? 'private' : 'public') : visibility;
+        void reply.header('etag', etag).header('cache-control', cacheControl(maxAgeSeconds, scope));
+        if (visibility !== 'public') appendVary(reply, 'Authorization');
         if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) sendNotModified(reply);
         return data;
       }),

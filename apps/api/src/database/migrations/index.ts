@@ -18,6 +18,9 @@ import { PostRevisions1795990125641 } from './1795990125641-PostRevisions';
 import { Taxonomy1796001388396 } from './1796001388396-Taxonomy';
 import { PostSearch1796002083017 } from './1796002083017-PostSearch';
 import { Comments1796002586638 } from './1796002586638-Comments';
+import { PostViewBatches1796011505195 } from './1796011505195-PostViewBatches';
+import { MediaLibrary1796012270402 } from './1796012270402-MediaLibrary';
+import { DataExports1796012808014 } from './1796012808014-DataExports';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -42,4 +45,7 @@ export const MIGRATIONS: MigrationClass[] = [
   Taxonomy1796001388396,
   PostSearch1796002083017,
   Comments1796002586638,
+  PostViewBatches1796011505195,
+  MediaLibrary1796012270402,
+  DataExports1796012808014,
 ];

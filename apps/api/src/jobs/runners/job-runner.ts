@@ -105,6 +105,8 @@ const DATA_SUMMARIES: { readonly [N in JobName]: (payload: Partial<JobPayloads[N
   'account.password-reset': () => ({}),
   'maintenance.cleanup': () => ({}),
   'posts.publish-scheduled': (job) => pickStrings({ postId: job.postId, at: job.at }),
+  'views.flush': () => ({}),
+  'exports.build': (job) => pickStrings({ exportId: job.exportId }),
 };
 
 const pickStrings = (values: Record<string, unknown>): JobDataSummary =>

@@ -4,6 +4,7 @@ import { Errors } from '../../common/http/errors';
 import { CursorPage, encodeCursor, keysetCondition, pageRequest, parseSort } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
 import { Transactions } from '../../database/transactions';
+import { PublicContentCache } from '../../common/cache';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
 import { avatarUrl } from '../avatars/avatar-key';
@@ -60,6 +61,7 @@ export class UsersService {
     private readonly passwords: PasswordsService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly publicContent: PublicContentCache,
   ) {}
 
   private toDto(user: UserEntity, roles: RoleAssignment[]): AdminUserDto {
@@ -152,6 +154,8 @@ export class UsersService {
     await this.assertOutranks(actor, id);
     const before = await this.get(actor, id);
     await this.transactions.run(async () => {
+      // An author's name shows on their posts: readers see the change at once.
+      await this.publicContent.changed();
       await this.users.update(id, {
         ...(input.firstName !== undefined && { firstName: input.firstName || null }),
         ...(input.lastName !== undefined && { lastName: input.lastName || null }),
@@ -179,6 +183,8 @@ export class UsersService {
     if (user.deletedAt) throw Errors.conflict('The user is already deleted');
     await this.assertOutranks(actor, id);
     await this.transactions.run(async () => {
+      // An author's name shows on their posts: readers see the change at once.
+      await this.publicContent.changed();
       await this.users.update(id, { deletedAt: new Date(), isActive: false });
       await this.accounts.signOutEverywhere(id, 'account_deleted');
       await this.audit.record({
@@ -198,6 +204,8 @@ export class UsersService {
     // Whoever may not delete this user may not undo a deletion either.
     await this.assertOutranks(actor, id);
     await this.transactions.run(async () => {
+      // An author's name shows on their posts: readers see the change at once.
+      await this.publicContent.changed();
       await this.users.update(id, { deletedAt: null, isActive: true });
       await this.audit.record({
         action: 'user.restored',

@@ -39,12 +39,16 @@ const invalid = (message: string, code: string): ApiException =>
   new ApiException(400, ErrorCode.VALIDATION_ERROR, message, [{ field: 'file', message, code }]);
 
 /**
- * Checks what the upload really is and turns it into the avatar: only PNG, JPEG and WebP (by content
- * sniffing) reach the decoder, so SVG, HTML, PDF and the like are never parsed, let alone served;
- * the picture is turned upright (EXIF orientation), cropped to a centred square, scaled to 256×256
- * and written as WebP without any metadata (EXIF, GPS, XMP, ICC), which sharp drops by default.
+ * Checks what an uploaded image really is and hands the decoder to `work`: only PNG, JPEG and WebP
+ * (by content sniffing) reach the decoder, so SVG, HTML, PDF and the like are never parsed, let
+ * alone served. Errors of the whole pipeline (a damaged file, more than `maxPixels`) come out in the
+ * envelope's words. Shared by avatars and the media library.
  */
-export async function toAvatarImage(upload: Buffer): Promise<AvatarImage> {
+export async function processImageUpload<T>(
+  upload: Buffer,
+  maxPixels: number,
+  work: (image: sharp.Sharp, sourceFormat: AvatarSourceFormat) => Promise<T>,
+): Promise<T> {
   if (upload.length === 0) throw invalid('The file is empty', 'EMPTY_FILE');
   const sniffed = await fileTypeFromBuffer(upload);
   if (sniffed === undefined) {
@@ -58,24 +62,34 @@ export async function toAvatarImage(upload: Buffer): Promise<AvatarImage> {
   }
 
   try {
-    const image = sharp(upload, { limitInputPixels: AVATAR_MAX_INPUT_PIXELS, failOn: 'error' });
+    const image = sharp(upload, { limitInputPixels: maxPixels, failOn: 'error' });
     // sharp sniffs on its own too; a disagreement means a crafted file, so it is refused.
     const { format } = await image.metadata();
     if (format !== sourceFormat) throw unsupported(`The file starts like ${sourceFormat.toUpperCase()} but is not one`);
+    return await work(image, sourceFormat);
+  } catch (error) {
+    if (error instanceof ApiException) throw error;
+    if (error instanceof Error && /pixel limit/i.test(error.message)) {
+      throw invalid(
+        `The image has more than ${maxPixels / 1_000_000} megapixels; scale it down first`,
+        'TOO_MANY_PIXELS',
+      );
+    }
+    throw invalid(`The ${sourceFormat.toUpperCase()} image is damaged and cannot be read`, 'UNREADABLE_IMAGE');
+  }
+}
+
+/**
+ * The avatar of an upload: turned upright (EXIF orientation), cropped to a centred square, scaled
+ * to 256×256 and written as WebP without any metadata (EXIF, GPS, XMP, ICC), which sharp drops by default.
+ */
+export function toAvatarImage(upload: Buffer): Promise<AvatarImage> {
+  return processImageUpload(upload, AVATAR_MAX_INPUT_PIXELS, async (image, sourceFormat) => {
     const data = await image
       .rotate()
       .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'cover', position: 'centre' })
       .webp({ quality: 82 })
       .toBuffer();
     return { data, sourceFormat };
-  } catch (error) {
-    if (error instanceof ApiException) throw error;
-    if (error instanceof Error && /pixel limit/i.test(error.message)) {
-      throw invalid(
-        `The image has more than ${AVATAR_MAX_INPUT_PIXELS / 1_000_000} megapixels; scale it down first`,
-        'TOO_MANY_PIXELS',
-      );
-    }
-    throw invalid(`The ${sourceFormat.toUpperCase()} image is damaged and cannot be read`, 'UNREADABLE_IMAGE');
-  }
+  });
 }

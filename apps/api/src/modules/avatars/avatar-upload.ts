@@ -9,8 +9,8 @@ export const AVATAR_FIELD = 'file';
 /** Room for the multipart boundaries and part headers around a file of the largest size. */
 const ENVELOPE_ALLOWANCE = 16 * 1024;
 
-const tooLarge = (): ApiException =>
-  new ApiException(413, ErrorCode.PAYLOAD_TOO_LARGE, `The image is larger than ${AVATAR_MAX_BYTES / 1024 / 1024} MB`);
+const tooLarge = (maxBytes: number): ApiException =>
+  new ApiException(413, ErrorCode.PAYLOAD_TOO_LARGE, `The image is larger than ${maxBytes / 1024 / 1024} MB`);
 
 const onlyOneFile = (): ApiException =>
   new ApiException(
@@ -28,12 +28,12 @@ const notMultipart = (): ApiException =>
   );
 
 /** @fastify/multipart's and busboy's errors, in the words of the error envelope. */
-function translate(error: unknown): unknown {
+function translate(error: unknown, maxBytes: number): unknown {
   if (error instanceof ApiException) return error;
   const code = (error as { code?: unknown } | null)?.code;
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return tooLarge();
+      return tooLarge(maxBytes);
     case 'FST_FILES_LIMIT':
     case 'FST_FIELDS_LIMIT':
     case 'FST_PARTS_LIMIT':
@@ -50,26 +50,30 @@ function translate(error: unknown): unknown {
   }
 }
 
+/** Reads the one image of an avatar upload (at most AVATAR_MAX_BYTES). */
+export const readAvatarUpload = (request: FastifyRequest): Promise<Buffer> =>
+  readImageUpload(request, AVATAR_MAX_BYTES);
+
 /**
- * Reads the one image of an avatar upload into memory (at most 2 MB), refusing anything else in the
+ * Reads the one image of an upload into memory (at most `maxBytes`), refusing anything else in the
  * body. The client's file name and Content-Type are ignored: only the bytes are judged, later.
  */
-export async function readAvatarUpload(request: FastifyRequest): Promise<Buffer> {
+export async function readImageUpload(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   if (!request.isMultipart()) throw notMultipart();
   // An honest client that announces a body far too large is turned away before it is read.
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > AVATAR_MAX_BYTES + ENVELOPE_ALLOWANCE) throw tooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_ALLOWANCE) throw tooLarge(maxBytes);
 
   let image: Buffer | undefined;
   try {
-    const parts = request.parts({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1 } });
+    const parts = request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
     // Every part is consumed, so limits hit after the file (a second file, a field) still surface.
     for await (const part of parts) {
       if (part.type !== 'file' || part.fieldname !== AVATAR_FIELD) throw onlyOneFile();
       image = await part.toBuffer();
     }
   } catch (error) {
-    throw translate(error);
+    throw translate(error, maxBytes);
   }
   if (image === undefined) {
     throw new ApiException(400, ErrorCode.VALIDATION_ERROR, `No file: send the image in the field "${AVATAR_FIELD}"`, [

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PublicContentCache } from '../../common/cache';
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { AuditService } from '../audit/audit.service';
@@ -16,6 +17,7 @@ export class AvatarsService {
     @Inject(AVATAR_STORAGE) private readonly storage: AvatarStorage,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly publicContent: PublicContentCache,
   ) {}
 
   /** Makes `upload` the user's avatar and removes the one it replaces; returns the new key. */
@@ -33,6 +35,8 @@ export class AvatarsService {
       throw error;
     }
     if (previousKey !== null) await this.discard(previousKey);
+    // An author's picture shows on their posts.
+    await this.publicContent.changed();
     await this.audit.record({
       actorId: userId,
       action: 'user.avatar_changed',
@@ -48,6 +52,7 @@ export class AvatarsService {
     if (!swap.found) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
     if (swap.previousKey === null) return;
     await this.discard(swap.previousKey);
+    await this.publicContent.changed();
     await this.audit.record({
       actorId: userId,
       action: 'user.avatar_removed',

@@ -115,4 +115,14 @@ export class CommentsRepository {
     );
     return rows.map((row) => row.email);
   }
+
+  /** Who wrote a post, to be told of its comments: null when their account is not active or verified. */
+  async postAuthor(postId: string): Promise<{ userId: string; email: string; username: string } | null> {
+    const rows: Array<{ id: string; email: string; username: string }> = await this.tx.manager.query(
+      `SELECT u.id, u.email, u.username FROM posts p JOIN users u ON u.id = p.author_id
+        WHERE p.id = $1 AND u.is_active AND u.deleted_at IS NULL AND u.email_verified_at IS NOT NULL`,
+      [postId],
+    );
+    return rows[0] ? { userId: rows[0].id, email: rows[0].email, username: rows[0].username } : null;
+  }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
+import { PublicContentCache } from '../../common/cache';
 import { Errors } from '../../common/http/errors';
 import { CursorPage, decodeCursor, encodeCursor } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
@@ -7,7 +8,11 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { newId } from '../../database/ids';
 import { Transactions } from '../../database/transactions';
-import { CommentApprovedEvent, CommentAwaitingModerationEvent } from '../../events/domain-events';
+import {
+  CommentApprovedEvent,
+  CommentAwaitingModerationEvent,
+  CommentPublishedEvent,
+} from '../../events/domain-events';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
 import { PolicyService } from '../authorization/policy.service';
@@ -47,6 +52,7 @@ export class CommentsService {
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly publicContent: PublicContentCache,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -70,6 +76,9 @@ export class CommentsService {
         : { id: comment.author.id, username: comment.author.username, avatarUrl: avatarUrl(comment.author.avatarKey) },
       createdAt: comment.createdAt.toISOString(),
       editedAt: comment.editedAt?.toISOString() ?? null,
+      editableUntil: new Date(
+        comment.createdAt.getTime() + this.config.commentEditWindowMinutes * 60_000,
+      ).toISOString(),
     };
   }
 
@@ -158,8 +167,11 @@ export class CommentsService {
         bodyHtml: html,
         status,
       });
-      if (status === 'approved') await this.comments.countOnPost(post.id, 1);
       await this.audit.record({ action: 'comment.created', target: `comment:${comment.id}`, metadata: { status } });
+      if (status === 'approved') {
+        await this.count(post.id, 1);
+        await this.tellPostAuthor(comment, post, author.username);
+      }
       if (status === 'pending') {
         await this.events.publish(
           new CommentAwaitingModerationEvent(
@@ -239,7 +251,7 @@ export class CommentsService {
     }
     const countsNow = comment.status === 'approved' && !comment.deletedAt;
     await this.comments.save(comment);
-    await this.comments.countOnPost(comment.postId, Number(countsNow) - Number(counted));
+    await this.count(comment.postId, Number(countsNow) - Number(counted));
     await this.audit.record({
       action: `comment.${action === 'delete' ? 'deleted' : `${action}d`}`,
       target: `comment:${id}`,
@@ -255,9 +267,37 @@ export class CommentsService {
             username: full.author.username,
           }),
         );
+        await this.tellPostAuthor(full, post, full.author.username);
       }
     }
     return true;
+  }
+
+  /** Moves the post's comment count; a reader sees the new count at once (the public caches drop it). */
+  private async count(postId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await this.comments.countOnPost(postId, delta);
+    await this.publicContent.changed();
+  }
+
+  /** A comment everyone can now read: its post's author is mailed, unless they wrote it. */
+  private async tellPostAuthor(
+    comment: Pick<CommentEntity, 'id' | 'postId' | 'authorId' | 'bodyHtml'>,
+    post: { slug: string; title: string },
+    commenterName: string,
+  ): Promise<void> {
+    const postAuthor = await this.comments.postAuthor(comment.postId);
+    if (!postAuthor || postAuthor.userId === comment.authorId) return;
+    await this.events.publish(
+      new CommentPublishedEvent(
+        comment.id,
+        post.slug,
+        post.title,
+        deriveExcerpt(plainText(comment.bodyHtml), 200),
+        commenterName,
+        postAuthor,
+      ),
+    );
   }
 
   async moderate(id: string, action: 'approve' | 'reject'): Promise<CommentDto> {

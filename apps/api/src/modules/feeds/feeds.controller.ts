@@ -1,15 +1,17 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsString, MaxLength } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth';
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { ApiErrorResponses } from '../../common/dto/envelope.dto';
 import { HttpCache } from '../../common/http-cache';
 import { Optional } from '../../common/http/optional';
-import { trim } from '../../common/http/transforms';
-import { FEED_ITEMS, FEEDS_TTL_SECONDS, FeedsService, SITEMAP_MAX_URLS } from './feeds.service';
+import { toInteger, trim } from '../../common/http/transforms';
+import { ApiException } from '../../common/http/api.exception';
+import { ErrorCode } from '@atrium/contracts';
+import { FEED_ITEMS, FEEDS_MAX_AGE_SECONDS, FeedsService } from './feeds.service';
 
 export class FeedQueryDto {
   @ApiPropertyOptional({
@@ -30,7 +32,17 @@ export class FeedQueryDto {
   tag?: string;
 }
 
-const FEED_NOTE = `The ${FEED_ITEMS} newest public posts (members-only posts never), newest first; \`category\` (with the categories below it) or \`tag\` narrow it. Cached for ${FEEDS_TTL_SECONDS} s; \`ETag\` and \`If-None-Match\` answer 304.`;
+export class SitemapQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, description: 'A page of the sitemap index (large sites only)' })
+  @Optional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  page?: number;
+}
+
+const FEED_NOTE = `The ${FEED_ITEMS} newest public posts (members-only posts never), newest first; \`category\` (with the categories below it) or \`tag\` narrow it. Built again after any change to what it shows; clients may reuse it for ${FEEDS_MAX_AGE_SECONDS} s (\`Cache-Control\`), and \`ETag\` with \`If-None-Match\` answers 304.`;
 
 @ApiTags('Feeds')
 @Public()
@@ -47,7 +59,7 @@ export class FeedsController {
     content: { 'application/rss+xml': { schema: { type: 'string' } } },
   })
   @ApiErrorResponses(400)
-  @HttpCache({ maxAgeSeconds: FEEDS_TTL_SECONDS, visibility: 'public' })
+  @HttpCache({ maxAgeSeconds: FEEDS_MAX_AGE_SECONDS, visibility: 'public' })
   async rss(@Query() query: FeedQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.type('application/rss+xml; charset=utf-8');
     return this.feeds.rss({ category: query.category, tag: query.tag });
@@ -61,7 +73,7 @@ export class FeedsController {
     content: { 'application/feed+json': { schema: { type: 'string' } } },
   })
   @ApiErrorResponses(400)
-  @HttpCache({ maxAgeSeconds: FEEDS_TTL_SECONDS, visibility: 'public' })
+  @HttpCache({ maxAgeSeconds: FEEDS_MAX_AGE_SECONDS, visibility: 'public' })
   async json(@Query() query: FeedQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.type('application/feed+json; charset=utf-8');
     return this.feeds.json({ category: query.category, tag: query.tag });
@@ -70,17 +82,19 @@ export class FeedsController {
   @Get('sitemap.xml')
   @ApiOperation({
     summary: 'Sitemap of the public pages and posts',
-    description: `The home page, the feed and the newest public posts (at most ${SITEMAP_MAX_URLS} URLs, as one sitemap file holds). Cached for ${FEEDS_TTL_SECONDS} s, with an \`ETag\`.`,
+    description: `The home page, the feed and every public post, newest first, in one file while they fit in \`SITEMAP_MAX_URLS\` (50 000, as sitemaps.org allows). Past that, \`/sitemap.xml\` is a sitemap index of pages \`/sitemap.xml?page=n\` (a page past the last is 404). Built again after any change; clients may reuse it for ${FEEDS_MAX_AGE_SECONDS} s, and it has an \`ETag\`.`,
   })
   @ApiResponse({
     status: 200,
     description: 'sitemaps.org 0.9',
     content: { 'application/xml': { schema: { type: 'string' } } },
   })
-  @ApiErrorResponses(400)
-  @HttpCache({ maxAgeSeconds: FEEDS_TTL_SECONDS, visibility: 'public' })
-  async sitemap(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  @ApiErrorResponses(400, 404)
+  @HttpCache({ maxAgeSeconds: FEEDS_MAX_AGE_SECONDS, visibility: 'public' })
+  async sitemap(@Query() query: SitemapQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const xml = await this.feeds.sitemap(query.page);
+    if (xml === null) throw new ApiException(404, ErrorCode.NOT_FOUND, 'No such sitemap page');
     void reply.type('application/xml; charset=utf-8');
-    return this.feeds.sitemap();
+    return xml;
   }
 }

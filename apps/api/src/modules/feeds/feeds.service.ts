@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CacheService } from '../../common/cache';
+import { CacheService, FEEDS_CACHE, PUBLIC_CONTENT_TTL_SECONDS } from '../../common/cache';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import type { PostSummaryDto } from '../posts/dto/posts.dto';
@@ -7,11 +7,11 @@ import { PostsService } from '../posts/posts.service';
 import { SystemService } from '../system/system.service';
 
 export const FEED_ITEMS = 20;
-/** A sitemap file holds at most 50 000 URLs (sitemaps.org); the newest posts come first. */
-export const SITEMAP_MAX_URLS = 50_000;
-export const FEEDS_CACHE = 'feeds';
-/** Feeds and the sitemap are cached this long (a reader polls; a crawler too). */
-export const FEEDS_TTL_SECONDS = 60;
+/**
+ * Feed readers and crawlers may reuse a feed or the sitemap this long without asking (`Cache-Control`).
+ * The server's copy is rebuilt after any change (`PublicContentCache`).
+ */
+export const FEEDS_MAX_AGE_SECONDS = 60;
 
 export type FeedFilter = { category?: string; tag?: string };
 type FeedItem = PostSummaryDto & { html: string };
@@ -25,7 +25,7 @@ const escapeXml = (text: string): string =>
 
 /**
  * RSS 2.0 (`feed`), JSON Feed 1.1 (written here: the package writes 1.0) and the sitemap, from
- * the public posts: the same a signed-out reader sees. Cached for FEEDS_TTL_SECONDS per variant.
+ * the public posts: the same a signed-out reader sees. Cached per variant until a change.
  */
 @Injectable()
 export class FeedsService {
@@ -49,7 +49,7 @@ export class FeedsService {
   }
 
   private cached(key: string, build: () => Promise<string>): Promise<string> {
-    return this.cache.getOrLoad(FEEDS_CACHE, key, build, { ttlSeconds: FEEDS_TTL_SECONDS });
+    return this.cache.getOrLoad(FEEDS_CACHE, key, build, { ttlSeconds: PUBLIC_CONTENT_TTL_SECONDS });
   }
 
   rss(filter: FeedFilter): Promise<string> {
@@ -108,18 +108,47 @@ export class FeedsService {
     });
   }
 
-  sitemap(): Promise<string> {
-    return this.cached('sitemap', async () => {
-      const entries = await this.posts.sitemapEntries(SITEMAP_MAX_URLS - 2);
-      const urls = [
-        `<url><loc>${escapeXml(this.link('/'))}</loc></url>`,
-        `<url><loc>${escapeXml(this.link('/posts'))}</loc></url>`,
+  /**
+   * `/sitemap.xml`: one file with the home page, the feed and every public post while they fit in
+   * SITEMAP_MAX_URLS (50 000 by default, as sitemaps.org allows); past that, a sitemap index of pages (`?page=n`), newest posts first. `page`
+   * beyond the last is null (404).
+   */
+  sitemap(page?: number): Promise<string | null> {
+    return this.cachedOrNull(`sitemap:${page ?? 'root'}`, async () => {
+      const max = this.config.sitemapMaxUrls;
+      const posts = await this.posts.countPublic();
+      const single = posts + 2 <= max;
+      if (page === undefined && !single) {
+        const pages = Math.ceil(posts / max);
+        const sitemaps = Array.from(
+          { length: pages },
+          (_, i) => `<sitemap><loc>${escapeXml(this.link(`/sitemap.xml?page=${i + 1}`))}</loc></sitemap>`,
+        );
+        return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${sitemaps.join('\n')}\n</sitemapindex>\n`;
+      }
+      if (page !== undefined && (single ? page !== 1 : page > Math.ceil(posts / max))) return null;
+      const urls = single
+        ? [
+            `<url><loc>${escapeXml(this.link('/'))}</loc></url>`,
+            `<url><loc>${escapeXml(this.link('/posts'))}</loc></url>`,
+          ]
+        : [];
+      const entries = single
+        ? await this.posts.sitemapEntries(max - 2)
+        : await this.posts.sitemapEntries(max, (page! - 1) * max);
+      urls.push(
         ...entries.map(
           (entry) =>
             `<url><loc>${escapeXml(this.link(`/posts/${entry.slug}`))}</loc><lastmod>${entry.updatedAt.toISOString()}</lastmod></url>`,
         ),
-      ];
+      );
       return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
     });
+  }
+
+  private async cachedOrNull(key: string, build: () => Promise<string | null>): Promise<string | null> {
+    // null (no such page) is cached as an empty string, and read back as null.
+    const text = await this.cached(key, async () => (await build()) ?? '');
+    return text === '' ? null : text;
   }
 }

@@ -3,6 +3,7 @@ import { ErrorCode, preferencesViolations } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
 import { Transactions } from '../../database/transactions';
+import { PublicContentCache } from '../../common/cache';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
 import { ApiTokensService } from './api-tokens.service';
@@ -59,6 +60,7 @@ export class AccountsService {
     private readonly events: DomainEvents,
     private readonly lockout: LockoutService,
     private readonly reservations: UsernameReservationsRepository,
+    private readonly publicContent: PublicContentCache,
   ) {}
 
   /** Refuses a weak password with a field error (length rules are the DTO's). */
@@ -216,6 +218,8 @@ export class AccountsService {
       ...(input.bio !== undefined && { bio: input.bio || null }),
       ...(input.preferences !== undefined && { preferences: input.preferences }),
     });
+    // An author's name shows on their posts: readers see the change at once.
+    if (input.firstName !== undefined || input.lastName !== undefined) await this.publicContent.changed();
     return toUserDto(await this.activeUser(userId));
   }
 
@@ -311,6 +315,8 @@ export class AccountsService {
         throw error;
       }
       await this.audit.record({ actorId: userId, action: 'user.username_changed', target: `user:${userId}` });
+      // An author's name shows on their posts: readers see the change at once.
+      await this.publicContent.changed();
     });
     return toUserDto(await this.activeUser(userId));
   }

@@ -3,7 +3,12 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
-import { CommentApprovedEvent, CommentAwaitingModerationEvent } from '../../events/domain-events';
+import { ExportReadyEvent } from '../exports/exports.events';
+import {
+  CommentApprovedEvent,
+  CommentPublishedEvent,
+  CommentAwaitingModerationEvent,
+} from '../../events/domain-events';
 import {
   EmailChangedEvent,
   EmailChangeRequestedEvent,
@@ -195,7 +200,7 @@ export class MailEventsListener {
             postTitle: event.postTitle,
             commentExcerpt: event.excerpt,
             authorName: event.authorName,
-            moderationUrl: appLink(this.config, '/moderation/comments', { comment: event.commentId }),
+            moderationUrl: appLink(this.config, '/moderation', { comment: event.commentId }),
           },
         },
         { jobId: `comment-moderation:${event.commentId}:${tokenKey(to)}` },
@@ -219,6 +224,44 @@ export class MailEventsListener {
         },
       },
       { jobId: `comment-approved:${event.commentId}` },
+    );
+  }
+
+  @OnEvent(CommentPublishedEvent.eventName, { suppressErrors: false })
+  async commentPublished(event: CommentPublishedEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.postAuthor.email,
+        template: 'comment-on-your-post',
+        variables: {
+          username: event.postAuthor.username,
+          postTitle: event.postTitle,
+          commenterName: event.commenterName,
+          commentExcerpt: event.excerpt,
+          commentUrl: appLink(this.config, `/posts/${encodeURIComponent(event.postSlug)}`, {
+            comment: event.commentId,
+          }),
+        },
+      },
+      { jobId: `comment-published:${event.commentId}` },
+    );
+  }
+
+  @OnEvent(ExportReadyEvent.eventName, { suppressErrors: false })
+  async exportReady(event: ExportReadyEvent): Promise<void> {
+    await this.jobs.enqueue(
+      'mail.send',
+      {
+        to: event.user.email,
+        template: 'export-ready',
+        variables: {
+          username: event.user.username,
+          downloadPageUrl: appLink(this.config, '/settings/account', { export: event.exportId }),
+          expiresInHours: event.expiresInHours,
+        },
+      },
+      { jobId: `export-ready:${event.exportId}` },
     );
   }
 }

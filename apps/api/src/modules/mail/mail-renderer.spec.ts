@@ -44,6 +44,14 @@ const SAMPLES: { [T in MailTemplate]: VarsOf<T> } = {
     postTitle: 'Gardens in winter',
     commentUrl: link('/posts/gardens-in-winter', { comment: 'c-1' }),
   },
+  'export-ready': { username: 'ada', downloadPageUrl: link('/settings/account'), expiresInHours: 24 },
+  'comment-on-your-post': {
+    username: 'ada',
+    postTitle: 'Gardens in winter',
+    commenterName: 'grace',
+    commentExcerpt: 'Lovely post, thanks!',
+    commentUrl: link('/posts/gardens-in-winter', { comment: 'c-2' }),
+  },
   'delivery-test': { requestedAt: '2025-03-04T14:05:00.000Z', appUrl: link('/') },
   'account-invite': {
     username: 'grace',
@@ -82,6 +90,8 @@ const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
   'new-sign-in': 'sessionsUrl',
   'comment-awaiting-moderation': 'moderationUrl',
   'comment-approved': 'commentUrl',
+  'comment-on-your-post': 'commentUrl',
+  'export-ready': 'downloadPageUrl',
   'delivery-test': 'appUrl',
   'account-invite': 'setPasswordUrl',
   'account-exists': 'signInUrl',

@@ -8,6 +8,8 @@ export const MAIL_TEMPLATES = [
   'new-sign-in',
   'comment-awaiting-moderation',
   'comment-approved',
+  'comment-on-your-post',
+  'export-ready',
   'delivery-test',
   'account-invite',
   'account-exists',
@@ -50,6 +52,14 @@ export interface MailTemplateVariables {
     moderationUrl: string;
   };
   'comment-approved': { username: string; postTitle: string; commentUrl: string };
+  'export-ready': { username: string; downloadPageUrl: string; expiresInHours: number };
+  'comment-on-your-post': {
+    username: string;
+    postTitle: string;
+    commenterName: string;
+    commentExcerpt: string;
+    commentUrl: string;
+  };
   /** `npm run cli -- mail:test <address>`: proves the queue and the transport work. */
   'delivery-test': { requestedAt: string; appUrl: string };
   /** An administrator created the account: the link sets the first password (a reset token). */

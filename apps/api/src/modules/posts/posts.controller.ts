@@ -12,6 +12,7 @@ import {
   Patch,
   Post,
   Query,
+  Req,
   UseFilters,
 } from '@nestjs/common';
 import { ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -36,7 +37,8 @@ import {
   SchedulePostDto,
   UpdatePostDto,
 } from './dto/posts.dto';
-import { PostMoved, PostsService } from './posts.service';
+import { PostMoved, postEtag, PostsService } from './posts.service';
+import { viewerKey, ViewsService } from './views/views.service';
 
 /** An old slug: `301` with the post's address in `Location`, and where it is in the envelope. */
 @Catch(PostMoved)
@@ -60,7 +62,8 @@ const IfMatchHeader = (): MethodDecorator =>
   ApiHeader({
     name: 'If-Match',
     required: false,
-    description: 'The `ETag` the post had when you read it (`GET /posts/:id`)',
+    description:
+      'The `ETag` the post had when you read it (`GET /posts/:id`; it covers all but the view and comment counts, which readers move). A post changed since answers 412 and nothing is written; without `If-Match` the last write wins.',
     schema: { type: 'string', maxLength: 200 },
   });
 
@@ -68,7 +71,10 @@ const IfMatchHeader = (): MethodDecorator =>
 @Controller()
 @UseFilters(PostMovedFilter)
 export class PostsController {
-  constructor(private readonly posts: PostsService) {}
+  constructor(
+    private readonly posts: PostsService,
+    private readonly views: ViewsService,
+  ) {}
 
   @Get('posts')
   @Route({
@@ -78,6 +84,8 @@ export class PostsController {
     scope: 'posts:read',
     errors: [400],
   })
+  // Everyone signed out gets the same lists; signed-in readers' include members-only posts.
+  @HttpCache({ maxAgeSeconds: 0, visibility: 'caller' })
   @ApiListResponse(PostSummaryDto)
   list(
     @OptionalUser() viewer: AuthUser | null,
@@ -97,15 +105,24 @@ export class PostsController {
     response: { type: PostDto },
     errors: [400, 404],
   })
-  // An ETag for If-None-Match (304) and for If-Match on PATCH; private: drafts and members-only
-  // posts depend on who asks.
-  @HttpCache({ maxAgeSeconds: 0, visibility: 'private' })
+  // An ETag for If-None-Match (304) and for If-Match on PATCH; drafts and members-only posts
+  // depend on who asks, so responses to signed-in callers are private.
+  @HttpCache({ maxAgeSeconds: 0, visibility: 'caller', etag: postEtag })
   @ApiParam({ name: 'id', description: 'The post id (uuid) or its slug', schema: { type: 'string', maxLength: 200 } })
   @ApiSuccessResponse(PostMovedDto, 301, 'An old slug: the post lives at `Location` now', {
     headers: { Location: { description: 'The post at its current slug' } },
   })
-  get(@OptionalUser() viewer: AuthUser | null, @Param('id') idOrSlug: string): Promise<PostDto> {
-    return this.posts.read(idOrSlug, viewer);
+  async get(
+    @OptionalUser() viewer: AuthUser | null,
+    @Param('id') idOrSlug: string,
+    @Req() request: FastifyRequest,
+  ): Promise<PostDto> {
+    const post = await this.posts.read(idOrSlug, viewer);
+    // A reader's read counts, once per reader per half hour; not the author's own, nor a look at a draft.
+    if (post.status === 'published' && post.author.id !== viewer?.id) {
+      await this.views.record(post.id, viewerKey(viewer?.id ?? null, request.ip, request.headers['user-agent']));
+    }
+    return post;
   }
 
   @Post('posts')

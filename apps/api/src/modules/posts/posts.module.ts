@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { PostsController } from './posts.controller';
+import { MediaModule } from '../media/media.module';
+import { PostsMediaListener } from './posts.listeners';
 import { PostsService } from './posts.service';
 import { PostsJobsModule } from './publish-scheduled.job';
 import { TaxonomyModule } from '../taxonomy/taxonomy.module';
@@ -12,9 +14,9 @@ import { TaxonomyModule } from '../taxonomy/taxonomy.module';
  * of docs/ARCHITECTURE.md, "Recipe").
  */
 @Module({
-  imports: [AuthorizationModule, AuditModule, PostsJobsModule, TaxonomyModule],
+  imports: [AuthorizationModule, AuditModule, PostsJobsModule, TaxonomyModule, MediaModule],
   controllers: [PostsController],
-  providers: [PostsService],
+  providers: [PostsService, PostsMediaListener],
   exports: [PostsService],
 })
 export class PostsModule {}

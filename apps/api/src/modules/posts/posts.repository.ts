@@ -103,14 +103,27 @@ export class PostsRepository {
   }
 
   /** Slugs and dates of the newest public published posts, for the sitemap. */
-  async sitemapEntries(limit: number): Promise<Array<{ slug: string; updatedAt: Date }>> {
+  async sitemapEntries(limit: number, offset = 0): Promise<Array<{ slug: string; updatedAt: Date }>> {
     const rows: Array<{ slug: string; updated_at: Date }> = await this.tx.manager.query(
       `SELECT slug, updated_at FROM posts
         WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
-        ORDER BY published_at DESC, id DESC LIMIT $1`,
-      [limit],
+        ORDER BY published_at DESC, id DESC LIMIT $1 OFFSET $2`,
+      [limit, offset],
     );
     return rows.map((row) => ({ slug: row.slug, updatedAt: row.updated_at }));
+  }
+
+  /** How many posts a signed-out reader may read (the sitemap's size). */
+  async countPublic(): Promise<number> {
+    const [row] = await this.tx.manager.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL`,
+    );
+    return row.n;
+  }
+
+  /** Replaces a post's rendered HTML only (its text and version stay). */
+  async setHtml(id: string, html: string): Promise<void> {
+    await this.tx.manager.query(`UPDATE posts SET body_html = $2 WHERE id = $1`, [id, html]);
   }
 
   /** The post's row, locked until the transaction ends (a concurrent edit waits, then sees this one's result). */

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
+import { CacheService, PUBLIC_CONTENT_TTL_SECONDS, PUBLIC_POSTS_CACHE, PublicContentCache } from '../../common/cache';
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
@@ -44,6 +45,7 @@ import type { PostEntity } from './entities/post.entity';
 import { PostChangedEvent } from './posts.events';
 import type { TagEntity } from '../taxonomy/entities/tag.entity';
 import { TaxonomyRepository } from '../taxonomy/taxonomy.repository';
+import { type MediaRendering, MediaService } from '../media/media.service';
 import {
   MARK_END,
   MARK_START,
@@ -80,8 +82,27 @@ export function snippetHtml(raw: string): string {
     : html.replaceAll(MARK_START, '').replaceAll(MARK_END, '');
 }
 
-/** A post as read: its author, its category and its tags. */
-type PostView = PostWithAuthor & { tags: TagEntity[] };
+/** A page of the public list as cached (JSON): offset pages with their counts, or cursor pages. */
+interface CachedPage {
+  items: PostSummaryDto[];
+  offset?: [page: number, perPage: number, totalItems: number, capped: boolean];
+  next?: string | null;
+}
+
+/**
+ * A post's entity tag (`ETag`, and what `If-Match` is compared with): everything but the counters,
+ * which readers move (views, comments) without changing what an author edits or a reader reads.
+ */
+export const postEtag = (post: PostDto): string => weakEtagOf({ ...post, viewCount: 0, commentCount: 0 });
+
+/** A post as read: its author, its category, its tags and its cover. */
+type PostView = PostWithAuthor & { tags: TagEntity[]; cover: (MediaRendering & { id: string }) | null };
+
+/**
+ * Whether stored HTML was rendered for staff: every external link carries one of the two `rel`
+ * values, so HTML with a user-content link was not; HTML without external links renders the same either way.
+ */
+const renderedForStaff = (html: string): boolean => !html.includes('rel="noopener nofollow ugc"');
 
 /** The post's own row, without what was loaded beside it (a save writes only its columns). */
 function rowOf(post: PostEntity & { author?: unknown; category?: unknown; tags?: unknown }): PostEntity {
@@ -145,6 +166,9 @@ export class PostsService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly jobs: JobsService,
+    private readonly cache: CacheService,
+    private readonly publicContent: PublicContentCache,
+    private readonly media: MediaService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -185,6 +209,16 @@ export class PostsService implements OnModuleInit {
         slug: tag.slug,
         color: tag.color?.toLowerCase() ?? null,
       })),
+      cover: post.cover
+        ? {
+            id: post.cover.id,
+            url: post.cover.src,
+            srcset: post.cover.srcset,
+            width: post.cover.width,
+            height: post.cover.height,
+            altText: post.cover.alt,
+          }
+        : null,
       createdAt: post.createdAt.toISOString(),
       updatedAt: post.updatedAt.toISOString(),
     };
@@ -200,6 +234,29 @@ export class PostsService implements OnModuleInit {
    * those who may edit it (404 for others). An old slug throws `PostMoved`.
    */
   async read(idOrSlug: string, viewer: AuthUser | null): Promise<PostDto> {
+    // Published posts come from the public cache, whoever asks; the rest is read afresh.
+    const published = await this.cache.getOrLoad(
+      PUBLIC_POSTS_CACHE,
+      `post:${idOrSlug.toLowerCase()}`,
+      () => this.loadPublished(idOrSlug),
+      { ttlSeconds: (post) => (post ? PUBLIC_CONTENT_TTL_SECONDS : 0) },
+    );
+    if (published) {
+      if (published.visibility === 'members' && !viewer) throw Errors.unauthenticated('Sign in to read this post');
+      return published;
+    }
+    return this.readUncached(idOrSlug, viewer);
+  }
+
+  /** The post at this address when it is published (for the public cache), or null. */
+  private async loadPublished(idOrSlug: string): Promise<PostDto | null> {
+    const post = UUID.test(idOrSlug)
+      ? await this.posts.findById(idOrSlug)
+      : await this.posts.findBySlug(idOrSlug.toLowerCase());
+    return post && !post.deletedAt && post.status === 'published' ? this.toDto(await this.withTags(post)) : null;
+  }
+
+  private async readUncached(idOrSlug: string, viewer: AuthUser | null): Promise<PostDto> {
     const post = UUID.test(idOrSlug)
       ? await this.posts.findById(idOrSlug)
       : await this.posts.findBySlug(idOrSlug.toLowerCase());
@@ -223,14 +280,48 @@ export class PostsService implements OnModuleInit {
     return view;
   }
 
-  /** The posts with their tags (one query for all of them). */
+  /** The posts with their tags and covers (one query for each, for all of them). */
   private async allWithTags(posts: PostWithAuthor[]): Promise<PostView[]> {
-    const tags = await this.taxonomy.tagsOfPosts(posts.map((post) => post.id));
-    return posts.map((post) => Object.assign(post, { tags: tags.get(post.id) ?? [] }));
+    const [tags, covers] = await Promise.all([
+      this.taxonomy.tagsOfPosts(posts.map((post) => post.id)),
+      this.media.renderings(posts.map((post) => post.coverMediaId).filter((id): id is string => id !== null)),
+    ]);
+    return posts.map((post) => {
+      const cover = post.coverMediaId ? covers.get(post.coverMediaId) : undefined;
+      return Object.assign(post, {
+        tags: tags.get(post.id) ?? [],
+        cover: cover ? { ...cover, id: post.coverMediaId! } : null,
+      });
+    });
   }
 
   /** The published posts `viewer` may read, filtered and sorted, in either paging mode. */
   async list(
+    viewer: AuthUser | null,
+    query: ListPostsQueryDto,
+  ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+    // Two audiences see different lists: signed-out readers, and signed-in ones (members-only posts too).
+    const audience = viewer ? 'members' : 'public';
+    const key = `list:${audience}:${JSON.stringify(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .sort(),
+    )}`;
+    const page = await this.cache.getOrLoad(
+      PUBLIC_POSTS_CACHE,
+      key,
+      async (): Promise<CachedPage> => {
+        const loaded = await this.listUncached(viewer, query);
+        return loaded instanceof Paginated
+          ? { items: loaded.items, offset: [loaded.page, loaded.perPage, loaded.totalItems, loaded.capped] }
+          : { items: loaded.items, next: loaded.next };
+      },
+      { ttlSeconds: PUBLIC_CONTENT_TTL_SECONDS },
+    );
+    return page.offset ? new Paginated(page.items, ...page.offset) : new CursorPage(page.items, page.next ?? null);
+  }
+
+  private async listUncached(
     viewer: AuthUser | null,
     query: ListPostsQueryDto,
   ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
@@ -304,8 +395,13 @@ export class PostsService implements OnModuleInit {
   }
 
   /** The newest public posts' slugs and change dates, for the sitemap. */
-  sitemapEntries(limit: number): Promise<Array<{ slug: string; updatedAt: Date }>> {
-    return this.posts.sitemapEntries(limit);
+  sitemapEntries(limit: number, offset = 0): Promise<Array<{ slug: string; updatedAt: Date }>> {
+    return this.posts.sitemapEntries(limit, offset);
+  }
+
+  /** How many posts a signed-out reader may read. */
+  countPublic(): Promise<number> {
+    return this.posts.countPublic();
   }
 
   /** The caller's own posts, any status but deleted. */
@@ -373,8 +469,13 @@ export class PostsService implements OnModuleInit {
   }
 
   /** Title, body and excerpt as stored: rendered HTML and what is derived from the text. */
-  private content(body: string, staff: boolean, excerpt: string | null | undefined) {
-    const bodyHtml = renderMarkdown(body, { staff });
+  private content(
+    body: string,
+    staff: boolean,
+    excerpt: string | null | undefined,
+    media: ReadonlyMap<string, MediaRendering>,
+  ) {
+    const bodyHtml = renderMarkdown(body, { staff, media });
     const text = plainText(bodyHtml);
     const stats = this.textStats(text);
     const given = excerpt !== undefined && excerpt !== null && excerpt !== '';
@@ -404,7 +505,8 @@ export class PostsService implements OnModuleInit {
   async create(actor: AuthUser, input: CreatePostDto): Promise<PostDto> {
     const staff = await this.isStaff(actor);
     if (input.featured && !staff) throw Errors.forbidden('Only editors may feature posts');
-    const content = this.content(input.body, staff, input.excerpt);
+    const media = await this.media.forPost(input.body, input.coverMediaId ?? null);
+    const content = this.content(input.body, staff, input.excerpt, media);
     const id = await this.transactions.run(async () => {
       const slug = await this.chooseSlug(input.title, input.slug);
       const post = await this.posts.insert({
@@ -416,8 +518,10 @@ export class PostsService implements OnModuleInit {
         visibility: input.visibility ?? 'public',
         featured: input.featured ?? false,
         commentsOpen: input.commentsOpen ?? true,
+        coverMediaId: input.coverMediaId ?? null,
         status: 'draft',
       });
+      await this.media.setPostMedia(post.id, media.keys());
       if (input.tagIds) await this.setTags(post.id, input.tagIds);
       await this.keepRevision(actor, post);
       await this.audit.record({ action: 'post.created', target: `post:${post.id}` });
@@ -463,7 +567,7 @@ export class PostsService implements OnModuleInit {
 
   /** The entity tag of a post as `GET /posts/:id` sends it (`ETag`), what `If-Match` is compared with. */
   etagOf(post: PostDto): string {
-    return weakEtagOf(post);
+    return postEtag(post);
   }
 
   /**
@@ -477,6 +581,8 @@ export class PostsService implements OnModuleInit {
     if (input.featured !== undefined && input.featured !== read.featured && !staff) {
       throw Errors.forbidden('Only editors may feature posts');
     }
+    const coverId = input.coverMediaId !== undefined ? input.coverMediaId : read.coverMediaId;
+    const media = await this.media.forPost(input.body ?? read.bodyMarkdown, coverId);
     await this.transactions.run(async () => {
       const locked = await this.posts.lockById(id);
       if (!locked || locked.deletedAt) throw Errors.notFound('post');
@@ -489,7 +595,11 @@ export class PostsService implements OnModuleInit {
       if (input.title !== undefined) post.title = input.title;
       if (input.body !== undefined || input.excerpt !== undefined) {
         const excerpt = input.excerpt !== undefined ? input.excerpt : post.excerptGiven ? post.excerpt : null;
-        Object.assign(post, this.content(input.body ?? post.bodyMarkdown, staff, excerpt));
+        Object.assign(post, this.content(input.body ?? post.bodyMarkdown, staff, excerpt, media));
+      }
+      if (input.coverMediaId !== undefined) post.coverMediaId = input.coverMediaId;
+      if (input.body !== undefined || input.coverMediaId !== undefined) {
+        await this.media.setPostMedia(post.id, media.keys());
       }
       if (input.slug !== undefined && input.slug !== post.slug) {
         const slug = await this.chooseSlug(post.title, input.slug, post.id);
@@ -576,13 +686,24 @@ export class PostsService implements OnModuleInit {
 
   /** What keeps a post from being accessible, for those who may edit it (`GET /posts/:id/accessibility`). */
   async accessibility(actor: AuthUser, id: string): Promise<AccessibilityProblem[]> {
-    const post = await this.authorized(actor, 'update', id);
-    return accessibilityProblems(post.bodyHtml);
+    return this.problemsOf(await this.authorized(actor, 'update', id));
+  }
+
+  /** The body's problems, and a cover image without alt text. */
+  private problemsOf(post: PostView): AccessibilityProblem[] {
+    const problems = accessibilityProblems(post.bodyHtml);
+    if (post.cover && !post.cover.alt) {
+      problems.unshift({
+        code: 'IMAGE_WITHOUT_ALT',
+        message: 'The cover image has no alt text: describe what it shows in the media library',
+      });
+    }
+    return problems;
   }
 
   /** Publishing (now or scheduled) is refused with 422 while the post has accessibility problems. */
-  private assertAccessible(post: PostEntity): void {
-    const problems = accessibilityProblems(post.bodyHtml);
+  private assertAccessible(post: PostView): void {
+    const problems = this.problemsOf(post);
     if (problems.length === 0) return;
     throw new ApiException(
       422,
@@ -637,6 +758,24 @@ export class PostsService implements OnModuleInit {
       await this.events.publish(new PostChangedEvent(post.id, change));
     });
     return this.toDto(await this.existing(id));
+  }
+
+  /**
+   * An image's alt text or caption changed: the posts that show it get their HTML rendered again
+   * (no revision: their text did not change), and readers see it at once.
+   */
+  async rerenderWithMedia(mediaId: string): Promise<void> {
+    for (const postId of await this.media.postsUsing(mediaId)) {
+      await this.transactions.run(async () => {
+        const post = await this.posts.lockById(postId);
+        if (!post || post.deletedAt) return;
+        const media = await this.media.forPost(post.bodyMarkdown, null).catch(() => new Map<string, MediaRendering>());
+        const html = renderMarkdown(post.bodyMarkdown, { staff: renderedForStaff(post.bodyHtml), media });
+        if (html === post.bodyHtml) return;
+        await this.posts.setHtml(postId, html);
+        await this.publicContent.changed();
+      });
+    }
   }
 }
 

@@ -1,11 +1,19 @@
 import { Injectable, Logger, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { DatabaseModule } from '../../database/database.module';
 import { Transactions } from '../../database/transactions';
+import { REDIS_CLIENT } from '../../redis/redis.module';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { JobRegistry } from '../../jobs/job.registry';
 import { AuditModule } from '../audit/audit.module';
 import { AuditService } from '../audit/audit.service';
 import { PostChangedEvent } from './posts.events';
+import { PostsCacheListener } from './posts.listeners';
 import { PostsRepository } from './posts.repository';
+import { MemoryViewBuffer, RedisViewBuffer, type ViewBuffer } from './views/view-buffer';
+import { VIEW_BUFFER, ViewsService } from './views/views.service';
 
 /**
  * The `posts.publish-scheduled` job, in whichever process runs jobs (the worker, or the API in
@@ -51,8 +59,20 @@ export class PublishScheduledJob {
 
 /** The posts' background work, for the API (embedded mode) and the worker alike. */
 @Module({
-  imports: [AuditModule],
-  providers: [PostsRepository, PublishScheduledJob],
-  exports: [PostsRepository],
+  imports: [AuditModule, DatabaseModule],
+  providers: [
+    PostsRepository,
+    PublishScheduledJob,
+    // In the worker too: a scheduled post going live there must reach the readers' caches.
+    PostsCacheListener,
+    {
+      provide: VIEW_BUFFER,
+      inject: [APP_CONFIG, REDIS_CLIENT],
+      useFactory: (config: AppConfig, redis: Redis | null): ViewBuffer =>
+        redis ? new RedisViewBuffer(redis, config.redisPrefix) : new MemoryViewBuffer(),
+    },
+    ViewsService,
+  ],
+  exports: [PostsRepository, ViewsService],
 })
 export class PostsJobsModule {}

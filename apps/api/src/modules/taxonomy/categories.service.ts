@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Errors } from '../../common/http/errors';
+import { PublicContentCache } from '../../common/cache';
 import { Transactions } from '../../database/transactions';
 import { AuditService } from '../audit/audit.service';
 import {
@@ -35,6 +36,7 @@ export class CategoriesService {
     private readonly taxonomy: TaxonomyRepository,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly publicContent: PublicContentCache,
   ) {}
 
   /** The whole tree, siblings in order, each with the published posts filed under it or below. */
@@ -85,6 +87,8 @@ export class CategoriesService {
 
   async update(id: string, input: UpdateCategoryDto): Promise<CategoryDto> {
     return this.transactions.run(async () => {
+      // Posts show their category and tags: readers see the change at once.
+      await this.publicContent.changed();
       if (input.parentId !== undefined) await this.transactions.lock(TREE_LOCK);
       const category = await this.taxonomy.lockCategory(id);
       if (!category) throw Errors.notFound('category');
@@ -115,6 +119,8 @@ export class CategoriesService {
    */
   async remove(id: string, moveTo: string | undefined): Promise<void> {
     await this.transactions.run(async () => {
+      // Posts show their category and tags: readers see the change at once.
+      await this.publicContent.changed();
       await this.transactions.lock(TREE_LOCK);
       const category = await this.taxonomy.lockCategory(id);
       if (!category) throw Errors.notFound('category');

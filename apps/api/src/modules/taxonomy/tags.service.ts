@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Errors } from '../../common/http/errors';
 import { Paginated } from '../../common/http/pagination';
+import { PublicContentCache } from '../../common/cache';
 import { Transactions } from '../../database/transactions';
 import { AuditService } from '../audit/audit.service';
 import { type CreateTagDto, type ListTagsQueryDto, type TagDto, type UpdateTagDto } from './dto/taxonomy.dto';
@@ -27,6 +28,7 @@ export class TagsService {
     private readonly taxonomy: TaxonomyRepository,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly publicContent: PublicContentCache,
   ) {}
 
   async list(query: ListTagsQueryDto): Promise<Paginated<TagDto>> {
@@ -59,6 +61,8 @@ export class TagsService {
 
   async update(id: string, input: UpdateTagDto): Promise<TagDto> {
     return this.transactions.run(async () => {
+      // Posts show their category and tags: readers see the change at once.
+      await this.publicContent.changed();
       const tag = await this.taxonomy.findTag(id);
       if (!tag) throw Errors.notFound('tag');
       if (input.name !== undefined) tag.name = input.name;
@@ -75,6 +79,8 @@ export class TagsService {
   async merge(id: string, intoId: string): Promise<TagDto> {
     if (id === intoId) throw Errors.conflict('A tag cannot be merged into itself', 'intoId', 'SAME_TAG');
     await this.transactions.run(async () => {
+      // Posts show their category and tags: readers see the change at once.
+      await this.publicContent.changed();
       if (!(await this.taxonomy.mergeTag(id, intoId))) throw Errors.notFound('tag');
       await this.audit.record({ action: 'tag.merged', target: `tag:${intoId}`, metadata: { from: id } });
     });
@@ -83,6 +89,8 @@ export class TagsService {
 
   async remove(id: string): Promise<void> {
     await this.transactions.run(async () => {
+      // Posts show their category and tags: readers see the change at once.
+      await this.publicContent.changed();
       if (!(await this.taxonomy.deleteTag(id))) throw Errors.notFound('tag');
       await this.audit.record({ action: 'tag.deleted', target: `tag:${id}` });
     });

@@ -112,6 +112,12 @@ export class CommentDto {
   author: CommentAuthorDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) editedAt: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'Until when its author may edit it (`COMMENT_EDIT_WINDOW_MINUTES` after it was written; moderators any time)',
+  })
+  editableUntil: string;
 }
 
 export class CommentNodeDto extends CommentDto {

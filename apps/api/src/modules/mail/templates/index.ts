@@ -2,6 +2,8 @@ import type { MailTemplate } from '../mail.types';
 import { accountExistsTemplate } from './account-exists';
 import { accountInviteTemplate } from './account-invite';
 import { commentApprovedTemplate } from './comment-approved';
+import { commentOnYourPostTemplate } from './comment-on-your-post';
+import { exportReadyTemplate } from './export-ready';
 import { confirmEmailChangeTemplate } from './confirm-email-change';
 import { deliveryTestTemplate } from './delivery-test';
 import { emailChangeRequestedTemplate } from './email-change-requested';
@@ -23,6 +25,8 @@ export const MAIL_TEMPLATE_SOURCES: { readonly [T in MailTemplate]: MailTemplate
   'new-sign-in': newSignInTemplate,
   'comment-awaiting-moderation': commentAwaitingModerationTemplate,
   'comment-approved': commentApprovedTemplate,
+  'comment-on-your-post': commentOnYourPostTemplate,
+  'export-ready': exportReadyTemplate,
   'delivery-test': deliveryTestTemplate,
   'account-invite': accountInviteTemplate,
   'account-exists': accountExistsTemplate,

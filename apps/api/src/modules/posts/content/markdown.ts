@@ -10,6 +10,40 @@ import sanitizeHtml from 'sanitize-html';
  */
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
+/** An image of the media library as a post shows it (see modules/media). */
+export interface MediaImageRendering {
+  src: string;
+  srcset: string;
+  width: number;
+  height: number;
+  alt: string | null;
+}
+
+interface RenderEnv {
+  media?: ReadonlyMap<string, MediaImageRendering>;
+  [key: string | symbol]: unknown;
+}
+
+const escapeAttribute = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+// `![alt](media:<id>)`: the library's image with its variants for `srcset`, its size (no layout
+// shift) and, when the Markdown gives none, its alt text.
+const defaultImage = markdown.renderer.rules.image;
+markdown.renderer.rules.image = (tokens, idx, options, env: RenderEnv | undefined, self) => {
+  const token = tokens[idx];
+  const id = /^media:([0-9a-f-]{36})$/i.exec(String(token.attrGet('src') ?? ''))?.[1]?.toLowerCase();
+  const media = id === undefined ? undefined : env?.media?.get(id);
+  if (!media)
+    return defaultImage ? defaultImage(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+  const alt = self.renderInlineAsText(token.children ?? [], options, env).trim() || media.alt || '';
+  return (
+    `<img src="${escapeAttribute(media.src)}" srcset="${escapeAttribute(media.srcset)}"` +
+    ` sizes="(max-width: ${media.width}px) 100vw, ${media.width}px" width="${media.width}" height="${media.height}"` +
+    ` alt="${escapeAttribute(alt)}" loading="lazy" decoding="async">`
+  );
+};
+
 const ALLOWED_TAGS = [
   ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code'],
   ...['ul', 'ol', 'li', 'strong', 'em', 'b', 'i', 'del', 's', 'sup', 'sub', 'kbd', 'mark', 'abbr'],
@@ -46,7 +80,7 @@ function sanitizeOptions(staff: boolean, tags: string[] = ALLOWED_TAGS): sanitiz
     allowedTags: tags,
     allowedAttributes: {
       a: ['href', 'title', 'rel'],
-      img: ['src', 'alt', 'title', 'width', 'height'],
+      img: ['src', 'srcset', 'sizes', 'alt', 'title', 'width', 'height', 'loading', 'decoding'],
       abbr: ['title'],
       code: ['class'],
       th: ['scope'],
@@ -73,8 +107,11 @@ function sanitizeOptions(staff: boolean, tags: string[] = ALLOWED_TAGS): sanitiz
 }
 
 /** The sanitized HTML of a Markdown text. `staff`: links the site vouches for (no `nofollow ugc`). */
-export function renderMarkdown(source: string, { staff = false }: { staff?: boolean } = {}): string {
-  return sanitizeHtml(markdown.render(source), sanitizeOptions(staff)).trim();
+export function renderMarkdown(
+  source: string,
+  { staff = false, media }: { staff?: boolean; media?: ReadonlyMap<string, MediaImageRendering> } = {},
+): string {
+  return sanitizeHtml(markdown.render(source, { media } satisfies RenderEnv), sanitizeOptions(staff)).trim();
 }
 
 /** The sanitized HTML of a comment: the Markdown subset of COMMENT_TAGS, links always `nofollow ugc`. */

@@ -116,6 +116,17 @@ class PostOptionsDto {
   categoryId?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'Its cover image (an id from `GET /media`); null for none. It needs alt text before the post is published',
+  })
+  @Optional({ nullable: true })
+  @IsUUID('all', { message: 'coverMediaId must be a media id' })
+  coverMediaId?: string | null;
+
+  @ApiPropertyOptional({
     type: [String],
     maxItems: TAGS_MAX,
     uniqueItems: true,
@@ -212,6 +223,15 @@ export class PostCategoryDto {
   @ApiProperty() slug: string;
 }
 
+export interface PostCoverDto {
+  id: string;
+  url: string;
+  srcset: string;
+  width: number;
+  height: number;
+  altText: string | null;
+}
+
 export class PostTagDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
@@ -262,6 +282,15 @@ export class PostSummaryDto {
   })
   category: PostCategoryDto | null;
   @ApiProperty({ type: PostTagDto, isArray: true, description: 'By name' }) tags: PostTagDto[];
+  @ApiNullableObject('Its cover image (variants in `srcset`, size for layout); null for none', {
+    id: { type: 'string', format: 'uuid' },
+    url: { type: 'string' },
+    srcset: { type: 'string' },
+    width: { type: 'number' },
+    height: { type: 'number' },
+    altText: { type: 'string', nullable: true },
+  })
+  cover: PostCoverDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiPropertyOptional({ type: SearchMatchDto, description: 'Only in results of a search (`q`)' })

@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, VersionColumn } fr
 import { BaseEntity } from '../../../database/base.entity';
 import { UserEntity } from '../../identity/entities/user.entity';
 import { CategoryEntity } from '../../taxonomy/entities/category.entity';
+import { MediaEntity } from '../../media/entities/media.entity';
 
 /** Search's text configuration: English stemming and stop words. */
 export const SEARCH_CONFIG = 'english';
@@ -56,6 +57,14 @@ export class PostEntity extends BaseEntity {
   @ManyToOne(() => CategoryEntity, { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'category_id' })
   category?: CategoryEntity | null;
+
+  /** Its cover image (media library); gone with the image. */
+  @Column({ name: 'cover_media_id', type: 'uuid', nullable: true })
+  coverMediaId: string | null;
+
+  @ManyToOne(() => MediaEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'cover_media_id' })
+  coverMedia?: MediaEntity | null;
 
   @Index('posts_slug_key', { unique: true })
   @Column({ type: 'text' })
