@@ -9,7 +9,7 @@ import { renderPage } from '../../test/render';
 
 const renderNav = (permissions: string[]) => {
   rememberSignIn();
-  useApi(
+  server.use(
     ...signedInApi(),
     api.get('/api/v1/auth/me', () => json(envelope(meOf(ada, permissions)))),
   );
