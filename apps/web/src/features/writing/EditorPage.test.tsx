@@ -93,6 +93,30 @@ describe('The editor', { timeout: 15_000 }, () => {
     expect(requestsTo('/api/v1/posts')).toHaveLength(1);
   }, 15_000);
 
+  it('formats the selected words from the toolbar and with Ctrl+B', async () => {
+    const user = userEvent.setup({ delay: null });
+    const server = serverPost(draft({ body: 'The tide turns.' }));
+    useApi(...editorApi, server.read);
+    renderEditor(`/write/${POST_ID}`);
+
+    const body = await screen.findByRole<HTMLTextAreaElement>('textbox', { name: /^Text \(Markdown\)/ });
+    body.setSelectionRange(4, 8);
+    await user.click(screen.getByRole('button', { name: 'Italic' }));
+    expect(body).toHaveValue('The _tide_ turns.');
+
+    body.focus();
+    body.setSelectionRange(11, 16);
+    await user.keyboard('{Control>}b{/Control}');
+    expect(body).toHaveValue('The _tide_ **turns**.');
+    // One stop in the tab order; arrow keys move along the toolbar.
+    const toolbar = screen.getByRole('toolbar', { name: 'Formatting' });
+    expect(
+      within(toolbar)
+        .getAllByRole('button')
+        .filter((button) => button.tabIndex === 0),
+    ).toHaveLength(1);
+  });
+
   it('saves a draft by itself a few seconds after typing stops, and says when', async () => {
     const user = userEvent.setup({ delay: null });
     const server = serverPost(draft());

@@ -13,11 +13,11 @@ import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import { applyFormat, type FormatKind } from '../markdown-format';
 import classes from '../Writing.module.css';
 
-const TOOLS: { kind: FormatKind; label: string; Icon: typeof IconBold }[] = [
-  { kind: 'bold', label: 'Bold', Icon: IconBold },
-  { kind: 'italic', label: 'Italic', Icon: IconItalic },
+const TOOLS: { kind: FormatKind; label: string; Icon: typeof IconBold; key?: string }[] = [
+  { kind: 'bold', label: 'Bold', Icon: IconBold, key: 'b' },
+  { kind: 'italic', label: 'Italic', Icon: IconItalic, key: 'i' },
   { kind: 'heading', label: 'Heading', Icon: IconHeading },
-  { kind: 'link', label: 'Link', Icon: IconLink },
+  { kind: 'link', label: 'Link', Icon: IconLink, key: 'k' },
   { kind: 'list', label: 'Bulleted list', Icon: IconList },
   { kind: 'quote', label: 'Quotation', Icon: IconQuote },
   { kind: 'code', label: 'Code', Icon: IconCode },
@@ -60,6 +60,15 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
     });
   };
 
+  /** Ctrl+B, Ctrl+I and Ctrl+K (⌘ on a Mac) in the text: bold, italic, link. */
+  const onTextKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    const tool = TOOLS.find((candidate) => candidate.key === event.key.toLowerCase());
+    if (!tool) return;
+    event.preventDefault();
+    format(tool.kind);
+  };
+
   const onToolbarKey = (event: KeyboardEvent<HTMLDivElement>) => {
     const moves: Record<string, number> = {
       ArrowRight: active + 1,
@@ -89,8 +98,8 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
           mb={6}
           onKeyDown={onToolbarKey}
         >
-          {TOOLS.map(({ kind, label, Icon }, index) => (
-            <Tooltip key={kind} label={label} withArrow openDelay={400}>
+          {TOOLS.map(({ kind, label, Icon, key }, index) => (
+            <Tooltip key={kind} label={key ? `${label} (Ctrl+${key.toUpperCase()})` : label} withArrow openDelay={400}>
               <ActionIcon
                 ref={(element) => {
                   buttons.current[index] = element;
@@ -98,6 +107,7 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
                 variant="default"
                 size="lg"
                 aria-label={label}
+                aria-keyshortcuts={key ? `Control+${key.toUpperCase()} Meta+${key.toUpperCase()}` : undefined}
                 tabIndex={index === active ? 0 : -1}
                 onFocus={() => setActive(index)}
                 onClick={() => format(kind)}
@@ -113,6 +123,7 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
           ref={textarea}
           value={value}
           onChange={(event) => onChange(event.currentTarget.value)}
+          onKeyDown={onTextKey}
           autosize
           minRows={12}
           maxRows={40}
