@@ -386,13 +386,24 @@ describe('identity', () => {
       bio: 'Hi',
       preferences: { colorScheme: 'dark', fontScale: 1.25 },
     });
+    // The accessibility preferences: contrast, density and a reading level for the feed.
+    const a11y = await call('PATCH', '/api/v1/me', {
+      token,
+      body: { preferences: { colorScheme: 'dark', highContrast: true, density: 'spacious', maxReadingLevel: 8 } },
+    });
+    expect(a11y.json().data.preferences).toMatchObject({ highContrast: true, density: 'spacious', maxReadingLevel: 8 });
     // Preferences follow the typed schema shared with the SPA: no free-form keys, no odd values.
-    const odd = await call('PATCH', '/api/v1/me', { token, body: { preferences: { theme: 'dark', fontScale: 7 } } });
+    const odd = await call('PATCH', '/api/v1/me', {
+      token,
+      body: { preferences: { theme: 'dark', fontScale: 7, density: 'cosy', maxReadingLevel: 7 } },
+    });
     expect(odd.statusCode).toBe(400);
     expect(odd.json().error.details).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ field: 'preferences.theme', code: 'UNKNOWN_FIELD' }),
         expect.objectContaining({ field: 'preferences.fontScale', code: 'IS_IN' }),
+        expect.objectContaining({ field: 'preferences.density', code: 'IS_IN' }),
+        expect.objectContaining({ field: 'preferences.maxReadingLevel', code: 'IS_IN' }),
       ]),
     );
     for (const field of ['emailVerified', 'isActive', 'email', 'passwordHash', 'roles']) {

@@ -1510,6 +1510,18 @@ export interface components {
              * @enum {number}
              */
             fontScale?: 1 | 1.125 | 1.25 | 1.5;
+            /** @description Stronger contrast (AAA where possible). Absent: false */
+            highContrast?: boolean;
+            /**
+             * @description Spacing of lists and controls. Absent: comfortable
+             * @enum {string}
+             */
+            density?: "compact" | "comfortable" | "spacious";
+            /**
+             * @description The feed shows posts up to this reading level (US grade) unless asked otherwise; null or absent: all
+             * @enum {number|null}
+             */
+            maxReadingLevel?: 6 | 8 | 10 | 12 | 14 | 16 | null;
         };
         UserDto: {
             /** Format: uuid */

@@ -13,17 +13,33 @@ export type ColorSchemePreference = (typeof COLOR_SCHEMES)[number];
 export const FONT_SCALES = [1, 1.125, 1.25, 1.5] as const;
 export type FontScale = (typeof FONT_SCALES)[number];
 
+export const DENSITIES = ['compact', 'comfortable', 'spacious'] as const;
+export type Density = (typeof DENSITIES)[number];
+
+/** Highest reading levels a reader may pick (US school grades); null: no limit. */
+export const MAX_READING_LEVELS = [null, 6, 8, 10, 12, 14, 16] as const;
+export type MaxReadingLevel = (typeof MAX_READING_LEVELS)[number];
+
 export type UserPreferences = {
   colorScheme: ColorSchemePreference;
   /** Animations and transitions off whatever the operating system says; `false` follows the system. */
   reduceMotion: boolean;
   fontScale: FontScale;
+  /** Stronger contrast than WCAG AA asks for: text, borders and focus rings at AAA (7:1) where possible. */
+  highContrast: boolean;
+  /** Spacing of lists, tables and controls. */
+  density: Density;
+  /** The feed shows posts up to this reading level unless the reader asks otherwise; null: all. */
+  maxReadingLevel: MaxReadingLevel;
 };
 
 export const DEFAULT_PREFERENCES: Readonly<UserPreferences> = Object.freeze({
   colorScheme: 'auto',
   reduceMotion: false,
   fontScale: 1,
+  highContrast: false,
+  density: 'comfortable',
+  maxReadingLevel: null,
 });
 
 /** One problem with a preferences value, shaped like an entry of the error envelope's `details`. */
@@ -59,6 +75,12 @@ const CHECKS: { [K in keyof UserPreferences]: Check } = {
       ? undefined
       : { code: PreferenceViolationCode.IS_BOOLEAN, message: 'reduceMotion must be true or false' },
   fontScale: oneOf(FONT_SCALES, 'fontScale'),
+  highContrast: (value) =>
+    typeof value === 'boolean'
+      ? undefined
+      : { code: PreferenceViolationCode.IS_BOOLEAN, message: 'highContrast must be true or false' },
+  density: oneOf(DENSITIES, 'density'),
+  maxReadingLevel: oneOf(MAX_READING_LEVELS, 'maxReadingLevel'),
 };
 
 export const PREFERENCE_KEYS = Object.keys(CHECKS) as readonly (keyof UserPreferences)[];

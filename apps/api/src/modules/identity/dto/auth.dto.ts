@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { COLOR_SCHEMES, DEFAULT_PREFERENCES, FONT_SCALES, PAT_SCOPES, type PatScope } from '@atrium/contracts';
+import {
+  COLOR_SCHEMES,
+  DEFAULT_PREFERENCES,
+  DENSITIES,
+  FONT_SCALES,
+  MAX_READING_LEVELS,
+  PAT_SCOPES,
+  type PatScope,
+} from '@atrium/contracts';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -191,6 +199,25 @@ export class PreferencesDto {
 
   @ApiPropertyOptional({ enum: FONT_SCALES, description: `Absent: ${DEFAULT_PREFERENCES.fontScale}` })
   fontScale?: number;
+
+  @ApiPropertyOptional({
+    description: `Stronger contrast (AAA where possible). Absent: ${DEFAULT_PREFERENCES.highContrast}`,
+  })
+  highContrast?: boolean;
+
+  @ApiPropertyOptional({
+    enum: DENSITIES,
+    description: `Spacing of lists and controls. Absent: ${DEFAULT_PREFERENCES.density}`,
+  })
+  density?: string;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    enum: MAX_READING_LEVELS.filter((level) => level !== null),
+    description: 'The feed shows posts up to this reading level (US grade) unless asked otherwise; null or absent: all',
+  })
+  maxReadingLevel?: number | null;
 }
 
 export class UserDto {
