@@ -18,6 +18,7 @@ import { DataTable } from '../../components/ui/DataTable';
 import type { AuditEvent, AuditQuery } from './api/admin.api';
 import { ADMIN_PAGE_SIZE, useAuditEvents } from './api/admin.queries';
 import { dateTime } from './admin.format';
+import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -85,11 +86,13 @@ export function AuditPage() {
           onRetry={() => void events.refetch()}
           retrying={events.isFetching}
         />
+      ) : events.isPending ? (
+        <TableSkeleton />
       ) : (
         <DataTable<AuditEvent>
           aria-label="Audit events"
           records={events.data?.items ?? []}
-          fetching={events.isPending}
+          fetching={events.isFetching}
           idAccessor="id"
           totalRecords={total}
           recordsPerPage={ADMIN_PAGE_SIZE}

@@ -23,6 +23,7 @@ import { useCan } from '../auth';
 import type { Job, JobState, QueueName } from './api/admin.api';
 import { ADMIN_PAGE_SIZE, useDeleteJob, useJobs, useQueues, useRetryJob } from './api/admin.queries';
 import { dateTime, humanise } from './admin.format';
+import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
 
@@ -185,91 +186,95 @@ function JobList({
         )}
       </div>
       {retry.isError ? <FormErrorAlert title="Could not retry the job" error={retry.error} /> : null}
-      <DataTable<Job>
-        aria-label={`${STATES.find((s) => s.value === state)?.label ?? ''} jobs`}
-        records={jobs.data?.items ?? []}
-        fetching={jobs.isPending}
-        idAccessor="id"
-        totalRecords={total}
-        recordsPerPage={ADMIN_PAGE_SIZE}
-        page={page}
-        onPageChange={onPage}
-        paginationText={({ from, to, totalRecords }) => `${from}–${to} of ${totalRecords}`}
-        noRecordsText={`No ${stateLabel} jobs.`}
-        columns={[
-          {
-            accessor: 'name',
-            title: 'Job',
-            render: (job) => (
-              <Stack gap={2} miw={0}>
-                <Text size="sm" fw={600}>
-                  {job.name}{' '}
-                  <Text span c="dimmed" size="sm">
-                    #{job.id}
+      {jobs.isPending ? (
+        <TableSkeleton rows={2} />
+      ) : (
+        <DataTable<Job>
+          aria-label={`${STATES.find((s) => s.value === state)?.label ?? ''} jobs`}
+          records={jobs.data?.items ?? []}
+          fetching={jobs.isFetching}
+          idAccessor="id"
+          totalRecords={total}
+          recordsPerPage={ADMIN_PAGE_SIZE}
+          page={page}
+          onPageChange={onPage}
+          paginationText={({ from, to, totalRecords }) => `${from}–${to} of ${totalRecords}`}
+          noRecordsText={`No ${stateLabel} jobs.`}
+          columns={[
+            {
+              accessor: 'name',
+              title: 'Job',
+              render: (job) => (
+                <Stack gap={2} miw={0}>
+                  <Text size="sm" fw={600}>
+                    {job.name}{' '}
+                    <Text span c="dimmed" size="sm">
+                      #{job.id}
+                    </Text>
                   </Text>
-                </Text>
-                {Object.entries(job.data).map(([key, value]) => (
-                  <Text key={key} size="xs" style={{ overflowWrap: 'anywhere' }}>
-                    {humanise(key)}: {value}
-                  </Text>
-                ))}
-                {job.failedReason ? (
-                  <Text size="xs" className={styles.danger} style={{ overflowWrap: 'anywhere' }}>
-                    Failed: {job.failedReason}
-                  </Text>
-                ) : null}
-              </Stack>
-            ),
-          },
-          {
-            accessor: 'attemptsMade',
-            title: 'Attempts',
-            visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
-            render: (job) => `${job.attemptsMade} of ${job.attempts}`,
-          },
-          {
-            accessor: 'createdAt',
-            title: 'Created',
-            visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
-            render: (job) => <time dateTime={job.createdAt}>{dateTime(job.createdAt)}</time>,
-          },
-          ...(canManage
-            ? [
-                {
-                  accessor: 'actions',
-                  title: <VisuallyHidden>Actions</VisuallyHidden>,
-                  textAlign: 'right' as const,
-                  render: (job: Job) => (
-                    <Group gap={6} justify="flex-end" wrap="wrap">
-                      {job.state === 'failed' ? (
-                        <Button
-                          size="compact-sm"
-                          variant="default"
-                          aria-label={`Retry job ${job.id}`}
-                          loading={retry.isPending && retry.variables.id === job.id}
-                          onClick={() => onRetry(job)}
-                        >
-                          Retry
-                        </Button>
-                      ) : null}
-                      {job.state !== 'active' ? (
-                        <Button
-                          size="compact-sm"
-                          variant="default"
-                          className={styles.danger}
-                          aria-label={`Delete job ${job.id}`}
-                          onClick={() => setDeleting(job)}
-                        >
-                          Delete
-                        </Button>
-                      ) : null}
-                    </Group>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
+                  {Object.entries(job.data).map(([key, value]) => (
+                    <Text key={key} size="xs" style={{ overflowWrap: 'anywhere' }}>
+                      {humanise(key)}: {value}
+                    </Text>
+                  ))}
+                  {job.failedReason ? (
+                    <Text size="xs" className={styles.danger} style={{ overflowWrap: 'anywhere' }}>
+                      Failed: {job.failedReason}
+                    </Text>
+                  ) : null}
+                </Stack>
+              ),
+            },
+            {
+              accessor: 'attemptsMade',
+              title: 'Attempts',
+              visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
+              render: (job) => `${job.attemptsMade} of ${job.attempts}`,
+            },
+            {
+              accessor: 'createdAt',
+              title: 'Created',
+              visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
+              render: (job) => <time dateTime={job.createdAt}>{dateTime(job.createdAt)}</time>,
+            },
+            ...(canManage
+              ? [
+                  {
+                    accessor: 'actions',
+                    title: <VisuallyHidden>Actions</VisuallyHidden>,
+                    textAlign: 'right' as const,
+                    render: (job: Job) => (
+                      <Group gap={6} justify="flex-end" wrap="wrap">
+                        {job.state === 'failed' ? (
+                          <Button
+                            size="compact-sm"
+                            variant="default"
+                            aria-label={`Retry job ${job.id}`}
+                            loading={retry.isPending && retry.variables.id === job.id}
+                            onClick={() => onRetry(job)}
+                          >
+                            Retry
+                          </Button>
+                        ) : null}
+                        {job.state !== 'active' ? (
+                          <Button
+                            size="compact-sm"
+                            variant="default"
+                            className={styles.danger}
+                            aria-label={`Delete job ${job.id}`}
+                            onClick={() => setDeleting(job)}
+                          >
+                            Delete
+                          </Button>
+                        ) : null}
+                      </Group>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
       <DeleteJobModal queue={queue} job={deleting} onClose={() => setDeleting(undefined)} />
     </Stack>
   );

@@ -8,6 +8,7 @@ import { useCan } from '../auth';
 import type { Role } from './api/admin.api';
 import { useRoles } from './api/admin.queries';
 import { count } from './admin.format';
+import { TableSkeleton } from './components/TableSkeleton';
 
 /** Every role, highest level first; each opens in the editor (read-only where the API allows no change). */
 export function RolesPage() {
@@ -36,6 +37,8 @@ export function RolesPage() {
           onRetry={() => void roles.refetch()}
           retrying={roles.isFetching}
         />
+      ) : roles.isPending ? (
+        <TableSkeleton />
       ) : (
         <>
           {roles.isPending ? (
@@ -46,7 +49,7 @@ export function RolesPage() {
           <DataTable<Role>
             aria-label="Roles"
             records={roles.data ?? []}
-            fetching={roles.isPending}
+            fetching={roles.isFetching}
             idAccessor="id"
             noRecordsText="No roles yet."
             columns={[

@@ -25,6 +25,7 @@ import { useCan } from '../auth';
 import type { Tag, TagsQuery } from './api/admin.api';
 import { ADMIN_PAGE_SIZE, useCreateTag, useDeleteTag, useMergeTag, useTags, useUpdateTag } from './api/admin.queries';
 import { count } from './admin.format';
+import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
 
@@ -111,11 +112,13 @@ export function TagsPage() {
           onRetry={() => void tags.refetch()}
           retrying={tags.isFetching}
         />
+      ) : tags.isPending ? (
+        <TableSkeleton />
       ) : (
         <DataTable<Tag>
           aria-label="Tags"
           records={tags.data?.items ?? []}
-          fetching={tags.isPending}
+          fetching={tags.isFetching}
           idAccessor="id"
           totalRecords={total}
           recordsPerPage={ADMIN_PAGE_SIZE}

@@ -25,6 +25,7 @@ import { ADMIN_PAGE_SIZE, useDeleteUser, useRestoreUser, useRoles, useUpdateUser
 import { dateOnly } from './admin.format';
 import { CreateUserModal } from './components/CreateUserModal';
 import { UserRolesModal } from './components/UserRolesModal';
+import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
 
@@ -179,10 +180,12 @@ export function UsersPage() {
           onRetry={() => void users.refetch()}
           retrying={users.isFetching}
         />
+      ) : users.isPending ? (
+        <TableSkeleton />
       ) : (
         <UsersTable
           users={users.data?.items ?? []}
-          fetching={users.isPending}
+          fetching={users.isFetching}
           total={total}
           page={page}
           sort={parseSort(sort)}
