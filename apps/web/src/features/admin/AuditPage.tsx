@@ -13,13 +13,13 @@ import {
 } from '@mantine/core';
 import { type FormEvent, Fragment, type ReactNode, useState } from 'react';
 
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { DataTable } from '../../components/ui/DataTable';
 import type { AuditEvent, AuditQuery } from './api/admin.api';
 import { ADMIN_PAGE_SIZE, useAuditEvents } from './api/admin.queries';
 import { dateTime } from './admin.format';
 import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
+import { LoadError } from './components/LoadError';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -80,12 +80,7 @@ export function AuditPage() {
       </div>
 
       {events.isError ? (
-        <ApiErrorAlert
-          title="Could not load the audit log"
-          error={events.error}
-          onRetry={() => void events.refetch()}
-          retrying={events.isFetching}
-        />
+        <LoadError title="Could not load the audit log" query={events} />
       ) : events.isPending ? (
         <TableSkeleton />
       ) : (

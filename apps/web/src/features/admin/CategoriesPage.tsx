@@ -16,7 +16,6 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { FormErrorAlert, FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../components/ui/notify';
 import { showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
@@ -31,6 +30,7 @@ import {
 } from './api/admin.queries';
 import { count } from './admin.format';
 import styles from './admin.module.css';
+import { LoadError } from './components/LoadError';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -73,12 +73,7 @@ export function CategoriesPage() {
           <Skeleton height={48} radius="md" />
         </>
       ) : tree.isError ? (
-        <ApiErrorAlert
-          title="Could not load the categories"
-          error={tree.error}
-          onRetry={() => void tree.refetch()}
-          retrying={tree.isFetching}
-        />
+        <LoadError title="Could not load the categories" query={tree} />
       ) : tree.data.length === 0 ? (
         <Text>No categories yet.</Text>
       ) : (

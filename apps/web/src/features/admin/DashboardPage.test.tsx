@@ -63,6 +63,22 @@ describe('Admin dashboard', () => {
   });
 });
 
+describe('Admin dashboard refused by the API', () => {
+  it('says the page is not open to the account, with no Retry that would fail the same way', async () => {
+    renderAdmin(
+      paths.admin.root,
+      {},
+      api.get('/api/v1/admin/stats', () =>
+        json(errorEnvelope('FORBIDDEN', 'You lack the permission stats:read.', 'req-s-2'), 403),
+      ),
+    );
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Not open to your account');
+    expect(alert).toHaveTextContent('You lack the permission stats:read.');
+    expect(within(alert).queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+});
+
 describe('Admin navigation and permission gate', () => {
   it('lists only the pages the user may open, and refuses a page without its permission', async () => {
     renderAdmin(paths.admin.audit, { permissions: ['users:read', 'queues:read'], roles: ['support'] });

@@ -3,12 +3,12 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import { postPath } from '../../app/paths';
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { BarChart, LineChart } from '../../components/ui/charts';
 import type { AdminStats } from './api/admin.api';
 import { useStats } from './api/admin.queries';
 import { count, dateTime, statsDay } from './admin.format';
 import { ChartFigure } from './components/ChartFigure';
+import { LoadError } from './components/LoadError';
 
 type Day = AdminStats['days'][number];
 
@@ -47,12 +47,7 @@ export function DashboardPage() {
       {stats.isPending ? (
         <DashboardSkeleton />
       ) : stats.isError ? (
-        <ApiErrorAlert
-          title="Could not load the figures"
-          error={stats.error}
-          onRetry={() => void stats.refetch()}
-          retrying={stats.isFetching}
-        />
+        <LoadError title="Could not load the figures" query={stats} />
       ) : (
         <Dashboard stats={stats.data} />
       )}

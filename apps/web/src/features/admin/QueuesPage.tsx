@@ -15,7 +15,6 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { DataTable } from '../../components/ui/DataTable';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../components/ui/notify';
@@ -26,6 +25,7 @@ import { dateTime, humanise } from './admin.format';
 import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
+import { LoadError } from './components/LoadError';
 
 const STATES: { value: JobState; label: string }[] = [
   { value: 'failed', label: 'Failed' },
@@ -57,12 +57,7 @@ export function QueuesPage() {
           <Skeleton height={160} radius="md" />
         </>
       ) : queues.isError ? (
-        <ApiErrorAlert
-          title="Could not load the queues"
-          error={queues.error}
-          onRetry={() => void queues.refetch()}
-          retrying={queues.isFetching}
-        />
+        <LoadError title="Could not load the queues" query={queues} />
       ) : (
         <>
           <Text size="sm">
@@ -153,14 +148,7 @@ function JobList({
   const total = jobs.data?.pagination.totalItems ?? 0;
 
   if (jobs.isError) {
-    return (
-      <ApiErrorAlert
-        title="Could not load the jobs"
-        error={jobs.error}
-        onRetry={() => void jobs.refetch()}
-        retrying={jobs.isFetching}
-      />
-    );
+    return <LoadError title="Could not load the jobs" query={jobs} />;
   }
 
   const onRetry = (job: Job) =>

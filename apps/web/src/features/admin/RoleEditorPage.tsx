@@ -21,10 +21,10 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 
 import { adminRolePath, paths } from '../../app/paths';
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { FormErrorAlert, FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../components/ui/notify';
-import { showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
+import { ApiError } from '../../lib/api';
+import { sentence, showApiErrors, splitApiError, submitWith, useAppForm } from '../../lib/forms';
 import { useMe } from '../auth';
 import {
   type CatalogueEntry,
@@ -39,6 +39,7 @@ import { adminKeys, useCatalogue, useDeleteRole, useRoles } from './api/admin.qu
 import { conditionsInWords, type GrantConditions, humanise } from './admin.format';
 import { useOwnLevel } from './useOwnLevel';
 import styles from './admin.module.css';
+import { LoadError } from './components/LoadError';
 
 const NAME = /^[a-z][a-z0-9-]{1,40}$/;
 
@@ -59,12 +60,7 @@ export function RoleEditorPage() {
       <Stack gap="lg">
         <title>Role · Administration · Atrium</title>
         <Title order={1}>Role</Title>
-        <ApiErrorAlert
-          title="Could not load the role"
-          error={failed.error}
-          onRetry={() => void failed.refetch()}
-          retrying={failed.isFetching}
-        />
+        <LoadError title="Could not load the role" query={failed} />
       </Stack>
     );
   }
@@ -197,14 +193,24 @@ function RoleEditor({ role, roles, catalogue, held, isAdmin }: EditorProps) {
       notifySuccess(role ? `Role ${saved.name} saved.` : `Role ${saved.name} created.`);
       if (!role) void navigate(adminRolePath(saved.id));
     },
-    onError: (error) => showApiErrors(form, error, API_FIELDS),
+    onError: (error) => {
+      if (nameTaken(error)) {
+        // "A role with this name exists": the name field is to blame.
+        form.setFieldError('name', sentence(error.message));
+        form.getInputNode('name')?.focus();
+      } else {
+        showApiErrors(form, error, API_FIELDS);
+      }
+    },
   });
+  const nameTaken = (error: unknown): error is ApiError =>
+    !role && error instanceof ApiError && error.code === 'CONFLICT' && error.details.length === 0;
 
   const onSubmit = submitWith(form, ({ name, description, level }) => {
     if (save.isPending) return;
     save.mutate({ name: name.trim(), description: description.trim(), level: Number(level) });
   });
-  const split = save.isError ? splitApiError(save.error, API_FIELDS) : undefined;
+  const split = save.isError && !nameTaken(save.error) ? splitApiError(save.error, API_FIELDS) : undefined;
 
   const toggle = (permission: string, on: boolean) =>
     setGrants((current) => {

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { adminRolePath, paths } from '../../app/paths';
-import { envelope, message } from '../../test/api-fixtures';
+import { envelope, errorEnvelope, message } from '../../test/api-fixtures';
 import { bodyOf } from '../../test/auth';
 import { api, json, requestsTo } from '../../test/msw';
 import { authorRole, catalogue, editorRole, renderAdmin, reviewerRole, rolesApi } from './test-fixtures';
@@ -117,6 +117,22 @@ describe('Admin: roles', () => {
     await waitFor(() =>
       expect(router.state.location.pathname).toBe('/admin/roles/0193c5a2-aaaa-7000-8000-000000000099'),
     );
+  });
+
+  it('shows a taken name at the name field', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderAdmin(
+      adminRolePath('new'),
+      {},
+      rolesApi,
+      catalogueApi,
+      api.post('/api/v1/roles', () => json(errorEnvelope('CONFLICT', 'A role with this name exists', 'req-r-1'), 409)),
+    );
+    const name = await screen.findByRole('textbox', { name: /Name/ });
+    await user.type(name, 'reviewer');
+    await user.click(screen.getByRole('button', { name: 'Create role' }));
+    await waitFor(() => expect(name).toHaveAccessibleDescription(/A role with this name exists\./));
+    expect(name).toHaveFocus();
   });
 
   it('deletes a custom role after a confirmation', async () => {

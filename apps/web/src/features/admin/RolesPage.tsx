@@ -2,13 +2,13 @@ import { Anchor, Badge, Button, Group, Stack, Text, Title, VisuallyHidden } from
 import { Link } from 'react-router';
 
 import { adminRolePath } from '../../app/paths';
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { DataTable } from '../../components/ui/DataTable';
 import { useCan } from '../auth';
 import type { Role } from './api/admin.api';
 import { useRoles } from './api/admin.queries';
 import { count } from './admin.format';
 import { TableSkeleton } from './components/TableSkeleton';
+import { LoadError } from './components/LoadError';
 
 /** Every role, highest level first; each opens in the editor (read-only where the API allows no change). */
 export function RolesPage() {
@@ -31,12 +31,7 @@ export function RolesPage() {
         roles come with Atrium and cannot be deleted.
       </Text>
       {roles.isError ? (
-        <ApiErrorAlert
-          title="Could not load the roles"
-          error={roles.error}
-          onRetry={() => void roles.refetch()}
-          retrying={roles.isFetching}
-        />
+        <LoadError title="Could not load the roles" query={roles} />
       ) : roles.isPending ? (
         <TableSkeleton />
       ) : (

@@ -16,7 +16,6 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
 
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { DataTable } from '../../components/ui/DataTable';
 import { FormErrorAlert, FormProblemAlert } from '../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../components/ui/notify';
@@ -28,6 +27,7 @@ import { count } from './admin.format';
 import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
+import { LoadError } from './components/LoadError';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const COLOR = /^#[0-9a-f]{6}$/;
@@ -106,12 +106,7 @@ export function TagsPage() {
         )}
       </div>
       {tags.isError ? (
-        <ApiErrorAlert
-          title="Could not load the tags"
-          error={tags.error}
-          onRetry={() => void tags.refetch()}
-          retrying={tags.isFetching}
-        />
+        <LoadError title="Could not load the tags" query={tags} />
       ) : tags.isPending ? (
         <TableSkeleton />
       ) : (

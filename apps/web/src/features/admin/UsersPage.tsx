@@ -14,7 +14,6 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 
-import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { DataTable, type DataTableColumn, type DataTableSortStatus } from '../../components/ui/DataTable';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../components/ui/notify';
@@ -28,6 +27,7 @@ import { UserRolesModal } from './components/UserRolesModal';
 import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
+import { LoadError } from './components/LoadError';
 
 const STATUS: Record<UserStatus, { label: string; tone: StatusTone }> = {
   active: { label: 'Active', tone: 'positive' },
@@ -174,12 +174,7 @@ export function UsersPage() {
       </div>
 
       {users.isError ? (
-        <ApiErrorAlert
-          title="Could not load the users"
-          error={users.error}
-          onRetry={() => void users.refetch()}
-          retrying={users.isFetching}
-        />
+        <LoadError title="Could not load the users" query={users} />
       ) : users.isPending ? (
         <TableSkeleton />
       ) : (

@@ -1,13 +1,13 @@
 import { Alert, Button, Checkbox, Group, Modal, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 
-import { ApiErrorAlert } from '../../../components/ui/ApiErrorAlert';
 import { FormErrorAlert } from '../../../components/ui/FormErrorAlert';
 import { notifySuccess } from '../../../components/ui/notify';
 import { ApiError } from '../../../lib/api';
 import type { AdminUser, RoleAssignment } from '../api/admin.api';
 import { useRoles, useSetUserRoles } from '../api/admin.queries';
 import { useOwnLevel } from '../useOwnLevel';
+import { LoadError } from './LoadError';
 
 /** `yyyy-mm-dd` of a moment, in the local time zone (what a date input shows). */
 function localDay(iso: string): string {
@@ -56,14 +56,7 @@ function RolesForm({ user, onDone }: { user: AdminUser; onDone: () => void }) {
 
   if (roles.isPending) return <Skeleton height={160} radius="md" />;
   if (roles.isError) {
-    return (
-      <ApiErrorAlert
-        title="Could not load the roles"
-        error={roles.error}
-        onRetry={() => void roles.refetch()}
-        retrying={roles.isFetching}
-      />
-    );
+    return <LoadError title="Could not load the roles" query={roles} />;
   }
 
   const choice = (id: string): Choice => choices[id] ?? { held: false, until: '' };
