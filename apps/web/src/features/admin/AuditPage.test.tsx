@@ -68,4 +68,19 @@ describe('Admin: audit log', () => {
     await user.click(within(drawer).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
+
+  it('narrows the log to an event’s target from its drawer', async () => {
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderAdmin(paths.admin.audit, {}, auditApi);
+    const table = await screen.findByRole('table', { name: 'Audit events' });
+    await user.click(await within(table).findByRole('button', { name: /^Details of user.roles_changed/ }));
+    const drawer = await screen.findByRole('dialog', { name: 'Event user.roles_changed' });
+    await user.click(within(drawer).getByRole('link', { name: 'Everything done to this target' }));
+
+    const target = auditEvent(1).target ?? '';
+    await waitFor(() => expect(auditQueries().at(-1)?.get('target')).toBe(target));
+    expect(router.state.location.search).toBe(`?target=${encodeURIComponent(target)}`);
+    expect(screen.getByRole('textbox', { name: /Target/ })).toHaveValue(target);
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
 });

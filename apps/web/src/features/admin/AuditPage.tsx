@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Button,
   Code,
   Drawer,
@@ -12,6 +13,9 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { type FormEvent, Fragment, type ReactNode, useState } from 'react';
+import { Link } from 'react-router';
+
+import { auditPath } from './sections';
 
 import { DataTable } from '../../components/ui/DataTable';
 import type { AuditEvent, AuditQuery } from './api/admin.api';
@@ -262,6 +266,18 @@ function EventDrawer({ event, onClose }: { event: AuditEvent | undefined; onClos
               ))}
             </Table.Tbody>
           </Table>
+          <Group gap="md">
+            {event.actorId ? (
+              <Anchor component={Link} to={auditPath({ actor: event.actorId })} onClick={onClose} size="sm">
+                Everything this actor did
+              </Anchor>
+            ) : null}
+            {event.target ? (
+              <Anchor component={Link} to={auditPath({ target: event.target })} onClick={onClose} size="sm">
+                Everything done to this target
+              </Anchor>
+            ) : null}
+          </Group>
           <Title order={3} size="h5">
             Details recorded
           </Title>

@@ -229,6 +229,10 @@ describe('Admin: users', () => {
 
     await user.click(screen.getByRole('button', { name: 'Actions for user2' }));
     expect(screen.queryByRole('menuitem', { name: 'Delete' })).not.toBeInTheDocument();
+    expect(screen.getByRole('menuitem', { name: 'Audit log' })).toHaveAttribute(
+      'href',
+      `/admin/audit?target=user%3A${deleted.id}`,
+    );
     await user.click(await screen.findByRole('menuitem', { name: 'Restore' }));
     expect(await screen.findByText('user2 is restored.')).toBeInTheDocument();
     expect(requestsTo(`/api/v1/users/${deleted.id}/restore`)).toHaveLength(1);

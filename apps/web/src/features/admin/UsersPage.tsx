@@ -13,6 +13,9 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+
+import { auditPath } from './sections';
 
 import { DataTable, type DataTableColumn, type DataTableSortStatus } from '../../components/ui/DataTable';
 import { FormErrorAlert } from '../../components/ui/FormErrorAlert';
@@ -321,6 +324,7 @@ function UserActions({
   const canAssign = useCan('users:assign-roles');
   const canUpdate = useCan('users:update');
   const canDelete = useCan('users:delete');
+  const canReadAudit = useCan('audit:read');
   const update = useUpdateUser();
   const restore = useRestoreUser();
   const self = me?.id === user.id;
@@ -347,6 +351,11 @@ function UserActions({
     canUpdate && !deleted && !user.isActive ? (
       <Menu.Item key="activate" onClick={reactivate}>
         Reactivate
+      </Menu.Item>
+    ) : null,
+    canReadAudit ? (
+      <Menu.Item key="audit" component={Link} to={auditPath({ target: `user:${user.id}` })}>
+        Audit log
       </Menu.Item>
     ) : null,
     canDelete && !self && !deleted ? (

@@ -28,3 +28,11 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
 export function visibleSections(can: (permission: Permission) => boolean): AdminSection[] {
   return ADMIN_SECTIONS.filter((section) => section.anyOf.some(can));
 }
+
+/** The audit log narrowed to an actor, a target (`user:<id>`) or an action: `/admin/audit?target=user%3A…`. */
+export function auditPath(filter: { actor?: string; target?: string; action?: string }): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter)) if (value) query.set(name, value);
+  const search = query.toString();
+  return search ? `${paths.admin.audit}?${search}` : paths.admin.audit;
+}
