@@ -31,6 +31,7 @@ import {
 import { count } from './admin.format';
 import styles from './admin.module.css';
 import { LoadError } from './components/LoadError';
+import { useRemovalFocus } from './useRemovalFocus';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -379,6 +380,7 @@ function DeleteCategoryModal({
   onClose: () => void;
 }) {
   const remove = useDeleteCategory();
+  const focus = useRemovalFocus();
   const [moveTo, setMoveTo] = useState('');
   const close = () => {
     remove.reset();
@@ -399,6 +401,7 @@ function DeleteCategoryModal({
         onSuccess: () => {
           const target = targets.find((t) => t.value === moveTo)?.label.trim();
           notifySuccess(target ? `${node.name} deleted; what it held is now in ${target}.` : `${node.name} deleted.`);
+          focus.markRemoved();
           close();
         },
       },
@@ -407,6 +410,7 @@ function DeleteCategoryModal({
 
   return (
     <Modal
+      {...focus.modalProps}
       opened={node !== undefined}
       onClose={close}
       title={node ? `Delete ${node.name}?` : ''}

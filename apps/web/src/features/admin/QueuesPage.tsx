@@ -26,6 +26,7 @@ import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
 import { LoadError } from './components/LoadError';
+import { useRemovalFocus } from './useRemovalFocus';
 
 const STATES: { value: JobState; label: string }[] = [
   { value: 'failed', label: 'Failed' },
@@ -270,12 +271,14 @@ function JobList({
 
 function DeleteJobModal({ queue, job, onClose }: { queue: QueueName; job: Job | undefined; onClose: () => void }) {
   const remove = useDeleteJob();
+  const focus = useRemovalFocus();
   const close = () => {
     remove.reset();
     onClose();
   };
   return (
     <Modal
+      {...focus.modalProps}
       opened={job !== undefined}
       onClose={close}
       title={job ? `Delete job ${job.id}?` : ''}
@@ -299,6 +302,7 @@ function DeleteJobModal({ queue, job, onClose }: { queue: QueueName; job: Job | 
                 {
                   onSuccess: () => {
                     notifySuccess(`Job ${job.id} deleted.`);
+                    focus.markRemoved();
                     close();
                   },
                 },

@@ -130,6 +130,8 @@ describe('Admin: tags', () => {
     expect(within(confirm).getByText('It comes off its 5 posts. This cannot be undone.')).toBeInTheDocument();
     await user.click(within(confirm).getByRole('button', { name: 'Delete tag' }));
     expect(await screen.findByText('Tag Ships deleted.')).toBeInTheDocument();
+    // Its row (and the button that opened the dialog) is gone: focus goes to the page's heading.
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Tags' })).toHaveFocus());
     expect(requestsTo(`/api/v1/tags/${ships.id}`).map((r) => r.method)).toEqual(['DELETE']);
   });
 });

@@ -28,6 +28,7 @@ import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
 import { LoadError } from './components/LoadError';
+import { useRemovalFocus } from './useRemovalFocus';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const COLOR = /^#[0-9a-f]{6}$/;
@@ -288,21 +289,33 @@ function TagForm({ tag, title, onDone }: { tag: Tag | undefined; title: string; 
 }
 
 function MergeTagModal({ tag, onClose }: { tag: Tag | undefined; onClose: () => void }) {
+  const focus = useRemovalFocus();
   return (
     <Modal
+      {...focus.modalProps}
       opened={tag !== undefined}
       onClose={onClose}
       title={tag ? `Merge ${tag.name} into another tag` : ''}
       centered
       closeButtonProps={{ 'aria-label': 'Close' }}
     >
-      {tag ? <MergeForm key={tag.id} tag={tag} onDone={onClose} /> : null}
+      {tag ? (
+        <MergeForm
+          key={tag.id}
+          tag={tag}
+          onDone={onClose}
+          onMerged={() => {
+            focus.markRemoved();
+            onClose();
+          }}
+        />
+      ) : null}
     </Modal>
   );
 }
 
 /** Picks the tag to merge into, found by the start of its name (the API's prefix search). */
-function MergeForm({ tag, onDone }: { tag: Tag; onDone: () => void }) {
+function MergeForm({ tag, onDone, onMerged }: { tag: Tag; onDone: () => void; onMerged: () => void }) {
   const merge = useMergeTag();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
@@ -325,7 +338,7 @@ function MergeForm({ tag, onDone }: { tag: Tag; onDone: () => void }) {
       {
         onSuccess: () => {
           notifySuccess(`${tag.name} merged into ${intoName ?? 'the other tag'}.`);
-          onDone();
+          onMerged();
         },
       },
     );
@@ -367,12 +380,14 @@ function MergeForm({ tag, onDone }: { tag: Tag; onDone: () => void }) {
 
 function DeleteTagModal({ tag, onClose }: { tag: Tag | undefined; onClose: () => void }) {
   const remove = useDeleteTag();
+  const focus = useRemovalFocus();
   const close = () => {
     remove.reset();
     onClose();
   };
   return (
     <Modal
+      {...focus.modalProps}
       opened={tag !== undefined}
       onClose={close}
       title={tag ? `Delete ${tag.name}?` : ''}
@@ -394,6 +409,7 @@ function DeleteTagModal({ tag, onClose }: { tag: Tag | undefined; onClose: () =>
                 remove.mutate(tag.id, {
                   onSuccess: () => {
                     notifySuccess(`Tag ${tag.name} deleted.`);
+                    focus.markRemoved();
                     close();
                   },
                 })

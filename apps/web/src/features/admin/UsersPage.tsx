@@ -31,6 +31,7 @@ import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
 import styles from './admin.module.css';
 import { LoadError } from './components/LoadError';
+import { useRemovalFocus } from './useRemovalFocus';
 
 const STATUS: Record<UserStatus, { label: string; tone: StatusTone }> = {
   active: { label: 'Active', tone: 'positive' },
@@ -406,6 +407,7 @@ function ConfirmUserModal({
 }) {
   const remove = useDeleteUser();
   const update = useUpdateUser();
+  const focus = useRemovalFocus();
   const mutation = confirming?.action === 'delete' ? remove : update;
   const close = () => {
     remove.reset();
@@ -420,6 +422,7 @@ function ConfirmUserModal({
       remove.mutate(user.id, {
         onSuccess: () => {
           notifySuccess(`${user.username} is deleted; they can be restored for a while.`);
+          focus.markRemoved();
           close();
         },
       });
@@ -439,6 +442,7 @@ function ConfirmUserModal({
   const verb = confirming?.action === 'delete' ? 'Delete' : 'Deactivate';
   return (
     <Modal
+      {...focus.modalProps}
       opened={confirming !== undefined}
       onClose={close}
       title={confirming ? `${verb} ${confirming.user.username}?` : ''}
