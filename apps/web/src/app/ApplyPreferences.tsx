@@ -1,33 +1,49 @@
-import { parsePreferences } from '@atrium/contracts';
+import './preferences.css';
+
 import { useMantineColorScheme } from '@mantine/core';
-import { useEffect, useEffectEvent } from 'react';
+import { useEffect, useEffectEvent, useLayoutEffect } from 'react';
 
 import { useAuth } from '../features/auth';
+import { useLocalPreferences } from '../features/settings';
+import {
+  applyPreferencesToDocument,
+  chosenPreferences,
+  effectivePreferences,
+  writeLocalPreferences,
+} from '../lib/preferences';
 
 /**
- * Applies the signed-in account's preferences to the whole page: its colour scheme (only when one
- * was chosen, so a choice made on this device before signing in stays otherwise), its text size
- * (the root font size: Mantine measures in rem, so spacing grows with the text) and reduced
- * motion (`data-reduce-motion` on <html>, see global.css). Signed out, the defaults apply.
+ * Applies the display preferences to the whole page: this device's (a visitor's choices), and over
+ * them what the signed-in account chose. The colour scheme is set only when the account chose one,
+ * so a choice made on this device before signing in stays otherwise; text size, reduced motion,
+ * high contrast and density go on <html> (lib/preferences.ts, app/preferences.css). Signed in, the
+ * result is kept on this device too, so the next visit paints with it at once (public/preferences.js).
  * Renders nothing.
  */
 export function ApplyPreferences() {
   const { user } = useAuth();
+  const local = useLocalPreferences();
   const { setColorScheme } = useMantineColorScheme();
-  const preferences = parsePreferences(user?.preferences);
-  const chosenScheme = user && Object.hasOwn(user.preferences, 'colorScheme') ? preferences.colorScheme : undefined;
+  const stored: unknown = user?.preferences;
+  const chosenScheme = chosenPreferences(stored).colorScheme;
+  const preferences = effectivePreferences(local, stored);
 
   const applyScheme = useEffectEvent((scheme: typeof chosenScheme) => {
     if (scheme) setColorScheme(scheme);
   });
   useEffect(() => applyScheme(chosenScheme), [chosenScheme]);
 
-  const { fontScale, reduceMotion } = preferences;
+  const { fontScale, reduceMotion, highContrast, density, maxReadingLevel, colorScheme } = preferences;
+  useLayoutEffect(() => {
+    applyPreferencesToDocument({ colorScheme, fontScale, reduceMotion, highContrast, density, maxReadingLevel });
+  }, [colorScheme, fontScale, reduceMotion, highContrast, density, maxReadingLevel]);
+
+  const signedIn = Boolean(user);
   useEffect(() => {
-    const root = document.documentElement;
-    root.style.fontSize = fontScale === 1 ? '' : `${fontScale * 100}%`;
-    root.toggleAttribute('data-reduce-motion', reduceMotion);
-  }, [fontScale, reduceMotion]);
+    if (signedIn) {
+      writeLocalPreferences({ colorScheme, fontScale, reduceMotion, highContrast, density, maxReadingLevel });
+    }
+  }, [signedIn, colorScheme, fontScale, reduceMotion, highContrast, density, maxReadingLevel]);
 
   return null;
 }

@@ -25,6 +25,8 @@ export const paths = {
   confirmEmail: '/confirm-email',
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
+  /** Display and accessibility preferences for visitors (signed in: `settings.accessibility`). */
+  accessibility: '/accessibility',
   /** Writing: the signed-in author's posts, and the editor (`editPostPath(id)`; `write.new` for a new post). */
   write: {
     root: '/write',
@@ -40,6 +42,7 @@ export const paths = {
     security: '/settings/security',
     tokens: '/settings/tokens',
     account: '/settings/account',
+    accessibility: '/settings/accessibility',
   },
   /** Administration: each page needs the permission of the API route it reads (features/admin/sections.ts). */
   admin: {

@@ -55,6 +55,8 @@ export const routes: RouteObject[] = [
           { path: paths.confirmEmail, lazy: page(authGroup, (m) => m.ConfirmEmailChangePage) },
           { path: paths.forgotPassword, lazy: page(authGroup, (m) => m.ForgotPasswordPage) },
           { path: paths.resetPassword, lazy: page(authGroup, (m) => m.ResetPasswordPage) },
+          // Visitors' display preferences (kept on the device); signed in, it leads to the settings tab.
+          { path: paths.accessibility, lazy: page(settingsGroup, (m) => m.PublicAccessibilityPage) },
           {
             element: <RequireAuth />,
             children: [
@@ -69,6 +71,10 @@ export const routes: RouteObject[] = [
                   { path: paths.settings.security, lazy: page(settingsGroup, (m) => m.SecuritySettingsPage) },
                   { path: paths.settings.tokens, lazy: page(settingsGroup, (m) => m.TokensSettingsPage) },
                   { path: paths.settings.account, lazy: page(settingsGroup, (m) => m.AccountSettingsPage) },
+                  {
+                    path: paths.settings.accessibility,
+                    lazy: page(settingsGroup, (m) => m.AccessibilitySettingsPage),
+                  },
                 ],
               },
               {

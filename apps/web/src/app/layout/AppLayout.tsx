@@ -55,9 +55,15 @@ export function AppLayout() {
       </AppShell.Main>
       <footer className={classes.footer}>
         <Container size="lg">
-          <Text size="sm" c="dimmed">
-            Atrium — an open content platform.
-          </Text>
+          <Group justify="space-between" gap="xs" wrap="wrap">
+            <Text size="sm" c="dimmed">
+              Atrium — an open content platform.
+            </Text>
+            {/* Display preferences for everyone: visitors keep them on the device (signed in: the settings tab). */}
+            <Anchor component={Link} to={paths.accessibility} size="sm">
+              Accessibility and display
+            </Anchor>
+          </Group>
         </Container>
       </footer>
     </AppShell>

@@ -6,6 +6,7 @@ import { paths, postsPath } from '../../app/paths';
 import { envelope, errorEnvelope } from '../../test/api-fixtures';
 import { api, json, requestsTo, useApi } from '../../test/msw';
 import { renderPage } from '../../test/render';
+import { PREFERENCES_STORAGE_KEY } from '../../lib/preferences';
 import type { PostSummary } from './api/reading.api';
 import { FEED_PAGE_SIZE, SEARCH_PAGE_SIZE } from './api/reading.queries';
 import { PostsPage } from './PostsPage';
@@ -290,5 +291,28 @@ describe('Latest posts (the feed)', () => {
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByRole('link', { name: 'Post number 2' })).toHaveFocus();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it("pre-filters by the reader's highest reading level, says so, and shows all on request", async () => {
+    const user = userEvent.setup({ delay: null });
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ maxReadingLevel: 8 }));
+    useApi(categoriesApi, twoPagesApi);
+    const { router } = renderFeed();
+
+    await screen.findByRole('link', { name: 'Post number 1' });
+    expect(feedQueries()[0]?.get('readingLevel')).toBe('8');
+    expect(screen.getByText('Showing posts up to grade 8 — your preference.')).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Maximum reading level' })).toHaveValue('8');
+
+    await user.click(screen.getByRole('button', { name: 'Show all' }));
+    await waitFor(() => expect(feedQueries().at(-1)?.has('readingLevel')).toBe(false));
+    expect(router.state.location.search).toBe('?level=any');
+    expect(screen.queryByText(/your preference/)).not.toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Maximum reading level' })).toHaveValue('');
+
+    // A level chosen in the feed wins over the preference.
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Maximum reading level' }), '12');
+    await waitFor(() => expect(feedQueries().at(-1)?.get('readingLevel')).toBe('12'));
+    expect(screen.queryByText(/your preference/)).not.toBeInTheDocument();
   });
 });

@@ -4,15 +4,21 @@ import { Link, useSearchParams } from 'react-router';
 
 import { paths } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import { useEffectivePreferences } from '../settings';
 import type { CategoryNode, FeedFilter, PostSummary } from './api/reading.api';
 import { useCategories, useFeed, useSearch } from './api/reading.queries';
 import { PostCard, PostCardSkeleton } from './components/PostCard';
 import { READING_LEVELS } from './reading.format';
 
-/** The feed's state lives in the address (shareable, kept by Back): `?category=&tag=&level=&q=&page=`. */
+/**
+ * The feed's state lives in the address (shareable, kept by Back): `?category=&tag=&level=&q=&page=`.
+ * Without `level`, the reader's preferred highest reading level applies (`preferred`); `level=any` shows all.
+ */
 function useFeedParams() {
   const [params, setParams] = useSearchParams();
-  const level = Number(params.get('level'));
+  const { maxReadingLevel } = useEffectivePreferences();
+  const preferred = params.get('level') === null ? maxReadingLevel : null;
+  const level = preferred ?? Number(params.get('level'));
   const filter: FeedFilter = useMemo(
     () => ({
       ...(params.get('category') ? { category: params.get('category') ?? undefined } : {}),
@@ -39,7 +45,14 @@ function useFeedParams() {
       { preventScrollReset: true },
     );
 
-  return { filter, q, page, update, level: params.get('level') ?? '' };
+  return {
+    filter,
+    q,
+    page,
+    update,
+    level: preferred === null ? (params.get('level') ?? '') : String(preferred),
+    preferred,
+  };
 }
 
 /** The category tree as select options, each level indented under its parent. */
@@ -56,7 +69,7 @@ function categoryOptions(nodes: CategoryNode[], depth = 0): { value: string; lab
  * pages, each with the text around the match.
  */
 export function PostsPage() {
-  const { filter, q, page, update, level } = useFeedParams();
+  const { filter, q, page, update, level, preferred } = useFeedParams();
   const categories = useCategories();
   const [draft, setDraft] = useState(q);
   const [shownQ, setShownQ] = useState(q);
@@ -78,6 +91,10 @@ export function PostsPage() {
   if (filter.category && !options.some((option) => option.value === filter.category)) {
     options.push({ value: filter.category, label: filter.category });
   }
+
+  const levels = READING_LEVELS.some((option) => option.value === level)
+    ? READING_LEVELS
+    : [...READING_LEVELS, { value: level, label: `Grade ${level} or easier` }];
 
   return (
     <Stack gap="lg">
@@ -116,9 +133,10 @@ export function PostsPage() {
         />
         <NativeSelect
           label="Maximum reading level"
-          data={READING_LEVELS}
-          value={READING_LEVELS.some((option) => option.value === level) ? level : ''}
-          onChange={(event) => update({ level: event.currentTarget.value || undefined })}
+          data={levels}
+          value={Number(level) > 0 ? level : ''}
+          // "Any level" with a preferred level: `any`, or the preference would apply again.
+          onChange={(event) => update({ level: event.currentTarget.value || (preferred === null ? undefined : 'any') })}
           style={{ flex: '0 1 14rem' }}
           miw={0}
         />
@@ -133,6 +151,18 @@ export function PostsPage() {
           </Group>
         ) : null}
       </Group>
+
+      {preferred !== null ? (
+        <Group gap="xs" wrap="wrap" role="status">
+          <Text size="sm">Showing posts up to grade {preferred} — your preference.</Text>
+          <Button variant="default" size="compact-sm" onClick={() => update({ level: 'any' })}>
+            Show all
+          </Button>
+          <Anchor component={Link} to={paths.accessibility} size="sm">
+            Change the preference
+          </Anchor>
+        </Group>
+      ) : null}
 
       {q ? (
         <SearchResults filter={filter} q={q} page={page} onPage={(p) => update({ page: String(p) })} />

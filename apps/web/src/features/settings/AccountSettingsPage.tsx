@@ -17,6 +17,7 @@ import {
 import { session } from '../../lib/session';
 import { reloadUser, useAuth } from '../auth';
 import { changeUsername, deleteAccount, requestEmailChange } from './api/account.api';
+import { DataExportSection } from './components/DataExportSection';
 import { SettingsSection } from './components/SettingsSection';
 
 type Field = 'password';
@@ -32,6 +33,8 @@ export function AccountSettingsPage() {
       </div>
       <ChangeEmailSection />
       <ChangeUsernameSection />
+      {/* The "export ready" mail links here: /settings/account?export=<id>. */}
+      <DataExportSection />
       <DeleteAccountSection />
     </Stack>
   );

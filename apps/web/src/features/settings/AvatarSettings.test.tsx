@@ -187,4 +187,37 @@ describe('Avatar (profile page)', () => {
     expect(section.getByRole('img', { name: 'Your avatar: your initials' })).toHaveTextContent('AL');
     expect(section.queryByRole('button', { name: 'Remove avatar' })).not.toBeInTheDocument();
   });
+
+  it('marks on the whole chosen picture the centred square the server keeps, in pictures and in words', async () => {
+    const user = userEvent.setup({ delay: null });
+    rememberSignIn();
+    useApi(...signedInApi());
+    renderProfilePage();
+
+    const section = await avatarSection();
+    await user.upload(section.getByLabelText('Avatar picture file'), picture('wide.png'));
+    const original = await section.findByRole('img', {
+      name: 'Your chosen picture, with the part that will be kept marked',
+    });
+    expect(section.getByText('The square in the middle of the picture is kept.')).toBeInTheDocument();
+
+    // A landscape picture, 400 × 200 (jsdom loads no image: its size is given here).
+    Object.defineProperty(original, 'naturalWidth', { configurable: true, value: 400 });
+    Object.defineProperty(original, 'naturalHeight', { configurable: true, value: 200 });
+    fireEvent.load(original);
+
+    expect(
+      await section.findByText(
+        'Kept: the marked 200 × 200 square in the middle of this 400 × 200 picture; the dimmed left and right edges are cut off.',
+      ),
+    ).toBeInTheDocument();
+    const square = original.parentElement?.querySelector<HTMLElement>('[data-crop-square]');
+    expect(square?.style.left).toBe('25%');
+    expect(square?.style.width).toBe('50%');
+    expect(square?.style.top).toBe('0%');
+    expect(square?.style.height).toBe('100%');
+    // And the result, as it will show.
+    expect(section.getByRole('img', { name: /^Preview of your new avatar/ })).toBeInTheDocument();
+    expect(section.getByRole('button', { name: 'Save avatar' })).toBeEnabled();
+  });
 });

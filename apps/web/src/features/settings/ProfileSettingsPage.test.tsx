@@ -103,39 +103,3 @@ describe('Profile settings page', () => {
     expect(within(passwordSection).getByLabelText(/^New password/, { selector: 'input' })).toHaveValue('');
   });
 });
-
-describe('Display settings (profile page)', () => {
-  it('saves colour scheme, text size and reduced motion with the account, and applies them at once', async () => {
-    const user = userEvent.setup({ delay: null });
-    rememberSignIn();
-    useApi(
-      ...signedInApi(),
-      api.patch('/api/v1/me', async ({ request }) => {
-        const { preferences } = await request.json();
-        return json(envelope({ ...ada, preferences: preferences ?? {} }));
-      }),
-    );
-    renderProfilePage();
-
-    const display = within(await screen.findByRole('region', { name: 'Display' }));
-    expect(display.getByRole('radio', { name: 'Same as the device' })).toBeChecked();
-    expect(display.getByRole('radio', { name: 'Standard' })).toBeChecked();
-    await user.click(display.getByRole('radio', { name: 'Dark' }));
-    await user.click(display.getByRole('radio', { name: 'Larger' }));
-    await user.click(display.getByRole('checkbox', { name: /Reduce motion/ }));
-    await user.click(display.getByRole('button', { name: 'Save display settings' }));
-
-    expect(await screen.findByText('Display settings saved.')).toBeInTheDocument();
-    expect(await bodyOf(requestsTo('/api/v1/me')[0])).toEqual({
-      preferences: { colorScheme: 'dark', fontScale: 1.25, reduceMotion: true },
-    });
-    const root = document.documentElement;
-    expect(root).toHaveAttribute('data-mantine-color-scheme', 'dark');
-    expect(root.style.fontSize).toBe('125%');
-    expect(root).toHaveAttribute('data-reduce-motion');
-    // The form shows what is now stored.
-    const saved = within(screen.getByRole('region', { name: 'Display' }));
-    expect(saved.getByRole('radio', { name: 'Dark' })).toBeChecked();
-    expect(saved.getByRole('radio', { name: 'Larger' })).toBeChecked();
-  });
-});

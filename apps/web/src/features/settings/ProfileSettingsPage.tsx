@@ -1,18 +1,4 @@
-import { type ColorSchemePreference, type FontScale, type UserPreferences } from '@atrium/contracts';
-import {
-  Badge,
-  Button,
-  Checkbox,
-  DataList,
-  Group,
-  PasswordInput,
-  Radio,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, DataList, Group, PasswordInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 
 import { FormProblemAlert } from '../../components/ui/FormErrorAlert';
@@ -24,7 +10,6 @@ import { updateProfile } from './api/settings.api';
 import { useChangePassword } from './api/settings.queries';
 import { AvatarSettings } from './components/AvatarSettings';
 import { SettingsSection } from './components/SettingsSection';
-import { usePreferences, useSavePreferences } from './preferences';
 
 const BIO_MAX_LENGTH = 2000;
 const NAME_MAX_LENGTH = 100;
@@ -65,8 +50,6 @@ export function ProfileSettingsPage() {
       {/* Keyed by user: after a profile reload elsewhere the form starts from the saved values. */}
       <ProfileForm key={user.id} user={user} />
       <ChangePasswordForm />
-      {/* Keyed by what is stored: a change saved elsewhere (the header's colour toggle) shows here. */}
-      <DisplayForm key={`${user.id}:${JSON.stringify(user.preferences)}`} />
     </Stack>
   );
 }
@@ -186,90 +169,6 @@ function ChangePasswordForm() {
           <div>
             <Button type="submit" loading={change.isPending}>
               Change password
-            </Button>
-          </div>
-        </Stack>
-      </form>
-    </SettingsSection>
-  );
-}
-
-const COLOR_SCHEME_LABELS: Record<ColorSchemePreference, string> = {
-  auto: 'Same as the device',
-  light: 'Light',
-  dark: 'Dark',
-};
-
-const FONT_SCALE_LABELS: Record<FontScale, string> = {
-  1: 'Standard',
-  1.125: 'Large',
-  1.25: 'Larger',
-  1.5: 'Largest',
-};
-
-/** Radio groups hold strings; the form holds the preference's own type. */
-type DisplayValues = {
-  colorScheme: ColorSchemePreference;
-  fontScale: string;
-  reduceMotion: boolean;
-};
-
-const toDisplayValues = ({ colorScheme, fontScale, reduceMotion }: UserPreferences): DisplayValues => ({
-  colorScheme,
-  fontScale: String(fontScale),
-  reduceMotion,
-});
-
-/** How Atrium looks for this account, on every device it signs in on. */
-function DisplayForm() {
-  const preferences = usePreferences();
-  const save = useSavePreferences({ onSuccess: () => notifySuccess('Display settings saved.') });
-  const form = useAppForm<DisplayValues>('display', {
-    initialValues: preferences
-      ? toDisplayValues(preferences)
-      : { colorScheme: 'auto', fontScale: '1', reduceMotion: false },
-  });
-  if (!preferences) return null;
-
-  const onSubmit = submitWith(form, ({ colorScheme, fontScale, reduceMotion }) => {
-    if (save.isPending) return;
-    save.mutate({ ...preferences, colorScheme, fontScale: Number(fontScale) as FontScale, reduceMotion });
-  });
-
-  const split = save.isError ? splitApiError(save.error, {}) : undefined;
-
-  return (
-    <SettingsSection title="Display">
-      <form onSubmit={onSubmit} noValidate aria-label="Display">
-        <Stack gap="lg" maw={520}>
-          <FormProblemAlert title="Could not save the display settings" error={save.error} problem={split} />
-          <Radio.Group {...form.getInputProps('colorScheme')} aria-invalid={undefined} label="Colour scheme">
-            <Group gap="lg" mt="xs">
-              {Object.entries(COLOR_SCHEME_LABELS).map(([value, label]) => (
-                <Radio key={value} value={value} label={label} />
-              ))}
-            </Group>
-          </Radio.Group>
-          <Radio.Group
-            {...form.getInputProps('fontScale')}
-            aria-invalid={undefined}
-            label="Text size"
-            description="Text, and the space around it, grows on every page."
-          >
-            <Group gap="lg" mt="xs">
-              {Object.entries(FONT_SCALE_LABELS).map(([value, label]) => (
-                <Radio key={value} value={value} label={label} />
-              ))}
-            </Group>
-          </Radio.Group>
-          <Checkbox
-            {...form.getInputProps('reduceMotion', { type: 'checkbox' })}
-            label="Reduce motion"
-            description="No animations or sliding transitions, whatever this device is set to."
-          />
-          <div>
-            <Button type="submit" loading={save.isPending}>
-              Save display settings
             </Button>
           </div>
         </Stack>

@@ -11,6 +11,7 @@ const SECTIONS = [
   { to: paths.settings.security, label: 'Security' },
   { to: paths.settings.tokens, label: 'Access tokens' },
   { to: paths.settings.account, label: 'Account' },
+  { to: paths.settings.accessibility, label: 'Accessibility' },
 ] as const;
 
 /** Settings pages share a heading and a section list; each page names itself with an h1. */

@@ -1,2 +1,2 @@
 // The settings feature's public face. Pages are not here: they load lazily through settings.routes.ts.
-export { usePreferences, useSavePreferences } from './preferences';
+export { useEffectivePreferences, useLocalPreferences, usePreferences, useSavePreferences } from './preferences';

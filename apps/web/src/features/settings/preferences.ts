@@ -1,13 +1,34 @@
-import { parsePreferences, type UserPreferences } from '@atrium/contracts';
+import type { UserPreferences } from '@atrium/contracts';
 import { useMutation } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
 
+import { effectivePreferences, readLocalPreferences, subscribeLocalPreferences } from '../../lib/preferences';
 import { useAuth } from '../auth';
 import { updateProfile } from './api/settings.api';
 
-/** The signed-in user's preferences, every key set (its default where none is stored); `undefined` when signed out. */
+/** This device's display preferences (a visitor's, or the last signed-in account's), every key set. */
+export function useLocalPreferences(): UserPreferences {
+  return useSyncExternalStore(subscribeLocalPreferences, readLocalPreferences, readLocalPreferences);
+}
+
+/**
+ * The preferences that apply, signed in or not: this device's, overridden by what the account chose.
+ * The feed reads `maxReadingLevel` from here.
+ */
+export function useEffectivePreferences(): UserPreferences {
+  const { user } = useAuth();
+  const local = useLocalPreferences();
+  return effectivePreferences(local, user?.preferences);
+}
+
+/**
+ * The signed-in user's preferences, every key set (this device's where the account chose none);
+ * `undefined` when signed out.
+ */
 export function usePreferences(): UserPreferences | undefined {
   const { user } = useAuth();
-  return user ? parsePreferences(user.preferences) : undefined;
+  const preferences = useEffectivePreferences();
+  return user ? preferences : undefined;
 }
 
 /**

@@ -54,3 +54,20 @@ export async function requestEmailChange(email: string, password: string): Promi
 export function changeUsername(username: string): Promise<Schema<'UserDto'>> {
   return unwrap(apiClient.PUT('/api/v1/me/username', { body: { username } }));
 }
+
+/** A zip of the account's data, built in the background: `queued` → `running` (progress) → `done` (or `failed`). */
+export type DataExport = Schema<'DataExportDto'>;
+
+/** Starts an export (`202`); while one is being built, the API answers that one. */
+export function startExport(): Promise<DataExport> {
+  return unwrap(apiClient.POST('/api/v1/me/exports'));
+}
+
+export function fetchExport(id: string, signal?: AbortSignal): Promise<DataExport> {
+  return unwrap(apiClient.GET('/api/v1/me/exports/{id}', { params: { path: { id } }, signal }));
+}
+
+/** The ten most recent exports, newest first. */
+export function fetchExports(signal?: AbortSignal): Promise<DataExport[]> {
+  return unwrap(apiClient.GET('/api/v1/me/exports', { signal }));
+}

@@ -2,7 +2,15 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 
 import { session } from '../../../lib/session';
 import { accountKeys } from '../../auth';
-import { createToken, fetchTokens, revokeToken } from './account.api';
+import {
+  createToken,
+  type DataExport,
+  fetchExport,
+  fetchExports,
+  fetchTokens,
+  revokeToken,
+  startExport,
+} from './account.api';
 import { removeAvatar, uploadAvatar } from './avatar.api';
 import { changePassword, endSession, fetchSessions } from './settings.api';
 
@@ -81,4 +89,39 @@ export function useUploadAvatar() {
 export function useRemoveAvatar() {
   const avatarChanged = useAvatarChanged();
   return useMutation({ mutationFn: removeAvatar, onSuccess: () => avatarChanged(null) });
+}
+
+const exportKeys = {
+  all: [...accountKeys.all, 'exports'] as const,
+  list: () => [...exportKeys.all, 'list'] as const,
+  one: (id: string) => [...exportKeys.all, 'one', id] as const,
+};
+
+/** Asked again every second while it is being built. */
+export const EXPORT_POLL_MS = 1000;
+const building = (data: DataExport | undefined) => data?.status === 'queued' || data?.status === 'running';
+
+/** The recent exports: the newest one shows when the page opens without `?export=`. */
+export const useExports = (enabled: boolean) =>
+  useQuery({ queryKey: exportKeys.list(), queryFn: ({ signal }) => fetchExports(signal), enabled });
+
+/** One export, polled while it is queued or running. */
+export function useExport(id: string | undefined) {
+  return useQuery({
+    queryKey: exportKeys.one(id ?? ''),
+    queryFn: ({ signal }) => fetchExport(id ?? '', signal),
+    enabled: Boolean(id),
+    refetchInterval: (query) => (building(query.state.data) ? EXPORT_POLL_MS : false),
+  });
+}
+
+export function useStartExport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: startExport,
+    onSuccess: (started) => {
+      queryClient.setQueryData(exportKeys.one(started.id), started);
+      void queryClient.invalidateQueries({ queryKey: exportKeys.list() });
+    },
+  });
 }

@@ -8,6 +8,7 @@ import { ApiError } from '../../../lib/api';
 import type { SessionUser } from '../../../lib/session';
 import { AVATAR_MAX_BYTES, AVATAR_TYPES } from '../api/avatar.api';
 import { useRemoveAvatar, useUploadAvatar } from '../api/settings.queries';
+import classes from './AvatarSettings.module.css';
 
 /** The avatar and the preview of a new one take the same room: nothing moves between the two. */
 const SHOWN_SIZE = 128;
@@ -48,6 +49,52 @@ interface Chosen {
   file: File;
   /** A `data:` URL: the Content-Security-Policy allows those for images, not `blob:`. */
   preview: string;
+}
+
+/** Natural size of the chosen picture, once it has loaded. */
+interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * The chosen picture whole, with the square the API keeps (centred, as large as the shorter side)
+ * marked on it and the rest dimmed; the same in words below it.
+ */
+function CropPreview({ src }: { src: string }) {
+  const [size, setSize] = useState<Size>();
+  const side = size ? Math.min(size.width, size.height) : 0;
+  const square =
+    size && side > 0
+      ? {
+          left: `${((size.width - side) / 2 / size.width) * 100}%`,
+          top: `${((size.height - side) / 2 / size.height) * 100}%`,
+          width: `${(side / size.width) * 100}%`,
+          height: `${(side / size.height) * 100}%`,
+        }
+      : undefined;
+  return (
+    <figure className={classes.crop}>
+      <div className={classes.frame}>
+        <img
+          src={src}
+          alt="Your chosen picture, with the part that will be kept marked"
+          className={classes.original}
+          onLoad={(event) =>
+            setSize({ width: event.currentTarget.naturalWidth, height: event.currentTarget.naturalHeight })
+          }
+        />
+        {square ? <div className={classes.square} style={square} data-crop-square="" aria-hidden="true" /> : null}
+      </div>
+      <Text component="figcaption" size="sm" mt={6} maw="15rem">
+        {size && side > 0
+          ? size.width === size.height
+            ? `The whole picture (${side} × ${side} pixels) is kept: it is square already.`
+            : `Kept: the marked ${side} × ${side} square in the middle of this ${size.width} × ${size.height} picture; the dimmed ${size.width > size.height ? 'left and right edges are' : 'top and bottom edges are'} cut off.`
+          : 'The square in the middle of the picture is kept.'}
+      </Text>
+    </figure>
+  );
 }
 
 /**
@@ -153,10 +200,11 @@ export function AvatarSettings({ user }: { user: SessionUser }) {
         }}
       >
         <Group gap="lg" align="center" wrap="wrap">
+          {chosen ? <CropPreview src={chosen.preview} /> : null}
           {chosen ? (
             <Image
               src={chosen.preview}
-              alt="Preview of your new avatar: the centre square of the picture"
+              alt="Preview of your new avatar, as it will show: the centre square, in a circle"
               w={SHOWN_SIZE}
               h={SHOWN_SIZE}
               fit="cover"
