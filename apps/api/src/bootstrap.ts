@@ -263,7 +263,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
     origin: (origin, callback) => callback(null, origin === undefined ? false : allowed.has(origin)),
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposedHeaders: ['X-Request-ID', 'Retry-After', 'Content-Disposition'],
+    exposedHeaders: ['X-Request-ID', 'Retry-After', 'Content-Disposition', 'ETag'],
     maxAge: 600,
   });
 

@@ -192,6 +192,7 @@ describe('request pipeline', () => {
       expect(res.headers['access-control-allow-origin']).toBe('https://app.atrium.test');
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       expect(res.headers['access-control-expose-headers']).toContain('X-Request-ID');
+      expect(res.headers['access-control-expose-headers']).toContain('ETag');
     });
 
     it('answers a preflight from a configured origin', async () => {

@@ -182,6 +182,15 @@ describe('public content cache, two replicas', () => {
       body: { title: unique('Still mine') },
     });
     expect(edit.statusCode).toBe(200);
+    // The edit answers with the post's new ETag: the next If-Match, without reading it again.
+    const after = await onA.call('GET', `/api/v1/posts/${post.id}`, { token: author.token });
+    expect(edit.headers.etag).toBe(after.headers.etag);
+    const next = await onA.call('PATCH', `/api/v1/posts/${post.id}`, {
+      token: author.token,
+      headers: { 'if-match': edit.headers.etag as string },
+      body: { body: 'Edited again from the answer of the last edit.' },
+    });
+    expect(next.statusCode).toBe(200);
     // The edit itself does make the tag stale.
     const stale = await onA.call('PATCH', `/api/v1/posts/${post.id}`, {
       token: author.token,

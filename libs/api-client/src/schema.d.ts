@@ -2447,21 +2447,14 @@ export interface components {
              */
             slug?: string;
             /**
-             * @description `members`: signed-in readers only
-             * @default public
+             * @description `members`: signed-in readers only. A new post is `public` unless told
              * @enum {string}
              */
-            visibility: "public" | "members";
-            /**
-             * @description Shown first in the feed; editors only
-             * @default false
-             */
-            featured: boolean;
-            /**
-             * @description Whether readers may comment (comments stay readable when closed)
-             * @default true
-             */
-            commentsOpen: boolean;
+            visibility?: "public" | "members";
+            /** @description Shown first in the feed; editors only. A new post is not unless told */
+            featured?: boolean;
+            /** @description Whether readers may comment (comments stay readable when closed). A new post is open unless told */
+            commentsOpen?: boolean;
             /**
              * Format: uuid
              * @description The category it is filed under (`GET /categories`); null for none
@@ -2493,21 +2486,14 @@ export interface components {
              */
             slug?: string;
             /**
-             * @description `members`: signed-in readers only
-             * @default public
+             * @description `members`: signed-in readers only. A new post is `public` unless told
              * @enum {string}
              */
-            visibility: "public" | "members";
-            /**
-             * @description Shown first in the feed; editors only
-             * @default false
-             */
-            featured: boolean;
-            /**
-             * @description Whether readers may comment (comments stay readable when closed)
-             * @default true
-             */
-            commentsOpen: boolean;
+            visibility?: "public" | "members";
+            /** @description Shown first in the feed; editors only. A new post is not unless told */
+            featured?: boolean;
+            /** @description Whether readers may comment (comments stay readable when closed). A new post is open unless told */
+            commentsOpen?: boolean;
             /**
              * Format: uuid
              * @description The category it is filed under (`GET /categories`); null for none
@@ -16446,6 +16432,8 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
+                    /** @description The post's `ETag` now, for the next `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17166,8 +17154,7 @@ export interface operations {
     PostsController_update: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The `ETag` the post had when you read it (`GET /posts/:id`; it covers all but the view and comment counts, which readers move). A post changed since answers 412 and nothing is written; without `If-Match` the last write wins. */
                 "If-Match"?: string;
             };
@@ -17185,6 +17172,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description The post's `ETag` now, for the next `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17461,6 +17450,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description The post's `ETag` now, for the next `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18176,8 +18167,7 @@ export interface operations {
     PostsController_restore: {
         parameters: {
             query?: never;
-            header: {
-                "if-match": string;
+            header?: {
                 /** @description The `ETag` the post had when you read it (`GET /posts/:id`; it covers all but the view and comment counts, which readers move). A post changed since answers 412 and nothing is written; without `If-Match` the last write wins. */
                 "If-Match"?: string;
             };
@@ -18192,6 +18182,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description The post's `ETag` now, for the next `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18704,6 +18696,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description The post's `ETag` now, for the next `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18987,6 +18981,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description The post's `ETag` now, for the next `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19219,6 +19215,8 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    /** @description The post's `ETag` now, for the next `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,12 +1,17 @@
 import {
+  applyDecorators,
   type ArgumentsHost,
   Body,
+  type CallHandler,
+  createParamDecorator,
+  type ExecutionContext,
+  type NestInterceptor,
+  UseInterceptors,
   Catch,
   Controller,
   Delete,
   type ExceptionFilter,
   Get,
-  Headers,
   Param,
   ParseUUIDPipe,
   Patch,
@@ -15,7 +20,8 @@ import {
   Req,
   UseFilters,
 } from '@nestjs/common';
-import { ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type Observable, tap } from 'rxjs';
 import { ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
@@ -56,6 +62,33 @@ class PostMovedFilter implements ExceptionFilter {
       });
   }
 }
+
+/** The request's `If-Match` (documented by IfMatchHeader; a plain parameter would show as a second, required header). */
+const IfMatch = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined =>
+    context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'],
+);
+
+/** Writes that answer with the post send its `ETag` too: the next edit's `If-Match`, without reading it again. */
+class PostEtagInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      tap((post: PostDto) => {
+        void reply.header('etag', postEtag(post));
+      }),
+    );
+  }
+}
+
+const SendsPostEtag = (status: number): MethodDecorator =>
+  applyDecorators(
+    UseInterceptors(new PostEtagInterceptor()),
+    ApiResponse({
+      status,
+      headers: { ETag: { description: "The post's `ETag` now, for the next `If-Match`", schema: { type: 'string' } } },
+    }),
+  );
 
 /** `If-Match` on the routes that overwrite a post (edit, restore): a stale tag answers 412. */
 const IfMatchHeader = (): MethodDecorator =>
@@ -126,6 +159,7 @@ export class PostsController {
   }
 
   @Post('posts')
+  @SendsPostEtag(201)
   @Route({
     summary: 'Write a post (a draft until published)',
     access: { permissions: ['posts:create'] },
@@ -138,6 +172,7 @@ export class PostsController {
   }
 
   @Patch('posts/:id')
+  @SendsPostEtag(200)
   @Route({
     summary: 'Edit a post (your own as an author, any as an editor)',
     description:
@@ -151,7 +186,7 @@ export class PostsController {
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdatePostDto,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ): Promise<PostDto> {
     return this.posts.update(user, id, body, ifMatch);
   }
@@ -169,6 +204,7 @@ export class PostsController {
   }
 
   @Post('posts/:id/publish')
+  @SendsPostEtag(200)
   @Route({
     summary: 'Publish a post now (its first publication dates it)',
     description:
@@ -211,6 +247,7 @@ export class PostsController {
   }
 
   @Post('posts/:id/revisions/:revisionId/restore')
+  @SendsPostEtag(200)
   @Route({
     summary: "Bring a revision's title and body back (a new save; If-Match as for edits)",
     access: { permissions: ['posts:update'] },
@@ -222,7 +259,7 @@ export class PostsController {
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('revisionId', new ParseUUIDPipe()) revisionId: string,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ): Promise<PostDto> {
     return this.posts.restore(user, id, revisionId, ifMatch);
   }
@@ -243,6 +280,7 @@ export class PostsController {
   }
 
   @Post('posts/:id/schedule')
+  @SendsPostEtag(200)
   @Route({
     summary: 'Schedule a draft to go live at a time (or move its time)',
     description:
@@ -260,6 +298,7 @@ export class PostsController {
   }
 
   @Post('posts/:id/unpublish')
+  @SendsPostEtag(200)
   @Route({
     summary: 'Take a post back to draft',
     access: { permissions: ['posts:publish'] },
@@ -271,6 +310,7 @@ export class PostsController {
   }
 
   @Post('posts/:id/archive')
+  @SendsPostEtag(200)
   @Route({
     summary: 'Archive a published post: out of the lists, readable by those who may edit it',
     access: { permissions: ['posts:publish'] },

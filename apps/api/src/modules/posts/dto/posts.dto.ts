@@ -87,19 +87,21 @@ class PostOptionsDto {
   @Matches(SLUG_PATTERN, { message: 'slug takes lower-case letters and digits in dash-separated words' })
   slug?: string;
 
-  @ApiPropertyOptional({ enum: POST_VISIBILITIES, default: 'public', description: '`members`: signed-in readers only' })
+  @ApiPropertyOptional({
+    enum: POST_VISIBILITIES,
+    description: '`members`: signed-in readers only. A new post is `public` unless told',
+  })
   @Optional()
   @IsIn(POST_VISIBILITIES)
   visibility?: PostVisibility;
 
-  @ApiPropertyOptional({ description: 'Shown first in the feed; editors only', default: false })
+  @ApiPropertyOptional({ description: 'Shown first in the feed; editors only. A new post is not unless told' })
   @Optional()
   @IsBoolean()
   featured?: boolean;
 
   @ApiPropertyOptional({
-    description: 'Whether readers may comment (comments stay readable when closed)',
-    default: true,
+    description: 'Whether readers may comment (comments stay readable when closed). A new post is open unless told',
   })
   @Optional()
   @IsBoolean()
