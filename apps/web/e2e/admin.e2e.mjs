@@ -84,6 +84,14 @@ async function assertAxeCleanInBothSchemes(page, where) {
       scheme,
     );
     await page.waitForTimeout(200);
+    // Transitions (a drawer sliding in, colours changing with the scheme) have ended.
+    await page.waitForFunction(() =>
+      document.getAnimations().every(
+        (animation) =>
+          // Endless ones (a spinner) never end: only those that finish count.
+          animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity,
+      ),
+    );
     const { blocking } = await axeViolations(page);
     if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
   }

@@ -117,18 +117,20 @@ function RolesForm({ user, onDone }: { user: AdminUser; onDone: () => void }) {
                   onChange={(event) => change(role.id, { held: event.currentTarget.checked })}
                   style={{ flex: '1 1 14rem' }}
                 />
-                <TextInput
-                  type="date"
-                  label={`Last day of ${role.name}`}
-                  description="Optional"
-                  value={current.until}
-                  min={today}
-                  disabled={!current.held || locked}
-                  onChange={(event) => change(role.id, { until: event.currentTarget.value })}
-                  error={past ? 'Choose today or a later day.' : undefined}
-                  style={{ flex: '0 1 11rem' }}
-                  miw={0}
-                />
+                {/* A last day only for a role the user is to hold. */}
+                {current.held && !locked ? (
+                  <TextInput
+                    type="date"
+                    label={`Last day of ${role.name}`}
+                    description="Optional"
+                    value={current.until}
+                    min={today}
+                    onChange={(event) => change(role.id, { until: event.currentTarget.value })}
+                    error={past ? 'Choose today or a later day.' : undefined}
+                    style={{ flex: '0 1 11rem' }}
+                    miw={0}
+                  />
+                ) : null}
               </Group>
             );
           })}
