@@ -204,6 +204,24 @@ describe('Admin: users', () => {
     });
   });
 
+  it('marks an invited user’s email address verified', async () => {
+    const user = userEvent.setup({ delay: null });
+    const invited = userOf(3, { emailVerified: false, status: 'unverified' });
+    renderAdmin(
+      paths.admin.users,
+      {},
+      rolesApi,
+      api.get('/api/v1/users', () => json(listEnvelope([invited]))),
+      api.patch('/api/v1/users/{id}', () =>
+        json(envelope({ ...invited, emailVerified: true, status: 'active' as const })),
+      ),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Actions for user3' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Mark email verified' }));
+    expect(await screen.findByText('user3@example.com is marked verified.')).toBeInTheDocument();
+    expect(await bodyOf(requestsTo(`/api/v1/users/${invited.id}`)[0])).toEqual({ emailVerified: true });
+  });
+
   it('deactivates after a confirmation, and restores a deleted user', async () => {
     const user = userEvent.setup({ delay: null });
     const active = userOf(1);
@@ -229,6 +247,7 @@ describe('Admin: users', () => {
 
     await user.click(screen.getByRole('button', { name: 'Actions for user2' }));
     expect(screen.queryByRole('menuitem', { name: 'Delete' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('menuitem', { name: 'Mark email verified' })).not.toBeInTheDocument();
     expect(screen.getByRole('menuitem', { name: 'Audit log' })).toHaveAttribute(
       'href',
       `/admin/audit?target=user%3A${deleted.id}`,

@@ -336,6 +336,11 @@ function UserActions({
       { id: user.id, changes: { isActive: true } },
       { onSuccess: () => notifySuccess(`${user.username} can sign in again.`) },
     );
+  const markVerified = () =>
+    update.mutate(
+      { id: user.id, changes: { emailVerified: true } },
+      { onSuccess: () => notifySuccess(`${user.email} is marked verified.`) },
+    );
   const onRestore = () => restore.mutate(user.id, { onSuccess: () => notifySuccess(`${user.username} is restored.`) });
 
   const items = [
@@ -347,6 +352,11 @@ function UserActions({
     canUpdate && !self && !deleted && user.isActive ? (
       <Menu.Item key="deactivate" onClick={() => onConfirm('deactivate')}>
         Deactivate
+      </Menu.Item>
+    ) : null,
+    canUpdate && !deleted && !user.emailVerified ? (
+      <Menu.Item key="verify" onClick={markVerified}>
+        Mark email verified
       </Menu.Item>
     ) : null,
     canUpdate && !deleted && !user.isActive ? (
