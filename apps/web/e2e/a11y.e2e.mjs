@@ -191,6 +191,13 @@ test('axe and keyboard, signed in: home, own profile and every settings route in
           await page.getByRole('menu').waitFor({ state: 'detached' });
         }
       }
+      // The high-contrast theme (Accessibility settings; app/preferences.css), in both schemes.
+      await page.evaluate(() => document.documentElement.setAttribute('data-high-contrast', ''));
+      for (const scheme of await bothSchemes(page)) {
+        await useSystemScheme(page, scheme);
+        await axe.check(page, `${path} high contrast (${scheme})`);
+      }
+      await page.evaluate(() => document.documentElement.removeAttribute('data-high-contrast'));
     }
     assert.deepEqual(errors, []);
   } finally {

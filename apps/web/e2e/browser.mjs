@@ -102,6 +102,8 @@ export const PUBLIC_PAGES = [
   { path: `/reset-password?token=${'a'.repeat(43)}`, heading: 'Choose a new password' },
   { path: '/verify-email?token=cut-short', heading: 'This link is incomplete or damaged' },
   { path: '/confirm-email?token=cut-short', heading: 'This link is incomplete or damaged' },
+  // Display preferences for visitors (kept on the device).
+  { path: '/accessibility', heading: 'Accessibility' },
   { path: '/no/such/page', heading: 'Page not found' },
 ];
 
@@ -130,6 +132,7 @@ export const SETTINGS_PAGES = [
   { path: '/settings/security', heading: 'Security' },
   { path: '/settings/tokens', heading: 'Access tokens', list: 'Tokens', action: 'Revoke' },
   { path: '/settings/account', heading: 'Account' },
+  { path: '/settings/accessibility', heading: 'Accessibility' },
 ];
 
 /** axe-core's browser build, injected into the page as a script tag. */

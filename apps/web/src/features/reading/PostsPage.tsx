@@ -190,10 +190,12 @@ function Loading({ label }: { label: string }) {
 }
 
 function Empty({ children }: { children: string }) {
+  // With a preferred reading level, "all" has to say so (`level=any`), or the preference applies again.
+  const { maxReadingLevel } = useEffectivePreferences();
   return (
     <Stack gap="xs" align="flex-start">
       <Text>{children}</Text>
-      <Anchor component={Link} to={paths.posts}>
+      <Anchor component={Link} to={maxReadingLevel === null ? paths.posts : `${paths.posts}?level=any`}>
         Show all posts
       </Anchor>
     </Stack>

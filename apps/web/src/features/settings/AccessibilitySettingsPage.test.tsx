@@ -47,7 +47,7 @@ describe('Accessibility settings', () => {
     );
     renderSettings();
 
-    await screen.findByRole('heading', { level: 1, name: 'Accessibility and display' });
+    await screen.findByRole('heading', { level: 1, name: 'Accessibility' });
     expect(form().getByRole('radio', { name: 'Comfortable' })).toBeChecked();
     expect(form().getByRole('checkbox', { name: /High contrast/ })).not.toBeChecked();
     await user.click(form().getByRole('radio', { name: 'Dark' }));
@@ -102,7 +102,7 @@ describe('Accessibility settings', () => {
     );
     renderSettings();
 
-    await screen.findByRole('heading', { level: 1, name: 'Accessibility and display' });
+    await screen.findByRole('heading', { level: 1, name: 'Accessibility' });
     await user.click(form().getByRole('radio', { name: /Spacious/ }));
     await user.click(form().getByRole('button', { name: 'Save accessibility settings' }));
 
@@ -114,7 +114,7 @@ describe('Accessibility settings', () => {
     const user = userEvent.setup({ delay: null });
     renderPublic();
 
-    await screen.findByRole('heading', { level: 1, name: 'Accessibility and display' });
+    await screen.findByRole('heading', { level: 1, name: 'Accessibility' });
     expect(screen.getByText(/Kept on this device/)).toBeInTheDocument();
     await user.click(form().getByRole('radio', { name: 'Dark' }));
     await user.click(form().getByRole('checkbox', { name: /High contrast/ }));

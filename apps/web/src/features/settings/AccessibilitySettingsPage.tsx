@@ -104,7 +104,7 @@ export function AccessibilitySettingsPage() {
     <Stack gap="xl">
       <title>Accessibility settings · Atrium</title>
       <div>
-        <Title order={1}>Accessibility and display</Title>
+        <Title order={1}>Accessibility</Title>
         <Text mt={4}>
           {user
             ? 'How Atrium looks and reads for you, on every device you sign in on.'
