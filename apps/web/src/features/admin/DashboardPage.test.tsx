@@ -18,6 +18,7 @@ describe('Admin dashboard', () => {
     const figures = await screen.findByText('Active sessions');
     expect(figures.nextElementSibling).toHaveTextContent('7');
     expect(screen.getByText('Comments awaiting moderation').nextElementSibling).toHaveTextContent('5');
+    expect(screen.getByRole('link', { name: 'Moderate them' })).toHaveAttribute('href', '/moderation');
 
     const signUps = screen.getByRole('region', { name: 'Sign-ups per day' });
     // 10 days with one sign-up, one day with six: 16 in all, the most on 12 May.

@@ -1,9 +1,10 @@
-import { Anchor, Paper, SimpleGrid, Skeleton, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Box, Paper, SimpleGrid, Skeleton, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
-import { postPath } from '../../app/paths';
+import { paths, postPath } from '../../app/paths';
 import { BarChart, LineChart } from '../../components/ui/charts';
+import { useCan } from '../auth';
 import type { AdminStats } from './api/admin.api';
 import { useStats } from './api/admin.queries';
 import { count, dateTime, statsDay } from './admin.format';
@@ -75,21 +76,25 @@ function DashboardSkeleton() {
 }
 
 function Figure({ label, value, children }: { label: string; value: number; children?: ReactNode }) {
+  // A <div> in a <dl> groups one term with its description (HTML allows it); the link is part of the description.
   return (
     <Paper withBorder radius="md" p="md">
       <Text size="sm" c="dimmed" component="dt">
         {label}
       </Text>
-      <Text fz={28} fw={700} component="dd" m={0}>
-        {new Intl.NumberFormat().format(value)}
-      </Text>
-      {children}
+      <Box component="dd" m={0}>
+        <Text fz={28} fw={700}>
+          {new Intl.NumberFormat().format(value)}
+        </Text>
+        {children}
+      </Box>
     </Paper>
   );
 }
 
 function Dashboard({ stats }: { stats: AdminStats }) {
   const { days, content, users, sessions } = stats;
+  const canModerate = useCan('comments:moderate');
   const chartDays = days.map((day) => ({ ...day, label: statsDay(day.date) }));
   const statusRows = (['published', 'scheduled', 'draft', 'archived'] as const).map((status) => ({
     status,
@@ -107,7 +112,13 @@ function Dashboard({ stats }: { stats: AdminStats }) {
         <Figure label="Users" value={users.total} />
         <Figure label="Active sessions" value={sessions.active} />
         <Figure label="Published posts" value={content.postsByStatus.published} />
-        <Figure label="Comments awaiting moderation" value={content.commentsPending} />
+        <Figure label="Comments awaiting moderation" value={content.commentsPending}>
+          {content.commentsPending > 0 && canModerate ? (
+            <Anchor component={Link} to={paths.moderation} size="sm">
+              Moderate them
+            </Anchor>
+          ) : null}
+        </Figure>
       </SimpleGrid>
 
       <SimpleGrid cols={{ base: 1, md: 2 }}>
