@@ -25,6 +25,8 @@ export const paths = {
   confirmEmail: '/confirm-email',
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
+  /** The media library: the signed-in author's images (upload, alt text, delete). */
+  media: '/media',
   /** Display and accessibility preferences for visitors (signed in: `settings.accessibility`). */
   accessibility: '/accessibility',
   /** Writing: the signed-in author's posts, and the editor (`editPostPath(id)`; `write.new` for a new post). */

@@ -19,6 +19,7 @@ const writingGroup = () => import('../features/writing/writing.routes');
 const adminGroup = () => import('../features/admin/admin.routes');
 const statusGroup = () => import('../features/status/status.routes');
 const commentsGroup = () => import('../features/comments/comments.routes');
+const mediaGroup = () => import('../features/media/media.routes');
 const notFoundGroup = () => import('../features/not-found/not-found.routes');
 
 /** A route's `lazy`: loads the group's module and takes one component from it. */
@@ -86,6 +87,8 @@ export const routes: RouteObject[] = [
                   { path: paths.write.post, lazy: page(writingGroup, (m) => m.EditorPage) },
                   { path: paths.write.revisions, lazy: page(writingGroup, (m) => m.RevisionsPage) },
                   { path: paths.write.revision, lazy: page(writingGroup, (m) => m.RevisionsPage) },
+                  // The images for posts: open to the same writers (the API asks posts:create).
+                  { path: paths.media, lazy: page(mediaGroup, (m) => m.MediaLibraryPage) },
                 ],
               },
               {

@@ -10,6 +10,7 @@ import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
 import { signInPath } from '../auth';
 import { CommentsSection } from '../comments';
+import { MediaImage } from '../media';
 import type { Post } from './api/reading.api';
 import { postQueryOptions, usePost } from './api/reading.queries';
 import { LabelBadge } from './components/PostCard';
@@ -107,6 +108,11 @@ function PostArticle({ post }: { post: Post }) {
           </Group>
         ) : null}
       </Stack>
+
+      {post.cover ? (
+        // Its width and height hold its room while it loads; CSS scales it to the column.
+        <MediaImage image={post.cover} sizes="(max-width: 47.5rem) 100vw, 47.5rem" className={classes.cover} eager />
+      ) : null}
 
       {/* Safe to insert as HTML: the API rendered this from the Markdown and cleaned it with
           sanitize-html to an allowlist when the post was saved — no script, event handler, style,

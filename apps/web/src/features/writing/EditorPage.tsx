@@ -28,6 +28,7 @@ import type { CategoryNode, Versioned } from './api/writing.api';
 import { useCategories, useTags, useVersionedPost } from './api/writing.queries';
 import { AccessibilityPanel } from './components/AccessibilityPanel';
 import { ConflictPanel } from './components/ConflictPanel';
+import { CoverField, type CoverPreview } from './components/CoverField';
 import { MarkdownField } from './components/MarkdownField';
 import { PublishingPanel } from './components/PublishingPanel';
 import { UnsavedChangesGuard } from './components/UnsavedChangesGuard';
@@ -129,6 +130,10 @@ function Editor({ initial, onCreated }: { initial: Versioned | undefined; onCrea
   });
   const { base, state } = editor;
   const values = form.getValues();
+  // The cover picked in this editor (the saved post's own otherwise): its image for the preview.
+  const [pickedCover, setPickedCover] = useState<CoverPreview>();
+  const savedCover = base?.post.cover ?? undefined;
+  const coverPreview = pickedCover?.id === values.coverMediaId ? pickedCover : savedCover;
 
   const saveNow = async (): Promise<Versioned | undefined> => {
     const result = form.validate();
@@ -202,6 +207,15 @@ function Editor({ initial, onCreated }: { initial: Versioned | undefined; onCrea
                 error: form.errors.body,
                 name: 'body',
                 'aria-invalid': form.errors.body ? true : undefined,
+              }}
+            />
+            <CoverField
+              value={values.coverMediaId}
+              preview={coverPreview}
+              error={typeof form.errors.coverMediaId === 'string' ? form.errors.coverMediaId : undefined}
+              onChange={(cover) => {
+                setPickedCover(cover);
+                form.setFieldValue('coverMediaId', cover?.id ?? '');
               }}
             />
             <Textarea

@@ -40,9 +40,14 @@ export function MyPostsPage() {
       <title>My posts · Atrium</title>
       <Group justify="space-between" align="center" gap="sm">
         <Title order={1}>My posts</Title>
-        <Button component={Link} to={paths.write.new}>
-          New post
-        </Button>
+        <Group gap="sm">
+          <Button component={Link} to={paths.media} variant="default">
+            Media library
+          </Button>
+          <Button component={Link} to={paths.write.new}>
+            New post
+          </Button>
+        </Group>
       </Group>
       <Tabs value={status ?? ALL} onChange={show} keepMounted={false}>
         <Tabs.List aria-label="Posts by status" className={classes.tabList}>

@@ -12,6 +12,8 @@ export type EditorValues = {
   visibility: PostVisibility;
   featured: boolean;
   commentsOpen: boolean;
+  /** The cover image's id in the media library ('' for none). */
+  coverMediaId: string;
 };
 
 export const EMPTY_VALUES: EditorValues = {
@@ -24,6 +26,7 @@ export const EMPTY_VALUES: EditorValues = {
   visibility: 'public',
   featured: false,
   commentsOpen: true,
+  coverMediaId: '',
 };
 
 export const MAX_TAGS = 10;
@@ -42,6 +45,7 @@ export function valuesOf(post: EditablePost): EditorValues {
     visibility: post.visibility,
     featured: post.featured,
     commentsOpen: post.commentsOpen,
+    coverMediaId: post.cover?.id ?? '',
   };
 }
 
@@ -64,6 +68,7 @@ export function newPostOf(values: EditorValues): NewPost {
     ...(values.excerpt.trim() ? { excerpt: values.excerpt } : {}),
     ...(values.categoryId ? { categoryId: values.categoryId } : {}),
     ...(values.tagIds.length ? { tagIds: values.tagIds } : {}),
+    ...(values.coverMediaId ? { coverMediaId: values.coverMediaId } : {}),
   };
 }
 
@@ -86,6 +91,10 @@ export function changesOf(saved: EditorValues, values: EditorValues): PostChange
         break;
       case 'categoryId':
         changes.categoryId = values.categoryId || null;
+        break;
+      case 'coverMediaId':
+        // Empty: the cover is taken off.
+        changes.coverMediaId = values.coverMediaId || null;
         break;
       case 'slug':
         // Left empty: the slug stays as it is.

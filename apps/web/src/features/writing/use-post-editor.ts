@@ -31,6 +31,7 @@ const FIELD_OF: Record<string, keyof EditorValues> = {
   visibility: 'visibility',
   featured: 'featured',
   commentsOpen: 'commentsOpen',
+  coverMediaId: 'coverMediaId',
 };
 
 interface Options {

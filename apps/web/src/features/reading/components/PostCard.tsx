@@ -6,6 +6,8 @@ import { postPath } from '../../../app/paths';
 import { displayName } from '../../../components/ui/UserAvatar';
 import type { PostSummary } from '../api/reading.api';
 import { publishedDate, readingTime } from '../reading.format';
+import { MediaImage } from '../../media';
+import classes from './PostCard.module.css';
 import { Snippet } from './Snippet';
 
 /** A word that says what a badge means (colour only repeats it). */
@@ -27,6 +29,12 @@ export function PostCard({ post, ref }: { post: PostSummary; ref?: Ref<HTMLAncho
   const similar = post.match?.by === 'similar';
   return (
     <Card component="article" withBorder radius="md" padding="lg" aria-labelledby={titleId}>
+      {post.cover ? (
+        <Card.Section mb="md">
+          {/* Decoration here: the title says what the post is; its page gives the cover's alt text. */}
+          <MediaImage image={post.cover} sizes="(max-width: 48em) 100vw, 48rem" alt="" className={classes.cover} />
+        </Card.Section>
+      ) : null}
       <Stack gap="xs">
         <Title order={3} id={titleId} size="h4">
           <Anchor component={Link} to={postPath(post.slug)} ref={ref} c="inherit">

@@ -89,7 +89,7 @@ export async function createPost(input: NewPost): Promise<Versioned> {
 export async function updatePost(id: string, changes: PostChanges, etag: string | undefined): Promise<Versioned> {
   const post = await unwrap(
     apiClient.PATCH('/api/v1/posts/{id}', {
-      params: { path: { id }, header: { 'if-match': etag ?? '*' } },
+      params: { path: { id }, header: { 'If-Match': etag ?? '*' } },
       body: changes,
     }),
   );
@@ -153,7 +153,7 @@ export function fetchRevision(id: string, revisionId: string, signal?: AbortSign
 export async function restoreRevision(id: string, revisionId: string, etag: string | undefined): Promise<Versioned> {
   const post = await unwrap(
     apiClient.POST('/api/v1/posts/{id}/revisions/{revisionId}/restore', {
-      params: { path: { id, revisionId }, header: { 'if-match': etag ?? '*' } },
+      params: { path: { id, revisionId }, header: { 'If-Match': etag ?? '*' } },
     }),
   );
   return versionedAfterWrite(post);

@@ -8,8 +8,10 @@ import IconLink from '@tabler/icons-react/icons/IconLink';
 import IconList from '@tabler/icons-react/icons/IconList';
 import IconPhoto from '@tabler/icons-react/icons/IconPhoto';
 import IconQuote from '@tabler/icons-react/icons/IconQuote';
+import { notifySuccess } from '../../../components/ui/notify';
 import { type KeyboardEvent, useId, useRef, useState } from 'react';
 
+import { type Media, MediaPicker, mediaMarkdown } from '../../media';
 import { applyFormat, type FormatKind } from '../markdown-format';
 import classes from '../Writing.module.css';
 
@@ -43,10 +45,17 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const [tab, setTab] = useState<string | null>('write');
   const id = useId();
+  /** The selection when the image picker opened: the image goes there. */
+  const [picking, setPicking] = useState<{ start: number; end: number }>();
 
   const format = (kind: FormatKind) => {
     const element = textarea.current;
     if (!element) return;
+    if (kind === 'image') {
+      // An image comes from the media library, with its alt text asked for: the picker.
+      setPicking({ start: element.selectionStart, end: element.selectionEnd });
+      return;
+    }
     const next = applyFormat(kind, {
       value,
       selectionStart: element.selectionStart,
@@ -58,6 +67,32 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
       element.focus();
       element.setSelectionRange(next.selectionStart, next.selectionEnd);
     });
+  };
+
+  /** `![alt](media:<id>)` in place of the selection; the caret after it, in the text again. */
+  const insertImage = (media: Media) => {
+    const at = picking ?? { start: value.length, end: value.length };
+    setPicking(undefined);
+    const before = value.slice(0, at.start);
+    const after = value.slice(at.end);
+    // On a line of its own: a paragraph of its own in the post.
+    const lead = before === '' || before.endsWith('\n\n') ? '' : before.endsWith('\n') ? '\n' : '\n\n';
+    const trail = after === '' || after.startsWith('\n\n') ? '' : after.startsWith('\n') ? '\n' : '\n\n';
+    const inserted = `${lead}${mediaMarkdown(media.altText ?? '', media.id)}${trail}`;
+    onChange(before + inserted + after);
+    notifySuccess('Image inserted.');
+    const caret = before.length + inserted.length - trail.length;
+    requestAnimationFrame(() => {
+      const element = textarea.current;
+      element?.focus();
+      element?.setSelectionRange(caret, caret);
+    });
+  };
+
+  const cancelImage = () => {
+    setPicking(undefined);
+    // Back to the button that opened it.
+    requestAnimationFrame(() => buttons.current[TOOLS.findIndex((tool) => tool.kind === 'image')]?.focus());
   };
 
   /** Ctrl+B, Ctrl+I and Ctrl+K (⌘ on a Mac) in the text: bold, italic, link. */
@@ -108,6 +143,7 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
                 size="lg"
                 aria-label={label}
                 aria-keyshortcuts={key ? `Control+${key.toUpperCase()} Meta+${key.toUpperCase()}` : undefined}
+                aria-haspopup={kind === 'image' ? 'dialog' : undefined}
                 tabIndex={index === active ? 0 : -1}
                 onFocus={() => setActive(index)}
                 onClick={() => format(kind)}
@@ -128,6 +164,13 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
           minRows={12}
           maxRows={40}
           classNames={{ input: classes.markdownInput }}
+        />
+        <MediaPicker
+          opened={picking !== undefined}
+          onClose={cancelImage}
+          onPick={insertImage}
+          purpose="insert"
+          returnFocus={false}
         />
       </Tabs.Panel>
       <Tabs.Panel value="preview" pt="sm">

@@ -1,0 +1,5 @@
+// What other features use of the media library: the picker (editor: images, covers) and the image itself.
+export type { Media } from './api/media.api';
+export { MediaImage } from './components/MediaImage';
+export { MediaPicker, type PickPurpose } from './components/MediaPicker';
+export { mediaMarkdown, type ShownImage } from './media.format';
