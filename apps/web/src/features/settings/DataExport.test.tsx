@@ -131,4 +131,31 @@ describe('Export your data (account page)', () => {
     expect(section.getByText(/The disk is full\./)).toBeInTheDocument();
     await waitFor(() => expect(section.getByRole('status')).toHaveTextContent('Your export failed.'));
   });
+
+  it('says when a progress check fails, and carries on', async () => {
+    rememberSignIn();
+    let call = 0;
+    useApi(
+      ...signedInApi(),
+      api.get('/api/v1/me/exports/{id}', () =>
+        call++ === 0
+          ? json(envelope(job({ status: 'running', progress: 40 })))
+          : call === 2
+            ? json(errorEnvelope('INTERNAL_ERROR', 'The server had a problem', 'req-x-2'), 500)
+            : json(envelope(done)),
+      ),
+    );
+    renderAccountPage(`${paths.settings.account}?export=${EXPORT_ID}`);
+
+    const section = await exportSection();
+    expect(await section.findByRole('progressbar', { name: 'Building your export: 40 % done' })).toBeInTheDocument();
+    expect(
+      await section.findByText(/Could not check the progress just now \(The server had a problem\)/, undefined, {
+        timeout: 3000,
+      }),
+    ).toBeInTheDocument();
+    // The bar stays; the next check brings the link.
+    expect(section.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '40');
+    expect(await section.findByRole('link', { name: /Download your data/ }, { timeout: 3000 })).toBeInTheDocument();
+  });
 });

@@ -92,6 +92,11 @@ export function DataExportSection() {
         ) : job ? (
           <ExportStatus job={job} />
         ) : null}
+        {current.isError && job && isBuilding(job) ? (
+          <Text size="sm" c="var(--mantine-color-error)">
+            Could not check the progress just now ({current.error.message}); trying again every second.
+          </Text>
+        ) : null}
         <VisuallyHidden role="status" aria-live="polite">
           {phaseMessage(job)}
         </VisuallyHidden>
