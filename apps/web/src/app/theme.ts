@@ -2,6 +2,11 @@ import { Anchor, createTheme, type CSSVariablesResolver, type MantineThemeCompon
 
 import { portalHost } from './portal-host';
 
+/**
+ * The app's theme. The display preferences that change it (high contrast, density) are CSS
+ * variable overrides keyed by attributes on <html> (app/preferences.css), so they apply before
+ * the first paint, from public/preferences.js, without waiting for React.
+ */
 export const theme = createTheme({
   primaryColor: 'blue',
   // Shade 8 keeps white-on-primary and primary-on-white text above WCAG AA 4.5:1.
