@@ -95,6 +95,8 @@ function Figure({ label, value, children }: { label: string; value: number; chil
 function Dashboard({ stats }: { stats: AdminStats }) {
   const { days, content, users, sessions } = stats;
   const canModerate = useCan('comments:moderate');
+  // Posts nobody has read yet are not "most read".
+  const readPosts = content.topPosts.filter((post) => post.viewCount > 0);
   const chartDays = days.map((day) => ({ ...day, label: statsDay(day.date) }));
   const statusRows = (['published', 'scheduled', 'draft', 'archived'] as const).map((status) => ({
     status,
@@ -221,11 +223,11 @@ function Dashboard({ stats }: { stats: AdminStats }) {
       <ChartFigure
         title="Most read posts"
         summary={
-          content.topPosts.length === 0
+          readPosts.length === 0
             ? 'No post has been read yet.'
-            : `The most read post is “${content.topPosts[0].title}” with ${count(content.topPosts[0].viewCount, 'view')}.`
+            : `The most read post is “${readPosts[0].title}” with ${count(readPosts[0].viewCount, 'view')}.`
         }
-        rows={content.topPosts}
+        rows={readPosts}
         rowKey={(post) => post.id}
         columns={[
           {
@@ -240,12 +242,12 @@ function Dashboard({ stats }: { stats: AdminStats }) {
           { label: 'Comments', value: (post) => post.commentCount },
         ]}
       >
-        {content.topPosts.length === 0 ? (
+        {readPosts.length === 0 ? (
           <Text size="sm">No post has been read yet.</Text>
         ) : (
           <BarChart
-            h={Math.max(160, content.topPosts.length * 36)}
-            data={content.topPosts.map((post) => ({
+            h={Math.max(160, readPosts.length * 36)}
+            data={readPosts.map((post) => ({
               title: post.title.length > 28 ? `${post.title.slice(0, 27)}…` : post.title,
               views: post.viewCount,
             }))}
