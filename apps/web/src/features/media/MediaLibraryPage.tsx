@@ -185,12 +185,11 @@ function MediaCard({ media, onDescribe, onDelete }: { media: Media; onDescribe: 
       </Stack>
       <Group gap="xs" mt="sm">
         <Button size="xs" variant="default" onClick={onDescribe}>
-          {media.altText ? 'Edit description' : 'Add alt text'}
-          <VisuallyHidden>{` of the image ${name}`}</VisuallyHidden>
+          {media.altText ? 'Edit description' : 'Add alt text'}{' '}
+          <VisuallyHidden>{`of the image ${name}`}</VisuallyHidden>
         </Button>
         <Button size="xs" variant="default" color="red" onClick={onDelete}>
-          Delete
-          <VisuallyHidden>{` the image ${name}`}</VisuallyHidden>
+          Delete <VisuallyHidden>{`the image ${name}`}</VisuallyHidden>
         </Button>
       </Group>
     </Card>

@@ -143,7 +143,7 @@ function Library({
             <button type="button" className={classes.pick} onClick={() => onChoose(media)}>
               <MediaImage image={media} sizes="(max-width: 36em) 45vw, 10rem" alt="" className={classes.thumb} />
               <Text size="xs" mt={4} lineClamp={2} className={classes.wrapAnywhere}>
-                <VisuallyHidden>Choose the image </VisuallyHidden>
+                <VisuallyHidden>Choose the image</VisuallyHidden>{' '}
                 {media.altText ? media.altText : <em>{imageName(media)}</em>}
               </Text>
             </button>
@@ -210,7 +210,9 @@ function Describe({
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="picker-describe">
+    // Not a <form>: the picker opens from within the editor's form (React carries a submit out of
+    // a portal to it). One text field and a button; Enter in a textarea is a new line anyway.
+    <div role="group" aria-labelledby="picker-describe">
       <Stack gap="md">
         <Title order={3} size="h4" id="picker-describe">
           Describe the image
@@ -229,11 +231,11 @@ function Describe({
           <Button variant="default" onClick={onBack}>
             Back
           </Button>
-          <Button type="submit" loading={update.isPending}>
+          <Button onClick={() => onSubmit()} loading={update.isPending}>
             {WORDS[purpose].confirm}
           </Button>
         </Group>
       </Stack>
-    </form>
+    </div>
   );
 }
