@@ -266,8 +266,10 @@ export class PostsRepository {
     match: SearchMatch,
     offset: number,
     limit: number,
-  ): Promise<[SearchHit[], number]> {
+  ): Promise<[SearchHit[], number, boolean]> {
     return this.tx.run(async () => {
+      /** Words: how many candidates there are (they pass the same filters), and whether more match. */
+      let candidateCount: { total: number; capped: boolean } | undefined;
       // In the transaction: the threshold is set for it alone, and the query must run on its connection.
       if (match === 'similar') {
         await this.tx.manager.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
@@ -289,6 +291,7 @@ export class PostsRepository {
           .setParameter('text', text)
           .getQueryAndParameters();
         const ids: Array<{ p_id: string }> = await this.tx.manager.query(candidates, candidateParams);
+        candidateCount = { total: ids.length, capped: ids.length >= SEARCH_CANDIDATES };
         qb.andWhere('p.id IN (:...candidateIds)', { candidateIds: ids.length ? ids.map((row) => row.p_id) : [null] })
           .addSelect(`ts_rank_cd(p.search_vector, ${query})`, 'rank')
           .addSelect(
@@ -305,7 +308,8 @@ export class PostsRepository {
         .orderBy('rank', 'DESC')
         .addOrderBy('p.published_at', 'DESC', 'NULLS LAST')
         .addOrderBy('p.id', 'DESC');
-      const total = await qb.getCount();
+      // The candidates were found with the same filters: counting them again would only cost time.
+      const total = candidateCount?.total ?? (await qb.getCount());
       const { entities, raw } = await qb.offset(offset).limit(limit).getRawAndEntities();
       const byId = new Map(
         (raw as Array<{ p_id: string; rank: number; snippet: string }>).map((row) => [row.p_id, row]),
@@ -315,7 +319,7 @@ export class PostsRepository {
         rank: Number(byId.get(post.id)?.rank ?? 0),
         snippet: byId.get(post.id)?.snippet ?? '',
       }));
-      return [hits, total];
+      return [hits, total, candidateCount?.capped ?? false];
     });
   }
 

@@ -364,10 +364,10 @@ export class PostsService implements OnModuleInit {
     }
     const offset = (paging.page - 1) * paging.perPage;
     let by: SearchMatch = 'words';
-    let [hits, total] = await this.posts.search(filters, text, by, offset, paging.perPage);
+    let [hits, total, capped] = await this.posts.search(filters, text, by, offset, paging.perPage);
     if (total === 0 && paging.page === 1) {
       by = 'similar';
-      [hits, total] = await this.posts.search(filters, text, by, offset, paging.perPage);
+      [hits, total, capped] = await this.posts.search(filters, text, by, offset, paging.perPage);
     }
     const views = await this.allWithTags(hits.map((hit) => hit.post));
     return new Paginated(
@@ -378,6 +378,8 @@ export class PostsService implements OnModuleInit {
       paging.page,
       paging.perPage,
       total,
+      // More posts have the words than the newest SEARCH_CANDIDATES ranked here.
+      capped,
     );
   }
 

@@ -19,7 +19,7 @@ export const lin = { id: '0193c5a2-9000-7c31-9a55-000000000003', username: 'lin'
 export const adaAuthor = { id: ada.id, username: ada.username, avatarUrl: null };
 
 export function commentNode(n: number, overrides: Partial<CommentNode> = {}): CommentNode {
-  return {
+  const node: CommentNode = {
     id: commentId(n),
     postId: tidesPost.id,
     parentId: null,
@@ -31,8 +31,14 @@ export function commentNode(n: number, overrides: Partial<CommentNode> = {}): Co
     author: grace,
     createdAt: '2025-06-15T10:00:00.000Z',
     editedAt: null,
+    editableUntil: '',
     replies: [],
     ...overrides,
+  };
+  // As the API sets it: COMMENT_EDIT_WINDOW_MINUTES (15 by default) after it was written.
+  return {
+    ...node,
+    editableUntil: overrides.editableUntil ?? new Date(Date.parse(node.createdAt) + 15 * 60_000).toISOString(),
   };
 }
 

@@ -9,7 +9,7 @@ import { StatusBadge } from '../../../components/ui/StatusBadge';
 import { UserAvatar } from '../../../components/ui/UserAvatar';
 import type { Comment, CommentNode } from '../api/comments.api';
 import { useCreateComment, useDeleteComment, useUpdateComment } from '../api/comments.queries';
-import { clockTime, commentTime, editableUntil, MAX_DEPTH } from '../comments.format';
+import { clockTime, commentTime, MAX_DEPTH } from '../comments.format';
 import { CommentForm, hasDetail } from './CommentForm';
 import classes from './Comments.module.css';
 
@@ -80,7 +80,8 @@ function CommentCard({ node, context }: { node: CommentNode; context: ThreadCont
 
   const author = node.author;
   const own = context.viewerId !== null && author.id === context.viewerId;
-  const until = editableUntil(node.createdAt);
+  // The API says until when (COMMENT_EDIT_WINDOW_MINUTES); a 409 EDIT_WINDOW_CLOSED still hides the button.
+  const until = new Date(node.editableUntil);
   const inWindow = !windowClosed && context.now < until.getTime();
   const canEdit = own && (context.moderator || inWindow);
   const canDelete = own || context.moderator;
