@@ -24,7 +24,12 @@ interface DeleteMediaDialogProps {
  */
 export function DeleteMediaDialog({ media, onClose, onDeleted }: DeleteMediaDialogProps) {
   return (
-    <Modal opened={media !== undefined} onClose={onClose} title="Delete this image?">
+    <Modal
+      opened={media !== undefined}
+      onClose={onClose}
+      title="Delete this image?"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       {media ? <DeleteBody key={media.id} media={media} onClose={onClose} onDeleted={onDeleted} /> : null}
     </Modal>
   );
@@ -66,6 +71,8 @@ function DeleteBody({ media, onClose, onDeleted }: { media: Media; onClose: () =
           color="orange"
           variant="light"
           title="Posts still show this image"
+          // Orange text on the orange tint is below 4.5:1; body text on it is not.
+          styles={{ title: { color: 'var(--mantine-color-text)' } }}
           icon={<AlertIcon size={20} />}
           role="alert"
         >

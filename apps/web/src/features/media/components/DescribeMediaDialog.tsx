@@ -23,7 +23,13 @@ interface DescribeMediaDialogProps {
 /** Alt text and caption of one image (posts that show it are rendered again with them). */
 export function DescribeMediaDialog({ media, onClose }: DescribeMediaDialogProps) {
   return (
-    <Modal opened={media !== undefined} onClose={onClose} title="Describe the image" size="lg">
+    <Modal
+      opened={media !== undefined}
+      onClose={onClose}
+      title="Describe the image"
+      size="lg"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       {media ? <DescribeForm key={media.id} media={media} onDone={onClose} /> : null}
     </Modal>
   );

@@ -37,7 +37,14 @@ interface MediaPickerProps {
  */
 export function MediaPicker({ opened, onClose, onPick, purpose, returnFocus = true }: MediaPickerProps) {
   return (
-    <Modal opened={opened} onClose={onClose} title={WORDS[purpose].title} size="xl" returnFocus={returnFocus}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={WORDS[purpose].title}
+      size="xl"
+      returnFocus={returnFocus}
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       {opened ? <PickerBody purpose={purpose} onPick={onPick} onCancel={onClose} /> : null}
     </Modal>
   );
