@@ -254,7 +254,7 @@ export async function navigateInApp(page, path) {
 }
 
 /** The verification link in the API's mail outbox (`DATA_DIR/outbox/*.eml`) for `email`. */
-async function mailedVerificationToken(email) {
+export async function mailedVerificationToken(email) {
   const dataDir = process.env.DATA_DIR;
   assert.ok(dataDir, 'DATA_DIR is not set: point it at the data directory of the API under test (its mail outbox)');
   const outbox = join(dataDir, 'outbox');
@@ -274,7 +274,7 @@ async function mailedVerificationToken(email) {
 }
 
 /** POST JSON to the API under test; waits out a 429 of the auth routes' per-client limit once. */
-async function postJson(path, body, headers = {}) {
+export async function postJson(path, body, headers = {}) {
   for (let attempt = 0; ; attempt += 1) {
     const response = await fetch(`${BASE_URL}${path}`, {
       method: 'POST',
