@@ -287,14 +287,25 @@ test('an author uploads an image through the editor’s picker, describes it, in
     assert.ok(coverImage, `no cover above the post: ${JSON.stringify(pictures)}`);
     assert.match(coverImage.srcset, / 960w/);
     // The variants load (public, cacheable).
-    const loaded = await article
-      .locator('[data-testid="post-body"] img')
-      .evaluate((image) => /** @type {HTMLImageElement} */ (image).decode().then(() => true, () => false));
+    const loaded = await article.locator('[data-testid="post-body"] img').evaluate((image) =>
+      /** @type {HTMLImageElement} */ (image).decode().then(
+        () => true,
+        () => false,
+      ),
+    );
     assert.equal(loaded, true);
     await pageSettled(page);
     await assertAxeCleanInBothSchemes(page, 'the post with its images');
     await assertFitsPhoneWidths(page, 'the post with its images');
     await screenshots(page, 'post');
+
+    // In the feed, the post's card shows the cover (decoration there: the title names the post).
+    await page.goto('/posts');
+    await pageHeading(page, 'Latest posts');
+    const feedCover = page.getByRole('article', { name: title }).locator('img');
+    assert.match((await feedCover.getAttribute('srcset')) ?? '', / 480w/);
+    assert.equal(await feedCover.getAttribute('alt'), '');
+    await screenshots(page, 'feed');
 
     // The library lists it with its alt text; deleting it is refused while the post shows it.
     await page.goto('/media');

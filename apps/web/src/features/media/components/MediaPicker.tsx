@@ -84,13 +84,13 @@ function PickerBody({
   return (
     <Stack gap="lg">
       <Stack component="section" gap="sm" aria-labelledby="picker-upload">
-        <Title order={3} size="h4" id="picker-upload">
+        <Title order={3} size="h5" id="picker-upload">
           Upload a new image
         </Title>
         <MediaUploader onUploaded={setChosen} />
       </Stack>
       <Stack component="section" gap="sm" aria-labelledby="picker-library">
-        <Title order={3} size="h4" id="picker-library" ref={chooseHeading} tabIndex={-1} style={{ outline: 'none' }}>
+        <Title order={3} size="h5" id="picker-library" ref={chooseHeading} tabIndex={-1} style={{ outline: 'none' }}>
           Or choose one from the library
         </Title>
         <Library page={page} onPage={setPage} onChoose={setChosen} />
@@ -221,7 +221,7 @@ function Describe({
     // a portal to it). One text field and a button; Enter in a textarea is a new line anyway.
     <div role="group" aria-labelledby="picker-describe">
       <Stack gap="md">
-        <Title order={3} size="h4" id="picker-describe">
+        <Title order={3} size="h5" id="picker-describe">
           Describe the image
         </Title>
         <div className={classes.dialogPreview}>

@@ -1,4 +1,4 @@
-import { Button, Group, Stack, Text } from '@mantine/core';
+import { Button, Group, Input, Stack, Text } from '@mantine/core';
 import { useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 
@@ -32,12 +32,12 @@ export function CoverField({ value, preview, onChange, error }: CoverFieldProps)
     // A group of controls, not one input: its label names the group.
     <Stack gap={6} role="group" aria-labelledby={`${id}-label`} aria-describedby={`${id}-description`}>
       <div>
-        <Text component="div" id={`${id}-label`} size="sm" fw={500}>
+        <Input.Label component="div" id={`${id}-label`}>
           Cover image
-        </Text>
-        <Text id={`${id}-description`} size="xs" c="dimmed">
+        </Input.Label>
+        <Input.Description id={`${id}-description`}>
           Shown above the post and in lists of posts. Optional.
-        </Text>
+        </Input.Description>
       </div>
       <Stack gap="xs">
         {shown ? (
