@@ -121,6 +121,8 @@ export const signedInPages = (username) => [
   { path: '/moderation', heading: 'Moderation' },
   // Not an author: the page says writing is not open to them.
   { path: '/write', heading: 'Writing is not open to your account' },
+  // The media library sits behind the same gate.
+  { path: '/media', heading: 'Writing is not open to your account' },
   // No admin permission: the administration page says it cannot be opened.
   { path: '/admin', heading: 'You cannot open this page' },
   ...SETTINGS_PAGES,

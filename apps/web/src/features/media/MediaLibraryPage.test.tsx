@@ -3,10 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { paths } from '../../app/paths';
-import { detailedErrorEnvelope, envelope, errorEnvelope, message } from '../../test/api-fixtures';
+import { detailedErrorEnvelope, envelope, errorEnvelope, meOf, message } from '../../test/api-fixtures';
 import { bodyOf, rememberSignIn, signedInApi } from '../../test/auth';
 import { api, json, requestsTo, useApi } from '../../test/msw';
-import { renderPage } from '../../test/render';
+import { renderApp, renderPage } from '../../test/render';
 import type { Media } from './api/media.api';
 import { MediaLibraryPage } from './MediaLibraryPage';
 import { imageFile, mediaId, mediaItem, mediaListEnvelope } from './test-fixtures';
@@ -250,5 +250,32 @@ describe('The media library', { timeout: 15_000 }, () => {
       expect(within(screen.getByRole('list', { name: 'Images' })).getAllByRole('listitem')).toHaveLength(1),
     );
     await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Media library' })).toHaveFocus());
+  });
+
+  it('opens at /media for those who may write, behind the writing gate: others are told it is not for them', async () => {
+    rememberSignIn();
+    useApi(
+      ...signedInApi(),
+      api.get('/api/v1/auth/me', () => json(envelope(meOf(undefined, ['profile:read', 'posts:read'])))),
+    );
+    renderApp(paths.media);
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Writing is not open to your account' }),
+    ).toBeInTheDocument();
+    expect(requestsTo('/api/v1/media')).toHaveLength(0);
+  });
+
+  it('is the library page for an author', async () => {
+    rememberSignIn();
+    useApi(
+      ...signedInApi(),
+      api.get('/api/v1/auth/me', () => json(envelope(meOf()))),
+      api.get('/api/v1/media', () => json(mediaListEnvelope([mediaItem(1)]))),
+    );
+    renderApp(paths.media);
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Media library' })).toBeInTheDocument();
+    expect(await screen.findByRole('list', { name: 'Images' })).toBeInTheDocument();
   });
 });
