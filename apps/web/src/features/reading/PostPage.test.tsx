@@ -45,6 +45,27 @@ describe('A post’s page', () => {
     expect(document.title).toBe('Tides of the North Sea · Atrium');
   });
 
+  it('shows the cover above the body: every variant in srcset, its size held, its alt text', async () => {
+    const cover = {
+      id: '0193c5a2-5000-7000-8000-000000000001',
+      url: '/api/v1/media/files/cover1600',
+      srcset: '/api/v1/media/files/cover480 480w, /api/v1/media/files/cover1600 1600w',
+      width: 1600,
+      height: 900,
+      altText: 'Boats on the mud at low water',
+    };
+    useApi(api.get('/api/v1/posts/{id}', () => json(envelope({ ...tidesPost, cover }))));
+    renderPost(tidesPost.slug);
+
+    const article = within(await screen.findByRole('article', { name: 'Tides of the North Sea' }));
+    const image = article.getByRole('img', { name: 'Boats on the mud at low water' });
+    expect(image).toHaveAttribute('srcset', cover.srcset);
+    expect(image).toHaveAttribute('sizes');
+    expect(image).toHaveAttribute('width', '1600');
+    expect(image).toHaveAttribute('height', '900');
+    expect(screen.getByTestId('post-body')).not.toContainElement(image);
+  });
+
   it('asks a visitor to sign in for a members-only post, coming back to it afterwards', async () => {
     useApi(
       api.get('/api/v1/posts/{id}', () =>
