@@ -129,6 +129,33 @@ describe('The media library', { timeout: 15_000 }, () => {
     await waitFor(() => expect(cards[0]).toHaveTextContent('Alt text: A gull on a mooring post'));
   });
 
+  it('shows an upload under way (progress bar, status) and can cancel it', async () => {
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      ...signedInApi(),
+      api.get('/api/v1/media', () => json(mediaListEnvelope([mediaItem(1)]))),
+      // The server takes its time: long enough to be cancelled.
+      api.post('/api/v1/media', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+        return json(envelope(mediaItem(9)), 201);
+      }),
+    );
+    renderLibrary();
+    await screen.findByRole('list', { name: 'Images' });
+
+    await user.upload(fileInput(), imageFile('gull.png'));
+
+    expect(await screen.findByTestId('upload-status')).toHaveTextContent(/^(Uploading|Preparing) “gull.png”/);
+    expect(screen.getByRole('progressbar', { name: /“gull.png”/ })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Upload an image' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Cancel upload' }));
+
+    await waitFor(() => expect(screen.getByTestId('upload-status')).toHaveTextContent('Upload cancelled.'));
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Upload an image' })).toBeEnabled();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
   it('refuses a file that is not an image before sending it, and explains a refusal of the server', async () => {
     const user = userEvent.setup({ delay: null, applyAccept: false });
     useApi(

@@ -116,7 +116,15 @@ function send(
         reject(new DOMException('The upload was cancelled', 'AbortError'));
         return;
       }
-      signal.addEventListener('abort', () => request.abort(), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          request.abort();
+          // Settled here, not only by the request's own `abort` event (which may come late, or not at all once sent).
+          reject(new DOMException('The upload was cancelled', 'AbortError'));
+        },
+        { once: true },
+      );
     }
     const form = new FormData();
     form.append('file', file);
