@@ -1,0 +1,41 @@
+// One autocannon run, in a child process the harness pins to its own core (`taskset -c 1`).
+// Input: a JSON job in argv[2]; output: one JSON line with the measurements on stdout.
+import autocannon from 'autocannon';
+
+const job = JSON.parse(process.argv[2]);
+const bodies = job.bodies ?? null;
+let next = 0;
+
+const options = {
+  url: job.url,
+  method: job.method ?? 'GET',
+  headers: { 'user-agent': 'atrium-bench', ...job.headers },
+  connections: job.connections,
+  duration: job.duration,
+  timeout: 10,
+  ...(bodies
+    ? {
+        // A different body per request (login: a different account each time, round robin).
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+          },
+        ],
+      }
+    : job.body
+      ? { body: job.body }
+      : {}),
+};
+
+const result = await autocannon(options);
+process.stdout.write(
+  `${JSON.stringify({
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  })}\n`,
+);

@@ -1,0 +1,317 @@
+// The reference server of `npm run bench`: what each benchmarked route costs on this stack with
+// none of the framework. Plain Fastify + `pg` (+ `ioredis` where Atrium caches, `@node-rs/argon2`
+// and `jsonwebtoken` with a prepared KeyObject where it authenticates), answering the same paths
+// with the same SQL, the same JSON shape and the same auth checks as Atrium.
+//
+// Environment: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX (Atrium's, for the revocation keys it
+// shares), REF_PREFIX (this server's own cache keys), JWT_ACCESS_SECRET, DATA_ENCRYPTION_KEY,
+// DB_POOL_SIZE (Atrium's default, 10).
+import { createCipheriv, createHash, createSecretKey, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { verify as argonVerify } from '@node-rs/argon2';
+import { PERMISSIONS } from '@atrium/contracts';
+import Fastify from 'fastify';
+import { Redis } from 'ioredis';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+
+const env = process.env;
+const VERSION = JSON.parse(readFileSync(new URL('../../apps/api/package.json', import.meta.url), 'utf8')).version;
+const ISSUER = 'atrium';
+const AUDIENCE = 'atrium-api';
+const ACCESS_TTL = 900;
+const REFRESH_TTL_DAYS = 30;
+const LIVE_CACHE_MS = 10_000;
+const GRANTS_TTL_SECONDS = 300;
+const VIEW_DEDUPE_MS = 30 * 60_000;
+const FAILURE_WINDOW_SECONDS = 15 * 60;
+const prefix = env.REDIS_PREFIX ?? 'atrium:';
+const own = env.REF_PREFIX ?? `${prefix}ref:`;
+
+const key = createSecretKey(Buffer.from(env.JWT_ACCESS_SECRET ?? '', 'utf8'));
+const dataKey = createHash('sha256')
+  .update(env.DATA_ENCRYPTION_KEY ?? '')
+  .digest();
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: Number(env.DB_POOL_SIZE ?? 10) });
+const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false });
+redis.defineCommand('refViewRecord', {
+  numberOfKeys: 2,
+  lua: `if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  return 1
+end
+return 0`,
+});
+
+const app = Fastify({ logger: false, genReqId: () => randomUUID() });
+
+const etagOf = (data) =>
+  `W/"${createHash('sha256')
+    .update(JSON.stringify(data) ?? 'null')
+    .digest('base64url')
+    .slice(0, 27)}"`;
+const envelope = (request, data, extra) => ({
+  status: 'success',
+  data,
+  meta: { requestId: request.id, timestamp: new Date().toISOString(), ...extra },
+});
+const fail = (reply, status, code, message) => reply.code(status).send({ status: 'error', error: { code, message } });
+const avatarUrl = (k) => (k === null ? null : `/api/v1/avatars/${k}`);
+const userDto = (u) => ({
+  id: u.id,
+  email: u.email,
+  username: u.username,
+  firstName: u.first_name,
+  lastName: u.last_name,
+  bio: u.bio,
+  preferences: u.preferences,
+  emailVerified: u.email_verified_at !== null,
+  twoFactorEnabled: u.totp_enabled_at !== null,
+  avatarUrl: avatarUrl(u.avatar_key),
+  createdAt: u.created_at.toISOString(),
+});
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// ---- authentication: signature, revocation (Redis denylist + live-session check), user row ----
+const live = new Map();
+async function authenticate(request) {
+  const header = request.headers.authorization;
+  if (!header?.startsWith('Bearer ')) return null;
+  let claims;
+  try {
+    claims = jwt.verify(header.slice(7), key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+  } catch {
+    return null;
+  }
+  if (claims.typ !== 'access' || !UUID.test(claims.sub) || !UUID.test(claims.sid) || !claims.jti) return null;
+  // One round trip: the denylist and the cached grants together.
+  const [[, denied], [, grants]] = await redis
+    .pipeline()
+    .exists(`${prefix}auth:revoked-sid:${claims.sid}`)
+    .get(`${own}grants:${claims.sub}`)
+    .exec();
+  if (denied === 1) return null;
+  const until = live.get(claims.sid);
+  if (until === undefined || until <= Date.now()) {
+    const { rows } = await pool.query(
+      'SELECT 1 AS "exists" FROM sessions WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1',
+      [claims.sid],
+    );
+    if (rows.length === 0) return null;
+    live.set(claims.sid, Date.now() + LIVE_CACHE_MS);
+  }
+  const { rows } = await pool.query(
+    'SELECT * FROM users WHERE id = $1 AND deleted_at IS NULL AND is_active = true LIMIT 1',
+    [claims.sub],
+  );
+  if (rows.length === 0) return null;
+  return { row: rows[0], sid: claims.sid, grants: grants === null ? null : JSON.parse(grants) };
+}
+
+async function grantsOf(user) {
+  if (user.grants) return user.grants;
+  const id = user.row.id;
+  const { rows: roles } = await pool.query(
+    `SELECT r.id, r.name, r.level,
+            (extract(epoch FROM ur.expires_at - clock_timestamp()) * 1000)::float8 AS "expiresInMs"
+       FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+      WHERE ur.user_id = $1 AND (ur.expires_at IS NULL OR ur.expires_at > clock_timestamp())
+      ORDER BY r.level DESC, r.name`,
+    [id],
+  );
+  const { rows: rules } =
+    roles.length === 0
+      ? { rows: [] }
+      : await pool.query('SELECT resource, action, conditions FROM permissions WHERE role_id = ANY($1::uuid[])', [
+          roles.map((r) => r.id),
+        ]);
+  const grants = { roles: roles.map(({ id: rid, name, level }) => ({ id: rid, name, level })), rules };
+  await redis.set(`${own}grants:${id}`, JSON.stringify(grants), 'EX', GRANTS_TTL_SECONDS);
+  return grants;
+}
+
+const heldPermissions = (rules) =>
+  PERMISSIONS.filter((permission) => {
+    const [resource, action] = permission.split(':');
+    return rules.some(
+      (r) =>
+        !r.conditions &&
+        (r.resource === resource || r.resource === 'all') &&
+        (r.action === action || r.action === 'manage'),
+    );
+  });
+
+// ---- routes ----
+app.get('/health', (_request, reply) => {
+  void reply.header('cache-control', 'no-store');
+  return { status: 'healthy', timestamp: new Date().toISOString(), version: VERSION, service: 'atrium-api' };
+});
+
+app.get('/api/v1/profiles/:username', async (request, reply) => {
+  const { rows } = await pool.query(
+    'SELECT * FROM users WHERE username_normalized = $1 AND deleted_at IS NULL AND is_active = true LIMIT 1',
+    [request.params.username.trim().toLowerCase()],
+  );
+  if (rows.length === 0) return fail(reply, 404, 'NOT_FOUND', 'profile not found');
+  const u = rows[0];
+  const data = {
+    username: u.username,
+    firstName: u.first_name,
+    lastName: u.last_name,
+    bio: u.bio,
+    avatarUrl: avatarUrl(u.avatar_key),
+    memberSince: u.created_at.toISOString(),
+  };
+  void reply.header('etag', etagOf(data)).header('cache-control', 'public, max-age=0, must-revalidate');
+  return envelope(request, data);
+});
+
+app.get('/api/v1/auth/me', async (request, reply) => {
+  const user = await authenticate(request);
+  if (!user) return fail(reply, 401, 'UNAUTHENTICATED', 'Sign in first');
+  const grants = await grantsOf(user);
+  return envelope(request, {
+    ...userDto(user.row),
+    roles: grants.roles.map((r) => r.name),
+    permissions: heldPermissions(grants.rules),
+  });
+});
+
+// Public cache reads (feed page, post by slug): one GET of a JSON string, as Atrium keeps it. The
+// harness primes these keys with Atrium's own answer (see bench/README.md, "Fairness").
+app.get('/api/v1/posts', async (request, reply) => {
+  const cached = await redis.get(`${own}list:${new URLSearchParams(request.query).toString()}`);
+  if (cached === null) return fail(reply, 503, 'NOT_PRIMED', 'the reference serves this list from its cache only');
+  const page = JSON.parse(cached);
+  const etag = etagOf(page.items);
+  void reply
+    .header('etag', etag)
+    .header('cache-control', 'public, max-age=0, must-revalidate')
+    .header('vary', 'Authorization');
+  return envelope(request, page.items, page.meta);
+});
+
+app.get('/api/v1/posts/:id', async (request, reply) => {
+  const slug = request.params.id.toLowerCase();
+  const viewer = `a:${createHash('sha256')
+    .update(`${request.ip}\n${request.headers['user-agent'] ?? ''}`)
+    .digest('base64url')
+    .slice(0, 22)}`;
+  const cached = await redis.get(`${own}post:${slug}`);
+  if (cached === null) return fail(reply, 404, 'NOT_FOUND', 'post not found');
+  const post = JSON.parse(cached);
+  await redis.refViewRecord(`${own}views:seen:${post.id}:${viewer}`, `${own}views:pending`, VIEW_DEDUPE_MS, post.id);
+  void reply
+    .header('etag', etagOf({ ...post, viewCount: 0, commentCount: 0 }))
+    .header('cache-control', 'public, max-age=0, must-revalidate')
+    .header('vary', 'Authorization');
+  return envelope(request, post);
+});
+
+const seal = (text) => {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return `v1.${iv.toString('base64url')}.${body.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
+};
+
+app.post('/api/v1/auth/login', async (request, reply) => {
+  const body = request.body ?? {};
+  if (typeof body.login !== 'string' || typeof body.password !== 'string') {
+    return fail(reply, 400, 'VALIDATION_FAILED', 'login and password are required');
+  }
+  const login = body.login.trim().toLowerCase();
+  const { rows } = await pool.query(
+    `SELECT * FROM users WHERE ${login.includes('@') ? 'email_normalized' : 'username_normalized'} = $1 AND deleted_at IS NULL LIMIT 1`,
+    [login],
+  );
+  const user = rows[0];
+  if (!user) return fail(reply, 401, 'INVALID_CREDENTIALS', 'Wrong login or password');
+  // The lockout's bookkeeping, statement for statement.
+  const subject = `user:${user.id}`;
+  const clientKey = `${subject}|${request.ip}`;
+  const reserve = (k) =>
+    pool.query(
+      `INSERT INTO sign_in_failures AS f (key, failures, window_started_at) VALUES ($1, 1, now())
+       ON CONFLICT (key) DO UPDATE SET
+         failures = CASE WHEN f.window_started_at <= now() - make_interval(secs => $2) THEN 1 ELSE f.failures + 1 END,
+         window_started_at = CASE WHEN f.window_started_at <= now() - make_interval(secs => $2)
+                                  THEN now() ELSE f.window_started_at END,
+         locked_until = NULL
+       WHERE f.locked_until IS NULL OR f.locked_until <= now()
+       RETURNING failures`,
+      [k, FAILURE_WINDOW_SECONDS],
+    );
+  await reserve(clientKey);
+  await reserve(subject);
+  const valid = await argonVerify(user.password_hash, body.password).catch(() => false);
+  if (!valid || !user.is_active) return fail(reply, 401, 'INVALID_CREDENTIALS', 'Wrong login or password');
+  await pool.query('DELETE FROM sign_in_failures WHERE key = ANY($1)', [[clientKey]]);
+  await pool.query('UPDATE sign_in_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0', [subject]);
+  const familyId = randomUUID();
+  const refreshToken = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + REFRESH_TTL_DAYS * 86_400_000);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `UPDATE users u SET last_signed_in_at = now()
+         FROM (SELECT id, last_signed_in_at AS before FROM users WHERE id = $1 FOR UPDATE) old
+        WHERE u.id = old.id RETURNING old.before`,
+      [user.id],
+    );
+    await client.query(
+      `INSERT INTO sessions (id, user_id, family_id, token_hash, user_agent, ip, last_used_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), $7)`,
+      [
+        randomUUID(),
+        user.id,
+        familyId,
+        createHash('sha256').update(refreshToken).digest('hex'),
+        request.headers['user-agent']?.slice(0, 512) ?? null,
+        request.ip,
+        expiresAt,
+      ],
+    );
+    await client.query(
+      'INSERT INTO audit_events (id, actor_id, action, target, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)',
+      [randomUUID(), user.id, 'auth.login', `session:${familyId}`, request.ip, request.headers['user-agent'] ?? null],
+    );
+    // Atrium's outbox event, sealed like its payloads; marked dispatched so no worker picks it up.
+    await client.query(
+      `INSERT INTO outbox_events (id, name, payload, dispatched_at) VALUES ($1, 'bench.reference.signed-in', $2, now())`,
+      [randomUUID(), seal(JSON.stringify({ userId: user.id, familyId, ip: request.ip }))],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+  const token = jwt.sign({ sid: familyId, typ: 'access' }, key, {
+    algorithm: 'HS256',
+    subject: user.id,
+    jwtid: randomUUID(),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    expiresIn: ACCESS_TTL,
+  });
+  void reply.header(
+    'set-cookie',
+    `atrium_refresh=${refreshToken}; Path=/api/v1/auth; Expires=${expiresAt.toUTCString()}; HttpOnly; Secure; SameSite=Strict`,
+  );
+  return envelope(request, { accessToken: token, tokenType: 'Bearer', expiresIn: ACCESS_TTL, user: userDto(user) });
+});
+
+const close = async () => {
+  await app.close();
+  await pool.end();
+  redis.disconnect();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void close());
+process.once('SIGINT', () => void close());
+
+await app.listen({ port: Number(env.PORT ?? 3100), host: '127.0.0.1' });
+console.log(`reference listening on ${env.PORT ?? 3100}`);

@@ -1,0 +1,418 @@
+// `npm run bench`: Atrium against a raw reference server (bench/reference/server.mjs), scenario by
+// scenario, on this machine's Postgres and Redis. See bench/README.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SCENARIO_NAMES = ['health', 'profile', 'me', 'feed-cached', 'post-by-slug', 'login'];
+const MISSING = [
+  'users-admin',
+  'feed-db',
+  'feed-deep',
+  'search-common',
+  'search-rare',
+  'comments-thread',
+  'comment-write',
+];
+
+const { values: flags } = parseArgs({
+  options: {
+    posts: { type: 'string', default: '100000' },
+    reuse: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '15' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+    'login-connections': { type: 'string', default: '10' },
+    scenarios: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--warmup S] [--connections C]
+                      [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]`);
+  process.exit(0);
+}
+const posts = Number(flags.posts);
+const duration = Number(flags.duration);
+const warmup = Number(flags.warmup ?? Math.min(5, Math.max(1, Math.round(duration / 3))));
+const connections = Number(flags.connections);
+const loginConnections = Number(flags['login-connections']);
+const chosen = flags.scenarios ? flags.scenarios.split(',').map((s) => s.trim()) : SCENARIO_NAMES;
+for (const name of chosen) {
+  if (!SCENARIO_NAMES.includes(name)) {
+    console.error(
+      MISSING.includes(name)
+        ? `Scenario "${name}" is not implemented yet (see bench/README.md).`
+        : `Unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`,
+    );
+    process.exit(2);
+  }
+}
+
+const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'atrium_bench';
+const databaseUrl = Object.assign(new URL(PG_ADMIN), { pathname: `/${DB_NAME}` }).toString();
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisPrefix = `atrium-bench-${randomBytes(4).toString('hex')}:`;
+const refPrefix = `${redisPrefix}ref:`;
+const API_PORT = Number(process.env.BENCH_API_PORT ?? 3910);
+const WORKER_PORT = API_PORT + 1;
+const REF_PORT = API_PORT + 2;
+const ADMIN = { email: 'bench-admin@bench.example.com', password: `bench ${randomBytes(12).toString('base64url')}` };
+const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'));
+const secrets = {
+  JWT_ACCESS_SECRET: randomBytes(48).toString('base64url'),
+  DATA_ENCRYPTION_KEY: randomBytes(48).toString('base64url'),
+};
+
+const children = new Set();
+const log = (line) => console.error(`[bench] ${line}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function cli(args) {
+  const run = spawnSync(process.execPath, [join(root, 'apps/api/dist/database/cli.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...secrets },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${run.stdout}\n${run.stderr}`);
+  return run.stdout;
+}
+
+async function prepareDatabase() {
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  try {
+    if (flags.reuse) {
+      const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB_NAME]);
+      if (rows.length > 0) {
+        const db = new pg.Client({ connectionString: databaseUrl });
+        await db.connect();
+        try {
+          const count = await db.query('SELECT count(*)::int AS n FROM posts').catch(() => null);
+          if (count && count.rows[0].n > 0) {
+            log(`reusing ${DB_NAME} (${count.rows[0].n} posts)`);
+            cli(['migrate']);
+            return null;
+          }
+        } finally {
+          await db.end();
+        }
+      }
+    }
+    log(`creating ${DB_NAME}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  } finally {
+    await admin.end();
+  }
+  cli(['migrate']);
+  log(`seeding ${posts} posts`);
+  const started = Date.now();
+  const out = cli(['seed', '--posts', String(posts)]);
+  log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return /password "([^"]+)"/.exec(out)?.[1] ?? null;
+}
+
+function start(name, script, env) {
+  const child = spawn('taskset', ['-c', '0', process.execPath, script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + String(chunk)).slice(-4000);
+  });
+  child.on('exit', (code, signal) => {
+    children.delete(child);
+    if (!stopping) log(`${name} exited (${code ?? signal}) ${stderr}`);
+  });
+  children.add(child);
+  child.label = name;
+  return child;
+}
+
+let stopping = false;
+async function stopAll() {
+  stopping = true;
+  const exits = [...children].map(
+    (child) =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+        setTimeout(() => {
+          if (children.has(child)) child.kill('SIGKILL');
+        }, 10_000).unref();
+      }),
+  );
+  await Promise.all(exits);
+}
+
+async function waitFor(url, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not yet */
+    }
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer within ${ms / 1000} s`);
+}
+
+async function json(url, init) {
+  const res = await fetch(url, init);
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Peak RSS of a process: sampled VmRSS while a run lasts, and VmHWM (the kernel's high-water mark). */
+function rssOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+}
+
+function load(job) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', '1', process.execPath, join(root, 'bench/load.mjs'), JSON.stringify(job)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.add(child);
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += String(chunk)));
+    child.on('exit', (code) => {
+      children.delete(child);
+      if (code !== 0) reject(new Error(`load generator exited ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop()));
+    });
+  });
+}
+
+/** The keys of a JSON value, recursively (values of arrays merged), to compare two answers' shapes. */
+function shapeOf(value, path = '') {
+  if (Array.isArray(value))
+    return value.length === 0 ? [`${path}[]`] : [...new Set(value.flatMap((v) => shapeOf(v, `${path}[]`)))];
+  if (value && typeof value === 'object') {
+    return Object.keys(value).flatMap((k) => [`${path}.${k}`, ...shapeOf(value[k], `${path}.${k}`)]);
+  }
+  return [];
+}
+
+async function main() {
+  const password = await prepareDatabase();
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const redis = new Redis(redisUrl);
+  try {
+    const readers = (
+      await db.query(
+        `SELECT u.username FROM users u
+          WHERE u.username LIKE 'seed\\_%' AND u.deleted_at IS NULL AND u.is_active AND u.totp_enabled_at IS NULL
+          ORDER BY u.username LIMIT 50`,
+      )
+    ).rows.map((r) => r.username);
+    if (readers.length === 0) throw new Error(`${DB_NAME} has no seeded accounts: run without --reuse`);
+    const seededPassword = password ?? 'seeded harbour lantern 42';
+    const { rows: slugRows } = await db.query(
+      `SELECT slug FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
+        ORDER BY published_at DESC LIMIT 1 OFFSET 10`,
+    );
+    const slug = slugRows[0]?.slug;
+    if (!slug) throw new Error('no published public post to read');
+
+    const common = {
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      ...secrets,
+    };
+    log('starting the API, the worker and the reference server (each pinned to core 0)');
+    const api = start('api', join(root, 'apps/api/dist/main.js'), {
+      ...common,
+      PORT: String(API_PORT),
+      WORKER_PORT: String(WORKER_PORT),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      SERVE_SPA: 'false',
+      // Every request of the benchmark comes from one address: the per-client limits would answer 429/423.
+      THROTTLE_LIMIT: '1000000',
+      AUTH_THROTTLE_LIMIT: '1000000',
+      LOCKOUT_THRESHOLD: '1000',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      SHUTDOWN_DRAIN_MS: '0',
+    });
+    await waitFor(`http://127.0.0.1:${API_PORT}/health`);
+    // The worker after the API: the API's start-up creates the first admin, and only one process should.
+    start('worker', join(root, 'apps/api/dist/worker.js'), {
+      ...common,
+      WORKER_PORT: String(WORKER_PORT),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+    });
+    const ref = start('reference', join(root, 'bench/reference/server.mjs'), {
+      ...common,
+      PORT: String(REF_PORT),
+      REF_PREFIX: refPrefix,
+    });
+    await waitFor(`http://127.0.0.1:${REF_PORT}/health`);
+    await waitFor(`http://127.0.0.1:${WORKER_PORT}/health`).catch((e) => log(`worker: ${e.message}`));
+
+    const A = `http://127.0.0.1:${API_PORT}`;
+    const R = `http://127.0.0.1:${REF_PORT}`;
+    const signIn = await json(`${A}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: readers[0], password: seededPassword }),
+    });
+    const bearer = { authorization: `Bearer ${signIn.data.accessToken}` };
+    // The reference serves the public caches only from Redis: primed with Atrium's own answers.
+    const feed = await json(`${A}/api/v1/posts`);
+    const { requestId: _r, timestamp: _t, ...feedMeta } = feed.meta;
+    await redis.set(`${refPrefix}list:`, JSON.stringify({ items: feed.data, meta: feedMeta }));
+    const post = await json(`${A}/api/v1/posts/${slug}`);
+    await redis.set(`${refPrefix}post:${slug}`, JSON.stringify(post.data));
+
+    const loginBodies = readers.map((login) => JSON.stringify({ login, password: seededPassword }));
+    const scenarios = {
+      health: { path: '/health' },
+      profile: { path: `/api/v1/profiles/${readers[1] ?? readers[0]}` },
+      me: { path: '/api/v1/auth/me', headers: bearer },
+      'feed-cached': { path: '/api/v1/posts' },
+      'post-by-slug': { path: `/api/v1/posts/${slug}` },
+      login: {
+        path: '/api/v1/auth/login',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        bodies: loginBodies,
+        connections: loginConnections,
+      },
+    };
+
+    // Both servers must give the same answer's shape before they are compared.
+    const shapeWarnings = [];
+    for (const name of chosen) {
+      const s = scenarios[name];
+      const init = { method: s.method ?? 'GET', headers: s.headers, body: s.bodies?.[0] };
+      const [a, r] = await Promise.all([fetch(A + s.path, init), fetch(R + s.path, init)]);
+      const [ja, jr] = await Promise.all([a.json(), r.json()]);
+      if (a.status !== r.status) shapeWarnings.push(`${name}: status ${a.status} vs reference ${r.status}`);
+      const sa = new Set(shapeOf(ja));
+      const sr = new Set(shapeOf(jr));
+      const onlyA = [...sa].filter((k) => !sr.has(k));
+      const onlyR = [...sr].filter((k) => !sa.has(k));
+      if (onlyA.length || onlyR.length) {
+        shapeWarnings.push(`${name}: only Atrium ${onlyA.join(' ') || '-'}; only reference ${onlyR.join(' ') || '-'}`);
+      }
+    }
+    for (const w of shapeWarnings) log(`SHAPE ${w}`);
+
+    const results = [];
+    for (const name of chosen) {
+      const s = scenarios[name];
+      const row = { scenario: name, connections: s.connections ?? connections };
+      for (const [side, base, pid] of [
+        ['atrium', A, api.pid],
+        ['reference', R, ref.pid],
+      ]) {
+        const job = {
+          url: base + s.path,
+          method: s.method,
+          headers: s.headers,
+          bodies: s.bodies,
+          connections: s.connections ?? connections,
+        };
+        log(`${name} · ${side}: warm-up ${warmup} s, then ${job.connections} connections × ${duration} s`);
+        await load({ ...job, duration: warmup });
+        let peak = 0;
+        const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid).rss)), 200);
+        const measured = await load({ ...job, duration });
+        clearInterval(sampler);
+        row[side] = { ...measured, peakRssMb: Math.round(Math.max(peak, rssOf(pid).rss)) };
+      }
+      row.ratio = row.reference.rps > 0 ? row.atrium.rps / row.reference.rps : null;
+      results.push(row);
+    }
+
+    const apiPeak = Math.round(rssOf(api.pid).hwm);
+    report(results, apiPeak, shapeWarnings);
+  } finally {
+    await stopAll();
+    // Every key of this run (Atrium's and the reference's) goes with it.
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    await db.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function report(results, apiPeak, shapeWarnings) {
+  const fmt = (n, d = 0) => (n === null || n === undefined ? '—' : n.toFixed(d));
+  const lines = [
+    `| scenario | conns | Atrium req/s | ref req/s | ratio | Atrium p50 / p99 ms | ref p50 / p99 ms | non-2xx A / R | errors A / R | API peak RSS MB |`,
+    `|---|---|---|---|---|---|---|---|---|---|`,
+  ];
+  for (const r of results) {
+    const a = r.atrium;
+    const f = r.reference;
+    lines.push(
+      `| ${r.scenario} | ${r.connections} | ${fmt(a.rps)} | ${fmt(f.rps)} | ${fmt(r.ratio, 2)} | ${a.p50} / ${a.p99} | ${f.p50} / ${f.p99} | ${a.non2xx} / ${f.non2xx} | ${a.errors + a.timeouts} / ${f.errors + f.timeouts} | ${a.peakRssMb} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+  console.log(`\nAPI peak RSS over the run (VmHWM): ${apiPeak} MB. Not implemented yet: ${MISSING.join(', ')}.`);
+  const out = {
+    at: new Date().toISOString(),
+    machine: { cpus: spawnSync('nproc', { encoding: 'utf8' }).stdout.trim(), node: process.version },
+    options: { posts, reuse: flags.reuse, duration, warmup, connections, loginConnections },
+    apiPeakRssMb: apiPeak,
+    shapeWarnings,
+    missing: MISSING,
+    scenarios: results,
+  };
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  log('wrote bench/results/latest.json');
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping the servers`);
+    void stopAll().then(() => process.exit(130));
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    console.error(error);
+    await stopAll();
+    process.exit(1);
+  },
+);
