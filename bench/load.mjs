@@ -1,5 +1,6 @@
 // One autocannon run, in a child process the harness pins to its own core (`taskset -c 1`).
 // Input: a JSON job in argv[2]; output: one JSON line with the measurements on stdout.
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 
 const job = JSON.parse(process.argv[2]);
@@ -13,18 +14,30 @@ const options = {
   connections: job.connections,
   duration: job.duration,
   timeout: 10,
-  ...(bodies
+  ...(job.cursorAt
     ? {
-        // A different body per request (login: a different account each time, round robin).
+        // A keyset cursor of its own per request: the same page's work, never a cache hit (feed-db, feed-deep).
         requests: [
           {
-            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+            setupRequest: (request) => ({
+              ...request,
+              path: `${job.path}?cursor=${Buffer.from(JSON.stringify({ publishedAt: job.cursorAt, id: randomUUID() })).toString('base64url')}`,
+            }),
           },
         ],
       }
-    : job.body
-      ? { body: job.body }
-      : {}),
+    : bodies
+      ? {
+          // A different body per request (login: a different account each time, round robin).
+          requests: [
+            {
+              setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+            },
+          ],
+        }
+      : job.body
+        ? { body: job.body }
+        : {}),
 };
 
 const result = await autocannon(options);

@@ -1,7 +1,7 @@
 // `npm run bench`: Atrium against a raw reference server (bench/reference/server.mjs), scenario by
 // scenario, on this machine's Postgres and Redis. See bench/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,8 +11,18 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIO_NAMES = ['health', 'profile', 'me', 'users-admin', 'feed-cached', 'post-by-slug', 'login'];
-const MISSING = ['feed-db', 'feed-deep', 'search-common', 'search-rare', 'comments-thread', 'comment-write'];
+const SCENARIO_NAMES = [
+  'health',
+  'profile',
+  'me',
+  'users-admin',
+  'feed-cached',
+  'feed-db',
+  'feed-deep',
+  'post-by-slug',
+  'login',
+];
+const MISSING = ['search-common', 'search-rare', 'comments-thread', 'comment-write'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -197,6 +207,8 @@ function load(job) {
   });
 }
 
+const cursorFor = (publishedAt) => Buffer.from(JSON.stringify({ publishedAt, id: randomUUID() })).toString('base64url');
+
 /** The keys of a JSON value, recursively (values of arrays merged), to compare two answers' shapes. */
 function shapeOf(value, path = '') {
   if (Array.isArray(value))
@@ -227,6 +239,16 @@ async function main() {
         ORDER BY published_at DESC LIMIT 1 OFFSET 10`,
     );
     const slug = slugRows[0]?.slug;
+    // feed-db: the first page's position (just after the newest post); feed-deep: 90 % down the public feed.
+    const { rows: feedRows } = await db.query(
+      `SELECT (max(published_at) + interval '1 second') AS top, count(*)::int AS n FROM posts
+        WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL`,
+    );
+    const { rows: deepRows } = await db.query(
+      `SELECT published_at FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
+        ORDER BY published_at DESC, id DESC OFFSET $1 LIMIT 1`,
+      [Math.floor(feedRows[0].n * 0.9)],
+    );
     if (!slug) throw new Error('no published public post to read');
 
     const common = {
@@ -301,6 +323,8 @@ async function main() {
       me: { path: '/api/v1/auth/me', headers: bearer },
       'users-admin': { path: '/api/v1/users', headers: adminBearer },
       'feed-cached': { path: '/api/v1/posts' },
+      'feed-db': { path: '/api/v1/posts', cursorAt: feedRows[0].top.toISOString() },
+      'feed-deep': { path: '/api/v1/posts', cursorAt: deepRows[0].published_at.toISOString() },
       'post-by-slug': { path: `/api/v1/posts/${slug}` },
       login: {
         path: '/api/v1/auth/login',
@@ -316,7 +340,8 @@ async function main() {
     for (const name of chosen) {
       const s = scenarios[name];
       const init = { method: s.method ?? 'GET', headers: s.headers, body: s.bodies?.[0] };
-      const [a, r] = await Promise.all([fetch(A + s.path, init), fetch(R + s.path, init)]);
+      const path = s.cursorAt ? `${s.path}?cursor=${cursorFor(s.cursorAt)}` : s.path;
+      const [a, r] = await Promise.all([fetch(A + path, init), fetch(R + path, init)]);
       const [ja, jr] = await Promise.all([a.json(), r.json()]);
       if (a.status !== r.status) shapeWarnings.push(`${name}: status ${a.status} vs reference ${r.status}`);
       const sa = new Set(shapeOf(ja));
@@ -342,6 +367,8 @@ async function main() {
           method: s.method,
           headers: s.headers,
           bodies: s.bodies,
+          path: s.path,
+          cursorAt: s.cursorAt,
           connections: s.connections ?? connections,
         };
         log(`${name} · ${side}: warm-up ${warmup} s, then ${job.connections} connections × ${duration} s`);

@@ -235,14 +235,108 @@ app.get('/api/v1/users', async (request, reply) => {
 });
 
 // Public cache reads (feed page, post by slug): one GET of a JSON string, as Atrium keeps it. The
-// harness primes these keys with Atrium's own answer (see bench/README.md, "Fairness").
+// first page and the post are primed with Atrium's own answer (see bench/README.md, "Fairness");
+// cursor pages (feed-db, feed-deep) are loaded on a miss with Atrium's SQL and cached like it does.
+const PUBLIC_CONTENT_TTL_SECONDS = 300;
+let feedSql = '';
+async function prepareFeedSql() {
+  const columns = async (table, skip = []) =>
+    (
+      await pool.query(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
+        [table],
+      )
+    ).rows
+      .map((r) => r.column_name)
+      .filter((c) => !skip.includes(c));
+  // TypeORM's select list: every column of the post (not search_vector), of its author and of its category.
+  const select = (alias, names) => names.map((c) => `"${alias}"."${c}" AS "${alias}_${c}"`);
+  feedSql = `SELECT ${[
+    ...select('p', await columns('posts', ['search_vector'])),
+    ...select('author', await columns('users')),
+    ...select('category', await columns('categories')),
+  ].join(', ')}
+    FROM posts p INNER JOIN users author ON author.id = p.author_id
+    LEFT JOIN categories category ON category.id = p.category_id
+   WHERE p.deleted_at IS NULL AND p.status = 'published' AND p.visibility = 'public'
+     AND ((p.published_at, p.id) < ($1, $2))
+   ORDER BY p.published_at DESC, p.id DESC LIMIT $3`;
+}
+
+async function loadFeedPage(cursor, limit) {
+  const { rows } = await pool.query(feedSql, [new Date(cursor.publishedAt), cursor.id, limit + 1]);
+  const page = rows.slice(0, limit);
+  const { rows: tagRows } = await pool.query(
+    `SELECT pt.post_id, t.id, t.name, t.slug, t.color, t.usage_count, t.created_at, t.updated_at
+       FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+      WHERE pt.post_id = ANY($1::uuid[])
+      ORDER BY t.name, t.id`,
+    [page.map((r) => r.p_id)],
+  );
+  const tags = new Map(page.map((r) => [r.p_id, []]));
+  for (const t of tagRows) {
+    tags.get(t.post_id)?.push({ id: t.id, name: t.name, slug: t.slug, color: t.color?.toLowerCase() ?? null });
+  }
+  // Seeded posts have no cover, so the cover query Atrium would send never runs on either side.
+  const items = page.map((r) => ({
+    id: r.p_id,
+    title: r.p_title,
+    slug: r.p_slug,
+    excerpt: r.p_excerpt,
+    status: r.p_status,
+    visibility: r.p_visibility,
+    featured: r.p_featured,
+    publishedAt: r.p_published_at?.toISOString() ?? null,
+    scheduledAt: r.p_scheduled_at?.toISOString() ?? null,
+    readingTimeMinutes: r.p_reading_time_minutes,
+    readingLevel: r.p_reading_level,
+    viewCount: r.p_view_count,
+    commentCount: r.p_comment_count,
+    commentsOpen: r.p_comments_open,
+    author: {
+      id: r.author_id,
+      username: r.author_username,
+      firstName: r.author_first_name,
+      lastName: r.author_last_name,
+      avatarUrl: avatarUrl(r.author_avatar_key),
+    },
+    category: r.category_id ? { id: r.category_id, name: r.category_name, slug: r.category_slug } : null,
+    tags: tags.get(r.p_id) ?? [],
+    cover: null,
+    createdAt: r.p_created_at.toISOString(),
+    updatedAt: r.p_updated_at.toISOString(),
+  }));
+  const last = page.at(-1);
+  const next =
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify({ publishedAt: last.p_published_at.toISOString(), id: last.p_id })).toString(
+          'base64url',
+        )
+      : null;
+  return { items, meta: { cursor: { next, hasNext: next !== null } } };
+}
+
 app.get('/api/v1/posts', async (request, reply) => {
-  const cached = await redis.get(`${own}list:${new URLSearchParams(request.query).toString()}`);
-  if (cached === null) return fail(reply, 503, 'NOT_PRIMED', 'the reference serves this list from its cache only');
-  const page = JSON.parse(cached);
-  const etag = etagOf(page.items);
+  const cacheKey = `${own}list:${new URLSearchParams(request.query).toString()}`;
+  const cached = await redis.get(cacheKey);
+  let page;
+  if (cached !== null) page = JSON.parse(cached);
+  else if (typeof request.query.cursor === 'string') {
+    let cursor;
+    try {
+      cursor = JSON.parse(Buffer.from(request.query.cursor, 'base64url').toString('utf8'));
+    } catch {
+      cursor = null;
+    }
+    if (!cursor || typeof cursor.publishedAt !== 'string' || !UUID.test(cursor.id)) {
+      return fail(reply, 400, 'VALIDATION_FAILED', 'cursor must be a cursor from meta.cursor.next');
+    }
+    page = await loadFeedPage(cursor, Math.min(100, Number(request.query.limit ?? 20) || 20));
+    await redis.set(cacheKey, JSON.stringify(page), 'EX', PUBLIC_CONTENT_TTL_SECONDS);
+  } else return fail(reply, 503, 'NOT_PRIMED', 'the reference serves the first page from its cache only');
   void reply
-    .header('etag', etag)
+    .header('etag', etagOf(page.items))
     .header('cache-control', 'public, max-age=0, must-revalidate')
     .header('vary', 'Authorization');
   return envelope(request, page.items, page.meta);
@@ -370,5 +464,6 @@ const close = async () => {
 process.once('SIGTERM', () => void close());
 process.once('SIGINT', () => void close());
 
+await prepareFeedSql();
 await app.listen({ port: Number(env.PORT ?? 3100), host: '127.0.0.1' });
 console.log(`reference listening on ${env.PORT ?? 3100}`);
