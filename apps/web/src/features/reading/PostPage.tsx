@@ -1,7 +1,7 @@
 import { ErrorCode } from '@atrium/contracts';
 import { Anchor, Button, Group, Skeleton, Stack, Text, Title, Typography, VisuallyHidden } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId } from 'react';
+import { lazy, Suspense, useEffect, useId } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 
 import { paths, postPath, postsPath, profilePath } from '../../app/paths';
@@ -9,8 +9,11 @@ import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
 import { signInPath } from '../auth';
-import { CommentsSection } from '../comments';
 import { MediaImage } from '../media';
+
+// Below the article: its code (the form, the thread) loads after the post is on screen, keeping a
+// reader's first visit within its JavaScript budget (e2e/screens.e2e.mjs).
+const CommentsSection = lazy(() => import('../comments').then((module) => ({ default: module.CommentsSection })));
 import type { Post } from './api/reading.api';
 import { postQueryOptions, usePost } from './api/reading.queries';
 import { LabelBadge } from './components/PostCard';
@@ -62,8 +65,17 @@ export function PostPage() {
   return (
     <>
       <PostArticle post={query.data} />
-      <CommentsSection post={query.data} />
+      <DeferredComments post={query.data} />
     </>
+  );
+}
+
+/** The comments, whose code (the form, the thread) loads beside the post's rather than with it. */
+function DeferredComments({ post }: { post: Post }) {
+  return (
+    <Suspense fallback={<Skeleton height={160} maw={760} aria-hidden="true" />}>
+      <CommentsSection post={post} />
+    </Suspense>
   );
 }
 
