@@ -14,30 +14,42 @@ const options = {
   connections: job.connections,
   duration: job.duration,
   timeout: 10,
-  ...(job.cursorAt
+  ...(job.searchFor
     ? {
-        // A keyset cursor of its own per request: the same page's work, never a cache hit (feed-db, feed-deep).
+        // The same search each time plus an excluded word of its own: the same work, never a cache hit.
         requests: [
           {
             setupRequest: (request) => ({
               ...request,
-              path: `${job.path}?cursor=${Buffer.from(JSON.stringify({ publishedAt: job.cursorAt, id: randomUUID() })).toString('base64url')}`,
+              path: `${job.path}?q=${encodeURIComponent(`${job.searchFor} -zq${randomUUID().slice(0, 8)}`)}`,
             }),
           },
         ],
       }
-    : bodies
+    : job.cursorAt
       ? {
-          // A different body per request (login: a different account each time, round robin).
+          // A keyset cursor of its own per request: the same page's work, never a cache hit (feed-db, feed-deep).
           requests: [
             {
-              setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+              setupRequest: (request) => ({
+                ...request,
+                path: `${job.path}?cursor=${Buffer.from(JSON.stringify({ publishedAt: job.cursorAt, id: randomUUID() })).toString('base64url')}`,
+              }),
             },
           ],
         }
-      : job.body
-        ? { body: job.body }
-        : {}),
+      : bodies
+        ? {
+            // A different body per request (login: a different account each time, round robin).
+            requests: [
+              {
+                setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+              },
+            ],
+          }
+        : job.body
+          ? { body: job.body }
+          : {}),
 };
 
 const result = await autocannon(options);

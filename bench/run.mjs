@@ -19,10 +19,12 @@ const SCENARIO_NAMES = [
   'feed-cached',
   'feed-db',
   'feed-deep',
+  'search-common',
+  'search-rare',
   'post-by-slug',
   'login',
 ];
-const MISSING = ['search-common', 'search-rare', 'comments-thread', 'comment-write'];
+const MISSING = ['comments-thread', 'comment-write'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -235,10 +237,11 @@ async function main() {
     if (readers.length === 0) throw new Error(`${DB_NAME} has no seeded accounts: run without --reuse`);
     const seededPassword = password ?? 'seeded harbour lantern 42';
     const { rows: slugRows } = await db.query(
-      `SELECT slug FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
+      `SELECT slug, title FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
         ORDER BY published_at DESC LIMIT 1 OFFSET 10`,
     );
     const slug = slugRows[0]?.slug;
+    const title = slugRows[0]?.title;
     // feed-db: the first page's position (just after the newest post); feed-deep: 90 % down the public feed.
     const { rows: feedRows } = await db.query(
       `SELECT (max(published_at) + interval '1 second') AS top, count(*)::int AS n FROM posts
@@ -325,6 +328,9 @@ async function main() {
       'feed-cached': { path: '/api/v1/posts' },
       'feed-db': { path: '/api/v1/posts', cursorAt: feedRows[0].top.toISOString() },
       'feed-deep': { path: '/api/v1/posts', cursorAt: deepRows[0].published_at.toISOString() },
+      // A word in most posts (the newest 500 matches are ranked) and one post's title as a phrase.
+      'search-common': { path: '/api/v1/posts', searchFor: 'harbour' },
+      'search-rare': { path: '/api/v1/posts', searchFor: `"${title}"` },
       'post-by-slug': { path: `/api/v1/posts/${slug}` },
       login: {
         path: '/api/v1/auth/login',
@@ -340,7 +346,11 @@ async function main() {
     for (const name of chosen) {
       const s = scenarios[name];
       const init = { method: s.method ?? 'GET', headers: s.headers, body: s.bodies?.[0] };
-      const path = s.cursorAt ? `${s.path}?cursor=${cursorFor(s.cursorAt)}` : s.path;
+      const path = s.cursorAt
+        ? `${s.path}?cursor=${cursorFor(s.cursorAt)}`
+        : s.searchFor
+          ? `${s.path}?q=${encodeURIComponent(`${s.searchFor} -zq${randomUUID().slice(0, 8)}`)}`
+          : s.path;
       const [a, r] = await Promise.all([fetch(A + path, init), fetch(R + path, init)]);
       const [ja, jr] = await Promise.all([a.json(), r.json()]);
       if (a.status !== r.status) shapeWarnings.push(`${name}: status ${a.status} vs reference ${r.status}`);
@@ -369,6 +379,7 @@ async function main() {
           bodies: s.bodies,
           path: s.path,
           cursorAt: s.cursorAt,
+          searchFor: s.searchFor,
           connections: s.connections ?? connections,
         };
         log(`${name} · ${side}: warm-up ${warmup} s, then ${job.connections} connections × ${duration} s`);

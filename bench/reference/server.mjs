@@ -239,6 +239,10 @@ app.get('/api/v1/users', async (request, reply) => {
 // cursor pages (feed-db, feed-deep) are loaded on a miss with Atrium's SQL and cached like it does.
 const PUBLIC_CONTENT_TTL_SECONDS = 300;
 let feedSql = '';
+let selectList = '';
+const FEED_FROM = `FROM posts p INNER JOIN users author ON author.id = p.author_id
+    LEFT JOIN categories category ON category.id = p.category_id
+   WHERE p.deleted_at IS NULL AND p.status = 'published' AND p.visibility = 'public'`;
 async function prepareFeedSql() {
   const columns = async (table, skip = []) =>
     (
@@ -252,21 +256,18 @@ async function prepareFeedSql() {
       .filter((c) => !skip.includes(c));
   // TypeORM's select list: every column of the post (not search_vector), of its author and of its category.
   const select = (alias, names) => names.map((c) => `"${alias}"."${c}" AS "${alias}_${c}"`);
-  feedSql = `SELECT ${[
+  selectList = [
     ...select('p', await columns('posts', ['search_vector'])),
     ...select('author', await columns('users')),
     ...select('category', await columns('categories')),
-  ].join(', ')}
-    FROM posts p INNER JOIN users author ON author.id = p.author_id
-    LEFT JOIN categories category ON category.id = p.category_id
-   WHERE p.deleted_at IS NULL AND p.status = 'published' AND p.visibility = 'public'
+  ].join(', ');
+  feedSql = `SELECT ${selectList} ${FEED_FROM}
      AND ((p.published_at, p.id) < ($1, $2))
    ORDER BY p.published_at DESC, p.id DESC LIMIT $3`;
 }
 
-async function loadFeedPage(cursor, limit) {
-  const { rows } = await pool.query(feedSql, [new Date(cursor.publishedAt), cursor.id, limit + 1]);
-  const page = rows.slice(0, limit);
+/** Post rows (TypeORM's aliases) to list items: one query for every row's tags. */
+async function summariesOf(page) {
   const { rows: tagRows } = await pool.query(
     `SELECT pt.post_id, t.id, t.name, t.slug, t.color, t.usage_count, t.created_at, t.updated_at
        FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
@@ -279,7 +280,7 @@ async function loadFeedPage(cursor, limit) {
     tags.get(t.post_id)?.push({ id: t.id, name: t.name, slug: t.slug, color: t.color?.toLowerCase() ?? null });
   }
   // Seeded posts have no cover, so the cover query Atrium would send never runs on either side.
-  const items = page.map((r) => ({
+  return page.map((r) => ({
     id: r.p_id,
     title: r.p_title,
     slug: r.p_slug,
@@ -307,6 +308,85 @@ async function loadFeedPage(cursor, limit) {
     createdAt: r.p_created_at.toISOString(),
     updatedAt: r.p_updated_at.toISOString(),
   }));
+}
+
+const MARK_START = '\u0002';
+const MARK_END = '\u0003';
+const escapeHtml = (text) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+function snippetHtml(raw) {
+  const text = raw
+    .replace(/^[ \t]*(?:[-+*]|\d+[.)])[ \t]+/gm, '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\]\([^)]*\)/g, '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[*_`#>~[\]]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const marks = text.replace(new RegExp(`[^${MARK_START}${MARK_END}]`, 'g'), '');
+  const balanced = marks === `${MARK_START}${MARK_END}`.repeat(marks.length / 2);
+  const html = escapeHtml(text);
+  return balanced
+    ? html.replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>')
+    : html.replaceAll(MARK_START, '').replaceAll(MARK_END, '');
+}
+
+/** Search by words, page 1 of 20: the newest 500 matches, ranked, in one transaction as Atrium runs it. */
+async function searchPage(text) {
+  const perPage = 20;
+  const query = `websearch_to_tsquery('english', $1)`;
+  const client = await pool.connect();
+  let ids;
+  let rows;
+  try {
+    await client.query('BEGIN');
+    ({ rows: ids } = await client.query(
+      `SELECT p.id AS p_id ${FEED_FROM} AND p.search_vector @@ ${query}
+        ORDER BY p.published_at DESC, p.id DESC LIMIT 500`,
+      [text],
+    ));
+    ({ rows } = await client.query(
+      `SELECT ${selectList}, ts_rank_cd(p.search_vector, ${query}) AS rank,
+              ts_headline('english', translate(p.body_markdown, chr(2) || chr(3), ''), ${query},
+                'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxFragments=2, MinWords=6, MaxWords=24, FragmentDelimiter=" … "') AS snippet
+         ${FEED_FROM} AND p.id = ANY($2::uuid[])
+        ORDER BY rank DESC, p.published_at DESC NULLS LAST, p.id DESC LIMIT ${perPage} OFFSET 0`,
+      [text, ids.map((r) => r.p_id)],
+    ));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+  const summaries = await summariesOf(rows);
+  const items = summaries.map((item, i) => ({
+    ...item,
+    match: { by: 'words', rank: Math.round(Number(rows[i].rank) * 1e6) / 1e6, snippet: snippetHtml(rows[i].snippet) },
+  }));
+  const totalItems = ids.length;
+  const totalPages = Math.max(1, Math.ceil(totalItems / perPage));
+  return {
+    items,
+    meta: {
+      pagination: {
+        page: 1,
+        perPage,
+        totalItems,
+        totalPages,
+        hasNext: 1 < totalPages,
+        hasPrev: false,
+        ...(ids.length >= 500 ? { totalItemsCapped: true } : {}),
+      },
+    },
+  };
+}
+
+async function loadFeedPage(cursor, limit) {
+  const { rows } = await pool.query(feedSql, [new Date(cursor.publishedAt), cursor.id, limit + 1]);
+  const page = rows.slice(0, limit);
+  const items = await summariesOf(page);
   const last = page.at(-1);
   const next =
     rows.length > limit && last
@@ -322,7 +402,10 @@ app.get('/api/v1/posts', async (request, reply) => {
   const cached = await redis.get(cacheKey);
   let page;
   if (cached !== null) page = JSON.parse(cached);
-  else if (typeof request.query.cursor === 'string') {
+  else if (typeof request.query.q === 'string' && request.query.q.trim() !== '') {
+    page = await searchPage(request.query.q);
+    await redis.set(cacheKey, JSON.stringify(page), 'EX', PUBLIC_CONTENT_TTL_SECONDS);
+  } else if (typeof request.query.cursor === 'string') {
     let cursor;
     try {
       cursor = JSON.parse(Buffer.from(request.query.cursor, 'base64url').toString('utf8'));
