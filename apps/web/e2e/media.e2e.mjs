@@ -317,6 +317,15 @@ test('an author uploads an image through the editor’s picker, describes it, in
     await assertFitsPhoneWidths(page, '/media');
     await screenshots(page, 'media');
 
+    // Its description, edited: the dialog is accessible too.
+    await card.getByRole('button', { name: `Edit description of the image “${alt}”` }).click();
+    const describe = page.getByRole('dialog', { name: 'Describe the image' });
+    assert.equal(await describe.getByRole('textbox', { name: /^Alt text/ }).inputValue(), alt);
+    await assertAxeCleanInBothSchemes(page, '/media, describing an image');
+    await screenshots(page, 'media-describe');
+    await describe.getByRole('button', { name: 'Cancel' }).click();
+    await describe.waitFor({ state: 'detached' });
+
     await card.getByRole('button', { name: `Delete the image “${alt}”` }).click();
     const question = page.getByRole('dialog', { name: 'Delete this image?' });
     await question.getByRole('button', { name: 'Delete image' }).click();
@@ -328,6 +337,11 @@ test('an author uploads an image through the editor’s picker, describes it, in
     await question.waitFor({ state: 'detached' });
     await card.waitFor();
     assert.deepEqual(errors, [], errors.join('\n'));
+  } catch (error) {
+    // What the page showed when it went wrong, to look at.
+    if (process.env.SHOTS_DIR)
+      await page.screenshot({ path: join(process.env.SHOTS_DIR, 'failure.png'), fullPage: true });
+    throw error;
   } finally {
     await context.close();
   }
