@@ -69,7 +69,7 @@ function DescribeForm({ media, onDone }: { media: Media; onDone: () => void }) {
         <AltTextField {...form.getInputProps('altText')} data-autofocus />
         <Textarea
           label="Caption"
-          description="Optional: shown under the image where a post gives it a caption."
+          description="Optional: kept with the image in the library (where and when it was taken, say). Posts show the alt text, not the caption."
           autosize
           minRows={1}
           maxRows={4}
