@@ -22,9 +22,10 @@ const SCENARIO_NAMES = [
   'search-common',
   'search-rare',
   'post-by-slug',
+  'comments-thread',
   'login',
 ];
-const MISSING = ['comments-thread', 'comment-write'];
+const MISSING = ['comment-write'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -209,6 +210,34 @@ function load(job) {
   });
 }
 
+/** 200 approved comments on the post: 40 top-level ones by seeded accounts, each with 4 replies. */
+async function addThread(db, postSlug) {
+  const { rows } = await db.query(
+    `SELECT p.id, (SELECT count(*)::int FROM comments c WHERE c.post_id = p.id) AS n FROM posts p WHERE p.slug = $1`,
+    [postSlug],
+  );
+  if (rows[0].n >= 200) return;
+  await db.query(
+    `WITH people AS (SELECT array_agg(id ORDER BY username) AS ids FROM users WHERE username LIKE 'seed\\_%'),
+          roots AS (
+       INSERT INTO comments (id, post_id, author_id, root_id, depth, body_markdown, body_html, status, created_at)
+       SELECT r.id, $1, people.ids[1 + r.i % array_length(people.ids, 1)], r.id, 0,
+              'Thread ' || i || ': the harbour was calm today.', '<p>Thread ' || i || ': the harbour was calm today.</p>',
+              'approved', now() - (200 - i) * interval '1 minute'
+         FROM people, (SELECT gen_random_uuid() AS id, i FROM generate_series(1, 40) AS i) AS r
+       RETURNING id, created_at)
+     INSERT INTO comments (id, post_id, author_id, parent_id, root_id, depth, body_markdown, body_html, status, created_at)
+     SELECT gen_random_uuid(), $1, people.ids[1 + k * 7 % array_length(people.ids, 1)], roots.id, roots.id, 1,
+            'A reply, number ' || k || '.', '<p>A reply, number ' || k || '.</p>', 'approved', roots.created_at + k * interval '1 second'
+       FROM people, roots, generate_series(1, 4) AS k`,
+    [rows[0].id],
+  );
+  await db.query(
+    `UPDATE posts SET comment_count = (SELECT count(*) FROM comments WHERE post_id = $1 AND status = 'approved' AND deleted_at IS NULL) WHERE id = $1`,
+    [rows[0].id],
+  );
+}
+
 const cursorFor = (publishedAt) => Buffer.from(JSON.stringify({ publishedAt, id: randomUUID() })).toString('base64url');
 
 /** The keys of a JSON value, recursively (values of arrays merged), to compare two answers' shapes. */
@@ -238,9 +267,12 @@ async function main() {
     const seededPassword = password ?? 'seeded harbour lantern 42';
     const { rows: slugRows } = await db.query(
       `SELECT slug, title FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
-        ORDER BY published_at DESC LIMIT 1 OFFSET 10`,
+        ORDER BY published_at DESC LIMIT 2 OFFSET 10`,
     );
     const slug = slugRows[0]?.slug;
+    // comments-thread: another post, given 200 comments (40 threads of a comment and 4 replies) once.
+    const threadSlug = slugRows[1]?.slug;
+    await addThread(db, threadSlug);
     const title = slugRows[0]?.title;
     // feed-db: the first page's position (just after the newest post); feed-deep: 90 % down the public feed.
     const { rows: feedRows } = await db.query(
@@ -316,8 +348,10 @@ async function main() {
     const feed = await json(`${A}/api/v1/posts`);
     const { requestId: _r, timestamp: _t, ...feedMeta } = feed.meta;
     await redis.set(`${refPrefix}list:`, JSON.stringify({ items: feed.data, meta: feedMeta }));
-    const post = await json(`${A}/api/v1/posts/${slug}`);
-    await redis.set(`${refPrefix}post:${slug}`, JSON.stringify(post.data));
+    for (const s of [slug, threadSlug]) {
+      const post = await json(`${A}/api/v1/posts/${s}`);
+      await redis.set(`${refPrefix}post:${s}`, JSON.stringify(post.data));
+    }
 
     const loginBodies = readers.map((login) => JSON.stringify({ login, password: seededPassword }));
     const scenarios = {
@@ -331,6 +365,7 @@ async function main() {
       // A word in most posts (the newest 500 matches are ranked) and one post's title as a phrase.
       'search-common': { path: '/api/v1/posts', searchFor: 'harbour' },
       'search-rare': { path: '/api/v1/posts', searchFor: `"${title}"` },
+      'comments-thread': { path: `/api/v1/posts/${threadSlug}/comments` },
       'post-by-slug': { path: `/api/v1/posts/${slug}` },
       login: {
         path: '/api/v1/auth/login',

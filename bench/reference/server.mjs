@@ -239,6 +239,7 @@ app.get('/api/v1/users', async (request, reply) => {
 // cursor pages (feed-db, feed-deep) are loaded on a miss with Atrium's SQL and cached like it does.
 const PUBLIC_CONTENT_TTL_SECONDS = 300;
 let feedSql = '';
+let commentSelect = '';
 let selectList = '';
 const FEED_FROM = `FROM posts p INNER JOIN users author ON author.id = p.author_id
     LEFT JOIN categories category ON category.id = p.category_id
@@ -261,6 +262,7 @@ async function prepareFeedSql() {
     ...select('author', await columns('users')),
     ...select('category', await columns('categories')),
   ].join(', ');
+  commentSelect = [...select('c', await columns('comments')), ...select('author', await columns('users'))].join(', ');
   feedSql = `SELECT ${selectList} ${FEED_FROM}
      AND ((p.published_at, p.id) < ($1, $2))
    ORDER BY p.published_at DESC, p.id DESC LIMIT $3`;
@@ -440,6 +442,67 @@ app.get('/api/v1/posts/:id', async (request, reply) => {
     .header('cache-control', 'public, max-age=0, must-revalidate')
     .header('vary', 'Authorization');
   return envelope(request, post);
+});
+
+// A post's comment threads, page 1 (20 roots and their replies), for an anonymous reader: the post
+// from the public cache (primed like post-by-slug), the roots, then every reply of them.
+const COMMENT_EDIT_WINDOW_MS = 15 * 60_000;
+app.get('/api/v1/posts/:id/comments', async (request, reply) => {
+  const cached = await redis.get(`${own}post:${request.params.id.toLowerCase()}`);
+  if (cached === null) return fail(reply, 404, 'NOT_FOUND', 'post not found');
+  const post = JSON.parse(cached);
+  const limit = 20;
+  const { rows: roots } = await pool.query(
+    `SELECT ${commentSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id
+      WHERE c.post_id = $1 AND c.parent_id IS NULL
+        AND (c.status = 'approved' OR c.author_id = $2 OR (c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.id <> c.id)))
+      ORDER BY c.id ASC LIMIT $3`,
+    [post.id, null, limit + 1],
+  );
+  const page = roots.slice(0, limit);
+  const { rows: replies } =
+    page.length === 0
+      ? { rows: [] }
+      : await pool.query(
+          `SELECT ${commentSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id
+            WHERE c.root_id = ANY($1::uuid[]) AND c.parent_id IS NOT NULL ORDER BY c.id ASC`,
+          [page.map((r) => r.c_id)],
+        );
+  const all = [...page, ...replies];
+  const nodes = new Map();
+  for (const c of all) {
+    const deleted = c.c_deleted_at !== null;
+    nodes.set(c.c_id, {
+      id: c.c_id,
+      postId: c.c_post_id,
+      parentId: c.c_parent_id,
+      depth: c.c_depth,
+      status: c.c_status,
+      deleted,
+      body: deleted ? null : c.c_body_markdown,
+      html: deleted ? null : c.c_body_html,
+      author: deleted
+        ? null
+        : { id: c.author_id, username: c.author_username, avatarUrl: avatarUrl(c.author_avatar_key) },
+      createdAt: c.c_created_at.toISOString(),
+      editedAt: c.c_edited_at?.toISOString() ?? null,
+      editableUntil: new Date(c.c_created_at.getTime() + COMMENT_EDIT_WINDOW_MS).toISOString(),
+      replies: [],
+    });
+  }
+  for (const r of replies) nodes.get(r.c_parent_id)?.replies.push(nodes.get(r.c_id));
+  const byId = new Map(all.map((c) => [c.c_id, c]));
+  const prune = (node) => {
+    const c = byId.get(node.id);
+    if (c.c_deleted_at === null && c.c_status !== 'approved') return null;
+    node.replies = node.replies.map(prune).filter((n) => n !== null);
+    return c.c_deleted_at !== null && node.replies.length === 0 ? null : node;
+  };
+  const threads = page.map((root) => prune(nodes.get(root.c_id))).filter((n) => n !== null);
+  const last = page.at(-1);
+  const next =
+    roots.length > limit && last ? Buffer.from(JSON.stringify({ id: last.c_id })).toString('base64url') : null;
+  return envelope(request, threads, { cursor: { next, hasNext: next !== null } });
 });
 
 const seal = (text) => {
