@@ -10,6 +10,8 @@ import { createCipheriv, createHash, createSecretKey, randomBytes, randomUUID } 
 import { readFileSync } from 'node:fs';
 import { verify as argonVerify } from '@node-rs/argon2';
 import { PERMISSIONS } from '@atrium/contracts';
+// Atrium's own Markdown renderer and excerpt (plain functions, no framework): both sides render alike.
+import { deriveExcerpt, plainText, renderCommentMarkdown } from '../../apps/api/dist/modules/posts/content/markdown.js';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
@@ -511,6 +513,111 @@ const seal = (text) => {
   const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
   return `v1.${iv.toString('base64url')}.${body.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
 };
+
+const commentDto = (c) => {
+  const deleted = c.c_deleted_at !== null;
+  return {
+    id: c.c_id,
+    postId: c.c_post_id,
+    parentId: c.c_parent_id,
+    depth: c.c_depth,
+    status: c.c_status,
+    deleted,
+    body: deleted ? null : c.c_body_markdown,
+    html: deleted ? null : c.c_body_html,
+    author: deleted
+      ? null
+      : { id: c.author_id, username: c.author_username, avatarUrl: avatarUrl(c.author_avatar_key) },
+    createdAt: c.c_created_at.toISOString(),
+    editedAt: c.c_edited_at?.toISOString() ?? null,
+    editableUntil: new Date(c.c_created_at.getTime() + COMMENT_EDIT_WINDOW_MS).toISOString(),
+  };
+};
+
+// A signed-in reader's top-level comment (COMMENT_MODERATION=first: approved once they have one
+// approved): the post from the cache, the row, its audit row, the post's count, the public caches
+// dropped (a generation bump), the post author's notification in the outbox, the row read back.
+app.post('/api/v1/posts/:id/comments', async (request, reply) => {
+  const user = await authenticate(request);
+  if (!user) return fail(reply, 401, 'UNAUTHENTICATED', 'Sign in first');
+  const body = request.body ?? {};
+  if (typeof body.body !== 'string' || body.body.trim() === '' || body.body.length > 10_000) {
+    return fail(reply, 400, 'VALIDATION_FAILED', 'body is required');
+  }
+  const cached = await redis.get(`${own}post:${request.params.id.toLowerCase()}`);
+  if (cached === null) return fail(reply, 404, 'NOT_FOUND', 'post not found');
+  const post = JSON.parse(cached);
+  if (!post.commentsOpen) return fail(reply, 409, 'COMMENTS_CLOSED', 'Comments are closed on this post');
+  const grants = await grantsOf(user);
+  const moderator = heldPermissions(grants.rules).includes('comments:moderate');
+  const status =
+    moderator ||
+    (await pool.query(`SELECT 1 FROM comments WHERE author_id = $1 AND status = 'approved' LIMIT 1`, [user.row.id]))
+      .rows.length > 0
+      ? 'approved'
+      : 'pending';
+  const html = renderCommentMarkdown(body.body);
+  const id = randomUUID();
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO comments (id, root_id, post_id, author_id, parent_id, depth, body_markdown, body_html, status)
+       VALUES ($1, $1, $2, $3, NULL, 0, $4, $5, $6) RETURNING created_at, updated_at`,
+      [id, post.id, user.row.id, body.body, html, status],
+    );
+    await client.query(
+      'INSERT INTO audit_events (id, actor_id, action, target, ip, user_agent, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        randomUUID(),
+        user.row.id,
+        'comment.created',
+        `comment:${id}`,
+        request.ip,
+        request.headers['user-agent'] ?? null,
+        { status },
+      ],
+    );
+    if (status === 'approved') {
+      await client.query('UPDATE posts SET comment_count = comment_count + $2 WHERE id = $1', [post.id, 1]);
+      const { rows: authors } = await client.query(
+        `SELECT u.id, u.email, u.username FROM posts p JOIN users u ON u.id = p.author_id
+          WHERE p.id = $1 AND u.is_active AND u.deleted_at IS NULL AND u.email_verified_at IS NOT NULL`,
+        [post.id],
+      );
+      if (authors[0] && authors[0].id !== user.row.id) {
+        await client.query(
+          `INSERT INTO outbox_events (id, name, payload, dispatched_at) VALUES ($1, 'bench.reference.comment-published', $2, now())`,
+          [
+            randomUUID(),
+            seal(
+              JSON.stringify({
+                commentId: id,
+                slug: post.slug,
+                title: post.title,
+                excerpt: deriveExcerpt(plainText(html), 200),
+                commenter: user.row.username,
+                to: authors[0],
+              }),
+            ),
+          ],
+        );
+      }
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+  if (status === 'approved') await redis.incr(`${own}public-generation`);
+  const { rows } = await pool.query(
+    `SELECT ${commentSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id WHERE c.id = $1 LIMIT 1`,
+    [id],
+  );
+  return reply.code(201).send(envelope(request, commentDto(rows[0])));
+});
 
 app.post('/api/v1/auth/login', async (request, reply) => {
   const body = request.body ?? {};
