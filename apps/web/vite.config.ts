@@ -74,9 +74,12 @@ export default defineConfig({
               includeDependenciesRecursively: false,
             },
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/, priority: 2 },
-            // The rest (Mantine, TanStack Query, floating UI …) is left to the bundler: each route
-            // group loads what it uses, so a reader's first page does not carry what only the
-            // editor, the admin pages or the settings use.
+            {
+              name: 'mantine',
+              test: /node_modules[\\/]@mantine[\\/](core|hooks|form|notifications|store)[\\/]/,
+              priority: 1,
+            },
+            { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
       },

@@ -40,9 +40,10 @@ export function launchBrowser() {
 /**
  * A fresh page (own cookies and storage) with console errors, page errors and CSP violations recorded.
  * @param {import('playwright-core').Browser} browser
+ * @param {string} [baseURL] the API under test (BASE_URL unless a test started its own)
  */
-export async function openPage(browser) {
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+export async function openPage(browser, baseURL = BASE_URL) {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(TIMEOUT_MS);
   const page = await context.newPage();
   /** @type {string[]} */
@@ -432,5 +433,5 @@ export async function startEmbeddedInstance({ env: extra = {}, readyWhen = () =>
     }
     await sleep(250);
   }
-  return { url, stop, log: () => output };
+  return { url, stop, log: () => output, dataDir };
 }
