@@ -135,6 +135,14 @@ describe('media library', () => {
     expect(reread.cover.altText).toBe('Boats "moored" in the harbour at dawn');
     expect((await call('POST', `/api/v1/posts/${post.id}/publish`, { token: author.token })).statusCode).toBe(200);
 
+    // Alt text written in the Markdown gives way to the library's, so a later edit there reaches the post.
+    await call('PATCH', `/api/v1/posts/${post.id}`, {
+      token: author.token,
+      body: { body: `## Harbour\n\n![Boats](media:${media.id})` },
+    });
+    await call('PATCH', `/api/v1/media/${media.id}`, { token: author.token, body: { altText: 'Boats at dusk' } });
+    expect((await call('GET', `/api/v1/posts/${post.id}`)).json().data.html).toContain('alt="Boats at dusk"');
+
     // An id that names no image is refused, and nothing is written.
     const ghost = await call('PATCH', `/api/v1/posts/${post.id}`, {
       token: author.token,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
+import { PublicContentCache } from '../../common/cache';
 import { Errors } from '../../common/http/errors';
 import { Paginated } from '../../common/http/pagination';
 import { Transactions } from '../../database/transactions';
@@ -63,6 +64,7 @@ export class MediaService {
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
+    private readonly publicContent: PublicContentCache,
   ) {}
 
   private isStaff(actor: AuthUser): Promise<boolean> {
@@ -159,7 +161,11 @@ export class MediaService {
       await this.repository.describe(id, { altText, caption });
       await this.audit.record({ action: 'media.updated', target: `media:${id}` });
       // Posts carry the alt text and caption in their HTML: they are rendered again.
-      if (altText !== row.altText || caption !== row.caption) await this.events.publish(new MediaAltChangedEvent(id));
+      if (altText !== row.altText || caption !== row.caption) {
+        await this.events.publish(new MediaAltChangedEvent(id));
+        // Covers carry the alt text too (read with the post): readers see the new one at once.
+        await this.publicContent.changed();
+      }
     });
     return this.get(actor, id);
   }
@@ -178,6 +184,8 @@ export class MediaService {
     await this.transactions.run(async () => {
       await this.repository.delete(id);
       await this.audit.record({ action: 'media.deleted', target: `media:${id}`, metadata: { force, usedBy: used } });
+      // Posts that showed it lose their cover (set null with the row): readers see that at once.
+      if (used > 0) await this.publicContent.changed();
     });
     await this.discard(row.variants.map((v) => v.key));
   }

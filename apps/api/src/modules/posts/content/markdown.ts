@@ -28,7 +28,7 @@ const escapeAttribute = (text: string): string =>
   text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 // `![alt](media:<id>)`: the library's image with its variants for `srcset`, its size (no layout
-// shift) and, when the Markdown gives none, its alt text.
+// shift) and its alt text (the Markdown's only while the library has none).
 const defaultImage = markdown.renderer.rules.image;
 markdown.renderer.rules.image = (tokens, idx, options, env: RenderEnv | undefined, self) => {
   const token = tokens[idx];
@@ -36,7 +36,8 @@ markdown.renderer.rules.image = (tokens, idx, options, env: RenderEnv | undefine
   const media = id === undefined ? undefined : env?.media?.get(id);
   if (!media)
     return defaultImage ? defaultImage(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
-  const alt = self.renderInlineAsText(token.children ?? [], options, env).trim() || media.alt || '';
+  // The library's alt text when it has one (edited there, it reaches every post), else the Markdown's.
+  const alt = media.alt || self.renderInlineAsText(token.children ?? [], options, env).trim();
   return (
     `<img src="${escapeAttribute(media.src)}" srcset="${escapeAttribute(media.srcset)}"` +
     ` sizes="(max-width: ${media.width}px) 100vw, ${media.width}px" width="${media.width}" height="${media.height}"` +
