@@ -291,6 +291,8 @@ async function main() {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,
+      // The API and the worker must agree on it: the worker's mails link into it.
+      APP_URL: `http://localhost:${API_PORT}`,
       ...secrets,
     };
     log('starting the API, the worker and the reference server (each pinned to core 0)');
@@ -446,18 +448,34 @@ async function main() {
     const apiPeak = Math.round(rssOf(api.pid).hwm);
     report(results, apiPeak, shapeWarnings);
   } finally {
-    await stopAll();
-    // Every key of this run (Atrium's and the reference's) goes with it.
+    redis.disconnect();
+    await cleanUp();
+    await db.end();
+  }
+}
+
+let cleaning;
+/** Stops every process of the run and deletes its Redis keys and its data directory (once). */
+function cleanUp() {
+  cleaning ??= removeEverything();
+  return cleaning;
+}
+
+async function removeEverything() {
+  await stopAll();
+  // Every key of this run (Atrium's and the reference's) goes with it.
+  const redis = new Redis(redisUrl);
+  try {
     let cursor = '0';
     do {
       const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
       cursor = nextCursor;
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== '0');
+  } finally {
     redis.disconnect();
-    await db.end();
-    rmSync(dataDir, { recursive: true, force: true });
   }
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 function report(results, apiPeak, shapeWarnings) {
@@ -494,15 +512,18 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (interrupted) return;
     interrupted = true;
     log(`${signal}: stopping the servers`);
-    void stopAll().then(() => process.exit(130));
+    void cleanUp().then(
+      () => process.exit(130),
+      () => process.exit(130),
+    );
   });
 }
 
 main().then(
   () => process.exit(0),
   async (error) => {
-    console.error(error);
-    await stopAll();
-    process.exit(1);
+    if (!interrupted) console.error(error);
+    await cleanUp().catch(() => undefined);
+    process.exit(interrupted ? 130 : 1);
   },
 );
