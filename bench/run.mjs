@@ -307,6 +307,8 @@ async function main() {
       THROTTLE_LIMIT: '1000000',
       AUTH_THROTTLE_LIMIT: '1000000',
       LOCKOUT_THRESHOLD: '1000',
+      // The tokens the harness signs in for last the whole run (15 min would not, with longer --duration).
+      JWT_ACCESS_TTL: '86400',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       SHUTDOWN_DRAIN_MS: '0',
