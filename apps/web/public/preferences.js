@@ -3,19 +3,20 @@
  * before the app; the Content-Security-Policy allows no inline script). The same attributes as
  * src/lib/preferences.ts `applyPreferencesToDocument` and Mantine's colour scheme: keep them in step.
  */
+/* global document, window -- a script of the page, before the app */
 (function () {
   var root = document.documentElement;
   var read = function (key) {
     try {
       return window.localStorage.getItem(key);
-    } catch (error) {
+    } catch {
       return null;
     }
   };
-  var preferences = {};
+  var preferences;
   try {
     preferences = JSON.parse(read('atrium-preferences') || '{}') || {};
-  } catch (error) {
+  } catch {
     preferences = {};
   }
   var scheme = read('mantine-color-scheme-value') || preferences.colorScheme;
