@@ -1521,7 +1521,7 @@ export interface components {
              * @description The feed shows posts up to this reading level (US grade) unless asked otherwise; null or absent: all
              * @enum {number|null}
              */
-            maxReadingLevel?: 6 | 8 | 10 | 12 | 14 | 16 | null;
+            maxReadingLevel?: null | 6 | 8 | 10 | 12 | 14 | 16;
         };
         UserDto: {
             /** Format: uuid */

@@ -6,12 +6,12 @@ import { type AuthenticatedRequest, type AuthUser, CurrentUser } from '../../com
 import { RawResponse } from '../../common/decorators/raw-response.decorator';
 import { ErrorResponseDto } from '../../common/dto/envelope.dto';
 import { ApiException } from '../../common/http/api.exception';
-import { ApiPaginatedResponse, type Paginated } from '../../common/http/pagination';
+import { ApiPaginatedResponse, type Paginated, PaginationQueryDto } from '../../common/http/pagination';
 import { MessageDto } from '../identity/dto/auth.dto';
 import { Route } from '../../common/http/route.decorator';
 import { AVATAR_CACHE_CONTROL } from '../avatars/avatar-key';
 import { AVATAR_FIELD, readImageUpload } from '../avatars/avatar-upload';
-import { DeleteMediaQueryDto, ListMediaQueryDto, MediaDto, UpdateMediaDto } from './dto/media.dto';
+import { DeleteMediaQueryDto, MediaDto, UpdateMediaDto } from './dto/media.dto';
 import { MEDIA_MAX_BYTES, MEDIA_MAX_INPUT_PIXELS, MEDIA_WIDTHS } from './media-image';
 import { MediaService } from './media.service';
 
@@ -70,7 +70,7 @@ export class MediaController {
     errors: [400],
   })
   @ApiPaginatedResponse(MediaDto)
-  list(@CurrentUser() user: AuthUser, @Query() query: ListMediaQueryDto): Promise<Paginated<MediaDto>> {
+  list(@CurrentUser() user: AuthUser, @Query() query: PaginationQueryDto): Promise<Paginated<MediaDto>> {
     return this.media.list(user, query);
   }
 

@@ -9,7 +9,8 @@ import { AuditService } from '../audit/audit.service';
 import { PolicyService } from '../authorization/policy.service';
 import { isAvatarKey } from '../avatars/avatar-key';
 import { type AvatarStorage } from '../avatars/storage/avatar-storage';
-import type { ListMediaQueryDto, MediaDto, UpdateMediaDto } from './dto/media.dto';
+import type { PaginationQueryDto } from '../../common/http/pagination';
+import type { MediaDto, UpdateMediaDto } from './dto/media.dto';
 import type { MediaEntity } from './entities/media.entity';
 import { MediaRepository } from './media.repository';
 import { toMediaImage } from './media-image';
@@ -132,7 +133,7 @@ export class MediaService {
     }
   }
 
-  async list(actor: AuthUser, query: ListMediaQueryDto): Promise<Paginated<MediaDto>> {
+  async list(actor: AuthUser, query: PaginationQueryDto): Promise<Paginated<MediaDto>> {
     const staff = await this.isStaff(actor);
     const [rows, total] = await this.repository.page(
       staff ? undefined : actor.id,

@@ -214,7 +214,8 @@ export class PreferencesDto {
   @ApiPropertyOptional({
     type: Number,
     nullable: true,
-    enum: MAX_READING_LEVELS.filter((level) => level !== null),
+    // null among the values too: a validator reads a nullable enum's list as the whole set.
+    enum: [...MAX_READING_LEVELS],
     description: 'The feed shows posts up to this reading level (US grade) unless asked otherwise; null or absent: all',
   })
   maxReadingLevel?: number | null;

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import { Optional } from '../../../common/http/optional';
-import { PaginationQueryDto } from '../../../common/http/pagination';
 import { toBoolean, trim } from '../../../common/http/transforms';
 
 export const ALT_TEXT_MAX = 500;
@@ -79,5 +78,3 @@ export class DeleteMediaQueryDto {
   @IsBoolean()
   force?: boolean;
 }
-
-export class ListMediaQueryDto extends PaginationQueryDto {}
