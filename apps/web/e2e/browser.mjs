@@ -122,10 +122,11 @@ export const signedInPages = (username) => [
   { path: '/moderation', heading: 'Moderation' },
   // Not an author: the page says writing is not open to them.
   { path: '/write', heading: 'Writing is not open to your account' },
-  // The media library sits behind the same gate.
-  { path: '/media', heading: 'Writing is not open to your account' },
   // No admin permission: the administration page says it cannot be opened.
   { path: '/admin', heading: 'You cannot open this page' },
+  // The media library sits behind the writing gate. Not right after /write: the same page (and
+  // title) twice would leave navigateInApp waiting for a new title.
+  { path: '/media', heading: 'Writing is not open to your account' },
   ...SETTINGS_PAGES,
 ];
 
