@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import {
+  apiCaller,
   axeViolations,
   BASE_URL,
   describeViolations,
@@ -55,20 +56,8 @@ function randomPassword() {
   return `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`;
 }
 
-/** A call to the API under test; resolves to the parsed body, failing on an unexpected status. */
-async function call(method, path, { token, body, expect = 200 } = {}) {
-  const response = await fetch(`${target.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.equal(response.status, expect, `${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** JSON calls to the API under test. */
+const call = apiCaller(() => target);
 
 /**
  * axe on the page as it is now, in the light and the dark scheme: no serious or critical finding.

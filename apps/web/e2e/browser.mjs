@@ -436,3 +436,24 @@ export async function startEmbeddedInstance({ env: extra = {}, readyWhen = () =>
   }
   return { url, stop, log: () => output, dataDir };
 }
+
+/**
+ * JSON calls to the API under test (`target()` is read at each call: tests choose it in `before`);
+ * resolves to the parsed body, failing on an unexpected status.
+ * @param {() => { url: string }} target
+ */
+export function apiCaller(target) {
+  return async (method, path, { token, body, expect = 200 } = {}) => {
+    const response = await fetch(`${target().url}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    assert.equal(response.status, expect, `${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}

@@ -15,7 +15,15 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deflateSync } from 'node:zlib';
 
-import { BASE_URL, launchBrowser, openPage, pageHeading, startEmbeddedInstance, TIMEOUT_MS } from './browser.mjs';
+import {
+  apiCaller,
+  BASE_URL,
+  launchBrowser,
+  openPage,
+  pageHeading,
+  startEmbeddedInstance,
+  TIMEOUT_MS,
+} from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -50,19 +58,8 @@ after(async () => {
   await target.stop();
 });
 
-async function call(method, path, { token, body, expect = 200 } = {}) {
-  const response = await fetch(`${target.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.equal(response.status, expect, `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** JSON calls to the API under test. */
+const call = apiCaller(() => target);
 
 /** The link to confirm `email`, from the mail the API wrote to its outbox. */
 async function verificationPath(email) {

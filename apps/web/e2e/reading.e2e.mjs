@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import {
+  apiCaller,
   axeViolations,
   BASE_URL,
   describeViolations,
@@ -54,20 +55,8 @@ function randomPassword() {
   return `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`;
 }
 
-/** A call to the API under test as the admin; resolves to the parsed body, failing on an unexpected status. */
-async function call(method, path, { token, body, expect = 200 } = {}) {
-  const response = await fetch(`${target.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.equal(response.status, expect, `${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** JSON calls to the API under test. */
+const call = apiCaller(() => target);
 
 /** The admin writes and publishes a post (an accessible body: headings from h2, described links). */
 async function publishPost(word, { visibility = 'public' } = {}) {

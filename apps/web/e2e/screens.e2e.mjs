@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import {
+  apiCaller,
   axeViolations,
   BASE_URL,
   describeViolations,
@@ -40,19 +41,8 @@ let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
 /** A published post, a draft's id for the editor. */
 let content = { slug: '', draftId: '' };
 
-async function call(method, path, { token, body, expect = 200 } = {}) {
-  const response = await fetch(`${target.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.equal(response.status, expect, `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** JSON calls to the API under test. */
+const call = apiCaller(() => target);
 
 before(async () => {
   browser = await launchBrowser();

@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
 import {
+  apiCaller,
   axeViolations,
   BASE_URL,
   describeViolations,
@@ -57,20 +58,8 @@ after(async () => {
   await target.stop();
 });
 
-/** A call to the API under test; resolves to the parsed body, failing on an unexpected status. */
-async function call(method, path, { token, body, expect = 200 } = {}) {
-  const response = await fetch(`${target.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.equal(response.status, expect, `${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** JSON calls to the API under test. */
+const call = apiCaller(() => target);
 
 /** What <html> says about the display preferences. */
 const DOCUMENT_STATE = () => ({
