@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { paths } from '../../app/paths';
 import { api, json, requestsTo } from '../../test/msw';
-import { auditEvent, listEnvelope, renderAdmin } from './test-fixtures';
+import { envelope, errorEnvelope } from '../../test/api-fixtures';
+import { auditEvent, listEnvelope, renderAdmin, userOf } from './test-fixtures';
 
 const auditQueries = () => requestsTo('/api/v1/audit-events').map((request) => new URL(request.url).searchParams);
 
@@ -82,5 +83,60 @@ describe('Admin: audit log', () => {
     expect(router.state.location.search).toBe(`?target=${encodeURIComponent(target)}`);
     expect(screen.getByRole('textbox', { name: /Target/ })).toHaveValue(target);
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  describe('names who acted', () => {
+    const grace = userOf(7, { username: 'grace' });
+    const gone = userOf(8);
+    const events = api.get('/api/v1/audit-events', () =>
+      json(
+        listEnvelope([
+          auditEvent(1, { actorId: grace.id }),
+          auditEvent(2, { action: 'post.deleted', actorId: gone.id }),
+          auditEvent(3, { action: 'user.roles_changed', actorId: grace.id, at: '2025-06-01T11:00:00.000Z' }),
+        ]),
+      ),
+    );
+    const users = api.get('/api/v1/users/{id}', ({ params }) =>
+      params.id === grace.id
+        ? json(envelope(grace))
+        : json(errorEnvelope('NOT_FOUND', 'No such user', 'req-u-404'), 404),
+    );
+
+    it('shows the actor’s username in the drawer, with their id, and narrows the log to them by name', async () => {
+      const user = userEvent.setup({ delay: null });
+      const { router } = renderAdmin(paths.admin.audit, {}, events, users);
+      const table = await screen.findByRole('table', { name: 'Audit events' });
+      await user.click((await within(table).findAllByRole('button', { name: /^Details of user.roles_changed/ }))[0]);
+      const drawer = await screen.findByRole('dialog', { name: 'Event user.roles_changed' });
+      expect(await within(drawer).findByRole('row', { name: 'Actor grace' })).toBeInTheDocument();
+      expect(within(drawer).getByRole('row', { name: `Actor’s user id ${grace.id}` })).toBeInTheDocument();
+      // One request per actor, however many of their events are on the page.
+      expect(requestsTo(`/api/v1/users/${grace.id}`)).toHaveLength(1);
+
+      await user.click(within(drawer).getByRole('link', { name: 'Everything grace did' }));
+      await waitFor(() => expect(auditQueries().at(-1)?.get('actor')).toBe(grace.id));
+      expect(router.state.location.search).toBe(`?actor=${grace.id}`);
+    });
+
+    it('says plainly when the actor’s name cannot be found, and keeps their id', async () => {
+      const user = userEvent.setup({ delay: null });
+      renderAdmin(paths.admin.audit, {}, events, users);
+      const table = await screen.findByRole('table', { name: 'Audit events' });
+      await waitFor(() => expect(requestsTo(`/api/v1/users/${gone.id}`)).toHaveLength(1));
+      await user.click(await within(table).findByRole('button', { name: /^Details of post.deleted/ }));
+      const drawer = await screen.findByRole('dialog', { name: 'Event post.deleted' });
+      expect(within(drawer).getByRole('row', { name: 'Actor A user whose name cannot be shown' })).toBeInTheDocument();
+      expect(within(drawer).getByRole('row', { name: `Actor’s user id ${gone.id}` })).toBeInTheDocument();
+      expect(within(drawer).getByRole('link', { name: 'Everything this actor did' })).toBeInTheDocument();
+    });
+
+    it('does not ask for users without users:read', async () => {
+      renderAdmin(paths.admin.audit, { permissions: ['audit:read'] }, events, users);
+      await screen.findByRole('table', { name: 'Audit events' });
+      await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent('3 events.'));
+      expect(requestsTo(`/api/v1/users/${grace.id}`)).toHaveLength(0);
+      expect(requestsTo(`/api/v1/users/${gone.id}`)).toHaveLength(0);
+    });
   });
 });

@@ -19,7 +19,8 @@ import { auditPath } from './sections';
 
 import { DataTable } from '../../components/ui/DataTable';
 import type { AuditEvent, AuditQuery } from './api/admin.api';
-import { ADMIN_PAGE_SIZE, useAuditEvents } from './api/admin.queries';
+import { ADMIN_PAGE_SIZE, useAuditEvents, useUsernames } from './api/admin.queries';
+import { useCan } from '../auth';
 import { dateTime } from './admin.format';
 import { TableSkeleton } from './components/TableSkeleton';
 import { useListParams } from './useListParams';
@@ -59,6 +60,12 @@ export function AuditPage() {
     ...(DAY.test(applied.to) ? { to: endOfDay(applied.to) } : {}),
   };
   const events = useAuditEvents(query);
+  // Actors by name where the admin may read users (the events carry the actor's id only).
+  const canReadUsers = useCan('users:read');
+  const names = useUsernames(
+    (events.data?.items ?? []).flatMap((event) => (event.actorId ? [event.actorId] : [])),
+    canReadUsers,
+  );
   const [open, setOpen] = useState<AuditEvent>();
   const total = events.data?.pagination.totalItems ?? 0;
   const filtered = FILTERS.some((name) => applied[name]);
@@ -125,9 +132,7 @@ export function AuditPage() {
               title: 'Actor',
               visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.md})`,
               render: (event) => (
-                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                  {event.actorId ?? 'The system'}
-                </Text>
+                <Actor id={event.actorId} name={event.actorId ? names.get(event.actorId) : undefined} />
               ),
             },
             {
@@ -149,7 +154,11 @@ export function AuditPage() {
           ]}
         />
       )}
-      <EventDrawer event={open} onClose={() => setOpen(undefined)} />
+      <EventDrawer
+        event={open}
+        actorName={open?.actorId ? names.get(open.actorId) : undefined}
+        onClose={() => setOpen(undefined)}
+      />
     </Stack>
   );
 }
@@ -231,13 +240,32 @@ function AuditFilters({
   );
 }
 
-function EventDrawer({ event, onClose }: { event: AuditEvent | undefined; onClose: () => void }) {
+/** Who acted: their username where known (the id otherwise), or the system itself. */
+function Actor({ id, name }: { id: string | null; name: string | undefined }) {
+  if (!id) return <Text size="sm">The system</Text>;
+  return (
+    <Text size="sm" style={{ overflowWrap: 'anywhere' }} title={name ? id : undefined}>
+      {name ?? id}
+    </Text>
+  );
+}
+
+function EventDrawer({
+  event,
+  actorName,
+  onClose,
+}: {
+  event: AuditEvent | undefined;
+  actorName: string | undefined;
+  onClose: () => void;
+}) {
   const rows: [string, string][] = event
     ? [
         ['When', dateTime(event.at)],
         ['Action', event.action],
         ['Target', event.target ?? '—'],
-        ['Actor', event.actorId ?? 'The system'],
+        ['Actor', event.actorId ? (actorName ?? 'A user whose name cannot be shown') : 'The system'],
+        ...(event.actorId ? [['Actor’s user id', event.actorId] as [string, string]] : []),
         ['IP address', event.ip ?? '—'],
         ['Browser', event.userAgent ?? '—'],
         ['Event id', event.id],
@@ -269,7 +297,7 @@ function EventDrawer({ event, onClose }: { event: AuditEvent | undefined; onClos
           <Group gap="md">
             {event.actorId ? (
               <Anchor component={Link} to={auditPath({ actor: event.actorId })} onClick={onClose} size="sm">
-                Everything this actor did
+                {actorName ? `Everything ${actorName} did` : 'Everything this actor did'}
               </Anchor>
             ) : null}
             {event.target ? (

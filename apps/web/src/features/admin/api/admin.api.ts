@@ -73,6 +73,9 @@ export const fetchStats = (signal?: AbortSignal) => unwrap(apiClient.GET('/api/v
 export const fetchUsers = (query: UsersQuery, signal?: AbortSignal) =>
   unwrapPage<AdminUser>(apiClient.GET('/api/v1/users', { params: { query }, signal }), query.page, query.perPage);
 
+export const fetchUser = (id: string, signal?: AbortSignal) =>
+  unwrap(apiClient.GET('/api/v1/users/{id}', { params: { path: { id } }, signal }));
+
 export const createUser = (body: NewUser) => unwrap(apiClient.POST('/api/v1/users', { body }));
 
 export const updateUser = ({ id, changes }: { id: string; changes: UserChanges }) =>

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import {
   type AuditQuery,
@@ -19,6 +19,7 @@ import {
   fetchRoles,
   fetchStats,
   fetchTags,
+  fetchUser,
   fetchUsers,
   type JobState,
   mergeTag,
@@ -40,6 +41,7 @@ export const adminKeys = {
   stats: () => [...adminKeys.all, 'stats'] as const,
   users: () => [...adminKeys.all, 'users'] as const,
   userList: (query: UsersQuery) => [...adminKeys.users(), query] as const,
+  user: (id: string) => [...adminKeys.users(), 'one', id] as const,
   roles: () => [...adminKeys.all, 'roles'] as const,
   catalogue: () => [...adminKeys.all, 'catalogue'] as const,
   audit: (query: AuditQuery) => [...adminKeys.all, 'audit', query] as const,
@@ -103,6 +105,28 @@ export const useAuditEvents = (query: AuditQuery) =>
     queryFn: ({ signal }) => fetchAuditEvents(query, signal),
     placeholderData: keepPreviousData,
   });
+
+/**
+ * The usernames of the users with these ids (each asked for once, `GET /users/:id`), for naming
+ * the actors of audit events: an id whose user cannot be read (deleted for good, or no
+ * `users:read`) is absent from the map.
+ */
+export function useUsernames(ids: readonly string[], enabled = true): ReadonlyMap<string, string> {
+  const unique = [...new Set(ids)];
+  return useQueries({
+    queries: unique.map((id) => ({
+      queryKey: adminKeys.user(id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchUser(id, signal),
+      enabled,
+      staleTime: 5 * 60_000,
+      retry: false,
+    })),
+    combine: (results) =>
+      new Map(
+        results.flatMap((result, index) => (result.data ? [[unique[index], result.data.username] as const] : [])),
+      ),
+  });
+}
 
 // Queues -----------------------------------------------------------------------------------------
 
