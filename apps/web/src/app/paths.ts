@@ -14,6 +14,14 @@ export const paths = {
   posts: '/posts',
   /** One post by its slug; build links with `postPath(slug)`. */
   post: '/posts/:slug',
+  /** Every category, as a tree (the category pages link from it). */
+  categories: '/categories',
+  /** One category: its posts and those of the categories below it; build links with `categoryPath(slug)`. */
+  category: '/categories/:slug',
+  /** The tags, most used first. */
+  tags: '/tags',
+  /** One tag's posts; build links with `tagPath(slug)`. */
+  tag: '/tags/:slug',
   /** A member's public profile; build links with `profilePath(username)`. */
   profile: '/u/:username',
   /** The comments moderation queue (`comments:moderate`). */
@@ -69,6 +77,12 @@ export const profilePath = (username: string): string => `/u/${encodeURIComponen
 /** The page of the post at `slug`. */
 export const postPath = (slug: string): string => `/posts/${encodeURIComponent(slug)}`;
 
+/** The page of the category at `slug`. */
+export const categoryPath = (slug: string): string => `/categories/${encodeURIComponent(slug)}`;
+
+/** The page of the tag at `slug`. */
+export const tagPath = (slug: string): string => `/tags/${encodeURIComponent(slug)}`;
+
 /** The editor of the post with this id. */
 export const editPostPath = (id: string): string => `/write/${encodeURIComponent(id)}`;
 
@@ -99,4 +113,15 @@ export const serverPaths = {
   apiReference: '/reference',
   /** Swagger UI, for trying calls. */
   swaggerUi: '/docs',
+  /** The RSS 2.0 feed of the newest public posts (`feedPath()` narrows it). */
+  rssFeed: '/feed.xml',
 } as const;
+
+/** The RSS feed of the newest public posts, of a category (and those below it) or of a tag: `/feed.xml?tag=coast`. */
+export function feedPath(filter: PostsFilter = {}): string {
+  const query = new URLSearchParams();
+  if (filter.category) query.set('category', filter.category);
+  if (filter.tag) query.set('tag', filter.tag);
+  const search = query.toString();
+  return search ? `${serverPaths.rssFeed}?${search}` : serverPaths.rssFeed;
+}

@@ -42,6 +42,10 @@ export const routes: RouteObject[] = [
           { path: paths.setup, lazy: page(setupGroup, (m) => m.SetupPage) },
           { path: paths.posts, lazy: page(readingGroup, (m) => m.PostsPage) },
           { path: paths.post, lazy: page(readingGroup, (m) => m.PostPage) },
+          { path: paths.categories, lazy: page(readingGroup, (m) => m.CategoriesPage) },
+          { path: paths.category, lazy: page(readingGroup, (m) => m.CategoryPage) },
+          { path: paths.tags, lazy: page(readingGroup, (m) => m.TagsPage) },
+          { path: paths.tag, lazy: page(readingGroup, (m) => m.TagPage) },
           { path: paths.profile, lazy: page(profilesGroup, (m) => m.ProfilePage) },
           {
             // While no administrator exists, these pages say so and link to the setup page.

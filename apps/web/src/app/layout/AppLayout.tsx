@@ -3,7 +3,8 @@ import { Link, Outlet } from 'react-router';
 
 import { LogoMark } from '../../components/ui/icons';
 import { AccountMenu, VerifyEmailBanner } from '../../features/auth';
-import { paths } from '../paths';
+import { useSiteInfo } from '../../features/home';
+import { paths, serverPaths } from '../paths';
 import { PORTAL_HOST_ID } from '../portal-host';
 import classes from './AppLayout.module.css';
 import { ColorSchemeControl } from './ColorSchemeControl';
@@ -19,8 +20,17 @@ export const MAIN_CONTENT_ID = 'main-content';
  * moves the switch too) navigation, colour scheme and account fold into a menu behind a burger.
  */
 export function AppLayout() {
+  // The name the site was given at setup; the product's until it is known (or when none was given).
+  const siteName = useSiteInfo().data?.siteName ?? 'Atrium';
   return (
     <AppShell header={{ height: 60 }} padding={0}>
+      {/* The site's feed, for browsers and feed readers to find on every page (React places it in <head>). */}
+      <link
+        rel="alternate"
+        type="application/rss+xml"
+        title={`${siteName} — newest posts`}
+        href={serverPaths.rssFeed}
+      />
       <a className="skip-link" href={`#${MAIN_CONTENT_ID}`}>
         Skip to main content
       </a>
@@ -30,8 +40,8 @@ export function AppLayout() {
           <Group h="100%" justify="space-between" wrap="nowrap" gap="sm">
             <Anchor component={Link} to={paths.home} underline="never" c="inherit" className={classes.brand}>
               <LogoMark />
-              <Text component="span" fw={800} size="xl" lh={1}>
-                Atrium
+              <Text component="span" fw={800} size="xl" lh={1} className={classes.brandName}>
+                {siteName}
               </Text>
             </Anchor>
             <Group gap="xs" wrap="nowrap" className={classes.wideOnly}>
@@ -57,8 +67,12 @@ export function AppLayout() {
         <Container size="lg">
           <Group justify="space-between" gap="xs" wrap="wrap">
             <Text size="sm" c="dimmed">
-              Atrium — an open content platform.
+              {siteName === 'Atrium' ? 'Atrium' : `${siteName} runs on Atrium`} — an open content platform.
             </Text>
+            {/* A server route: a full navigation (a feed reader can take the address from here). */}
+            <Anchor href={serverPaths.rssFeed} type="application/rss+xml" size="sm">
+              RSS feed
+            </Anchor>
             {/* Display preferences for everyone: visitors keep them on the device (signed in: the settings tab). */}
             <Anchor component={Link} to={paths.accessibility} size="sm">
               Accessibility and display

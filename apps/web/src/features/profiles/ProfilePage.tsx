@@ -7,6 +7,7 @@ import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { PageLoader } from '../../components/ui/PageLoader';
 import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
+import { PostFeed } from '../reading';
 import { useProfile } from './api/profiles.queries';
 
 /** "May 2025": a member since a month, not a moment (and no time zone can move it by a day). */
@@ -15,7 +16,7 @@ const memberSince = (iso: string): string =>
 
 const isNotFound = (error: unknown) => error instanceof ApiError && error.code === ErrorCode.NOT_FOUND;
 
-/** A member's public profile: avatar, name, bio and since when they are a member. */
+/** A member's public profile: avatar, name, bio and since when they are a member; then their published posts. */
 export function ProfilePage() {
   const { username = '' } = useParams();
   const profile = useProfile(username);
@@ -42,28 +43,38 @@ export function ProfilePage() {
   const { data } = profile;
   const name = displayName(data);
   return (
-    <Paper component="article" withBorder radius="md" p={{ base: 'lg', sm: 'xl' }} maw={720} aria-label={name}>
-      <title>{`${name} (@${data.username}) · Atrium`}</title>
-      <Group gap="lg" align="flex-start" wrap="nowrap">
-        {/* A picture is described; initials repeat the name beside them, so they are not. */}
-        <UserAvatar user={data} size={96} label={`Avatar of ${name}`} decorative={!data.avatarUrl} />
-        {/* Long names without spaces break anywhere instead of widening the page (320 px screens). */}
-        <Stack gap="xs" miw={0} style={{ overflowWrap: 'anywhere' }}>
-          <Title order={1}>{name}</Title>
-          <Text c="dimmed">@{data.username}</Text>
-          <Text size="sm">Member since {memberSince(data.memberSince)}</Text>
-        </Stack>
-      </Group>
-      {data.bio ? (
-        <Text mt="lg" style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>
-          {data.bio}
-        </Text>
-      ) : (
-        <Text mt="lg" c="dimmed">
-          No bio yet.
-        </Text>
-      )}
-    </Paper>
+    <Stack gap="xl">
+      <Paper component="article" withBorder radius="md" p={{ base: 'lg', sm: 'xl' }} maw={720} aria-label={name}>
+        <title>{`${name} (@${data.username}) · Atrium`}</title>
+        <Group gap="lg" align="flex-start" wrap="nowrap">
+          {/* A picture is described; initials repeat the name beside them, so they are not. */}
+          <UserAvatar user={data} size={96} label={`Avatar of ${name}`} decorative={!data.avatarUrl} />
+          {/* Long names without spaces break anywhere instead of widening the page (320 px screens). */}
+          <Stack gap="xs" miw={0} style={{ overflowWrap: 'anywhere' }}>
+            <Title order={1}>{name}</Title>
+            <Text c="dimmed">@{data.username}</Text>
+            <Text size="sm">Member since {memberSince(data.memberSince)}</Text>
+          </Stack>
+        </Group>
+        {data.bio ? (
+          <Text mt="lg" style={{ whiteSpace: 'pre-line', overflowWrap: 'anywhere' }}>
+            {data.bio}
+          </Text>
+        ) : (
+          <Text mt="lg" c="dimmed">
+            No bio yet.
+          </Text>
+        )}
+      </Paper>
+      <Stack maw={720}>
+        <PostFeed
+          filter={{ author: data.username }}
+          heading={`Posts by ${name}`}
+          showHeading
+          empty={<Text>{name} has not published anything yet.</Text>}
+        />
+      </Stack>
+    </Stack>
   );
 }
 

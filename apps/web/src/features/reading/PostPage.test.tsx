@@ -19,8 +19,12 @@ const postApi = api.get('/api/v1/posts/{id}', ({ params }) =>
 );
 
 describe('A post’s page', () => {
-  it('shows the title as the h1, the author, category, tags, date, reading time and level, and the rendered body', async () => {
-    useApi(postApi);
+  it('shows the title as the h1, the author, category, tags, date, reading time and level, views, and the rendered body', async () => {
+    useApi(
+      api.get('/api/v1/posts/{id}', ({ params }) =>
+        params.id === tidesPost.slug ? json(envelope({ ...tidesPost, viewCount: 1204 })) : undefined,
+      ),
+    );
     renderPost(tidesPost.slug);
 
     const article = within(await screen.findByRole('article', { name: 'Tides of the North Sea' }));
@@ -31,11 +35,12 @@ describe('A post’s page', () => {
     expect(within(body).getByRole('heading', { level: 2, name: 'High water' })).toBeInTheDocument();
     expect(within(body).getByText('harbour').tagName).toBe('STRONG');
     expect(article.getByRole('link', { name: 'Ada Lovelace' })).toHaveAttribute('href', '/u/ada');
-    expect(article.getByRole('link', { name: 'Harbours' })).toHaveAttribute('href', '/posts?category=harbours');
+    expect(article.getByRole('link', { name: 'Harbours' })).toHaveAttribute('href', '/categories/harbours');
     const tags = within(article.getByRole('list', { name: 'Tags' }));
-    expect(tags.getByRole('link', { name: 'Coast' })).toHaveAttribute('href', '/posts?tag=coast');
-    expect(tags.getByRole('link', { name: 'Sea life' })).toHaveAttribute('href', '/posts?tag=sea-life');
+    expect(tags.getByRole('link', { name: 'Coast' })).toHaveAttribute('href', '/tags/coast');
+    expect(tags.getByRole('link', { name: 'Sea life' })).toHaveAttribute('href', '/tags/sea-life');
     expect(article.getByText(/4 min read · Reading level: grade 7/)).toBeInTheDocument();
+    expect(article.getByText(new RegExp(`· ${new Intl.NumberFormat().format(1204)} views`))).toBeInTheDocument();
     const published = article.getByText(/2025/, { selector: 'time' });
     expect(published).toHaveAttribute('datetime', tidesPost.publishedAt);
     expect(published).toHaveTextContent(

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useId } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 
-import { paths, postPath, postsPath, profilePath } from '../../app/paths';
+import { categoryPath, paths, postPath, profilePath, tagPath } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
@@ -18,14 +18,14 @@ import type { Post } from './api/reading.api';
 import { postQueryOptions, usePost } from './api/reading.queries';
 import { LabelBadge } from './components/PostCard';
 import classes from './PostPage.module.css';
-import { publishedDate, readingLevel, readingTime } from './reading.format';
+import { publishedDate, readingLevel, readingTime, viewCount } from './reading.format';
 
 const hasCode = (error: unknown, code: string) => error instanceof ApiError && error.code === code;
 
 /**
  * One post: its title as the page's h1 (the body starts at h2), the author, where it is filed and
- * labelled (links to the feed narrowed to them), when it was published, how long and how hard it
- * is to read, and the body. A members-only post asks a visitor to sign in and comes back here; an
+ * labelled (links to their pages), when it was published, how long and how hard it is to read,
+ * how often it was read, and the body. A members-only post asks a visitor to sign in and comes back here; an
  * old slug lands on the post's address of now.
  */
 export function PostPage() {
@@ -87,7 +87,7 @@ function PostArticle({ post }: { post: Post }) {
       <title>{`${post.title} · Atrium`}</title>
       <Stack component="header" gap="sm">
         {post.category ? (
-          <Anchor component={Link} to={postsPath({ category: post.category.slug })} size="sm" fw={600}>
+          <Anchor component={Link} to={categoryPath(post.category.slug)} size="sm" fw={600}>
             {post.category.name}
           </Anchor>
         ) : null}
@@ -111,6 +111,7 @@ function PostArticle({ post }: { post: Post }) {
               ) : null}
               {readingTime(post.readingTimeMinutes)}
               {post.readingLevel !== null ? ` · ${readingLevel(post.readingLevel)}` : null}
+              {` · ${viewCount(post.viewCount)}`}
             </Text>
           </Stack>
         </Group>
@@ -141,7 +142,7 @@ function PostArticle({ post }: { post: Post }) {
           <Group component="ul" gap="sm" m={0} p={0} style={{ listStyle: 'none' }} aria-labelledby={`${titleId}-tags`}>
             {post.tags.map((tag) => (
               <li key={tag.id}>
-                <Anchor component={Link} to={postsPath({ tag: tag.slug })} size="sm">
+                <Anchor component={Link} to={tagPath(tag.slug)} size="sm">
                   {tag.name}
                 </Anchor>
               </li>

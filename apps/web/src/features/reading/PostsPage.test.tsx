@@ -43,8 +43,18 @@ const twoPagesApi = api.get('/api/v1/posts', ({ request }) => {
     : json({ status: 'success', data: [summary(1), summary(2)], meta: cursorMeta('page-2') });
 });
 
-/** The query of every call to the feed, oldest first. */
-const feedQueries = () => requestsTo('/api/v1/posts').map((request) => new URL(request.url).searchParams);
+/** The featured posts (asked for above the unfiltered feed): none, unless a test says otherwise. */
+const noFeaturedApi = api.get('/api/v1/posts', ({ request }) =>
+  new URL(request.url).searchParams.get('featured') === 'true'
+    ? json({ status: 'success', data: [], meta: cursorMeta(null) })
+    : undefined,
+);
+
+/** The query of every call to the feed (not those for the featured posts), oldest first. */
+const feedQueries = () =>
+  requestsTo('/api/v1/posts')
+    .map((request) => new URL(request.url).searchParams)
+    .filter((query) => query.get('featured') !== 'true');
 
 const postTitles = () =>
   within(screen.getByRole('list', { name: /^Posts/ }))
@@ -54,7 +64,7 @@ const postTitles = () =>
 describe('Latest posts (the feed)', () => {
   it('lists the newest posts with their author, date and reading time, and "Load more" appends the next page', async () => {
     const user = userEvent.setup({ delay: null });
-    useApi(categoriesApi, twoPagesApi);
+    useApi(noFeaturedApi, categoriesApi, twoPagesApi);
     renderFeed();
 
     expect(screen.getByRole('heading', { level: 1, name: 'Latest posts' })).toBeInTheDocument();
@@ -88,7 +98,7 @@ describe('Latest posts (the feed)', () => {
 
   it('asks the API for the chosen category (nested ones indented), reading level and the tag of the address', async () => {
     const user = userEvent.setup({ delay: null });
-    useApi(categoriesApi, twoPagesApi);
+    useApi(noFeaturedApi, categoriesApi, twoPagesApi);
     const { router } = renderFeed(postsPath({ tag: 'coast' }));
 
     await screen.findByRole('link', { name: 'Post number 1' });
@@ -139,6 +149,7 @@ describe('Latest posts (the feed)', () => {
       match: { by: 'words', rank: 0.5, snippet: 'Twice a day the <mark>harbour</mark> fills &amp; empties' },
     });
     useApi(
+      noFeaturedApi,
       categoriesApi,
       api.get('/api/v1/posts', ({ request }) => {
         const query = new URL(request.url).searchParams;
@@ -189,6 +200,7 @@ describe('Latest posts (the feed)', () => {
 
   it('says when the results are posts with a similar title, not the words searched for', async () => {
     useApi(
+      noFeaturedApi,
       categoriesApi,
       api.get('/api/v1/posts', () =>
         json({
@@ -215,6 +227,7 @@ describe('Latest posts (the feed)', () => {
     let answer: () => void = () => undefined;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     useApi(
+      noFeaturedApi,
       categoriesApi,
       api.get('/api/v1/posts', async () => {
         await answered;
@@ -235,6 +248,7 @@ describe('Latest posts (the feed)', () => {
 
   it('says when nothing was found for a search', async () => {
     useApi(
+      noFeaturedApi,
       categoriesApi,
       api.get('/api/v1/posts', () => json({ status: 'success', data: [], meta: pageMeta(1, 0) })),
     );
@@ -248,6 +262,7 @@ describe('Latest posts (the feed)', () => {
     const user = userEvent.setup({ delay: null });
     let fail = true;
     useApi(
+      noFeaturedApi,
       categoriesApi,
       api.get('/api/v1/posts', () =>
         fail
@@ -270,6 +285,7 @@ describe('Latest posts (the feed)', () => {
     const user = userEvent.setup({ delay: null });
     let fail = true;
     useApi(
+      noFeaturedApi,
       categoriesApi,
       api.get('/api/v1/posts', ({ request }) => {
         if (!new URL(request.url).searchParams.get('cursor'))
@@ -296,7 +312,7 @@ describe('Latest posts (the feed)', () => {
   it("pre-filters by the reader's highest reading level, says so, and shows all on request", async () => {
     const user = userEvent.setup({ delay: null });
     window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ maxReadingLevel: 8 }));
-    useApi(categoriesApi, twoPagesApi);
+    useApi(noFeaturedApi, categoriesApi, twoPagesApi);
     const { router } = renderFeed();
 
     await screen.findByRole('link', { name: 'Post number 1' });

@@ -1,13 +1,15 @@
-import { Anchor, Button, Group, NativeSelect, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
-import { paths } from '../../app/paths';
+import { feedPath, paths } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { useEffectivePreferences } from '../settings';
-import type { CategoryNode, FeedFilter, PostSummary } from './api/reading.api';
-import { useCategories, useFeed, useSearch } from './api/reading.queries';
-import { PostCard, PostCardSkeleton } from './components/PostCard';
+import type { CategoryNode, FeedFilter } from './api/reading.api';
+import { useCategories, useSearch } from './api/reading.queries';
+import { FeaturedPosts } from './components/FeaturedPosts';
+import { EmptyFiltered, PostFeed, PostList, PostsLoading } from './components/PostFeed';
+import { FeedLink } from './components/FeedLink';
 import { READING_LEVELS } from './reading.format';
 
 /**
@@ -64,9 +66,9 @@ function categoryOptions(nodes: CategoryNode[], depth = 0): { value: string; lab
 }
 
 /**
- * "Latest posts": published posts newest first with "Load more" (keyset pages), narrowed by
- * category, tag and maximum reading level; a search switches to results by relevance in numbered
- * pages, each with the text around the match.
+ * "Latest posts": the featured posts, then published posts newest first (keyset pages, brought by
+ * scrolling or "Load more"), narrowed by category, tag and maximum reading level; a search switches
+ * to results by relevance in numbered pages, each with the text around the match.
  */
 export function PostsPage() {
   const { filter, q, page, update, level, preferred } = useFeedParams();
@@ -99,7 +101,21 @@ export function PostsPage() {
   return (
     <Stack gap="lg">
       <title>{q ? `Search: ${q} · Atrium` : 'Latest posts · Atrium'}</title>
-      <Title order={1}>Latest posts</Title>
+      <Group justify="space-between" align="baseline" gap="sm" wrap="wrap">
+        <Title order={1}>Latest posts</Title>
+        <Group gap="md" wrap="wrap">
+          <Anchor component={Link} to={paths.categories} size="sm">
+            Categories
+          </Anchor>
+          <Anchor component={Link} to={paths.tags} size="sm">
+            Tags
+          </Anchor>
+          <FeedLink
+            href={feedPath({ category: filter.category, tag: filter.tag })}
+            label={filter.category || filter.tag ? 'RSS feed of these posts' : 'RSS feed'}
+          />
+        </Group>
+      </Group>
 
       <form role="search" aria-label="Posts" onSubmit={onSearch}>
         <Group gap="xs" align="flex-end" wrap="wrap">
@@ -164,161 +180,28 @@ export function PostsPage() {
         </Group>
       ) : null}
 
+      {!q && !filter.category && !filter.tag ? <FeaturedPosts /> : null}
+
       {q ? (
         <SearchResults filter={filter} q={q} page={page} onPage={(p) => update({ page: String(p) })} />
       ) : (
-        <Feed filter={filter} />
+        <PostFeed
+          filter={filter}
+          heading={isFiltered(filter) ? 'Posts matching the filters, newest first' : 'Posts, newest first'}
+          empty={
+            isFiltered(filter) ? (
+              <EmptyFiltered>No published posts match these filters.</EmptyFiltered>
+            ) : (
+              <Text>Nothing has been published yet.</Text>
+            )
+          }
+        />
       )}
     </Stack>
   );
 }
 
 const isFiltered = (filter: FeedFilter) => Boolean(filter.category || filter.tag || filter.readingLevel);
-
-/** Cards while the first page loads; a status says it once. */
-function Loading({ label }: { label: string }) {
-  return (
-    <Stack gap="md">
-      <div role="status">
-        <VisuallyHidden>{label}</VisuallyHidden>
-      </div>
-      <PostCardSkeleton />
-      <PostCardSkeleton />
-      <PostCardSkeleton />
-    </Stack>
-  );
-}
-
-function Empty({ children }: { children: string }) {
-  // With a preferred reading level, "all" has to say so (`level=any`), or the preference applies again.
-  const { maxReadingLevel } = useEffectivePreferences();
-  return (
-    <Stack gap="xs" align="flex-start">
-      <Text>{children}</Text>
-      <Anchor component={Link} to={maxReadingLevel === null ? paths.posts : `${paths.posts}?level=any`}>
-        Show all posts
-      </Anchor>
-    </Stack>
-  );
-}
-
-function PostList({
-  posts,
-  labelledBy,
-  linkRef,
-}: {
-  posts: PostSummary[];
-  labelledBy: string;
-  linkRef?: (index: number) => (element: HTMLAnchorElement | null) => void;
-}) {
-  return (
-    <Stack component="ul" gap="md" aria-labelledby={labelledBy} m={0} p={0} style={{ listStyle: 'none' }}>
-      {posts.map((post, index) => (
-        <li key={post.id}>
-          <PostCard post={post} ref={linkRef?.(index)} />
-        </li>
-      ))}
-    </Stack>
-  );
-}
-
-/** The feed in keyset pages: "Load more" appends the next page, says how many came, and moves focus to the first new post. */
-function Feed({ filter }: { filter: FeedFilter }) {
-  const feed = useFeed(filter);
-  const headingId = useId();
-  const links = useRef(new Map<number, HTMLAnchorElement>());
-  /** The index of the first post of the page "Load more" is bringing (focus goes there once it shows). */
-  const focusFrom = useRef<number | undefined>(undefined);
-  const posts = useMemo(() => feed.data?.pages.flatMap((p) => p.posts) ?? [], [feed.data]);
-  const lastPage = feed.data?.pages.at(-1)?.posts.length ?? 0;
-
-  useEffect(() => {
-    if (focusFrom.current === undefined || feed.isFetchingNextPage) return;
-    // Failed or brought nothing: focus stays where it is (the error's Retry, the button).
-    links.current.get(focusFrom.current)?.focus();
-    focusFrom.current = undefined;
-  }, [feed.isFetchingNextPage, posts.length]);
-
-  const heading = (
-    <VisuallyHidden>
-      <Title order={2} id={headingId}>
-        {isFiltered(filter) ? 'Posts matching the filters, newest first' : 'Posts, newest first'}
-      </Title>
-    </VisuallyHidden>
-  );
-
-  if (feed.isPending) {
-    return (
-      <section aria-labelledby={headingId}>
-        {heading}
-        <Loading label="Loading posts…" />
-      </section>
-    );
-  }
-  // An error with posts on screen is one of "Load more" (shown below them); without, of the feed.
-  if (!feed.data) {
-    return (
-      <section aria-labelledby={headingId}>
-        {heading}
-        <ApiErrorAlert
-          title="Could not load the posts"
-          error={feed.error}
-          onRetry={() => void feed.refetch()}
-          retrying={feed.isFetching}
-        />
-      </section>
-    );
-  }
-
-  const loadMore = () => {
-    focusFrom.current = posts.length;
-    void feed.fetchNextPage();
-  };
-  const more = feed.data.pages.length > 1 ? ` (${lastPage} more loaded)` : '';
-
-  return (
-    <section aria-labelledby={headingId}>
-      {heading}
-      {posts.length === 0 ? (
-        isFiltered(filter) ? (
-          <Empty>No published posts match these filters.</Empty>
-        ) : (
-          <Text>Nothing has been published yet.</Text>
-        )
-      ) : (
-        <Stack gap="md">
-          <PostList
-            posts={posts}
-            labelledBy={headingId}
-            linkRef={(index) => (element) => {
-              if (element) links.current.set(index, element);
-              else links.current.delete(index);
-            }}
-          />
-          {/* Polite and atomic: "Load more" is announced with how many came. */}
-          <Text size="sm" c="dimmed" role="status" aria-live="polite" aria-atomic="true">
-            {`Showing ${posts.length} ${posts.length === 1 ? 'post' : 'posts'}${more}${feed.hasNextPage ? '' : ' — that is all'}.`}
-          </Text>
-          {feed.isFetchNextPageError ? (
-            <ApiErrorAlert
-              title="Could not load more posts"
-              error={feed.error}
-              onRetry={loadMore}
-              retrying={feed.isFetchingNextPage}
-            />
-          ) : null}
-          {feed.hasNextPage && !feed.isFetchNextPageError ? (
-            <Group>
-              <Button variant="default" onClick={loadMore} loading={feed.isFetchingNextPage}>
-                Load more
-              </Button>
-            </Group>
-          ) : null}
-        </Stack>
-      )}
-    </section>
-  );
-}
 
 /** Search results by relevance in numbered pages; posts with a similar title when none has the words. */
 function SearchResults({
@@ -367,7 +250,7 @@ function SearchResults({
     return (
       <section aria-labelledby={headingId}>
         {heading}
-        <Loading label="Searching…" />
+        <PostsLoading label="Searching…" />
       </section>
     );
   }
@@ -403,7 +286,7 @@ function SearchResults({
         </Text>
         {posts.length === 0 ? (
           isFiltered(filter) ? (
-            <Empty>Try other words, or fewer filters.</Empty>
+            <EmptyFiltered>Try other words, or fewer filters.</EmptyFiltered>
           ) : null
         ) : (
           <PostList posts={posts} labelledBy={headingId} />

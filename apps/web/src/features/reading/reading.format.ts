@@ -17,3 +17,7 @@ export const READING_LEVELS: { value: string; label: string }[] = [
   { value: '12', label: 'Grade 12 or easier' },
   { value: '14', label: 'Grade 14 or easier' },
 ];
+
+/** "1 view", "1,204 views" (in the reader's locale). */
+export const viewCount = (views: number): string =>
+  `${new Intl.NumberFormat().format(views)} ${views === 1 ? 'view' : 'views'}`;

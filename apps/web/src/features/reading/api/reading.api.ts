@@ -10,6 +10,8 @@ export type Post = Schema<'PostDto'>;
 export type SearchMatch = Schema<'SearchMatchDto'>;
 /** A category with the categories below it, in order. */
 export type CategoryNode = Schema<'CategoryNodeDto'>;
+/** A tag, with how many posts carry it. */
+export type Tag = Schema<'TagDto'>;
 
 /** What the feed is narrowed to (the query of `/posts`, as the API takes it). */
 export interface FeedFilter {
@@ -19,6 +21,10 @@ export interface FeedFilter {
   tag?: string;
   /** Highest reading level (Flesch–Kincaid grade). */
   readingLevel?: number;
+  /** An author's username: their posts only. */
+  author?: string;
+  /** Only the posts editors featured. */
+  featured?: boolean;
 }
 
 /** One page of a list with what the envelope's `meta` says about the next one. */
@@ -86,4 +92,22 @@ export function fetchPost(slug: string, signal?: AbortSignal): Promise<Post> {
 /** The whole category tree (public), with the published posts under each. */
 export function fetchCategories(signal?: AbortSignal): Promise<CategoryNode[]> {
   return unwrap(apiClient.GET('/api/v1/categories', { signal }));
+}
+
+/** Tags, most used first (`q`: those whose name or slug starts with it). */
+export async function fetchTags({ q, perPage }: { q?: string; perPage: number }, signal?: AbortSignal): Promise<Tag[]> {
+  const { data, error, response } = await callApi(() =>
+    apiClient.GET('/api/v1/tags', { params: { query: { sort: 'popular', perPage, ...(q ? { q } : {}) } }, signal }),
+  );
+  if (data) return data.data;
+  throw toApiError(error, response);
+}
+
+/**
+ * The tag at `slug`, or `null` when none has it. The API finds tags by the start of their name or
+ * slug (no route takes a slug): the one whose slug is exactly this is among those.
+ */
+export async function fetchTagBySlug(slug: string, signal?: AbortSignal): Promise<Tag | null> {
+  const found = await fetchTags({ q: slug, perPage: 100 }, signal);
+  return found.find((tag) => tag.slug === slug) ?? null;
 }

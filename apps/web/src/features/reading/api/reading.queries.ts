@@ -7,10 +7,22 @@ import {
 } from '@tanstack/react-query';
 
 import { useAuth } from '../../auth';
-import { type FeedFilter, fetchCategories, fetchFeedPage, fetchPost, fetchSearchPage } from './reading.api';
+import {
+  type FeedFilter,
+  fetchCategories,
+  fetchFeedPage,
+  fetchPost,
+  fetchSearchPage,
+  fetchTagBySlug,
+  fetchTags,
+} from './reading.api';
 
 /** Posts in a page of the feed, and per "Load more". */
 export const FEED_PAGE_SIZE = 10;
+/** Featured posts shown above the feed. */
+export const FEATURED_COUNT = 3;
+/** Tags listed to browse. */
+export const TAGS_LISTED = 60;
 /** Search results per page. */
 export const SEARCH_PAGE_SIZE = 10;
 
@@ -27,6 +39,9 @@ export const readingKeys = {
     [...readingKeys.all, 'search', viewer, filter, page] as const,
   post: (viewer: Viewer, slug: string) => [...readingKeys.all, 'post', viewer, slug] as const,
   categories: () => [...readingKeys.all, 'categories'] as const,
+  featured: (viewer: Viewer) => [...readingKeys.all, 'featured', viewer] as const,
+  tags: () => [...readingKeys.all, 'tags'] as const,
+  tag: (slug: string) => [...readingKeys.all, 'tag', slug] as const,
 };
 
 /** The signed-in user's id, `null` for a visitor, `undefined` while a session is being restored (wait). */
@@ -81,5 +96,32 @@ export const useCategories = () =>
   useQuery({
     queryKey: readingKeys.categories(),
     queryFn: ({ signal }) => fetchCategories(signal),
+    staleTime: 5 * 60_000,
+  });
+
+/** The newest featured posts (a few, above the feed). */
+export function useFeatured() {
+  const viewer = useViewer();
+  return useQuery({
+    queryKey: readingKeys.featured(viewer ?? null),
+    queryFn: ({ signal }) => fetchFeedPage({ featured: true }, { limit: FEATURED_COUNT }, signal),
+    enabled: viewer !== undefined,
+    staleTime: 60_000,
+  });
+}
+
+/** The most used tags, to browse. */
+export const useTags = () =>
+  useQuery({
+    queryKey: readingKeys.tags(),
+    queryFn: ({ signal }) => fetchTags({ perPage: TAGS_LISTED }, signal),
+    staleTime: 5 * 60_000,
+  });
+
+/** The tag at `slug` (`null`: no tag has it). */
+export const useTag = (slug: string) =>
+  useQuery({
+    queryKey: readingKeys.tag(slug),
+    queryFn: ({ signal }) => fetchTagBySlug(slug, signal),
     staleTime: 5 * 60_000,
   });

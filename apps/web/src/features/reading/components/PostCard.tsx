@@ -53,8 +53,9 @@ export function PostCard({ post, ref }: { post: PostSummary; ref?: Ref<HTMLAncho
           {readingTime(post.readingTimeMinutes)}
           {post.category ? ` · ${post.category.name}` : null}
         </Text>
-        {post.visibility === 'members' || similar ? (
+        {post.visibility === 'members' || post.featured || similar ? (
           <Group gap="xs">
+            {post.featured ? <LabelBadge>Featured</LabelBadge> : null}
             {post.visibility === 'members' ? <LabelBadge>Members only</LabelBadge> : null}
             {similar ? <LabelBadge>Similar title</LabelBadge> : null}
           </Group>
