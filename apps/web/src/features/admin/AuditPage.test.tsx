@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { paths } from '../../app/paths';
-import { api, json, requestsTo } from '../../test/msw';
+import { api, callsTo, json, requestsTo } from '../../test/msw';
 import { envelope, errorEnvelope } from '../../test/api-fixtures';
 import { auditEvent, listEnvelope, renderAdmin, userOf } from './test-fixtures';
 
@@ -17,7 +17,7 @@ const auditApi = api.get('/api/v1/audit-events', ({ request }) => {
   );
 });
 
-describe('Admin: audit log', () => {
+describe('Admin: audit log', { timeout: 15_000 }, () => {
   it('sends the filters to the API (days as the start and end of local days) and keeps them in the address', async () => {
     const user = userEvent.setup({ delay: null });
     const { router } = renderAdmin(paths.admin.audit, {}, auditApi);
@@ -41,9 +41,9 @@ describe('Admin: audit log', () => {
     );
   });
 
-  it('refuses an actor that is not a user id, at the field', async () => {
+  it('without users:read, refuses an actor that is not a user id, at the field', async () => {
     const user = userEvent.setup({ delay: null });
-    renderAdmin(paths.admin.audit, {}, auditApi);
+    renderAdmin(paths.admin.audit, { permissions: ['audit:read'] }, auditApi);
     await screen.findByRole('table', { name: 'Audit events' });
     const before = requestsTo('/api/v1/audit-events').length;
 
@@ -53,6 +53,39 @@ describe('Admin: audit log', () => {
     expect(actor).toHaveAccessibleDescription(/Enter a user id/);
     expect(actor).toHaveFocus();
     expect(requestsTo('/api/v1/audit-events')).toHaveLength(before);
+    expect(callsTo('/api/v1/users')).toBe(0);
+  });
+
+  it('finds the actor by username, filters by their id, and shows their name in the field', async () => {
+    const user = userEvent.setup({ delay: null });
+    const grace = userOf(7, { username: 'grace' });
+    const { router } = renderAdmin(
+      paths.admin.audit,
+      {},
+      auditApi,
+      api.get('/api/v1/users', ({ request }) => {
+        const search = new URL(request.url).searchParams.get('search') ?? '';
+        // The search matches parts of names too: only the exact username counts.
+        return json(listEnvelope('grace'.includes(search) ? [userOf(9, { username: 'gracefield' }), grace] : []));
+      }),
+      api.get('/api/v1/users/{id}', () => json(envelope(grace))),
+    );
+    await screen.findByRole('table', { name: 'Audit events' });
+
+    const actor = screen.getByRole('textbox', { name: /Actor/ });
+    expect(actor).toHaveAccessibleDescription(/username/);
+    await user.type(actor, 'nobody');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    expect(await screen.findByText('No user is called “nobody”. Enter a username or a user id.')).toBeInTheDocument();
+    expect(actor).toHaveFocus();
+    expect(router.state.location.search).toBe('');
+
+    await user.clear(actor);
+    await user.type(actor, 'Grace');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() => expect(auditQueries().at(-1)?.get('actor')).toBe(grace.id));
+    expect(router.state.location.search).toBe(`?actor=${grace.id}`);
+    await waitFor(() => expect(screen.getByRole('textbox', { name: /Actor/ })).toHaveValue('grace'));
   });
 
   it('opens an event’s details in a drawer, and says when nothing matches', async () => {

@@ -18,7 +18,7 @@ import { Link } from 'react-router';
 import { auditPath } from './sections';
 
 import { DataTable } from '../../components/ui/DataTable';
-import type { AuditEvent, AuditQuery } from './api/admin.api';
+import { type AuditEvent, type AuditQuery, fetchUsers } from './api/admin.api';
 import { ADMIN_PAGE_SIZE, useAuditEvents, useUsernames } from './api/admin.queries';
 import { useCan } from '../auth';
 import { dateTime } from './admin.format';
@@ -63,9 +63,14 @@ export function AuditPage() {
   // Actors by name where the admin may read users (the events carry the actor's id only).
   const canReadUsers = useCan('users:read');
   const names = useUsernames(
-    (events.data?.items ?? []).flatMap((event) => (event.actorId ? [event.actorId] : [])),
+    [
+      ...(UUID.test(applied.actor) ? [applied.actor] : []),
+      ...(events.data?.items ?? []).flatMap((event) => (event.actorId ? [event.actorId] : [])),
+    ],
     canReadUsers,
   );
+  // The actor filter shows the name of the user whose id it holds, once known.
+  const actorName = UUID.test(applied.actor) ? names.get(applied.actor) : undefined;
   const [open, setOpen] = useState<AuditEvent>();
   const total = events.data?.pagination.totalItems ?? 0;
   const filtered = FILTERS.some((name) => applied[name]);
@@ -74,7 +79,13 @@ export function AuditPage() {
     <Stack gap="lg">
       <title>Audit log · Administration · Atrium</title>
       <Title order={1}>Audit log</Title>
-      <AuditFilters key={JSON.stringify(applied)} applied={applied} onApply={(values) => update(values)} />
+      <AuditFilters
+        key={`${JSON.stringify(applied)} ${actorName ?? ''}`}
+        applied={applied}
+        actorName={actorName}
+        byName={canReadUsers}
+        onApply={(values) => update(values)}
+      />
 
       <div role="status">
         {events.isPending ? (
@@ -165,37 +176,68 @@ export function AuditPage() {
 
 function AuditFilters({
   applied,
+  actorName,
+  byName,
   onApply,
 }: {
   applied: Record<Filter, string>;
+  /** The username of the applied actor id, when known: shown in its place. */
+  actorName: string | undefined;
+  /** Whether a username may be typed (looked up with `GET /users`: needs users:read). */
+  byName: boolean;
   onApply: (values: Record<Filter, string | undefined>) => void;
 }) {
-  const [values, setValues] = useState(applied);
+  const [values, setValues] = useState({ ...applied, actor: actorName ?? applied.actor });
   const [actorError, setActorError] = useState<string>();
+  const [findingActor, setFindingActor] = useState(false);
   const set = (name: Filter) => (event: { currentTarget: { value: string } }) => {
     const value = event.currentTarget.value;
     setValues((current) => ({ ...current, [name]: value }));
   };
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    const actor = values.actor.trim();
-    if (actor && !UUID.test(actor)) {
-      setActorError('Enter a user id such as 0193c5a2-9000-7c31-9a55-3f4b2d1e6a71.');
-      document.getElementById('audit-actor')?.focus();
-      return;
+  const refuseActor = (message: string) => {
+    setActorError(message);
+    document.getElementById('audit-actor')?.focus();
+  };
+
+  /** The id of the actor typed: an id as it is, a username looked up (exactly that name). */
+  const actorId = async (typed: string): Promise<string | undefined> => {
+    if (!typed || UUID.test(typed)) return typed;
+    if (!byName) {
+      refuseActor('Enter a user id such as 0193c5a2-9000-7c31-9a55-3f4b2d1e6a71.');
+      return undefined;
     }
+    const wanted = typed.replace(/^@/, '').toLowerCase();
+    setFindingActor(true);
+    try {
+      const found = await fetchUsers({ page: 1, perPage: 20, search: wanted });
+      const match = found.items.find((candidate) => candidate.username.toLowerCase() === wanted);
+      if (!match) refuseActor(`No user is called “${typed}”. Enter a username or a user id.`);
+      return match?.id;
+    } catch (error) {
+      refuseActor(`Could not look “${typed}” up: ${error instanceof Error ? error.message : 'try again'}.`);
+      return undefined;
+    } finally {
+      setFindingActor(false);
+    }
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (findingActor) return;
+    const typed = values.actor.trim();
+    const actor = typed && typed === actorName ? applied.actor : await actorId(typed);
+    if (actor === undefined) return;
     setActorError(undefined);
     onApply(
-      Object.fromEntries(FILTERS.map((name) => [name, values[name].trim() || undefined])) as Record<
-        Filter,
-        string | undefined
-      >,
+      Object.fromEntries(
+        FILTERS.map((name) => [name, (name === 'actor' ? actor : values[name].trim()) || undefined]),
+      ) as Record<Filter, string | undefined>,
     );
   };
 
   return (
-    <form onSubmit={onSubmit} aria-label="Filter the audit log" noValidate>
+    <form onSubmit={(event) => void onSubmit(event)} aria-label="Filter the audit log" noValidate>
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
           <TextInput
@@ -213,7 +255,7 @@ function AuditFilters({
           <TextInput
             id="audit-actor"
             label="Actor"
-            description="The id of the user who acted"
+            description={byName ? 'The username (or user id) of who acted' : 'The id of the user who acted'}
             value={values.actor}
             onChange={set('actor')}
             error={actorError}
@@ -223,7 +265,9 @@ function AuditFilters({
           <TextInput type="date" label="To" value={values.to} onChange={set('to')} min={values.from || undefined} />
         </SimpleGrid>
         <Group gap="xs">
-          <Button type="submit">Apply filters</Button>
+          <Button type="submit" loading={findingActor}>
+            Apply filters
+          </Button>
           {FILTERS.some((name) => applied[name]) ? (
             <Button
               variant="default"
