@@ -1,0 +1,200 @@
+// A post's life in the editor of the built SPA against a fresh embedded API of the test's own, in a
+// browser set to Paris time:
+//   node --test apps/web/e2e/writing-lifecycle.e2e.mjs
+// A draft saves itself (no button pressed); leaving with unsaved changes asks first; a save made
+// elsewhere meanwhile brings the conflict screen (yours and theirs side by side), and "Keep mine"
+// writes the screen's version; scheduling takes a day and time from the picker in the browser's
+// time zone; the schedule is cancelled; the post is published, unpublished, published again and
+// archived; an earlier revision is shown as a diff and restored.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+
+import {
+  apiCaller,
+  launchBrowser,
+  navigateInApp,
+  pageHeading,
+  pageSettled,
+  startEmbeddedInstance,
+  TIMEOUT_MS,
+} from './browser.mjs';
+
+/** @type {import('playwright-core').Browser} */
+let browser;
+let target = { url: '', login: '', password: '', stop: async () => {} };
+const call = apiCaller(() => target);
+const ZONE = 'Europe/Paris';
+
+before(async () => {
+  browser = await launchBrowser();
+  const made = {
+    login: `writer-${randomBytes(3).toString('hex')}@example.com`,
+    password: `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`,
+  };
+  const instance = await startEmbeddedInstance({
+    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password },
+    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
+  });
+  target = { url: instance.url, ...made, stop: instance.stop };
+});
+
+after(async () => {
+  await browser?.close();
+  await target.stop();
+});
+
+/**
+ * Waits for the notification that says `text`, then closes it.
+ * @param {import('playwright-core').Page} page
+ * @param {string | RegExp} text
+ */
+async function notified(page, text) {
+  const notice = page.locator('.mantine-Notification-root', { hasText: text }).first();
+  await notice.waitFor();
+  await notice.getByRole('button', { name: 'Close notification' }).click();
+  await notice.waitFor({ state: 'detached' });
+}
+
+/** The post as the API has it now, with its ETag. */
+async function postNow(id, token) {
+  const response = await fetch(`${target.url}/api/v1/posts/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 200);
+  return { post: (await response.json()).data, etag: response.headers.get('etag') ?? '' };
+}
+
+test('autosave, the unsaved-changes guard, a conflict kept mine, scheduling in the local zone, publish/unpublish/archive, a revision restored', async () => {
+  const { data: session } = await call('POST', '/api/v1/auth/login', {
+    body: { login: target.login, password: target.password },
+  });
+  const token = session.accessToken;
+  const word = randomBytes(3).toString('hex');
+  const title = `Tides ${word}`;
+  const firstBody = '## Morning\n\nThe harbour fills before dawn.';
+
+  const context = await browser.newContext({
+    baseURL: target.url,
+    viewport: { width: 1280, height: 1000 },
+    timezoneId: ZONE,
+    locale: 'en-GB',
+  });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  try {
+    await page.goto('/sign-in');
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByRole('textbox', { name: 'Email or username' }).fill(target.login);
+    await form.getByLabel('Password', { exact: false }).and(page.locator('input')).fill(target.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname !== '/sign-in');
+    await pageHeading(page);
+    await navigateInApp(page, '/write/new');
+    await pageHeading(page, 'New post');
+
+    // Autosave: no button pressed, the draft gets its address and says when it was saved.
+    const body = page.getByRole('textbox', { name: /^Text \(Markdown\)/ });
+    const saveStatus = page.getByTestId('save-status');
+    await page.getByRole('textbox', { name: /^Title/ }).fill(title);
+    await body.fill(firstBody);
+    await page.waitForURL((url) => /^\/write\/[0-9a-f-]{36}$/.test(url.pathname), { timeout: 20_000 });
+    await saveStatus.getByText(/^Saved at /).waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+    assert.equal((await postNow(id, token)).post.body, firstBody);
+
+    // The guard: leaving right after typing asks first; staying keeps the text on screen.
+    await body.fill(`${firstBody}\n\nThe boats lift.`);
+    await page.getByRole('link', { name: 'My posts' }).first().click();
+    const guard = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await guard.getByRole('button', { name: 'Stay and keep editing' }).click();
+    await guard.waitFor({ state: 'hidden' });
+    assert.match(new URL(page.url()).pathname, /^\/write\/[0-9a-f-]{36}$/);
+    await saveStatus.getByText(/^Saved at /).waitFor({ timeout: 20_000 });
+    const secondBody = `${firstBody}\n\nThe boats lift.`;
+    assert.equal((await postNow(id, token)).post.body, secondBody);
+
+    // A save made elsewhere (another tab, a colleague) meanwhile: the conflict screen, then "Keep mine".
+    const before = await postNow(id, token);
+    const response = await fetch(`${target.url}/api/v1/posts/${id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': before.etag },
+      body: JSON.stringify({ title: `${title} (their edit)` }),
+    });
+    assert.equal(response.status, 200, await response.text());
+    const mineBody = `${secondBody}\n\nGulls follow them out.`;
+    await body.fill(mineBody);
+    const conflict = page.getByRole('region', { name: 'Someone else saved this post while you were editing' });
+    await conflict.waitFor({ timeout: 20_000 });
+    await conflict.getByRole('region', { name: 'Your version' }).waitFor();
+    await conflict.getByText(`${title} (their edit)`).first().waitFor();
+    await conflict.getByRole('button', { name: 'Keep mine' }).click();
+    await notified(page, 'Draft saved.');
+    await conflict.waitFor({ state: 'detached' });
+    const kept = (await postNow(id, token)).post;
+    assert.equal(kept.title, title, 'my title replaced theirs');
+    assert.equal(kept.body, mineBody);
+
+    // Schedule: the 15th of next month at 00:00 as the picker shows it, in Paris time.
+    const publishing = page.getByRole('region', { name: 'Publishing' });
+    await publishing.getByRole('button', { name: 'Schedule', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Schedule publication' });
+    await dialog.getByRole('button', { name: /Publish at/ }).click();
+    await page.getByRole('button', { name: 'Next month' }).click();
+    // Day buttons are named by their date ("15 December 2026").
+    await page.getByRole('button', { name: /^15 \p{L}+ \d{4}$/u }).click();
+    await page.getByRole('button', { name: 'Use this date and time' }).click();
+    await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await notified(page, /^Scheduled for /);
+    await publishing.getByText(/^Goes live /).waitFor();
+    const scheduled = (await postNow(id, token)).post;
+    assert.equal(scheduled.status, 'scheduled');
+    const inParis = new Intl.DateTimeFormat('en-GB', {
+      timeZone: ZONE,
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(scheduled.scheduledAt));
+    assert.equal(inParis, '15, 00:00', `scheduled for ${scheduled.scheduledAt}: 15th at midnight in Paris`);
+
+    // Cancel the schedule; publish; unpublish; publish again; archive.
+    await publishing.getByRole('button', { name: 'Cancel schedule' }).click();
+    await notified(page, 'Post taken back to draft.');
+    await publishing.getByRole('button', { name: 'Publish', exact: true }).click();
+    await notified(page, 'Post published.');
+    await publishing.getByRole('button', { name: 'Unpublish' }).click();
+    await notified(page, 'Post taken back to draft.');
+    assert.equal((await postNow(id, token)).post.status, 'draft');
+    await publishing.getByRole('button', { name: 'Publish', exact: true }).click();
+    await notified(page, 'Post published.');
+    await publishing.getByRole('button', { name: 'Archive' }).click();
+    await notified(page, 'Post archived.');
+    assert.equal((await postNow(id, token)).post.status, 'archived');
+
+    // Revisions: the first save, shown as a diff against the one after it, restored.
+    await page.getByRole('link', { name: 'Revisions of this post' }).click();
+    await pageHeading(page, `Revisions of “${title}”`);
+    const { data: revisions } = await call('GET', `/api/v1/posts/${id}/revisions`, { token });
+    assert.ok(revisions.length >= 3, `revisions kept: ${revisions.length}`);
+    const oldest = revisions.at(-1);
+    const saves = page.getByRole('list', { name: 'Saves, newest first' });
+    await saves.getByRole('link').last().click();
+    await page.waitForURL((url) => url.pathname.endsWith(`/revisions/${oldest.id}`));
+    await pageSettled(page);
+    const diff = page.getByTestId('revision-diff');
+    await diff.waitFor();
+    await page.getByRole('button', { name: 'Restore this revision' }).click();
+    await page.getByRole('dialog', { name: 'Restore this revision?' }).getByRole('button', { name: 'Restore' }).click();
+    await notified(page, /is back in the post\.$/);
+    const { data: oldestSaved } = await call('GET', `/api/v1/posts/${id}/revisions/${oldest.id}`, { token });
+    const restored = (await postNow(id, token)).post;
+    assert.equal(restored.body, oldestSaved.body, 'the oldest save’s text is back');
+    assert.notEqual(restored.body, mineBody);
+
+    assert.deepEqual(errors, [], errors.join('\n'));
+  } finally {
+    await context.close();
+  }
+});
