@@ -5,7 +5,8 @@ import { Link } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
 import { rememberSignIn, signedInApi } from '../../test/auth';
-import { api, requestsTo, useApi } from '../../test/msw';
+import { infoEnvelope, instanceInfo } from '../../test/api-fixtures';
+import { api, json, requestsTo, useApi } from '../../test/msw';
 import { renderRoutes } from '../../test/render';
 import { PORTAL_HOST_ID } from '../portal-host';
 import { theme } from '../theme';
@@ -261,3 +262,29 @@ function LoadingPage() {
     </>
   );
 }
+
+describe('the header and footer', () => {
+  it("show the site's name from the API, and name the site's RSS feed", async () => {
+    useApi(api.get('/api/v1/info', () => json(infoEnvelope({ ...instanceInfo, siteName: 'The Reading Room' }))));
+    renderShell();
+
+    const banner = within(screen.getByRole('banner'));
+    expect(await banner.findByRole('link', { name: 'The Reading Room' })).toHaveAttribute('href', '/');
+    expect(screen.getByText('The Reading Room runs on Atrium — an open content platform.')).toBeInTheDocument();
+    expect(within(screen.getByRole('contentinfo')).getByRole('link', { name: 'RSS feed' })).toHaveAttribute(
+      'href',
+      '/feed.xml',
+    );
+    const alternate = document.head.querySelector('link[rel="alternate"][type="application/rss+xml"]');
+    expect(alternate).toHaveAttribute('href', '/feed.xml');
+    expect(alternate).toHaveAttribute('title', 'The Reading Room — newest posts');
+  });
+
+  it('show "Atrium" while the site has no name of its own', async () => {
+    useApi(api.get('/api/v1/info', () => json(infoEnvelope())));
+    renderShell();
+
+    await waitFor(() => expect(requestsTo('/api/v1/info')).toHaveLength(1));
+    expect(within(screen.getByRole('banner')).getByRole('link', { name: 'Atrium' })).toHaveAttribute('href', '/');
+  });
+});

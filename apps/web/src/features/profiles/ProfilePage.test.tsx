@@ -1,3 +1,4 @@
+import type { Schema } from '@atrium/api-client';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,35 @@ const adaProfile: PublicProfile = {
   avatarUrl: '/api/v1/avatars/3f2a9c4d5e6f708192a3b4c5d6e7f809',
   memberSince: '2025-05-14T08:00:00.000Z',
 };
+
+/** A published post of Ada's, as the feed lists it. */
+const summary = (n: number): Schema<'PostSummaryDto'> => ({
+  id: `0193c5a2-7000-7000-8000-${String(n).padStart(12, '0')}`,
+  title: `Post number ${n}`,
+  slug: `post-number-${n}`,
+  excerpt: `The excerpt of post ${n}.`,
+  status: 'published',
+  visibility: 'public',
+  featured: false,
+  publishedAt: '2025-06-14T09:30:00.000Z',
+  scheduledAt: null,
+  readingTimeMinutes: 4,
+  readingLevel: 7.2,
+  viewCount: 0,
+  commentCount: 0,
+  commentsOpen: true,
+  author: {
+    id: '0193c5a2-9000-7c31-9a55-3f4b2d1e6a71',
+    username: 'ada',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    avatarUrl: null,
+  },
+  category: null,
+  tags: [],
+  createdAt: '2025-06-14T09:00:00.000Z',
+  updatedAt: '2025-06-14T09:30:00.000Z',
+});
 
 const renderProfile = (username: string) =>
   renderPage([{ path: paths.profile, element: <ProfilePage /> }], profilePath(username));
@@ -91,5 +121,50 @@ describe('Public profile page', () => {
     fail = false;
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeInTheDocument();
+  });
+
+  it("lists the member's published posts, newest first, asked for by their username", async () => {
+    useApi(
+      api.get('/api/v1/profiles/{username}', () => json(envelope(adaProfile))),
+      api.get('/api/v1/posts', () =>
+        json({
+          status: 'success',
+          data: [summary(1), summary(2)],
+          meta: {
+            requestId: 'req-feed-1',
+            timestamp: '2025-06-01T12:00:00.000Z',
+            cursor: { next: null, hasNext: false },
+          },
+        }),
+      ),
+    );
+    renderProfile('ada');
+
+    const posts = within(await screen.findByRole('list', { name: 'Posts by Ada Lovelace' }));
+    expect(screen.getByRole('heading', { level: 2, name: 'Posts by Ada Lovelace' })).toBeVisible();
+    expect(await posts.findByRole('link', { name: 'Post number 1' })).toHaveAttribute('href', '/posts/post-number-1');
+    expect(posts.getAllByRole('article')).toHaveLength(2);
+    expect(new URL(requestsTo('/api/v1/posts')[0].url).searchParams.get('author')).toBe('ada');
+    expect(screen.getByRole('status')).toHaveTextContent('Showing 2 posts — that is all.');
+  });
+
+  it('says when the member has published nothing', async () => {
+    useApi(
+      api.get('/api/v1/profiles/{username}', () => json(envelope(adaProfile))),
+      api.get('/api/v1/posts', () =>
+        json({
+          status: 'success',
+          data: [],
+          meta: {
+            requestId: 'req-feed-1',
+            timestamp: '2025-06-01T12:00:00.000Z',
+            cursor: { next: null, hasNext: false },
+          },
+        }),
+      ),
+    );
+    renderProfile('ada');
+
+    expect(await screen.findByText('Ada Lovelace has not published anything yet.')).toBeInTheDocument();
   });
 });

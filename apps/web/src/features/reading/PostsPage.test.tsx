@@ -331,4 +331,33 @@ describe('Latest posts (the feed)', () => {
     await waitFor(() => expect(feedQueries().at(-1)?.get('readingLevel')).toBe('12'));
     expect(screen.queryByText(/your preference/)).not.toBeInTheDocument();
   });
+
+  it('shows the featured posts above the feed, each marked "Featured", and not once a filter applies', async () => {
+    const user = userEvent.setup({ delay: null });
+    useApi(
+      categoriesApi,
+      api.get('/api/v1/posts', ({ request }) =>
+        new URL(request.url).searchParams.get('featured') === 'true'
+          ? json({ status: 'success', data: [summary(9, { featured: true })], meta: cursorMeta(null) })
+          : undefined,
+      ),
+      twoPagesApi,
+    );
+    renderFeed();
+
+    const featured = within(await screen.findByRole('list', { name: 'Featured' }));
+    const card = within(featured.getByRole('article', { name: 'Post number 9' }));
+    expect(card.getByText('Featured')).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'Post number 1' })).toBeInTheDocument();
+    expect(requestsTo('/api/v1/posts').some((r) => new URL(r.url).searchParams.get('limit') === '3')).toBe(true);
+    expect(screen.getByRole('link', { name: 'RSS feed' })).toHaveAttribute('href', '/feed.xml');
+
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Category' }), 'harbours');
+    await waitFor(() => expect(screen.queryByRole('list', { name: 'Featured' })).not.toBeInTheDocument());
+    // The feed's RSS link follows the filter.
+    expect(screen.getByRole('link', { name: 'RSS feed of these posts' })).toHaveAttribute(
+      'href',
+      '/feed.xml?category=harbours',
+    );
+  });
 });

@@ -47,10 +47,7 @@ export function TagPage() {
           Tags
         </Anchor>
         <Title order={1} style={{ overflowWrap: 'anywhere' }}>
-          <Text span inherit c="dimmed">
-            Tagged{' '}
-          </Text>
-          {name}
+          {`Tagged ${name}`}
         </Title>
         <Group gap="md" wrap="wrap">
           <FeedLink
