@@ -1,10 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { paths } from '../../app/paths';
 import { envelope, errorEnvelope } from '../../test/api-fixtures';
 import { api, json, requestsTo } from '../../test/msw';
+import { QUEUES_REFRESH_MS } from './api/admin.queries';
 import { failedJob, listEnvelope, renderAdmin } from './test-fixtures';
 
 const counts = { waiting: 1, active: 0, delayed: 2, failed: 2, completed: 40 };
@@ -92,5 +93,28 @@ describe('Admin: queues', () => {
     await within(jobs).findByText(/550 no such user/);
     expect(screen.queryByRole('button', { name: /Retry/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Delete/ })).not.toBeInTheDocument();
+  });
+
+  it('lists again by itself: a job that failed meanwhile shows without a reload', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      let failed = [failedJob('41')];
+      renderAdmin(
+        paths.admin.queues,
+        {},
+        queuesApi,
+        api.get('/api/v1/admin/queues/{name}/jobs', () => json(listEnvelope(failed))),
+      );
+      const jobs = await screen.findByRole('table', { name: 'Failed jobs' });
+      await within(jobs).findByRole('button', { name: 'Retry job 41' });
+      expect(within(jobs).queryByRole('button', { name: 'Retry job 42' })).not.toBeInTheDocument();
+
+      failed = [failedJob('41'), failedJob('42')];
+      await vi.advanceTimersByTimeAsync(QUEUES_REFRESH_MS + 100);
+      expect(await within(jobs).findByRole('button', { name: 'Retry job 42' })).toBeInTheDocument();
+      expect(screen.getByText('2 failed jobs.')).toBeInTheDocument();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -130,14 +130,23 @@ export function useUsernames(ids: readonly string[], enabled = true): ReadonlyMa
 
 // Queues -----------------------------------------------------------------------------------------
 
-export const useQueues = () =>
-  useQuery({ queryKey: adminKeys.queues(), queryFn: ({ signal }) => fetchQueues(signal), refetchInterval: 15_000 });
+/** How often the queues page asks again: the counts and the jobs listed move on their own. */
+export const QUEUES_REFRESH_MS = 15_000;
 
+export const useQueues = () =>
+  useQuery({
+    queryKey: adminKeys.queues(),
+    queryFn: ({ signal }) => fetchQueues(signal),
+    refetchInterval: QUEUES_REFRESH_MS,
+  });
+
+/** One page of a queue's jobs in a state, asked for again with the counts (a retried job fails again, say). */
 export const useJobs = (name: QueueName, state: JobState, page: number) =>
   useQuery({
     queryKey: adminKeys.jobs(name, state, page),
     queryFn: ({ signal }) => fetchJobs(name, { state, page, perPage: ADMIN_PAGE_SIZE }, signal),
     placeholderData: keepPreviousData,
+    refetchInterval: QUEUES_REFRESH_MS,
   });
 
 export const useRetryJob = () => useInvalidating(retryJob, adminKeys.queues());
