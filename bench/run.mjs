@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,105 +29,203 @@ const SCENARIO_NAMES = [
   'login',
 ];
 
+// Also measured against the embedded mode (PGlite in process, in-memory cache), as a newcomer runs it.
+const EMBEDDED_SCENARIOS = ['profile', 'me', 'feed-db'];
+// `--scale`: Atrium alone at two database sizes, one client and many.
+const SCALE_SCENARIOS = ['feed-db', 'feed-deep', 'post-by-slug', 'search-common', 'search-rare'];
+const SCALE_SIZES = [
+  { label: '10k', posts: 10_000, db: 'atrium_scale_10k' },
+  { label: '1M', posts: 1_000_000, db: 'atrium_scale_1m' },
+];
+
+// The budgets of the issue (bench/README.md, "Budgets"): Atrium's req/s over the reference's.
+const RATIO_BUDGET = {
+  me: 0.7,
+  profile: 0.7,
+  'feed-db': 0.7,
+  'post-by-slug': 0.7,
+  'search-common': 0.7,
+  'search-rare': 0.7,
+  'users-admin': 0.7,
+  'feed-cached': 0.6,
+  'comments-thread': 0.6,
+  'comment-write': 0.6,
+  login: 0.9,
+};
+const P99_BUDGET = 2; // Atrium's p99 at most twice the reference's
+const RSS_BUDGET_MB = { services: 250, embedded: 400 };
+const SCALE_BUDGET = 1.5; // p95 at 1M posts at most 1.5 × p95 at 10k
+
 const { values: flags } = parseArgs({
   options: {
-    posts: { type: 'string', default: '100000' },
+    posts: { type: 'string' },
     reuse: { type: 'boolean', default: false },
-    duration: { type: 'string', default: '15' },
+    duration: { type: 'string' },
     warmup: { type: 'string' },
-    connections: { type: 'string', default: '50' },
-    'login-connections': { type: 'string', default: '10' },
+    connections: { type: 'string' },
+    'login-connections': { type: 'string' },
     scenarios: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+    scale: { type: 'boolean', default: false },
+    'no-embedded': { type: 'boolean', default: false },
+    'embedded-posts': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
   console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--warmup S] [--connections C]
-                      [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]`);
+                      [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]
+                      [--no-embedded] [--embedded-posts N]
+npm run bench -- --smoke     every scenario on both servers for 1 s, TAP out, exit 1 on any failure
+npm run bench -- --scale     ${SCALE_SCENARIOS.join(', ')} at 10k and 1M posts, p95 per size`);
   process.exit(0);
 }
-const posts = Number(flags.posts);
-const duration = Number(flags.duration);
-const warmup = Number(flags.warmup ?? Math.min(5, Math.max(1, Math.round(duration / 3))));
-const connections = Number(flags.connections);
-const loginConnections = Number(flags['login-connections']);
-// Always in SCENARIO_NAMES order: comment-write must not drop the caches the reads before it measure.
-const asked = flags.scenarios ? flags.scenarios.split(',').map((s) => s.trim()) : SCENARIO_NAMES;
-const chosen = SCENARIO_NAMES.filter((name) => asked.includes(name));
-for (const name of asked.filter((n) => !SCENARIO_NAMES.includes(n))) {
-  console.error(`Unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`);
+if (flags.smoke && flags.scale) {
+  console.error('--smoke and --scale are separate runs');
   process.exit(2);
+}
+const smoke = flags.smoke;
+const posts = Number(flags.posts ?? (smoke ? 300 : 100_000));
+const duration = Number(flags.duration ?? (smoke ? 1 : 15));
+const warmup = Number(flags.warmup ?? (smoke ? 0 : Math.min(5, Math.max(1, Math.round(duration / 3)))));
+const connections = Number(flags.connections ?? (smoke ? 2 : 50));
+const loginConnections = Number(flags['login-connections'] ?? (smoke ? 2 : 10));
+// The smoke asks for a number of answers, not a duration (a slow answer on a busy machine still counts),
+// unless --duration is given.
+const amount = smoke && flags.duration === undefined ? 10 : null;
+// The smoke is about every route answering, not about speed: no embedded run there.
+const embedded = !flags['no-embedded'] && !smoke && !flags.scale;
+// Embedded: 10 000 posts at most (PGlite seeds about 50 posts a second on a busy machine), never more
+// than the services database holds (set once it is known).
+let embeddedPosts = Number(flags['embedded-posts'] ?? Math.min(10_000, posts));
+// Always in SCENARIO_NAMES order: comment-write must not drop the caches the reads before it measure.
+const known = flags.scale ? SCALE_SCENARIOS : SCENARIO_NAMES;
+const asked = flags.scenarios ? flags.scenarios.split(',').map((s) => s.trim()) : known;
+const chosen = known.filter((name) => asked.includes(name));
+for (const name of asked.filter((n) => !known.includes(n))) {
+  console.error(`Unknown scenario "${name}"; known${flags.scale ? ' with --scale' : ''}: ${known.join(', ')}`);
+  process.exit(2);
+}
+for (const [name, value] of Object.entries({ posts, duration, warmup, connections, loginConnections, embeddedPosts })) {
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && name !== 'warmup')) {
+    console.error(`--${name} must be a positive number`);
+    process.exit(2);
+  }
 }
 
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB_NAME = 'atrium_bench';
-const databaseUrl = Object.assign(new URL(PG_ADMIN), { pathname: `/${DB_NAME}` }).toString();
+// The smoke has a database of its own, dropped at the end: it never touches a benchmark's data.
+const DB_NAME = smoke ? 'atrium_bench_smoke' : 'atrium_bench';
+const urlOf = (name) => Object.assign(new URL(PG_ADMIN), { pathname: `/${name}` }).toString();
+const databaseUrl = urlOf(DB_NAME);
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisPrefix = `atrium-bench-${randomBytes(4).toString('hex')}:`;
 const refPrefix = `${redisPrefix}ref:`;
-const API_PORT = Number(process.env.BENCH_API_PORT ?? 3910);
-const WORKER_PORT = API_PORT + 1;
-const REF_PORT = API_PORT + 2;
+// The smoke (in CI) takes free ports unless told; a run takes 3910-3913 and checks they are free.
+let API_PORT = Number(process.env.BENCH_API_PORT ?? 3910);
+let WORKER_PORT = API_PORT + 1;
+let REF_PORT = API_PORT + 2;
+let EMBEDDED_PORT = API_PORT + 3;
 const ADMIN = { email: 'bench-admin@bench.example.com', password: `bench ${randomBytes(12).toString('base64url')}` };
 const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'));
+const embeddedDir = join(dataDir, 'embedded');
 const secrets = {
   JWT_ACCESS_SECRET: randomBytes(48).toString('base64url'),
   DATA_ENCRYPTION_KEY: randomBytes(48).toString('base64url'),
 };
 
 const children = new Set();
-const log = (line) => console.error(`[bench] ${line}`);
+const began = Date.now();
+const log = (line) => console.error(`[bench ${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function cli(args) {
+/** The environment without the variables that would point Atrium elsewhere (embedded mode unsets them). */
+function envWithout(names) {
+  const env = { ...process.env };
+  for (const name of names) delete env[name];
+  return env;
+}
+const EMBEDDED_UNSET = ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'REDIS_PREFIX'];
+
+/** `cli.js` on a database of Postgres (`url`), or on the embedded one under `embeddedDir` (`url` null). */
+function cli(args, url = databaseUrl) {
+  const env =
+    url === null
+      ? { ...envWithout(EMBEDDED_UNSET), DATA_DIR: embeddedDir, LOG_LEVEL: 'warn', ...secrets }
+      : { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, REDIS_URL: redisUrl, ...secrets };
   const run = spawnSync(process.execPath, [join(root, 'apps/api/dist/database/cli.js'), ...args], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...secrets },
+    env,
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${run.stdout}\n${run.stderr}`);
   return run.stdout;
 }
 
-async function prepareDatabase() {
+/**
+ * Makes `name` a migrated database with seeded content and returns the seeded accounts' password
+ * when it seeded (null when it kept the database). Kept when `keep(postCount)` says so.
+ */
+async function prepareDatabase(name, postCount, keep) {
+  const url = urlOf(name);
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
   try {
-    if (flags.reuse) {
-      const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB_NAME]);
-      if (rows.length > 0) {
-        const db = new pg.Client({ connectionString: databaseUrl });
-        await db.connect();
-        try {
-          const count = await db.query('SELECT count(*)::int AS n FROM posts').catch(() => null);
-          if (count && count.rows[0].n > 0) {
-            log(`reusing ${DB_NAME} (${count.rows[0].n} posts)`);
-            cli(['migrate']);
-            return null;
-          }
-        } finally {
-          await db.end();
+    const { rows } = await admin.query(
+      `SELECT (SELECT count(*)::int FROM pg_stat_activity WHERE datname = $1) AS sessions
+         FROM pg_database WHERE datname = $1`,
+      [name],
+    );
+    if (rows.length > 0 && keep) {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        const count = await db.query('SELECT count(*)::int AS n FROM posts').catch(() => null);
+        if (count && keep(count.rows[0].n)) {
+          log(`reusing ${name} (${count.rows[0].n} posts)`);
+          cli(['migrate'], url);
+          return null;
         }
+      } finally {
+        await db.end();
       }
     }
-    log(`creating ${DB_NAME}`);
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DB_NAME}`);
+    // Never from under someone: a seeding in progress, or another benchmark, holds a session on it.
+    if (rows.length > 0 && rows[0].sessions > 0 && !smoke) {
+      throw new Error(`${name} has ${rows[0].sessions} open session(s) (a seeding or a run in progress?): not dropped`);
+    }
+    log(`creating ${name}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  cli(['migrate']);
-  log(`seeding ${posts} posts`);
+  cli(['migrate'], url);
+  log(`seeding ${postCount} posts into ${name}${postCount >= 500_000 ? ' (1M posts take 4-8 minutes)' : ''}`);
   const started = Date.now();
-  const out = cli(['seed', '--posts', String(posts)]);
+  const out = cli(['seed', '--posts', String(postCount)], url);
   log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return /password "([^"]+)"/.exec(out)?.[1] ?? null;
 }
 
-function start(name, script, env) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, script], {
+async function dropDatabase(name) {
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The command line of a process of the run: pinned to a core, but for the smoke (which measures nothing). */
+const pinned = (core, args) =>
+  smoke ? [process.execPath, args] : ['taskset', ['-c', String(core), process.execPath, ...args]];
+
+function start(name, script, env, unset = []) {
+  const child = spawn(...pinned(0, [script]), {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...envWithout(unset), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -145,20 +244,60 @@ function start(name, script, env) {
 let stopping = false;
 async function stopAll() {
   stopping = true;
-  const exits = [...children].map(
-    (child) =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-        setTimeout(() => {
-          if (children.has(child)) child.kill('SIGKILL');
-        }, 10_000).unref();
-      }),
-  );
-  await Promise.all(exits);
+  await stop(...children);
 }
 
-async function waitFor(url, ms = 60_000) {
+/** Stops some of the processes this run started (SIGTERM, then SIGKILL after 10 s). */
+async function stop(...some) {
+  const wasStopping = stopping;
+  stopping = true;
+  await Promise.all(
+    some.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (!children.has(child)) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+          setTimeout(() => {
+            if (children.has(child)) child.kill('SIGKILL');
+          }, 10_000).unref();
+        }),
+    ),
+  );
+  stopping = wasStopping;
+}
+
+/** Whether nothing listens on the port yet (another API on it would be benchmarked instead). */
+function portFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function choosePorts() {
+  if (smoke && !process.env.BENCH_API_PORT) {
+    [API_PORT, WORKER_PORT, REF_PORT, EMBEDDED_PORT] = [await freePort(), await freePort(), await freePort(), 0];
+    while (new Set([API_PORT, WORKER_PORT, REF_PORT]).size < 3) REF_PORT = await freePort();
+    return;
+  }
+  for (const port of [API_PORT, WORKER_PORT, REF_PORT, EMBEDDED_PORT]) {
+    if (!(await portFree(port))) {
+      throw new Error(`port ${port} is taken (another benchmark?): set BENCH_API_PORT to a free range of four`);
+    }
+  }
+}
+
+async function waitFor(url, ms = 180_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     try {
@@ -190,9 +329,21 @@ function rssOf(pid) {
   }
 }
 
+/** CPU time a process has used so far (user + system), in ms. */
+function cpuMsOf(pid) {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the command name in parentheses), in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 function load(job) {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '1', process.execPath, join(root, 'bench/load.mjs'), JSON.stringify(job)], {
+    const child = spawn(...pinned(1, [join(root, 'bench/load.mjs'), JSON.stringify(job)]), {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -247,75 +398,196 @@ function shapeOf(value, path = '') {
   return [];
 }
 
+/** What the scenarios read: seeded accounts, three posts, the feed's top and a point 90 % down it. */
+async function targetsOf(db, { thread }) {
+  const readers = (
+    await db.query(
+      `SELECT u.username FROM users u
+        WHERE u.username LIKE 'seed\\_%' AND u.deleted_at IS NULL AND u.is_active AND u.totp_enabled_at IS NULL
+        ORDER BY u.username LIMIT 50`,
+    )
+  ).rows.map((r) => r.username);
+  if (readers.length === 0) throw new Error('the database has no seeded accounts: run without --reuse');
+  const { rows: slugRows } = await db.query(
+    `SELECT id, slug, title FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
+      ORDER BY published_at DESC LIMIT 3 OFFSET 10`,
+  );
+  if (!slugRows[0]) throw new Error('no published public post to read');
+  // comments-thread: another post, given 200 comments (40 threads of a comment and 4 replies) once.
+  if (thread) await addThread(db, slugRows[1].slug);
+  // feed-db: the first page's position (just after the newest post); feed-deep: 90 % down the public feed.
+  const { rows: feedRows } = await db.query(
+    `SELECT (max(published_at) + interval '1 second') AS top, count(*)::int AS n FROM posts
+      WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL`,
+  );
+  const { rows: deepRows } = await db.query(
+    `SELECT published_at FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
+      ORDER BY published_at DESC, id DESC OFFSET $1 LIMIT 1`,
+    [Math.floor(feedRows[0].n * 0.9)],
+  );
+  return {
+    readers,
+    slug: slugRows[0].slug,
+    title: slugRows[0].title,
+    threadSlug: slugRows[1]?.slug,
+    // comment-write: a third post, so the comments written never change the thread read above.
+    writeSlug: slugRows[2]?.slug,
+    writeId: slugRows[2]?.id,
+    feedTop: feedRows[0].top.toISOString(),
+    deepAt: deepRows[0].published_at.toISOString(),
+  };
+}
+
+/** Every scenario's request (the anonymous ones need no bearer). */
+function scenariosOf(t, { bearer, adminBearer, seededPassword } = {}) {
+  return {
+    health: { path: '/health' },
+    profile: { path: `/api/v1/profiles/${t.readers[1] ?? t.readers[0]}` },
+    me: { path: '/api/v1/auth/me', headers: bearer },
+    'users-admin': { path: '/api/v1/users', headers: adminBearer },
+    'feed-cached': { path: '/api/v1/posts' },
+    'feed-db': { path: '/api/v1/posts', cursorAt: t.feedTop },
+    'feed-deep': { path: '/api/v1/posts', cursorAt: t.deepAt },
+    // A word in most posts (the newest 500 matches are ranked) and one post's title as a phrase.
+    'search-common': { path: '/api/v1/posts', searchFor: 'harbour' },
+    'search-rare': { path: '/api/v1/posts', searchFor: `"${t.title}"` },
+    'comments-thread': { path: `/api/v1/posts/${t.threadSlug}/comments` },
+    'comment-write': {
+      path: `/api/v1/posts/${t.writeId}/comments`,
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        body: 'A fine **day** at the harbour, said the keeper. The ferry was [on time](https://example.com).',
+      }),
+    },
+    'post-by-slug': { path: `/api/v1/posts/${t.slug}` },
+    login: {
+      path: '/api/v1/auth/login',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      bodies: t.readers.map((login) => JSON.stringify({ login, password: seededPassword })),
+      connections: loginConnections,
+    },
+  };
+}
+
+/** Atrium's environment: compiled, production, on Postgres and Redis (services mode). */
+function apiEnv(url, prefix, port) {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    // The API and the worker must agree on it: the worker's mails link into it.
+    APP_URL: `http://localhost:${port}`,
+    ...secrets,
+  };
+}
+
+/** What both the services and the embedded API are given beside their storage. */
+function apiTuning(port) {
+  return {
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SERVE_SPA: 'false',
+    // Every request of the benchmark comes from one address: the per-client limits would answer 429/423.
+    THROTTLE_LIMIT: '1000000',
+    AUTH_THROTTLE_LIMIT: '1000000',
+    LOCKOUT_THRESHOLD: '1000',
+    // The tokens the harness signs in for last the whole run (15 min would not, with longer --duration).
+    JWT_ACCESS_TTL: '86400',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SHUTDOWN_DRAIN_MS: '0',
+  };
+}
+
+async function signIn(base, login, password) {
+  const answer = await json(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password }),
+  });
+  return { authorization: `Bearer ${answer.data.accessToken}` };
+}
+
+/** One side of one scenario: warm-up, then the measurement, with the server's CPU and RSS. */
+async function measure(name, side, base, pid, s, conns = s.connections ?? connections) {
+  const job = {
+    url: base + s.path,
+    method: s.method,
+    headers: s.headers,
+    body: s.body,
+    bodies: s.bodies,
+    path: s.path,
+    cursorAt: s.cursorAt,
+    searchFor: s.searchFor,
+    connections: conns,
+  };
+  log(
+    `${name} · ${side}: ${warmup ? `warm-up ${warmup} s, then ` : ''}${conns} connections × ${amount ? `${amount} requests` : `${duration} s`}`,
+  );
+  if (warmup > 0) await load({ ...job, duration: warmup });
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid).rss)), 200);
+  const cpuBefore = cpuMsOf(pid);
+  const measured = await load({ ...job, duration, amount });
+  const cpuMs = cpuMsOf(pid) - cpuBefore;
+  clearInterval(sampler);
+  return {
+    ...measured,
+    // The server's CPU per answered request: steadier than req/s on a machine that is busy
+    // with something else (the load generator's own core is not counted).
+    cpuMsPerRequest: measured.total > 0 ? cpuMs / measured.total : null,
+    peakRssMb: Math.round(Math.max(peak, rssOf(pid).rss)),
+  };
+}
+
+function compare(row) {
+  row.ratio = row.reference?.rps > 0 ? row.atrium.rps / row.reference.rps : null;
+  row.cpuRatio =
+    row.atrium.cpuMsPerRequest > 0 && row.reference
+      ? (row.reference.cpuMsPerRequest ?? 0) / row.atrium.cpuMsPerRequest
+      : null;
+  return row;
+}
+
+/** The path of one request of the scenario (a cursor or an excluded word of its own, as load.mjs sends). */
+const samplePath = (s) =>
+  s.cursorAt
+    ? `${s.path}?cursor=${cursorFor(s.cursorAt)}`
+    : s.searchFor
+      ? `${s.path}?q=${encodeURIComponent(`${s.searchFor} -zq${randomUUID().slice(0, 8)}`)}`
+      : s.path;
+
 async function main() {
-  const password = await prepareDatabase();
+  if (flags.scale) return scale();
+  await choosePorts();
+  const password = await prepareDatabase(DB_NAME, posts, smoke || !flags.reuse ? null : (n) => n > 0);
   const db = new pg.Client({ connectionString: databaseUrl });
+  db.on('error', (error) => log(`database session: ${error.message}`));
   await db.connect();
   const redis = new Redis(redisUrl);
   try {
-    const readers = (
-      await db.query(
-        `SELECT u.username FROM users u
-          WHERE u.username LIKE 'seed\\_%' AND u.deleted_at IS NULL AND u.is_active AND u.totp_enabled_at IS NULL
-          ORDER BY u.username LIMIT 50`,
-      )
-    ).rows.map((r) => r.username);
-    if (readers.length === 0) throw new Error(`${DB_NAME} has no seeded accounts: run without --reuse`);
+    const targets = await targetsOf(db, { thread: true });
+    if (flags['embedded-posts'] === undefined) {
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM posts');
+      embeddedPosts = Math.min(10_000, rows[0].n);
+    }
+    const { readers } = targets;
     const seededPassword = password ?? 'seeded harbour lantern 42';
-    const { rows: slugRows } = await db.query(
-      `SELECT id, slug, title FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
-        ORDER BY published_at DESC LIMIT 3 OFFSET 10`,
-    );
-    const slug = slugRows[0]?.slug;
-    // comments-thread: another post, given 200 comments (40 threads of a comment and 4 replies) once.
-    const threadSlug = slugRows[1]?.slug;
-    await addThread(db, threadSlug);
-    // comment-write: a third post, so the comments written never change the thread read above.
-    const writeSlug = slugRows[2]?.slug;
-    const writeId = slugRows[2]?.id;
-    const title = slugRows[0]?.title;
-    // feed-db: the first page's position (just after the newest post); feed-deep: 90 % down the public feed.
-    const { rows: feedRows } = await db.query(
-      `SELECT (max(published_at) + interval '1 second') AS top, count(*)::int AS n FROM posts
-        WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL`,
-    );
-    const { rows: deepRows } = await db.query(
-      `SELECT published_at FROM posts WHERE status = 'published' AND visibility = 'public' AND deleted_at IS NULL
-        ORDER BY published_at DESC, id DESC OFFSET $1 LIMIT 1`,
-      [Math.floor(feedRows[0].n * 0.9)],
-    );
-    if (!slug) throw new Error('no published public post to read');
 
-    const common = {
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: redisPrefix,
-      // The API and the worker must agree on it: the worker's mails link into it.
-      APP_URL: `http://localhost:${API_PORT}`,
-      ...secrets,
-    };
-    log('starting the API, the worker and the reference server (each pinned to core 0)');
+    const common = apiEnv(databaseUrl, redisPrefix, API_PORT);
+    log(`starting the API, the worker and the reference server${smoke ? '' : ' (each pinned to core 0)'}`);
     const api = start('api', join(root, 'apps/api/dist/main.js'), {
       ...common,
-      PORT: String(API_PORT),
+      ...apiTuning(API_PORT),
       WORKER_PORT: String(WORKER_PORT),
-      LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
-      SERVE_SPA: 'false',
-      // Every request of the benchmark comes from one address: the per-client limits would answer 429/423.
-      THROTTLE_LIMIT: '1000000',
-      AUTH_THROTTLE_LIMIT: '1000000',
-      LOCKOUT_THRESHOLD: '1000',
-      // The tokens the harness signs in for last the whole run (15 min would not, with longer --duration).
-      JWT_ACCESS_TTL: '86400',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      SHUTDOWN_DRAIN_MS: '0',
     });
     await waitFor(`http://127.0.0.1:${API_PORT}/health`);
     // The worker after the API: the API's start-up creates the first admin, and only one process should.
-    start('worker', join(root, 'apps/api/dist/worker.js'), {
+    const worker = start('worker', join(root, 'apps/api/dist/worker.js'), {
       ...common,
       WORKER_PORT: String(WORKER_PORT),
       LOG_LEVEL: 'warn',
@@ -331,79 +603,37 @@ async function main() {
 
     const A = `http://127.0.0.1:${API_PORT}`;
     const R = `http://127.0.0.1:${REF_PORT}`;
-    const signIn = await json(`${A}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: readers[0], password: seededPassword }),
-    });
-    const bearer = { authorization: `Bearer ${signIn.data.accessToken}` };
+    const bearer = await signIn(A, readers[0], seededPassword);
     // The admin the API created at start-up (or an earlier run, with --reuse) signs in like the seeded accounts.
     await db.query(
       `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = $1) WHERE email_normalized = $2`,
       [readers[0], ADMIN.email],
     );
-    const adminSignIn = await json(`${A}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: ADMIN.email, password: seededPassword }),
-    });
-    const adminBearer = { authorization: `Bearer ${adminSignIn.data.accessToken}` };
+    const adminBearer = await signIn(A, ADMIN.email, seededPassword);
     // The reference serves the public caches only from Redis: primed with Atrium's own answers.
     const feed = await json(`${A}/api/v1/posts`);
     const { requestId: _r, timestamp: _t, ...feedMeta } = feed.meta;
     await redis.set(`${refPrefix}list:`, JSON.stringify({ items: feed.data, meta: feedMeta }));
-    for (const s of [slug, threadSlug, writeSlug]) {
+    for (const s of [targets.slug, targets.threadSlug, targets.writeSlug]) {
       const post = await json(`${A}/api/v1/posts/${s}`);
       // By slug and by id, as Atrium's cache answers either.
       await redis.set(`${refPrefix}post:${s}`, JSON.stringify(post.data));
       await redis.set(`${refPrefix}post:${post.data.id}`, JSON.stringify(post.data));
     }
-
-    const loginBodies = readers.map((login) => JSON.stringify({ login, password: seededPassword }));
-    const scenarios = {
-      health: { path: '/health' },
-      profile: { path: `/api/v1/profiles/${readers[1] ?? readers[0]}` },
-      me: { path: '/api/v1/auth/me', headers: bearer },
-      'users-admin': { path: '/api/v1/users', headers: adminBearer },
-      'feed-cached': { path: '/api/v1/posts' },
-      'feed-db': { path: '/api/v1/posts', cursorAt: feedRows[0].top.toISOString() },
-      'feed-deep': { path: '/api/v1/posts', cursorAt: deepRows[0].published_at.toISOString() },
-      // A word in most posts (the newest 500 matches are ranked) and one post's title as a phrase.
-      'search-common': { path: '/api/v1/posts', searchFor: 'harbour' },
-      'search-rare': { path: '/api/v1/posts', searchFor: `"${title}"` },
-      'comments-thread': { path: `/api/v1/posts/${threadSlug}/comments` },
-      'comment-write': {
-        path: `/api/v1/posts/${writeId}/comments`,
-        method: 'POST',
-        headers: { ...bearer, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          body: 'A fine **day** at the harbour, said the keeper. The ferry was [on time](https://example.com).',
-        }),
-      },
-      'post-by-slug': { path: `/api/v1/posts/${slug}` },
-      login: {
-        path: '/api/v1/auth/login',
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        bodies: loginBodies,
-        connections: loginConnections,
-      },
-    };
+    const scenarios = scenariosOf(targets, { bearer, adminBearer, seededPassword });
 
     // Both servers must give the same answer's shape before they are compared.
     const shapeWarnings = [];
+    const shapeFailed = new Set();
     for (const name of chosen) {
       const s = scenarios[name];
       const init = { method: s.method ?? 'GET', headers: s.headers, body: s.body ?? s.bodies?.[0] };
-      const path = s.cursorAt
-        ? `${s.path}?cursor=${cursorFor(s.cursorAt)}`
-        : s.searchFor
-          ? `${s.path}?q=${encodeURIComponent(`${s.searchFor} -zq${randomUUID().slice(0, 8)}`)}`
-          : s.path;
+      const path = samplePath(s);
       const [a, r] = await Promise.all([fetch(A + path, init), fetch(R + path, init)]);
-      const [ja, jr] = await Promise.all([a.json(), r.json()]);
+      const [ja, jr] = await Promise.all([a.json().catch(() => null), r.json().catch(() => null)]);
+      const before = shapeWarnings.length;
       if (a.status !== r.status) {
-        const answer = (j) => JSON.stringify(j.error ?? j).slice(0, 300);
+        const answer = (j) => JSON.stringify(j?.error ?? j).slice(0, 300);
         shapeWarnings.push(`${name}: status ${a.status} (${answer(ja)}) vs reference ${r.status} (${answer(jr)})`);
       }
       const sa = new Set(shapeOf(ja));
@@ -413,47 +643,199 @@ async function main() {
       if (onlyA.length || onlyR.length) {
         shapeWarnings.push(`${name}: only Atrium ${onlyA.join(' ') || '-'}; only reference ${onlyR.join(' ') || '-'}`);
       }
+      if (shapeWarnings.length > before) shapeFailed.add(name);
     }
     for (const w of shapeWarnings) log(`SHAPE ${w}`);
 
     const results = [];
     for (const name of chosen) {
       const s = scenarios[name];
-      const row = { scenario: name, connections: s.connections ?? connections };
-      for (const [side, base, pid] of [
-        ['atrium', A, api.pid],
-        ['reference', R, ref.pid],
-      ]) {
-        const job = {
-          url: base + s.path,
-          method: s.method,
-          headers: s.headers,
-          body: s.body,
-          bodies: s.bodies,
-          path: s.path,
-          cursorAt: s.cursorAt,
-          searchFor: s.searchFor,
+      results.push(
+        compare({
+          scenario: name,
+          mode: 'services',
           connections: s.connections ?? connections,
-        };
-        log(`${name} · ${side}: warm-up ${warmup} s, then ${job.connections} connections × ${duration} s`);
-        await load({ ...job, duration: warmup });
-        let peak = 0;
-        const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid).rss)), 200);
-        const measured = await load({ ...job, duration });
-        clearInterval(sampler);
-        row[side] = { ...measured, peakRssMb: Math.round(Math.max(peak, rssOf(pid).rss)) };
-      }
-      row.ratio = row.reference.rps > 0 ? row.atrium.rps / row.reference.rps : null;
-      results.push(row);
+          atrium: await measure(name, 'atrium', A, api.pid, s),
+          reference: await measure(name, 'reference', R, ref.pid, s),
+        }),
+      );
+    }
+    const apiPeak = Math.round(rssOf(api.pid).hwm);
+
+    let embeddedPeak = null;
+    const embeddedChosen = EMBEDDED_SCENARIOS.filter((name) => chosen.includes(name));
+    if (embedded && embeddedChosen.length > 0) {
+      // Alone on the machine's core 0: the services API, its worker and the reference are done.
+      await stop(api, worker, ref);
+      embeddedPeak = await runEmbedded(embeddedChosen, results);
     }
 
-    const apiPeak = Math.round(rssOf(api.pid).hwm);
-    report(results, apiPeak, shapeWarnings);
+    // The smoke's database is dropped by cleanUp, once its servers are stopped.
+    if (smoke) return smokeReport(results, shapeWarnings, shapeFailed);
+    report(results, apiPeak, embeddedPeak, shapeWarnings);
   } finally {
     redis.disconnect();
+    // Before cleanUp: the smoke's database is dropped there (WITH FORCE would cut this session off).
+    await db.end().catch(() => undefined);
     await cleanUp();
-    await db.end();
   }
+  return 0;
+}
+
+/**
+ * The embedded mode, as `npm start` runs it for a newcomer: no DATABASE_URL and no REDIS_URL, so
+ * PGlite in process and the in-memory cache, in a data directory of its own, seeded first with
+ * `cli.js seed` (PGlite serves one process: before the API starts). Atrium alone; each row's ratio
+ * is against the reference's row of the same scenario in services mode. Returns the API's VmHWM.
+ */
+async function runEmbedded(names, results) {
+  mkdirSync(embeddedDir, { recursive: true });
+  log(`embedded: migrating and seeding ${embeddedPosts} posts into PGlite (${embeddedDir})`);
+  const started = Date.now();
+  cli(['migrate'], null);
+  const out = cli(['seed', '--posts', String(embeddedPosts)], null);
+  const password = /password "([^"]+)"/.exec(out)?.[1] ?? 'seeded harbour lantern 42';
+  log(`embedded: seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; starting the API on PGlite`);
+  const api = start(
+    'embedded api',
+    join(root, 'apps/api/dist/main.js'),
+    {
+      ...apiTuning(EMBEDDED_PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: embeddedDir,
+      APP_URL: `http://127.0.0.1:${EMBEDDED_PORT}`,
+      ...secrets,
+    },
+    EMBEDDED_UNSET,
+  );
+  const E = `http://127.0.0.1:${EMBEDDED_PORT}`;
+  await waitFor(`${E}/readiness`);
+  // The seeded accounts are `seed_<run>_<n>`: the run's tag from an author of the feed's first page.
+  const feed = await json(`${E}/api/v1/posts`);
+  const tag = /^seed_([^_]+)_\d+$/.exec(feed.data[0]?.author?.username ?? '')?.[1];
+  if (!tag) throw new Error(`embedded: no seeded author on the feed's first page`);
+  // As in services mode: `me` for the first of the accounts by username, `profile` for the second.
+  const readers = [`seed_${tag}_1`, `seed_${tag}_10`];
+  const bearer = await signIn(E, readers[0], password);
+  const top = new Date(Date.parse(feed.data[0].publishedAt) + 1000).toISOString();
+  const scenarios = scenariosOf({ readers, feedTop: top }, { bearer });
+  for (const name of names) {
+    const s = scenarios[name];
+    const probe = await fetch(E + samplePath(s), { headers: s.headers });
+    if (!probe.ok) throw new Error(`embedded ${name}: ${probe.status} ${await probe.text()}`);
+    const services = results.find((r) => r.scenario === name);
+    results.push(
+      compare({
+        scenario: `${name} (embedded)`,
+        mode: 'embedded',
+        connections,
+        atrium: await measure(`${name} (embedded)`, 'atrium', E, api.pid, s),
+        // Not measured again: the reference's row of the same scenario, in services mode.
+        reference: services?.reference ?? null,
+      }),
+    );
+  }
+  const peak = Math.round(rssOf(api.pid).hwm);
+  await stop(api);
+  return peak;
+}
+
+/** `--scale`: Atrium alone on 10k and 1M posts, one client and `--connections`, p95 per size. */
+async function scale() {
+  await choosePorts();
+  const clients = [...new Set([1, connections])];
+  const sizes = {};
+  for (const size of SCALE_SIZES) {
+    // Kept when it holds the right number of posts (within 1 %: the seeder makes exactly N).
+    const url = urlOf(size.db);
+    await prepareDatabase(size.db, size.posts, (n) => Math.abs(n - size.posts) <= size.posts * 0.01);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    let api;
+    try {
+      const targets = await targetsOf(db, { thread: false });
+      const scenarios = scenariosOf(targets);
+      // A Redis prefix per size (under the run's): one size's cached answers never serve the other.
+      const prefix = `${redisPrefix}${size.label}:`;
+      log(`${size.label}: starting the API on ${size.db} (pinned to core 0; no worker)`);
+      api = start(`api ${size.label}`, join(root, 'apps/api/dist/main.js'), {
+        ...apiEnv(url, prefix, API_PORT),
+        ...apiTuning(API_PORT),
+        WORKER_PORT: String(WORKER_PORT),
+        DATA_DIR: dataDir,
+      });
+      const A = `http://127.0.0.1:${API_PORT}`;
+      await waitFor(`${A}/health`);
+      sizes[size.label] = { db: size.db, posts: size.posts, scenarios: {} };
+      for (const name of chosen) {
+        const s = scenarios[name];
+        for (const c of clients) {
+          const m = await measure(`${name} @ ${size.label}`, 'atrium', A, api.pid, s, c);
+          sizes[size.label].scenarios[`${name}|${c}`] = m;
+        }
+      }
+      sizes[size.label].apiPeakRssMb = Math.round(rssOf(api.pid).hwm);
+    } finally {
+      if (api) await stop(api);
+      await db.end();
+    }
+  }
+  await cleanUp();
+  return scaleReport(sizes, clients);
+}
+
+function scaleReport(sizes, clients) {
+  const [small, large] = SCALE_SIZES.map((s) => s.label);
+  const rows = [];
+  for (const name of chosen) {
+    for (const c of clients) {
+      const a = sizes[small].scenarios[`${name}|${c}`];
+      const b = sizes[large].scenarios[`${name}|${c}`];
+      const ratio = a.p95 > 0 ? b.p95 / a.p95 : null;
+      const clean = [a, b].every((m) => m.total > 0 && m.non2xx === 0 && m.errors + m.timeouts === 0);
+      rows.push({
+        scenario: name,
+        clients: c,
+        [small]: a,
+        [large]: b,
+        p95Ratio: ratio,
+        holds: clean && ratio !== null && ratio <= SCALE_BUDGET,
+      });
+    }
+  }
+  const fmt = (n, d = 1) => (n === null || n === undefined ? '—' : n.toFixed(d));
+  const lines = [
+    `| scenario | clients | p95 ${small} ms | p95 ${large} ms | ${large} / ${small} | ≤ ${SCALE_BUDGET}× | req/s ${small} / ${large} | non-2xx + errors ${small} / ${large} |`,
+    `|---|---|---|---|---|---|---|---|`,
+  ];
+  for (const r of rows) {
+    const a = r[small];
+    const b = r[large];
+    lines.push(
+      `| ${r.scenario} | ${r.clients} | ${fmt(a.p95)} | ${fmt(b.p95)} | ${fmt(r.p95Ratio, 2)} | ${r.holds ? 'holds' : 'misses'} | ${fmt(a.rps, 0)} / ${fmt(b.rps, 0)} | ${a.non2xx + a.errors + a.timeouts} / ${b.non2xx + b.errors + b.timeouts} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+  console.log(
+    `\np95 is the nearest-rank 95th percentile of every answer's latency (recorded by bench/load.mjs; autocannon has p90 and p97.5, no p95).`,
+  );
+  console.log(
+    `API peak RSS (VmHWM): ${SCALE_SIZES.map((s) => `${s.label} ${sizes[s.label].apiPeakRssMb} MB`).join(', ')}.`,
+  );
+  const out = {
+    at: new Date().toISOString(),
+    machine: { cpus: spawnSync('nproc', { encoding: 'utf8' }).stdout.trim(), node: process.version },
+    options: { duration, warmup, clients },
+    budget: `p95 at ${large} ≤ ${SCALE_BUDGET} × p95 at ${small}`,
+    sizes: Object.fromEntries(
+      Object.entries(sizes).map(([label, s]) => [label, { db: s.db, posts: s.posts, apiPeakRssMb: s.apiPeakRssMb }]),
+    ),
+    rows,
+  };
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/scale.json'), `${JSON.stringify(out, null, 2)}\n`);
+  log('wrote bench/results/scale.json');
+  return 0;
 }
 
 let cleaning;
@@ -478,34 +860,132 @@ async function removeEverything() {
     redis.disconnect();
   }
   rmSync(dataDir, { recursive: true, force: true });
+  if (smoke) await dropDatabase(DB_NAME).catch((e) => log(`could not drop ${DB_NAME}: ${e.message}`));
 }
 
-function report(results, apiPeak, shapeWarnings) {
-  const fmt = (n, d = 0) => (n === null || n === undefined ? '—' : n.toFixed(d));
+const fmt = (n, d = 0) => (n === null || n === undefined ? '—' : n.toFixed(d));
+
+/** The budgets of one row: each check with whether it holds (none for what has no budget). */
+function budgetChecks(r) {
+  const a = r.atrium;
+  const f = r.reference;
+  const checks = [];
+  const ratioBudget = r.mode === 'services' ? RATIO_BUDGET[r.scenario] : undefined;
+  if (ratioBudget !== undefined) {
+    checks.push({
+      ok: r.ratio !== null && r.ratio >= ratioBudget,
+      text: `ratio ${fmt(r.ratio, 2)} vs ≥ ${ratioBudget.toFixed(2)}`,
+    });
+  }
+  if (r.mode === 'services' && f) {
+    // autocannon's latencies are whole milliseconds: a reference p99 of 0 ms allows 1 ms.
+    const allowed = Math.max(P99_BUDGET * f.p99, 1);
+    checks.push({ ok: a.p99 <= allowed, text: `p99 ${a.p99} vs ≤ ${allowed} ms` });
+  }
+  const failures = (m) => m.non2xx + m.errors + m.timeouts;
+  checks.push({ ok: a.total > 0 && failures(a) === 0, text: `${a.non2xx} non-2xx, ${a.errors + a.timeouts} errors` });
+  const rssBudget = RSS_BUDGET_MB[r.mode];
+  checks.push({ ok: a.peakRssMb <= rssBudget, text: `RSS ${a.peakRssMb} vs ≤ ${rssBudget} MB` });
+  if (f && r.mode === 'services' && failures(f) > 0) {
+    checks.push({ ok: false, text: `the reference had ${failures(f)} failures: no comparison` });
+  }
+  return checks;
+}
+
+function report(results, apiPeak, embeddedPeak, shapeWarnings) {
   const lines = [
-    `| scenario | conns | Atrium req/s | ref req/s | ratio | Atrium p50 / p99 ms | ref p50 / p99 ms | non-2xx A / R | errors A / R | API peak RSS MB |`,
-    `|---|---|---|---|---|---|---|---|---|---|`,
+    `| scenario | conns | Atrium req/s | ref req/s | ratio | CPU ms/req A / R | CPU ratio | Atrium p50 / p99 ms | ref p50 / p99 ms | non-2xx A / R | errors A / R | API peak RSS MB |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|`,
   ];
   for (const r of results) {
     const a = r.atrium;
     const f = r.reference;
+    // Embedded rows: the reference's columns are its services-mode row of the same scenario.
+    const refMark = r.mode === 'embedded' ? '*' : '';
     lines.push(
-      `| ${r.scenario} | ${r.connections} | ${fmt(a.rps)} | ${fmt(f.rps)} | ${fmt(r.ratio, 2)} | ${a.p50} / ${a.p99} | ${f.p50} / ${f.p99} | ${a.non2xx} / ${f.non2xx} | ${a.errors + a.timeouts} / ${f.errors + f.timeouts} | ${a.peakRssMb} |`,
+      `| ${r.scenario} | ${r.connections} | ${fmt(a.rps)} | ${f ? `${fmt(f.rps)}${refMark}` : '—'} | ${fmt(r.ratio, 2)} | ${fmt(a.cpuMsPerRequest, 3)} / ${f ? `${fmt(f.cpuMsPerRequest, 3)}${refMark}` : '—'} | ${fmt(r.cpuRatio, 2)} | ${a.p50} / ${a.p99} | ${f ? `${f.p50} / ${f.p99}${refMark}` : '—'} | ${a.non2xx} / ${f ? f.non2xx : '—'} | ${a.errors + a.timeouts} / ${f ? f.errors + f.timeouts : '—'} | ${a.peakRssMb} |`,
     );
   }
   console.log(lines.join('\n'));
-  console.log(`\nAPI peak RSS over the run (VmHWM): ${apiPeak} MB.`);
+  if (results.some((r) => r.mode === 'embedded')) {
+    console.log(
+      `\n(embedded) rows: Atrium without DATABASE_URL and REDIS_URL (PGlite in process, in-memory cache), ${embeddedPosts} posts; * the reference's row of the same scenario in services mode.`,
+    );
+  }
+  console.log(
+    `\nAPI peak RSS over the run (VmHWM): ${apiPeak} MB services${embeddedPeak === null ? '' : `, ${embeddedPeak} MB embedded`}.`,
+  );
+
+  // The budgets of the issue, judged on this run (noisy on a shared machine: see bench/README.md).
+  console.log('\nBudgets:');
+  const verdicts = {};
+  for (const r of results) {
+    const checks = budgetChecks(r);
+    const holds = checks.every((c) => c.ok);
+    verdicts[r.scenario] = { holds, checks };
+    const missed = checks.filter((c) => !c.ok);
+    console.log(
+      `  ${r.scenario}: ${holds ? 'holds' : 'misses'} (${(holds ? checks : missed).map((c) => c.text).join('; ')})`,
+    );
+  }
+  const overall = [
+    { label: 'services', peak: apiPeak, budget: RSS_BUDGET_MB.services },
+    ...(embeddedPeak === null ? [] : [{ label: 'embedded', peak: embeddedPeak, budget: RSS_BUDGET_MB.embedded }]),
+  ];
+  for (const o of overall) {
+    console.log(
+      `  API peak RSS ${o.label} (VmHWM): ${o.peak <= o.budget ? 'holds' : 'misses'} (${o.peak} vs ≤ ${o.budget} MB)`,
+    );
+  }
   const out = {
     at: new Date().toISOString(),
     machine: { cpus: spawnSync('nproc', { encoding: 'utf8' }).stdout.trim(), node: process.version },
-    options: { posts, reuse: flags.reuse, duration, warmup, connections, loginConnections },
+    options: { posts, reuse: flags.reuse, duration, warmup, connections, loginConnections, embedded, embeddedPosts },
     apiPeakRssMb: apiPeak,
+    embeddedApiPeakRssMb: embeddedPeak,
     shapeWarnings,
+    budgets: verdicts,
     scenarios: results,
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(out, null, 2)}\n`);
   log('wrote bench/results/latest.json');
+}
+
+/**
+ * `--smoke`: one TAP result per scenario and side (for .ci/run's count_tap). A side passes when it
+ * answered at least once, never with a non-2xx, an error or a timeout, and the two answers' shapes
+ * agree. Returns the exit code: 1 when anything failed.
+ */
+function smokeReport(results, shapeWarnings, shapeFailed) {
+  const lines = ['TAP version 13'];
+  let n = 0;
+  let pass = 0;
+  let fail = 0;
+  for (const r of results) {
+    for (const side of ['atrium', 'reference']) {
+      const m = r[side];
+      const problems = [];
+      if (!(m.total > 0)) problems.push('no answer at all');
+      if (m.non2xx > 0) problems.push(`${m.non2xx} non-2xx of ${m.total}`);
+      if (m.errors + m.timeouts > 0) problems.push(`${m.errors} errors and ${m.timeouts} timeouts`);
+      if (shapeFailed.has(r.scenario)) {
+        problems.push(`SHAPE ${shapeWarnings.filter((w) => w.startsWith(`${r.scenario}:`)).join(' / ')}`);
+      }
+      n += 1;
+      const label = `${r.scenario} · ${side}`;
+      if (problems.length === 0) {
+        pass += 1;
+        lines.push(`ok ${n} - ${label}`, `  # ${m.total} answers, ${fmt(m.rps)} req/s, p99 ${m.p99} ms`);
+      } else {
+        fail += 1;
+        lines.push(`not ok ${n} - ${label}`, '  ---', `  error: ${JSON.stringify(problems.join('; '))}`, '  ...');
+      }
+    }
+  }
+  lines.push(`1..${n}`, `# tests ${n}`, `# pass ${pass}`, `# fail ${fail}`);
+  console.log(lines.join('\n'));
+  return fail === 0 && n > 0 ? 0 : 1;
 }
 
 let interrupted = false;
@@ -522,10 +1002,16 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code ?? 0),
   async (error) => {
     if (!interrupted) console.error(error);
     await cleanUp().catch(() => undefined);
+    if (smoke)
+      console.log(
+        'not ok 1 - bench smoke ran\n  ---\n  error: ' +
+          JSON.stringify(String(error?.message ?? error).split('\n')[0]) +
+          '\n  ...\n1..1\n# pass 0\n# fail 1',
+      );
     process.exit(interrupted ? 130 : 1);
   },
 );
