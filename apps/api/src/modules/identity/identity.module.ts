@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { APP_CONFIG } from '../../config/config.module';
 import { AUTHENTICATOR } from '../../common/auth';
 import { AuditModule } from '../audit/audit.module';
 import { AccountChangesController } from './account-changes.controller';
@@ -21,7 +22,7 @@ import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { SignInResponses } from './sign-in-responses';
 import { SignInService } from './sign-in.service';
-import { TokensService } from './tokens.service';
+import { jwtModuleOptions, TokensService } from './tokens.service';
 import { TwoFactorController } from './two-factor.controller';
 import { TwoFactorService } from './two-factor.service';
 import { UsernameReservationsRepository } from './username-reservations.repository';
@@ -32,7 +33,11 @@ import { UsersRepository } from './users.repository';
  * "who is calling?"; knows nothing of roles (authorization depends on identity, never the reverse).
  */
 @Module({
-  imports: [JwtModule.register({}), AuditModule, IdentityMaintenanceModule],
+  imports: [
+    JwtModule.registerAsync({ inject: [APP_CONFIG], useFactory: jwtModuleOptions }),
+    AuditModule,
+    IdentityMaintenanceModule,
+  ],
   controllers: [AuthController, AccountChangesController, SessionsController, TwoFactorController],
   providers: [
     UsersRepository,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { createHash, randomBytes } from 'node:crypto';
+import { type JwtModuleOptions, JwtService } from '@nestjs/jwt';
+import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { ErrorCode } from '@atrium/contracts';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
@@ -25,6 +25,15 @@ export const sha256 = (value: string): string => createHash('sha256').update(val
 /** 256 random bits, URL-safe: refresh tokens and email tokens. */
 export const randomToken = (): string => randomBytes(32).toString('base64url');
 
+/**
+ * The JWT library's options: the HS256 key prepared ONCE as a `KeyObject`. Given the secret as a
+ * string, `jsonwebtoken` tries it as a PEM public key and then builds a secret key on every
+ * verification, which cost ~430 µs of ~9 µs per check (issue "Performance": 28 % of `/auth/me`).
+ */
+export const jwtModuleOptions = (config: Pick<AppConfig, 'jwtAccessSecret'>): JwtModuleOptions => ({
+  secret: createSecretKey(Buffer.from(config.jwtAccessSecret, 'utf8')),
+});
+
 /** Access JWTs (HS256 pinned, `iss`/`aud` checked) and the opaque tokens beside them. */
 @Injectable()
 export class TokensService {
@@ -38,7 +47,6 @@ export class TokensService {
     const token = await this.jwt.signAsync(
       { sid: sessionId, typ: 'access' },
       {
-        secret: this.config.jwtAccessSecret,
         algorithm: ALGORITHM,
         subject: userId,
         jwtid: newId(),
@@ -54,7 +62,6 @@ export class TokensService {
   async verifyAccess(token: string): Promise<AccessClaims> {
     try {
       const claims = await this.jwt.verifyAsync<Partial<AccessClaims> & { typ?: string }>(token, {
-        secret: this.config.jwtAccessSecret,
         algorithms: [ALGORITHM],
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
