@@ -30,7 +30,7 @@ export interface Authorizer {
   /** Permissions held without conditions (what `GET /auth/me` reports and tokens may be scoped to). */
   heldPermissions(user: AuthUser): Promise<Permission[]>;
   /** Names of the roles the user holds now, highest first. */
-  roleNames(userId: string): Promise<string[]>;
+  roleNames(user: AuthUser): Promise<string[]>;
 }
 
 export const AUTHENTICATOR = Symbol('Authenticator');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { MetricsService } from '../../modules/metrics/metrics.service';
-import type { CacheStore, VersionTokens } from './cache.store';
+import { type CacheKeys, type CacheStore, dataKeyOf } from './cache.store';
 
 export const CACHE_STORE = Symbol('CACHE_STORE');
 
@@ -26,13 +26,29 @@ const MAX_PENDING = 1_000;
 /** Namespaces are names in code (and metric labels), never data. */
 const NAMESPACE = /^[a-z][a-z0-9-]{0,39}$/;
 
+const TOKEN_BYTES = 6;
+/** Random bytes are drawn in batches: one system call per 256 tokens instead of one per token. */
+let tokenPool = Buffer.alloc(0);
+let tokenOffset = 0;
+
 /** 48 random bits: a token nobody has used before (the tokens of a key are never reused). */
-const freshToken = (): string => randomBytes(6).toString('base64url');
+const freshToken = (): string => {
+  if (tokenOffset + TOKEN_BYTES > tokenPool.length) {
+    tokenPool = randomBytes(TOKEN_BYTES * 256);
+    tokenOffset = 0;
+  }
+  tokenOffset += TOKEN_BYTES;
+  return tokenPool.toString('base64url', tokenOffset - TOKEN_BYTES, tokenOffset);
+};
 
 const generationKey = (namespace: string): string => `${namespace}:g`;
 const versionKey = (namespace: string, key: string): string => `${namespace}:v:${key}`;
-const dataKey = (namespace: string, key: string, tokens: VersionTokens): string =>
-  `${namespace}:d:${tokens.generation}.${tokens.version}:${key}`;
+const cacheKeys = (namespace: string, key: string): CacheKeys => ({
+  generation: generationKey(namespace),
+  version: versionKey(namespace, key),
+  dataHead: `${namespace}:d:`,
+  dataTail: `:${key}`,
+});
 
 interface PendingBump {
   namespace: string;
@@ -99,14 +115,10 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     let cached: string | null;
     try {
       // The tokens are read before the loader runs: see the class comment.
-      const tokens = await this.store.versions(
-        generationKey(namespace),
-        versionKey(namespace, key),
-        freshToken,
-        TOKEN_TTL_MS,
-      );
-      target = dataKey(namespace, key, tokens);
-      cached = await this.store.get(target);
+      const keys = cacheKeys(namespace, key);
+      const read = await this.store.read(keys, freshToken, TOKEN_TTL_MS);
+      target = dataKeyOf(keys, read.tokens);
+      cached = read.value;
     } catch (error) {
       this.failed(namespace, 'read', error);
       return this.miss(namespace, loader);

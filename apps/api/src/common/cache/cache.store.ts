@@ -4,6 +4,25 @@ export interface VersionTokens {
   version: string;
 }
 
+/** Where the tokens of one cache key live, and how its value's key is made from them. */
+export interface CacheKeys {
+  generation: string;
+  version: string;
+  /** The value's key is `${dataHead}${generation}.${version}${dataTail}` (tokens, not token keys). */
+  dataHead: string;
+  dataTail: string;
+}
+
+/** The key a value is filed under, for these tokens. */
+export const dataKeyOf = (keys: CacheKeys, tokens: VersionTokens): string =>
+  `${keys.dataHead}${tokens.generation}.${tokens.version}${keys.dataTail}`;
+
+/** What one read found: the current tokens, and the value filed under them (null when none). */
+export interface CacheRead {
+  tokens: VersionTokens;
+  value: string | null;
+}
+
 /**
  * Where `CacheService` keeps its entries: Redis, or this process's memory. Values are strings
  * (JSON); keys are relative to the store (the Redis store adds its prefix). Every method may
@@ -11,11 +30,11 @@ export interface VersionTokens {
  */
 export interface CacheStore {
   /**
-   * The current generation and version tokens, in one round trip. A missing token is created with
-   * `fresh` first, so a value can only ever be found under tokens that are current.
+   * The current generation and version tokens and the value filed under them, in one round trip.
+   * A missing token is created with `fresh` first, so a value can only ever be found under tokens
+   * that are current.
    */
-  versions(generationKey: string, versionKey: string, fresh: () => string, ttlMs: number): Promise<VersionTokens>;
-  get(key: string): Promise<string | null>;
+  read(keys: CacheKeys, fresh: () => string, ttlMs: number): Promise<CacheRead>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Replaces a generation or version token with a new one, never used before. */
   bump(key: string, token: string, ttlMs: number): Promise<void>;
@@ -40,15 +59,12 @@ const MAX_MEMORY_ENTRIES = 10_000;
 export class MemoryCacheStore implements CacheStore {
   private readonly entries = new Map<string, Entry>();
 
-  versions(generationKey: string, versionKey: string, fresh: () => string, ttlMs: number): Promise<VersionTokens> {
-    return Promise.resolve({
-      generation: this.read(generationKey) ?? this.write(generationKey, fresh(), ttlMs),
-      version: this.read(versionKey) ?? this.write(versionKey, fresh(), ttlMs),
-    });
-  }
-
-  get(key: string): Promise<string | null> {
-    return Promise.resolve(this.read(key));
+  read(keys: CacheKeys, fresh: () => string, ttlMs: number): Promise<CacheRead> {
+    const tokens = {
+      generation: this.entry(keys.generation) ?? this.write(keys.generation, fresh(), ttlMs),
+      version: this.entry(keys.version) ?? this.write(keys.version, fresh(), ttlMs),
+    };
+    return Promise.resolve({ tokens, value: this.entry(dataKeyOf(keys, tokens)) });
   }
 
   set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -70,7 +86,7 @@ export class MemoryCacheStore implements CacheStore {
     return Promise.resolve();
   }
 
-  private read(key: string): string | null {
+  private entry(key: string): string | null {
     const entry = this.entries.get(key);
     if (entry === undefined) return null;
     if (entry.expiresAt > Date.now()) return entry.value;

@@ -1,30 +1,37 @@
 import { Logger } from '@nestjs/common';
 import { withRedis } from '../../redis/redis-guard';
 import Redis from 'ioredis';
-import type { CacheStore, VersionTokens } from './cache.store';
+import type { CacheKeys, CacheRead, CacheStore } from './cache.store';
 
 /** The longest a cache command may take before it counts as a miss (a frozen Redis, a partition). */
 export const CACHE_COMMAND_TIMEOUT_MS = 250;
 
 /**
- * Reads both tokens in one round trip and creates the missing ones (atomically, so two readers
- * never file values under different fresh tokens). KEYS: generation, version. ARGV: a fresh
- * generation, a fresh version, their TTL in ms.
+ * One round trip: reads both tokens, creates the missing ones (atomically, so two readers never
+ * file values under different fresh tokens) and, when both existed, reads the value filed under
+ * them (a fresh token has nothing filed under it yet). KEYS: generation, version. ARGV: a fresh
+ * generation, a fresh version, their TTL in ms, the value key's head and tail (the value key is
+ * built here from the tokens, so it cannot be declared in KEYS: fine on one Redis, not on a cluster).
  */
-const VERSIONS_SCRIPT = `
+const READ_SCRIPT = `
 local tokens = redis.call('MGET', KEYS[1], KEYS[2])
-if not tokens[1] then tokens[1] = ARGV[1]; redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) end
-if not tokens[2] then tokens[2] = ARGV[2]; redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
-return tokens
+local fresh = false
+if not tokens[1] then tokens[1] = ARGV[1]; fresh = true; redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) end
+if not tokens[2] then tokens[2] = ARGV[2]; fresh = true; redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+local value = false
+if not fresh then value = redis.call('GET', ARGV[4] .. tokens[1] .. '.' .. tokens[2] .. ARGV[5]) end
+return { tokens[1], tokens[2], value }
 `;
 
-type VersionsCommand = (
+type ReadCommand = (
   generationKey: string,
   versionKey: string,
   freshGeneration: string,
   freshVersion: string,
   ttlMs: number,
-) => Promise<[string, string]>;
+  dataHead: string,
+  dataTail: string,
+) => Promise<[string, string, string | null]>;
 
 /**
  * The cache's own Redis connection, built so that a Redis outage costs a miss and never a wait:
@@ -52,31 +59,31 @@ export function createCacheRedisClient(url: string, logger = new Logger('Cache')
 
 /** The store with `REDIS_URL`: shared by every replica, under `<prefix>` (e.g. `atrium:cache:`). */
 export class RedisCacheStore implements CacheStore {
-  private readonly versionsCommand: VersionsCommand;
+  private readonly readCommand: ReadCommand;
 
   constructor(
     private readonly client: Redis,
     private readonly prefix: string,
   ) {
-    client.defineCommand('atriumCacheVersions', { numberOfKeys: 2, lua: VERSIONS_SCRIPT });
-    const command = (client as unknown as { atriumCacheVersions: VersionsCommand }).atriumCacheVersions;
-    this.versionsCommand = command.bind(client);
+    // A defined command is sent by its hash (EVALSHA), the script itself only once per connection.
+    client.defineCommand('atriumCacheRead', { numberOfKeys: 2, lua: READ_SCRIPT });
+    const command = (client as unknown as { atriumCacheRead: ReadCommand }).atriumCacheRead;
+    this.readCommand = command.bind(client);
   }
 
-  async versions(
-    generationKey: string,
-    versionKey: string,
-    fresh: () => string,
-    ttlMs: number,
-  ): Promise<VersionTokens> {
-    const [generation, version] = await this.guarded(() =>
-      this.versionsCommand(this.prefix + generationKey, this.prefix + versionKey, fresh(), fresh(), ttlMs),
+  async read(keys: CacheKeys, fresh: () => string, ttlMs: number): Promise<CacheRead> {
+    const [generation, version, value] = await this.guarded(() =>
+      this.readCommand(
+        this.prefix + keys.generation,
+        this.prefix + keys.version,
+        fresh(),
+        fresh(),
+        ttlMs,
+        this.prefix + keys.dataHead,
+        keys.dataTail,
+      ),
     );
-    return { generation, version };
-  }
-
-  get(key: string): Promise<string | null> {
-    return this.guarded(() => this.client.get(this.prefix + key));
+    return { tokens: { generation, version }, value: value ?? null };
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

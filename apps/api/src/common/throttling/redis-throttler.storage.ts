@@ -32,6 +32,14 @@ end
 return { hits, hitsTtl, 0, 0 }
 `;
 
+type IncrementCommand = (
+  hitsKey: string,
+  blockKey: string,
+  ttlMs: number,
+  limit: number,
+  blockDurationMs: number,
+) => Promise<[number, number, number, number]>;
+
 /**
  * Rate-limit counters in Redis, shared by every API replica. Written here because
  * `@nest-lab/throttler-storage-redis` declares peer support only up to Nest 11 (docs/DECISIONS.md).
@@ -46,10 +54,16 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     this.logger.warn(message);
   }
 
+  private readonly incrementCommand: IncrementCommand;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // Sent by its hash (EVALSHA) on every request, the script itself only once per connection.
+    redis.defineCommand('atriumThrottle', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
+    this.incrementCommand = (redis as unknown as { atriumThrottle: IncrementCommand }).atriumThrottle.bind(redis);
+  }
 
   async increment(
     key: string,
@@ -61,16 +75,14 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     const base = `${this.prefix}throttle:${throttlerName}:${key}`;
     return withRedis(
       this.redis,
-      async (redis) => {
-        const [totalHits, timeToExpire, isBlocked, timeToBlockExpire] = (await redis.eval(
-          INCREMENT_SCRIPT,
-          2,
+      async () => {
+        const [totalHits, timeToExpire, isBlocked, timeToBlockExpire] = await this.incrementCommand(
           `${base}:hits`,
           `${base}:blocked`,
           ttl,
           limit,
           blockDuration,
-        )) as [number, number, number, number];
+        );
         return {
           totalHits,
           timeToExpire: Math.ceil(timeToExpire / 1000),

@@ -21,7 +21,7 @@ export interface HeldRole {
   level: number;
 }
 
-interface CachedGrants {
+export interface CachedGrants {
   roles: HeldRole[];
   rules: Array<{ action: string; subject: string; conditions?: Record<string, unknown> }>;
   /** When the earliest of the user's expiring assignments ends (epoch ms); null when none expires. */
@@ -57,7 +57,11 @@ export class AbilityService {
   ) {}
 
   async abilityFor(subject: AbilitySubject): Promise<AppAbility> {
-    const grants = await this.grantsOf(subject.id);
+    return this.abilityFrom(await this.grantsOf(subject.id), subject);
+  }
+
+  /** The ability of `subject` from grants already loaded (see `grantsOf`). */
+  abilityFrom(grants: CachedGrants, subject: AbilitySubject): AppAbility {
     let rules: Rule[] = grants.rules.map((r) => ({ ...r, conditions: r.conditions }) as Rule);
     if (subject.scopes) {
       // A token may only use the permissions named in its scopes, and only as far as the user holds them.
@@ -110,7 +114,8 @@ export class AbilityService {
     if (!(await this.cache.invalidateNamespace(GRANTS_CACHE))) throw new Error('Grants cache unreachable');
   }
 
-  private grantsOf(userId: string): Promise<CachedGrants> {
+  /** The user's roles and rules, from the cache (loaded and cached on a miss). */
+  grantsOf(userId: string): Promise<CachedGrants> {
     return this.cache.getOrLoad(GRANTS_CACHE, userId, () => this.load(userId), {
       ttlSeconds: (grants) =>
         Math.min(GRANTS_TTL_SECONDS, grants.validUntil === null ? Infinity : (grants.validUntil - Date.now()) / 1000),

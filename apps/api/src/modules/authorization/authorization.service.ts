@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { type Permission, PERMISSIONS } from '@atrium/contracts';
 import type { Authorizer, AuthUser } from '../../common/auth';
 import { Errors } from '../../common/http/errors';
-import { AbilityService, type AppAbility } from './ability.service';
+import { AbilityService, type AppAbility, type CachedGrants } from './ability.service';
 
+/** Per request (the user object is per request): the grants are read from the cache once. */
+const grantsByRequest = new WeakMap<AuthUser, Promise<CachedGrants>>();
 const abilities = new WeakMap<AuthUser, Promise<AppAbility>>();
 
 /**
@@ -18,7 +20,9 @@ export class AuthorizationService implements Authorizer {
   abilityOf(user: AuthUser): Promise<AppAbility> {
     let ability = abilities.get(user);
     if (!ability) {
-      ability = this.abilities.abilityFor({ id: user.id, scopes: user.pat?.scopes });
+      ability = this.grantsOf(user).then((grants) =>
+        this.abilities.abilityFrom(grants, { id: user.id, scopes: user.pat?.scopes }),
+      );
       abilities.set(user, ability);
     }
     return ability;
@@ -37,8 +41,18 @@ export class AuthorizationService implements Authorizer {
     }
   }
 
-  async roleNames(userId: string): Promise<string[]> {
-    return (await this.abilities.rolesOf(userId)).map((role) => role.name);
+  async roleNames(user: AuthUser): Promise<string[]> {
+    return (await this.grantsOf(user)).roles.map((role) => role.name);
+  }
+
+  /** The request's grants: `GET /auth/me` needs both the roles and the ability, from one cache read. */
+  private grantsOf(user: AuthUser): Promise<CachedGrants> {
+    let grants = grantsByRequest.get(user);
+    if (!grants) {
+      grants = this.abilities.grantsOf(user.id);
+      grantsByRequest.set(user, grants);
+    }
+    return grants;
   }
 
   /**

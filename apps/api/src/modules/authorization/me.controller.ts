@@ -41,8 +41,8 @@ export class MeController {
   })
   async me(@CurrentUser() user: AuthUser): Promise<MeDto> {
     const [profile, roles, permissions] = await Promise.all([
-      this.accounts.profileOf(user.id),
-      this.authorizer.roleNames(user.id),
+      this.accounts.profileOf(user),
+      this.authorizer.roleNames(user),
       this.authorizer.heldPermissions(user),
     ]);
     return { ...profile, roles, permissions };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../common/auth';
 import { ErrorCode, preferencesViolations } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
@@ -7,6 +8,7 @@ import { PublicContentCache } from '../../common/cache';
 import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
 import { ApiTokensService } from './api-tokens.service';
+import { authenticatedRowOf } from './authenticated-rows';
 import type { RegisterDto, UpdateMeDto, UserDto } from './dto/auth.dto';
 import { toUserDto } from './dto/identity.mappers';
 import { EmailTokensService, invalidLink } from './email-tokens.service';
@@ -341,8 +343,9 @@ export class AccountsService {
   }
 
   /** The signed-in user's own account as they see it. */
-  async profileOf(id: string): Promise<UserDto> {
-    return toUserDto(await this.activeUser(id));
+  /** The caller's own profile, from the row their authentication loaded in this request. */
+  async profileOf(caller: AuthUser): Promise<UserDto> {
+    return toUserDto(authenticatedRowOf(caller) ?? (await this.activeUser(caller.id)));
   }
 
   findActiveUser(id: string): Promise<UserEntity | null> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PAT_PREFIX } from '@atrium/contracts';
 import type { Authenticator, AuthUser } from '../../common/auth';
 import { ApiTokensService } from './api-tokens.service';
+import { rememberAuthenticatedRow } from './authenticated-rows';
 import { SessionsService } from './sessions.service';
 import { TokensService } from './tokens.service';
 import { UsersRepository } from './users.repository';
@@ -32,12 +33,14 @@ export class BearerAuthenticator implements Authenticator {
   private async userOf(userId: string, via: Pick<AuthUser, 'sessionId' | 'pat'>): Promise<AuthUser | null> {
     const user = await this.users.findActive(userId);
     if (!user) return null;
-    return {
+    const caller: AuthUser = {
       id: user.id,
       email: user.email,
       username: user.username,
       emailVerified: user.emailVerifiedAt !== null,
       ...via,
     };
+    rememberAuthenticatedRow(caller, user);
+    return caller;
   }
 }
