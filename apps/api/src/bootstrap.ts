@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
@@ -18,6 +17,7 @@ import { requestContext, type RequestContext } from './common/context/request-co
 import { ApiException } from './common/http/api.exception';
 import { AUTH_BODY_LIMIT_BYTES, parseBoundedJson } from './common/http/bounded-json';
 import { requestIdFor } from './common/http/request-id';
+import { securityHeaders } from './common/http/security-headers';
 import { DatabaseProbe } from './database/database-probe.repository';
 import { ReadinessService } from './modules/health/readiness.service';
 import { ROUTE_TEMPLATE } from './common/logging/logger-options';
@@ -250,12 +250,17 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   // Uploads are streamed, so BODY_LIMIT (JSON) does not apply to them: these limits do, for every
   // multipart route that sets none of its own (one file of about 2 MB, the avatar size, no fields).
   await app.register(fastifyMultipart, { limits: { fileSize: 2 * 1024 * 1024 + 64 * 1024, files: 1, fields: 0 } });
-  await app.register(helmet, {
+  // Helmet's headers, the same for every response: computed once, set by one hook.
+  const headers = securityHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     frameguard: { action: 'deny' },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
+  });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(headers);
+    done();
   });
 
   const allowed = new Set(config.corsOrigins);
