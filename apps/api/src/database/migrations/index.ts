@@ -21,6 +21,7 @@ import { Comments1796002586638 } from './1796002586638-Comments';
 import { PostViewBatches1796011505195 } from './1796011505195-PostViewBatches';
 import { MediaLibrary1796012270402 } from './1796012270402-MediaLibrary';
 import { DataExports1796012808014 } from './1796012808014-DataExports';
+import { UsersCreatedAtIndex1796024493129 } from './1796024493129-UsersCreatedAtIndex';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationClass[] = [
   PostViewBatches1796011505195,
   MediaLibrary1796012270402,
   DataExports1796012808014,
+  UsersCreatedAtIndex1796024493129,
 ];

@@ -3,6 +3,8 @@ import { BaseEntity } from '../../../database/base.entity';
 
 /** An account. Email and username are unique case-insensitively through their normalized copies. */
 @Entity('users')
+// The administration's list is newest first by default (created_at, id): an index walk, not a sort of every row.
+@Index('users_created_at_id_idx', ['createdAt', 'id'])
 export class UserEntity extends BaseEntity {
   @Column({ type: 'text' })
   email: string;
