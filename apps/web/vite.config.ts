@@ -1,12 +1,46 @@
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const apiTarget = 'http://127.0.0.1:3000';
 // Paths relative to this file, whatever directory Vite or Vitest was started from.
 const fromHere = (path: string) => decodeURIComponent(new URL(path, import.meta.url).pathname);
+/** Mantine's packages that every page uses some of (charts and dates have chunks of their own). */
+const MANTINE = /node_modules[\\/]@mantine[\\/](core|hooks|form|notifications|store)[\\/]/;
+
+/**
+ * Fails the build when chunks import each other in a circle (A imports B, B imports A, directly
+ * or through others): the browser then runs one of them before what it needs is initialised, and
+ * the production build breaks at runtime (`_ is not a function`, docs/DECISIONS.md decision 75).
+ */
+function checkChunkCycles(): Plugin {
+  return {
+    name: 'atrium:check-chunk-cycles',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const imports = new Map<string, string[]>();
+      for (const [file, output] of Object.entries(bundle)) {
+        if (output.type === 'chunk') imports.set(file, output.imports);
+      }
+      // Depth-first: a chunk met again while still on the path closes a circle.
+      const state = new Map<string, 'open' | 'done'>();
+      const visit = (file: string, path: string[]): void => {
+        if (state.get(file) === 'done') return;
+        if (state.get(file) === 'open') {
+          const circle = [...path.slice(path.indexOf(file)), file].join(' -> ');
+          this.error(`chunks import each other in a circle: ${circle}`);
+        }
+        state.set(file, 'open');
+        for (const imported of imports.get(file) ?? []) visit(imported, [...path, file]);
+        state.set(file, 'done');
+      };
+      for (const file of imports.keys()) visit(file, []);
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), checkChunkCycles()],
   resolve: {
     alias: {
       // Consumed as TypeScript source: the package's CommonJS build in dist/ is for Node.
@@ -40,6 +74,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     rolldownOptions: {
+      treeshake: {
+        // A feature's public index has no side effects of its own (it re-exports): a page that takes
+        // one thing from it (the reader's MediaImage from features/media) does not load the rest (the
+        // editor's MediaPicker and its styles). Other modules keep the default (packages: their own
+        // `sideEffects`).
+        moduleSideEffects: (id) => (/[\\/]src[\\/]features[\\/][^\\/]+[\\/]index\.ts$/.test(id) ? false : undefined),
+      },
       output: {
         // Vendor code changes far less often than the app: separate chunks stay cached across deploys.
         // Charts, date pickers and the data table (with what only they use) get chunks of their own,
@@ -75,8 +116,20 @@ export default defineConfig({
             },
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/, priority: 2 },
             {
+              // The Mantine every page needs (the shell: provider, app shell, header, toasts' store):
+              // what the entry imports statically, after tree-shaking.
               name: 'mantine',
-              test: /node_modules[\\/]@mantine[\\/](core|hooks|form|notifications|store)[\\/]/,
+              test: MANTINE,
+              tags: ['$initial'],
+              priority: 1,
+            },
+            {
+              // The rest of Mantine, in chunks by which route groups use it: a reader's post does not
+              // load the editor's or the admin pages' components. These chunks hold Mantine only, so
+              // they import nothing of the app's (no chunk cycle; checkChunkCycles fails the build on one).
+              name: 'mantine-routes',
+              test: MANTINE,
+              entriesAware: true,
               priority: 1,
             },
             { name: 'vendor', test: /node_modules[\\/]/ },
