@@ -4,13 +4,34 @@ import './global.css';
 
 import { MantineProvider } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
-import { Notifications } from '@mantine/notifications';
+import { useNotifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 
 import { SessionSync } from '../features/auth';
+import { useLoadedWhen } from '../lib/load-when';
 import { ApplyPreferences } from './ApplyPreferences';
 import { cssVariablesResolver, theme } from './theme';
+
+const loadToastArea = () => import('./ToastArea');
+
+/**
+ * The toast area, loaded with the first toast (its code: transitions, stacking, drag to dismiss):
+ * a reader who is shown none does not load it. A toast shown before it is there waits in Mantine's
+ * store and appears when it is.
+ */
+function Toasts({ warm }: { warm: boolean }) {
+  const { notifications, queue } = useNotifications();
+  const ToastArea = useLoadedWhen(notifications.length + queue.length > 0, loadToastArea)?.ToastArea;
+
+  // Tests (jsdom): the module is fetched at once, so that a test's first toast does not wait for
+  // it to be loaded; the toast area still appears only with the first toast, as in a browser.
+  useEffect(() => {
+    if (warm) void loadToastArea();
+  }, [warm]);
+
+  return ToastArea ? <ToastArea /> : null;
+}
 
 interface AppProvidersProps {
   queryClient: QueryClient;
@@ -24,8 +45,8 @@ interface AppProvidersProps {
 
 /**
  * Everything a page may rely on: theme, query cache, session, applied preferences and the toast
- * area. Date pickers and charts bring their styles with them (components/ui/dates.ts, charts.ts),
- * so pages without them do not load them.
+ * area (loaded with the first toast). Date pickers and charts bring their styles with them
+ * (components/ui/dates.ts, charts.ts), so pages without them do not load them.
  */
 export function AppProviders({ queryClient, children, mantineEnv = 'default' }: AppProvidersProps) {
   return (
@@ -40,7 +61,7 @@ export function AppProviders({ queryClient, children, mantineEnv = 'default' }: 
         <QueryClientProvider client={queryClient}>
           <SessionSync />
           <ApplyPreferences />
-          <Notifications position="top-right" />
+          <Toasts warm={mantineEnv === 'test'} />
           {children}
         </QueryClientProvider>
       </DatesProvider>

@@ -1,8 +1,9 @@
-import { Burger, Button, Divider, Drawer, Group, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Burger, Button, Divider, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useId, useState } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 
+import { DeferredDrawer } from '../../components/ui/DeferredDrawer';
 import nav from '../../components/ui/NavLink.module.css';
 import { UserAvatar } from '../../components/ui/UserAvatar';
 import { useAuth } from '../../features/auth';
@@ -39,7 +40,7 @@ export function MobileMenu() {
         aria-expanded={opened}
         aria-controls={opened ? drawerId : undefined}
       />
-      <Drawer
+      <DeferredDrawer
         id={drawerId}
         opened={opened}
         onClose={close}
@@ -61,7 +62,7 @@ export function MobileMenu() {
           <Divider />
           <AccountLinks onNavigate={onNavigate} onClose={close} />
         </Stack>
-      </Drawer>
+      </DeferredDrawer>
     </>
   );
 }
