@@ -8,6 +8,7 @@ import { categoryPath, paths, postPath, profilePath, tagPath } from '../../app/p
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
+import { useAfterFirstPaint } from '../../lib/after-paint';
 import { signInPath } from '../auth';
 import { MediaImage } from '../media';
 
@@ -70,10 +71,13 @@ export function PostPage() {
   );
 }
 
-/** The comments, whose code (the form, the thread) loads beside the post's rather than with it. */
+/** The comments, whose code (the form, the thread) starts loading once the post is on screen, not with it. */
 function DeferredComments({ post }: { post: Post }) {
+  const postShown = useAfterFirstPaint();
+  const placeholder = <Skeleton height={160} maw={760} aria-hidden="true" />;
+  if (!postShown) return placeholder;
   return (
-    <Suspense fallback={<Skeleton height={160} maw={760} aria-hidden="true" />}>
+    <Suspense fallback={placeholder}>
       <CommentsSection post={post} />
     </Suspense>
   );
