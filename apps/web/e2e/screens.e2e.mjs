@@ -39,7 +39,7 @@ const CLS_BUDGET = 0.1;
 let browser;
 let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
 /** A published post, a draft's id for the editor. */
-let content = { slug: '', draftId: '' };
+let content = { slug: '', draftId: '', category: '' };
 
 /** JSON calls to the API under test. */
 const call = apiCaller(() => target);
@@ -82,9 +82,22 @@ before(async () => {
     '',
     'See [the history of the light](https://example.com/lighthouse) for the dates.',
   ].join('\n');
+  const { data: category } = await call('POST', '/api/v1/categories', {
+    token,
+    body: {
+      name: `Lighthouses ${randomBytes(2).toString('hex')}`,
+      description: 'Keepers, lamps and the rocks they warn of.',
+    },
+    expect: 201,
+  });
   const { data: post } = await call('POST', '/api/v1/posts', {
     token,
-    body: { title: `The keeper's night ${randomBytes(2).toString('hex')}`, body, tagIds: [tag.data.id] },
+    body: {
+      title: `The keeper's night ${randomBytes(2).toString('hex')}`,
+      body,
+      tagIds: [tag.data.id],
+      categoryId: category.id,
+    },
     expect: 201,
   });
   await call('POST', `/api/v1/posts/${post.id}/publish`, { token, body: {} });
@@ -93,7 +106,7 @@ before(async () => {
     body: { title: 'A draft about fog signals', body: 'The horn sounded every thirty seconds.\n\n## Why' },
     expect: 201,
   });
-  content = { slug: post.slug, draftId: draft.id };
+  content = { slug: post.slug, draftId: draft.id, category: category.slug };
 });
 
 after(async () => {
@@ -149,6 +162,7 @@ test('screenshots of the main pages in every scheme at desktop and phone widths,
   const pages = [
     { name: 'home', path: '/' },
     { name: 'post', path: `/posts/${content.slug}` },
+    { name: 'category', path: `/categories/${content.category}` },
     { name: 'editor', path: `/write/${content.draftId}` },
     { name: 'moderation', path: '/moderation' },
     { name: 'admin-users', path: '/admin/users' },
