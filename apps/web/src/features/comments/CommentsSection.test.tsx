@@ -213,6 +213,8 @@ describe('Comments under a post', () => {
 
     const comments = await section();
     expect(await comments.findByText('Nobody has commented yet.')).toBeInTheDocument();
+    // Said once: no count line repeating it under the heading.
+    expect(comments.queryByText(/no comments/i)).toBeNull();
     const field = await comments.findByRole('textbox', { name: 'Your comment' });
     // Empty: refused before it is sent.
     await user.click(comments.getByRole('button', { name: 'Post comment' }));

@@ -59,9 +59,12 @@ export function CommentsSection({ post }: { post: CommentedPost }) {
         <Title order={2} id={headingId} ref={headingRef} tabIndex={-1} style={{ outline: 'none' }}>
           Comments
         </Title>
-        <Text size="sm" c="dimmed">
-          {post.commentCount === 0 ? 'No comments yet.' : commentCount(post.commentCount)}
-        </Text>
+        {/* None yet: the threads below say so (saying it twice read as a stutter in the screenshots). */}
+        {post.commentCount > 0 && (
+          <Text size="sm" c="dimmed">
+            {commentCount(post.commentCount)}
+          </Text>
+        )}
       </div>
       <Threads postId={post.id} context={context} labelledBy={headingId} />
       <Composer postId={post.id} open={open} onClosed={() => setClosedNow(true)} />
