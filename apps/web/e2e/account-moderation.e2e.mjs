@@ -12,12 +12,12 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 
 import {
+  adminTarget,
   apiCaller,
   launchBrowser,
   navigateInApp,
   pageHeading,
   signInThroughForm,
-  startEmbeddedInstance,
   TIMEOUT_MS,
 } from './browser.mjs';
 
@@ -30,12 +30,7 @@ const randomPassword = () => `Harbour lantern ${randomBytes(6).toString('hex')} 
 
 before(async () => {
   browser = await launchBrowser();
-  const made = { login: `moderator-${randomBytes(3).toString('hex')}@example.com`, password: randomPassword() };
-  const instance = await startEmbeddedInstance({
-    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password, COMMENT_MODERATION: 'first' },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
-  });
-  target = { url: instance.url, ...made, stop: instance.stop };
+  target = await adminTarget('moderator', { env: { COMMENT_MODERATION: 'first' }, shared: false });
 });
 
 after(async () => {

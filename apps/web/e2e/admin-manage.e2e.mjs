@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { apiCaller, launchBrowser, pageHeading, pageSettled, startEmbeddedInstance, TIMEOUT_MS } from './browser.mjs';
+import { adminTarget, apiCaller, launchBrowser, pageHeading, pageSettled, TIMEOUT_MS } from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -20,21 +20,11 @@ const call = apiCaller(() => target);
 
 before(async () => {
   browser = await launchBrowser();
-  const made = {
-    login: `admin-manage-${randomBytes(3).toString('hex')}@example.com`,
-    password: `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`,
-  };
-  const instance = await startEmbeddedInstance({
-    env: {
-      ADMIN_EMAIL: made.login,
-      ADMIN_PASSWORD: made.password,
-      // Mail fails at once, and for good: a failed job to show.
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      JOB_ATTEMPTS: '1',
-    },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
+  target = await adminTarget('admin-manage', {
+    // Mail fails at once, and for good: a failed job to show.
+    env: { SMTP_URL: 'smtp://127.0.0.1:9', JOB_ATTEMPTS: '1' },
+    shared: false,
   });
-  target = { url: instance.url, ...made, stop: instance.stop };
 });
 
 after(async () => {

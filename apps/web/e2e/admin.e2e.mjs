@@ -7,22 +7,21 @@
 // that assignment with that expiry), opens roles, the audit log (the change is there), queues,
 // categories and tags; axe on every admin page in both schemes, and none scrolls sideways at 390 px.
 // Without the admin's credentials the test starts an embedded API of its own, with an admin it makes up.
-/* global document, requestAnimationFrame -- in functions that run in the page */
+/* global requestAnimationFrame -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import {
+  adminTarget,
   apiCaller,
-  axeViolations,
+  assertAxeCleanInBothSchemes,
   BASE_URL,
-  describeViolations,
   horizontalOverflow,
   launchBrowser,
   navigateInApp,
   pageHeading,
   pageSettled,
-  startEmbeddedInstance,
   TIMEOUT_MS,
 } from './browser.mjs';
 
@@ -33,18 +32,7 @@ let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
 
 before(async () => {
   browser = await launchBrowser();
-  const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
-  const password = process.env.ADMIN_PASSWORD;
-  if (login && password) {
-    target = { url: BASE_URL, login, password, stop: async () => {} };
-    return;
-  }
-  const made = { login: `admin-pages-${randomBytes(3).toString('hex')}@example.com`, password: randomPassword() };
-  const instance = await startEmbeddedInstance({
-    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
-  });
-  target = { url: instance.url, ...made, stop: instance.stop };
+  target = await adminTarget('admin-pages');
 });
 
 after(async () => {
@@ -58,35 +46,6 @@ function randomPassword() {
 
 /** JSON calls to the API under test. */
 const call = apiCaller(() => target);
-
-/**
- * axe on the page as it is now, in the light and the dark scheme: no serious or critical finding.
- * @param {import('playwright-core').Page} page
- * @param {string} where
- */
-async function assertAxeCleanInBothSchemes(page, where) {
-  const problems = [];
-  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(
-      (expected) => document.documentElement.getAttribute('data-mantine-color-scheme') === expected,
-      scheme,
-    );
-    await page.waitForTimeout(200);
-    // Transitions (a drawer sliding in, colours changing with the scheme) have ended.
-    await page.waitForFunction(() =>
-      document.getAnimations().every(
-        (animation) =>
-          // Endless ones (a spinner) never end: only those that finish count.
-          animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity,
-      ),
-    );
-    const { blocking } = await axeViolations(page);
-    if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  assert.deepEqual(problems, [], problems.join('\n'));
-}
 
 /**
  * Nothing sticks out sideways at 390 px (and 320 px), and the page does not scroll sideways.

@@ -457,3 +457,56 @@ export function apiCaller(target) {
     return text ? JSON.parse(text) : undefined;
   };
 }
+
+/**
+ * axe on the page as it is now, in the light and the dark scheme: no serious or critical finding.
+ * Waits, in each scheme, for the colours to change and for transitions (a drawer sliding in) to end.
+ * @param {import('playwright-core').Page} page
+ * @param {string} where named in the failure message
+ */
+export async function assertAxeCleanInBothSchemes(page, where) {
+  const problems = [];
+  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForFunction(
+      (expected) => document.documentElement.getAttribute('data-mantine-color-scheme') === expected,
+      scheme,
+    );
+    // Colour transitions (buttons, inputs: 100 ms at most) have ended.
+    await page.waitForTimeout(200);
+    await page.waitForFunction(() =>
+      document.getAnimations().every(
+        (animation) =>
+          // Endless ones (a spinner) never end: only those that finish count.
+          animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity,
+      ),
+    );
+    const { blocking } = await axeViolations(page);
+    if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.deepEqual(problems, [], problems.join('\n'));
+}
+
+/**
+ * The API a test file runs against, and its admin's credentials. With `shared` (the default), the
+ * one CI started (BASE_URL) when ADMIN_LOGIN (or ADMIN_EMAIL) and ADMIN_PASSWORD are given; else an
+ * embedded instance of the file's own (with `env` added to its environment), whose first admin is
+ * made up here and created from ADMIN_EMAIL at its start.
+ * @param {string} name the made-up admin's address starts with it
+ * @param {{ env?: Record<string, string>, shared?: boolean }} [options]
+ */
+export async function adminTarget(name, { env = {}, shared = true } = {}) {
+  const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
+  const password = process.env.ADMIN_PASSWORD;
+  if (shared && login && password) return { url: BASE_URL, login, password, stop: async () => {} };
+  const made = {
+    login: `${name}-${randomBytes(3).toString('hex')}@example.com`,
+    password: `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`,
+  };
+  const instance = await startEmbeddedInstance({
+    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password, ...env },
+    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
+  });
+  return { url: instance.url, ...made, stop: instance.stop };
+}

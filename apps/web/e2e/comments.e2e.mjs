@@ -9,23 +9,22 @@
 // axe on the post page with comments and on the moderation page, light and dark; nothing wider
 // than a phone. Without the admin's credentials (CI's .ci/run passes them to the SDK test only)
 // the test starts an embedded API of its own, with an admin it makes up.
-/* global document, requestAnimationFrame -- in functions that run in the page */
+/* global requestAnimationFrame -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import {
+  adminTarget,
   apiCaller,
-  axeViolations,
+  assertAxeCleanInBothSchemes,
   BASE_URL,
-  describeViolations,
   horizontalOverflow,
   launchBrowser,
   navigateInApp,
   pageHeading,
   pageSettled,
   signInThroughForm,
-  startEmbeddedInstance,
   TIMEOUT_MS,
 } from './browser.mjs';
 
@@ -36,18 +35,7 @@ let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
 
 before(async () => {
   browser = await launchBrowser();
-  const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
-  const password = process.env.ADMIN_PASSWORD;
-  if (login && password) {
-    target = { url: BASE_URL, login, password, stop: async () => {} };
-    return;
-  }
-  const made = { login: `comments-admin-${randomBytes(3).toString('hex')}@example.com`, password: randomPassword() };
-  const instance = await startEmbeddedInstance({
-    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
-  });
-  target = { url: instance.url, ...made, stop: instance.stop };
+  target = await adminTarget('comments-admin');
 });
 
 after(async () => {
@@ -115,28 +103,6 @@ async function openContext() {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   return { context, page, errors };
-}
-
-/**
- * axe on the page as it is now, in the light and the dark scheme: no serious or critical finding.
- * @param {import('playwright-core').Page} page
- * @param {string} where
- */
-async function assertAxeCleanInBothSchemes(page, where) {
-  const problems = [];
-  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(
-      (expected) => document.documentElement.getAttribute('data-mantine-color-scheme') === expected,
-      scheme,
-    );
-    // Colour transitions (buttons, inputs: 100 ms at most) have ended.
-    await page.waitForTimeout(200);
-    const { blocking } = await axeViolations(page);
-    if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  assert.deepEqual(problems, [], problems.join('\n'));
 }
 
 /**

@@ -17,14 +17,13 @@ import { after, before, test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 
 import {
-  axeViolations,
+  adminTarget,
+  assertAxeCleanInBothSchemes,
   BASE_URL,
-  describeViolations,
   horizontalOverflow,
   launchBrowser,
   pageHeading,
   pageSettled,
-  startEmbeddedInstance,
   TIMEOUT_MS,
 } from './browser.mjs';
 
@@ -34,21 +33,7 @@ let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
 
 before(async () => {
   browser = await launchBrowser();
-  const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
-  const password = process.env.ADMIN_PASSWORD;
-  if (login && password) {
-    target = { url: BASE_URL, login, password, stop: async () => {} };
-    return;
-  }
-  const made = {
-    login: `media-admin-${randomBytes(3).toString('hex')}@example.com`,
-    password: `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`,
-  };
-  const instance = await startEmbeddedInstance({
-    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
-  });
-  target = { url: instance.url, ...made, stop: instance.stop };
+  target = await adminTarget('media-admin');
 });
 
 after(async () => {
@@ -107,27 +92,6 @@ async function newContext() {
   const errors = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   return { context, page, errors };
-}
-
-/**
- * axe in the light and the dark scheme: no serious or critical finding.
- * @param {import('playwright-core').Page} page
- * @param {string} where
- */
-async function assertAxeCleanInBothSchemes(page, where) {
-  const problems = [];
-  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(
-      (expected) => document.documentElement.getAttribute('data-mantine-color-scheme') === expected,
-      scheme,
-    );
-    await page.waitForTimeout(200);
-    const { blocking } = await axeViolations(page);
-    if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  assert.deepEqual(problems, [], problems.join('\n'));
 }
 
 /** Toasts slide in from the edge: they are not the page, and close by themselves. */

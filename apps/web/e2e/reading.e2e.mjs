@@ -13,15 +13,14 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import {
+  adminTarget,
   apiCaller,
-  axeViolations,
+  assertAxeCleanInBothSchemes,
   BASE_URL,
-  describeViolations,
   horizontalOverflow,
   launchBrowser,
   pageHeading,
   pageSettled,
-  startEmbeddedInstance,
   TIMEOUT_MS,
 } from './browser.mjs';
 
@@ -32,28 +31,13 @@ let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
 
 before(async () => {
   browser = await launchBrowser();
-  const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
-  const password = process.env.ADMIN_PASSWORD;
-  if (login && password) {
-    target = { url: BASE_URL, login, password, stop: async () => {} };
-    return;
-  }
-  const made = { login: `reader-admin-${randomBytes(3).toString('hex')}@example.com`, password: randomPassword() };
-  const instance = await startEmbeddedInstance({
-    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
-  });
-  target = { url: instance.url, ...made, stop: instance.stop };
+  target = await adminTarget('reader-admin');
 });
 
 after(async () => {
   await browser?.close();
   await target.stop();
 });
-
-function randomPassword() {
-  return `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`;
-}
 
 /** JSON calls to the API under test. */
 const call = apiCaller(() => target);
@@ -86,28 +70,6 @@ async function publishPost(word, { visibility = 'public' } = {}) {
   });
   await call('POST', `/api/v1/posts/${draft.id}/publish`, { token, body: {}, expect: 200 });
   return { token, id: draft.id, slug: draft.slug, title, author: session.user.username };
-}
-
-/**
- * axe on the page as it is now, in the light and the dark scheme: no serious or critical finding.
- * @param {import('playwright-core').Page} page
- * @param {string} where
- */
-async function assertAxeCleanInBothSchemes(page, where) {
-  const problems = [];
-  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(
-      (expected) => document.documentElement.getAttribute('data-mantine-color-scheme') === expected,
-      scheme,
-    );
-    // Colour transitions (buttons, inputs: 100 ms at most) have ended.
-    await page.waitForTimeout(200);
-    const { blocking } = await axeViolations(page);
-    if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  assert.deepEqual(problems, [], problems.join('\n'));
 }
 
 /**

@@ -9,11 +9,11 @@
 // test starts an embedded API of its own, with an admin it makes up.
 /* global document, window, MutationObserver, requestAnimationFrame -- in functions that run in the page */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
 import {
+  adminTarget,
   apiCaller,
   axeViolations,
   BASE_URL,
@@ -22,7 +22,6 @@ import {
   launchBrowser,
   pageHeading,
   pageSettled,
-  startEmbeddedInstance,
   TIMEOUT_MS,
 } from './browser.mjs';
 
@@ -36,21 +35,7 @@ let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
 
 before(async () => {
   browser = await launchBrowser();
-  const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
-  const password = process.env.ADMIN_PASSWORD;
-  if (login && password) {
-    target = { url: BASE_URL, login, password, stop: async () => {} };
-    return;
-  }
-  const made = {
-    login: `prefs-admin-${randomBytes(3).toString('hex')}@example.com`,
-    password: `Quiet lantern ${randomBytes(6).toString('hex')} over the harbour wall`,
-  };
-  const instance = await startEmbeddedInstance({
-    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
-  });
-  target = { url: instance.url, ...made, stop: instance.stop };
+  target = await adminTarget('prefs-admin');
 });
 
 after(async () => {

@@ -12,8 +12,7 @@ import { after, before, test } from 'node:test';
 
 import {
   apiCaller,
-  axeViolations,
-  describeViolations,
+  assertAxeCleanInBothSchemes,
   launchBrowser,
   pageHeading,
   pageSettled,
@@ -105,23 +104,6 @@ async function openReader(viewport = { width: 1280, height: 720 }) {
   return { context, page, errors };
 }
 
-/** No serious or critical axe finding on the page as it is now, in the light and the dark scheme. */
-async function assertAxeClean(page, where) {
-  const problems = [];
-  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(
-      (expected) => document.documentElement.getAttribute('data-mantine-color-scheme') === expected,
-      scheme,
-    );
-    await page.waitForTimeout(200);
-    const { blocking } = await axeViolations(page);
-    if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  assert.deepEqual(problems, [], problems.join('\n'));
-}
-
 /** The feed at `href` (relative to the instance): 200, RSS XML, and these titles in it. */
 async function assertFeed(href, titles) {
   const response = await fetch(new URL(href, target.url));
@@ -169,7 +151,7 @@ test('a category’s page: its posts, 10 then the rest by scrolling alone, its R
     await assertFeed(href, [made.titles.at(-1)]);
 
     await pageSettled(page);
-    await assertAxeClean(page, `/categories/${made.category.slug}`);
+    await assertAxeCleanInBothSchemes(page, `/categories/${made.category.slug}`);
 
     // Scrolling to the end brings the rest, without a click; the status says how many came.
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
@@ -222,7 +204,7 @@ test('a tag’s page lists the posts that carry it, with its RSS feed; a post li
     await assertFeed(href, made.titles.slice(-TAGGED));
 
     await pageSettled(page);
-    await assertAxeClean(page, `/tags/${made.tag.slug}`);
+    await assertAxeCleanInBothSchemes(page, `/tags/${made.tag.slug}`);
     assert.deepEqual(errors, [], errors.join('\n'));
   } finally {
     await context.close();
@@ -238,7 +220,7 @@ test("an author's profile lists their published posts", async () => {
     await list.getByRole('article').first().waitFor();
     assert.equal(await list.getByRole('article').first().getByRole('heading').textContent(), made.titles.at(-1));
     await pageSettled(page);
-    await assertAxeClean(page, `/u/${made.author}`);
+    await assertAxeCleanInBothSchemes(page, `/u/${made.author}`);
     assert.deepEqual(errors, [], errors.join('\n'));
   } finally {
     await context.close();
@@ -267,7 +249,7 @@ test('the feed shows the featured post; every page names the site feed, which an
     await every.getByRole('link', { name: made.category.name }).waitFor();
     await page.getByRole('navigation', { name: 'Popular tags' }).getByRole('link', { name: made.tag.name }).waitFor();
     await pageSettled(page);
-    await assertAxeClean(page, '/categories');
+    await assertAxeCleanInBothSchemes(page, '/categories');
     await every.getByRole('link', { name: made.category.name }).click();
     await pageHeading(page, made.category.name);
     assert.deepEqual(errors, [], errors.join('\n'));

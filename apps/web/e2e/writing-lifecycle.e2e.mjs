@@ -11,12 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import {
+  adminTarget,
   apiCaller,
   launchBrowser,
   navigateInApp,
   pageHeading,
   pageSettled,
-  startEmbeddedInstance,
   TIMEOUT_MS,
 } from './browser.mjs';
 
@@ -28,15 +28,7 @@ const ZONE = 'Europe/Paris';
 
 before(async () => {
   browser = await launchBrowser();
-  const made = {
-    login: `writer-${randomBytes(3).toString('hex')}@example.com`,
-    password: `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`,
-  };
-  const instance = await startEmbeddedInstance({
-    env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password },
-    readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
-  });
-  target = { url: instance.url, ...made, stop: instance.stop };
+  target = await adminTarget('writer', { shared: false });
 });
 
 after(async () => {

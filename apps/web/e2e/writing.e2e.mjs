@@ -13,9 +13,8 @@ import { after, before, test } from 'node:test';
 
 import {
   apiCaller,
-  axeViolations,
+  assertAxeCleanInBothSchemes,
   BASE_URL,
-  describeViolations,
   horizontalOverflow,
   launchBrowser,
   pageHeading,
@@ -86,27 +85,6 @@ async function newContext() {
   const errors = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   return { context, page, errors };
-}
-
-/**
- * axe in the light and the dark scheme: no serious or critical finding.
- * @param {import('playwright-core').Page} page
- * @param {string} where
- */
-async function assertAxeCleanInBothSchemes(page, where) {
-  const problems = [];
-  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForFunction(
-      (expected) => document.documentElement.getAttribute('data-mantine-color-scheme') === expected,
-      scheme,
-    );
-    await page.waitForTimeout(200);
-    const { blocking } = await axeViolations(page);
-    if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  assert.deepEqual(problems, [], problems.join('\n'));
 }
 
 /**
