@@ -36,7 +36,7 @@ import {
   updateRole,
 } from './api/admin.api';
 import { adminKeys, useCatalogue, useDeleteRole, useRoles } from './api/admin.queries';
-import { conditionsInWords, type GrantConditions, humanise } from './admin.format';
+import { conditionsInWords, type GrantConditions, humanise, MANAGE_ALL } from './admin.format';
 import { useOwnLevel } from './useOwnLevel';
 import styles from './admin.module.css';
 import { LoadError } from './components/LoadError';
@@ -264,7 +264,12 @@ function RoleEditor({ role, roles, catalogue, held, isAdmin }: EditorProps) {
             maxLength={200}
             readOnly={readOnly}
           />
-          <PermissionMatrix catalogue={catalogue} grants={grants} held={held} readOnly={readOnly} onToggle={toggle} />
+          {role?.permissions.some((p) => p.permission === MANAGE_ALL) ? (
+            // One grant of everything (the admin role): an empty matrix would say the opposite.
+            <Text>This role holds every permission, including any added in later versions.</Text>
+          ) : (
+            <PermissionMatrix catalogue={catalogue} grants={grants} held={held} readOnly={readOnly} onToggle={toggle} />
+          )}
           {readOnly ? null : (
             <Group justify="space-between" wrap="wrap">
               <Button type="submit" loading={save.isPending}>

@@ -6,7 +6,7 @@ import { adminRolePath, paths } from '../../app/paths';
 import { envelope, errorEnvelope, message } from '../../test/api-fixtures';
 import { bodyOf } from '../../test/auth';
 import { api, json, requestsTo } from '../../test/msw';
-import { authorRole, catalogue, editorRole, renderAdmin, reviewerRole, rolesApi } from './test-fixtures';
+import { adminRole, authorRole, catalogue, editorRole, renderAdmin, reviewerRole, rolesApi } from './test-fixtures';
 
 const catalogueApi = api.get('/api/v1/permissions', () => json(envelope(catalogue)));
 
@@ -20,6 +20,8 @@ describe('Admin: roles', () => {
     expect(editorRow).toHaveTextContent('System');
     expect(editorRow).toHaveTextContent('50');
     expect(editorRow).toHaveTextContent('3 permissions');
+    // The admin role's one grant of everything is not "1 permission".
+    expect(within(table).getByRole('link', { name: 'admin' }).closest('tr')).toHaveTextContent('Every permission');
     expect(within(table).getByRole('link', { name: 'reviewer' }).closest('tr')).not.toHaveTextContent('System');
     expect(screen.getByRole('link', { name: 'New role' })).toHaveAttribute('href', '/admin/roles/new');
   });
@@ -75,6 +77,14 @@ describe('Admin: roles', () => {
       within(screen.getByRole('group', { name: 'Posts' })).getByRole('checkbox', { name: 'Read posts' }),
     ).toBeDisabled();
     expect(screen.queryByRole('button', { name: 'Save role' })).not.toBeInTheDocument();
+  });
+
+  it('says the admin role holds every permission instead of showing an empty matrix', async () => {
+    renderAdmin(adminRolePath(adminRole.id), {}, rolesApi, catalogueApi);
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Role admin' })).toBeInTheDocument();
+    expect(await screen.findByText(/holds every permission/)).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Posts' })).not.toBeInTheDocument();
   });
 
   it('creates a role with a level and permissions, and goes to its page', async () => {

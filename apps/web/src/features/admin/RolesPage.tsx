@@ -6,7 +6,7 @@ import { DataTable } from '../../components/ui/DataTable';
 import { useCan } from '../auth';
 import type { Role } from './api/admin.api';
 import { useRoles } from './api/admin.queries';
-import { count } from './admin.format';
+import { count, MANAGE_ALL } from './admin.format';
 import { TableSkeleton } from './components/TableSkeleton';
 import { LoadError } from './components/LoadError';
 
@@ -72,7 +72,11 @@ export function RolesPage() {
                 accessor: 'permissions',
                 title: 'Permissions',
                 width: 130,
-                render: (role) => count(role.permissions.length, 'permission'),
+                render: (role) =>
+                  // `manage all` is one grant of every permission (the admin role): not "1 permission".
+                  role.permissions.some((p) => p.permission === MANAGE_ALL)
+                    ? 'Every permission'
+                    : count(role.permissions.length, 'permission'),
               },
             ]}
           />

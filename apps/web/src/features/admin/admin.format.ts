@@ -66,3 +66,6 @@ export function conditionsInWords(conditions: GrantConditions): string | undefin
   if (clauses.length === 0) return undefined;
   return `Only where ${clauses.join(' and ')}`;
 }
+
+/** The grant of every permission (`manage` on `all`), as a role lists it: the admin role's one grant. */
+export const MANAGE_ALL = 'all:manage';
