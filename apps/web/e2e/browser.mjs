@@ -474,13 +474,7 @@ export async function assertAxeCleanInBothSchemes(page, where) {
     );
     // Colour transitions (buttons, inputs: 100 ms at most) have ended.
     await page.waitForTimeout(200);
-    await page.waitForFunction(() =>
-      document.getAnimations().every(
-        (animation) =>
-          // Endless ones (a spinner) never end: only those that finish count.
-          animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity,
-      ),
-    );
+    await animationsEnded(page);
     const { blocking } = await axeViolations(page);
     if (blocking.length > 0) problems.push(`${where} (${scheme}):\n${describeViolations(blocking)}`);
   }
@@ -509,4 +503,17 @@ export async function adminTarget(name, { env = {}, shared = true } = {}) {
     readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
   });
   return { url: instance.url, ...made, stop: instance.stop };
+}
+
+/**
+ * Waits until the page's transitions (a drawer sliding in, colours changing) have ended; endless
+ * ones (a spinner) never end, so only those that finish count.
+ * @param {import('playwright-core').Page} page
+ */
+export async function animationsEnded(page) {
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
+  );
 }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
+  animationsEnded,
   horizontalOverflow,
   launchBrowser,
   navigateInApp,
@@ -87,6 +88,8 @@ test('the fold-out menu at 390 px: opens, shows every item inside the viewport, 
     await page.keyboard.press('Enter');
     const menu = page.getByRole('dialog', { name: 'Menu' });
     await menu.waitFor();
+    // Measured where it stops, not while it slides in.
+    await animationsEnded(page);
     assert.equal(await burger.getAttribute('aria-expanded'), 'true');
     const items = [
       menu.getByRole('button', { name: 'Close menu' }),
@@ -164,6 +167,7 @@ test('signed in, home, own profile and every settings page fit 320, 390 and 768 
     await page.getByRole('banner').getByRole('button', { name: 'Menu' }).click();
     const menu = page.getByRole('dialog', { name: 'Menu' });
     await menu.getByText(account.username).waitFor();
+    await animationsEnded(page);
     for (const item of [menu.getByRole('link', { name: 'Settings' }), menu.getByRole('button', { name: 'Sign out' })]) {
       const box = await item.boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 320, `${item} lies inside the viewport`);
