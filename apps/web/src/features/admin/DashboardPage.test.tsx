@@ -42,6 +42,22 @@ describe('Admin dashboard', () => {
     expect(document.title).toBe('Dashboard · Administration · Atrium');
   });
 
+  it('offers no table of figures under a chart with nothing to show (no post read yet)', async () => {
+    const unread = statsOf();
+    unread.content.topPosts = unread.content.topPosts.map((post) => ({ ...post, viewCount: 0 }));
+    renderAdmin(
+      paths.admin.root,
+      {},
+      api.get('/api/v1/admin/stats', () => json(envelope(unread))),
+    );
+
+    const top = await screen.findByRole('region', { name: 'Most read posts' });
+    expect(within(top).getByText('No post has been read yet.', { selector: 'p' })).toBeInTheDocument();
+    expect(within(top).queryByText('Show the figures')).not.toBeInTheDocument();
+    // The other charts keep theirs.
+    expect(within(screen.getByRole('region', { name: 'Users by role' })).getByText('Show the figures')).toBeVisible();
+  });
+
   it('says what failed, and tries again', async () => {
     const user = userEvent.setup({ delay: null });
     let calls = 0;

@@ -20,7 +20,8 @@ interface ChartFigureProps<Row> {
 
 /**
  * A chart with its text alternative: a heading, a summary in words (visible to screen readers),
- * and the numbers in a table behind "Show the figures".
+ * and the numbers in a table behind "Show the figures" (none when there are no rows: it would open
+ * on a table of headings only).
  */
 export function ChartFigure<Row>({ title, summary, children, rows, columns, rowKey }: ChartFigureProps<Row>) {
   const titleId = useId();
@@ -32,34 +33,36 @@ export function ChartFigure<Row>({ title, summary, children, rows, columns, rowK
         </Title>
         <VisuallyHidden>{summary}</VisuallyHidden>
         <div aria-hidden="true">{children}</div>
-        <details>
-          <Text component="summary" size="sm" style={{ cursor: 'pointer' }}>
-            Show the figures
-          </Text>
-          <Table.ScrollContainer minWidth={0} mt="xs">
-            <Table striped withTableBorder fz="sm">
-              <Table.Caption>{title}</Table.Caption>
-              <Table.Thead>
-                <Table.Tr>
-                  {columns.map((column) => (
-                    <Table.Th key={column.label} scope="col">
-                      {column.label}
-                    </Table.Th>
-                  ))}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((row) => (
-                  <Table.Tr key={rowKey(row)}>
+        {rows.length === 0 ? null : (
+          <details>
+            <Text component="summary" size="sm" style={{ cursor: 'pointer' }}>
+              Show the figures
+            </Text>
+            <Table.ScrollContainer minWidth={0} mt="xs">
+              <Table striped withTableBorder fz="sm">
+                <Table.Caption>{title}</Table.Caption>
+                <Table.Thead>
+                  <Table.Tr>
                     {columns.map((column) => (
-                      <Table.Td key={column.label}>{column.value(row)}</Table.Td>
+                      <Table.Th key={column.label} scope="col">
+                        {column.label}
+                      </Table.Th>
                     ))}
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </details>
+                </Table.Thead>
+                <Table.Tbody>
+                  {rows.map((row) => (
+                    <Table.Tr key={rowKey(row)}>
+                      {columns.map((column) => (
+                        <Table.Td key={column.label}>{column.value(row)}</Table.Td>
+                      ))}
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </details>
+        )}
       </Stack>
     </Paper>
   );
