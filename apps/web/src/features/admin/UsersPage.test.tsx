@@ -6,6 +6,7 @@ import { paths } from '../../app/paths';
 import { detailedErrorEnvelope, envelope, message } from '../../test/api-fixtures';
 import { bodyOf } from '../../test/auth';
 import { api, json, requestsTo } from '../../test/msw';
+import { dateOnly } from './admin.format';
 import { authorRole, listEnvelope, renderAdmin, rolesApi, userOf } from './test-fixtures';
 
 const usersQueries = () => requestsTo('/api/v1/users').map((request) => new URL(request.url).searchParams);
@@ -57,6 +58,17 @@ describe('Admin: users', () => {
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     await waitFor(() => expect(usersQueries().at(-1)?.get('page')).toBe('2'));
     expect(usersQueries().at(-1)?.get('role')).toBe('author');
+  });
+
+  it('says when each user joined on a phone too, where the Joined column is left out', async () => {
+    renderAdmin(paths.admin.users, {}, usersApi, rolesApi);
+
+    await screen.findByText('user1', { selector: 'p' });
+    // The test's window matches no width query: the table is at its narrowest, without the Joined column.
+    expect(screen.queryByRole('columnheader', { name: /Joined/ })).not.toBeInTheDocument();
+    const first = rows()[0];
+    expect(within(first).getByText(/^Joined/)).toHaveTextContent(`Joined ${dateOnly(userOf(1).createdAt)}`);
+    expect(within(first).getByText(dateOnly(userOf(1).createdAt))).toHaveAttribute('datetime', userOf(1).createdAt);
   });
 
   it('gives a user the author role until a chosen day, and shows it in the list', async () => {

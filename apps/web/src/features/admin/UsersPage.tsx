@@ -241,6 +241,10 @@ function UsersTable({ users, fetching, total, page, sort, onSort, onPage }: User
               <UserRoles user={user} />
             </Box>
           </Box>
+          {/* The Joined column shows from the small breakpoint up; narrower, the date is here. */}
+          <Text size="sm" c="dimmed" hiddenFrom="sm">
+            Joined <time dateTime={user.createdAt}>{dateOnly(user.createdAt)}</time>
+          </Text>
         </Stack>
       ),
     },
