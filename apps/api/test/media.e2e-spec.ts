@@ -34,7 +34,8 @@ const photo = (width: number, height: number, orientation = 1): Promise<Buffer> 
 /**
  * The media library over HTTP on real Postgres and disk: uploads re-encoded to WebP variants
  * without metadata, alt text, use in posts (srcset, size and alt in the HTML; cover), the
- * accessibility refusal for an image without alt text, deletion refused while used, ownership.
+ * accessibility refusal for an image without alt text, captions as figures, the editor's preview,
+ * deletion refused while used, ownership.
  */
 describe('media library', () => {
   const resources = new TestResources();
@@ -159,6 +160,107 @@ describe('media library', () => {
     ).toBe(200);
     expect((await call('GET', media.url)).statusCode).toBe(404);
     expect((await call('GET', `/api/v1/posts/${post.id}`)).json().data.cover).toBeNull();
+  });
+
+  it('shows a captioned image as a figure with its caption, and the new caption once the library has it', async () => {
+    const media = await uploaded(author.token, await photo(800, 600));
+    await call('PATCH', `/api/v1/media/${media.id}`, {
+      token: author.token,
+      body: { altText: 'Gulls over the pier', caption: 'The pier <at> noon & the gulls' },
+    });
+    const made = await call('POST', '/api/v1/posts', {
+      token: author.token,
+      body: { title: unique('Captioned'), body: `Gulls everywhere.\n\n![gulls](media:${media.id})\n\nThe end.` },
+    });
+    expect(made.statusCode).toBe(201);
+    const post = made.json().data as { id: string; excerpt: string };
+    // The caption is the library's words, not the post's: the excerpt is the post's text alone.
+    expect(post.excerpt).toBe('Gulls everywhere. The end.');
+    expect((await call('POST', `/api/v1/posts/${post.id}/publish`, { token: author.token })).statusCode).toBe(200);
+    const figure = (html: string) => /<figure><img [^>]*><figcaption>([^<]*)<\/figcaption><\/figure>/.exec(html)?.[1];
+    // Read by an anonymous reader (the public cache too), before and after the caption changes.
+    expect(figure((await call('GET', `/api/v1/posts/${post.id}`)).json().data.html)).toBe(
+      'The pier &lt;at&gt; noon &amp; the gulls',
+    );
+
+    const edited = await call('PATCH', `/api/v1/media/${media.id}`, {
+      token: author.token,
+      body: { caption: 'The pier at dusk' },
+    });
+    expect(edited.statusCode).toBe(200);
+    const reread = (await call('GET', `/api/v1/posts/${post.id}`)).json().data as { html: string };
+    expect(figure(reread.html)).toBe('The pier at dusk');
+    expect(reread.html).not.toMatch(/<p>\s*<figure/);
+
+    // Without a caption the image is a plain one in its paragraph again.
+    await call('PATCH', `/api/v1/media/${media.id}`, { token: author.token, body: { caption: '' } });
+    const plain = (await call('GET', `/api/v1/posts/${post.id}`)).json().data as { html: string };
+    expect(plain.html).not.toContain('<figure>');
+    expect(plain.html).toMatch(/<p><img [^>]*alt="Gulls over the pier"[^>]*><\/p>/);
+  });
+
+  it('previews a body as saving would render it for the caller, writing nothing (POST /posts/preview)', async () => {
+    const media = await uploaded(author.token, await photo(640, 480));
+    await call('PATCH', `/api/v1/media/${media.id}`, { token: author.token, body: { caption: 'A quiet quay' } });
+    const body = `## Quay\n\nRead [the tides](https://example.com/tides).\n\n![](media:${media.id})`;
+    const mine = async () =>
+      (await call('GET', '/api/v1/me/posts', { token: author.token })).json().meta.pagination.totalItems as number;
+    const postsBefore = await mine();
+
+    const res = await call('POST', '/api/v1/posts/preview', { token: author.token, body: { body } });
+    expect(res.statusCode).toBe(200);
+    const preview = res.json().data as {
+      html: string;
+      readingTimeMinutes: number;
+      readingLevel: number | null;
+      accessibility: { ok: boolean; problems: Array<{ code: string }> };
+    };
+    expect(preview.html).toContain('<h2>Quay</h2>');
+    expect(preview.html).toContain('rel="noopener nofollow ugc"');
+    expect(preview.html).toContain(`srcset="${media.srcset}"`);
+    expect(preview.html).toMatch(/<figure><img [^>]*><figcaption>A quiet quay<\/figcaption><\/figure>/);
+    expect(preview.readingTimeMinutes).toBe(1);
+    // The image has no alt text yet: publishing would be refused, and the preview says so.
+    expect(preview.accessibility).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ code: 'IMAGE_WITHOUT_ALT' })],
+    });
+
+    // Exactly what a save stores.
+    const saved = await call('POST', '/api/v1/posts', { token: author.token, body: { title: unique('Quay'), body } });
+    expect(saved.json().data.html).toBe(preview.html);
+    expect(saved.json().data.readingLevel).toBe(preview.readingLevel);
+    // An editor's links are the site's: no nofollow ugc.
+    const staff = await call('POST', '/api/v1/posts/preview', { token: editor.token, body: { body } });
+    expect(staff.json().data.html).toContain('<a href="https://example.com/tides" rel="noopener">');
+    // A cover without alt text is reported as publishing would.
+    const covered = await call('POST', '/api/v1/posts/preview', {
+      token: author.token,
+      body: { body: 'Text only.', coverMediaId: media.id },
+    });
+    expect(covered.json().data.accessibility.problems.map((p: { code: string }) => p.code)).toEqual([
+      'IMAGE_WITHOUT_ALT',
+    ]);
+
+    // Nothing was written by the previews: one post more (the save), the image shown by that one only.
+    expect(await mine()).toBe(postsBefore + 1);
+    expect((await call('GET', `/api/v1/media/${media.id}`, { token: author.token })).json().data.usedBy).toBe(1);
+
+    // As a save: an unknown image is a 400, the body's limit holds; only those who may write posts may preview.
+    const ghost = await call('POST', '/api/v1/posts/preview', {
+      token: author.token,
+      body: { body: '![x](media:0190a000-0000-7000-8000-0000000000ff)' },
+    });
+    expectError(ghost, 400, 'VALIDATION_ERROR');
+    expect(ghost.json().error.details[0].code).toBe('UNKNOWN_MEDIA');
+    expectError(
+      await call('POST', '/api/v1/posts/preview', { token: author.token, body: { body: 'x'.repeat(100_001) } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expectError(await call('POST', '/api/v1/posts/preview', { body: { body } }), 401, 'UNAUTHENTICATED');
+    const reader = await signedIn();
+    expectError(await call('POST', '/api/v1/posts/preview', { token: reader.token, body: { body } }), 403, 'FORBIDDEN');
   });
 
   it("lists one's own images; editors see and manage everyone's; others' are not found", async () => {

@@ -478,7 +478,7 @@ export class PostsService implements OnModuleInit {
     media: ReadonlyMap<string, MediaRendering>,
   ) {
     const bodyHtml = renderMarkdown(body, { staff, media });
-    const text = plainText(bodyHtml);
+    const text = plainText(bodyHtml, { captions: false });
     const stats = this.textStats(text);
     const given = excerpt !== undefined && excerpt !== null && excerpt !== '';
     return {
@@ -691,8 +691,33 @@ export class PostsService implements OnModuleInit {
     return this.problemsOf(await this.authorized(actor, 'update', id));
   }
 
+  /**
+   * A body rendered exactly as a save by `actor` would render it (their links, the library's images
+   * with alt text and caption; 400 UNKNOWN_MEDIA as a save answers), with its reading time and
+   * level and its accessibility report. Nothing is written: the editor's live preview.
+   */
+  async preview(
+    actor: AuthUser,
+    input: { body: string; coverMediaId?: string | null },
+  ): Promise<{
+    html: string;
+    readingTimeMinutes: number;
+    readingLevel: number | null;
+    problems: AccessibilityProblem[];
+  }> {
+    const coverId = input.coverMediaId ?? null;
+    const media = await this.media.forPost(input.body, coverId);
+    const content = this.content(input.body, await this.isStaff(actor), null, media);
+    return {
+      html: content.bodyHtml,
+      readingTimeMinutes: content.readingTimeMinutes,
+      readingLevel: content.readingLevel,
+      problems: this.problemsOf({ bodyHtml: content.bodyHtml, cover: coverId ? (media.get(coverId) ?? null) : null }),
+    };
+  }
+
   /** The body's problems, and a cover image without alt text. */
-  private problemsOf(post: PostView): AccessibilityProblem[] {
+  private problemsOf(post: { bodyHtml: string; cover: Pick<MediaRendering, 'alt'> | null }): AccessibilityProblem[] {
     const problems = accessibilityProblems(post.bodyHtml);
     if (post.cover && !post.cover.alt) {
       problems.unshift({

@@ -1,4 +1,4 @@
-import { deriveExcerpt, plainText, renderCommentMarkdown, renderMarkdown } from './markdown';
+import { deriveExcerpt, type MediaImageRendering, plainText, renderCommentMarkdown, renderMarkdown } from './markdown';
 import { loadTextStats } from './text-stats';
 
 /**
@@ -124,6 +124,56 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown('<a href="https://example.com" rel="dofollow">x</a>')).toContain(
       'rel="noopener nofollow ugc"',
     );
+  });
+});
+
+describe('renderMarkdown with images of the media library', () => {
+  const ID = '0190a0b0-c0d0-7e0f-8a0b-0c0d0e0f1a2b';
+  const image = (fields: Partial<MediaImageRendering> = {}): ReadonlyMap<string, MediaImageRendering> =>
+    new Map([
+      [
+        ID,
+        {
+          src: '/api/v1/media/files/m-960.webp',
+          srcset: '/api/v1/media/files/m-480.webp 480w, /api/v1/media/files/m-960.webp 960w',
+          width: 960,
+          height: 640,
+          alt: 'A harbour at dawn',
+          caption: 'Boats <leaving> at 6 & "early"',
+          ...fields,
+        },
+      ],
+    ]);
+
+  it('shows a captioned image alone in its paragraph as a figure with its caption escaped, with no <p> around it', () => {
+    const html = renderMarkdown(`Before.\n\n![boats](media:${ID})\n\nAfter.`, { media: image() });
+    expect(html).toMatch(
+      /<p>Before\.<\/p>\s*<figure><img src="\/api\/v1\/media\/files\/m-960\.webp" [^>]*alt="A harbour at dawn"[^>]*\/?><figcaption>Boats &lt;leaving&gt; at 6 &amp; "early"<\/figcaption><\/figure>\s*<p>After\.<\/p>/,
+    );
+    expect(html).not.toMatch(/<p>\s*<figure|<\/figure>\s*<\/p>/);
+  });
+
+  it('leaves an image without a caption, and one within a line of text, a plain <img> (no figure)', () => {
+    const uncaptioned = renderMarkdown(`![boats](media:${ID})`, { media: image({ caption: null }) });
+    expect(uncaptioned).toMatch(/^<p><img [^>]*alt="A harbour at dawn"[^>]*\/?><\/p>$/);
+    const inline = renderMarkdown(`See ![boats](media:${ID}) here.`, { media: image() });
+    expect(inline).toMatch(/^<p>See <img [^>]*\/?> here\.<\/p>$/);
+    expect(inline).not.toContain('figcaption');
+    // An image outside the library has no caption to show.
+    expect(renderMarkdown('![boats](https://example.com/b.png)', { media: image() })).not.toContain('figure');
+  });
+
+  it('keeps a figure in a tight list item without an invalid paragraph', () => {
+    const html = renderMarkdown(`- ![boats](media:${ID})\n- text`, { media: image() });
+    expect(html).toMatch(
+      /<li><figure><img [^>]*\/?><figcaption>Boats &lt;leaving&gt; at 6 &amp; "early"<\/figcaption><\/figure>\s*<\/li>/,
+    );
+  });
+
+  it("leaves captions out of a post's text with captions: false (excerpt, reading time), keeps them otherwise", () => {
+    const html = renderMarkdown(`![boats](media:${ID})\n\nThe post starts here.`, { media: image() });
+    expect(plainText(html, { captions: false })).toBe('The post starts here.');
+    expect(plainText(html)).toBe('Boats <leaving> at 6 & "early" The post starts here.');
   });
 });
 

@@ -17,6 +17,8 @@ export interface MediaImageRendering {
   width: number;
   height: number;
   alt: string | null;
+  /** Shown under the image as `<figcaption>` when the image stands alone in its paragraph. */
+  caption: string | null;
 }
 
 interface RenderEnv {
@@ -43,6 +45,40 @@ markdown.renderer.rules.image = (tokens, idx, options, env: RenderEnv | undefine
     ` sizes="(max-width: ${media.width}px) 100vw, ${media.width}px" width="${media.width}" height="${media.height}"` +
     ` alt="${escapeAttribute(alt)}" loading="lazy" decoding="async">`
   );
+};
+
+const escapeText = (text: string): string =>
+  text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+
+type Tokens = Parameters<NonNullable<typeof markdown.renderer.rules.image>>[0];
+
+/** The library image with a caption that is the whole content of the paragraph around `inline`, if any. */
+function captionedImageOf(inline: Tokens[number] | undefined, env: RenderEnv | undefined): MediaImageRendering | null {
+  if (inline?.type !== 'inline') return null;
+  const children = (inline.children ?? []).filter((child) => !(child.type === 'text' && child.content.trim() === ''));
+  if (children.length !== 1 || children[0].type !== 'image') return null;
+  const id = /^media:([0-9a-f-]{36})$/i.exec(String(children[0].attrGet('src') ?? ''))?.[1]?.toLowerCase();
+  const media = id === undefined ? undefined : env?.media?.get(id);
+  return media?.caption ? media : null;
+}
+
+// A captioned library image alone in its paragraph becomes `<figure>` in place of the `<p>` (a
+// figure may not sit inside a paragraph), its caption in `<figcaption>`. Within a line of text the
+// image stays a plain `<img>`: a caption there would break the sentence it sits in.
+const defaultParagraphOpen = markdown.renderer.rules.paragraph_open;
+markdown.renderer.rules.paragraph_open = (tokens, idx, options, env: RenderEnv | undefined, self) => {
+  if (captionedImageOf(tokens[idx + 1], env)) return '<figure>';
+  return defaultParagraphOpen
+    ? defaultParagraphOpen(tokens, idx, options, env, self)
+    : self.renderToken(tokens, idx, options);
+};
+const defaultParagraphClose = markdown.renderer.rules.paragraph_close;
+markdown.renderer.rules.paragraph_close = (tokens, idx, options, env: RenderEnv | undefined, self) => {
+  const media = captionedImageOf(tokens[idx - 1], env);
+  if (media) return `<figcaption>${escapeText(media.caption!)}</figcaption></figure>\n`;
+  return defaultParagraphClose
+    ? defaultParagraphClose(tokens, idx, options, env, self)
+    : self.renderToken(tokens, idx, options);
 };
 
 const ALLOWED_TAGS = [
@@ -120,9 +156,14 @@ export function renderCommentMarkdown(source: string): string {
   return sanitizeHtml(markdown.render(source), sanitizeOptions(false, COMMENT_TAGS)).trim();
 }
 
-/** The text of sanitized HTML: tags gone, blocks separated, whitespace collapsed. */
-export function plainText(html: string): string {
-  const spaced = html.replace(/<\/(p|h[1-6]|li|blockquote|pre|tr|td|th|figcaption|summary)>|<br\s*\/?>/gi, '$& ');
+/**
+ * The text of sanitized HTML: tags gone, blocks separated, whitespace collapsed. `captions: false`
+ * leaves `<figcaption>`s out: a post's excerpt, reading time and level are of its own text, not of
+ * the library's captions (which change without the post being saved, and would open an excerpt).
+ */
+export function plainText(html: string, { captions = true }: { captions?: boolean } = {}): string {
+  const kept = captions ? html : html.replace(/<figcaption>[\s\S]*?<\/figcaption>/gi, ' ');
+  const spaced = kept.replace(/<\/(p|h[1-6]|li|blockquote|pre|tr|td|th|figcaption|summary)>|<br\s*\/?>/gi, '$& ');
   const text = sanitizeHtml(spaced, { allowedTags: [], allowedAttributes: {} });
   return decodeEntities(text).replace(/\s+/g, ' ').trim();
 }
