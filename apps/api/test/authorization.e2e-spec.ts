@@ -81,6 +81,7 @@ const RULES: Record<string, Requirement> = {
   'GET /api/v1/posts': 'public',
   'GET /api/v1/posts/{id}': 'public',
   'POST /api/v1/posts': 'posts:create',
+  'POST /api/v1/posts/preview': 'posts:create',
   'PATCH /api/v1/posts/{id}': 'posts:update',
   'DELETE /api/v1/posts/{id}': 'posts:delete',
   'POST /api/v1/posts/{id}/publish': 'posts:publish',

@@ -969,6 +969,26 @@ export interface paths {
         patch: operations["PostsController_update"];
         trace?: never;
     };
+    "/api/v1/posts/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a body as saving it would, without saving (the editor's live preview)
+         * @description The HTML a save by the caller would store (their links, the media library's images with alt text and caption), reading time and level, and the accessibility report `publish` would check. Nothing is written. An unknown `media:` id answers 400 `UNKNOWN_MEDIA`, as a save does.
+         */
+        post: operations["PostsController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts/{id}/publish": {
         parameters: {
             query?: never;
@@ -2477,6 +2497,41 @@ export interface components {
              */
             body: string;
         };
+        AccessibilityProblemDto: {
+            /** @enum {string} */
+            code: "IMAGE_WITHOUT_ALT" | "HEADING_LEVEL_SKIPPED" | "LINK_TEXT_EMPTY" | "LINK_TEXT_VAGUE";
+            /** @description What is wrong and how to fix it */
+            message: string;
+        };
+        AccessibilityReportDto: {
+            /** @description Whether the post may be published as it is */
+            ok: boolean;
+            problems: components["schemas"]["AccessibilityProblemDto"][];
+        };
+        PostPreviewDto: {
+            /** @description The sanitized HTML, rendered as a save by the caller would render it */
+            html: string;
+            /** @description Minutes, at 230 words a minute */
+            readingTimeMinutes: number;
+            /** @description Flesch–Kincaid grade (US school year) */
+            readingLevel: number | null;
+            /** @description What would keep the post from being published */
+            accessibility: components["schemas"]["AccessibilityReportDto"];
+        };
+        PreviewPostDto: {
+            /**
+             * @description Markdown (raw HTML allowed; sanitized when saved)
+             * @example ## High water
+             *
+             *     Twice a day the harbour fills. Read the [tide tables](https://example.com/tides).
+             */
+            body: string;
+            /**
+             * Format: uuid
+             * @description The cover the post would have (an id from `GET /media`): the report checks its alt text too
+             */
+            coverMediaId?: string | null;
+        };
         UpdatePostDto: {
             /** @description Shown in lists; derived from the body when absent, empty or null */
             excerpt?: string | null;
@@ -2557,17 +2612,6 @@ export interface components {
             body: string;
             /** @description From this revision to the current body, line by line */
             diff: components["schemas"]["DiffPartDto"][];
-        };
-        AccessibilityProblemDto: {
-            /** @enum {string} */
-            code: "IMAGE_WITHOUT_ALT" | "HEADING_LEVEL_SKIPPED" | "LINK_TEXT_EMPTY" | "LINK_TEXT_VAGUE";
-            /** @description What is wrong and how to fix it */
-            message: string;
-        };
-        AccessibilityReportDto: {
-            /** @description Whether the post may be published as it is */
-            ok: boolean;
-            problems: components["schemas"]["AccessibilityProblemDto"][];
         };
         SchedulePostDto: {
             /**
@@ -17314,6 +17358,218 @@ export interface operations {
                      *       "error": {
                      *         "code": "PRECONDITION_FAILED",
                      *         "message": "The post changed since you read it (If-Match); nothing was written"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the route accepts (16 KB on /api/v1/auth, BODY_LIMIT elsewhere) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "The request body is larger than this route accepts"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: bodies are JSON (application/json); uploads are multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the body as application/json"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description RATE_LIMITED: retry after the number of seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "RATE_LIMITED",
+                     *         "message": "Too many requests; retry after the number of seconds in Retry-After"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: only the request id is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Something went wrong on our side; quote the request id"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: a dependency (the database) is briefly unavailable; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "SERVICE_UNAVAILABLE",
+                     *         "message": "A dependency is briefly unavailable; retry shortly"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    PostsController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewPostDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        data: components["schemas"]["PostPreviewDto"];
+                        meta: components["schemas"]["ResponseMetaDto"];
+                    };
+                };
+            };
+            /** @description VALIDATION_ERROR or BAD_REQUEST: the request is malformed; see error.details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "The request is invalid",
+                     *         "details": [
+                     *           {
+                     *             "field": "email",
+                     *             "message": "email must be an email",
+                     *             "code": "IS_EMAIL"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED (no or an invalid token, wrong credentials), TOKEN_EXPIRED (refresh it) or TOTP_REQUIRED (sign in with a current 2FA code) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "UNAUTHENTICATED",
+                     *         "message": "Authentication required"
+                     *       },
+                     *       "meta": {
+                     *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",
+                     *         "timestamp": "2026-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description FORBIDDEN (not allowed, or a personal access token outside its scopes) or EMAIL_NOT_VERIFIED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "error",
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "You are not allowed to do this"
                      *       },
                      *       "meta": {
                      *         "requestId": "0190f2a4-5b6c-7d8e-9f00-112233445566",

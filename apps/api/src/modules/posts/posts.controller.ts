@@ -37,9 +37,11 @@ import {
   MyPostsQueryDto,
   PostDto,
   PostMovedDto,
+  PostPreviewDto,
   PostRevisionDto,
   PostRevisionSummaryDto,
   PostSummaryDto,
+  PreviewPostDto,
   SchedulePostDto,
   UpdatePostDto,
 } from './dto/posts.dto';
@@ -169,6 +171,21 @@ export class PostsController {
   })
   create(@CurrentUser() user: AuthUser, @Body() body: CreatePostDto): Promise<PostDto> {
     return this.posts.create(user, body);
+  }
+
+  @Post('posts/preview')
+  @Route({
+    summary: "Render a body as saving it would, without saving (the editor's live preview)",
+    description:
+      "The HTML a save by the caller would store (their links, the media library's images with alt text and caption), reading time and level, and the accessibility report `publish` would check. Nothing is written. An unknown `media:` id answers 400 `UNKNOWN_MEDIA`, as a save does.",
+    access: { permissions: ['posts:create'] },
+    verifiedEmail: true,
+    response: { type: PostPreviewDto },
+    errors: [400],
+  })
+  async preview(@CurrentUser() user: AuthUser, @Body() body: PreviewPostDto): Promise<PostPreviewDto> {
+    const { problems, ...rendered } = await this.posts.preview(user, body);
+    return { ...rendered, accessibility: { ok: problems.length === 0, problems } };
   }
 
   @Patch('posts/:id')

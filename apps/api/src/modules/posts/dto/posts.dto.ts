@@ -159,6 +159,22 @@ export class UpdatePostDto extends PostOptionsDto {
   body?: string;
 }
 
+/** A body to render as saving would, without saving anything (the editor's live preview). */
+export class PreviewPostDto {
+  @BodyField()
+  body: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The cover the post would have (an id from `GET /media`): the report checks its alt text too',
+  })
+  @Optional({ nullable: true })
+  @IsUUID('all', { message: 'coverMediaId must be a media id' })
+  coverMediaId?: string | null;
+}
+
 export class AccessibilityProblemDto {
   @ApiProperty({ enum: ACCESSIBILITY_CODES }) code: AccessibilityCode;
   @ApiProperty({ description: 'What is wrong and how to fix it' }) message: string;
@@ -167,6 +183,16 @@ export class AccessibilityProblemDto {
 export class AccessibilityReportDto {
   @ApiProperty({ description: 'Whether the post may be published as it is' }) ok: boolean;
   @ApiProperty({ type: AccessibilityProblemDto, isArray: true }) problems: AccessibilityProblemDto[];
+}
+
+/** The body as saving it would store it: HTML, what is derived from its text, and what would block publishing. */
+export class PostPreviewDto {
+  @ApiProperty({ description: 'The sanitized HTML, rendered as a save by the caller would render it' }) html: string;
+  @ApiProperty({ description: 'Minutes, at 230 words a minute' }) readingTimeMinutes: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Flesch–Kincaid grade (US school year)' })
+  readingLevel: number | null;
+  @ApiProperty({ type: AccessibilityReportDto, description: 'What would keep the post from being published' })
+  accessibility: AccessibilityReportDto;
 }
 
 export class RevisionEditorDto {
