@@ -200,7 +200,6 @@ function Editor({ initial, onCreated }: { initial: Versioned | undefined; onCrea
             <MarkdownField
               value={values.body}
               onChange={(body) => form.setFieldValue('body', body)}
-              savedHtml={base?.post.html}
               inputProps={{
                 label: 'Text (Markdown)',
                 description: 'Headings start at level 2 (## ): the title is the page’s heading.',

@@ -13,6 +13,9 @@ export type PostChanges = Schema<'UpdatePostDto'>;
 export type Tag = Schema<'TagDto'>;
 export type AccessibilityReport = Schema<'AccessibilityReportDto'>;
 export type AccessibilityProblem = Schema<'AccessibilityProblemDto'>;
+/** A body as a save would render it (HTML, reading time and level, accessibility report), nothing saved. */
+export type PostPreview = Schema<'PostPreviewDto'>;
+export type PreviewRequest = Schema<'PreviewPostDto'>;
 export type RevisionSummary = Schema<'PostRevisionSummaryDto'>;
 export type Revision = Schema<'PostRevisionDto'>;
 export type DiffPart = Schema<'DiffPartDto'>;
@@ -123,6 +126,11 @@ export async function deletePost(id: string): Promise<void> {
 
 export function fetchAccessibility(id: string, signal?: AbortSignal): Promise<AccessibilityReport> {
   return unwrap(apiClient.GET('/api/v1/posts/{id}/accessibility', { params: { path: { id } }, signal }));
+}
+
+/** Renders a body as saving it would (the caller's links, the library's images), without saving it. */
+export function previewPost(input: PreviewRequest, signal?: AbortSignal): Promise<PostPreview> {
+  return unwrap(apiClient.POST('/api/v1/posts/preview', { body: input, signal }));
 }
 
 /** Every tag, by name (a post takes at most 10; the API pages tags by 100 at most). */

@@ -1,3 +1,4 @@
+import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { useAuth } from '../../auth';
@@ -10,6 +11,7 @@ import {
   fetchTags,
   fetchVersioned,
   type PostStatus,
+  previewPost,
 } from './writing.api';
 
 /** Posts per page of "My posts". */
@@ -27,6 +29,7 @@ export const writingKeys = {
   revisions: (user: string, id: string) => [...writingKeys.all, user, 'revisions', id] as const,
   revision: (user: string, id: string, revisionId: string) =>
     [...writingKeys.all, user, 'revision', id, revisionId] as const,
+  preview: (user: string, body: string) => [...writingKeys.all, user, 'preview', body] as const,
   tags: () => [...writingKeys.all, 'tags'] as const,
   categories: () => [...writingKeys.all, 'categories'] as const,
 };
@@ -71,6 +74,30 @@ export function useAccessibilityReport(id: string | undefined, version: number |
     enabled: Boolean(id) && version !== undefined,
     staleTime: Infinity,
   });
+}
+
+/** How long after the last keystroke the preview asks the server to render the text. */
+export const PREVIEW_DELAY_MS = 400;
+
+/**
+ * The server's rendering of the text on screen (not of the last save): asked `PREVIEW_DELAY_MS`
+ * after the text stops changing, while `enabled` (the preview is shown). The previous rendering
+ * stays on screen meanwhile; `updating` says that a newer one is on its way.
+ */
+export function useLivePreview(body: string, enabled: boolean) {
+  const user = useUserId();
+  const [settled] = useDebouncedValue(body, PREVIEW_DELAY_MS);
+  const wanted = enabled && settled.trim() !== '';
+  const query = useQuery({
+    queryKey: writingKeys.preview(user, settled),
+    queryFn: ({ signal }) => previewPost({ body: settled }, signal),
+    enabled: wanted,
+    placeholderData: keepPreviousData,
+    // The same text renders the same until an image's alt text or caption changes in the library.
+    staleTime: 30_000,
+    retry: false,
+  });
+  return { ...query, updating: enabled && body.trim() !== '' && (settled !== body || query.isFetching) };
 }
 
 export function useTags() {

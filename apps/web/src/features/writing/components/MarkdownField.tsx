@@ -1,4 +1,4 @@
-import { ActionIcon, Group, Tabs, Text, Textarea, type TextareaProps, Tooltip, Typography } from '@mantine/core';
+import { ActionIcon, Group, Tabs, Textarea, type TextareaProps, Tooltip } from '@mantine/core';
 // One module per icon, as components/ui/icons.tsx does (the toolbar's own: no other page uses them).
 import IconBold from '@tabler/icons-react/icons/IconBold';
 import IconCode from '@tabler/icons-react/icons/IconCode';
@@ -14,6 +14,7 @@ import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import { type Media, MediaPicker, mediaMarkdown } from '../../media';
 import { applyFormat, type FormatKind } from '../markdown-format';
 import classes from '../Writing.module.css';
+import { LivePreview } from './LivePreview';
 
 const TOOLS: { kind: FormatKind; label: string; Icon: typeof IconBold; key?: string }[] = [
   { kind: 'bold', label: 'Bold', Icon: IconBold, key: 'b' },
@@ -29,17 +30,15 @@ const TOOLS: { kind: FormatKind; label: string; Icon: typeof IconBold; key?: str
 interface MarkdownFieldProps {
   value: string;
   onChange: (value: string) => void;
-  /** The last saved rendering (the API's sanitized HTML); `undefined` before the first save. */
-  savedHtml: string | undefined;
   inputProps: Omit<TextareaProps, 'value' | 'onChange'>;
 }
 
 /**
  * The body: Markdown in a textarea with a formatting toolbar acting on the selection (one tab stop,
- * arrow keys move between the buttons), and a preview of the last saved version as the server
- * rendered and cleaned it — never Markdown rendered in the browser.
+ * arrow keys move between the buttons), and a live preview of the text on screen as the server
+ * renders and cleans it for a save (LivePreview) — never Markdown rendered in the browser.
  */
-export function MarkdownField({ value, onChange, savedHtml, inputProps }: MarkdownFieldProps) {
+export function MarkdownField({ value, onChange, inputProps }: MarkdownFieldProps) {
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [active, setActive] = useState(0);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
@@ -174,22 +173,7 @@ export function MarkdownField({ value, onChange, savedHtml, inputProps }: Markdo
         />
       </Tabs.Panel>
       <Tabs.Panel value="preview" pt="sm">
-        <Text size="sm" c="dimmed" mb="sm">
-          The preview shows the last saved version as readers will see it; it updates when the draft is saved.
-        </Text>
-        {savedHtml === undefined ? (
-          <Text>Nothing saved yet: the preview appears after the first save.</Text>
-        ) : (
-          <Typography>
-            {/* Safe to insert as HTML: the API rendered this from the Markdown and cleaned it with
-                sanitize-html to an allowlist when the post was saved (docs/API.md, "Posts"). */}
-            <div
-              data-testid="preview-body"
-              className={classes.preview}
-              dangerouslySetInnerHTML={{ __html: savedHtml }}
-            />
-          </Typography>
-        )}
+        <LivePreview body={value} shown={tab === 'preview'} />
       </Tabs.Panel>
     </Tabs>
   );

@@ -1,0 +1,64 @@
+import { Group, Skeleton, Stack, Text, Typography } from '@mantine/core';
+
+import { ApiErrorAlert } from '../../../components/ui/ApiErrorAlert';
+import { useLivePreview } from '../api/writing.queries';
+import classes from '../Writing.module.css';
+
+interface LivePreviewProps {
+  /** The Markdown on screen, saved or not. */
+  body: string;
+  /** Whether the preview is on screen: the server is asked only then. */
+  shown: boolean;
+}
+
+/**
+ * The text on screen as readers will see it: rendered by the server exactly as a save would
+ * render it (`POST /posts/preview`, a moment after typing stops), never Markdown rendered in the
+ * browser — for drafts and published posts alike, before anything is saved.
+ */
+export function LivePreview({ body, shown }: LivePreviewProps) {
+  const preview = useLivePreview(body, shown);
+  if (body.trim() === '') return <Text>Nothing to preview yet: write some text first.</Text>;
+  const minutes = preview.data?.readingTimeMinutes;
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" gap="xs" wrap="wrap">
+        <Text size="sm" c="dimmed">
+          The text above as readers will see it, saved or not.
+        </Text>
+        {/* Polite: a screen reader hears that it is updating and when it is done, not every keystroke. */}
+        <Text size="sm" c="dimmed" role="status" aria-live="polite" aria-atomic="true" data-testid="preview-status">
+          {preview.updating
+            ? 'Updating the preview…'
+            : preview.isError
+              ? 'The preview is not up to date.'
+              : minutes !== undefined
+                ? `About ${minutes} minute${minutes === 1 ? '' : 's'} to read.`
+                : ''}
+        </Text>
+      </Group>
+      {preview.isError && !preview.updating ? (
+        <ApiErrorAlert
+          title="Could not update the preview"
+          error={preview.error}
+          onRetry={() => void preview.refetch()}
+          retrying={preview.isFetching}
+        />
+      ) : null}
+      {preview.data && !preview.isError ? (
+        <Typography>
+          {/* Safe to insert as HTML: the API rendered it from the Markdown and cleaned it with
+              sanitize-html to an allowlist, as it does for a save (docs/API.md, "Posts"). */}
+          <div
+            data-testid="preview-body"
+            aria-busy={preview.updating}
+            className={preview.updating ? `${classes.preview} ${classes.previewStale}` : classes.preview}
+            dangerouslySetInnerHTML={{ __html: preview.data.html }}
+          />
+        </Typography>
+      ) : preview.updating ? (
+        <Skeleton height={120} aria-hidden="true" />
+      ) : null}
+    </Stack>
+  );
+}
