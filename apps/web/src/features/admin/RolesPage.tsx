@@ -67,11 +67,13 @@ export function RolesPage() {
                   </Stack>
                 ),
               },
-              { accessor: 'level', title: 'Level', width: 80 },
+              // Level and count on one line each, as narrow as they read: the role's description gets the rest
+              // (at fixed widths it wrapped to a word a line on a phone, and "Every permission" broke in two).
+              { accessor: 'level', title: 'Level', noWrap: true },
               {
                 accessor: 'permissions',
                 title: 'Permissions',
-                width: 130,
+                noWrap: true,
                 render: (role) =>
                   // `manage all` is one grant of every permission (the admin role): not "1 permission".
                   role.permissions.some((p) => p.permission === MANAGE_ALL)
