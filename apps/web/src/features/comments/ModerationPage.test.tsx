@@ -109,15 +109,17 @@ describe('The moderation page', () => {
     await user.click(screen.getByRole('button', { name: 'Reject selected (1)' }));
     expect(await screen.findByText('1 comment rejected.')).toBeInTheDocument();
     expect(await bodyOf(requestsTo('/api/v1/comments/moderate')[1])).toEqual({ ids: [commentId(3)], action: 'reject' });
-    expect(await screen.findByText('Nothing waits for moderation.')).toBeInTheDocument();
+    expect(await screen.findByText('The queue is empty.')).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 
-  it('says when nothing waits', async () => {
+  it('says when nothing waits, without repeating the heading above it', async () => {
     useApi(...moderator(), ...queueApi([]));
     renderModeration();
 
-    expect(await screen.findByText('Nothing waits for moderation.')).toBeInTheDocument();
+    expect(await screen.findByText('The queue is empty.')).toBeInTheDocument();
+    const queue = screen.getByRole('region', { name: 'Waiting for moderation' });
+    expect(within(queue).queryByText(/waits for moderation/i)).not.toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /selected/ })).not.toBeInTheDocument();
   });

@@ -220,7 +220,7 @@ function Queue() {
         </Title>
         {/* Polite: what a moderation left, said after each one. */}
         <Text size="sm" c="dimmed" role="status" aria-live="polite" aria-atomic="true">
-          {total === 0 ? 'Nothing waits for moderation.' : `${commentCount(total)} waiting, oldest first.`}
+          {total === 0 ? 'The queue is empty.' : `${commentCount(total)} waiting, oldest first.`}
         </Text>
       </div>
 
