@@ -8,7 +8,7 @@
 // before the post shows (gzipped, at most 200 KB) and the layout shift while it loads (CLS under
 // 0.1). Without the admin's
 // credentials it starts an embedded API of its own, with an admin it makes up.
-/* global document, window -- in functions that run in the page */
+/* global document, window, StorageEvent -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -185,6 +185,15 @@ test('screenshots of the main pages in every scheme at desktop and phone widths,
           window.localStorage.setItem('mantine-color-scheme-value', prefs.colorScheme);
           document.documentElement.setAttribute('data-mantine-color-scheme', prefs.colorScheme);
           document.documentElement.toggleAttribute('data-high-contrast', prefs.highContrast);
+          // Mantine's own state too (it listens for the storage event another tab would send), or the
+          // header's scheme control kept showing "Light" selected on every dark screenshot.
+          window.dispatchEvent(
+            new StorageEvent('storage', {
+              key: 'mantine-color-scheme-value',
+              newValue: prefs.colorScheme,
+              storageArea: window.localStorage,
+            }),
+          );
         },
         { colorScheme: scheme.colorScheme, highContrast: scheme.highContrast },
       );
