@@ -19,7 +19,7 @@ import type { Post } from './api/reading.api';
 import { postQueryOptions, usePost } from './api/reading.queries';
 import { LabelBadge } from './components/PostCard';
 import classes from './PostPage.module.css';
-import { publishedDate, readingLevel, readingTime, viewCount } from './reading.format';
+import { publishedDate, readingLevel, readingTime, SEPARATOR, unbroken, viewCount } from './reading.format';
 
 const hasCode = (error: unknown, code: string) => error instanceof ApiError && error.code === code;
 
@@ -110,12 +110,13 @@ function PostArticle({ post }: { post: Post }) {
             <Text size="sm" c="dimmed">
               {post.publishedAt ? (
                 <>
-                  Published <time dateTime={post.publishedAt}>{publishedDate(post.publishedAt)}</time> ·{' '}
+                  Published <time dateTime={post.publishedAt}>{unbroken(publishedDate(post.publishedAt))}</time>
+                  {SEPARATOR}
                 </>
               ) : null}
-              {readingTime(post.readingTimeMinutes)}
-              {post.readingLevel !== null ? ` · ${readingLevel(post.readingLevel)}` : null}
-              {` · ${viewCount(post.viewCount)}`}
+              {unbroken(readingTime(post.readingTimeMinutes))}
+              {post.readingLevel !== null ? `${SEPARATOR}${unbroken(readingLevel(post.readingLevel))}` : null}
+              {`${SEPARATOR}${unbroken(viewCount(post.viewCount))}`}
             </Text>
           </Stack>
         </Group>

@@ -2,6 +2,15 @@
 export const publishedDate = (iso: string): string =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'long' }).format(new Date(iso));
 
+/**
+ * Between the parts of a line of facts ("Published 3 May · 2 min read"): a no-break space before the
+ * dot keeps it at the end of a line when the line wraps, never at the start of the next one.
+ */
+export const SEPARATOR = '\u00a0· ';
+
+/** A short fact kept on one line ("1 min read", "14 June 2025"): a wrapped line breaks between facts. */
+export const unbroken = (fact: string): string => fact.replace(/ /g, '\u00a0');
+
 /** "4 min read"; a very short post still takes a minute. */
 export const readingTime = (minutes: number): string => `${Math.max(1, Math.round(minutes))} min read`;
 

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { postPath } from '../../../app/paths';
 import { displayName } from '../../../components/ui/UserAvatar';
 import type { PostSummary } from '../api/reading.api';
-import { publishedDate, readingTime } from '../reading.format';
+import { publishedDate, readingTime, SEPARATOR, unbroken } from '../reading.format';
 import { MediaImage } from '../../media';
 import classes from './PostCard.module.css';
 import { Snippet } from './Snippet';
@@ -37,7 +37,8 @@ export function PostCard({ post, ref }: { post: PostSummary; ref?: Ref<HTMLAncho
       ) : null}
       <Stack gap="xs">
         <Title order={3} id={titleId} size="h4">
-          <Anchor component={Link} to={postPath(post.slug)} ref={ref} c="inherit">
+          {/* inherit: the heading's size and weight (an anchor has the body text's of its own). */}
+          <Anchor component={Link} to={postPath(post.slug)} ref={ref} c="inherit" inherit>
             {post.title}
           </Anchor>
         </Title>
@@ -45,13 +46,13 @@ export function PostCard({ post, ref }: { post: PostSummary; ref?: Ref<HTMLAncho
           By {displayName(post.author)}
           {post.publishedAt ? (
             <>
-              {' · '}
-              <time dateTime={post.publishedAt}>{publishedDate(post.publishedAt)}</time>
+              {SEPARATOR}
+              <time dateTime={post.publishedAt}>{unbroken(publishedDate(post.publishedAt))}</time>
             </>
           ) : null}
-          {' · '}
-          {readingTime(post.readingTimeMinutes)}
-          {post.category ? ` · ${post.category.name}` : null}
+          {SEPARATOR}
+          {unbroken(readingTime(post.readingTimeMinutes))}
+          {post.category ? `${SEPARATOR}${post.category.name}` : null}
         </Text>
         {post.visibility === 'members' || post.featured || similar ? (
           <Group gap="xs">
