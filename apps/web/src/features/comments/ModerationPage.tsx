@@ -26,7 +26,8 @@ export function ModerationPage() {
       <title>Moderation · Atrium</title>
       <div>
         <Title order={1}>Moderation</Title>
-        <Text mt={4}>
+        {/* A readable measure, as on the home page: across the page the sentences ran 150 characters a line. */}
+        <Text mt={4} maw={720}>
           Comments wait here until a moderator approves them; readers see them once approved. Rejected comments stay
           visible to their authors only.
         </Text>
