@@ -5,10 +5,13 @@
 // elsewhere meanwhile brings the conflict screen (yours and theirs side by side), and "Keep mine"
 // writes the screen's version; scheduling takes a day and time from the picker in the browser's
 // time zone; the schedule is cancelled; the post is published, unpublished, published again and
-// archived; an earlier revision is shown as a diff and restored.
+// archived; an earlier revision is shown as a diff and restored. Editing a published post, the
+// preview shows the text on screen before anything is saved; a library image with a caption shows
+// it under the image on the published post, and a new caption once it is edited in the library.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { crc32, deflateSync } from 'node:zlib';
 
 import {
   adminTarget,
@@ -55,6 +58,119 @@ async function postNow(id, token) {
   return { post: (await response.json()).data, etag: response.headers.get('etag') ?? '' };
 }
 
+/**
+ * Signs in through the form as the target's admin, and waits for the page after it.
+ * @param {import('playwright-core').Page} page
+ */
+async function signIn(page) {
+  await page.goto('/sign-in');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByRole('textbox', { name: 'Email or username' }).fill(target.login);
+  await form.getByLabel('Password', { exact: false }).and(page.locator('input')).fill(target.password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/sign-in');
+  await pageHeading(page);
+}
+
+/** A PNG of one colour, `width` × `height` (RGB, 8 bits). */
+function solidPng(width, height, [r, g, b]) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [r, g, b]).flat())]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: height }, () => row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('editing a published post: the preview shows the new text before any save; a captioned image shows its caption, and the new one after an edit in the library', async () => {
+  const { data: session } = await call('POST', '/api/v1/auth/login', {
+    body: { login: target.login, password: target.password },
+  });
+  const token = session.accessToken;
+  const word = randomBytes(3).toString('hex');
+
+  // An image with alt text and a caption, in a published post (set up through the API).
+  const upload = new FormData();
+  upload.append('file', new Blob([solidPng(600, 400, [30, 90, 160])], { type: 'image/png' }), 'quay.png');
+  const uploaded = await fetch(`${target.url}/api/v1/media`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: upload,
+  });
+  assert.equal(uploaded.status, 201, await uploaded.clone().text());
+  const media = (await uploaded.json()).data;
+  await call('PATCH', `/api/v1/media/${media.id}`, {
+    token,
+    body: { altText: 'The quay at low tide', caption: `The quay at low tide, ${word}` },
+  });
+  const body = `The boats wait for the water.\n\n![](media:${media.id})\n\nThen the tide comes back.`;
+  const { data: made } = await call('POST', '/api/v1/posts', {
+    token,
+    body: { title: `Low tide ${word}`, body },
+    expect: 201,
+  });
+  const { data: published } = await call('POST', `/api/v1/posts/${made.id}/publish`, { token });
+
+  const context = await browser.newContext({ baseURL: target.url, viewport: { width: 1280, height: 1000 } });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  try {
+    await signIn(page);
+
+    // The published post: the image in a figure, its caption under it.
+    await navigateInApp(page, `/posts/${made.slug}`);
+    await pageHeading(page, `Low tide ${word}`);
+    const figure = page.getByRole('figure', { name: `The quay at low tide, ${word}` });
+    await figure.waitFor();
+    assert.equal(await figure.getByRole('img', { name: 'The quay at low tide' }).count(), 1);
+
+    // The caption edited in the library reaches the post.
+    await call('PATCH', `/api/v1/media/${media.id}`, { token, body: { caption: `Boats afloat again, ${word}` } });
+    await page.reload();
+    await pageHeading(page, `Low tide ${word}`);
+    await page.getByRole('figure', { name: `Boats afloat again, ${word}` }).waitFor();
+
+    // The editor of the published post: new text, shown by the preview before any save.
+    await navigateInApp(page, `/write/${made.id}`);
+    await pageHeading(page, 'Edit post');
+    const text = page.getByRole('textbox', { name: /^Text \(Markdown\)/ });
+    await text.fill(`${body}\n\n## Evening ${word}\n\nThe gulls come home.`);
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const preview = page.getByTestId('preview-body');
+    await preview.getByRole('heading', { level: 2, name: `Evening ${word}` }).waitFor();
+    await preview.getByRole('figure', { name: `Boats afloat again, ${word}` }).waitFor();
+    await page
+      .getByTestId('preview-status')
+      .getByText(/to read\.$/)
+      .waitFor();
+    // Nothing was saved: the published post is as it was.
+    const stored = (await postNow(made.id, token)).post;
+    assert.equal(stored.body, body);
+    assert.equal(stored.version, published.version, 'the post is the version that was published');
+
+    assert.deepEqual(errors, [], errors.join('\n'));
+  } finally {
+    await context.close();
+  }
+});
+
 test('autosave, the unsaved-changes guard, a conflict kept mine, scheduling in the local zone, publish/unpublish/archive, a revision restored', async () => {
   const { data: session } = await call('POST', '/api/v1/auth/login', {
     body: { login: target.login, password: target.password },
@@ -76,13 +192,7 @@ test('autosave, the unsaved-changes guard, a conflict kept mine, scheduling in t
   const errors = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   try {
-    await page.goto('/sign-in');
-    const form = page.getByRole('form', { name: 'Sign in' });
-    await form.getByRole('textbox', { name: 'Email or username' }).fill(target.login);
-    await form.getByLabel('Password', { exact: false }).and(page.locator('input')).fill(target.password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname !== '/sign-in');
-    await pageHeading(page);
+    await signIn(page);
     await navigateInApp(page, '/write/new');
     await pageHeading(page, 'New post');
 

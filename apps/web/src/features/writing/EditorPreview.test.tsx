@@ -47,7 +47,7 @@ function Harness() {
   return (
     <>
       <textarea aria-label="Text" value={body} onChange={(event) => setBody(event.currentTarget.value)} />
-      <LivePreview body={body} shown />
+      <LivePreview body={body} />
     </>
   );
 }

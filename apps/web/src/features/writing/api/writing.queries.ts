@@ -80,24 +80,23 @@ export function useAccessibilityReport(id: string | undefined, version: number |
 export const PREVIEW_DELAY_MS = 400;
 
 /**
- * The server's rendering of the text on screen (not of the last save): asked `PREVIEW_DELAY_MS`
- * after the text stops changing, while `enabled` (the preview is shown). The previous rendering
- * stays on screen meanwhile; `updating` says that a newer one is on its way.
+ * The server's rendering of the text on screen (not of the last save), asked `PREVIEW_DELAY_MS`
+ * after the text stops changing. The previous rendering stays on screen meanwhile; `updating`
+ * says that a newer one is on its way.
  */
-export function useLivePreview(body: string, enabled: boolean) {
+export function useLivePreview(body: string) {
   const user = useUserId();
   const [settled] = useDebouncedValue(body, PREVIEW_DELAY_MS);
-  const wanted = enabled && settled.trim() !== '';
   const query = useQuery({
     queryKey: writingKeys.preview(user, settled),
     queryFn: ({ signal }) => previewPost({ body: settled }, signal),
-    enabled: wanted,
+    enabled: settled.trim() !== '',
     placeholderData: keepPreviousData,
     // The same text renders the same until an image's alt text or caption changes in the library.
     staleTime: 30_000,
     retry: false,
   });
-  return { ...query, updating: enabled && body.trim() !== '' && (settled !== body || query.isFetching) };
+  return { ...query, updating: body.trim() !== '' && (settled !== body || query.isFetching) };
 }
 
 export function useTags() {

@@ -7,17 +7,16 @@ import classes from '../Writing.module.css';
 interface LivePreviewProps {
   /** The Markdown on screen, saved or not. */
   body: string;
-  /** Whether the preview is on screen: the server is asked only then. */
-  shown: boolean;
 }
 
 /**
  * The text on screen as readers will see it: rendered by the server exactly as a save would
  * render it (`POST /posts/preview`, a moment after typing stops), never Markdown rendered in the
- * browser — for drafts and published posts alike, before anything is saved.
+ * browser — for drafts and published posts alike, before anything is saved. Mount it only while
+ * it is on screen: the server is asked only then.
  */
-export function LivePreview({ body, shown }: LivePreviewProps) {
-  const preview = useLivePreview(body, shown);
+export function LivePreview({ body }: LivePreviewProps) {
+  const preview = useLivePreview(body);
   if (body.trim() === '') return <Text>Nothing to preview yet: write some text first.</Text>;
   const minutes = preview.data?.readingTimeMinutes;
   return (

@@ -173,7 +173,9 @@ export function MarkdownField({ value, onChange, inputProps }: MarkdownFieldProp
         />
       </Tabs.Panel>
       <Tabs.Panel value="preview" pt="sm">
-        <LivePreview body={value} shown={tab === 'preview'} />
+        {/* Mounted only while shown: Mantine keeps a hidden panel in a hidden <Activity>, where effects
+            (the preview's wait after typing) do not run, and it would show a rendering of older text. */}
+        {tab === 'preview' ? <LivePreview body={value} /> : null}
       </Tabs.Panel>
     </Tabs>
   );
