@@ -5,7 +5,7 @@
 // Chromium opens the category's page (10 posts, then 3 more by scrolling alone), the tag's page,
 // the author's profile (their posts and feed), the categories page and the feed (the featured post); each
 // page's RSS link answers 200 with RSS XML, and axe finds nothing serious on the new pages.
-/* global document, window -- in functions that run in the page */
+/* global document, window, DOMParser -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
