@@ -79,7 +79,8 @@ export function hintsFor(op: SpecOperation): HintSource {
         case 'category':
           return ['category.id'];
         case 'tag':
-          return ['tag.id'];
+          // `GET /tags/{id}` takes a slug too.
+          return op.method === 'GET' ? ['tag.id', 'tag.slug'] : ['tag.id'];
         case 'comment':
           return ['comment.id'];
         case 'media':
@@ -109,6 +110,8 @@ export function hintsFor(op: SpecOperation): HintSource {
       if (name === 'file') return ['image.png'];
     }
     if (where === 'query' && name === 'actor') return ['user.id'];
+    // A real username most of the time (the feeds answer 404 to an unknown author).
+    if (where === 'query' && name === 'author') return ['user.username'];
     if (where === 'query' && name === 'moveTo') return ['category.id'];
     if (where === 'query' && name === 'cursor') return ['list.cursor'];
     return [];
@@ -293,6 +296,11 @@ export class FuzzWorld {
         return spends ? this.newComment() : (this.commentId ??= await this.newComment());
       case 'tag.id':
         return spends ? this.newTaxon('tags') : (this.tagId ??= await this.newTaxon('tags'));
+      case 'tag.slug': {
+        // The shared tag's slug as it is now (the fuzzer renames and deletes tags too).
+        const tag = await this.call('GET', `/api/v1/tags/${(this.tagId ??= await this.newTaxon('tags'))}`);
+        return tag.statusCode === 200 ? tag.json<{ data: { slug: string } }>().data.slug : 'no-such-tag';
+      }
       case 'media.id':
         return spends ? (await this.newMedia()).id : (this.media ??= await this.newMedia()).id;
       case 'export.id': {

@@ -99,6 +99,7 @@ const RULES: Record<string, Requirement> = {
   'DELETE /api/v1/categories/{id}': 'categories:delete',
   'GET /api/v1/tags': 'public',
   'POST /api/v1/tags': 'tags:create',
+  'GET /api/v1/tags/{id}': 'public',
   'PATCH /api/v1/tags/{id}': 'tags:update',
   'POST /api/v1/tags/{id}/merge': 'tags:delete',
   'DELETE /api/v1/tags/{id}': 'tags:delete',

@@ -7,12 +7,12 @@ const APP_URL = 'https://news.example.test';
 
 /**
  * RSS 2.0, JSON Feed 1.1 and the sitemap: public posts only (never drafts or members-only ones),
- * newest first, narrowed by category or tag, with an ETag that answers 304.
+ * newest first, narrowed by category, tag or author, with an ETag that answers 304.
  */
 describe('feeds and sitemap', () => {
   const resources = new TestResources();
   let atrium: AtriumApp;
-  const { call, asRole } = actors(() => atrium);
+  const { call, asRole, asAdmin } = actors(() => atrium);
   const ids: Record<string, string> = {};
   const slugs: Record<string, string> = {};
 
@@ -133,5 +133,70 @@ describe('feeds and sitemap', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it("serves an author's feed: only their published public posts, and 404 for an unknown or deactivated author", async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    const named = await call('PATCH', '/api/v1/me', {
+      token: author.token,
+      body: { firstName: 'Ada', lastName: 'Quill' },
+    });
+    expect(named.statusCode).toBe(200);
+    const write = async (title: string, extra: Record<string, unknown> = {}, publish = true) => {
+      const res = await call('POST', '/api/v1/posts', {
+        token: author.token,
+        body: { title, body: 'Words.', ...extra },
+      });
+      expect(res.statusCode).toBe(201);
+      if (publish) {
+        const published = await call('POST', `/api/v1/posts/${res.json().data.id}/publish`, { token: author.token });
+        expect(published.statusCode).toBe(200);
+      }
+      return res.json().data.slug as string;
+    };
+    const older = await write('Ada on tides');
+    const newer = await write('Ada on <gulls> & terns');
+    await write('Ada for members', { visibility: 'members' });
+    await write('Ada still drafting', {}, false);
+
+    const rss = await call('GET', '/feed.xml', { query: { author: author.username } });
+    expect(rss.statusCode).toBe(200);
+    expect(rss.headers['content-type']).toMatch(/^application\/rss\+xml/);
+    expect(rss.headers['cache-control']).toMatch(/public/);
+    expect(rss.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\s*<rss version="2.0"[^>]*>\s*<channel>/);
+    expect(rss.body).toMatch(/<\/channel>\s*<\/rss>\s*$/);
+    expect(rss.body).toContain(`<link>${APP_URL}/u/${author.username}</link>`);
+    expect(rss.body).toContain('Ada Quill');
+    const titles = [...rss.body.matchAll(/<item>\s*<title><!\[CDATA\[(.*?)\]\]><\/title>/g)].map((m) => m[1]);
+    // Not the editor's posts, not the members-only one, not the draft.
+    expect(titles).toEqual(['Ada on <gulls> & terns', 'Ada on tides']);
+    expect(rss.body).toContain(`<link>${APP_URL}/posts/${newer}</link>`);
+    expect(rss.body).toContain(`<link>${APP_URL}/posts/${older}</link>`);
+
+    const json = JSON.parse(
+      (await call('GET', '/feed.json', { query: { author: author.username.toUpperCase() } })).body,
+    ) as {
+      feed_url: string;
+      items: Array<{ title: string }>;
+    };
+    expect(json.items.map((item) => item.title)).toEqual(['Ada on <gulls> & terns', 'Ada on tides']);
+    expect(json.feed_url).toBe(`${APP_URL}/feed.json?author=${author.username.toUpperCase()}`);
+
+    for (const path of ['/feed.xml', '/feed.json']) {
+      const unknown = await call('GET', path, { query: { author: 'nobody-here' } });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toMatchObject({ status: 'error', error: { code: 'NOT_FOUND' } });
+    }
+
+    // Deactivating the author drops the cached feed: it answers 404 at once.
+    const admin = await asAdmin();
+    const deactivated = await call('PATCH', `/api/v1/users/${author.id}`, {
+      token: admin.token,
+      body: { isActive: false },
+    });
+    expect(deactivated.statusCode).toBe(200);
+    const gone = await call('GET', '/feed.xml', { query: { author: author.username } });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json()).toMatchObject({ status: 'error', error: { code: 'NOT_FOUND' } });
   });
 });

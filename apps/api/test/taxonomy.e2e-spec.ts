@@ -333,4 +333,34 @@ describe('categories and tags', () => {
     const byName = await call('GET', '/api/v1/tags', { query: { q: prefix.toUpperCase(), sort: 'name' } });
     expect((byName.json().data as Tag[]).map((t) => t.id)).toEqual([common.id, rare.id]);
   });
+
+  it('reads one tag by its slug (exactly that one, not one that starts with it) or id, anonymously; 404 otherwise', async () => {
+    const base = unique('tide').toLowerCase();
+    const exact = await tag({ name: base });
+    // A tag whose slug starts with the other's and is more used: first in a search for the slug.
+    const longer = await tag({ name: `${base} pools` });
+    await post({ tagIds: [longer.id] });
+    const bySlug = await call('GET', `/api/v1/tags/${exact.slug}`);
+    expect(bySlug.statusCode).toBe(200);
+    expect(bySlug.json().data).toMatchObject({ id: exact.id, slug: exact.slug, name: base, usageCount: 0 });
+    expect((await call('GET', `/api/v1/tags/${exact.slug.toUpperCase()}`)).json().data.id).toBe(exact.id);
+    expect((await call('GET', `/api/v1/tags/${longer.id}`)).json().data).toMatchObject({
+      slug: longer.slug,
+      usageCount: 1,
+    });
+
+    for (const missing of ['no-such-tag', '0190f2a4-5b6c-7d8e-9f00-000000000000']) {
+      const res = await call('GET', `/api/v1/tags/${missing}`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ status: 'error', error: { code: 'NOT_FOUND' } });
+    }
+    // Tags keep no old slugs: a changed slug is gone.
+    const renamed = await call('PATCH', `/api/v1/tags/${exact.id}`, {
+      token: editor.token,
+      body: { slug: `${base}-renamed` },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect((await call('GET', `/api/v1/tags/${exact.slug}`)).statusCode).toBe(404);
+    expect((await call('GET', `/api/v1/tags/${base}-renamed`)).json().data.id).toBe(exact.id);
+  });
 });

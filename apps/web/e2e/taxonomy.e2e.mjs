@@ -3,9 +3,9 @@
 //   node --test apps/web/e2e/taxonomy.e2e.mjs
 // The admin files 13 posts under a new category (3 of them tagged, 1 featured) through the API.
 // Chromium opens the category's page (10 posts, then 3 more by scrolling alone), the tag's page,
-// the author's profile (their posts), the categories page and the feed (the featured post); each
+// the author's profile (their posts and feed), the categories page and the feed (the featured post); each
 // page's RSS link answers 200 with RSS XML, and axe finds nothing serious on the new pages.
-/* global document, window -- in functions that run in the page */
+/* global document, window, DOMParser -- in functions that run in the page */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -211,7 +211,7 @@ test('a tag’s page lists the posts that carry it, with its RSS feed; a post li
   }
 });
 
-test("an author's profile lists their published posts", async () => {
+test("an author's profile lists their published posts, with the RSS feed of them", async () => {
   const { context, page, errors } = await openReader();
   try {
     await page.goto(`/u/${made.author}`);
@@ -219,6 +219,22 @@ test("an author's profile lists their published posts", async () => {
     const list = page.getByRole('main').getByRole('list', { name: /^Posts by / });
     await list.getByRole('article').first().waitFor();
     assert.equal(await list.getByRole('article').first().getByRole('heading').textContent(), made.titles.at(-1));
+
+    // Their feed: a visible link, named in the head too, and it answers with their posts as RSS
+    // that the browser's own XML parser reads (an RSS 2.0 channel with every post as an item).
+    const href = await page.getByRole('link', { name: /^RSS feed of posts by / }).getAttribute('href');
+    assert.equal(href, `/feed.xml?author=${made.author}`);
+    assert.ok((await alternates(page)).includes(href), 'the head names the author feed');
+    await assertFeed(href, [made.titles.at(-1), made.titles[0]]);
+    const parsed = await page.evaluate(async (url) => {
+      const xml = new DOMParser().parseFromString(await (await fetch(url)).text(), 'application/xml');
+      return {
+        error: xml.querySelector('parsererror')?.textContent ?? null,
+        version: xml.documentElement.getAttribute('version'),
+        items: [...xml.querySelectorAll('rss > channel > item > title')].map((title) => title.textContent),
+      };
+    }, href);
+    assert.deepEqual(parsed, { error: null, version: '2.0', items: [...made.titles].reverse().slice(0, 20) });
     await pageSettled(page);
     await assertAxeCleanInBothSchemes(page, `/u/${made.author}`);
     assert.deepEqual(errors, [], errors.join('\n'));

@@ -117,11 +117,20 @@ export const serverPaths = {
   rssFeed: '/feed.xml',
 } as const;
 
-/** The RSS feed of the newest public posts, of a category (and those below it) or of a tag: `/feed.xml?tag=coast`. */
-export function feedPath(filter: PostsFilter = {}): string {
+/** What an RSS feed can be narrowed to: what `/posts` can, or an author (by username). */
+export interface FeedPathFilter extends PostsFilter {
+  author?: string;
+}
+
+/**
+ * The RSS feed of the newest public posts, of a category (and those below it), a tag or an
+ * author: `/feed.xml?tag=coast`, `/feed.xml?author=ada`.
+ */
+export function feedPath(filter: FeedPathFilter = {}): string {
   const query = new URLSearchParams();
   if (filter.category) query.set('category', filter.category);
   if (filter.tag) query.set('tag', filter.tag);
+  if (filter.author) query.set('author', filter.author);
   const search = query.toString();
   return search ? `${serverPaths.rssFeed}?${search}` : serverPaths.rssFeed;
 }

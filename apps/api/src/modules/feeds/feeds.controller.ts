@@ -30,6 +30,16 @@ export class FeedQueryDto {
   @IsString()
   @MaxLength(80)
   tag?: string;
+
+  @ApiPropertyOptional({
+    description: "An author's username: their posts (404 when no active account has it)",
+    maxLength: 50,
+  })
+  @Optional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(50)
+  author?: string;
 }
 
 export class SitemapQueryDto {
@@ -42,7 +52,7 @@ export class SitemapQueryDto {
   page?: number;
 }
 
-const FEED_NOTE = `The ${FEED_ITEMS} newest public posts (members-only posts never), newest first; \`category\` (with the categories below it) or \`tag\` narrow it. Built again after any change to what it shows; clients may reuse it for ${FEEDS_MAX_AGE_SECONDS} s (\`Cache-Control\`), and \`ETag\` with \`If-None-Match\` answers 304.`;
+const FEED_NOTE = `The ${FEED_ITEMS} newest public posts (members-only posts never), newest first; \`category\` (with the categories below it), \`tag\` or \`author\` narrow it (an unknown or deactivated author is 404). Built again after any change to what it shows; clients may reuse it for ${FEEDS_MAX_AGE_SECONDS} s (\`Cache-Control\`), and \`ETag\` with \`If-None-Match\` answers 304.`;
 
 @ApiTags('Feeds')
 @Public()
@@ -58,11 +68,11 @@ export class FeedsController {
     description: 'RSS 2.0',
     content: { 'application/rss+xml': { schema: { type: 'string' } } },
   })
-  @ApiErrorResponses(400)
+  @ApiErrorResponses(400, 404)
   @HttpCache({ maxAgeSeconds: FEEDS_MAX_AGE_SECONDS, visibility: 'public' })
   async rss(@Query() query: FeedQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.type('application/rss+xml; charset=utf-8');
-    return this.feeds.rss({ category: query.category, tag: query.tag });
+    return this.feeds.rss({ category: query.category, tag: query.tag, author: query.author });
   }
 
   @Get('feed.json')
@@ -72,11 +82,11 @@ export class FeedsController {
     description: 'JSON Feed 1.1 (https://jsonfeed.org/version/1.1)',
     content: { 'application/feed+json': { schema: { type: 'string' } } },
   })
-  @ApiErrorResponses(400)
+  @ApiErrorResponses(400, 404)
   @HttpCache({ maxAgeSeconds: FEEDS_MAX_AGE_SECONDS, visibility: 'public' })
   async json(@Query() query: FeedQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.type('application/feed+json; charset=utf-8');
-    return this.feeds.json({ category: query.category, tag: query.tag });
+    return this.feeds.json({ category: query.category, tag: query.tag, author: query.author });
   }
 
   @Get('sitemap.xml')

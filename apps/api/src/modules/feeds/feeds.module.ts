@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthorizationModule } from '../authorization/authorization.module';
 import { PostsModule } from '../posts/posts.module';
 import { SystemModule } from '../system/system.module';
 import { FeedsController } from './feeds.controller';
@@ -6,7 +7,7 @@ import { FeedsService } from './feeds.service';
 
 /** RSS, JSON Feed and the sitemap, at the site's root. */
 @Module({
-  imports: [PostsModule, SystemModule],
+  imports: [AuthorizationModule, PostsModule, SystemModule],
   controllers: [FeedsController],
   providers: [FeedsService],
 })

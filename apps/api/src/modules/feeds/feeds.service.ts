@@ -3,6 +3,7 @@ import { CacheService, FEEDS_CACHE, PUBLIC_CONTENT_TTL_SECONDS } from '../../com
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import type { PostSummaryDto } from '../posts/dto/posts.dto';
+import { UsersService } from '../authorization/users.service';
 import { PostsService } from '../posts/posts.service';
 import { SystemService } from '../system/system.service';
 
@@ -13,7 +14,7 @@ export const FEED_ITEMS = 20;
  */
 export const FEEDS_MAX_AGE_SECONDS = 60;
 
-export type FeedFilter = { category?: string; tag?: string };
+export type FeedFilter = { category?: string; tag?: string; author?: string };
 type FeedItem = PostSummaryDto & { html: string };
 
 /** The `feed` package is ESM-only: loaded once, the first time a feed is built. */
@@ -25,13 +26,15 @@ const escapeXml = (text: string): string =>
 
 /**
  * RSS 2.0 (`feed`), JSON Feed 1.1 (written here: the package writes 1.0) and the sitemap, from
- * the public posts: the same a signed-out reader sees. Cached per variant until a change.
+ * the public posts: the same a signed-out reader sees, of the site, a category, a tag or an author.
+ * Cached per variant until a change.
  */
 @Injectable()
 export class FeedsService {
   constructor(
     private readonly posts: PostsService,
     private readonly system: SystemService,
+    private readonly users: UsersService,
     private readonly cache: CacheService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -40,12 +43,26 @@ export class FeedsService {
     return new URL(path, this.config.appUrl).toString();
   }
 
-  private async channel(filter: FeedFilter): Promise<{ title: string; items: FeedItem[]; home: string }> {
+  private async channel(
+    filter: FeedFilter,
+  ): Promise<{ title: string; items: FeedItem[]; home: string; query: URLSearchParams }> {
+    // Unknown or deactivated authors answer 404 (thrown before anything is cached); the feed of one
+    // who is deactivated later is dropped with the rest of the public content (`PublicContentCache`).
+    const author = filter.author ? await this.users.profile(filter.author) : undefined;
     const site = (await this.system.info()).siteName ?? 'Atrium';
     const items = await this.posts.feedItems(filter, FEED_ITEMS);
     const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => !!e[1]));
+    const name = author && ([author.firstName, author.lastName].filter(Boolean).join(' ') || author.username);
     const scope = filter.category ? ` · ${filter.category}` : filter.tag ? ` · #${filter.tag}` : '';
-    return { title: `${site}${scope}`, items, home: this.link(`/posts${query.size ? `?${query}` : ''}`) };
+    return {
+      title: `${site}${scope}${name ? ` · ${name}` : ''}`,
+      items,
+      // An author's feed belongs to their profile page; the others to the feed page they narrow.
+      home: author
+        ? this.link(`/u/${encodeURIComponent(author.username)}`)
+        : this.link(`/posts${query.size ? `?${query}` : ''}`),
+      query,
+    };
   }
 
   private cached(key: string, build: () => Promise<string>): Promise<string> {
@@ -87,12 +104,12 @@ export class FeedsService {
 
   json(filter: FeedFilter): Promise<string> {
     return this.cached(`json:${JSON.stringify(filter)}`, async () => {
-      const { title, items, home } = await this.channel(filter);
+      const { title, items, home, query } = await this.channel(filter);
       return JSON.stringify({
         version: 'https://jsonfeed.org/version/1.1',
         title,
         home_page_url: home,
-        feed_url: this.link(`/feed.json${home.includes('?') ? home.slice(home.indexOf('?')) : ''}`),
+        feed_url: this.link(`/feed.json${query.size ? `?${query}` : ''}`),
         items: items.map((post) => ({
           id: this.link(`/posts/${post.slug}`),
           url: this.link(`/posts/${post.slug}`),

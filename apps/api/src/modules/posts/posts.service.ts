@@ -385,10 +385,10 @@ export class PostsService implements OnModuleInit {
 
   /**
    * The newest public posts for feeds (what an anonymous reader may read: members-only posts
-   * never), optionally of a category (with the ones below it) or a tag, with their HTML.
+   * never), optionally of a category (with the ones below it), a tag or an author, with their HTML.
    */
   async feedItems(
-    filter: { category?: string; tag?: string },
+    filter: { category?: string; tag?: string; author?: string },
     limit: number,
   ): Promise<Array<PostSummaryDto & { html: string }>> {
     const page = await this.list(null, { ...filter, sort: '-publishedAt', page: 1, perPage: limit });

@@ -9,6 +9,8 @@ import type { TagEntity } from './entities/tag.entity';
 import { chooseSlug } from './slugs';
 import { TaxonomyRepository } from './taxonomy.repository';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function toTagDto(tag: TagEntity): TagDto {
   return {
     id: tag.id,
@@ -39,6 +41,18 @@ export class TagsService {
       query.perPage,
     );
     return new Paginated(tags.map(toTagDto), query.page, query.perPage, total);
+  }
+
+  /**
+   * The tag at this id or slug (slugs are lower case; a slug shaped like an id is tried as a slug
+   * first). Tags keep no old slugs: a renamed slug is simply gone.
+   */
+  async find(idOrSlug: string): Promise<TagDto> {
+    const tag =
+      (await this.taxonomy.findTagBySlug(idOrSlug.toLowerCase())) ??
+      (UUID.test(idOrSlug) ? await this.taxonomy.findTag(idOrSlug) : null);
+    if (!tag) throw Errors.notFound('tag');
+    return toTagDto(tag);
   }
 
   async get(id: string): Promise<TagDto> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiPaginatedResponse, type Paginated } from '../../common/http/pagination';
 import { Route } from '../../common/http/route.decorator';
 import { MessageDto } from '../identity/dto/auth.dto';
@@ -87,6 +87,25 @@ export class TagsController {
   })
   list(@Query() query: ListTagsQueryDto): Promise<Paginated<TagDto>> {
     return this.tags.list(query);
+  }
+
+  @Get(':id')
+  @Route({
+    summary: 'One tag by its slug or id',
+    description:
+      'The tag page of a site reads its tag by the slug in its address. Tags keep no old slugs: a changed or merged slug answers 404.',
+    access: 'public',
+    response: { type: TagDto },
+    errors: [404],
+  })
+  // One path template with PATCH and DELETE `/tags/{id}`, as `GET /posts/{id}` takes an id or a slug.
+  @ApiParam({
+    name: 'id',
+    description: "The tag's slug (`coast`) or id (uuid)",
+    schema: { type: 'string', maxLength: 80 },
+  })
+  get(@Param('id') idOrSlug: string): Promise<TagDto> {
+    return this.tags.find(idOrSlug);
   }
 
   @Post()

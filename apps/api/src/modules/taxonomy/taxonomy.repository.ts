@@ -144,6 +144,10 @@ export class TaxonomyRepository {
     return this.tags.findOne({ where: { id } });
   }
 
+  findTagBySlug(slug: string): Promise<TagEntity | null> {
+    return this.tags.findOne({ where: { slug } });
+  }
+
   insertTag(tag: Partial<TagEntity>): Promise<TagEntity> {
     return this.tags.save(this.tags.create(tag));
   }

@@ -68,6 +68,19 @@ describe('Public profile page', () => {
     expect(document.title).toBe('Ada Lovelace (@ada) · Atrium');
   });
 
+  it("links the RSS feed of the member's posts, and names it in the page's head for feed readers", async () => {
+    useApi(api.get('/api/v1/profiles/{username}', () => json(envelope(adaProfile))));
+    renderProfile('ada');
+
+    const link = await screen.findByRole('link', { name: 'RSS feed of posts by Ada Lovelace' });
+    expect(link).toHaveAttribute('href', '/feed.xml?author=ada');
+    expect(link).toHaveAttribute('type', 'application/rss+xml');
+    const alternates = [...document.head.querySelectorAll('link[rel="alternate"][type="application/rss+xml"]')];
+    expect(
+      alternates.map((alternate) => [alternate.getAttribute('href'), alternate.getAttribute('title')]),
+    ).toContainEqual(['/feed.xml?author=ada', 'Ada Lovelace — newest posts']);
+  });
+
   it('uses the username without a name, and says when there is no bio', async () => {
     useApi(
       api.get('/api/v1/profiles/{username}', ({ params }) =>

@@ -2,12 +2,12 @@ import { ErrorCode } from '@atrium/contracts';
 import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 
-import { paths } from '../../app/paths';
+import { feedPath, paths } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
 import { PageLoader } from '../../components/ui/PageLoader';
 import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
-import { PostFeed } from '../reading';
+import { FeedLink, PostFeed } from '../reading';
 import { useProfile } from './api/profiles.queries';
 
 /** "May 2025": a member since a month, not a moment (and no time zone can move it by a day). */
@@ -16,7 +16,10 @@ const memberSince = (iso: string): string =>
 
 const isNotFound = (error: unknown) => error instanceof ApiError && error.code === ErrorCode.NOT_FOUND;
 
-/** A member's public profile: avatar, name, bio and since when they are a member; then their published posts. */
+/**
+ * A member's public profile: avatar, name, bio and since when they are a member, the RSS feed of
+ * their posts; then their published posts.
+ */
 export function ProfilePage() {
   const { username = '' } = useParams();
   const profile = useProfile(username);
@@ -54,6 +57,13 @@ export function ProfilePage() {
             <Title order={1}>{name}</Title>
             <Text c="dimmed">@{data.username}</Text>
             <Text size="sm">Member since {memberSince(data.memberSince)}</Text>
+            <div>
+              <FeedLink
+                href={feedPath({ author: data.username })}
+                label={`RSS feed of posts by ${name}`}
+                alternate={`${name} — newest posts`}
+              />
+            </div>
           </Stack>
         </Group>
         {data.bio ? (

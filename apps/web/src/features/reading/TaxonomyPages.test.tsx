@@ -50,6 +50,22 @@ const tagsApi = api.get('/api/v1/tags', ({ request }) => {
     },
   });
 });
+/** A tag nobody uses yet: last among the popular ones, beyond any page of a search. */
+const kelp = tag(4, 'Kelp', 'kelp');
+/** `GET /tags/{id}` with a slug: exactly that tag, or 404. */
+const tagApi = api.get('/api/v1/tags/{id}', ({ params }) => {
+  const found = [...tags, kelp].find((t) => t.slug === params.id);
+  return found
+    ? json(envelope(found))
+    : json(
+        {
+          status: 'error' as const,
+          error: { code: 'NOT_FOUND', message: 'No such tag' },
+          meta: { requestId: 'req-tag-404', timestamp: '2025-06-01T12:00:00.000Z' },
+        },
+        404,
+      );
+});
 /** Two posts of whatever the filter asks for, then a third on the next page. */
 const postsApi = api.get('/api/v1/posts', ({ request }) => {
   const query = new URL(request.url).searchParams;
@@ -151,10 +167,13 @@ describe('A category’s page', () => {
 
 describe('A tag’s page', () => {
   it('finds the tag by its slug and lists its posts, with its RSS feed and other tags', async () => {
-    useApi(tagsApi, postsApi);
+    useApi(tagApi, tagsApi, postsApi);
     render(tagPath('sea-life'));
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Tagged Sea life' })).toBeInTheDocument();
+    // Read by its slug, not found among the results of a search.
+    expect(requestsTo('/api/v1/tags/sea-life')).toHaveLength(1);
+    expect(requestsTo('/api/v1/tags').some((request) => new URL(request.url).searchParams.has('q'))).toBe(false);
     expect(document.title).toBe('Tagged Sea life · Atrium');
     expect(screen.getByRole('link', { name: 'RSS feed of this tag' })).toHaveAttribute(
       'href',
@@ -171,11 +190,22 @@ describe('A tag’s page', () => {
     expect(popular.getByRole('link', { name: 'Boats' })).toHaveAttribute('href', '/tags/boats');
   });
 
+  it('finds a tag that a search for its slug would not list', async () => {
+    useApi(tagApi, tagsApi, postsApi);
+    render(tagPath('kelp'));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Tagged Kelp' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'RSS feed of this tag' })).toHaveAttribute('href', '/feed.xml?tag=kelp');
+    await screen.findByRole('link', { name: 'Post number 1' });
+    expect(feedQueries()[0]?.get('tag')).toBe('kelp');
+  });
+
   it('says so when no tag has the slug (only one that starts with it)', async () => {
-    useApi(tagsApi, postsApi);
+    useApi(tagApi, tagsApi, postsApi);
     render(tagPath('sea'));
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Tag not found' })).toBeInTheDocument();
+    expect(requestsTo('/api/v1/tags/sea')).toHaveLength(1);
     expect(feedQueries()).toHaveLength(0);
   });
 });

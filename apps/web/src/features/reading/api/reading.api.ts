@@ -1,4 +1,5 @@
 import type { CursorMeta, PaginationMeta, Schema } from '@atrium/api-client';
+import { ErrorCode } from '@atrium/contracts';
 
 import { apiClient, callApi, toApiError, unwrap } from '../../../lib/api';
 
@@ -103,11 +104,13 @@ export async function fetchTags({ q, perPage }: { q?: string; perPage: number },
   throw toApiError(error, response);
 }
 
-/**
- * The tag at `slug`, or `null` when none has it. The API finds tags by the start of their name or
- * slug (no route takes a slug): the one whose slug is exactly this is among those.
- */
+/** The tag at `slug` (`GET /tags/{id}` takes a slug), or `null` when none has it (404). */
 export async function fetchTagBySlug(slug: string, signal?: AbortSignal): Promise<Tag | null> {
-  const found = await fetchTags({ q: slug, perPage: 100 }, signal);
-  return found.find((tag) => tag.slug === slug) ?? null;
+  const { data, error, response } = await callApi(() =>
+    apiClient.GET('/api/v1/tags/{id}', { params: { path: { id: slug } }, signal }),
+  );
+  if (data) return data.data;
+  const failure = toApiError(error, response);
+  if (failure.code === ErrorCode.NOT_FOUND) return null;
+  throw failure;
 }
