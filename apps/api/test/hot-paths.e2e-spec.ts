@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import type { AtriumApp } from '../src/bootstrap';
 import { actors } from './support/actors';
@@ -56,6 +57,22 @@ describe('round trips of the hot paths', () => {
     // The rate limit (by hash), the revocation list, and roles and permissions read once (tokens and
     // value in one script) although both the roles and the permissions are reported.
     expect(redis.sort()).toEqual(['evalsha', 'evalsha', 'exists']);
+  });
+
+  it('a request whose access line is below the log level makes no logger and serializes nothing', async () => {
+    const ada = await signedIn();
+    const me = () => call('GET', '/api/v1/auth/me', { token: ada.token });
+    expect((await me()).statusCode).toBe(200);
+    // pino's prototype, where `child` lives: a per-request logger (pino-http) would call it twice.
+    let proto: object = PinoLogger.root;
+    while (!Object.prototype.hasOwnProperty.call(proto, 'child')) proto = Object.getPrototypeOf(proto) as object;
+    const child = jest.spyOn(proto as { child: () => unknown }, 'child');
+    try {
+      for (let i = 0; i < 3; i += 1) expect((await me()).statusCode).toBe(200);
+      expect(child).not.toHaveBeenCalled();
+    } finally {
+      child.mockRestore();
+    }
   });
 
   it("the admin users list: the page, its count and every row's roles, three statements", async () => {
