@@ -257,13 +257,19 @@ async function prepareFeedSql() {
     ).rows
       .map((r) => r.column_name)
       .filter((c) => !skip.includes(c));
-  // TypeORM's select list: every column of the post (not search_vector), of its author and of its category.
   const select = (alias, names) => names.map((c) => `"${alias}"."${c}" AS "${alias}_${c}"`);
+  // Atrium's list select (posts.repository.ts, LIST_*_COLUMNS): the post without its bodies, the
+  // author's public names, the category's name and slug.
   selectList = [
-    ...select('p', await columns('posts', ['search_vector'])),
-    ...select('author', await columns('users')),
-    ...select('category', await columns('categories')),
+    ...select('p', [
+      ...['id', 'author_id', 'title', 'category_id', 'cover_media_id', 'slug', 'excerpt', 'status', 'visibility'],
+      ...['featured', 'published_at', 'scheduled_at', 'reading_time_minutes', 'reading_level', 'view_count'],
+      ...['comment_count', 'comments_open', 'created_at', 'updated_at'],
+    ]),
+    ...select('author', ['id', 'username', 'first_name', 'last_name', 'avatar_key']),
+    ...select('category', ['id', 'name', 'slug']),
   ].join(', ');
+  // Comments: TypeORM's select list, every column of the comment and of its author.
   commentSelect = [...select('c', await columns('comments')), ...select('author', await columns('users'))].join(', ');
   feedSql = `SELECT ${selectList} ${FEED_FROM}
      AND ((p.published_at, p.id) < ($1, $2))

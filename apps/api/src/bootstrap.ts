@@ -5,7 +5,7 @@ import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { BadRequestException, Logger as NestLogger, ModuleMetadata, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -20,7 +20,7 @@ import { requestIdFor } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
 import { DatabaseProbe } from './database/database-probe.repository';
 import { ReadinessService } from './modules/health/readiness.service';
-import { ROUTE_TEMPLATE } from './common/logging/logger-options';
+import { registerAccessLog } from './common/logging/access-log';
 import type { AppConfig } from './config/app-config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { MetricsService } from './modules/metrics/metrics.service';
@@ -33,6 +33,9 @@ const PROBES = ['health', 'readiness', 'metrics'];
 /** What the API serves at the site's root besides the probes: feeds and the sitemap. */
 const ROOT_FILES = ['feed.xml', 'feed.json', 'sitemap.xml'];
 const SPA_FALLBACK_ROUTE = '/*';
+/** The route template a request matched, for metrics and the access log; none for the SPA's fallback. */
+const routeOf = (request: FastifyRequest): string | undefined =>
+  request.routeOptions.url === SPA_FALLBACK_ROUTE ? undefined : request.routeOptions.url;
 /** Paths that name a static file (a missing one is a 404, not the SPA): the build's assets and known file types. */
 const STATIC_FILE =
   /^\/assets\/|\.(js|mjs|css|map|json|txt|xml|webmanifest|ico|png|jpe?g|gif|svg|webp|avif|woff2?|ttf|eot|pdf|zip)$/i;
@@ -80,13 +83,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       bodyLimit: config.bodyLimitBytes,
       trustProxy: config.trustProxy,
       requestIdHeader: false,
-      genReqId: (raw: IncomingMessage) => {
-        const id = requestIdFor(raw);
-        // The access logger (pino-http) reads the id from here, so both agree on it.
-        raw.headers['x-request-id'] = id;
-        return id;
-      },
+      genReqId: (raw: IncomingMessage) => requestIdFor(raw),
       return503OnClosing: true,
+      // No Express-style middleware runs here (the access log is a Fastify hook): no middie engine
+      // on every request.
+      skipMiddie: true,
       forceCloseConnections: 'idle',
       // Errors Fastify's router answers itself, in the envelope too: a path parameter longer than
       // any name we issue names nothing (404), a malformed URL is a 400.
@@ -197,7 +198,8 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   // body is parsed (body parsing runs outside the hook's async context), so guards, services and
   // the audit log see it.
   const contexts = new WeakMap<object, RequestContext>();
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
     const context: RequestContext = {
       requestId: request.id,
       ip: request.ip ?? null,
@@ -212,15 +214,11 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
     else done();
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-    const route = request.routeOptions.url === SPA_FALLBACK_ROUTE ? undefined : request.routeOptions.url;
-    (request.raw as { [ROUTE_TEMPLATE]?: string })[ROUTE_TEMPLATE] = route;
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
-  fastify.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url === SPA_FALLBACK_ROUTE ? undefined : request.routeOptions.url;
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-  });
+  registerAccessLog(fastify, PinoLogger.root, { skip: new Set(PROBES.map((probe) => `/${probe}`)), routeOf });
 
   // JSON bodies parsed with bounded cost (common/http/bounded-json.ts), and JSON only: a form on
   // another site can send form-encoded or text/plain bodies without a CORS preflight (login CSRF),

@@ -1,6 +1,9 @@
 import Redis from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import type { AtriumApp } from '../src/bootstrap';
+import { SystemRole } from '@atrium/contracts';
+import { requestContext } from '../src/common/context/request-context';
 import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
 
@@ -12,7 +15,7 @@ import { startTestApp, TestResources } from './support/test-app';
 describe('round trips of the hot paths', () => {
   const resources = new TestResources();
   let atrium: AtriumApp;
-  const { call, signedIn, asAdmin } = actors(() => atrium);
+  const { call, signedIn, asAdmin, asRole } = actors(() => atrium);
 
   beforeAll(async () => {
     await resources.create();
@@ -24,20 +27,35 @@ describe('round trips of the hot paths', () => {
     await resources.drop();
   });
 
-  /** The SQL statements and Redis commands (by name) sent while `request` runs. */
+  /**
+   * The SQL statements and Redis commands (by name) the request sends: those sent from within a
+   * request's context, not the background work (the outbox relay's poll, the view buffer's flush)
+   * that may run in the same moment.
+   */
   async function roundTrips(request: () => Promise<unknown>): Promise<{ sql: string[]; redis: string[] }> {
-    // Spies call through: the requests run as they would, their calls are recorded.
-    const query = jest.spyOn(Client.prototype, 'query');
-    const send = jest.spyOn(Redis.prototype, 'sendCommand');
+    const sql: string[] = [];
+    const redis: string[] = [];
+    const query = Object.getOwnPropertyDescriptor(Client.prototype, 'query')!.value as (...a: unknown[]) => unknown;
+    const send = Object.getOwnPropertyDescriptor(Redis.prototype, 'sendCommand')!.value as Redis['sendCommand'];
+    // Call through: the requests run as they would, their calls are recorded.
+    const querySpy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      const [text] = args;
+      if (requestContext.current()) sql.push(typeof text === 'string' ? text : (text as { text: string }).text);
+      return query.apply(this, args) as never;
+    });
+    const sendSpy = jest.spyOn(Redis.prototype, 'sendCommand').mockImplementation(function (this: Redis, ...args) {
+      if (requestContext.current()) redis.push(args[0].name);
+      return send.apply(this, args);
+    });
     try {
       await request();
-      return {
-        sql: query.mock.calls.map(([text]) => (typeof text === 'string' ? text : (text as { text: string }).text)),
-        redis: send.mock.calls.map(([command]) => command.name),
-      };
+      return { sql, redis };
     } finally {
-      query.mockRestore();
-      send.mockRestore();
+      querySpy.mockRestore();
+      sendSpy.mockRestore();
     }
   }
 
@@ -58,6 +76,22 @@ describe('round trips of the hot paths', () => {
     expect(redis.sort()).toEqual(['evalsha', 'evalsha', 'exists']);
   });
 
+  it('a request whose access line is below the log level makes no logger and serializes nothing', async () => {
+    const ada = await signedIn();
+    const me = () => call('GET', '/api/v1/auth/me', { token: ada.token });
+    expect((await me()).statusCode).toBe(200);
+    // pino's prototype, where `child` lives: a per-request logger (pino-http) would call it twice.
+    let proto: object = PinoLogger.root;
+    while (!Object.prototype.hasOwnProperty.call(proto, 'child')) proto = Object.getPrototypeOf(proto) as object;
+    const child = jest.spyOn(proto as { child: () => unknown }, 'child');
+    try {
+      for (let i = 0; i < 3; i += 1) expect((await me()).statusCode).toBe(200);
+      expect(child).not.toHaveBeenCalled();
+    } finally {
+      child.mockRestore();
+    }
+  });
+
   it("the admin users list: the page, its count and every row's roles, three statements", async () => {
     const admin = await asAdmin();
     for (let i = 0; i < 3; i += 1) await signedIn();
@@ -68,5 +102,32 @@ describe('round trips of the hot paths', () => {
     const { sql } = await roundTrips(async () => (body = (await list()).json()));
     expect(body.data.length).toBeGreaterThanOrEqual(4);
     expect(sql).toHaveLength(3);
+  });
+
+  it("a list of posts reads neither their bodies nor their authors' credentials", async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    const body = `A body long enough to matter. ${'Words of the post. '.repeat(200)}`;
+    for (let i = 0; i < 2; i += 1) {
+      const created = await call('POST', '/api/v1/posts', {
+        token: author.token,
+        body: { title: `Hot path ${i} ${Date.now()}`, body },
+      });
+      expect(created.statusCode).toBe(201);
+      const id = created.json<{ data: { id: string } }>().data.id;
+      expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: author.token })).statusCode).toBe(200);
+    }
+    let items: Array<{ author: { username: string } }> = [];
+    const feed = await roundTrips(async () => {
+      // Past the public cache: a search and the author's own list load from Postgres.
+      items = (await call('GET', '/api/v1/posts', { query: { q: 'body long enough' } })).json().data;
+    });
+    const mine = await roundTrips(() => call('GET', '/api/v1/me/posts', { token: author.token }));
+    expect(items.length).toBeGreaterThanOrEqual(2);
+    const lists = [...feed.sql, ...mine.sql].filter((sql) => /FROM "posts" "p"/.test(sql));
+    expect(lists.length).toBeGreaterThanOrEqual(2);
+    for (const sql of lists) {
+      expect({ sql, bodies: /body_markdown"? AS|body_html/.test(sql) }).toEqual({ sql, bodies: false });
+      expect({ sql, credentials: /password_hash|totp|email/.test(sql) }).toEqual({ sql, credentials: false });
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import { pinoHttp, type Options } from 'pino-http';
 import { loadConfig } from '../../config/app-config';
+import { requestContext } from '../context/request-context';
+import { registerAccessLog } from './access-log';
 import { buildLoggerOptions, redactUrl } from './logger-options';
 
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }, { version: '9.9.9', spaDir: '/srv/spa' });
@@ -20,13 +21,13 @@ function memoryStream(): { stream: DestinationStream; lines: () => Record<string
 }
 
 /**
- * The logger the app really uses: nestjs-pino builds pino-http from these options, and both the
- * access log and every `Logger` call in the app write through its `logger`.
+ * The logger the app really uses: nestjs-pino builds its root logger with pino-http from these
+ * options (its middleware is not mounted), and the access log and every `Logger` call of the app
+ * write through it.
  */
 function appLogger() {
   const memory = memoryStream();
-  const http = pinoHttp(httpOptions, memory.stream);
-  return { ...memory, http, logger: http.logger };
+  return { ...memory, logger: pinoHttp(httpOptions, memory.stream).logger };
 }
 
 const SECRETS = {
@@ -53,59 +54,82 @@ const expectNoSecrets = (output: string): void => {
 };
 
 describe('logger options', () => {
-  it('writes an access log line with method, url, status and request id, but no credential header', async () => {
-    const { http, lines, text } = appLogger();
-    const server: Server = createServer((req, res) => {
-      http(req, res);
-      res.setHeader('set-cookie', SECRETS.setCookie);
-      res.statusCode = 200;
-      res.end('ok');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  it('writes an access log line with method, url, status, route and request id, but no credential header', async () => {
+    const { lines, text, logger } = appLogger();
+    const fastify = Fastify({ genReqId: (req) => String(req.headers['x-request-id']) });
+    registerAccessLog(fastify, logger, { skip: new Set(['/health']), routeOf: (request) => request.routeOptions.url });
+    fastify.get('/api/v1/me', (_request, reply) => reply.header('set-cookie', SECRETS.setCookie).send('ok'));
+    fastify.get('/health', (_request, reply) => reply.send('ok'));
     try {
-      const { port } = server.address() as AddressInfo;
-      await new Promise<void>((resolve, reject) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/api/v1/me?page=2',
-            headers: {
-              authorization: SECRETS.authorization,
-              cookie: SECRETS.cookie,
-              'x-api-key': SECRETS.apiKey,
-              'x-request-id': 'log-req-1',
-              'user-agent': 'atrium-log-test/1.0',
-            },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', resolve);
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
-      // pino-http writes the line when the response is done; wait for it (bounded, not timed).
-      const deadline = Date.now() + 5_000;
-      while (lines().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      const headers = {
+        authorization: SECRETS.authorization,
+        cookie: SECRETS.cookie,
+        'x-api-key': SECRETS.apiKey,
+        'x-request-id': 'log-req-1',
+        'user-agent': 'atrium-log-test/1.0',
+      };
+      expect((await fastify.inject({ url: '/api/v1/me?page=2', headers })).statusCode).toBe(200);
+      expect((await fastify.inject({ url: '/health', headers: { 'x-request-id': 'probe-1' } })).statusCode).toBe(200);
+      expect(
+        (await fastify.inject({ url: '/nothing?token=abc', headers: { 'x-request-id': 'log-req-2' } })).statusCode,
+      ).toBe(404);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await fastify.close();
     }
 
-    const [line] = lines();
+    // The probe is not logged; the 404 is a warning with its one-use secret hidden.
+    expect(lines().map((line) => [line.requestId, line.level])).toEqual([
+      ['log-req-1', 30],
+      ['log-req-2', 40],
+    ]);
+    const [line, notFound] = lines();
     expect(line).toEqual(
       expect.objectContaining({
-        level: 30,
         service: 'atrium-api',
         version: '9.9.9',
-        requestId: 'log-req-1',
-        req: expect.objectContaining({ method: 'GET', url: '/api/v1/me?page=2', userAgent: 'atrium-log-test/1.0' }),
+        req: { method: 'GET', url: '/api/v1/me?page=2', userAgent: 'atrium-log-test/1.0' },
         res: { statusCode: 200 },
+        route: '/api/v1/me',
         durationMs: expect.any(Number),
+        msg: 'request completed',
       }),
     );
+    expect(notFound).toEqual(
+      expect.objectContaining({ req: expect.objectContaining({ url: '/nothing?token=[REDACTED]' }), route: null }),
+    );
     expectNoSecrets(text());
+  });
+
+  it('below the level, a request builds nothing: no child logger, no serialized request', async () => {
+    const memory = memoryStream();
+    const logger = pinoHttp({ ...httpOptions, level: 'warn' }, memory.stream).logger;
+    const child = jest.spyOn(logger, 'child');
+    const isLevelEnabled = jest.spyOn(logger, 'isLevelEnabled');
+    const fastify = Fastify();
+    registerAccessLog(fastify, logger, { skip: new Set(), routeOf: (request) => request.routeOptions.url });
+    fastify.get('/ok', (_request, reply) => reply.send('ok'));
+    try {
+      for (let i = 0; i < 5; i += 1) expect((await fastify.inject({ url: '/ok' })).statusCode).toBe(200);
+      expect((await fastify.inject({ url: '/missing' })).statusCode).toBe(404);
+    } finally {
+      await fastify.close();
+    }
+    expect(isLevelEnabled).toHaveBeenCalledTimes(6);
+    expect(child).not.toHaveBeenCalled();
+    // Only the 404 reached the log.
+    expect(memory.lines().map((line) => line.level)).toEqual([40]);
+  });
+
+  it('a line written while a request is served carries its request id', () => {
+    const { logger, lines } = appLogger();
+    requestContext.run({ requestId: 'ctx-req-1', ip: null, userAgent: null }, () => logger.warn('inside'));
+    logger.warn('outside');
+    logger.warn({ requestId: 'explicit-1' }, 'explicit');
+    expect(lines().map((line) => [line.msg, line.requestId])).toEqual([
+      ['inside', 'ctx-req-1'],
+      ['outside', undefined],
+      ['explicit', 'explicit-1'],
+    ]);
   });
 
   it('hides one-use secrets in logged URLs (links from mails) and keeps the rest of the query', () => {

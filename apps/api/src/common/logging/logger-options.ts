@@ -1,12 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import { REQUEST_ID_HEADER } from '@atrium/contracts';
+import type { LoggerOptions } from 'pino';
 import type { AppConfig } from '../../config/app-config';
-
-/** Set on the raw request by the Fastify `onRequest` hook, so access logs carry the route template. */
-export const ROUTE_TEMPLATE = Symbol('atrium.routeTemplate');
-type RawRequest = IncomingMessage & { [ROUTE_TEMPLATE]?: string };
+import { requestContext } from '../context/request-context';
 
 /**
  * Secrets never reach a log line: credentials in headers, and any password or token field in a
@@ -45,38 +40,39 @@ export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY_PARAMS, '$1[REDACTED]');
 }
 
+/**
+ * The one pino logger of a process (through nestjs-pino's `Logger`, which Nest's `Logger` writes
+ * to): JSON lines with the service and version, secrets redacted, and, inside a request, its id
+ * (from the request context, added only when a line is written).
+ *
+ * nestjs-pino's per-request middleware is not used (`forRoutes: []`): it ran pino-http, which built
+ * two child loggers per request and serialized and redacted their bindings, even when the line they
+ * were for was below `LOG_LEVEL` (about 15 % of a short request's CPU). The access log is a Fastify
+ * hook instead (access-log.ts), which does nothing for a line that would not be written
+ * (docs/DECISIONS.md, "Logging without a logger per request").
+ */
 export function buildLoggerOptions(config: AppConfig): Params {
+  return { pinoHttp: pinoOptions(config), forRoutes: [] };
+}
+
+export function pinoOptions(config: Pick<AppConfig, 'logLevel' | 'serviceName' | 'version'>): LoggerOptions {
   return {
-    // Probes are polled every few seconds; logging each would drown real traffic.
-    exclude: ['health', 'readiness', 'metrics'].map((path) => ({ path, method: RequestMethod.ALL })),
-    pinoHttp: {
-      level: config.logLevel,
-      base: { service: config.serviceName, version: config.version },
-      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      // Fastify's genReqId already chose the id (client's if sane) and wrote it back to the header.
-      genReqId: (req) => String(req.headers[REQUEST_ID_HEADER]),
-      customAttributeKeys: { responseTime: 'durationMs' },
-      customProps: (req) => ({ requestId: req.id }),
-      // Read when the response is done: the route is known by then, also for errors thrown before the handler.
-      customSuccessObject: (req, _res, value: object) => ({
-        ...value,
-        route: (req as RawRequest)[ROUTE_TEMPLATE] ?? null,
+    level: config.logLevel,
+    base: { service: config.serviceName, version: config.version },
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    // A line written while a request is served carries its id (the line's own `requestId` wins).
+    mixin: () => {
+      const requestId = requestContext.current()?.requestId;
+      return requestId === undefined ? {} : { requestId };
+    },
+    serializers: {
+      // Headers are left out on purpose (credentials, cookies); the redaction above is the second line.
+      req: (req: { method: string; url: string; headers: Record<string, string | undefined> }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        userAgent: req.headers['user-agent'],
       }),
-      customErrorObject: (req, _res, _err, value: object) => ({
-        ...value,
-        route: (req as RawRequest)[ROUTE_TEMPLATE] ?? null,
-      }),
-      customLogLevel: (_req, res: ServerResponse, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      serializers: {
-        // Headers are left out on purpose (credentials, cookies); the redaction above is the second line.
-        req: (req: { method: string; url: string; headers: Record<string, string | undefined> }) => ({
-          method: req.method,
-          url: redactUrl(req.url),
-          userAgent: req.headers['user-agent'],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   };
 }

@@ -42,12 +42,34 @@ export interface PostSearch {
 
 export type PostWithAuthor = PostEntity & { author: UserEntity; category: CategoryEntity | null };
 
+/** The columns a list shows of a post (PostSummaryDto): everything but its bodies and bookkeeping. */
+const LIST_POST_COLUMNS = [
+  ...['id', 'authorId', 'title', 'categoryId', 'coverMediaId', 'slug', 'excerpt', 'status', 'visibility'],
+  ...['featured', 'publishedAt', 'scheduledAt', 'readingTimeMinutes', 'readingLevel', 'viewCount'],
+  ...['commentCount', 'commentsOpen', 'createdAt', 'updatedAt'],
+] as const satisfies ReadonlyArray<keyof PostEntity>;
+/** What a list shows of the author (their public names) and of the category. */
+const LIST_AUTHOR_COLUMNS = ['id', 'username', 'firstName', 'lastName', 'avatarKey'] as const satisfies ReadonlyArray<
+  keyof UserEntity
+>;
+const LIST_CATEGORY_COLUMNS = ['id', 'name', 'slug'] as const satisfies ReadonlyArray<keyof CategoryEntity>;
+
+/**
+ * A post as lists load it: without its Markdown and HTML bodies (the largest columns by far, never
+ * shown in a list) and with only the public side of its author — a page of the feed used to read
+ * every column of 21 posts and their authors (password hashes included) to show a summary.
+ */
+export type PostListRow = Pick<PostEntity, (typeof LIST_POST_COLUMNS)[number]> & {
+  author: Pick<UserEntity, (typeof LIST_AUTHOR_COLUMNS)[number]>;
+  category: Pick<CategoryEntity, (typeof LIST_CATEGORY_COLUMNS)[number]> | null;
+};
+
 /** How a search found a post: by its words (full-text, ranked) or by a title like the query (trigrams). */
 export type SearchMatch = 'words' | 'similar';
 
 /** A post a search found, its relevance and the text around the match (`\u0002`…`\u0003` around the words). */
 export interface SearchHit {
-  post: PostWithAuthor;
+  post: PostListRow;
   rank: number;
   snippet: string;
 }
@@ -220,8 +242,11 @@ export class PostsRepository {
   private query(search: PostSearch) {
     const qb = this.posts
       .createQueryBuilder('p')
-      .innerJoinAndSelect('p.author', 'author')
-      .leftJoinAndSelect('p.category', 'category')
+      .select(LIST_POST_COLUMNS.map((column) => `p.${column}`))
+      .innerJoin('p.author', 'author')
+      .addSelect(LIST_AUTHOR_COLUMNS.map((column) => `author.${column}`))
+      .leftJoin('p.category', 'category')
+      .addSelect(LIST_CATEGORY_COLUMNS.map((column) => `category.${column}`))
       .where('p.deleted_at IS NULL');
     if (search.published) {
       qb.andWhere(`p.status = 'published'`);
@@ -314,7 +339,7 @@ export class PostsRepository {
       const byId = new Map(
         (raw as Array<{ p_id: string; rank: number; snippet: string }>).map((row) => [row.p_id, row]),
       );
-      const hits = (entities as PostWithAuthor[]).map((post) => ({
+      const hits = (entities as PostListRow[]).map((post) => ({
         post,
         rank: Number(byId.get(post.id)?.rank ?? 0),
         snippet: byId.get(post.id)?.snippet ?? '',
@@ -328,8 +353,8 @@ export class PostsRepository {
     search: PostSearch,
     offset: number,
     limit: number,
-  ): Promise<{ rows: PostWithAuthor[]; total: number; capped: boolean }> {
-    const rows = (await this.query(search).offset(offset).limit(limit).getMany()) as PostWithAuthor[];
+  ): Promise<{ rows: PostListRow[]; total: number; capped: boolean }> {
+    const rows = (await this.query(search).offset(offset).limit(limit).getMany()) as PostListRow[];
     const [sql, params] = this.query({ ...search, sort: [] })
       .orderBy()
       .select('p.id')
@@ -342,9 +367,9 @@ export class PostsRepository {
     return { rows, total: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
   }
 
-  async slice(search: PostSearch, limit: number): Promise<PostWithAuthor[]> {
+  async slice(search: PostSearch, limit: number): Promise<PostListRow[]> {
     const qb = this.query(search);
     if (search.after) qb.andWhere(search.after.sql, search.after.params);
-    return (await qb.limit(limit).getMany()) as PostWithAuthor[];
+    return (await qb.limit(limit).getMany()) as PostListRow[];
   }
 }

@@ -53,6 +53,7 @@ import {
   POST_SORT_COLUMNS,
   PostsRepository,
   type PostSearch,
+  type PostListRow,
   type PostWithAuthor,
   type SearchMatch,
 } from './posts.repository';
@@ -95,8 +96,12 @@ interface CachedPage {
  */
 export const postEtag = (post: PostDto): string => weakEtagOf({ ...post, viewCount: 0, commentCount: 0 });
 
+/** What a post is shown with: its tags and its cover. */
+type Shown = { tags: TagEntity[]; cover: (MediaRendering & { id: string }) | null };
 /** A post as read: its author, its category, its tags and its cover. */
-type PostView = PostWithAuthor & { tags: TagEntity[]; cover: (MediaRendering & { id: string }) | null };
+type PostView = PostWithAuthor & Shown;
+/** A post as a list shows it (lists do not load the bodies). */
+type PostListView = PostListRow & Shown;
 
 /**
  * Whether stored HTML was rendered for staff: every external link carries one of the two `rel`
@@ -131,7 +136,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type SortField = (typeof POST_SORT_FIELDS)[number] | (typeof MY_POST_SORT_FIELDS)[number];
 
 /** The value a cursor carries for one sort key of a row. */
-function sortValue(post: PostEntity, field: SortField): string | number | null {
+function sortValue(post: PostListRow, field: SortField): string | number | null {
   switch (field) {
     case 'publishedAt':
       return post.publishedAt?.toISOString() ?? null;
@@ -179,7 +184,7 @@ export class PostsService implements OnModuleInit {
   // ---------------------------------------------------------------------------------------------
   // Reading
 
-  toSummary(post: PostView): PostSummaryDto {
+  toSummary(post: PostListView): PostSummaryDto {
     return {
       id: post.id,
       title: post.title,
@@ -281,7 +286,7 @@ export class PostsService implements OnModuleInit {
   }
 
   /** The posts with their tags and covers (one query for each, for all of them). */
-  private async allWithTags(posts: PostWithAuthor[]): Promise<PostView[]> {
+  private async allWithTags<T extends PostListRow>(posts: T[]): Promise<Array<T & Shown>> {
     const [tags, covers] = await Promise.all([
       this.taxonomy.tagsOfPosts(posts.map((post) => post.id)),
       this.media.renderings(posts.map((post) => post.coverMediaId).filter((id): id is string => id !== null)),
