@@ -190,7 +190,7 @@ test('a member comments; it awaits moderation; a moderator approves it on the mo
 
     await row.getByRole('button', { name: `Approve the comment by ${member.username}` }).click();
     await moderator.page.getByText(`The comment by ${member.username} was approved.`).waitFor();
-    // Out of the queue (the last one: the table gives way to "Nothing waits for moderation").
+    // Out of the queue (the last one: the table gives way to "The queue is empty.").
     await row.waitFor({ state: 'detached' });
     assert.equal(await moderator.page.getByText(text).count(), 0, 'the approved comment left the queue');
     assert.deepEqual(moderator.errors, [], moderator.errors.join('\n'));
