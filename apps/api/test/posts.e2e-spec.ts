@@ -91,7 +91,7 @@ describe('posts', () => {
     expect(post.html).toContain('<a href="https://example.com/tides" rel="noopener nofollow ugc">tide tables</a>');
     expect(post.html).not.toMatch(/<script|onerror|alert/);
     expect(post.body).toContain('<script>'); // the Markdown is kept as written
-    expect(post.excerpt).toBe('High water Twice a day the harbour fills. Read the tide tables.');
+    expect(post.excerpt).toBe('Twice a day the harbour fills. Read the tide tables.');
     expect(post.readingLevel).toEqual(expect.any(Number));
 
     // An editor's links are the site's own: no nofollow.

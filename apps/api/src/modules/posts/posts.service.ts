@@ -25,7 +25,7 @@ import { AuditService } from '../audit/audit.service';
 import { PolicyService } from '../authorization/policy.service';
 import { avatarUrl } from '../avatars/avatar-key';
 import { type AccessibilityProblem, accessibilityProblems } from './content/accessibility';
-import { deriveExcerpt, plainText, renderMarkdown } from './content/markdown';
+import { deriveExcerpt, plainText, proseText, renderMarkdown } from './content/markdown';
 import { loadTextStats, type TextStats } from './content/text-stats';
 import {
   type CreatePostDto,
@@ -489,7 +489,7 @@ export class PostsService implements OnModuleInit {
     return {
       bodyMarkdown: body,
       bodyHtml,
-      excerpt: given ? excerpt : deriveExcerpt(text),
+      excerpt: given ? excerpt : deriveExcerpt(proseText(bodyHtml) || text),
       excerptGiven: given,
       readingTimeMinutes: stats.readingTimeMinutes,
       readingLevel: stats.readingLevel,

@@ -1,4 +1,11 @@
-import { deriveExcerpt, type MediaImageRendering, plainText, renderCommentMarkdown, renderMarkdown } from './markdown';
+import {
+  deriveExcerpt,
+  type MediaImageRendering,
+  plainText,
+  proseText,
+  renderCommentMarkdown,
+  renderMarkdown,
+} from './markdown';
 import { loadTextStats } from './text-stats';
 
 /**
@@ -214,6 +221,16 @@ describe('plainText and deriveExcerpt', () => {
     expect(excerpt.length).toBeLessThanOrEqual(50);
     expect(excerpt).toMatch(/^word( word)*…$/);
     expect(deriveExcerpt('short text', 50)).toBe('short text');
+  });
+
+  it('excerpts come from the prose: headings and code do not run into the sentences', () => {
+    const html = renderMarkdown(
+      '## The lamp\n\nA paraffin burner.\n\n```\nrotate()\n```\n\n### Why\n\nThe horn sounded.',
+    );
+    expect(proseText(html)).toBe('A paraffin burner. The horn sounded.');
+    expect(plainText(html)).toBe('The lamp A paraffin burner. rotate() Why The horn sounded.');
+    // A body of headings only still has a text.
+    expect(proseText(renderMarkdown('# Only a title'))).toBe('');
   });
 });
 

@@ -168,6 +168,15 @@ export function plainText(html: string, { captions = true }: { captions?: boolea
   return decodeEntities(text).replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The text a post's excerpt is cut from: its prose, without headings, code blocks and captions.
+ * A heading has no full stop, so the whole text ran it into the next sentence ("The lamp A paraffin
+ * burner…"); code is not prose. Empty when the body is only those.
+ */
+export function proseText(html: string): string {
+  return plainText(html.replace(/<(h[1-6]|pre|figcaption)\b[^>]*>[\s\S]*?<\/\1>/gi, ' '));
+}
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
 const decodeEntities = (text: string): string =>
   text.replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_match, name: string) => ENTITIES[name] ?? '');
