@@ -260,11 +260,16 @@ describe('The editor', { timeout: 15_000 }, () => {
       }),
     );
     renderEditor(`/write/${POST_ID}`);
+    // The status is the word alone: no icon before it (a neutral status's mark read as "− Draft").
+    const statusLine = async () => (await screen.findByText('Status:')).closest('div');
+    expect(await statusLine()).toHaveTextContent(/^Status:\s*Draft$/);
+    expect((await statusLine())?.querySelector('svg')).toBeNull();
 
     await user.click(await screen.findByRole('button', { name: 'Publish' }));
 
     expect(await screen.findByText('Post published.')).toBeInTheDocument();
-    expect(screen.getByText('Published')).toBeInTheDocument();
+    expect(await statusLine()).toHaveTextContent(/^Status:\s*Published$/);
+    expect((await statusLine())?.querySelector('svg')).toBeNull();
     expect(screen.getByRole('link', { name: 'View the post' })).toHaveAttribute(
       'href',
       `/posts/${server.current.slug}`,

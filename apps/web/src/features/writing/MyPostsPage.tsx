@@ -4,9 +4,9 @@ import { Link, useSearchParams } from 'react-router';
 
 import { editPostPath, paths } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
-import { StatusBadge } from '../../components/ui/StatusBadge';
 import type { MyPostSummary, PostStatus } from './api/writing.api';
 import { useMyPosts } from './api/writing.queries';
+import { PostStatusBadge } from './components/PostStatusBadge';
 import classes from './Writing.module.css';
 import { dateTime, isStatus, STATUS, STATUSES } from './writing.format';
 
@@ -204,7 +204,7 @@ function PostRow({ post }: { post: MyPostSummary }) {
             {post.visibility === 'members' ? ' · Members only' : ''}
           </Text>
         </Stack>
-        <StatusBadge tone={STATUS[post.status].tone} label={STATUS[post.status].label} />
+        <PostStatusBadge status={post.status} />
       </Group>
     </Card>
   );

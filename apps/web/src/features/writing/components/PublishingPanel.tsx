@@ -10,12 +10,12 @@ import { DateTimePicker } from '../../../components/ui/dates';
 import { FormErrorAlert } from '../../../components/ui/FormErrorAlert';
 import { AlertIcon } from '../../../components/ui/icons';
 import { notifyFailure, notifySuccess } from '../../../components/ui/notify';
-import { StatusBadge } from '../../../components/ui/StatusBadge';
 import { ApiError } from '../../../lib/api';
 import { sentence } from '../../../lib/forms';
 import { archivePost, deletePost, publishPost, schedulePost, unpublishPost, type Versioned } from '../api/writing.api';
-import { dateTime, STATUS, timeZone } from '../writing.format';
+import { dateTime, timeZone } from '../writing.format';
 import { ProblemList, problemCount } from './AccessibilityPanel';
+import { PostStatusBadge } from './PostStatusBadge';
 
 type Action = 'publish' | 'unpublish' | 'archive';
 
@@ -85,7 +85,7 @@ export function PublishingPanel({ base, ensureSaved, onChanged, onDeleted, busy 
       </Title>
       <Group gap="xs">
         <Text size="sm">Status:</Text>
-        <StatusBadge tone={STATUS[status].tone} label={base ? STATUS[status].label : 'Not saved yet'} />
+        <PostStatusBadge status={status} label={base ? undefined : 'Not saved yet'} />
       </Group>
       {base?.post.status === 'scheduled' && base.post.scheduledAt ? (
         <Text size="sm">
