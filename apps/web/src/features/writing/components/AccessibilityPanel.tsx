@@ -73,7 +73,8 @@ export function AccessibilityPanel({ postId, version }: { postId: string | undef
       )}
       {postId ? (
         <div>
-          <Button variant="subtle" size="compact-sm" onClick={() => void report.refetch()} loading={report.isFetching}>
+          {/* Bordered, as the publishing actions above: a borderless button's padding set it in from the text. */}
+          <Button variant="default" onClick={() => void report.refetch()} loading={report.isFetching}>
             Check again
             <VisuallyHidden> for accessibility problems</VisuallyHidden>
           </Button>

@@ -63,8 +63,7 @@ export function CoverField({ value, preview, onChange, error }: CoverFieldProps)
           </Button>
           {value ? (
             <Button
-              variant="subtle"
-              color="red"
+              variant="default"
               onClick={() => {
                 onChange(undefined);
                 // The button pressed is gone: focus stays in the field.
@@ -75,7 +74,9 @@ export function CoverField({ value, preview, onChange, error }: CoverFieldProps)
               Remove cover image
             </Button>
           ) : null}
-          <Button component={Link} to={paths.media} variant="subtle">
+          {/* Bordered like the app's other secondary actions: a subtle (borderless) button's padding
+              set its word in from the content edge, and its colour changed with the scheme. */}
+          <Button component={Link} to={paths.media} variant="default">
             Media library
           </Button>
         </Group>
