@@ -229,6 +229,10 @@ describe('plainText and deriveExcerpt', () => {
     );
     expect(proseText(html)).toBe('A paraffin burner. The horn sounded.');
     expect(plainText(html)).toBe('The lamp A paraffin burner. rotate() Why The horn sounded.');
+    const list = renderMarkdown(
+      '- First order lens\n- Clockwork rotation, wound by hand\n\nSee [it](https://x.test) now!',
+    );
+    expect(proseText(list)).toBe('First order lens. Clockwork rotation, wound by hand. See it now!');
     // A body of headings only still has a text.
     expect(proseText(renderMarkdown('# Only a title'))).toBe('');
   });

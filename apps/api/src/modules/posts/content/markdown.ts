@@ -169,12 +169,16 @@ export function plainText(html: string, { captions = true }: { captions?: boolea
 }
 
 /**
- * The text a post's excerpt is cut from: its prose, without headings, code blocks and captions.
- * A heading has no full stop, so the whole text ran it into the next sentence ("The lamp A paraffin
- * burner…"); code is not prose. Empty when the body is only those.
+ * The text a post's excerpt is cut from: its prose, without headings, code blocks and captions,
+ * and a full stop after a paragraph or list item that ends without punctuation. Joined with spaces
+ * only, a heading or a list item ran into the next sentence ("The lamp A paraffin burner…", "First
+ * order lens Clockwork rotation"); code is not prose. Empty when the body is only those.
  */
 export function proseText(html: string): string {
-  return plainText(html.replace(/<(h[1-6]|pre|figcaption)\b[^>]*>[\s\S]*?<\/\1>/gi, ' '));
+  const prose = html
+    .replace(/<(h[1-6]|pre|figcaption)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/([^\s.!?…:;,>])(\s*)<\/(p|li|td|th|summary)>/gi, '$1.$2</$3>');
+  return plainText(prose);
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
