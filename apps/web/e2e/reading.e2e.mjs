@@ -169,7 +169,7 @@ test('a published post: found in Latest posts and by search, opened, its HTML re
     await page.locator(`main article a[href="/u/${post.author}"]`).waitFor();
     await page
       .getByRole('main')
-      .getByText(/min read/)
+      .getByText(/min\sread/)
       .waitFor();
     await assertAxeCleanInBothSchemes(page, `/posts/${post.slug}`);
     await assertFitsPhoneWidths(page, `/posts/${post.slug}`);
