@@ -121,6 +121,12 @@ describe('scheduled posts (API + worker on Redis)', () => {
     const past = await schedule(post.id, new Date(Date.now() - 60_000));
     expect(past.statusCode).toBe(400);
     expect(past.json().error.details).toEqual([expect.objectContaining({ field: 'at', code: 'IN_THE_PAST' })]);
+    // A time without its zone would be read in the server's zone: refused, like one without seconds.
+    for (const at of ['2030-12-24T18:00:00', '2030-12-24T18:00Z', '2030-12-24 18:00:00Z']) {
+      const vague = await call('POST', `/api/v1/posts/${post.id}/schedule`, { token: author.token, body: { at } });
+      expect([at, vague.statusCode]).toEqual([at, 400]);
+      expect(vague.json().error.details).toEqual([expect.objectContaining({ field: 'at', code: 'IS_DATE_TIME' })]);
+    }
     await call('POST', `/api/v1/posts/${post.id}/publish`, { token: author.token });
     const again = await schedule(post.id, new Date(Date.now() + 60_000));
     expect(again.statusCode).toBe(409);

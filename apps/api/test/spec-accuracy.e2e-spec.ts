@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorCodeForStatus } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
 import { actors } from './support/actors';
-import { COMMITTED_SPEC } from './support/openapi-contract';
+import { COMMITTED_SPEC, componentViolations } from './support/openapi-contract';
 import { startTestApp, TestResources } from './support/test-app';
 
 type Schema = {
@@ -181,6 +181,48 @@ describe('an accurate spec', () => {
     const long = await call('GET', `/api/v1/profiles/${'a'.repeat(300)}`);
     expect(long.statusCode).toBe(404);
     expect(long.json().error.code).toBe('NOT_FOUND');
+  });
+
+  it('takes a date-time exactly when the spec does: with seconds and a zone, on a real day', async () => {
+    // Before: role and token expiries took '2030-12-24 18:00' (a space, no seconds, no zone: read
+    // in the server's zone) while the spec said RFC 3339 and even demanded a fraction of a second.
+    const accepted = [
+      '2030-12-24T18:00:00Z',
+      '2030-12-24T18:00:00+01:00',
+      '2030-12-24T18:00:00.25Z',
+      '2032-02-29T10:00:00Z',
+    ];
+    const refused = [
+      '2030-12-24 18:00',
+      '2030-12-24T18:00Z',
+      '2030-12-24T18:00:00',
+      '2030-02-29T10:00:00Z',
+      '2030-12-24',
+    ];
+    const admin = await asAdmin();
+    const target = await signedIn();
+    const roles = await call('GET', '/api/v1/roles', { token: admin.token });
+    const roleId = (roles.json().data as Array<{ id: string; name: string }>).find((r) => r.name === 'user')?.id;
+    for (const expiresAt of [...accepted, ...refused]) {
+      const inSpec = componentViolations('RoleAssignmentDto', { roleId, expiresAt }).length === 0;
+      expect([expiresAt, inSpec]).toEqual([expiresAt, accepted.includes(expiresAt)]);
+      const res = await call('PUT', `/api/v1/users/${target.id}/roles`, {
+        token: admin.token,
+        body: { roles: [{ roleId, expiresAt }] },
+      });
+      expect([expiresAt, res.statusCode]).toEqual([expiresAt, inSpec ? 200 : 400]);
+      if (!inSpec)
+        expect(res.json().error.details[0]).toMatchObject({ field: 'roles.0.expiresAt', code: 'IS_DATE_TIME' });
+
+      const token = await call('POST', '/api/v1/me/tokens', {
+        token: admin.token,
+        body: { name: 'dated', scopes: ['profile:read'], expiresAt },
+      });
+      expect([expiresAt, token.statusCode]).toEqual([expiresAt, inSpec ? 201 : 400]);
+
+      const audit = await call('GET', '/api/v1/audit-events', { token: admin.token, query: { from: expiresAt } });
+      expect([expiresAt, audit.statusCode]).toEqual([expiresAt, inSpec ? 200 : 400]);
+    }
   });
 
   it('takes a sort key named twice (the first decides) and refuses anything the pattern does not match', async () => {

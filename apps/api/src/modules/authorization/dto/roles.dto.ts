@@ -3,7 +3,6 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDateString,
   IsIn,
   IsInt,
   IsObject,
@@ -19,6 +18,7 @@ import {
 import { PERMISSIONS } from '@atrium/contracts';
 import { trim } from '../../../common/http/transforms';
 import { Optional } from '../../../common/http/optional';
+import { IsDateTime } from '../../../common/http/date-time';
 
 const CONDITION_OPERATORS = new Set(['$eq', '$ne', '$in', '$nin']);
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
@@ -203,7 +203,7 @@ export class RoleAssignmentDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'The role ends then (none: until removed)' })
   @Optional()
-  @IsDateString({ strict: true })
+  @IsDateTime()
   expiresAt?: string;
 }
 

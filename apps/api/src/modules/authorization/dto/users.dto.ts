@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { RegisterDto } from '../../identity/dto/auth.dto';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsSort, ListQueryDto } from '../../../common/http/list';
 import { trim } from '../../../common/http/transforms';
 import { Optional } from '../../../common/http/optional';
+import { IsDateTime } from '../../../common/http/date-time';
 
 export const USER_STATUSES = ['active', 'inactive', 'unverified', 'deleted'] as const;
 export const USER_SORT_FIELDS = ['createdAt', 'username', 'email'] as const;
@@ -121,12 +122,12 @@ export class AuditQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @Optional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'from must be an ISO-8601 date that exists' })
+  @IsDateTime()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @Optional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'to must be an ISO-8601 date that exists' })
+  @IsDateTime()
   to?: string;
 }
 

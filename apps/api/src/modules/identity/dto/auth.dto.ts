@@ -14,7 +14,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsIn,
   IsEmail,
   IsObject,
@@ -27,6 +26,7 @@ import {
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.service';
 import { NotBlank, trim } from '../../../common/http/transforms';
 import { Optional } from '../../../common/http/optional';
+import { IsDateTime } from '../../../common/http/date-time';
 
 const PLAIN_EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 
@@ -378,7 +378,7 @@ export class CreateApiTokenDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the token stops working (none: until revoked)' })
   @Optional()
-  @IsDateString({ strict: true })
+  @IsDateTime()
   expiresAt?: string;
 }
 

@@ -7,7 +7,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsString,
   IsUUID,
@@ -23,6 +22,7 @@ import { Optional } from '../../../common/http/optional';
 import { NotBlank, toBoolean, toDecimal, trim } from '../../../common/http/transforms';
 import { ACCESSIBILITY_CODES, type AccessibilityCode } from '../content/accessibility';
 import { POST_STATUSES, POST_VISIBILITIES, type PostStatus, type PostVisibility } from '../entities/post.entity';
+import { IsDateTime } from '../../../common/http/date-time';
 
 export const TITLE_MAX = 200;
 export const BODY_MAX = 100_000;
@@ -232,8 +232,7 @@ export class SchedulePostDto {
     description: 'When the post goes live (in the future, with its time zone: `2026-12-24T18:00:00+01:00`)',
     example: '2030-12-24T18:00:00Z',
   })
-  @IsString()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsDateTime()
   at: string;
 }
 
