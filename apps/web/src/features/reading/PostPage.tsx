@@ -1,11 +1,12 @@
 import { ErrorCode } from '@atrium/contracts';
-import { Anchor, Button, Group, Skeleton, Stack, Text, Title, Typography, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Group, Skeleton, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useId } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 
 import { categoryPath, paths, postPath, profilePath, tagPath } from '../../app/paths';
 import { ApiErrorAlert } from '../../components/ui/ApiErrorAlert';
+import { PostHtml } from '../../components/ui/PostHtml';
 import { displayName, UserAvatar } from '../../components/ui/UserAvatar';
 import { ApiError } from '../../lib/api';
 import { useAfterFirstPaint } from '../../lib/after-paint';
@@ -132,12 +133,7 @@ function PostArticle({ post }: { post: Post }) {
         <MediaImage image={post.cover} sizes="(max-width: 47.5rem) 100vw, 47.5rem" className={classes.cover} eager />
       ) : null}
 
-      {/* Safe to insert as HTML: the API rendered this from the Markdown and cleaned it with
-          sanitize-html to an allowlist when the post was saved — no script, event handler, style,
-          iframe, form or javascript:/data: URL survives (docs/API.md, "Posts"). This field only. */}
-      <Typography>
-        <div data-testid="post-body" className={classes.body} dangerouslySetInnerHTML={{ __html: post.html }} />
-      </Typography>
+      <PostHtml data-testid="post-body" html={post.html} />
 
       {post.tags.length > 0 ? (
         <Stack component="footer" gap="xs">

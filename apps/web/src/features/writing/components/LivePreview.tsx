@@ -1,6 +1,7 @@
-import { Group, Skeleton, Stack, Text, Typography } from '@mantine/core';
+import { Group, Skeleton, Stack, Text } from '@mantine/core';
 
 import { ApiErrorAlert } from '../../../components/ui/ApiErrorAlert';
+import { PostHtml } from '../../../components/ui/PostHtml';
 import { useLivePreview } from '../api/writing.queries';
 import classes from '../Writing.module.css';
 
@@ -45,16 +46,12 @@ export function LivePreview({ body }: LivePreviewProps) {
         />
       ) : null}
       {preview.data && !preview.isError ? (
-        <Typography>
-          {/* Safe to insert as HTML: the API rendered it from the Markdown and cleaned it with
-              sanitize-html to an allowlist, as it does for a save (docs/API.md, "Posts"). */}
-          <div
-            data-testid="preview-body"
-            aria-busy={preview.updating}
-            className={preview.updating ? `${classes.preview} ${classes.previewStale}` : classes.preview}
-            dangerouslySetInnerHTML={{ __html: preview.data.html }}
-          />
-        </Typography>
+        <PostHtml
+          data-testid="preview-body"
+          aria-busy={preview.updating}
+          className={preview.updating ? `${classes.preview} ${classes.previewStale}` : classes.preview}
+          html={preview.data.html}
+        />
       ) : preview.updating ? (
         <Skeleton height={120} aria-hidden="true" />
       ) : null}
