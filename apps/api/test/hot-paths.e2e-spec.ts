@@ -1,9 +1,12 @@
 import Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import type { AtriumApp } from '../src/bootstrap';
 import { SystemRole } from '@atrium/contracts';
 import { requestContext } from '../src/common/context/request-context';
+import { UserEntity } from '../src/modules/identity/entities/user.entity';
+import { UsersRepository } from '../src/modules/identity/users.repository';
 import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
 
@@ -71,9 +74,29 @@ describe('round trips of the hot paths', () => {
     // The row the authentication loaded is the row the answer shows: not read a second time.
     expect(sql).toHaveLength(1);
     expect(sql[0]).toMatch(/FROM "users"/);
+    // Sent by the entity reader: not built, aliased and hydrated by TypeORM's query builder (decision 81).
+    expect(sql[0]).toMatch(/^SELECT "id", .* FROM "users" WHERE id = \$1 AND deleted_at IS NULL/);
     // The rate limit (by hash), the revocation list, and roles and permissions read once (tokens and
     // value in one script) although both the roles and the permissions are reported.
     expect(redis.sort()).toEqual(['evalsha', 'evalsha', 'exists']);
+  });
+
+  it('the entity reader reads a user row exactly as findOneBy does, every kind of column', async () => {
+    const ada = await signedIn();
+    const db = atrium.app.get(DataSource);
+    await db.query(
+      `UPDATE users SET first_name = 'Ada', bio = NULL, preferences = '{"density":"compact","textScale":1.25}',
+         totp_last_step = 58123456, recovery_code_hashes = ARRAY['a','b'], totp_enabled_at = now(),
+         last_signed_in_at = now() WHERE id = $1`,
+      [ada.id],
+    );
+    const viaReader = await atrium.app.get(UsersRepository).findActive(ada.id);
+    const viaBuilder = await db.getRepository(UserEntity).findOneBy({ id: ada.id });
+    expect(viaReader).toBeInstanceOf(UserEntity);
+    expect(viaReader).toEqual(viaBuilder);
+    expect(viaReader).toMatchObject({ preferences: { density: 'compact' }, totpLastStep: '58123456', bio: null });
+    expect(viaReader?.totpEnabledAt).toBeInstanceOf(Date);
+    expect(await atrium.app.get(UsersRepository).findActiveByUsername('nobody-at-all')).toBeNull();
   });
 
   it('a request whose access line is below the log level makes no logger and serializes nothing', async () => {

@@ -9,6 +9,7 @@ import {
   type QueryDeepPartialEntity,
   type Repository,
 } from 'typeorm';
+import { EntityReader } from './entity-reader';
 
 interface TransactionState {
   manager: EntityManager;
@@ -30,6 +31,7 @@ interface TransactionState {
 export class Transactions {
   private readonly storage = new AsyncLocalStorage<TransactionState>();
   private readonly logger = new Logger('Transactions');
+  private readonly readers = new Map<EntityTarget<ObjectLiteral>, EntityReader<ObjectLiteral>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -40,6 +42,24 @@ export class Transactions {
 
   get active(): boolean {
     return this.storage.getStore() !== undefined;
+  }
+
+  /**
+   * One whole `entity` by a hand-written `WHERE` over its column names (`$1`… for `params`), in the
+   * current transaction if any: what `findOneBy` returns, without the query builder, for reads made
+   * on every request (database/entity-reader.ts).
+   */
+  findOneWhere<E extends ObjectLiteral>(
+    entity: EntityTarget<E>,
+    where: string,
+    params: readonly unknown[],
+  ): Promise<E | null> {
+    let reader = this.readers.get(entity) as EntityReader<E> | undefined;
+    if (!reader) {
+      reader = new EntityReader(this.dataSource, entity);
+      this.readers.set(entity, reader);
+    }
+    return reader.one(this.manager, where, params);
   }
 
   /** A repository for `entity` bound to the current transaction (if any). */

@@ -36,6 +36,9 @@ export class IdentifierTakenError extends Error {
   }
 }
 
+/** Not deleted and not deactivated, as SQL. */
+const ACTIVE = 'deleted_at IS NULL AND is_active = true';
+
 /** `users`: the only writer of the table (docs/ARCHITECTURE.md). */
 @Injectable()
 export class UsersRepository {
@@ -45,8 +48,10 @@ export class UsersRepository {
     return this.tx.repository(UserEntity);
   }
 
+  // The one-row reads below run on every authenticated request (findActive) or public profile:
+  // hand-written WHERE clauses read by the Transactions' entity reader (decision 81).
   findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+    return this.tx.findOneWhere(UserEntity, 'id = $1', [id]);
   }
 
   findByIds(ids: readonly string[]): Promise<UserEntity[]> {
@@ -55,24 +60,21 @@ export class UsersRepository {
 
   /** Not deleted and not deactivated. */
   findActive(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id, deletedAt: IsNull(), isActive: true });
+    return this.tx.findOneWhere(UserEntity, `id = $1 AND ${ACTIVE}`, [id]);
   }
 
   /** A sign-in name: a normalized email address (with `@`) or username, among accounts not deleted. */
   findByLogin(login: string): Promise<UserEntity | null> {
-    return this.users.findOneBy(
-      login.includes('@')
-        ? { emailNormalized: login, deletedAt: IsNull() }
-        : { usernameNormalized: login, deletedAt: IsNull() },
-    );
+    const column = login.includes('@') ? 'email_normalized' : 'username_normalized';
+    return this.tx.findOneWhere(UserEntity, `${column} = $1 AND deleted_at IS NULL`, [login]);
   }
 
   findActiveByEmail(emailNormalized: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ emailNormalized, deletedAt: IsNull(), isActive: true });
+    return this.tx.findOneWhere(UserEntity, `email_normalized = $1 AND ${ACTIVE}`, [emailNormalized]);
   }
 
   findActiveByUsername(usernameNormalized: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ usernameNormalized, deletedAt: IsNull(), isActive: true });
+    return this.tx.findOneWhere(UserEntity, `username_normalized = $1 AND ${ACTIVE}`, [usernameNormalized]);
   }
 
   /** Accounts (deleted ones within their retention too) holding this email address or username. */
