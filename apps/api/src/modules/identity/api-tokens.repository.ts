@@ -39,8 +39,9 @@ export class ApiTokensRepository {
     await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
+  /** On every request a personal access token signs: by the entity reader (decision 81). */
   findLiveByHash(tokenHash: string): Promise<ApiTokenEntity | null> {
-    return this.tokens.findOneBy({ tokenHash, revokedAt: IsNull() });
+    return this.tx.findOneWhere(ApiTokenEntity, 'token_hash = $1 AND revoked_at IS NULL', [tokenHash]);
   }
 
   async touch(id: string): Promise<void> {
