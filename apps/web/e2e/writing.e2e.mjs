@@ -159,7 +159,7 @@ test('the admin writes a post with a tag, publishes it, and finds it in Latest p
     // The text fixed and saved again: the report is clear.
     await page.getByRole('textbox', { name: /^Text \(Markdown\)/ }).fill(BODY);
     await page.getByRole('button', { name: 'Save draft' }).click();
-    await report.getByText('No problems found in the last saved version.').waitFor();
+    await report.getByText('No problems found in the text as written.').waitFor();
     // The preview is the server's rendering of the saved text.
     await page.getByRole('tab', { name: 'Preview' }).click();
     await page.getByTestId('preview-body').getByRole('heading', { level: 2, name: 'Where the tide turns' }).waitFor();

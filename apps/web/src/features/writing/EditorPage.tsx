@@ -276,7 +276,7 @@ function Editor({ initial, onCreated }: { initial: Versioned | undefined; onCrea
               void navigate(paths.write.root);
             }}
           />
-          <AccessibilityPanel postId={base?.post.id} version={base?.post.version} />
+          <AccessibilityPanel postId={base?.post.id} version={base?.post.version} body={values.body} />
           {base ? (
             <Stack component="section" gap="xs" aria-label="History">
               <Title order={2} size="h4">

@@ -143,6 +143,60 @@ describe('The live preview', { timeout: 15_000 }, () => {
     expect(requestsTo(`/api/v1/posts/${POST_ID}`).filter((request) => request.method !== 'GET')).toEqual([]);
   });
 
+  it(
+    'checks accessibility in the text as written, before any save; the saved version when no preview can be had',
+    { timeout: 30_000 },
+    async () => {
+      const user = userEvent.setup({ delay: null });
+      let previewFails = false;
+      useApi(
+        // Before the editor's defaults: the first handler that matches answers.
+        api.get('/api/v1/posts/{id}/accessibility', () =>
+          json(
+            envelope({ ok: false, problems: [{ code: 'IMAGE_WITHOUT_ALT' as const, message: 'Describe the image.' }] }),
+          ),
+        ),
+        ...editorApi,
+        api.get('/api/v1/posts/{id}', () => json(envelope(draft({ body: 'Calm water.' })), 200, { ETag: 'W/"v1"' })),
+        api.post(PREVIEW, async ({ request }) => {
+          if (previewFails) return json(errorEnvelope('SERVICE_UNAVAILABLE', 'Not now', 'req-503'), 503);
+          const { body } = (await request.clone().json()) as { body: string };
+          const vague = body.includes('[click here]');
+          return json(
+            envelope({
+              ...rendered(body),
+              accessibility: {
+                ok: !vague,
+                problems: vague ? [{ code: 'LINK_TEXT_VAGUE' as const, message: 'Say where the link goes.' }] : [],
+              },
+            }),
+          );
+        }),
+      );
+      renderEditor();
+
+      const panel = await screen.findByRole('region', { name: 'Accessibility check' });
+      expect(await within(panel).findByText(/No problems found in the text as written/)).toBeInTheDocument();
+
+      const text = screen.getByRole('textbox', { name: /^Text \(Markdown\)/ });
+      await user.type(text, ' For the times, [[click here](https://example.com/tides).');
+      expect(
+        await within(panel).findByText('Fix these before publishing (in the text as written):'),
+      ).toBeInTheDocument();
+      expect(within(panel).getByText('A link’s text says nothing on its own:')).toBeInTheDocument();
+      expect(within(panel).getByText('Say where the link goes.')).toBeInTheDocument();
+      expect(requestsTo(`/api/v1/posts/${POST_ID}`).filter((request) => request.method !== 'GET')).toEqual([]);
+
+      // No preview to be had: the report of the last saved version, said to be of that version.
+      previewFails = true;
+      await user.type(text, ' More.');
+      expect(
+        await within(panel).findByText('Fix these before publishing (in the last saved version):'),
+      ).toBeInTheDocument();
+      expect(within(panel).getByText('Describe the image.')).toBeInTheDocument();
+    },
+  );
+
   it('says when the preview could not be updated, and tries again on request', async () => {
     const user = userEvent.setup({ delay: null });
     let failing = true;

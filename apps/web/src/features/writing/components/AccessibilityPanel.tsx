@@ -4,7 +4,7 @@ import { useId } from 'react';
 import { ApiErrorAlert } from '../../../components/ui/ApiErrorAlert';
 import { CheckIcon } from '../../../components/ui/icons';
 import type { AccessibilityProblem } from '../api/writing.api';
-import { useAccessibilityReport } from '../api/writing.queries';
+import { useAccessibilityReport, useLivePreview } from '../api/writing.queries';
 
 /** What each kind of problem means, before the API's own sentence on what to fix. */
 export const PROBLEM_KIND: Record<AccessibilityProblem['code'], string> = {
@@ -29,49 +29,69 @@ export function ProblemList({ problems }: { problems: readonly { code: string; m
   );
 }
 
-/** The API's accessibility report of the last saved version: what would keep it from being published. */
-export function AccessibilityPanel({ postId, version }: { postId: string | undefined; version: number | undefined }) {
-  const report = useAccessibilityReport(postId, version);
+/**
+ * The API's accessibility report of the text as it is written (the live preview's report, asked
+ * once typing stops — one request shared with the Preview tab), or of the last saved version while
+ * the text is empty or the preview cannot be had. Publishing checks the saved version, which
+ * autosave keeps close behind.
+ */
+export function AccessibilityPanel({
+  postId,
+  version,
+  body,
+}: {
+  postId: string | undefined;
+  version: number | undefined;
+  body: string;
+}) {
+  const live = useLivePreview(body);
+  const saved = useAccessibilityReport(postId, version);
   const headingId = useId();
+  const useLive = body.trim() !== '' && !live.isError;
+  const report = useLive ? live : saved;
+  const data = useLive ? live.data?.accessibility : saved.data;
+  const which = useLive ? 'the text as written' : 'the last saved version';
 
   return (
-    <Stack component="section" gap="xs" aria-labelledby={headingId}>
+    <Stack component="section" gap="xs" aria-labelledby={headingId} aria-busy={useLive && live.updating}>
       <Title order={2} size="h4" id={headingId}>
         Accessibility check
       </Title>
-      {!postId ? (
-        <Text size="sm">Checked once the post is saved.</Text>
-      ) : report.isPending ? (
+      {!useLive && !postId ? (
+        <Text size="sm">Checked as you write.</Text>
+      ) : !data ? (
+        report.isError ? (
+          <ApiErrorAlert
+            title="Could not check the post"
+            error={report.error}
+            onRetry={() => void report.refetch()}
+            retrying={report.isFetching}
+          />
+        ) : (
+          <Text size="sm" role="status">
+            Checking…
+          </Text>
+        )
+      ) : data.ok ? (
         <Text size="sm" role="status">
-          Checking…
-        </Text>
-      ) : report.isError ? (
-        <ApiErrorAlert
-          title="Could not check the post"
-          error={report.error}
-          onRetry={() => void report.refetch()}
-          retrying={report.isFetching}
-        />
-      ) : report.data.ok ? (
-        <Text size="sm" role="status">
-          <CheckIcon size={16} style={{ verticalAlign: 'text-bottom' }} /> No problems found in the last saved version.
+          <CheckIcon size={16} style={{ verticalAlign: 'text-bottom' }} /> No problems found in {which}.
         </Text>
       ) : (
         <Alert
           color="yellow"
           variant="light"
-          title={problemCount(report.data.problems.length)}
+          title={problemCount(data.problems.length)}
           role="status"
           // The tint's own title colour (yellow on pale yellow) is below 4.5:1; body text on it is not.
           styles={{ title: { color: 'var(--mantine-color-text)' } }}
         >
           <Stack gap="xs">
-            <Text size="sm">Fix these before publishing (in the last saved version):</Text>
-            <ProblemList problems={report.data.problems} />
+            <Text size="sm">Fix these before publishing (in {which}):</Text>
+            <ProblemList problems={data.problems} />
           </Stack>
         </Alert>
       )}
-      {postId ? (
+      {useLive || postId ? (
         <div>
           {/* Bordered, as the publishing actions above: a borderless button's padding set it in from the text. */}
           <Button variant="default" onClick={() => void report.refetch()} loading={report.isFetching}>
