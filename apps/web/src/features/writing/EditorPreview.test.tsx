@@ -145,7 +145,7 @@ describe('The live preview', { timeout: 15_000 }, () => {
 
   it(
     'checks accessibility in the text as written, before any save; the saved version when no preview can be had',
-    { timeout: 30_000 },
+    { timeout: 60_000 },
     async () => {
       const user = userEvent.setup({ delay: null });
       let previewFails = false;
@@ -157,7 +157,21 @@ describe('The live preview', { timeout: 15_000 }, () => {
           ),
         ),
         ...editorApi,
-        api.get('/api/v1/posts/{id}', () => json(envelope(draft({ body: 'Calm water.' })), 200, { ETag: 'W/"v1"' })),
+        // Published: no autosave (a save would publish the change), so what is checked is the unsaved text.
+        api.get('/api/v1/posts/{id}', () =>
+          json(
+            envelope(
+              draft({
+                status: 'published',
+                publishedAt: '2025-06-14T11:00:00.000Z',
+                body: 'Calm water.',
+                html: '<p>Calm water.</p>',
+              }),
+            ),
+            200,
+            { ETag: 'W/"v1"' },
+          ),
+        ),
         api.post(PREVIEW, async ({ request }) => {
           if (previewFails) return json(errorEnvelope('SERVICE_UNAVAILABLE', 'Not now', 'req-503'), 503);
           const { body } = (await request.clone().json()) as { body: string };
@@ -176,12 +190,15 @@ describe('The live preview', { timeout: 15_000 }, () => {
       renderEditor();
 
       const panel = await screen.findByRole('region', { name: 'Accessibility check' });
-      expect(await within(panel).findByText(/No problems found in the text as written/)).toBeInTheDocument();
+      expect(
+        await within(panel).findByText(/No problems found in the text as written/, {}, { timeout: 6000 }),
+      ).toBeInTheDocument();
 
       const text = screen.getByRole('textbox', { name: /^Text \(Markdown\)/ });
       await user.type(text, ' For the times, [[click here](https://example.com/tides).');
+      // Asked as autosave waits (three seconds after typing stops), not 400 ms like the preview tab.
       expect(
-        await within(panel).findByText('Fix these before publishing (in the text as written):'),
+        await within(panel).findByText('Fix these before publishing (in the text as written):', {}, { timeout: 6000 }),
       ).toBeInTheDocument();
       expect(within(panel).getByText('A link’s text says nothing on its own:')).toBeInTheDocument();
       expect(within(panel).getByText('Say where the link goes.')).toBeInTheDocument();
@@ -191,7 +208,11 @@ describe('The live preview', { timeout: 15_000 }, () => {
       previewFails = true;
       await user.type(text, ' More.');
       expect(
-        await within(panel).findByText('Fix these before publishing (in the last saved version):'),
+        await within(panel).findByText(
+          'Fix these before publishing (in the last saved version):',
+          {},
+          { timeout: 6000 },
+        ),
       ).toBeInTheDocument();
       expect(within(panel).getByText('Describe the image.')).toBeInTheDocument();
     },

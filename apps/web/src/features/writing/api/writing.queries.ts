@@ -80,13 +80,20 @@ export function useAccessibilityReport(id: string | undefined, version: number |
 export const PREVIEW_DELAY_MS = 400;
 
 /**
+ * How long after the last keystroke the accessibility check asks (the same request as the preview,
+ * shared when both settle on the same text): as autosave waits, so a writer pausing every few words
+ * spends at most one check and one save of the rate limit per pause of three seconds.
+ */
+export const CHECK_DELAY_MS = 3000;
+
+/**
  * The server's rendering of the text on screen (not of the last save), asked `PREVIEW_DELAY_MS`
  * after the text stops changing. The previous rendering stays on screen meanwhile; `updating`
  * says that a newer one is on its way.
  */
-export function useLivePreview(body: string) {
+export function useLivePreview(body: string, delayMs = PREVIEW_DELAY_MS) {
   const user = useUserId();
-  const [settled] = useDebouncedValue(body, PREVIEW_DELAY_MS);
+  const [settled] = useDebouncedValue(body, delayMs);
   const query = useQuery({
     queryKey: writingKeys.preview(user, settled),
     queryFn: ({ signal }) => previewPost({ body: settled }, signal),

@@ -4,7 +4,7 @@ import { useId } from 'react';
 import { ApiErrorAlert } from '../../../components/ui/ApiErrorAlert';
 import { CheckIcon } from '../../../components/ui/icons';
 import type { AccessibilityProblem } from '../api/writing.api';
-import { useAccessibilityReport, useLivePreview } from '../api/writing.queries';
+import { CHECK_DELAY_MS, useAccessibilityReport, useLivePreview } from '../api/writing.queries';
 
 /** What each kind of problem means, before the API's own sentence on what to fix. */
 export const PROBLEM_KIND: Record<AccessibilityProblem['code'], string> = {
@@ -31,9 +31,8 @@ export function ProblemList({ problems }: { problems: readonly { code: string; m
 
 /**
  * The API's accessibility report of the text as it is written (the live preview's report, asked
- * once typing stops — one request shared with the Preview tab), or of the last saved version while
- * the text is empty or the preview cannot be had. Publishing checks the saved version, which
- * autosave keeps close behind.
+ * `CHECK_DELAY_MS` after typing stops), or of the last saved version while the text is empty or
+ * the preview cannot be had. Publishing checks the saved version, which autosave keeps close behind.
  */
 export function AccessibilityPanel({
   postId,
@@ -44,7 +43,7 @@ export function AccessibilityPanel({
   version: number | undefined;
   body: string;
 }) {
-  const live = useLivePreview(body);
+  const live = useLivePreview(body, CHECK_DELAY_MS);
   const saved = useAccessibilityReport(postId, version);
   const headingId = useId();
   const useLive = body.trim() !== '' && !live.isError;
