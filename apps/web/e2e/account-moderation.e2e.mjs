@@ -16,6 +16,7 @@ import {
   apiCaller,
   launchBrowser,
   navigateInApp,
+  notified,
   pageHeading,
   signInThroughForm,
   TIMEOUT_MS,
@@ -57,18 +58,6 @@ async function newMember(token) {
     body: { login: account.username, password: account.password },
   });
   return { ...account, id: user.id, token: session.accessToken };
-}
-
-/**
- * Waits for the notification that says `text`, then closes it.
- * @param {import('playwright-core').Page} page
- * @param {string | RegExp} text
- */
-async function notified(page, text) {
-  const notice = page.locator('.mantine-Notification-root', { hasText: text }).first();
-  await notice.waitFor();
-  await notice.getByRole('button', { name: 'Close notification' }).click();
-  await notice.waitFor({ state: 'detached' });
 }
 
 async function openContext() {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { adminTarget, apiCaller, launchBrowser, pageHeading, pageSettled, TIMEOUT_MS } from './browser.mjs';
+import { adminTarget, apiCaller, launchBrowser, notified, pageHeading, pageSettled, TIMEOUT_MS } from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -31,18 +31,6 @@ after(async () => {
   await browser?.close();
   await target.stop();
 });
-
-/**
- * Waits for the notification that says `text`, then closes it (it would cover the next clicks).
- * @param {import('playwright-core').Page} page
- * @param {string | RegExp} text
- */
-async function notified(page, text) {
-  const notice = page.locator('.mantine-Notification-root', { hasText: text });
-  await notice.first().waitFor();
-  await notice.first().getByRole('button', { name: 'Close notification' }).click();
-  await notice.first().waitFor({ state: 'detached' });
-}
 
 /**
  * @param {import('playwright-core').Page} page

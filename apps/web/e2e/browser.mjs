@@ -517,3 +517,16 @@ export async function animationsEnded(page) {
       .every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
   );
 }
+
+/**
+ * Waits for the notification that says `text`, then closes it: a toast stays while the pointer is
+ * over it, so one left over a button or link would take the next click.
+ * @param {import('playwright-core').Page} page
+ * @param {string | RegExp} text
+ */
+export async function notified(page, text) {
+  const notice = page.locator('.mantine-Notification-root', { hasText: text }).first();
+  await notice.waitFor();
+  await notice.getByRole('button', { name: 'Close notification' }).click();
+  await notice.waitFor({ state: 'detached' });
+}

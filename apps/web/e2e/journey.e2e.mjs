@@ -19,6 +19,7 @@ import {
   apiCaller,
   BASE_URL,
   launchBrowser,
+  notified,
   openPage,
   pageHeading,
   startEmbeddedInstance,
@@ -206,6 +207,8 @@ test('sign up → confirm → author role with a last day → a post with an ima
   await page.getByRole('option', { name: tag }).click();
   await page.getByRole('button', { name: 'Save draft' }).click();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  // Closed first: on a slow machine the toasts of the save and the publication still sat over the link.
+  await notified(page, 'Post published.');
   await page.getByRole('link', { name: 'View the post' }).click();
   const article = page.getByRole('article', { name: title });
   await article.waitFor();

@@ -19,6 +19,7 @@ import {
   assertAxeCleanInBothSchemes,
   launchBrowser,
   navigateInApp,
+  notified,
   pageHeading,
   pageSettled,
   TIMEOUT_MS,
@@ -39,18 +40,6 @@ after(async () => {
   await browser?.close();
   await target.stop();
 });
-
-/**
- * Waits for the notification that says `text`, then closes it.
- * @param {import('playwright-core').Page} page
- * @param {string | RegExp} text
- */
-async function notified(page, text) {
-  const notice = page.locator('.mantine-Notification-root', { hasText: text }).first();
-  await notice.waitFor();
-  await notice.getByRole('button', { name: 'Close notification' }).click();
-  await notice.waitFor({ state: 'detached' });
-}
 
 /** The post as the API has it now, with its ETag. */
 async function postNow(id, token) {
