@@ -76,6 +76,18 @@ const editorApi = [
   api.get('/api/v1/posts/{id}/accessibility', () => json(envelope({ ok: true, problems: [] }))),
 ];
 
+/** The post being edited, published (so no autosave: a save would publish the change), with `text` as its body. */
+const publishedPostApi = (text: string) =>
+  api.get('/api/v1/posts/{id}', () =>
+    json(
+      envelope(
+        draft({ status: 'published', publishedAt: '2025-06-14T11:00:00.000Z', body: text, html: `<p>${text}</p>` }),
+      ),
+      200,
+      { ETag: 'W/"v1"' },
+    ),
+  );
+
 describe('The live preview', { timeout: 15_000 }, () => {
   it('asks the server once typing has stopped (not per keystroke), and says it is updating meanwhile', async () => {
     const user = userEvent.setup({ delay: null });
@@ -107,24 +119,7 @@ describe('The live preview', { timeout: 15_000 }, () => {
   it('shows the new text of a published post before any save, updating while the server renders it', async () => {
     const user = userEvent.setup({ delay: null });
     const answer = gate();
-    useApi(
-      ...editorApi,
-      api.get('/api/v1/posts/{id}', () =>
-        json(
-          envelope(
-            draft({
-              status: 'published',
-              publishedAt: '2025-06-14T11:00:00.000Z',
-              body: 'Old words.',
-              html: '<p>Old words.</p>',
-            }),
-          ),
-          200,
-          { ETag: 'W/"v1"' },
-        ),
-      ),
-      previewApi(answer.opened),
-    );
+    useApi(...editorApi, publishedPostApi('Old words.'), previewApi(answer.opened));
     renderEditor();
 
     const text = await screen.findByRole('textbox', { name: /^Text \(Markdown\)/ });
@@ -158,20 +153,7 @@ describe('The live preview', { timeout: 15_000 }, () => {
         ),
         ...editorApi,
         // Published: no autosave (a save would publish the change), so what is checked is the unsaved text.
-        api.get('/api/v1/posts/{id}', () =>
-          json(
-            envelope(
-              draft({
-                status: 'published',
-                publishedAt: '2025-06-14T11:00:00.000Z',
-                body: 'Calm water.',
-                html: '<p>Calm water.</p>',
-              }),
-            ),
-            200,
-            { ETag: 'W/"v1"' },
-          ),
-        ),
+        publishedPostApi('Calm water.'),
         api.post(PREVIEW, async ({ request }) => {
           if (previewFails) return json(errorEnvelope('SERVICE_UNAVAILABLE', 'Not now', 'req-503'), 503);
           const { body } = (await request.clone().json()) as { body: string };
