@@ -127,6 +127,44 @@ describe('round trips of the hot paths', () => {
     expect(sql).toHaveLength(3);
   });
 
+  it('POST a comment: the post read narrowly, no look-up before the insert, the comment read back once', async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    const reader = await signedIn();
+    const admin = await asAdmin();
+    const created = await call('POST', '/api/v1/posts', {
+      token: author.token,
+      body: { title: `Commented ${Date.now()}`, body: 'A post to comment on.' },
+    });
+    const postId = created.json<{ data: { id: string } }>().data.id;
+    expect((await call('POST', `/api/v1/posts/${postId}/publish`, { token: author.token })).statusCode).toBe(200);
+    const comment = (text: string) =>
+      call('POST', `/api/v1/posts/${postId}/comments`, { token: reader.token, body: { body: text } });
+    // A first comment is held for moderation; once it is approved, the reader's next ones are not.
+    const first = (await comment('First.')).json<{ data: { id: string } }>().data.id;
+    expect((await call('POST', `/api/v1/comments/${first}/approve`, { token: admin.token })).statusCode).toBe(200);
+
+    let answer: { statusCode: number; json: () => { data: { status: string } } } | undefined;
+    const { sql } = await roundTrips(async () => (answer = await comment('A fine **day** at the harbour.')));
+    expect(answer?.statusCode).toBe(201);
+    expect(answer?.json().data.status).toBe('approved');
+    const begin = sql.findIndex((text) => /^START TRANSACTION/.test(text));
+    const commit = sql.findIndex((text) => /^COMMIT/.test(text));
+    const insert = sql.findIndex((text) => /^INSERT INTO "comments"/.test(text));
+    expect(begin).toBeGreaterThan(0);
+    // The post: one statement of a few columns (every approved comment drops the cached post, so
+    // reading it through the cache was a load of the whole post with its tags on nearly every write).
+    const postReads = sql.slice(0, begin).filter((text) => /FROM "?(posts|post_tags)"?\b/.test(text));
+    expect(postReads).toHaveLength(1);
+    expect(postReads[0]).not.toMatch(/body_markdown|body_html/);
+    // Whether the reader has an approved comment: stops at the first (a count read them all).
+    expect(sql.filter((text) => /COUNT\(/i.test(text))).toEqual([]);
+    // The new row is inserted, not looked up first as save() does.
+    expect(sql.slice(begin + 1, insert)).toEqual([]);
+    // Read back with its author in one statement (findOne() with a relation sent a DISTINCT query first).
+    expect(sql.slice(commit + 1).filter((text) => /FROM "comments"/.test(text))).toHaveLength(1);
+    expect(sql.filter((text) => /SELECT DISTINCT/.test(text))).toEqual([]);
+  });
+
   it("a list of posts reads neither their bodies nor their authors' credentials", async () => {
     const author = await asRole(SystemRole.AUTHOR);
     const body = `A body long enough to matter. ${'Words of the post. '.repeat(200)}`;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions } from '../../database/transactions';
+import { insertable, Transactions } from '../../database/transactions';
 import type { UserEntity } from '../identity/entities/user.entity';
 import type { PostEntity } from '../posts/entities/post.entity';
 import { CommentEntity, type CommentStatus } from './entities/comment.entity';
@@ -17,7 +17,12 @@ export class CommentsRepository {
   }
 
   async findById(id: string): Promise<CommentWithAuthor | null> {
-    return (await this.comments.findOne({ where: { id }, relations: { author: true } })) as CommentWithAuthor | null;
+    // One statement: findOne() with a relation sends two (a DISTINCT query for the id, then the row).
+    return (await this.comments
+      .createQueryBuilder('c')
+      .leftJoinAndSelect('c.author', 'author')
+      .where('c.id = :id', { id })
+      .getOne()) as CommentWithAuthor | null;
   }
 
   /** The comment, locked until the transaction ends (a moderation and an edit at once serialise). */
@@ -35,8 +40,11 @@ export class CommentsRepository {
       .getMany();
   }
 
-  insert(comment: Partial<CommentEntity>): Promise<CommentEntity> {
-    return this.comments.save(this.comments.create(comment));
+  /** A new comment (its id set by the caller): one INSERT, where save() would first look the id up. */
+  async insert(comment: Partial<CommentEntity>): Promise<CommentEntity> {
+    const entity = this.comments.create(comment);
+    await this.comments.insert(insertable(entity));
+    return entity;
   }
 
   save(comment: CommentEntity): Promise<CommentEntity> {
@@ -46,7 +54,8 @@ export class CommentsRepository {
 
   /** Whether the user has a comment a moderator approved (the `first` policy lets them through). */
   async hasApproved(authorId: string): Promise<boolean> {
-    return (await this.comments.count({ where: { authorId, status: 'approved' }, take: 1 })) > 0;
+    // EXISTS stops at the first; count() (which ignores `take`) counted every one of them.
+    return this.comments.exists({ where: { authorId, status: 'approved' } });
   }
 
   /** Moves the post's approved-comment count by `by`. */

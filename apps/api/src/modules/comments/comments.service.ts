@@ -138,8 +138,7 @@ export class CommentsService {
   }
 
   async create(author: AuthUser, postId: string, input: CreateCommentDto): Promise<CommentDto> {
-    const post = await this.posts.read(postId, author);
-    if (post.status !== 'published') throw Errors.notFound('post');
+    const post = await this.posts.commentTarget(postId, author);
     if (!post.commentsOpen) throw Errors.conflict('Comments are closed on this post', 'postId', 'COMMENTS_CLOSED');
     const status = await this.statusFor(author);
     const id = await this.transactions.run(async () => {

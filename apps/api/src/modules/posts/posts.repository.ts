@@ -100,18 +100,35 @@ export class PostsRepository {
     return this.tx.repository(PostSlugEntity);
   }
 
+  // One statement: findOne() with relations sends two (a DISTINCT query for the id, then the row).
   async findById(id: string): Promise<PostWithAuthor | null> {
-    return (await this.posts.findOne({
-      where: { id },
-      relations: { author: true, category: true },
-    })) as PostWithAuthor | null;
+    return (await this.withAuthorAndCategory().where('post.id = :id', { id }).getOne()) as PostWithAuthor | null;
   }
 
   async findBySlug(slug: string): Promise<PostWithAuthor | null> {
-    return (await this.posts.findOne({
-      where: { slug },
-      relations: { author: true, category: true },
-    })) as PostWithAuthor | null;
+    return (await this.withAuthorAndCategory().where('post.slug = :slug', { slug }).getOne()) as PostWithAuthor | null;
+  }
+
+  private withAuthorAndCategory() {
+    return this.posts
+      .createQueryBuilder('post')
+      .leftJoinAndSelect('post.author', 'author')
+      .leftJoinAndSelect('post.category', 'category');
+  }
+
+  /** What a comment needs of a published post (by id, or by its current slug), or null. */
+  async findPublishedHeader(
+    by: 'id' | 'slug',
+    value: string,
+  ): Promise<{ id: string; slug: string; title: string; commentsOpen: boolean } | null> {
+    const rows: Array<{ id: string; slug: string; title: string; comments_open: boolean }> =
+      await this.tx.manager.query(
+        `SELECT id, slug, title, comments_open FROM posts
+          WHERE ${by === 'id' ? 'id = $1' : 'slug = $1'} AND status = 'published' AND deleted_at IS NULL`,
+        [value],
+      );
+    const row = rows[0];
+    return row ? { id: row.id, slug: row.slug, title: row.title, commentsOpen: row.comments_open } : null;
   }
 
   /** The rendered HTML of each post (for feeds). */

@@ -253,6 +253,23 @@ export class PostsService implements OnModuleInit {
     return this.readUncached(idOrSlug, viewer);
   }
 
+  /**
+   * The published post a comment is written on, read afresh and narrowly: every approved comment
+   * drops the public caches, so the cached post would be a miss (and a load of the whole post with
+   * its tags) on nearly every write. Any other address answers as `read` does (moved, 401, 404).
+   */
+  async commentTarget(
+    idOrSlug: string,
+    viewer: AuthUser,
+  ): Promise<{ id: string; slug: string; title: string; commentsOpen: boolean }> {
+    const post = UUID.test(idOrSlug)
+      ? await this.posts.findPublishedHeader('id', idOrSlug)
+      : await this.posts.findPublishedHeader('slug', idOrSlug.toLowerCase());
+    if (post) return post;
+    await this.read(idOrSlug, viewer);
+    throw Errors.notFound('post');
+  }
+
   /** The post at this address when it is published (for the public cache), or null. */
   private async loadPublished(idOrSlug: string): Promise<PostDto | null> {
     const post = UUID.test(idOrSlug)
