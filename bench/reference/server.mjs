@@ -242,6 +242,7 @@ app.get('/api/v1/users', async (request, reply) => {
 const PUBLIC_CONTENT_TTL_SECONDS = 300;
 let feedSql = '';
 let commentSelect = '';
+let threadSelect = '';
 let selectList = '';
 const FEED_FROM = `FROM posts p INNER JOIN users author ON author.id = p.author_id
     LEFT JOIN categories category ON category.id = p.category_id
@@ -269,8 +270,14 @@ async function prepareFeedSql() {
     ...select('author', ['id', 'username', 'first_name', 'last_name', 'avatar_key']),
     ...select('category', ['id', 'name', 'slug']),
   ].join(', ');
-  // Comments: TypeORM's select list, every column of the comment and of its author.
+  // A written comment read back: TypeORM's select list, every column of the comment and of its author.
   commentSelect = [...select('c', await columns('comments')), ...select('author', await columns('users'))].join(', ');
+  // Threads: Atrium's narrower select (comments.repository.ts, THREAD_*_COLUMNS).
+  threadSelect = [
+    ...select('c', ['id', 'post_id', 'author_id', 'parent_id', 'depth', 'body_markdown', 'body_html', 'status']),
+    ...select('c', ['created_at', 'edited_at', 'deleted_at']),
+    ...select('author', ['id', 'username', 'avatar_key']),
+  ].join(', ');
   feedSql = `SELECT ${selectList} ${FEED_FROM}
      AND ((p.published_at, p.id) < ($1, $2))
    ORDER BY p.published_at DESC, p.id DESC LIMIT $3`;
@@ -461,7 +468,7 @@ app.get('/api/v1/posts/:id/comments', async (request, reply) => {
   const post = JSON.parse(cached);
   const limit = 20;
   const { rows: roots } = await pool.query(
-    `SELECT ${commentSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id
+    `SELECT ${threadSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id
       WHERE c.post_id = $1 AND c.parent_id IS NULL
         AND (c.status = 'approved' OR c.author_id = $2 OR (c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.id <> c.id)))
       ORDER BY c.id ASC LIMIT $3`,
@@ -472,7 +479,7 @@ app.get('/api/v1/posts/:id/comments', async (request, reply) => {
     page.length === 0
       ? { rows: [] }
       : await pool.query(
-          `SELECT ${commentSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id
+          `SELECT ${threadSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id
             WHERE c.root_id = ANY($1::uuid[]) AND c.parent_id IS NOT NULL ORDER BY c.id ASC`,
           [page.map((r) => r.c_id)],
         );

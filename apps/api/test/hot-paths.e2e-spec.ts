@@ -165,6 +165,44 @@ describe('round trips of the hot paths', () => {
     expect(sql.filter((text) => /SELECT DISTINCT/.test(text))).toEqual([]);
   });
 
+  it("a page of comment threads reads only what a comment shows, not its authors' credentials", async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    const admin = await asAdmin();
+    const created = await call('POST', '/api/v1/posts', {
+      token: author.token,
+      body: { title: `Threads ${Date.now()}`, body: 'A post with threads.' },
+    });
+    const postId = created.json<{ data: { id: string } }>().data.id;
+    expect((await call('POST', `/api/v1/posts/${postId}/publish`, { token: author.token })).statusCode).toBe(200);
+    const root = await call('POST', `/api/v1/posts/${postId}/comments`, {
+      token: admin.token,
+      body: { body: 'Root.' },
+    });
+    const rootId = root.json<{ data: { id: string } }>().data.id;
+    const reply = await call('POST', `/api/v1/posts/${postId}/comments`, {
+      token: admin.token,
+      body: { body: 'Reply.', parentId: rootId },
+    });
+    expect(reply.statusCode).toBe(201);
+
+    let threads: Array<{ author: { username: string }; replies: unknown[] }> = [];
+    const { sql } = await roundTrips(async () => {
+      threads = (await call('GET', `/api/v1/posts/${postId}/comments`)).json().data;
+    });
+    expect(threads).toHaveLength(1);
+    expect(threads[0].replies).toHaveLength(1);
+    expect(threads[0].author.username).toBe(admin.username);
+    const loads = sql.filter((text) => /FROM "comments" "c"/.test(text));
+    expect(loads).toHaveLength(2);
+    for (const text of loads) {
+      expect({ text, credentials: /password_hash|totp|email|recovery/.test(text) }).toEqual({
+        text,
+        credentials: false,
+      });
+      expect({ text, bookkeeping: /moderated_at|updated_at/.test(text) }).toEqual({ text, bookkeeping: false });
+    }
+  });
+
   it("a list of posts reads neither their bodies nor their authors' credentials", async () => {
     const author = await asRole(SystemRole.AUTHOR);
     const body = `A body long enough to matter. ${'Words of the post. '.repeat(200)}`;

@@ -5,6 +5,22 @@ import type { PostEntity } from '../posts/entities/post.entity';
 import { CommentEntity, type CommentStatus } from './entities/comment.entity';
 
 export type CommentWithAuthor = CommentEntity & { author: UserEntity };
+
+/** The columns a thread shows of a comment (CommentDto) and of its author (their public name and avatar). */
+const THREAD_COMMENT_COLUMNS = [
+  ...['id', 'postId', 'authorId', 'parentId', 'depth', 'bodyMarkdown', 'bodyHtml', 'status'],
+  ...['createdAt', 'editedAt', 'deletedAt'],
+] as const satisfies ReadonlyArray<keyof CommentEntity>;
+const THREAD_AUTHOR_COLUMNS = ['id', 'username', 'avatarKey'] as const satisfies ReadonlyArray<keyof UserEntity>;
+
+/**
+ * A comment as a thread loads it: what CommentDto shows, and only the public side of its author —
+ * a page of threads used to read every column of some 200 comments and their authors (password
+ * hashes included), most of them parsed and hydrated for nothing (decision 83).
+ */
+export type CommentRow = Pick<CommentEntity, (typeof THREAD_COMMENT_COLUMNS)[number]> & {
+  author: Pick<UserEntity, (typeof THREAD_AUTHOR_COLUMNS)[number]>;
+};
 export type CommentInQueue = CommentWithAuthor & { post: PostEntity };
 
 /** Every query and write of `comments`, and the post's `comment_count` they move. */
@@ -73,11 +89,8 @@ export class CommentsRepository {
     visibleTo: { viewerId: string | null; moderator: boolean },
     afterId: string | undefined,
     limit: number,
-  ): Promise<CommentWithAuthor[]> {
-    const qb = this.comments
-      .createQueryBuilder('c')
-      .innerJoinAndSelect('c.author', 'author')
-      .where('c.post_id = :postId AND c.parent_id IS NULL', { postId });
+  ): Promise<CommentRow[]> {
+    const qb = this.thread().where('c.post_id = :postId AND c.parent_id IS NULL', { postId });
     if (!visibleTo.moderator) {
       qb.andWhere(
         `(c.status = 'approved' OR c.author_id = :viewerId OR (c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.id <> c.id)))`,
@@ -85,18 +98,24 @@ export class CommentsRepository {
       );
     }
     if (afterId) qb.andWhere('c.id > :afterId', { afterId });
-    return (await qb.orderBy('c.id', 'ASC').limit(limit).getMany()) as CommentWithAuthor[];
+    return (await qb.orderBy('c.id', 'ASC').limit(limit).getMany()) as CommentRow[];
   }
 
   /** Every reply in the threads of `rootIds` (the roots' descendants), oldest first. */
-  async replies(rootIds: string[]): Promise<CommentWithAuthor[]> {
+  async replies(rootIds: string[]): Promise<CommentRow[]> {
     if (rootIds.length === 0) return [];
-    return (await this.comments
-      .createQueryBuilder('c')
-      .innerJoinAndSelect('c.author', 'author')
+    return (await this.thread()
       .where('c.root_id IN (:...rootIds) AND c.parent_id IS NOT NULL', { rootIds })
       .orderBy('c.id', 'ASC')
-      .getMany()) as CommentWithAuthor[];
+      .getMany()) as CommentRow[];
+  }
+
+  private thread() {
+    return this.comments
+      .createQueryBuilder('c')
+      .select(THREAD_COMMENT_COLUMNS.map((column) => `c.${column}`))
+      .innerJoin('c.author', 'author')
+      .addSelect(THREAD_AUTHOR_COLUMNS.map((column) => `author.${column}`));
   }
 
   /** The moderation queue: comments in `status`, oldest first, with their posts. */

@@ -19,7 +19,12 @@ import { PolicyService } from '../authorization/policy.service';
 import { avatarUrl } from '../avatars/avatar-key';
 import { deriveExcerpt, plainText, renderCommentMarkdown } from '../posts/content/markdown';
 import { PostsService } from '../posts/posts.service';
-import { type CommentInQueue, CommentsRepository, type CommentWithAuthor } from './comments.repository';
+import {
+  type CommentInQueue,
+  type CommentRow,
+  CommentsRepository,
+  type CommentWithAuthor,
+} from './comments.repository';
 import type {
   CommentDto,
   CommentInQueueDto,
@@ -60,7 +65,7 @@ export class CommentsService {
     return actor ? this.policy.can(actor, 'moderate', 'comments', {}) : Promise.resolve(false);
   }
 
-  toDto(comment: CommentWithAuthor): CommentDto {
+  toDto(comment: CommentRow): CommentDto {
     const deleted = comment.deletedAt !== null;
     return {
       id: comment.id,
@@ -106,7 +111,7 @@ export class CommentsService {
     );
     const page = roots.slice(0, query.limit);
     const replies = await this.comments.replies(page.map((root) => root.id));
-    const visible = (c: CommentWithAuthor): boolean =>
+    const visible = (c: CommentRow): boolean =>
       moderator || c.status === 'approved' || (viewer !== null && c.authorId === viewer.id);
     const nodes = new Map<string, CommentNodeDto>();
     for (const comment of [...page, ...replies]) nodes.set(comment.id, { ...this.toDto(comment), replies: [] });
