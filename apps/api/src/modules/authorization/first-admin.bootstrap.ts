@@ -3,7 +3,11 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { FirstAdminService } from './first-admin';
 
-/** ADMIN_EMAIL + ADMIN_PASSWORD: the first admin at start-up, once; a weak password stops the boot. */
+/**
+ * ADMIN_EMAIL + ADMIN_PASSWORD: the first admin at start-up, once; a weak password stops the boot.
+ * Once an active admin exists the variables are not used, so a start does not judge or hash the
+ * password (the strength checker alone is about 60 MB of memory, decision 84).
+ */
 @Injectable()
 export class FirstAdminBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('FirstAdmin');
@@ -15,7 +19,7 @@ export class FirstAdminBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.bootstrapAdmin;
-    if (!admin) return;
+    if (!admin || (await this.firstAdmin.adminExists())) return;
     const outcome = await this.firstAdmin.ensure(admin, 'ADMIN_EMAIL').catch((error: unknown) => {
       throw new Error(`ADMIN_EMAIL/ADMIN_PASSWORD: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -1,19 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { ARGON2_OPTIONS } from '../../common/crypto/argon2';
-import * as en from '@zxcvbn-ts/language-en';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 const MIN_SCORE = 3;
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: en.translations,
-});
+/**
+ * The strength checker, loaded at the first password check rather than at start: its dictionaries
+ * and the ranked lists built from them are about 60 MB of a process's memory, and most processes
+ * never check a password — the worker, and an API replica serving reads (decision 84).
+ */
+let checker: Promise<ZxcvbnFactory> | undefined;
+function strengthChecker(): Promise<ZxcvbnFactory> {
+  checker ??= (async () => {
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import('@zxcvbn-ts/core'),
+      import('@zxcvbn-ts/language-common'),
+      import('@zxcvbn-ts/language-en'),
+    ]);
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  })().catch((error: unknown) => {
+    checker = undefined;
+    throw error;
+  });
+  return checker;
+}
 
 export interface PasswordVerdict {
   ok: boolean;
@@ -47,7 +64,7 @@ export class PasswordsService {
     if (password.length > PASSWORD_MAX_LENGTH) {
       return { ok: false, message: `Use at most ${PASSWORD_MAX_LENGTH} characters` };
     }
-    const result = await zxcvbn.checkAsync(password, userInputs.filter(Boolean));
+    const result = await (await strengthChecker()).checkAsync(password, userInputs.filter(Boolean));
     if (result.score >= MIN_SCORE) return { ok: true };
     const advice = [result.feedback.warning, ...result.feedback.suggestions]
       .filter(Boolean)
