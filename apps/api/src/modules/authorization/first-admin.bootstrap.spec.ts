@@ -9,10 +9,8 @@ describe('FirstAdminBootstrap', () => {
 
   function bootstrap(adminExists: boolean) {
     const firstAdmin = {
-      adminExists: jest.fn(async () => adminExists),
-      ensure: jest.fn(async () => {
-        throw new Error('The admin password is too weak');
-      }),
+      adminExists: jest.fn(() => Promise.resolve(adminExists)),
+      ensure: jest.fn(() => Promise.reject(new Error('The admin password is too weak'))),
     };
     return {
       firstAdmin,
