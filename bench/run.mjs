@@ -71,13 +71,14 @@ const { values: flags } = parseArgs({
     'no-embedded': { type: 'boolean', default: false },
     'embedded-posts': { type: 'string' },
     'scale-posts': { type: 'string', default: '10000,1000000' },
+    'api-node-options': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
   console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--warmup S] [--connections C]
                       [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]
-                      [--no-embedded] [--embedded-posts N]
+                      [--no-embedded] [--embedded-posts N] [--api-node-options "--max-old-space-size=256"]
 npm run bench -- --smoke     every scenario on both servers for 1 s, TAP out, exit 1 on any failure
 npm run bench -- --scale [--scale-posts 10000,1000000]
                              ${SCALE_SCENARIOS.join(', ')} at 10k and 1M posts, p95 per size`);
@@ -510,6 +511,8 @@ function apiTuning(port) {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     SHUTDOWN_DRAIN_MS: '0',
+    // Node's own flags for the API (not the worker or the reference): the operator's heap cap, say.
+    ...(flags['api-node-options'] ? { NODE_OPTIONS: flags['api-node-options'] } : {}),
   };
 }
 
@@ -929,7 +932,7 @@ function report(results, apiPeak, embeddedPeak, shapeWarnings) {
     );
   }
   console.log(
-    `\nAPI peak RSS over the run (VmHWM): ${apiPeak} MB services${embeddedPeak === null ? '' : `, ${embeddedPeak} MB embedded`}.`,
+    `\nAPI peak RSS over the run (VmHWM): ${apiPeak} MB services${embeddedPeak === null ? '' : `, ${embeddedPeak} MB embedded`}${flags['api-node-options'] ? ` (NODE_OPTIONS=${flags['api-node-options']})` : ''}.`,
   );
 
   // The budgets of the issue, judged on this run (noisy on a shared machine: see bench/README.md).
@@ -956,7 +959,10 @@ function report(results, apiPeak, embeddedPeak, shapeWarnings) {
   const out = {
     at: new Date().toISOString(),
     machine: { cpus: spawnSync('nproc', { encoding: 'utf8' }).stdout.trim(), node: process.version },
-    options: { posts, reuse: flags.reuse, duration, warmup, connections, loginConnections, embedded, embeddedPosts },
+    options: {
+      ...{ posts, reuse: flags.reuse, duration, warmup, connections, loginConnections, embedded, embeddedPosts },
+      apiNodeOptions: flags['api-node-options'] ?? null,
+    },
     apiPeakRssMb: apiPeak,
     embeddedApiPeakRssMb: embeddedPeak,
     shapeWarnings,
