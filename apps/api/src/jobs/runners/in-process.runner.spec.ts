@@ -98,6 +98,31 @@ describe('InProcessJobRunner', () => {
     expect(calls[0].at - added).toBeGreaterThanOrEqual(200 - CLOCK_SLACK_MS);
   });
 
+  // A post scheduled six weeks ahead: longer than one setTimeout can wait (~24.8 days).
+  const SIX_WEEKS_MS = 42 * 24 * 3_600_000;
+
+  it('keeps a job delayed by weeks waiting, not run at once', async () => {
+    const id = await runner.add(QueueName.MAIL, 'mail.send', mail('w@example.com'), options({ delay: SIX_WEEKS_MS }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(runner.inspect(id)?.state).toBe(JobState.DELAYED);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('runs a job delayed by weeks when they have passed, and not a minute before', async () => {
+    jest.useFakeTimers({ now: new Date('2026-12-01T03:00:00Z') });
+    try {
+      const id = await runner.add(QueueName.MAIL, 'mail.send', mail('w@example.com'), options({ delay: SIX_WEEKS_MS }));
+      await jest.advanceTimersByTimeAsync(SIX_WEEKS_MS - 60_000);
+      expect(runner.inspect(id)?.state).toBe(JobState.DELAYED);
+      expect(calls).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(runner.inspect(id)?.state).toBe(JobState.COMPLETED);
+      expect(calls).toEqual([expect.objectContaining({ at: Date.parse('2026-12-01T03:00:00Z') + SIX_WEEKS_MS })]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('adds a job with a known job id only once', async () => {
     const first = await runner.add(QueueName.MAIL, 'mail.send', mail('e@example.com'), options({ jobId: 'once' }));
     const second = await runner.add(QueueName.MAIL, 'mail.send', mail('e@example.com'), options({ jobId: 'once' }));

@@ -39,6 +39,12 @@ interface InProcessJob {
 const KEEP_FINISHED = 1000;
 
 /**
+ * The longest wait one `setTimeout` takes (~24.8 days). Node runs a longer one after 1 ms, so a
+ * post scheduled a month ahead went live at once: longer waits are taken in steps of this.
+ */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
  * Embedded mode (no REDIS_URL): the API process runs its own jobs from memory, with Bull's
  * semantics — attempts, exponential backoff, delays, idempotent job ids, failed jobs kept with
  * their reason, recurring schedules, running jobs finished on close. Nothing survives a restart.
@@ -90,10 +96,20 @@ export class InProcessJobRunner implements JobQueueRunner {
   private delay(job: InProcessJob, ms: number): void {
     this.setState(job, JobState.DELAYED);
     job.dueAt = Date.now() + ms;
-    job.timer = setTimeout(() => {
-      job.timer = undefined;
-      this.enqueue(job);
-    }, ms);
+    this.armUntilDue(job, job.dueAt);
+  }
+
+  private armUntilDue(job: InProcessJob, dueAt: number): void {
+    const remaining = dueAt - Date.now();
+    const last = remaining <= LONGEST_TIMER_MS;
+    job.timer = setTimeout(
+      () => {
+        job.timer = undefined;
+        if (last) this.enqueue(job);
+        else this.armUntilDue(job, dueAt);
+      },
+      last ? Math.max(remaining, 0) : LONGEST_TIMER_MS,
+    );
   }
 
   private enqueue(job: InProcessJob): void {
@@ -170,8 +186,8 @@ export class InProcessJobRunner implements JobQueueRunner {
   private scheduleNext(schedule: Schedule): void {
     if (this.closed) return;
     const next = parseExpression(schedule.cron, { utc: true }).next().getTime();
-    // setTimeout cannot wait longer than ~24.8 days; re-arm in steps for sparse schedules.
-    const wait = Math.min(next - Date.now(), 2 ** 31 - 1);
+    // A sparse schedule waits in steps, as delayed jobs do.
+    const wait = Math.min(next - Date.now(), LONGEST_TIMER_MS);
     const timer = setTimeout(() => {
       this.scheduleTimers.delete(timer);
       if (Date.now() >= next) {
