@@ -28,6 +28,12 @@ export interface Outcome {
   /** When it was sent (epoch ms) and how long until the answer (or the error). */
   start: number;
   ms: number;
+  /**
+   * When the answer (or the error) came, read off the same clock as `start` and as the servers'
+   * log lines (epoch ms). Comparing it with a log line's time is exact to the millisecond in both
+   * directions; `start + ms` is not (`start` is truncated, `ms` comes from another clock).
+   */
+  end: number;
   status?: number;
   headers?: IncomingHttpHeaders;
   body?: Buffer;
@@ -135,7 +141,7 @@ export class HttpClient {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ ...base, ms: performance.now() - started, reusedSocket, violations: [], ...rest });
+        resolve({ ...base, ms: performance.now() - started, end: Date.now(), reusedSocket, violations: [], ...rest });
       };
       const req = httpRequest(
         { host: this.host, port: this.port, method: spec.method, path: spec.path, headers, agent: this.agent },
