@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AtriumApp } from '../src/bootstrap';
 import { SystemRole } from '@atrium/contracts';
+import * as etagModule from '../src/common/http-cache/etag';
 import { requestContext } from '../src/common/context/request-context';
 import { UserEntity } from '../src/modules/identity/entities/user.entity';
 import { UsersRepository } from '../src/modules/identity/users.repository';
@@ -163,6 +164,45 @@ describe('round trips of the hot paths', () => {
     // Read back with its author in one statement (findOne() with a relation sent a DISTINCT query first).
     expect(sql.slice(commit + 1).filter((text) => /FROM "comments"/.test(text))).toHaveLength(1);
     expect(sql.filter((text) => /SELECT DISTINCT/.test(text))).toEqual([]);
+  });
+
+  it('GET /posts/:slug from the public cache: the ETag cached with the post, not the whole post hashed again', async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    const created = await call('POST', '/api/v1/posts', {
+      token: author.token,
+      body: {
+        title: `Cached ${Date.now()}`,
+        body: `A post read from the cache. ${'Long enough to hash. '.repeat(50)}`,
+      },
+    });
+    const { id, slug } = created.json<{ data: { id: string; slug: string } }>().data;
+    expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: author.token })).statusCode).toBe(200);
+    const read = (headers: Record<string, string> = {}) => call('GET', `/api/v1/posts/${slug}`, { headers });
+    const first = await read(); // a miss: loaded, and cached with its ETag
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"/);
+
+    const hashed = jest.spyOn(etagModule, 'weakEtagOf');
+    try {
+      const again = await read();
+      const unchanged = await read({ 'if-none-match': etag });
+      expect([again.statusCode, again.headers.etag, unchanged.statusCode]).toEqual([200, etag, 304]);
+      // Before decision 86 every read hashed the post with its HTML (~4 % of its CPU under load).
+      expect(hashed).not.toHaveBeenCalled();
+    } finally {
+      hashed.mockRestore();
+    }
+    // An edit drops the cache: the next read has the new post and a new tag.
+    const edited = await call('PATCH', `/api/v1/posts/${id}`, {
+      token: author.token,
+      body: { title: 'Cached, edited' },
+    });
+    expect(edited.statusCode).toBe(200);
+    const after = await read({ 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(etag);
+    expect(after.headers.etag).toBe(edited.headers.etag);
   });
 
   it("a page of comment threads reads only what a comment shows, not its authors' credentials", async () => {

@@ -94,7 +94,14 @@ interface CachedPage {
  * A post's entity tag (`ETag`, and what `If-Match` is compared with): everything but the counters,
  * which readers move (views, comments) without changing what an author edits or a reader reads.
  */
-export const postEtag = (post: PostDto): string => weakEtagOf({ ...post, viewCount: 0, commentCount: 0 });
+const etagOfPost = (post: PostDto): string => weakEtagOf({ ...post, viewCount: 0, commentCount: 0 });
+/**
+ * The tags of posts read from the public cache, computed once when the post was cached (hashing a
+ * whole post with its HTML on every read was ~4 % of a cached read's CPU; docs/DECISIONS.md 86).
+ */
+const cachedEtags = new WeakMap<PostDto, string>();
+/** A post's `ETag`: it covers all but the view and comment counts, which readers move. */
+export const postEtag = (post: PostDto): string => cachedEtags.get(post) ?? etagOfPost(post);
 
 /** What a post is shown with: its tags and its cover. */
 type Shown = { tags: TagEntity[]; cover: (MediaRendering & { id: string }) | null };
@@ -240,15 +247,21 @@ export class PostsService implements OnModuleInit {
    */
   async read(idOrSlug: string, viewer: AuthUser | null): Promise<PostDto> {
     // Published posts come from the public cache, whoever asks; the rest is read afresh.
+    // Cached with its ETag (under a key of its own: an entry of the post alone is another shape).
     const published = await this.cache.getOrLoad(
       PUBLIC_POSTS_CACHE,
-      `post:${idOrSlug.toLowerCase()}`,
-      () => this.loadPublished(idOrSlug),
-      { ttlSeconds: (post) => (post ? PUBLIC_CONTENT_TTL_SECONDS : 0) },
+      `post+etag:${idOrSlug.toLowerCase()}`,
+      async () => {
+        const post = await this.loadPublished(idOrSlug);
+        return post && { post, etag: etagOfPost(post) };
+      },
+      { ttlSeconds: (entry) => (entry ? PUBLIC_CONTENT_TTL_SECONDS : 0) },
     );
     if (published) {
-      if (published.visibility === 'members' && !viewer) throw Errors.unauthenticated('Sign in to read this post');
-      return published;
+      const { post, etag } = published;
+      if (post.visibility === 'members' && !viewer) throw Errors.unauthenticated('Sign in to read this post');
+      cachedEtags.set(post, etag);
+      return post;
     }
     return this.readUncached(idOrSlug, viewer);
   }
