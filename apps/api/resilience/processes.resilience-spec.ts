@@ -138,7 +138,7 @@ describe('processes stopped and killed, queued work', () => {
       const read = new Set(log.map((line) => line.requestId));
       const listenerClosedAt = log.find((line) => line.msg?.startsWith('Listener closed'))?.time ?? Infinity;
       // The reset comes a fraction of a millisecond after the log line (0.5 ms seen here), so both
-      // times are read off the same clock: `o.end`, not `o.start + o.ms` (docs/DECISIONS.md 48).
+      // times are read off the same clock: `o.end`, not `o.start + o.ms` (harness/http.ts).
       const unreadAtClose = (o: Outcome): boolean =>
         isReset(o) && !o.reusedSocket && o.end >= listenerClosedAt && !read.has(o.requestId);
       const problems = [

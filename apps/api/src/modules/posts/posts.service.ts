@@ -100,7 +100,7 @@ const etagOfPost = (post: PostDto): string => weakEtagOf({ ...post, viewCount: 0
  * whole post with its HTML on every read was ~4 % of a cached read's CPU; docs/DECISIONS.md 86).
  */
 const cachedEtags = new WeakMap<PostDto, string>();
-/** A post's `ETag`: it covers all but the view and comment counts, which readers move. */
+/** `etagOfPost`, taken from the cache when the post came from it. */
 export const postEtag = (post: PostDto): string => cachedEtags.get(post) ?? etagOfPost(post);
 
 /** What a post is shown with: its tags and its cover. */
