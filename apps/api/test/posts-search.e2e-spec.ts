@@ -1,6 +1,9 @@
 import { SystemRole } from '@atrium/contracts';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import type { AtriumApp } from '../src/bootstrap';
 import { type Actor, actors } from './support/actors';
+import { WORD_PAIRS_SQL } from '../src/modules/posts/search-pairs';
 import { startTestApp, TestResources } from './support/test-app';
 
 interface Hit {
@@ -125,5 +128,50 @@ describe('posts: search', () => {
     const cursor = await call('GET', '/api/v1/posts', { query: { q: 'harbour', limit: '5' } });
     expect(cursor.statusCode).toBe(400);
     expect(cursor.json().error.details[0].code).toBe('SEARCH_PAGING');
+  });
+
+  it('finds a phrase only where its words stand together, and reads back only the posts holding its word pairs', async () => {
+    await write('phraseInBody', {
+      title: 'Notes from the quay',
+      body: 'All night the storm and the bell kept the quay awake. A ferry-boat waited.',
+    });
+    await write('wordsApart', { title: 'Bell repairs', body: 'The bell was cast again after the storm.' });
+    await write('reversed', { title: 'A night at sea', body: 'The bell and the storm, at last.' });
+    await write('acrossTitle', { title: 'The evening ferry', body: 'Crossing the bay in the dark.' });
+    // Across stop words, in either order, across the end of the title, in a hyphenated word.
+    const statements: Array<{ text: string; values: unknown[] }> = [];
+    const query = Object.getOwnPropertyDescriptor(Client.prototype, 'query')!.value as (...a: unknown[]) => unknown;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const [text, values] = args;
+      if (typeof text === 'string' && Array.isArray(values)) statements.push({ text, values });
+      return query.apply(this, args) as never;
+    });
+    try {
+      expect(keysOf(await search('"storm and the bell"'))).toEqual(['phraseInBody']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(keysOf(await search('"bell and the storm"'))).toEqual(['reversed']);
+    expect(keysOf(await search('"ferry crossing"'))).toEqual(['acrossTitle']);
+    expect(keysOf(await search('ferry-boat'))).toEqual(['phraseInBody']);
+    // An excluded phrase narrows nothing, an "or" neither: the words index alone serves them.
+    expect(new Set(keysOf(await search('storm -"storm and the bell"')))).toEqual(new Set(['wordsApart', 'reversed']));
+    expect(new Set(keysOf(await search('"storm and the bell" or "ferry crossing"')))).toEqual(
+      new Set(['phraseInBody', 'acrossTitle']),
+    );
+
+    // The statement that found the candidates asked for the phrase's pairs, by the expression the
+    // pairs index is built on (a plan on a table this small would not show the index: seq scans off).
+    const candidates = statements.find((statement) => statement.text.includes('tsvector_word_pairs('));
+    expect(candidates?.values).toContain(`'storm bell'`);
+    const plan = await atrium.app.get(DataSource).transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      return JSON.stringify(
+        await manager.query(`EXPLAIN (FORMAT JSON) SELECT p.id FROM posts p WHERE ${WORD_PAIRS_SQL} @@ $1::tsquery`, [
+          `'storm bell'`,
+        ]),
+      );
+    });
+    expect(plan).toContain('posts_search_pairs_idx');
   });
 });

@@ -22,6 +22,7 @@ import { PostViewBatches1796011505195 } from './1796011505195-PostViewBatches';
 import { MediaLibrary1796012270402 } from './1796012270402-MediaLibrary';
 import { DataExports1796012808014 } from './1796012808014-DataExports';
 import { UsersCreatedAtIndex1796024493129 } from './1796024493129-UsersCreatedAtIndex';
+import { SearchWordPairs1796031000000 } from './1796031000000-SearchWordPairs';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationClass[] = [
   MediaLibrary1796012270402,
   DataExports1796012808014,
   UsersCreatedAtIndex1796024493129,
+  SearchWordPairs1796031000000,
 ];

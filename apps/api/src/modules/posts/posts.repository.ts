@@ -7,6 +7,7 @@ import type { SqlCondition } from '../authorization/policy.service';
 import { PostRevisionEntity } from './entities/post-revision.entity';
 import { PostSlugEntity } from './entities/post-slug.entity';
 import { PostEntity, type PostStatus, SEARCH_CONFIG } from './entities/post.entity';
+import { mayHoldPhrase, WORD_PAIRS_SQL, wordPairsQuery } from './search-pairs';
 
 /**
  * Sort keys of the public list and the column each orders by. `published_at` is written by the
@@ -324,14 +325,17 @@ export class PostsRepository {
         // The newest SEARCH_CANDIDATES matches (by the feed index for a common word, by the GIN
         // index for a rare one), then ranked: the cost stays bounded however many posts match.
         // Published posts have a date: the feed index serves this order (NULLS LAST would not).
-        const [candidates, candidateParams] = this.query({ ...search, sort: [] })
+        const candidatesQb = this.query({ ...search, sort: [] })
           .orderBy('p.published_at', 'DESC')
           .addOrderBy('p.id', 'DESC')
           .andWhere(`p.search_vector @@ ${query}`)
           .select('p.id')
           .limit(SEARCH_CANDIDATES)
-          .setParameter('text', text)
-          .getQueryAndParameters();
+          .setParameter('text', text);
+        // A phrase: only the posts where its words stand close together are read back (decision 87).
+        const pairs = mayHoldPhrase(text) ? await this.wordPairsOf(text) : null;
+        if (pairs) candidatesQb.andWhere(`${WORD_PAIRS_SQL} @@ CAST(:pairs AS tsquery)`, { pairs });
+        const [candidates, candidateParams] = candidatesQb.getQueryAndParameters();
         const ids: Array<{ p_id: string }> = await this.tx.manager.query(candidates, candidateParams);
         candidateCount = { total: ids.length, capped: ids.length >= SEARCH_CANDIDATES };
         qb.andWhere('p.id IN (:...candidateIds)', { candidateIds: ids.length ? ids.map((row) => row.p_id) : [null] })
@@ -363,6 +367,15 @@ export class PostsRepository {
       }));
       return [hits, total, candidateCount?.capped ?? false];
     });
+  }
+
+  /** The word pairs a match of the search `text` must hold (a tsquery), or null when it needs none. */
+  private async wordPairsOf(text: string): Promise<string | null> {
+    const [row]: Array<{ tree: string }> = await this.tx.manager.query(
+      `SELECT querytree(websearch_to_tsquery('${SEARCH_CONFIG}', $1))::text AS tree`,
+      [text],
+    );
+    return wordPairsQuery(row?.tree ?? '');
   }
 
   /** A page, and how many rows the list has — counted up to COUNT_CAP (then COUNT_CAP and `capped`). */

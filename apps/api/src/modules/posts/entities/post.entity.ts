@@ -37,6 +37,8 @@ export type PostVisibility = (typeof POST_VISIBILITIES)[number];
 // checks keep them.
 @Index('posts_search_idx', { synchronize: false })
 @Index('posts_title_trgm_idx', { synchronize: false })
+// Pairs of words that stand close together (search-pairs.ts): a phrase reads back only the posts that hold them.
+@Index('posts_search_pairs_idx', { synchronize: false })
 // An author's own posts ("my posts"), most recently changed first.
 @Index('posts_author_updated_idx', ['authorId', 'updatedAt'])
 export class PostEntity extends BaseEntity {
