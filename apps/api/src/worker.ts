@@ -9,6 +9,7 @@ import { withTimeout } from './common/timeout';
 import { DatabaseProbe } from './database/database-probe.repository';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { REDIS_CLIENT } from './redis/redis.module';
+import { applyHeapGrowth } from './runtime-heap';
 import { installShutdown } from './shutdown';
 import { portOf, startWorkerHttp } from './worker-http';
 import { WorkerModule } from './worker.module';
@@ -22,6 +23,7 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   loadDotEnvFile();
   const config = { ...loadConfigFromEnvironment(), serviceName: 'atrium-worker' };
+  applyHeapGrowth(config.heapGrowthPercent);
   if (config.databaseUrl === undefined || config.redisUrl === undefined) {
     throw new ConfigValidationError([
       'The worker needs DATABASE_URL and REDIS_URL; without them (embedded mode) the API runs background work in-process',

@@ -64,6 +64,12 @@ export interface AppConfig {
    * response) before it stops accepting connections, so load balancers move traffic away first.
    */
   readonly shutdownDrainMs: number;
+  /**
+   * How far V8 lets the heap grow past what survived its last full collection before the next
+   * one, in percent (0: V8's own heuristics, which let it grow several times over under load).
+   * Set for the API and the worker process at start (runtime-heap.ts, decision 88).
+   */
+  readonly heapGrowthPercent: number;
   readonly readinessMinFreeDiskMb: number;
   /** Revisions kept per post (the oldest go first). */
   readonly postRevisionsMax: number;
@@ -419,6 +425,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
   const bodyLimitBytes = int('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000);
   const shutdownDrainMs = int('SHUTDOWN_DRAIN_MS', isProduction ? 5_000 : 0, 0, 300_000);
+  const heapGrowthPercent = int('HEAP_GROWTH_PERCENT', 50, 0, 1000);
   const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
   const postRevisionsMax = int('POST_REVISIONS_MAX', 50, 1, 10_000);
   const commentModerationRaw = read('COMMENT_MODERATION') ?? 'first';
@@ -519,6 +526,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     trustProxy,
     shutdownTimeoutMs,
     shutdownDrainMs,
+    heapGrowthPercent,
     readinessMinFreeDiskMb,
     postRevisionsMax,
     commentModeration,
