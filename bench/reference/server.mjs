@@ -12,6 +12,7 @@ import { verify as argonVerify } from '@node-rs/argon2';
 import { PERMISSIONS } from '@atrium/contracts';
 // Atrium's own Markdown renderer and excerpt (plain functions, no framework): both sides render alike.
 import { deriveExcerpt, plainText, renderCommentMarkdown } from '../../apps/api/dist/modules/posts/content/markdown.js';
+import { mayHoldPhrase, wordPairsQuery } from '../../apps/api/dist/modules/posts/search-pairs.js';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
@@ -357,10 +358,17 @@ async function searchPage(text) {
   let rows;
   try {
     await client.query('BEGIN');
+    // A phrase: the same word pairs as Atrium's (decision 87), found by the same statement.
+    let pairs = null;
+    if (mayHoldPhrase(text)) {
+      const { rows: tree } = await client.query(`SELECT querytree(${query})::text AS tree`, [text]);
+      pairs = wordPairsQuery(tree[0]?.tree ?? '');
+    }
     ({ rows: ids } = await client.query(
       `SELECT p.id AS p_id ${FEED_FROM} AND p.search_vector @@ ${query}
+         ${pairs ? 'AND tsvector_word_pairs(p.search_vector) @@ $2::tsquery' : ''}
         ORDER BY p.published_at DESC, p.id DESC LIMIT 500`,
-      [text],
+      pairs ? [text, pairs] : [text],
     ));
     ({ rows } = await client.query(
       `SELECT ${selectList}, ts_rank_cd(p.search_vector, ${query}) AS rank,
