@@ -75,9 +75,8 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBe('redis://cache:6379');
   });
 
-  it('bounds the heap growth at 50 % by default on Postgres, not in embedded mode; out of range is refused', () => {
-    expect(load({ DATABASE_URL: 'postgres://db/atrium' }).heapGrowthPercent).toBe(50);
-    expect(load({}).heapGrowthPercent).toBe(0);
+  it('bounds the heap growth at 50 % by default; 0 leaves it to V8; out of range is refused', () => {
+    expect(load({}).heapGrowthPercent).toBe(50);
     expect(load({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
     expect(load({ HEAP_GROWTH_PERCENT: '120' }).heapGrowthPercent).toBe(120);
     expect(problemsOf({ HEAP_GROWTH_PERCENT: '-5' })).toEqual([expect.stringContaining('HEAP_GROWTH_PERCENT')]);

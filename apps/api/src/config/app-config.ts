@@ -66,8 +66,7 @@ export interface AppConfig {
   readonly shutdownDrainMs: number;
   /**
    * How far V8 lets the heap grow past what survived its last full collection before the next
-   * one, in percent (0: V8's own heuristics, which let it grow several times over under load);
-   * 50 by default on Postgres (services mode), 0 in embedded mode.
+   * one, in percent (0: V8's own heuristics, which let it grow several times over under load).
    * Set for the API and the worker process at start (runtime-heap.ts, decision 88).
    */
   readonly heapGrowthPercent: number;
@@ -426,9 +425,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
   const bodyLimitBytes = int('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000);
   const shutdownDrainMs = int('SHUTDOWN_DRAIN_MS', isProduction ? 5_000 : 0, 0, 300_000);
-  // Services mode only by default: in embedded mode (PGlite in the process) the full browser suite
-  // failed twice with the bound (an image upload never answered) and passed without it (decision 88).
-  const heapGrowthPercent = int('HEAP_GROWTH_PERCENT', databaseUrl === undefined ? 0 : 50, 0, 1000);
+  const heapGrowthPercent = int('HEAP_GROWTH_PERCENT', 50, 0, 1000);
   const readinessMinFreeDiskMb = int('READINESS_MIN_FREE_DISK_MB', 100, 0, 10_000_000);
   const postRevisionsMax = int('POST_REVISIONS_MAX', 50, 1, 10_000);
   const commentModerationRaw = read('COMMENT_MODERATION') ?? 'first';
