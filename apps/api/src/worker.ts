@@ -7,6 +7,7 @@ import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.modul
 import type Redis from 'ioredis';
 import { withTimeout } from './common/timeout';
 import { DatabaseProbe } from './database/database-probe.repository';
+import { JOB_RUNNER, type JobQueueRunner } from './jobs/runners/job-runner';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { REDIS_CLIENT } from './redis/redis.module';
 import { applyHeapGrowth } from './runtime-heap';
@@ -38,10 +39,13 @@ async function main(): Promise<void> {
   const logger = new NestLogger('Worker');
   const database = app.get(DatabaseProbe);
   const redis = app.get<Redis>(REDIS_CLIENT);
+  const jobs = app.get<JobQueueRunner>(JOB_RUNNER);
   const http = await startWorkerHttp(config, app.get(MetricsService), async () => {
     const checks = {
       database: await timedCheck(() => database.ping(), 'Database unreachable'),
       redis: await timedCheck(() => redis.ping(), 'Redis unreachable'),
+      // The queues have their own connections (Bull's): the worker is ready when it can take jobs.
+      queues: await timedCheck(() => jobs.ping(), 'Job queues unreachable'),
     };
     const ready = Object.values(checks).every((check) => check.status === 'up');
     return { status: ready ? 'ready' : 'not_ready', checks };

@@ -12,6 +12,7 @@ import {
 import type { Queue } from 'bull';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../modules/metrics/metrics.service';
+import { redisReconnectDelay } from '../redis/reconnect';
 import { ALL_QUEUES, SCHEDULES } from './job-definitions';
 import { JobRegistry } from './job.registry';
 import { JobsService } from './jobs.service';
@@ -74,6 +75,8 @@ export class JobsModule {
           : [
               BullModule.forRoot({
                 url: redisUrl,
+                // Bull's own reconnect delay grows to 20 s; ours is back within 2 s of Redis.
+                redis: { retryStrategy: redisReconnectDelay },
                 prefix: `${config.redisPrefix}bull`,
                 settings: {
                   stalledInterval: config.jobs.stalledIntervalMs,

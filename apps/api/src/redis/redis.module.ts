@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import Redis from 'ioredis';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { redisReconnectDelay } from './reconnect';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -17,7 +18,7 @@ export function createRedisClient(url: string, logger: Logger, commandTimeoutMs 
     maxRetriesPerRequest: 1,
     commandTimeout: commandTimeoutMs,
     connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    retryStrategy: redisReconnectDelay,
   });
   let lastReported = 0;
   client.on('error', (error: Error) => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { redisReconnectDelay } from '../../redis/reconnect';
 import { withRedis } from '../../redis/redis-guard';
 import Redis from 'ioredis';
 import type { CacheKeys, CacheRead, CacheStore } from './cache.store';
@@ -44,7 +45,7 @@ export function createCacheRedisClient(url: string, logger = new Logger('Cache')
     maxRetriesPerRequest: 0,
     commandTimeout: CACHE_COMMAND_TIMEOUT_MS,
     connectTimeout: 1_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    retryStrategy: redisReconnectDelay,
   });
   let lastReported = 0;
   client.on('error', (error: Error) => {
