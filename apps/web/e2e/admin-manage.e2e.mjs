@@ -11,7 +11,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { adminTarget, apiCaller, launchBrowser, notified, pageHeading, pageSettled, TIMEOUT_MS } from './browser.mjs';
+import {
+  adminTarget,
+  apiCaller,
+  launchBrowser,
+  notified,
+  pageHeading,
+  pageSettled,
+  TIMEOUT_MS,
+  withPageState,
+} from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -268,6 +277,8 @@ test('the admin invites, sorts, deactivates, restores users; retries and deletes
     assert.ok(storms.id);
 
     assert.deepEqual(errors, [], errors.join('\n'));
+  } catch (error) {
+    throw await withPageState(page, 'admin-manage', error);
   } finally {
     await context.close();
   }

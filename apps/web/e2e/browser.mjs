@@ -2,11 +2,12 @@
 // context per test with its errors recorded, and the axe check. Not a test file itself.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +38,35 @@ export function launchBrowser() {
       '--disable-sync',
     ],
   });
+}
+
+const FAILURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'artifacts/failures');
+
+/**
+ * `error`, with what `page` showed when it happened: its address, its ARIA tree (what `getByRole`
+ * sees: an element hidden behind a dialog is not in it) and a screenshot in e2e/artifacts/failures.
+ * A wait that timed out then says what was on the screen instead.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name the screenshot's file name
+ * @param {unknown} error
+ */
+export async function withPageState(page, name, error) {
+  if (!(error instanceof Error) || page.isClosed()) return error;
+  const parts = [`The page at the failure: ${page.url()}`];
+  try {
+    await mkdir(FAILURES_DIR, { recursive: true });
+    const shot = join(FAILURES_DIR, `${name}.png`);
+    await page.screenshot({ path: shot, fullPage: true, timeout: 10_000 });
+    parts.push(`screenshot: ${shot}`);
+    const tree = await page.locator('body').ariaSnapshot({ timeout: 10_000 });
+    parts.push(`ARIA tree:\n${tree.length > 6000 ? `${tree.slice(0, 6000)}\n…` : tree}`);
+  } catch (stateError) {
+    parts.push(
+      `(the page's state could not be read: ${stateError instanceof Error ? stateError.message : stateError})`,
+    );
+  }
+  error.message += `\n\n${parts.join('\n')}`;
+  return error;
 }
 
 /**
@@ -407,6 +437,15 @@ export async function startEmbeddedInstance({ env: extra = {}, readyWhen = () =>
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
+  // Kept for after the run when E2E_LOG_DIR is set (CI sets it): the instance's requests and errors.
+  if (process.env.E2E_LOG_DIR) {
+    await mkdir(process.env.E2E_LOG_DIR, { recursive: true });
+    const file = createWriteStream(
+      join(process.env.E2E_LOG_DIR, `${basename(process.argv[1] ?? 'instance', '.e2e.mjs')}-${port}.log`),
+    );
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+  }
   const exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
 
   const stop = async () => {
@@ -495,7 +534,7 @@ export async function assertAxeCleanInBothSchemes(page, where) {
 export async function adminTarget(name, { env = {}, shared = true } = {}) {
   const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
   const password = process.env.ADMIN_PASSWORD;
-  if (shared && login && password) return { url: BASE_URL, login, password, stop: async () => {} };
+  if (shared && login && password) return { url: BASE_URL, login, password, stop: async () => {}, log: () => '' };
   const made = {
     login: `${name}-${randomBytes(3).toString('hex')}@example.com`,
     password: `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`,
@@ -504,7 +543,7 @@ export async function adminTarget(name, { env = {}, shared = true } = {}) {
     env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password, ...env },
     readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
   });
-  return { url: instance.url, ...made, stop: instance.stop };
+  return { url: instance.url, ...made, stop: instance.stop, log: instance.log };
 }
 
 /**

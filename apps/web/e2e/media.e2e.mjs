@@ -25,11 +25,12 @@ import {
   pageHeading,
   pageSettled,
   TIMEOUT_MS,
+  withPageState,
 } from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
-let target = { url: BASE_URL, login: '', password: '', stop: async () => {} };
+let target = { url: BASE_URL, login: '', password: '', stop: async () => {}, log: () => '' };
 
 before(async () => {
   browser = await launchBrowser();
@@ -187,7 +188,13 @@ test('an author uploads an image through the editor’s picker, describes it, in
       buffer: pngImage(1200, 800, Number.parseInt(word.slice(-6), 16) % 97),
     });
     const altField = picker.getByRole('textbox', { name: /^Alt text/ });
-    await altField.waitFor();
+    await altField.waitFor().catch(async (error) => {
+      // What the uploader says, and what the API logged, name the cause (a refusal, a slow server).
+      const said = await picker.innerText().catch(() => '(the picker is gone)');
+      throw new Error(
+        `${error.message}\n\nThe picker says:\n${said}\n\nThe API's log, last lines:\n${target.log().slice(-4000)}`,
+      );
+    });
     // Required: "Insert image" without it is refused at the field.
     await picker.getByRole('button', { name: 'Insert image' }).click();
     await picker.getByText('Describe what the image shows', { exact: false }).first().waitFor();
@@ -302,10 +309,7 @@ test('an author uploads an image through the editor’s picker, describes it, in
     await card.waitFor();
     assert.deepEqual(errors, [], errors.join('\n'));
   } catch (error) {
-    // What the page showed when it went wrong, to look at.
-    if (process.env.SHOTS_DIR)
-      await page.screenshot({ path: join(process.env.SHOTS_DIR, 'failure.png'), fullPage: true });
-    throw error;
+    throw await withPageState(page, 'media-picker', error);
   } finally {
     await context.close();
   }

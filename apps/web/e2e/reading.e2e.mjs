@@ -22,6 +22,7 @@ import {
   pageHeading,
   pageSettled,
   TIMEOUT_MS,
+  withPageState,
 } from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
@@ -206,6 +207,8 @@ test('a members-only post asks a visitor to sign in, and shows once they have, b
     await pageHeading(page, post.title);
     await page.getByTestId('post-body').getByRole('heading', { level: 2, name: 'Where the tide turns' }).waitFor();
     await page.getByRole('main').getByText('Members only').waitFor();
+  } catch (error) {
+    throw await withPageState(page, 'reading-members-only', error);
   } finally {
     await context.close();
   }
