@@ -12,7 +12,7 @@ const outsideAddress = Object.values(networkInterfaces())
   .flat()
   .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
 
-/** The worker has a readiness of its own: it cannot work without Postgres and Redis. */
+/** The worker has a readiness of its own: it cannot work without Postgres, Redis and its job queues. */
 describe('worker readiness', () => {
   const resources = new TestResources();
   let redis: PrivateRedis;
@@ -47,19 +47,19 @@ describe('worker readiness', () => {
     await resources.drop();
   });
 
-  it('answers 200 with Postgres and Redis up, 503 while Redis is down, and 200 again without a restart', async () => {
+  it('answers 200 with Postgres, Redis and the queues up, 503 while Redis is down, and 200 again without a restart', async () => {
     const ready = await readiness();
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({
       status: 'ready',
-      checks: { database: { status: 'up' }, redis: { status: 'up' } },
+      checks: { database: { status: 'up' }, redis: { status: 'up' }, queues: { status: 'up' } },
     });
 
     await redis.stop();
     const down = await waitFor(readiness, (r) => r.status === 503);
     expect(down.body).toMatchObject({
       status: 'not_ready',
-      checks: { database: { status: 'up' }, redis: { status: 'down' } },
+      checks: { database: { status: 'up' }, redis: { status: 'down' }, queues: { status: 'down' } },
     });
     // Behind a proxy, the orchestrator still gets the 503, without the checks.
     const proxied = await readiness('127.0.0.1', { 'x-forwarded-for': '203.0.113.7' });
@@ -67,7 +67,7 @@ describe('worker readiness', () => {
 
     await redis.start();
     const back = await waitFor(readiness, (r) => r.status === 200, 20_000);
-    expect(back.body.status).toBe('ready');
+    expect(back.body).toMatchObject({ status: 'ready', checks: { redis: { status: 'up' }, queues: { status: 'up' } } });
   });
 
   it('shows the checks only to loopback callers through no proxy, and to the bearer of METRICS_TOKEN', async () => {
