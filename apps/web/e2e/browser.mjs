@@ -65,7 +65,10 @@ export async function withPageState(page, name, error) {
       `(the page's state could not be read: ${stateError instanceof Error ? stateError.message : stateError})`,
     );
   }
-  error.message += `\n\n${parts.join('\n')}`;
+  // The reporters print the stack, which holds the message as it was when the error was made.
+  const state = `\n\n${parts.join('\n')}`;
+  error.message += state;
+  if (error.stack) error.stack += state;
   return error;
 }
 
