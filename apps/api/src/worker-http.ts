@@ -22,8 +22,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The worker's only HTTP surface, for the orchestrator and Prometheus: `GET /health` (liveness),
- * `GET /readiness` (Postgres, Redis and the job queues answer: 200, else 503) and `GET /metrics` (job counters and
- * durations of this worker, queue depths). Nothing else. Readiness details and the metrics follow
+ * `GET /readiness` (Postgres, Redis and the job queues answer: 200, else 503) and `GET /metrics`
+ * (job counters and durations of this worker, queue depths). Nothing else. Readiness details and the metrics follow
  * the API's rules (READINESS_DETAILS, METRICS_TOKEN).
  */
 export async function startWorkerHttp(

@@ -537,7 +537,7 @@ export async function assertAxeCleanInBothSchemes(page, where) {
 export async function adminTarget(name, { env = {}, shared = true } = {}) {
   const login = process.env.ADMIN_LOGIN ?? process.env.ADMIN_EMAIL;
   const password = process.env.ADMIN_PASSWORD;
-  if (shared && login && password) return { url: BASE_URL, login, password, stop: async () => {}, log: () => '' };
+  if (shared && login && password) return { url: BASE_URL, login, password, stop: async () => {} };
   const made = {
     login: `${name}-${randomBytes(3).toString('hex')}@example.com`,
     password: `Harbour lantern ${randomBytes(6).toString('hex')} drifts over quiet water`,
@@ -546,7 +546,7 @@ export async function adminTarget(name, { env = {}, shared = true } = {}) {
     env: { ADMIN_EMAIL: made.login, ADMIN_PASSWORD: made.password, ...env },
     readyWhen: (log) => log.includes('created from ADMIN_EMAIL'),
   });
-  return { url: instance.url, ...made, stop: instance.stop, log: instance.log };
+  return { url: instance.url, ...made, stop: instance.stop };
 }
 
 /**
