@@ -260,4 +260,20 @@ describe('comments', () => {
     const open = await newPost();
     expect((await comment(unconfirmed, open, 'Not yet')).statusCode).toBe(403);
   });
+  it('shows a comment in its thread with every field it was answered with when written and edited', async () => {
+    await start({ COMMENT_MODERATION: 'none' });
+    const postId = await newPost();
+    const reader = await signedIn();
+    const root = await posted(reader, postId, 'A *root*');
+    const reply = await posted(author, postId, 'A reply', root.id);
+    // The edit's answer reads the comment alone (not as a thread does): editedAt set, dates, author.
+    const edited = await call('PATCH', `/api/v1/comments/${reply.id}`, {
+      token: author.token,
+      body: { body: 'Fixed' },
+    });
+    expect(edited.statusCode).toBe(200);
+    const { data } = await threads(postId);
+    expect(data).toEqual([{ ...root, replies: [{ ...edited.json().data, replies: [] }] }]);
+    expect(data[0]).toMatchObject({ author: { id: reader.id, username: reader.username }, editedAt: null });
+  });
 });
