@@ -272,7 +272,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
 
   applyRouting(app);
   setupSwagger(app, buildOpenApiDocument(app, config));
-  await setupApiReference(app);
+  setupApiReference(app);
   if (config.serveSpa) await serveSpa(app, config);
 }
 

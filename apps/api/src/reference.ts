@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Worker } from 'node:worker_threads';
 
 import { OPENAPI_JSON_PATH } from './openapi';
 
@@ -90,9 +90,7 @@ export const REFERENCE_HTML = `<!doctype html>
 </html>
 `;
 
-export async function setupApiReference(app: NestFastifyApplication): Promise<void> {
-  // ESM-only package, loaded from this CommonJS build by a real dynamic import.
-  const { default: scalar } = await import('@scalar/fastify-api-reference');
+export function setupApiReference(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
 
   fastify.get(REFERENCE_PATH, (_request, reply) => {
@@ -101,45 +99,67 @@ export async function setupApiReference(app: NestFastifyApplication): Promise<vo
   fastify.get(STYLE_PATH, (_request, reply) => {
     void reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(REFERENCE_CSS);
   });
-
-  // The plugin would also serve a page of its own with an inline script; only its script is used,
-  // anything else it routes leads to ours.
-  const onlyTheScript = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    if (request.url.split('?')[0] === SCRIPT_PATH) {
-      void reply.header('Cache-Control', 'public, max-age=86400');
-      done();
-      return;
-    }
-    void reply.redirect(REFERENCE_PATH, 302);
-  };
-  await fastify.register(async (scope: FastifyInstance) => {
-    scope.addHook('onSend', gzipTheScript);
-    await scope.register(scalar, {
-      routePrefix: ASSETS_PREFIX,
-      configuration: { url: `/${OPENAPI_JSON_PATH}` },
-      hooks: { onRequest: onlyTheScript },
-      logLevel: 'warn',
-    });
+  fastify.get(SCRIPT_PATH, async (request, reply) => {
+    const script = await scalarScript();
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    if (gzip) void reply.header('Content-Encoding', 'gzip');
+    return reply
+      .header('Cache-Control', 'public, max-age=86400')
+      .header('Vary', 'Accept-Encoding')
+      .type('application/javascript; charset=utf-8')
+      .send(gzip ? script.gzip : script.raw);
   });
+  // Where the plugin would have served a page of its own (with an inline script): ours.
+  const toReference = (_request: FastifyRequest, reply: FastifyReply) => reply.redirect(REFERENCE_PATH, 302);
+  fastify.get(ASSETS_PREFIX, toReference);
+  fastify.get(`${ASSETS_PREFIX}/*`, toReference);
 }
 
-/** The 4.3 MB script goes out gzipped (1.2 MB) to clients that take it, compressed once. */
-let gzipped: { source: string; body: Buffer } | undefined;
-function gzipTheScript(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-  done: (error: Error | null, payload?: unknown) => void,
-): void {
-  if (typeof payload !== 'string' || !/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-    done(null, payload);
-    return;
-  }
-  if (gzipped?.source !== payload) gzipped = { source: payload, body: gzipSync(payload) };
-  const vary = reply.getHeader('vary');
-  void reply
-    .header('Content-Encoding', 'gzip')
-    .header('Vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding')
-    .removeHeader('content-length');
-  done(null, gzipped.body);
+/**
+ * Scalar's script (4.3 MB, and 1.2 MB gzipped), taken from its Fastify plugin by a worker thread
+ * at the first request for it, then kept as two buffers outside the JavaScript heap. The plugin
+ * carries the script as a string literal in its module: imported into the API, its source and the
+ * literal held 17 MB of every process's heap for a page few requests ask for (decision 91). The
+ * worker's heap goes when it ends.
+ */
+let script: Promise<{ raw: Buffer; gzip: Buffer }> | undefined;
+function scalarScript(): Promise<{ raw: Buffer; gzip: Buffer }> {
+  script ??= extractScalarScript().catch((error: unknown) => {
+    script = undefined;
+    throw error;
+  });
+  return script;
+}
+
+const EXTRACT_SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+const { gzipSync } = require('node:zlib');
+(async () => {
+  const { default: plugin } = await import(pathToFileURL(workerData.plugin).href);
+  const server = require(workerData.fastify)({ logger: false });
+  await server.register(plugin, { routePrefix: '/scalar', configuration: { url: '/openapi.json' } });
+  const answer = await server.inject({ method: 'GET', url: '/scalar/js/scalar.js' });
+  if (answer.statusCode !== 200) throw new Error('the Scalar plugin answered ' + answer.statusCode + ' for its script');
+  parentPort.postMessage({ raw: answer.rawPayload, gzip: gzipSync(answer.rawPayload) });
+})();
+`;
+
+function extractScalarScript(): Promise<{ raw: Buffer; gzip: Buffer }> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(EXTRACT_SCRIPT, {
+      eval: true,
+      workerData: {
+        plugin: require.resolve('@scalar/fastify-api-reference'),
+        fastify: require.resolve('fastify'),
+      },
+    });
+    const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    worker.once('message', (message: { raw: Uint8Array; gzip: Uint8Array }) => {
+      resolvePromise({ raw: asBuffer(message.raw), gzip: asBuffer(message.gzip) });
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the worker reading Scalar's script exited (${code})`)));
+  });
 }

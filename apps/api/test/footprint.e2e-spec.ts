@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const PASSWORDS = resolve(__dirname, '../dist/modules/identity/passwords.service.js');
+const REFERENCE = resolve(__dirname, '../dist/reference.js');
 
 /**
  * What a process holds before it does anything (issue "Performance": the API's memory). Run on the
@@ -24,5 +25,39 @@ describe('start-up footprint', () => {
     // Not loaded by requiring the service (every process of the API does), loaded by a check, and
     // the check still judges: the weak password refused, the strong one taken.
     expect(JSON.parse(stdout)).toEqual({ before: false, after: true, weak: false, strong: true });
+  });
+  it("Scalar's 4 MB script is served without ever being held in the heap as a string", async () => {
+    // The API's reference routes on a bare Fastify, the script asked for, then every string in the
+    // heap measured (a snapshot collects first). Imported into the process, the Scalar plugin held
+    // two 8 MB strings: its module's source and the script in it (decision 91).
+    const script = `
+      const v8 = require('node:v8');
+      const { readFileSync, rmSync } = require('node:fs');
+      const { setupApiReference } = require(${JSON.stringify(REFERENCE)});
+      const fastify = require('fastify')();
+      const app = { getHttpAdapter: () => ({ getInstance: () => fastify }) };
+      (async () => {
+        await setupApiReference(app);
+        // Over HTTP: inject() would keep the answer's text in the heap itself.
+        const address = await fastify.listen({ port: 0, host: '127.0.0.1' });
+        const served = await fetch(address + '/reference/assets/js/scalar.js');
+        const [status, bytes] = [served.status, (await served.arrayBuffer()).byteLength];
+        await fastify.close();
+        const file = v8.writeHeapSnapshot();
+        const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+        rmSync(file);
+        const { node_fields: fields, node_types: [types] } = snapshot.snapshot.meta;
+        const [type, size] = [fields.indexOf('type'), fields.indexOf('self_size')];
+        let largest = 0;
+        for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+          if (types[snapshot.nodes[i + type]] === 'string') largest = Math.max(largest, snapshot.nodes[i + size]);
+        }
+        console.log(JSON.stringify({ status, megabytes: Math.round(bytes / 1e6), largest }));
+      })();
+    `;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: resolve(__dirname, '..') });
+    const { status, megabytes, largest } = JSON.parse(stdout) as { status: number; megabytes: number; largest: number };
+    expect({ status, megabytes }).toEqual({ status: 200, megabytes: 4 });
+    expect(largest).toBeLessThan(1_000_000);
   });
 });
