@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 
@@ -47,7 +47,7 @@ const invalid = (message: string, code: string): ApiException =>
 export async function processImageUpload<T>(
   upload: Buffer,
   maxPixels: number,
-  work: (image: sharp.Sharp, sourceFormat: AvatarSourceFormat) => Promise<T>,
+  work: (image: Sharp, sourceFormat: AvatarSourceFormat) => Promise<T>,
 ): Promise<T> {
   if (upload.length === 0) throw invalid('The file is empty', 'EMPTY_FILE');
   const sniffed = await fileTypeFromBuffer(upload);
@@ -61,6 +61,8 @@ export async function processImageUpload<T>(
     );
   }
 
+  // Loaded at the first image (libvips is ~20 MB resident), not with every process (decision 91).
+  const { default: sharp } = await import('sharp');
   try {
     const image = sharp(upload, { limitInputPixels: maxPixels, failOn: 'error' });
     // sharp sniffs on its own too; a disagreement means a crafted file, so it is refused.

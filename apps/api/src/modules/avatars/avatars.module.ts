@@ -22,9 +22,9 @@ import { S3AvatarStorage } from './storage/s3-avatar.storage';
     {
       provide: AVATAR_STORAGE,
       inject: [APP_CONFIG],
-      useFactory: ({ avatarStorage, dataDir }: AppConfig): AvatarStorage =>
+      useFactory: async ({ avatarStorage, dataDir }: AppConfig): Promise<AvatarStorage> =>
         avatarStorage.driver === 's3'
-          ? S3AvatarStorage.fromConfig(avatarStorage)
+          ? await S3AvatarStorage.fromConfig(avatarStorage)
           : new LocalDiskAvatarStorage(join(dataDir, 'uploads', 'avatars')),
     },
   ],

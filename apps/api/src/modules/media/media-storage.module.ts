@@ -16,9 +16,9 @@ import { MEDIA_STORAGE } from './media.service';
     {
       provide: MEDIA_STORAGE,
       inject: [APP_CONFIG],
-      useFactory: ({ avatarStorage, dataDir }: AppConfig): AvatarStorage =>
+      useFactory: async ({ avatarStorage, dataDir }: AppConfig): Promise<AvatarStorage> =>
         avatarStorage.driver === 's3'
-          ? S3AvatarStorage.fromConfig({
+          ? await S3AvatarStorage.fromConfig({
               ...avatarStorage,
               prefix: `${avatarStorage.prefix.replace(/avatars\/$/, '')}media/`,
             })

@@ -21,7 +21,7 @@ describe('S3AvatarStorage', () => {
 
   beforeAll(async () => {
     s3 = await TestS3.start('avatars-unit');
-    storage = storageFor(s3.bucket);
+    storage = await storageFor(s3.bucket);
   });
 
   afterAll(async () => {
@@ -72,9 +72,9 @@ describe('S3AvatarStorage', () => {
   });
 
   it('reports only a missing object as "none": a missing bucket or unknown credentials are errors', async () => {
-    const noBucket = storageFor('no-such-bucket');
+    const noBucket = await storageFor('no-such-bucket');
     // s3rver knows one access key id; it does not verify SigV4 signatures themselves.
-    const stranger = storageFor(s3.bucket, 'NOT-A-KEY-ID');
+    const stranger = await storageFor(s3.bucket, 'NOT-A-KEY-ID');
     try {
       const key = newAvatarKey();
       await expect(noBucket.get(key)).rejects.toMatchObject({ name: 'NoSuchBucket' });
@@ -88,7 +88,7 @@ describe('S3AvatarStorage', () => {
   });
 
   it('uses path-style URLs and the given endpoint, and skips the optional checksums there', async () => {
-    const client = s3ClientOf({
+    const client = await s3ClientOf({
       region: 'auto',
       endpoint: 'https://account.r2.example.com',
       credentials: undefined,

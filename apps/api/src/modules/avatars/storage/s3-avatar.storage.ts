@@ -1,19 +1,24 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { S3StorageConfig } from '../../../config/app-config';
 import { AVATAR_CONTENT_TYPE } from '../avatar-image';
 import { AVATAR_CACHE_CONTROL, assertAvatarKey } from '../avatar-key';
 import type { AvatarStorage } from './avatar-storage';
 
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+
+/**
+ * The AWS SDK, loaded when an S3 store is configured: it is ~20 MB resident that the local-disk
+ * default never needs (decision 91).
+ */
+const loadSdk = (): Promise<S3Sdk> => import('@aws-sdk/client-s3');
+
 /** The S3 client of `config`: static keys when given, else the SDK's default credential chain. */
-export function s3ClientOf(config: Omit<S3StorageConfig, 'driver' | 'bucket' | 'prefix'>): S3Client {
+export async function s3ClientOf(config: Omit<S3StorageConfig, 'driver' | 'bucket' | 'prefix'>): Promise<S3Client> {
+  return clientOf(await loadSdk(), config);
+}
+
+function clientOf(sdk: S3Sdk, config: Omit<S3StorageConfig, 'driver' | 'bucket' | 'prefix'>): S3Client {
   const options: S3ClientConfig = {
     region: config.region,
     endpoint: config.endpoint,
@@ -28,7 +33,7 @@ export function s3ClientOf(config: Omit<S3StorageConfig, 'driver' | 'bucket' | '
     options.requestChecksumCalculation = 'WHEN_REQUIRED';
     options.responseChecksumValidation = 'WHEN_REQUIRED';
   }
-  return new S3Client(options);
+  return new sdk.S3Client(options);
 }
 
 /**
@@ -38,14 +43,16 @@ export function s3ClientOf(config: Omit<S3StorageConfig, 'driver' | 'bucket' | '
  * image. Any number of API replicas can share the bucket.
  */
 export class S3AvatarStorage implements AvatarStorage, OnApplicationShutdown {
-  constructor(
+  private constructor(
+    private readonly sdk: S3Sdk,
     private readonly client: S3Client,
     readonly bucket: string,
     readonly prefix: string,
   ) {}
 
-  static fromConfig(config: S3StorageConfig): S3AvatarStorage {
-    return new S3AvatarStorage(s3ClientOf(config), config.bucket, config.prefix);
+  static async fromConfig(config: S3StorageConfig): Promise<S3AvatarStorage> {
+    const sdk = await loadSdk();
+    return new S3AvatarStorage(sdk, clientOf(sdk, config), config.bucket, config.prefix);
   }
 
   /** The object key of `key`. Throws for anything but a server-made key. */
@@ -56,7 +63,7 @@ export class S3AvatarStorage implements AvatarStorage, OnApplicationShutdown {
 
   async put(key: string, data: Buffer): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({
+      new this.sdk.PutObjectCommand({
         Bucket: this.bucket,
         Key: this.objectKeyOf(key),
         Body: data,
@@ -70,13 +77,13 @@ export class S3AvatarStorage implements AvatarStorage, OnApplicationShutdown {
   async get(key: string): Promise<Buffer | null> {
     const objectKey = this.objectKeyOf(key);
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      const object = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
       if (object.Body === undefined) return null;
       const bytes = await object.Body.transformToByteArray();
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       // Only a missing object is "no image"; a missing bucket, bad credentials or an outage propagate.
-      if (error instanceof NoSuchKey) return null;
+      if (error instanceof this.sdk.NoSuchKey) return null;
       throw error;
     }
   }
@@ -84,9 +91,9 @@ export class S3AvatarStorage implements AvatarStorage, OnApplicationShutdown {
   async delete(key: string): Promise<void> {
     // S3 answers 204 for a missing key too; some compatible services say NoSuchKey instead.
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKeyOf(key) }));
+      await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKeyOf(key) }));
     } catch (error) {
-      if (!(error instanceof NoSuchKey)) throw error;
+      if (!(error instanceof this.sdk.NoSuchKey)) throw error;
     }
   }
 
