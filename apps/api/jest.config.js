@@ -17,6 +17,8 @@ const ESM_ONLY_PACKAGES = [
   '@tokenizer',
   'uint8array-extras',
   '@borewit',
+  'p-limit',
+  'yocto-queue',
 ];
 
 /** @type {import('jest').Config['transform']} */
