@@ -12,8 +12,17 @@ const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`;
 /** `sun_path` holds 108 bytes on Linux and 104 on macOS, the terminating NUL included. */
 const MAX_SOCKET_PATH_BYTES = 103;
 
-/** The extensions the migrations create (search's trigram fallback), as Postgres servers ship them in contrib. */
-const PGLITE_OPTIONS = { extensions: { pg_trgm } };
+/**
+ * The extensions the migrations create (search's trigram fallback), as Postgres servers ship them
+ * in contrib; and a buffer cache of 32 MB instead of Postgres's 128 MB. PGlite's pages live in the
+ * process's WebAssembly memory, which never shrinks: with 128 MB the API grew by that much as a
+ * newcomer's reads filled it, and the pages it evicts now stay in the system's file cache, where
+ * they are read back from (decision 93).
+ */
+const PGLITE_OPTIONS = {
+  extensions: { pg_trgm },
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+};
 
 /**
  * Real Postgres (PGlite, WebAssembly) in this process, persisted under `<dataDir>/pg` and served
