@@ -1,38 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
-import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { availableParallelism } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ARGON2_OPTIONS } from '../../common/crypto/argon2';
+import { StrengthChecker } from './strength-checker';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 const MIN_SCORE = 3;
 
 /**
- * The strength checker, loaded at the first password check rather than at start: its dictionaries
- * and the ranked lists built from them are about 60 MB of a process's memory, and most processes
- * never check a password — the worker, and an API replica serving reads (decision 84).
+ * The strength checker: zxcvbn-ts in a worker thread started by a check and ended when checks stop
+ * (decision 94; before it, decision 84 loaded it at the first check and kept it). One per process.
  */
-let checker: Promise<ZxcvbnFactory> | undefined;
-function strengthChecker(): Promise<ZxcvbnFactory> {
-  checker ??= (async () => {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
-      import('@zxcvbn-ts/core'),
-      import('@zxcvbn-ts/language-common'),
-      import('@zxcvbn-ts/language-en'),
-    ]);
-    return new ZxcvbnFactory({
-      dictionary: { ...common.dictionary, ...en.dictionary },
-      graphs: common.adjacencyGraphs,
-      translations: en.translations,
-    });
-  })().catch((error: unknown) => {
-    checker = undefined;
-    throw error;
-  });
-  return checker;
-}
+const strength = new StrengthChecker();
 
 export interface PasswordVerdict {
   ok: boolean;
@@ -41,7 +22,7 @@ export interface PasswordVerdict {
 }
 
 @Injectable()
-export class PasswordsService {
+export class PasswordsService implements OnApplicationShutdown {
   /**
    * Hashes and verifications running at once: one per CPU this process may use. Each holds its
    * 19 MiB of Argon2 memory while it runs, on libuv's pool (4 threads by default); beyond one per
@@ -72,15 +53,17 @@ export class PasswordsService {
     if (password.length > PASSWORD_MAX_LENGTH) {
       return { ok: false, message: `Use at most ${PASSWORD_MAX_LENGTH} characters` };
     }
-    const result = await (await strengthChecker()).checkAsync(password, userInputs.filter(Boolean));
+    const result = await strength.check(password, userInputs.filter(Boolean));
     if (result.score >= MIN_SCORE) return { ok: true };
-    const advice = [result.feedback.warning, ...result.feedback.suggestions]
-      .filter(Boolean)
-      .join(' ')
-      .replace(/\.$/, '');
+    const advice = [result.warning, ...result.suggestions].filter(Boolean).join(' ').replace(/\.$/, '');
     return {
       ok: false,
       message: `This password is too easy to guess${advice ? `: ${advice}` : ''}. A few unrelated words make a strong one.`,
     };
+  }
+
+  /** Ends the strength checker's worker, if one runs. */
+  async onApplicationShutdown(): Promise<void> {
+    await strength.close();
   }
 }

@@ -1,0 +1,26 @@
+import { StrengthChecker } from './strength-checker';
+
+describe('StrengthChecker', () => {
+  it('starts a worker for checks, ends it once they stop, and starts another for the next', async () => {
+    const checker = new StrengthChecker(300);
+    try {
+      expect(checker.running).toBe(false);
+      const [weak, strong] = await Promise.all([
+        checker.check('password1', []),
+        checker.check('lantern harbour quietly folded', []),
+      ]);
+      expect(weak.score).toBeLessThan(3);
+      expect(weak.warning ?? weak.suggestions.join(' ')).toMatch(/\w/);
+      expect(strong.score).toBeGreaterThanOrEqual(3);
+      expect(checker.running).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(checker.running).toBe(false);
+      // The user's own names count against a password that uses them.
+      const named = await checker.check('adalovelace1815', ['adalovelace']);
+      expect(named.score).toBeLessThan(3);
+      expect(checker.running).toBe(true);
+    } finally {
+      await checker.close();
+    }
+  });
+});
