@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const PASSWORDS = resolve(__dirname, '../dist/modules/identity/passwords.service.js');
 const REFERENCE = resolve(__dirname, '../dist/reference.js');
+const AVATARS = resolve(__dirname, '../dist/modules/avatars');
+const MEDIA = resolve(__dirname, '../dist/modules/media');
 
 /**
  * What a process holds before it does anything (issue "Performance": the API's memory). Run on the
@@ -21,7 +23,8 @@ describe('start-up footprint', () => {
         ([weak, strong]) => console.log(JSON.stringify({ before, after: loaded(), weak: weak.ok, strong: strong.ok })),
       );
     `;
-    const { stdout } = await run(process.execPath, ['-e', script]);
+    // Killed (and failed) if the process stays up until the idle worker ends (30 s).
+    const { stdout } = await run(process.execPath, ['-e', script], { timeout: 15_000 });
     // Loaded neither by requiring the service (every process of the API does) nor by a check
     // (decision 94: the worker that checks ends when checks stop, and its memory with it), and the
     // check still judges: the weak password refused, the strong one taken. The process exits
@@ -62,5 +65,31 @@ describe('start-up footprint', () => {
     const { status, megabytes, largest } = JSON.parse(stdout) as { status: number; megabytes: number; largest: number };
     expect({ status, megabytes }).toEqual({ status: 200, megabytes: 4 });
     expect(largest).toBeLessThan(1_000_000);
+  });
+  it('the AWS SDK and sharp load when an S3 store or an image needs them, not with their modules', async () => {
+    const script = `
+      const loaded = (name) => Object.keys(require.cache).some((path) => path.includes('/node_modules/' + name + '/'));
+      const { AvatarsModule } = require(${JSON.stringify(`${AVATARS}/avatars.module.js`)});
+      const { MediaStorageModule } = require(${JSON.stringify(`${MEDIA}/media-storage.module.js`)});
+      const { processImageUpload } = require(${JSON.stringify(`${AVATARS}/avatar-image.js`)});
+      const before = { sdk: loaded('@aws-sdk/client-s3'), sharp: loaded('sharp') };
+      const { S3AvatarStorage } = require(${JSON.stringify(`${AVATARS}/storage/s3-avatar.storage.js`)});
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+      Promise.all([
+        S3AvatarStorage.fromConfig({ driver: 's3', bucket: 'b', region: 'auto', prefix: 'avatars/', forcePathStyle: true }),
+        processImageUpload(png, 1000, async (image) => (await image.metadata()).width),
+      ]).then(([storage, width]) => {
+        storage.onApplicationShutdown();
+        const modules = [AvatarsModule, MediaStorageModule].every(Boolean);
+        console.log(JSON.stringify({ modules, before, after: { sdk: loaded('@aws-sdk/client-s3'), sharp: loaded('sharp') }, width }));
+      });
+    `;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: resolve(__dirname, '..') });
+    expect(JSON.parse(stdout)).toEqual({
+      modules: true,
+      before: { sdk: false, sharp: false },
+      after: { sdk: true, sharp: true },
+      width: 1,
+    });
   });
 });

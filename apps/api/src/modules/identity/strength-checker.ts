@@ -57,6 +57,8 @@ export class StrengthChecker {
   check(password: string, inputs: string[]): Promise<Strength> {
     clearTimeout(this.idleTimer);
     const worker = (this.worker ??= this.start());
+    // Held while an answer is awaited; let go when idle (below).
+    worker.ref();
     const id = this.nextId++;
     return new Promise<Strength>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -81,14 +83,16 @@ export class StrengthChecker {
         ),
       },
     });
-    // A worker waiting for checks never keeps the process alive.
-    worker.unref();
     worker.on('message', (message: { id: number; strength?: Strength; error?: string }) => {
       const waiting = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (message.strength) waiting?.resolve(message.strength);
       else waiting?.reject(new Error(`password strength check failed: ${message.error}`));
-      if (this.pending.size === 0) this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
+      if (this.pending.size === 0) {
+        // A worker waiting for checks never keeps the process alive (a CLI command exits when done).
+        worker.unref();
+        this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
+      }
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
