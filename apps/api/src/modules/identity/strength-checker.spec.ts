@@ -23,4 +23,17 @@ describe('StrengthChecker', () => {
       await checker.close();
     }
   });
+  it('answers a check made while the idle worker is ending, from the next one', async () => {
+    const checker = new StrengthChecker(60_000);
+    try {
+      await checker.check('warm it up', []);
+      const ending = checker.close();
+      const answer = checker.check('lantern harbour quietly folded', []);
+      await ending;
+      await expect(answer).resolves.toMatchObject({ score: expect.any(Number) });
+      expect((await answer).score).toBeGreaterThanOrEqual(3);
+    } finally {
+      await checker.close();
+    }
+  });
 });

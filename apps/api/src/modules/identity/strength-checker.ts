@@ -42,8 +42,8 @@ interface Pending {
  * lives cost what they did.
  */
 export class StrengthChecker {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
+  /** The running worker and the checks awaiting its answers (each worker its own). */
+  private current: { worker: Worker; pending: Map<number, Pending> } | undefined;
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -51,17 +51,17 @@ export class StrengthChecker {
 
   /** Whether a worker is running (it is not between bursts of checks). */
   get running(): boolean {
-    return this.worker !== undefined;
+    return this.current !== undefined;
   }
 
   check(password: string, inputs: string[]): Promise<Strength> {
     clearTimeout(this.idleTimer);
-    const worker = (this.worker ??= this.start());
+    const { worker, pending } = (this.current ??= this.start());
     // Held while an answer is awaited; let go when idle (below).
     worker.ref();
     const id = this.nextId++;
     return new Promise<Strength>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject });
       worker.postMessage({ id, password, inputs });
     });
   }
@@ -69,12 +69,12 @@ export class StrengthChecker {
   /** Ends the worker now (the application's shutdown); a later check starts another. */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
-    const worker = this.worker;
-    this.worker = undefined;
+    const worker = this.current?.worker;
+    this.current = undefined;
     await worker?.terminate();
   }
 
-  private start(): Worker {
+  private start(): { worker: Worker; pending: Map<number, Pending> } {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -83,24 +83,27 @@ export class StrengthChecker {
         ),
       },
     });
+    const pending = new Map<number, Pending>();
     worker.on('message', (message: { id: number; strength?: Strength; error?: string }) => {
-      const waiting = this.pending.get(message.id);
-      this.pending.delete(message.id);
+      const waiting = pending.get(message.id);
+      pending.delete(message.id);
       if (message.strength) waiting?.resolve(message.strength);
       else waiting?.reject(new Error(`password strength check failed: ${message.error}`));
-      if (this.pending.size === 0) {
+      if (pending.size === 0 && this.current?.worker === worker) {
         // A worker waiting for checks never keeps the process alive (a CLI command exits when done).
         worker.unref();
         this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
       }
     });
+    // A worker that fails or ends fails its own checks only: one ending while the next starts
+    // leaves the next one's alone.
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
+      if (this.current?.worker === worker) this.current = undefined;
+      for (const waiting of pending.values()) waiting.reject(error);
+      pending.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the password strength checker exited (${code})`)));
-    return worker;
+    return { worker, pending };
   }
 }
