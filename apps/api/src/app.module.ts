@@ -16,7 +16,7 @@ import { createValidationPipe } from './common/http/validation';
 import { EnvelopeInterceptor } from './common/interceptors/envelope.interceptor';
 import { buildLoggerOptions } from './common/logging/logger-options';
 import { RedisThrottlerStorage } from './common/throttling/redis-throttler.storage';
-import { AtriumThrottlerGuard } from './common/throttling/throttler.guard';
+import { AtriumThrottlerGuard, AUTH_THROTTLER } from './common/throttling/throttler.guard';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
@@ -88,13 +88,13 @@ export class AppModule {
               { name: 'default', ttl: seconds(cfg.throttle.ttlSeconds), limit: cfg.throttle.limit },
               // Stricter, per client IP, on the auth routes only (before any password is hashed).
               {
-                name: 'auth',
+                name: AUTH_THROTTLER,
                 ttl: seconds(cfg.auth.throttleTtlSeconds),
                 limit: cfg.auth.throttleLimit,
                 skipIf: (context) => !isAuthThrottled(context),
               },
             ],
-            storage: redis ? new RedisThrottlerStorage(redis, cfg.redisPrefix) : undefined,
+            storage: redis ? new RedisThrottlerStorage(redis, cfg.redisPrefix, new Set([AUTH_THROTTLER])) : undefined,
           }),
         }),
         // Without Redis there is no worker: this process runs the jobs itself.
