@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { withRedis } from '../../redis/redis-guard';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
@@ -79,18 +80,21 @@ interface Slot {
  * `auth` limit still go to Redis at once, so the decisions that refuse are Redis's, atomic across
  * replicas.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicationShutdown {
   private readonly logger = new Logger('Throttler');
   private lastWarning = 0;
   private readonly incrementCommand: IncrementCommand;
   private readonly slots = new Map<string, Slot>();
   private syncTimer: NodeJS.Timeout | null = null;
+  /** Made at start, outside any request: the sync timer must not run in (and log as) the request that armed it. */
+  private readonly outsideRequests = new AsyncResource('AtriumThrottlerSync');
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     /** Throttlers whose every hit goes to Redis (sign-in's per-IP budget). */
     private readonly exactThrottlers: ReadonlySet<string> = new Set(),
+    private readonly syncMs = THROTTLE_SYNC_MS,
   ) {
     // Sent by its hash (EVALSHA), the script itself only once per connection.
     redis.defineCommand('atriumThrottle', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
@@ -116,7 +120,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     if (
       slot !== undefined &&
       !this.exactThrottlers.has(throttlerName) &&
-      countsHere(slot, ttl, limit, blockDuration, now)
+      countsHere(slot, ttl, limit, blockDuration, now, this.syncMs)
     ) {
       slot.unsent += 1;
       this.scheduleSync();
@@ -191,8 +195,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   private scheduleSync(): void {
     if (this.syncTimer !== null) return;
-    this.syncTimer = setTimeout(() => void this.sync(), THROTTLE_SYNC_MS);
+    this.syncTimer = this.outsideRequests.runInAsyncScope(() => setTimeout(() => void this.sync(), this.syncMs));
     this.syncTimer.unref();
+  }
+
+  /** A stopping replica sends the hits it counted, before Redis's client closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sync();
   }
 
   /** Keeps Redis's answer for a key, so that its next hits can be counted here. */
@@ -225,12 +234,19 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 }
 
 /** Whether this hit can be counted here: the window is known and not ending, the key far from its limit. */
-function countsHere(slot: Slot, ttl: number, limit: number, blockDuration: number, now: number): boolean {
+function countsHere(
+  slot: Slot,
+  ttl: number,
+  limit: number,
+  blockDuration: number,
+  now: number,
+  syncMs: number,
+): boolean {
   return (
     slot.ttl === ttl &&
     slot.limit === limit &&
     slot.blockDuration === blockDuration &&
-    slot.expiresAt - now > 2 * THROTTLE_SYNC_MS &&
+    slot.expiresAt - now > 2 * syncMs &&
     slot.unsent + 1 <= Math.floor(limit * LOCAL_BATCH_SHARE) &&
     slot.seenHits + slot.unsent + 1 <= limit * LOCAL_SHARE
   );
