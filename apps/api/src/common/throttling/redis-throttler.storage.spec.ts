@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { redisBroken } from '../../redis/redis-guard';
 import { RedisThrottlerStorage, THROTTLE_SYNC_MS } from './redis-throttler.storage';
 
 /** The shared Redis of the test machine; every test here works under a prefix of its own. */
@@ -29,7 +30,7 @@ describe('RedisThrottlerStorage', () => {
     // ioredis answers a connection's first NOSCRIPT by sending the script: not counted.
     await storage.increment('warm-up', MINUTE, 1, MINUTE, 'default');
     sent.increments = 0;
-    return { storage, sent };
+    return { storage, sent, redis };
   }
 
   const hitsInRedis = async (key: string, name = 'default'): Promise<number> =>
@@ -95,6 +96,20 @@ describe('RedisThrottlerStorage', () => {
     await storage.beforeApplicationShutdown();
     expect(await hitsInRedis('client')).toBe(5);
     expect(sent.increments).toBe(2);
+  });
+
+  it('opens the Redis breaker when a sync fails, so requests stop waiting on that Redis', async () => {
+    const { storage, redis } = await replica();
+    for (let i = 0; i < 5; i++) await storage.increment('client', MINUTE, 1000, MINUTE, 'default');
+    // What ioredis gives when Redis does not answer (frozen): the pipeline resolves, each command
+    // with its timeout error.
+    jest.spyOn(redis, 'pipeline').mockReturnValueOnce({
+      atriumThrottle: () => undefined,
+      exec: () => Promise.resolve([[new Error('Command timed out'), null]]),
+    } as never);
+    expect(redisBroken(redis)).toBe(false);
+    await storage.sync();
+    expect(redisBroken(redis)).toBe(true);
   });
 
   it('keeps a small limit exact: every hit goes to Redis', async () => {
