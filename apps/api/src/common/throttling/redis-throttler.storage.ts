@@ -181,15 +181,15 @@ export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicatio
           void pipeline.atriumThrottle(s.hitsKey, s.blockKey, s.ttl, s.limit, s.blockDuration, count);
         }
         const replies = (await pipeline.exec()) ?? [];
-        let failure: Error | null = null;
+        const failures: Error[] = [];
         replies.forEach(([error, reply], i) => {
           const [base, slot] = batch[i];
           if (error === null) this.remember(base, slot, reply as IncrementReply);
-          else failure ??= error;
+          else failures.push(error);
         });
         // A pipeline resolves even when its commands fail (a frozen Redis times each out): thrown,
         // the failure opens the breaker, so requests stop waiting on that Redis (and it is logged).
-        if (failure !== null) throw failure;
+        if (failures.length > 0) throw failures[0];
       },
       (error) => {
         // The hits of one interval are lost: the limit is missed by that much, never enforced wrongly.
