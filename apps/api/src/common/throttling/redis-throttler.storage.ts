@@ -168,7 +168,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicatio
       if (slot.unsent > 0) {
         batch.push([base, slot, slot.unsent]);
         slot.unsent = 0;
-      } else if (slot.expiresAt <= now) {
+      } else if (spent(slot, now)) {
         this.slots.delete(base);
       }
     }
@@ -219,7 +219,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicatio
       return;
     }
     const expiresAt = Date.now() + hitsTtl;
-    if (slot !== undefined && slot.ttl === params.ttl && slot.limit === params.limit) {
+    if (slot !== undefined && sameLimit(slot, params.ttl, params.limit, params.blockDuration)) {
       slot.seenHits = hits;
       slot.expiresAt = expiresAt;
       return;
@@ -234,7 +234,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicatio
   /** Forgets the keys whose window has ended and that hold no unsent hits. */
   private sweep(): void {
     const now = Date.now();
-    for (const [base, slot] of this.slots) if (slot.unsent === 0 && slot.expiresAt <= now) this.slots.delete(base);
+    for (const [base, slot] of this.slots) if (spent(slot, now)) this.slots.delete(base);
   }
 }
 
@@ -248,11 +248,16 @@ function countsHere(
   syncMs: number,
 ): boolean {
   return (
-    slot.ttl === ttl &&
-    slot.limit === limit &&
-    slot.blockDuration === blockDuration &&
+    sameLimit(slot, ttl, limit, blockDuration) &&
     slot.expiresAt - now > 2 * syncMs &&
     slot.unsent + 1 <= Math.floor(limit * LOCAL_BATCH_SHARE) &&
     slot.seenHits + slot.unsent + 1 <= limit * LOCAL_SHARE
   );
 }
+
+/** Whether a slot was made for this limit (a throttler's settings, the same on every hit of its key). */
+const sameLimit = (slot: Slot, ttl: number, limit: number, blockDuration: number): boolean =>
+  slot.ttl === ttl && slot.limit === limit && slot.blockDuration === blockDuration;
+
+/** A slot whose window has ended and that holds no unsent hits: nothing left to know or send. */
+const spent = (slot: Slot, now: number): boolean => slot.unsent === 0 && slot.expiresAt <= now;
