@@ -15,6 +15,7 @@ import { AppModule } from './app.module';
 import { sendError } from './common/filters/all-exceptions.filter';
 import { requestContext, type RequestContext } from './common/context/request-context';
 import { ApiException } from './common/http/api.exception';
+import { envelopeNestRoutes } from './common/http/envelope';
 import { AUTH_BODY_LIMIT_BYTES, parseBoundedJson } from './common/http/bounded-json';
 import { requestIdFor } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
@@ -189,9 +190,11 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
 
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  envelopeNestRoutes(app, fastify);
+  // A response sent once shutdown began closes its connection (a plain hook: no promise per request).
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (draining.has(app)) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 
   // The request context (docs/ARCHITECTURE.md): opened for each request, entered again once the
@@ -210,7 +213,8 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
     const context = contexts.get(request);
-    if (context) requestContext.run(context, done);
+    // Still in it when no body was read (a GET): entering again would cost a context switch for nothing.
+    if (context && requestContext.current() !== context) requestContext.run(context, done);
     else done();
   });
 

@@ -33,10 +33,9 @@ export const cacheControlOf = ({ maxAgeSeconds = 0, visibility }: HttpCacheOptio
  * Conditional GETs for one route (applied by `@HttpCache`): a weak ETag of the handler's data,
  * `Cache-Control`, and `304 Not Modified` without a body when `If-None-Match` matches.
  *
- * It runs inside the global envelope interceptor, so it sees the data before the envelope (whose
- * request id and timestamp change on every response) is put around it. Nest then sends the
- * envelope with the route's status; for a 304 this reply's `send` is replaced so that what goes
- * out is the status and headers alone.
+ * It sees the handler's data before the envelope (whose request id and timestamp change on every
+ * response) is put around it when the reply is serialized (common/http/envelope.ts). For a 304 this
+ * reply's `send` is replaced so that what goes out is the status and headers alone.
  */
 export class HttpCacheInterceptor implements NestInterceptor {
   private readonly etagOf: (data: unknown) => string;
@@ -72,7 +71,7 @@ function appendVary(reply: FastifyReply, field: string): void {
   void reply.header('vary', fields.join(', '));
 }
 
-/** The next `send` of this reply (Nest's, with the enveloped body) answers 304 with no body instead. */
+/** The next `send` of this reply (Nest's, with the route's data) answers 304 with no body instead. */
 function sendNotModified(reply: FastifyReply): void {
   const send = reply.send.bind(reply);
   reply.send = () => {
