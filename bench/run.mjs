@@ -78,7 +78,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--warmup S] [--connections C]
                       [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]
-                      [--no-embedded] [--embedded-posts N] [--api-node-options "--max-old-space-size=256"]
+                      [--no-embedded] [--embedded-posts N] [--api-node-options=--max-old-space-size=256]
 npm run bench -- --smoke     every scenario on both servers for 1 s, TAP out, exit 1 on any failure
 npm run bench -- --scale [--scale-posts 10000,1000000]
                              ${SCALE_SCENARIOS.join(', ')} at 10k and 1M posts, p95 per size`);
