@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+// Where `@RouteConfig()` puts a handler's Fastify route options (`request.routeOptions.config`).
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RAW_RESPONSE } from '../decorators/raw-response.decorator';
 import { CursorPage, type CursorMetaDto } from './list';
@@ -11,12 +13,6 @@ export interface SuccessEnvelope<T> {
   data: T;
   meta: { requestId: string; timestamp: string; pagination?: PaginationMetaDto; cursor?: CursorMetaDto };
 }
-
-/**
- * Where Nest's Fastify adapter takes a handler's route options from (`@RouteConfig()` of
- * `@nestjs/platform-fastify`): what is there ends up in Fastify's `request.routeOptions.config`.
- */
-const FASTIFY_ROUTE_CONFIG_METADATA = '__fastify_route_config__';
 
 /** The key of the route option that says the route's result goes out in the envelope. */
 const ENVELOPED = 'atriumEnvelope';
