@@ -679,12 +679,24 @@ app.post('/api/v1/auth/login', async (request, reply) => {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(
+    const { rows: signedInBefore } = await client.query(
       `UPDATE users u SET last_signed_in_at = now()
          FROM (SELECT id, last_signed_in_at AS before FROM users WHERE id = $1 FOR UPDATE) old
         WHERE u.id = old.id RETURNING old.before`,
       [user.id],
     );
+    // Atrium's "known device" check (no "new sign-in" mail for a device the account has used).
+    if (signedInBefore[0]?.before !== null) {
+      await client.query(
+        `SELECT EXISTS (
+           SELECT 1 FROM sessions
+            WHERE user_id = $1 AND ip IS NOT DISTINCT FROM $2 AND user_agent IS NOT DISTINCT FROM $3
+              AND created_at > now() - make_interval(days => $4)
+              AND (revoked_reason IS NULL OR revoked_reason IN ('rotated', 'logout', 'expired'))
+         ) AS seen`,
+        [user.id, request.ip, request.headers['user-agent']?.slice(0, 512) ?? null, 90],
+      );
+    }
     await client.query(
       `INSERT INTO sessions (id, user_id, family_id, token_hash, user_agent, ip, last_used_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, now(), $7)`,

@@ -166,28 +166,45 @@ describe('identity', () => {
     sameAsUnknown(await verify(token));
   });
 
-  it('tells the signed-in user about a new sign-in by mail, not about the first one, naming the device', async () => {
+  it('tells the signed-in user about a sign-in from a new device by mail, naming it: not the first sign-in, not a device it knows, again after signing out everywhere', async () => {
     const { email } = await register({ username: 'grace' });
     const chrome =
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36';
-    // The first sign-in right after sign-up is no news to the owner.
-    expect((await login('grace')).statusCode).toBe(200);
-    expect(
-      (
-        await call('POST', '/api/v1/auth/login', {
-          body: { login: 'grace', password: PASSWORD },
-          headers: { 'user-agent': chrome },
-        })
-      ).statusCode,
-    ).toBe(200);
-    const mails = await waitFor(
-      () => sink.to(email),
-      (m) => m.some((x) => /new sign-in/i.test(x.parsed.subject ?? '')),
-    );
-    const notices = mails.filter((m) => /new sign-in/i.test(m.parsed.subject ?? ''));
-    expect(notices).toHaveLength(1);
-    expect(notices[0].parsed.text).toContain('Chrome on Linux');
-    expect(notices[0].parsed.text).not.toContain('AppleWebKit');
+    const firefox = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:144.0) Gecko/20100101 Firefox/144.0';
+    const signIn = async (userAgent?: string): Promise<string> => {
+      const answer = await call('POST', '/api/v1/auth/login', {
+        body: { login: 'grace', password: PASSWORD },
+        ...(userAgent && { headers: { 'user-agent': userAgent } }),
+      });
+      expect(answer.statusCode).toBe(200);
+      return answer.json<{ data: { accessToken: string } }>().data.accessToken;
+    };
+    const notices = async (count: number) => {
+      const mails = await waitFor(
+        () => sink.to(email),
+        (m) => m.filter((x) => /new sign-in/i.test(x.parsed.subject ?? '')).length >= count,
+      );
+      return mails.filter((m) => /new sign-in/i.test(m.parsed.subject ?? ''));
+    };
+    // The first sign-in right after sign-up is no news to the owner; a new browser is.
+    await signIn();
+    await signIn(chrome);
+    expect((await notices(1))[0].parsed.text).toContain('Chrome on Linux');
+    // Devices the account has signed in from (same address and browser) are not news either: the
+    // mail that would have come for them is sent before the next device's, which names Firefox.
+    await signIn(chrome);
+    const token = await signIn();
+    await signIn(firefox);
+    const afterFirefox = await notices(2);
+    expect(afterFirefox).toHaveLength(2);
+    expect(afterFirefox[1].parsed.text).toContain('Firefox on Windows');
+    expect(afterFirefox[0].parsed.text).not.toContain('AppleWebKit');
+    // Signing out everywhere (a stolen password, say) makes every device new again.
+    expect((await call('POST', '/api/v1/auth/logout-all', { token })).statusCode).toBe(200);
+    await signIn(chrome);
+    const afterLogoutAll = await notices(3);
+    expect(afterLogoutAll).toHaveLength(3);
+    expect(afterLogoutAll[2].parsed.text).toContain('Chrome on Linux');
   });
 
   describe('attacks on the access token', () => {

@@ -69,6 +69,8 @@ export class UserSignedInEvent extends DomainEvent {
     readonly userAgent: string,
     /** The account had never signed in before (its first session, right after sign-up). */
     readonly firstSignIn = false,
+    /** The account has signed in from this device (IP address and user agent) in the last 90 days. */
+    readonly knownDevice = false,
   ) {
     super();
   }

@@ -28,6 +28,25 @@ export class SessionsRepository {
     return session;
   }
 
+  /**
+   * Whether the account has signed in from this device before: a session of it, opened within
+   * `days`, with the same IP address and user agent, that ended (if it did) in the ordinary way
+   * (rotated, signed out on that device, expired) — not one its owner signed out from elsewhere,
+   * with everything else, or that was ended by a password change or a stolen token.
+   */
+  async seenDevice(userId: string, ip: string | null, userAgent: string | null, days: number): Promise<boolean> {
+    const [row] = await this.tx.manager.query<Array<{ seen: boolean }>>(
+      `SELECT EXISTS (
+         SELECT 1 FROM sessions
+          WHERE user_id = $1 AND ip IS NOT DISTINCT FROM $2 AND user_agent IS NOT DISTINCT FROM $3
+            AND created_at > now() - make_interval(days => $4)
+            AND (revoked_reason IS NULL OR revoked_reason IN ('rotated', 'logout', 'expired'))
+       ) AS seen`,
+      [userId, ip, userAgent, days],
+    );
+    return row?.seen === true;
+  }
+
   findByTokenHash(tokenHash: string): Promise<SessionEntity | null> {
     return this.sessions.findOneBy({ tokenHash });
   }

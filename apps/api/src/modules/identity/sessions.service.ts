@@ -24,6 +24,15 @@ export interface IssuedSession {
   refreshToken: string;
 }
 
+/** How long a device stays known to an account after a sign-in from it (no "new sign-in" mail). */
+export const KNOWN_DEVICE_DAYS = 90;
+
+/** The requesting device as a session records it. */
+function clientOf(): { ip: string | null; userAgent: string | null } {
+  const client = requestContext.current();
+  return { ip: client?.ip ?? null, userAgent: client?.userAgent?.slice(0, 512) ?? null };
+}
+
 const invalidRefresh = () => Errors.unauthenticated('The refresh token is invalid or has expired; sign in again');
 
 /**
@@ -47,6 +56,15 @@ export class SessionsService {
     this.box = new SecretBox(config.dataEncryptionKey, 'refresh-successor');
   }
 
+  /**
+   * Whether the requesting device (its IP address and user agent) has a session of this account
+   * from the last KNOWN_DEVICE_DAYS that ended in the ordinary way: a sign-in from it is no news.
+   */
+  knownDevice(userId: string): Promise<boolean> {
+    const { ip, userAgent } = clientOf();
+    return this.sessions.seenDevice(userId, ip, userAgent, KNOWN_DEVICE_DAYS);
+  }
+
   create(userId: string): Promise<IssuedSession> {
     return this.issue(userId, newId(), new Date(Date.now() + this.config.auth.refreshTtlDays * DAY_MS));
   }
@@ -57,13 +75,11 @@ export class SessionsService {
     expiresAt: Date,
     refreshToken = randomToken(),
   ): Promise<IssuedSession> {
-    const client = requestContext.current();
     const session = await this.sessions.insert({
       userId,
       familyId,
       tokenHash: sha256(refreshToken),
-      userAgent: client?.userAgent?.slice(0, 512) ?? null,
-      ip: client?.ip ?? null,
+      ...clientOf(),
       expiresAt,
     });
     return { session, refreshToken };

@@ -72,6 +72,8 @@ export class SignInService {
     const client = requestContext.current();
     const issued = await this.transactions.run(async () => {
       const { first } = await this.users.recordSignIn(user.id);
+      // Before this sign-in's own session exists: an account that never signed in knows no device.
+      const knownDevice = !first && (await this.sessions.knownDevice(user.id));
       const session = await this.sessions.create(user.id);
       await this.audit.record({
         actorId: user.id,
@@ -85,6 +87,7 @@ export class SignInService {
           client?.ip ?? 'unknown',
           client?.userAgent ?? 'unknown',
           first,
+          knownDevice,
         ),
       );
       return session;

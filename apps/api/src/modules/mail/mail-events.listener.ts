@@ -169,8 +169,9 @@ export class MailEventsListener {
 
   @OnEvent(UserSignedInEvent.eventName, { suppressErrors: false })
   async newSignIn(event: UserSignedInEvent): Promise<void> {
-    // The very first sign-in of an account (right after sign-up) is no news to its owner.
-    if (event.firstSignIn) return;
+    // The very first sign-in of an account (right after sign-up) is no news to its owner, nor is
+    // one from a device it has signed in from lately (decision 99).
+    if (event.firstSignIn || event.knownDevice) return;
     await this.jobs.enqueue(
       'mail.send',
       {
