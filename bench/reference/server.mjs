@@ -600,7 +600,6 @@ app.post('/api/v1/posts/:id/comments', async (request, reply) => {
       ],
     );
     if (status === 'approved') {
-      await client.query('UPDATE posts SET comment_count = comment_count + $2 WHERE id = $1', [post.id, 1]);
       const { rows: authors } = await client.query(
         `SELECT u.id, u.email, u.username FROM posts p JOIN users u ON u.id = p.author_id
           WHERE p.id = $1 AND u.is_active AND u.deleted_at IS NULL AND u.email_verified_at IS NOT NULL`,
@@ -624,6 +623,8 @@ app.post('/api/v1/posts/:id/comments', async (request, reply) => {
           ],
         );
       }
+      // Last before the commit, as Atrium does: the post's row stays locked for one round trip.
+      await client.query('UPDATE posts SET comment_count = comment_count + $2 WHERE id = $1', [post.id, 1]);
     }
     await client.query('COMMIT');
   } catch (error) {

@@ -213,6 +213,9 @@ describe('round trips of the hot paths', () => {
     expect(sql.filter((text) => /COUNT\(/i.test(text))).toEqual([]);
     // The new row is inserted, not looked up first as save() does.
     expect(sql.slice(begin + 1, insert)).toEqual([]);
+    // The post's count is updated last before the commit: that update locks the post's row, which
+    // every other comment on the post waits for, so it is held for one round trip only.
+    expect(sql[commit - 1]).toMatch(/^UPDATE posts SET comment_count/);
     // Read back with its author in one statement (findOne() with a relation sent a DISTINCT query first).
     expect(sql.slice(commit + 1).filter((text) => /FROM "comments"/.test(text))).toHaveLength(1);
     expect(sql.filter((text) => /SELECT DISTINCT/.test(text))).toEqual([]);

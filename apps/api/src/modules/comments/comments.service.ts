@@ -173,8 +173,10 @@ export class CommentsService {
       });
       await this.audit.record({ action: 'comment.created', target: `comment:${comment.id}`, metadata: { status } });
       if (status === 'approved') {
-        await this.count(post.id, 1);
         await this.tellPostAuthor(comment, post, author.username);
+        // Last before the commit: the count's update locks the post's row, which every comment on
+        // the post waits for; taken here, it is held for one round trip, not for the statements above.
+        await this.count(post.id, 1);
       }
       if (status === 'pending') {
         await this.events.publish(
