@@ -216,6 +216,9 @@ describe('round trips of the hot paths', () => {
     // The post's count is updated last before the commit: that update locks the post's row, which
     // every other comment on the post waits for, so it is held for one round trip only.
     expect(sql[commit - 1]).toMatch(/^UPDATE posts SET comment_count/);
+    // The event and the mail job it leads to are written already claimed by this process, which
+    // delivers them after the commit without claiming them first (decision 100).
+    expect(sql.filter((text) => /^UPDATE outbox_events SET attempts/.test(text))).toEqual([]);
     // Read back with its author in one statement (findOne() with a relation sent a DISTINCT query first).
     expect(sql.slice(commit + 1).filter((text) => /FROM "comments"/.test(text))).toHaveLength(1);
     expect(sql.filter((text) => /SELECT DISTINCT/.test(text))).toEqual([]);

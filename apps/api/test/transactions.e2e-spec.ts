@@ -74,6 +74,40 @@ describe('transactions and events after commit', () => {
     expect(await sql(`SELECT id FROM outbox_events WHERE id = $1`, [pending.id])).toEqual([]);
   });
 
+  it('a message its process never delivered (it died after the commit) waits out its lease, then a poller delivers it', async () => {
+    const relay = atrium.app.get(OutboxRelay);
+    const jobs = atrium.app.get(JobsService);
+    // The process that wrote the message "dies" after the commit: its own delivery never runs.
+    const deliver = jest.spyOn(relay, 'deliver').mockResolvedValue(undefined);
+    let status: number;
+    try {
+      status = (await register('orphan')).statusCode;
+    } finally {
+      deliver.mockRestore();
+    }
+    expect(status).toBe(202);
+    // Written already claimed by its process (no claim statement after the commit), for the lease.
+    const rows = await sql(
+      `SELECT id, attempts, available_at > now() + interval '50 seconds' AS leased FROM outbox_events
+        WHERE name = 'user.registered'`,
+    );
+    expect(rows).toEqual([{ id: expect.any(String), attempts: 1, leased: true }]);
+    const verifyMail = ['mail.send', expect.objectContaining({ to: 'orphan@example.com' }), expect.anything()];
+    const enqueue = jest.spyOn(jobs, 'enqueue');
+    try {
+      // The pollers (this replica's or another's) leave it to its process while the lease runs…
+      await relay.drain();
+      expect(enqueue).not.toHaveBeenCalledWith(...verifyMail);
+      // …and deliver it once the lease is over: pretend it is.
+      await sql(`UPDATE outbox_events SET available_at = now() WHERE id = $1`, [rows[0].id]);
+      await relay.drain();
+      expect(enqueue).toHaveBeenCalledWith(...verifyMail);
+    } finally {
+      enqueue.mockRestore();
+    }
+    expect(await sql(`SELECT id FROM outbox_events WHERE id = $1`, [rows[0].id])).toEqual([]);
+  });
+
   it('the users list runs the same number of queries for a page of 5 and of 50', async () => {
     for (let i = 0; i < 50; i += 1) expect((await register(`bulk${i}`)).statusCode).toBe(202);
     const { token } = await asAdmin();

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
 import type { DomainEvent } from './domain-events';
 import { OutboxRelay } from './outbox.relay';
-import { OutboxRepository } from './outbox.repository';
 
 /**
  * The one way services announce what happened (docs/ARCHITECTURE.md, "Events after commit").
@@ -14,16 +13,15 @@ import { OutboxRepository } from './outbox.repository';
 @Injectable()
 export class DomainEvents {
   constructor(
-    private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly transactions: Transactions,
   ) {}
 
   async publish(...events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const rows = await this.outbox.add(
+    const rows = await this.relay.add(
       events.map((event) => ({ kind: 'event' as const, name: event.name, payload: this.relay.seal(event) })),
     );
-    await this.transactions.afterCommit(() => this.relay.deliver(rows.map((row) => row.id)));
+    await this.transactions.afterCommit(() => this.relay.deliver(rows));
   }
 }

@@ -5,7 +5,6 @@ import type { JobName } from '../jobs/job-definitions';
 import type { JobOutbox } from '../jobs/jobs.service';
 import type { AddJobOptions } from '../jobs/runners/job-runner';
 import { type JobEnvelope, OutboxRelay } from './outbox.relay';
-import { OutboxRepository } from './outbox.repository';
 
 /**
  * Follow-up jobs through the same outbox as domain events: written in the caller's transaction,
@@ -14,17 +13,16 @@ import { OutboxRepository } from './outbox.repository';
 @Injectable()
 export class TransactionalJobOutbox implements JobOutbox {
   constructor(
-    private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly transactions: Transactions,
   ) {}
 
   async enqueue(queue: QueueName, name: JobName, payload: unknown, options: AddJobOptions): Promise<string> {
     const envelope: JobEnvelope = { queue, payload, options };
-    const [row] = await this.outbox.add([
+    const [row] = await this.relay.add([
       { kind: 'job', name, payload: this.relay.seal(envelope), jobId: options.jobId },
     ]);
-    await this.transactions.afterCommit(() => this.relay.deliver([row.id]));
+    await this.transactions.afterCommit(() => this.relay.deliver([row]));
     return row.jobId ?? row.id;
   }
 }

@@ -15,7 +15,7 @@ import { InjectConfig } from '../config/config.module';
 import { SCHEDULES } from '../jobs/job-definitions';
 import { JobRegistry } from '../jobs/job.registry';
 import { type AddJobOptions, JOB_RUNNER, type JobQueueRunner } from '../jobs/runners/job-runner';
-import { type ClaimedMessage, OutboxRepository } from './outbox.repository';
+import { type ClaimedMessage, type NewOutboxMessage, OutboxRepository } from './outbox.repository';
 
 /** How often each API process looks for messages whose delivery failed or whose deliverer died. */
 const POLL_INTERVAL_MS = 5_000;
@@ -89,15 +89,20 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnAppl
     return this.box.seal(JSON.stringify(value));
   }
 
+  /** Writes messages to the outbox (the caller's transaction, if any), to be delivered by this process after it commits. */
+  add(messages: NewOutboxMessage[]): Promise<ClaimedMessage[]> {
+    return this.outbox.add(messages, LEASE_SECONDS);
+  }
+
   /**
-   * Delivers the given messages now (those no other process has claimed). Never throws, and
+   * Delivers messages this process added (and so holds the lease of) now. Never throws, and
    * returns after DELIVERY_WAIT_MS at the latest: a slow or frozen dependency delays the message,
    * never the request; the delivery goes on in the background (and the poller retries it).
    */
-  async deliver(ids: string[]): Promise<void> {
+  async deliver(messages: ClaimedMessage[]): Promise<void> {
     const work = (async () => {
       try {
-        await this.dispatch(await this.outbox.claim({ ids, limit: ids.length, leaseSeconds: LEASE_SECONDS }));
+        await this.dispatch(messages);
       } catch (error) {
         this.logger.warn(`Outbox delivery deferred: ${messageOf(error)}`);
       }

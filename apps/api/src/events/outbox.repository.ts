@@ -28,8 +28,14 @@ const CLAIMED_COLUMNS = `id, kind, name, job_id AS "jobId", payload, attempts`;
 export class OutboxRepository {
   constructor(private readonly tx: Transactions) {}
 
-  /** Adds messages to the current transaction (or commits them at once outside one). */
-  async add(messages: NewOutboxMessage[]): Promise<Array<{ id: string; jobId: string | null }>> {
+  /**
+   * Adds messages to the current transaction (or commits them at once outside one), already
+   * claimed by this process for `leaseSeconds`: it delivers them right after the commit, without
+   * claiming them first, and the other replicas' pollers leave them alone until the lease ends (a
+   * process that dies before delivering them leaves them to the pollers then, as a claim would).
+   */
+  async add(messages: NewOutboxMessage[], leaseSeconds: number): Promise<ClaimedMessage[]> {
+    const availableAt = new Date(Date.now() + leaseSeconds * 1000);
     const rows = messages.map((message) => {
       const id = newId();
       return Object.assign(new OutboxEventEntity(), {
@@ -39,28 +45,28 @@ export class OutboxRepository {
         payload: message.payload,
         jobId: message.kind === 'job' ? (message.jobId ?? id) : null,
         dispatchedAt: null,
-        attempts: 0,
+        attempts: 1,
+        availableAt,
         lastError: null,
       });
     });
     await this.tx.repository(OutboxEventEntity).insert(rows.map(insertable));
-    return rows.map((row) => ({ id: row.id, jobId: row.jobId }));
+    return rows.map(({ id, kind, name, jobId, payload, attempts }) => ({ id, kind, name, jobId, payload, attempts }));
   }
 
   /**
-   * Takes undispatched messages for delivery: the given ids, or (without ids) up to `limit` that
-   * are due. A claim is a lease: rows locked by another replica are skipped, and a claimed row
-   * becomes due again after `leaseSeconds` if its deliverer died.
+   * Takes up to `limit` undispatched messages that are due for delivery. A claim is a lease: rows
+   * locked by another replica are skipped, and a claimed row becomes due again after
+   * `leaseSeconds` if its deliverer died.
    */
-  async claim(options: { ids?: string[]; limit: number; leaseSeconds: number }): Promise<ClaimedMessage[]> {
-    const filter = options.ids ? 'id = ANY($3::uuid[])' : 'true';
+  async claim(options: { limit: number; leaseSeconds: number }): Promise<ClaimedMessage[]> {
     const [rows] = await this.tx.manager.query<[ClaimedMessage[], number]>(
       `UPDATE outbox_events SET attempts = attempts + 1, available_at = now() + make_interval(secs => $2)
         WHERE id IN (SELECT id FROM outbox_events
-                      WHERE dispatched_at IS NULL AND available_at <= now() AND ${filter}
+                      WHERE dispatched_at IS NULL AND available_at <= now()
                       ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING ${CLAIMED_COLUMNS}`,
-      options.ids ? [options.limit, options.leaseSeconds, options.ids] : [options.limit, options.leaseSeconds],
+      [options.limit, options.leaseSeconds],
     );
     return rows;
   }
