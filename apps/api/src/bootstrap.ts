@@ -15,7 +15,9 @@ import { AppModule } from './app.module';
 import { sendError } from './common/filters/all-exceptions.filter';
 import { requestContext, type RequestContext } from './common/context/request-context';
 import { ApiException } from './common/http/api.exception';
-import { envelopeNestRoutes } from './common/http/envelope';
+import { envelopeMarker, envelopeNestRoutes } from './common/http/envelope';
+import { markNestRoutes } from './common/http/nest-routes';
+import { httpCacheMarker, registerHttpCache } from './common/http-cache';
 import { AUTH_BODY_LIMIT_BYTES, parseBoundedJson } from './common/http/bounded-json';
 import { requestIdFor } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
@@ -190,7 +192,10 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
 
-  envelopeNestRoutes(app, fastify);
+  markNestRoutes(app, envelopeMarker, httpCacheMarker);
+  // The HTTP cache's tag is of the route's data: its hook runs before the envelope's.
+  registerHttpCache(fastify);
+  envelopeNestRoutes(fastify);
   // A response sent once shutdown began closes its connection (a plain hook: no promise per request).
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (draining.has(app)) void reply.header('connection', 'close');

@@ -63,6 +63,12 @@ describe('one cache, two replicas', () => {
         expect(res.headers.etag).toBe(etag);
         expect(res.headers['cache-control']).toBe('public, max-age=60, must-revalidate');
       }
+      // HEAD revalidates the same way (Fastify's HEAD route: not in the spec, so not through callA).
+      const head = (headers: Record<string, string> = {}) =>
+        a.app.inject({ method: 'HEAD', url: '/api/v1/info', headers });
+      const notModified = await head({ 'if-none-match': etag });
+      expect([notModified.statusCode, notModified.rawPayload.length, notModified.headers.etag]).toEqual([304, 0, etag]);
+      expect((await head()).statusCode).toBe(200);
       const other = await callA('GET', '/api/v1/info', { headers: { 'if-none-match': 'W/"something-else"' } });
       expect(other.statusCode).toBe(200);
       expect(other.json().data.name).toBe('Atrium');

@@ -1,6 +1,6 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
-import { cacheControlOf, HttpCacheInterceptor, type HttpCacheOptions } from './http-cache.interceptor';
+import { cacheControlOf, conditionalCache, etagOnly, HTTP_CACHE, type HttpCacheOptions } from './http-cache.hooks';
 
 /**
  * HTTP caching for a GET route: an `ETag` of the response data, `Cache-Control`, and `304 Not
@@ -9,7 +9,8 @@ import { cacheControlOf, HttpCacheInterceptor, type HttpCacheOptions } from './h
  * revalidated and a change is visible at once.
  *
  * Put it on routes whose response depends only on what the ETag covers (the data): it is computed
- * per request, so it saves bandwidth and the client's work, not the server's.
+ * per request, so it saves bandwidth and the client's work, not the server's. Done by Fastify hooks
+ * (`registerHttpCache`), not by an interceptor.
  */
 export function HttpCache(options: HttpCacheOptions): MethodDecorator {
   const cacheControl = cacheControlOf(options);
@@ -21,7 +22,7 @@ export function HttpCache(options: HttpCacheOptions): MethodDecorator {
     'Cache-Control': { description: cacheControl, schema: { type: 'string' } },
   };
   return applyDecorators(
-    UseInterceptors(new HttpCacheInterceptor(options)),
+    SetMetadata(HTTP_CACHE, conditionalCache(options)),
     ApiHeader({
       name: 'If-None-Match',
       required: false,
@@ -36,3 +37,10 @@ export function HttpCache(options: HttpCacheOptions): MethodDecorator {
     }),
   );
 }
+
+/**
+ * A write that answers with the resource sends its `ETag` too (the next `If-Match`, without reading
+ * it again). Only the header: document it with the route's own response.
+ */
+export const SendsEtag = <T>(etagOf: (data: T) => string): MethodDecorator =>
+  SetMetadata(HTTP_CACHE, etagOnly(etagOf as (data: never) => string));

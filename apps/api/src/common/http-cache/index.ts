@@ -1,7 +1,8 @@
-export { HttpCache } from './http-cache.decorator';
+export { HttpCache, SendsEtag } from './http-cache.decorator';
 export {
   cacheControlOf,
-  HttpCacheInterceptor,
+  httpCacheMarker,
   type HttpCacheOptions,
   type HttpCacheVisibility,
-} from './http-cache.interceptor';
+  registerHttpCache,
+} from './http-cache.hooks';

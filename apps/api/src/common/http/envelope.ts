@@ -1,11 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
-import { MetadataScanner, ModulesContainer } from '@nestjs/core';
-// Where `@RouteConfig()` puts a handler's Fastify route options (`request.routeOptions.config`).
-import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RAW_RESPONSE } from '../decorators/raw-response.decorator';
 import { CursorPage, type CursorMetaDto } from './list';
+import type { RouteMarker } from './nest-routes';
 import { Paginated, type PaginationMetaDto } from './pagination';
 
 export interface SuccessEnvelope<T> {
@@ -32,27 +28,17 @@ export function envelopeOf(request: FastifyRequest, data: unknown): SuccessEnvel
  * a route with no interceptor goes through no rxjs pipeline at all, and this was the interceptor
  * every route had.
  *
- * Each Nest route is marked here, before `app.init()` registers it, with a route option saying
- * whether it is enveloped (Nest's adapter hands a handler's `@RouteConfig()` metadata to Fastify);
- * routes that are not Nest's (the SPA, the docs) have no such option and are left alone. Only a
- * success (2xx) is wrapped: errors and redirects carry envelopes of their own, a 304 has no body.
+ * The marker says, for each Nest route, whether it is enveloped (`markNestRoutes`); routes that are
+ * not Nest's (the SPA, the docs) have no such option and are left alone. Only a success (2xx) is
+ * wrapped: errors and redirects carry envelopes of their own, a 304 has no body.
  */
-export function envelopeNestRoutes(app: INestApplication, fastify: FastifyInstance): void {
-  const scanner = new MetadataScanner();
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const { metatype } of module.controllers.values()) {
-      if (typeof metatype !== 'function') continue;
-      const prototype = metatype.prototype as Record<string, unknown>;
-      for (const name of scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name] as object;
-        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const raw: unknown = Reflect.getMetadata(RAW_RESPONSE, handler) ?? Reflect.getMetadata(RAW_RESPONSE, metatype);
-        const config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as object;
-        Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...config, [ENVELOPED]: raw !== true }, handler);
-      }
-    }
-  }
+export const envelopeMarker: RouteMarker = (handler, controller) => {
+  const raw: unknown = Reflect.getMetadata(RAW_RESPONSE, handler) ?? Reflect.getMetadata(RAW_RESPONSE, controller);
+  return { [ENVELOPED]: raw !== true };
+};
 
+/** Registers the envelope's hook (after any `preSerialization` hook that must see the route's data as it is). */
+export function envelopeNestRoutes(fastify: FastifyInstance): void {
   fastify.addHook('preSerialization', (request, reply, payload, done) => {
     const enveloped = (request.routeOptions.config as { [ENVELOPED]?: boolean } | undefined)?.[ENVELOPED];
     if (enveloped !== true || reply.statusCode < 200 || reply.statusCode >= 300) done(null, payload);

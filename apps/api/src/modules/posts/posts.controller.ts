@@ -2,11 +2,8 @@ import {
   applyDecorators,
   type ArgumentsHost,
   Body,
-  type CallHandler,
   createParamDecorator,
   type ExecutionContext,
-  type NestInterceptor,
-  UseInterceptors,
   Catch,
   Controller,
   Delete,
@@ -21,14 +18,13 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type Observable, tap } from 'rxjs';
 import { ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
 import { ApiListResponse, type CursorPage } from '../../common/http/list';
 import type { Paginated } from '../../common/http/pagination';
 import { Route } from '../../common/http/route.decorator';
-import { HttpCache } from '../../common/http-cache';
+import { HttpCache, SendsEtag } from '../../common/http-cache';
 import { MessageDto } from '../identity/dto/auth.dto';
 import {
   AccessibilityReportDto,
@@ -72,20 +68,9 @@ const IfMatch = createParamDecorator(
 );
 
 /** Writes that answer with the post send its `ETag` too: the next edit's `If-Match`, without reading it again. */
-class PostEtagInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return next.handle().pipe(
-      tap((post: PostDto) => {
-        void reply.header('etag', postEtag(post));
-      }),
-    );
-  }
-}
-
 const SendsPostEtag = (status: number): MethodDecorator =>
   applyDecorators(
-    UseInterceptors(new PostEtagInterceptor()),
+    SendsEtag(postEtag),
     ApiResponse({
       status,
       headers: { ETag: { description: "The post's `ETag` now, for the next `If-Match`", schema: { type: 'string' } } },

@@ -1,0 +1,33 @@
+import type { INestApplication } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+// Where `@RouteConfig()` puts a handler's Fastify route options (`request.routeOptions.config`).
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
+
+/** What one concern puts in a Nest route's Fastify options, from the handler's and its controller's metadata. */
+export type RouteMarker = (handler: object, controller: object) => Record<string, unknown>;
+
+/**
+ * Puts options on each Nest route for Fastify hooks to read per request (`request.routeOptions.config`),
+ * so that what a route needs is decided once, at start, and done by a hook instead of a Nest
+ * interceptor (an rxjs pipeline per request; docs/DECISIONS.md 96 and 101). Runs before
+ * `app.init()` registers the routes: Nest's adapter hands a handler's `@RouteConfig()` metadata to
+ * Fastify, and each marker's keys are merged into it. Routes that are not Nest's (the SPA, the
+ * docs) get none of these options.
+ */
+export function markNestRoutes(app: INestApplication, ...markers: RouteMarker[]): void {
+  const scanner = new MetadataScanner();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const prototype = metatype.prototype as Record<string, unknown>;
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name] as object;
+        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+        let config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;
+        for (const mark of markers) config = { ...config, ...mark(handler, metatype) };
+        Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, config, handler);
+      }
+    }
+  }
+}
