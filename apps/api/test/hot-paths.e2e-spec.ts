@@ -294,6 +294,56 @@ describe('round trips of the hot paths', () => {
     expect(after.headers.etag).toBe(edited.headers.etag);
   });
 
+  it('GET /posts from the public cache: the page tagged when it was cached, not serialized and hashed again', async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    const created = await call('POST', '/api/v1/posts', {
+      token: author.token,
+      body: { title: `Listed ${Date.now()}`, body: 'A post on the first page.' },
+    });
+    const { id } = created.json<{ data: { id: string } }>().data;
+    expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: author.token })).statusCode).toBe(200);
+    for (const path of ['/api/v1/posts?limit=5', '/api/v1/posts?page=1&perPage=5']) {
+      const read = (headers: Record<string, string> = {}) => call('GET', path, { headers });
+      const first = await read(); // a miss: loaded, tagged and cached
+      const etag = first.headers.etag as string;
+      // The tag is of the data as before: the page's items and its paging, as the route returns them.
+      const page = first.json<{
+        data: unknown[];
+        meta: {
+          cursor?: { next: string | null };
+          pagination?: { page: number; perPage: number; totalItems: number; totalItemsCapped?: true };
+        };
+      }>();
+      expect(page.data.length).toBeGreaterThan(0);
+      const { cursor, pagination } = page.meta;
+      const data = pagination
+        ? {
+            items: page.data,
+            page: pagination.page,
+            perPage: pagination.perPage,
+            totalItems: pagination.totalItems,
+            capped: pagination.totalItemsCapped === true,
+          }
+        : { items: page.data, next: cursor?.next };
+      expect(etag).toBe(etagModule.weakEtagOf(data));
+
+      const hashed = jest.spyOn(etagModule, 'weakEtagOf');
+      try {
+        const again = await read();
+        const unchanged = await read({ 'if-none-match': etag });
+        expect({ path, answers: [again.statusCode, again.headers.etag, unchanged.statusCode] }).toEqual({
+          path,
+          answers: [200, etag, 304],
+        });
+        expect(again.json<{ data: unknown[] }>().data).toEqual(page.data);
+        // Decision 102: before, every cached read serialized the whole page again to hash it.
+        expect({ path, hashed: hashed.mock.calls.length }).toEqual({ path, hashed: 0 });
+      } finally {
+        hashed.mockRestore();
+      }
+    }
+  });
+
   it("a page of comment threads reads only what a comment shows, not its authors' credentials", async () => {
     const author = await asRole(SystemRole.AUTHOR);
     const admin = await asAdmin();

@@ -10,6 +10,23 @@ export function weakEtagOf(data: unknown): string {
   return `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
 }
 
+/**
+ * Tags known for objects before they are answered with: data read from a cache keeps the tag
+ * computed when it was cached (docs/DECISIONS.md 86 and 102), so an answer from the cache is not
+ * serialized and hashed again only to be tagged. Keyed by the object: it goes when the object does.
+ */
+const remembered = new WeakMap<object, string>();
+
+/** Says that `data`'s tag is `etag` (what `@HttpCache` would compute for it, or the route's own tag). */
+export function rememberEtag<T extends object>(data: T, etag: string): T {
+  remembered.set(data, etag);
+  return data;
+}
+
+/** The tag `rememberEtag` was told for `data`, if any. */
+export const rememberedEtag = (data: unknown): string | undefined =>
+  typeof data === 'object' && data !== null ? remembered.get(data) : undefined;
+
 const ENTITY_TAG = /(?:W\/)?"[^"]*"/g;
 
 /**

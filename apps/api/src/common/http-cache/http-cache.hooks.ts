@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteMarker } from '../http/nest-routes';
-import { ifNoneMatchMatches, weakEtagOf } from './etag';
+import { ifNoneMatchMatches, rememberedEtag, weakEtagOf } from './etag';
 
 /**
  * `public`: the same for everyone. `private`: depends on who asks (never kept by shared caches).
@@ -50,7 +50,8 @@ export interface RouteHttpCache {
 export function conditionalCache(options: HttpCacheOptions): RouteHttpCache {
   const { visibility, maxAgeSeconds = 0 } = options;
   return {
-    etagOf: (options.etag as ((data: unknown) => string) | undefined) ?? weakEtagOf,
+    // Looked up when called (not captured here), as every other caller of the module's function does.
+    etagOf: (options.etag as ((data: unknown) => string) | undefined) ?? ((data) => weakEtagOf(data)),
     conditional: true,
     anonymous: cacheControl(maxAgeSeconds, visibility === 'private' ? 'private' : 'public'),
     identified: cacheControl(maxAgeSeconds, visibility === 'public' ? 'public' : 'private'),
@@ -93,11 +94,13 @@ export function registerHttpCache(fastify: FastifyInstance): void {
   const tag = (request: FastifyRequest, reply: FastifyReply, cache: RouteHttpCache, data: unknown): void => {
     tagged.add(reply);
     if (!cache.conditional) {
-      if (reply.statusCode >= 200 && reply.statusCode < 300) void reply.header('etag', cache.etagOf(data));
+      if (reply.statusCode >= 200 && reply.statusCode < 300) {
+        void reply.header('etag', rememberedEtag(data) ?? cache.etagOf(data));
+      }
       return;
     }
     if (reply.statusCode !== 200 || (request.method !== 'GET' && request.method !== 'HEAD')) return;
-    const etag = cache.etagOf(data);
+    const etag = rememberedEtag(data) ?? cache.etagOf(data);
     void reply
       .header('etag', etag)
       .header('cache-control', request.headers.authorization ? cache.identified : cache.anonymous);

@@ -4,7 +4,7 @@ import { CacheService, PUBLIC_CONTENT_TTL_SECONDS, PUBLIC_POSTS_CACHE, PublicCon
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
-import { ifMatchMatches, weakEtagOf } from '../../common/http-cache/etag';
+import { ifMatchMatches, rememberedEtag, rememberEtag, weakEtagOf } from '../../common/http-cache/etag';
 import {
   CursorPage,
   encodeCursor,
@@ -88,6 +88,8 @@ interface CachedPage {
   items: PostSummaryDto[];
   offset?: [page: number, perPage: number, totalItems: number, capped: boolean];
   next?: string | null;
+  /** The page's tag as `@HttpCache` computes it (docs/DECISIONS.md 102); absent in entries cached before. */
+  etag?: string;
 }
 
 /**
@@ -96,12 +98,11 @@ interface CachedPage {
  */
 const etagOfPost = (post: PostDto): string => weakEtagOf({ ...post, viewCount: 0, commentCount: 0 });
 /**
- * The tags of posts read from the public cache, computed once when the post was cached (hashing a
- * whole post with its HTML on every read was ~4 % of a cached read's CPU; docs/DECISIONS.md 86).
+ * `etagOfPost`, taken from the cache when the post came from it: computed once when the post was
+ * cached (hashing a whole post with its HTML on every read was ~4 % of a cached read's CPU;
+ * docs/DECISIONS.md 86).
  */
-const cachedEtags = new WeakMap<PostDto, string>();
-/** `etagOfPost`, taken from the cache when the post came from it. */
-export const postEtag = (post: PostDto): string => cachedEtags.get(post) ?? etagOfPost(post);
+export const postEtag = (post: PostDto): string => rememberedEtag(post) ?? etagOfPost(post);
 
 /** What a post is shown with: its tags and its cover. */
 type Shown = { tags: TagEntity[]; cover: (MediaRendering & { id: string }) | null };
@@ -260,8 +261,7 @@ export class PostsService implements OnModuleInit {
     if (published) {
       const { post, etag } = published;
       if (post.visibility === 'members' && !viewer) throw Errors.unauthenticated('Sign in to read this post');
-      cachedEtags.set(post, etag);
-      return post;
+      return rememberEtag(post, etag);
     }
     return this.readUncached(idOrSlug, viewer);
   }
@@ -347,13 +347,18 @@ export class PostsService implements OnModuleInit {
       key,
       async (): Promise<CachedPage> => {
         const loaded = await this.listUncached(viewer, query);
+        const etag = weakEtagOf(loaded);
         return loaded instanceof Paginated
-          ? { items: loaded.items, offset: [loaded.page, loaded.perPage, loaded.totalItems, loaded.capped] }
-          : { items: loaded.items, next: loaded.next };
+          ? { items: loaded.items, offset: [loaded.page, loaded.perPage, loaded.totalItems, loaded.capped], etag }
+          : { items: loaded.items, next: loaded.next, etag };
       },
       { ttlSeconds: PUBLIC_CONTENT_TTL_SECONDS },
     );
-    return page.offset ? new Paginated(page.items, ...page.offset) : new CursorPage(page.items, page.next ?? null);
+    const result = page.offset
+      ? new Paginated(page.items, ...page.offset)
+      : new CursorPage(page.items, page.next ?? null);
+    // The page is answered as it was cached: tagged when it was loaded, not hashed on every read.
+    return page.etag === undefined ? result : rememberEtag(result, page.etag);
   }
 
   private async listUncached(
