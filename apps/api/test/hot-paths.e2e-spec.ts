@@ -328,8 +328,21 @@ describe('round trips of the hot paths', () => {
       expect(etag).toBe(etagModule.weakEtagOf(data));
 
       const hashed = jest.spyOn(etagModule, 'weakEtagOf');
+      // The texts the request parses (in its context: not this test's reading of the answer).
+      const texts: string[] = [];
+      const parse = JSON.parse.bind(JSON);
+      const parsed = jest.spyOn(JSON, 'parse').mockImplementation((text, reviver) => {
+        if (requestContext.current()) texts.push(String(text));
+        return parse(text, reviver) as unknown;
+      });
       try {
         const again = await read();
+        // Decision 103: the items go out as the cache keeps them, as text; only the page's head is parsed.
+        const items = JSON.stringify(page.data);
+        expect({ path, parsedItems: texts.filter((text) => text.includes(items)).length }).toEqual({
+          path,
+          parsedItems: 0,
+        });
         const unchanged = await read({ 'if-none-match': etag });
         expect({ path, answers: [again.statusCode, again.headers.etag, unchanged.statusCode] }).toEqual({
           path,
@@ -340,6 +353,7 @@ describe('round trips of the hot paths', () => {
         expect({ path, hashed: hashed.mock.calls.length }).toEqual({ path, hashed: 0 });
       } finally {
         hashed.mockRestore();
+        parsed.mockRestore();
       }
     }
   });

@@ -101,6 +101,23 @@ describe.each(stores)('CacheService on %s', (_name, makeStore, shared) => {
     expect(await cache.getOrLoad('dates', 'k', load, TTL)).toEqual({ at: '2026-02-03T04:05:06.000Z', n: 1 });
   });
 
+  it("keeps a value in its codec's form and reads it back through the codec", async () => {
+    const { cache } = await replica();
+    const written: string[] = [];
+    const codec = {
+      encode: (value: { head: string; text: string }) => {
+        written.push(`${value.head}|${value.text}`);
+        return written[written.length - 1];
+      },
+      decode: (text: string) => ({ head: text.split('|')[0], text: text.slice(text.indexOf('|') + 1) }),
+    };
+    const page = source({ head: 'h1', text: '[{"a":1}]' });
+    const options = { ...TTL, codec };
+    expect(await cache.getOrLoad('pages', 'p', page.load, options)).toEqual({ head: 'h1', text: '[{"a":1}]' });
+    expect(await cache.getOrLoad('pages', 'p', page.load, options)).toEqual({ head: 'h1', text: '[{"a":1}]' });
+    expect([page.state.loads, written]).toEqual([1, ['h1|[{"a":1}]']]);
+  });
+
   it('invalidate drops one key (on every replica) and leaves the others', async () => {
     const a = await replica();
     const b = await replica();

@@ -11,6 +11,17 @@ export interface CacheLoadOptions<T> {
    * expiry the value itself holds). Zero or less: the value is returned but not cached.
    */
   ttlSeconds: number | ((value: T) => number);
+  /**
+   * How the value is written to the store and read back (default: JSON). A value that is mostly
+   * JSON text already (an answer kept serialized) can be kept as that text, not encoded again.
+   */
+  codec?: CacheCodec<T>;
+}
+
+/** A value's form in the store: `decode(encode(v))` must equal `v`. */
+export interface CacheCodec<T> {
+  encode(value: T): string;
+  decode(text: string): T;
 }
 
 /**
@@ -125,7 +136,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     }
     if (cached !== null) {
       this.metrics.observeCache(namespace, 'hit');
-      return JSON.parse(cached) as T;
+      return options.codec ? options.codec.decode(cached) : (JSON.parse(cached) as T);
     }
     this.metrics.observeCache(namespace, 'miss');
     const inFlight = this.loading.get(target) as Promise<T> | undefined;
@@ -168,7 +179,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     const ttlMs = Math.min(MAX_TTL_MS, Math.floor(seconds * 1000));
     if (!(ttlMs > 0) || value === undefined) return value;
     try {
-      await this.store.set(target, JSON.stringify(value), ttlMs);
+      await this.store.set(target, options.codec ? options.codec.encode(value) : JSON.stringify(value), ttlMs);
     } catch (error) {
       this.failed(namespace, 'write', error);
     }

@@ -1,5 +1,5 @@
 export { CacheModule } from './cache.module';
-export { type CacheLoadOptions, CacheService } from './cache.service';
+export { type CacheCodec, type CacheLoadOptions, CacheService } from './cache.service';
 export {
   FEEDS_CACHE,
   PUBLIC_CONTENT_TTL_SECONDS,

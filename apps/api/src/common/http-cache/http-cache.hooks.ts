@@ -87,7 +87,7 @@ const routeCacheOf = (request: FastifyRequest): RouteHttpCache | undefined =>
  * response. So it is taken in a `preSerialization` hook registered before the envelope's (hooks run
  * in order), which sees the handler's object as it returned it; a route that answers with a string
  * (the feeds) skips `preSerialization`, and its tag is taken from the string in `onSend`. A 304 has
- * its status set there and its body dropped in `onSend`.
+ * its status set there, is not serialized, and its body is dropped in `onSend`.
  */
 export function registerHttpCache(fastify: FastifyInstance): void {
   const tagged = new WeakSet<FastifyReply>();
@@ -111,7 +111,8 @@ export function registerHttpCache(fastify: FastifyInstance): void {
   fastify.addHook('preSerialization', (request, reply, payload, done) => {
     const cache = routeCacheOf(request);
     if (cache !== undefined) tag(request, reply, cache, payload);
-    done(null, payload);
+    // A 304 sends no body: nothing worth serializing (its `null` is dropped in onSend).
+    done(null, reply.statusCode === 304 ? null : payload);
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const cache = routeCacheOf(request);

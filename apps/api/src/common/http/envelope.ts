@@ -13,6 +13,31 @@ export interface SuccessEnvelope<T> {
 /** The key of the route option that says the route's result goes out in the envelope. */
 const ENVELOPED = 'atriumEnvelope';
 
+/**
+ * A page whose items are JSON text already: a page kept serialized in the public cache is answered
+ * with its text put into the envelope as it is, not parsed and serialized again
+ * (docs/DECISIONS.md 103). The same JSON as the `Paginated` or `CursorPage` it was made from.
+ */
+export class SerializedPage {
+  private constructor(
+    readonly itemsJson: string,
+    readonly meta: { pagination: PaginationMetaDto } | { cursor: CursorMetaDto },
+  ) {}
+
+  static of(page: Paginated<unknown> | CursorPage<unknown>, itemsJson = JSON.stringify(page.items)): SerializedPage {
+    return new SerializedPage(itemsJson, page instanceof Paginated ? { pagination: page.meta } : { cursor: page.meta });
+  }
+}
+
+/** The envelope of a `SerializedPage`, as JSON text: `envelopeOf`'s, with the items' text spliced in. */
+function serializedEnvelopeOf(request: FastifyRequest, page: SerializedPage): string {
+  const meta = JSON.stringify({ requestId: request.id, timestamp: new Date().toISOString(), ...page.meta });
+  return `{"status":"success","data":${page.itemsJson},"meta":${meta}}`;
+}
+
+/** The serializer of a reply whose payload the envelope made JSON text already. */
+const asIs = (payload: unknown): string => payload as string;
+
 /** The success envelope of a route's result: a `Paginated` puts its counts in `meta.pagination`, a `CursorPage` its next cursor in `meta.cursor`. */
 export function envelopeOf(request: FastifyRequest, data: unknown): SuccessEnvelope<unknown> {
   const meta = { requestId: request.id, timestamp: new Date().toISOString() };
@@ -42,6 +67,10 @@ export function envelopeNestRoutes(fastify: FastifyInstance): void {
   fastify.addHook('preSerialization', (request, reply, payload, done) => {
     const enveloped = (request.routeOptions.config as { [ENVELOPED]?: boolean } | undefined)?.[ENVELOPED];
     if (enveloped !== true || reply.statusCode < 200 || reply.statusCode >= 300) done(null, payload);
-    else done(null, envelopeOf(request, payload));
+    else if (payload instanceof SerializedPage) {
+      // Text already: Fastify's serializer would quote it as a JSON string.
+      void reply.serializer(asIs);
+      done(null, serializedEnvelopeOf(request, payload));
+    } else done(null, envelopeOf(request, payload));
   });
 }

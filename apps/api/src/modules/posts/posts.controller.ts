@@ -24,6 +24,7 @@ import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
 import { ApiListResponse, type CursorPage } from '../../common/http/list';
 import type { Paginated } from '../../common/http/pagination';
 import { Route } from '../../common/http/route.decorator';
+import type { SerializedPage } from '../../common/http/envelope';
 import { HttpCache, SendsEtag } from '../../common/http-cache';
 import { MessageDto } from '../identity/dto/auth.dto';
 import {
@@ -107,10 +108,8 @@ export class PostsController {
   // Everyone signed out gets the same lists; signed-in readers' include members-only posts.
   @HttpCache({ maxAgeSeconds: 0, visibility: 'caller' })
   @ApiListResponse(PostSummaryDto)
-  list(
-    @OptionalUser() viewer: AuthUser | null,
-    @Query() query: ListPostsQueryDto,
-  ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+  // A page of `PostSummaryDto`, kept serialized (docs/DECISIONS.md 103).
+  list(@OptionalUser() viewer: AuthUser | null, @Query() query: ListPostsQueryDto): Promise<SerializedPage> {
     return this.posts.list(viewer, query);
   }
 

@@ -1,6 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
-import { CacheService, PUBLIC_CONTENT_TTL_SECONDS, PUBLIC_POSTS_CACHE, PublicContentCache } from '../../common/cache';
+import {
+  type CacheCodec,
+  CacheService,
+  PUBLIC_CONTENT_TTL_SECONDS,
+  PUBLIC_POSTS_CACHE,
+  PublicContentCache,
+} from '../../common/cache';
+import { SerializedPage } from '../../common/http/envelope';
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
@@ -84,13 +91,27 @@ export function snippetHtml(raw: string): string {
 }
 
 /** A page of the public list as cached (JSON): offset pages with their counts, or cursor pages. */
+/** A page of the feed as the public cache keeps it: its paging and tag, and its items as JSON text. */
 interface CachedPage {
-  items: PostSummaryDto[];
   offset?: [page: number, perPage: number, totalItems: number, capped: boolean];
   next?: string | null;
-  /** The page's tag as `@HttpCache` computes it (docs/DECISIONS.md 102); absent in entries cached before. */
-  etag?: string;
+  /** The page's tag as `@HttpCache` computes it (docs/DECISIONS.md 102). */
+  etag: string;
+  itemsJson: string;
 }
+
+/**
+ * Stored as its paging and tag in JSON, a newline, then the items' JSON text (JSON text holds no
+ * raw newline): a hit parses the small head only, and the items go out as they were stored
+ * (docs/DECISIONS.md 103).
+ */
+const CACHED_PAGE_CODEC: CacheCodec<CachedPage> = {
+  encode: ({ itemsJson, ...head }) => `${JSON.stringify(head)}\n${itemsJson}`,
+  decode: (text) => {
+    const end = text.indexOf('\n');
+    return { ...(JSON.parse(text.slice(0, end)) as Omit<CachedPage, 'itemsJson'>), itemsJson: text.slice(end + 1) };
+  },
+};
 
 /**
  * A post's entity tag (`ETag`, and what `If-Match` is compared with): everything but the counters,
@@ -331,34 +352,33 @@ export class PostsService implements OnModuleInit {
   }
 
   /** The published posts `viewer` may read, filtered and sorted, in either paging mode. */
-  async list(
-    viewer: AuthUser | null,
-    query: ListPostsQueryDto,
-  ): Promise<Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>> {
+  async list(viewer: AuthUser | null, query: ListPostsQueryDto): Promise<SerializedPage> {
     // Two audiences see different lists: signed-out readers, and signed-in ones (members-only posts too).
     const audience = viewer ? 'members' : 'public';
-    const key = `list:${audience}:${JSON.stringify(
+    // `page:` since decision 103 (its entries are stored in another form than `list:`'s were).
+    const key = `page:${audience}:${JSON.stringify(
       Object.entries(query)
         .filter(([, v]) => v !== undefined)
         .sort(),
     )}`;
-    const page = await this.cache.getOrLoad(
+    const cached = await this.cache.getOrLoad(
       PUBLIC_POSTS_CACHE,
       key,
       async (): Promise<CachedPage> => {
         const loaded = await this.listUncached(viewer, query);
-        const etag = weakEtagOf(loaded);
-        return loaded instanceof Paginated
-          ? { items: loaded.items, offset: [loaded.page, loaded.perPage, loaded.totalItems, loaded.capped], etag }
-          : { items: loaded.items, next: loaded.next, etag };
+        const head =
+          loaded instanceof Paginated
+            ? { offset: [loaded.page, loaded.perPage, loaded.totalItems, loaded.capped] as CachedPage['offset'] }
+            : { next: loaded.next };
+        return { ...head, etag: weakEtagOf(loaded), itemsJson: JSON.stringify(loaded.items) };
       },
-      { ttlSeconds: PUBLIC_CONTENT_TTL_SECONDS },
+      { ttlSeconds: PUBLIC_CONTENT_TTL_SECONDS, codec: CACHED_PAGE_CODEC },
     );
-    const result = page.offset
-      ? new Paginated(page.items, ...page.offset)
-      : new CursorPage(page.items, page.next ?? null);
-    // The page is answered as it was cached: tagged when it was loaded, not hashed on every read.
-    return page.etag === undefined ? result : rememberEtag(result, page.etag);
+    const paging = cached.offset
+      ? new Paginated([], ...cached.offset)
+      : new CursorPage<PostSummaryDto>([], cached.next ?? null);
+    // Answered as it was cached: its items' text as stored, its tag as computed when it was loaded.
+    return rememberEtag(SerializedPage.of(paging, cached.itemsJson), cached.etag);
   }
 
   private async listUncached(
@@ -432,8 +452,9 @@ export class PostsService implements OnModuleInit {
     limit: number,
   ): Promise<Array<PostSummaryDto & { html: string }>> {
     const page = await this.list(null, { ...filter, sort: '-publishedAt', page: 1, perPage: limit });
-    const html = await this.posts.htmlOf(page.items.map((post) => post.id));
-    return page.items.map((post) => ({ ...post, html: html.get(post.id) ?? '' }));
+    const items = JSON.parse(page.itemsJson) as PostSummaryDto[];
+    const html = await this.posts.htmlOf(items.map((post) => post.id));
+    return items.map((post) => ({ ...post, html: html.get(post.id) ?? '' }));
   }
 
   /** The newest public posts' slugs and change dates, for the sitemap. */
