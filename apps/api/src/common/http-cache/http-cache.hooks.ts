@@ -110,7 +110,8 @@ export function registerHttpCache(fastify: FastifyInstance): void {
 
   fastify.addHook('preSerialization', (request, reply, payload, done) => {
     const cache = routeCacheOf(request);
-    if (cache !== undefined) tag(request, reply, cache, payload);
+    if (cache === undefined) return done(null, payload);
+    tag(request, reply, cache, payload);
     // A 304 sends no body: nothing worth serializing (its `null` is dropped in onSend).
     done(null, reply.statusCode === 304 ? null : payload);
   });
