@@ -2,7 +2,8 @@ import Redis from 'ioredis';
 import { createHook } from 'node:async_hooks';
 import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
+import { RawSqlResultsToEntityTransformer } from 'typeorm/query-builder/transformer/RawSqlResultsToEntityTransformer';
 import type { AtriumApp } from '../src/bootstrap';
 import { SystemRole } from '@atrium/contracts';
 import * as etagModule from '../src/common/http-cache/etag';
@@ -10,6 +11,8 @@ import { requestContext } from '../src/common/context/request-context';
 import { Transactions } from '../src/database/transactions';
 import { UserEntity } from '../src/modules/identity/entities/user.entity';
 import { UsersRepository } from '../src/modules/identity/users.repository';
+import type { PostEntity } from '../src/modules/posts/entities/post.entity';
+import { POST_SORT_COLUMNS, PostsRepository, type PostSearch } from '../src/modules/posts/posts.repository';
 import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
 
@@ -181,6 +184,57 @@ describe('round trips of the hot paths', () => {
     const failed = atrium.app.get(Transactions).findOneWhere(UserEntity, 'id = $1', ['not-a-uuid']);
     await expect(failed).rejects.toBeInstanceOf(QueryFailedError);
     await expect(failed).rejects.toMatchObject({ code: '22P02' });
+  });
+
+  it('a page of posts from the database: rows made without the entity transformer, as the query builder hydrates them', async () => {
+    const editor = await asRole(SystemRole.EDITOR);
+    const shelf = (
+      await call('POST', '/api/v1/categories', { token: editor.token, body: { name: `Shelf ${Date.now()}` } })
+    ).json<{ data: { id: string } }>().data;
+    for (const body of [{ title: 'Filed', categoryId: shelf.id, featured: true }, { title: 'Unfiled' }]) {
+      const created = await call('POST', '/api/v1/posts', {
+        token: editor.token,
+        body: { body: 'A post **on** the list.', ...body },
+      });
+      const { id } = created.json<{ data: { id: string } }>().data;
+      expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: editor.token })).statusCode).toBe(200);
+    }
+    const search: PostSearch = {
+      published: { includeMembers: false },
+      sort: [{ column: POST_SORT_COLUMNS.publishedAt, direction: 'DESC' }],
+    };
+    const repository = atrium.app.get(PostsRepository);
+    const viaRows = await repository.slice(search, 10);
+    const builder = (repository as unknown as { query(s: PostSearch): SelectQueryBuilder<PostEntity> }).query(search);
+    const viaBuilder = (await builder.limit(10).getMany()).map((post) => ({
+      ...post,
+      category: post.category ?? null,
+    }));
+    expect(viaRows.length).toBeGreaterThanOrEqual(2);
+    expect(viaRows).toEqual(viaBuilder);
+    expect(viaRows.some((post) => post.category?.id === shelf.id)).toBe(true);
+    expect(viaRows.some((post) => post.category === null)).toBe(true);
+    expect(viaRows[0].publishedAt).toBeInstanceOf(Date);
+
+    // Decision 104: the hydration through TypeORM's transformer was a sixth of an uncached page's CPU.
+    const transform = jest.spyOn(RawSqlResultsToEntityTransformer.prototype, 'transform');
+    try {
+      const paths = [
+        '/api/v1/posts?limit=5',
+        '/api/v1/posts?page=1&perPage=5',
+        '/api/v1/posts?q=list',
+        '/api/v1/me/posts?limit=5',
+      ];
+      for (const path of paths) {
+        const before = transform.mock.calls.length;
+        const answer = await call('GET', path, { token: path.includes('/me/') ? editor.token : undefined });
+        expect(answer.statusCode).toBe(200);
+        expect(answer.json<{ data: unknown[] }>().data.length).toBeGreaterThan(0);
+        expect({ path, transformed: transform.mock.calls.length - before }).toEqual({ path, transformed: 0 });
+      }
+    } finally {
+      transform.mockRestore();
+    }
   });
 
   it('a request whose access line is below the log level makes no logger and serializes nothing', async () => {

@@ -36,23 +36,8 @@ export class EntityReader<E extends ObjectLiteral> {
 
   /** The first row matching `where` (SQL over the table's column names, `$1`… for `params`), or null. */
   async one(manager: EntityManager, where: string, params: readonly unknown[]): Promise<E | null> {
-    const rows = await this.rows(manager, `${this.select} WHERE ${where} LIMIT 1`, [...params]);
+    const rows = await rawRows(this.dataSource, manager, `${this.select} WHERE ${where} LIMIT 1`, [...params]);
     return rows.length === 0 ? null : this.hydrate(rows[0]);
-  }
-
-  /**
-   * In a transaction, through its manager (its connection). Outside one, straight to the pool:
-   * TypeORM's `query` would take a query runner for the one statement (acquire, two broadcasts,
-   * release), a dozen promises a read; its errors are TypeORM's all the same (decision 97).
-   */
-  private async rows(manager: EntityManager, text: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-    if (manager !== this.dataSource.manager) return manager.query<Array<Record<string, unknown>>>(text, params);
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    try {
-      return (await pool.query<Record<string, unknown>>(text, params)).rows;
-    } catch (error) {
-      throw new QueryFailedError(text, params, error as Error);
-    }
   }
 
   private hydrate(row: Record<string, unknown>): E {
@@ -63,5 +48,26 @@ export class EntityReader<E extends ObjectLiteral> {
       if (value !== undefined) column.setEntityValue(entity, driver.prepareHydratedValue(value, column));
     }
     return entity;
+  }
+}
+
+/**
+ * The rows of one statement as `pg` returns them. In a transaction, through its manager (its
+ * connection). Outside one, straight to the pool: TypeORM's `query` would take a query runner for
+ * the one statement (acquire, two broadcasts, release), a dozen promises a read; its errors are
+ * TypeORM's all the same (decision 97).
+ */
+export async function rawRows(
+  dataSource: DataSource,
+  manager: EntityManager,
+  text: string,
+  params: readonly unknown[],
+): Promise<Array<Record<string, unknown>>> {
+  if (manager !== dataSource.manager) return manager.query<Array<Record<string, unknown>>>(text, [...params]);
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  try {
+    return (await pool.query<Record<string, unknown>>(text, [...params])).rows;
+  } catch (error) {
+    throw new QueryFailedError(text, [...params], error as Error);
   }
 }

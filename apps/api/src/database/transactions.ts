@@ -9,7 +9,7 @@ import {
   type QueryDeepPartialEntity,
   type Repository,
 } from 'typeorm';
-import { EntityReader } from './entity-reader';
+import { EntityReader, rawRows } from './entity-reader';
 
 interface TransactionState {
   manager: EntityManager;
@@ -60,6 +60,14 @@ export class Transactions {
       this.readers.set(entity, reader);
     }
     return reader.one(this.manager, where, params);
+  }
+
+  /**
+   * The rows of a statement as the driver returns them (no entities), in the current transaction
+   * if any, else straight from the pool: for reads that make their own objects (database/entity-reader.ts).
+   */
+  rawRows(text: string, params: readonly unknown[]): Promise<Array<Record<string, unknown>>> {
+    return rawRows(this.dataSource, this.manager, text, params);
   }
 
   /** A repository for `entity` bound to the current transaction (if any). */

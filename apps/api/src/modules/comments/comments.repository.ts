@@ -117,7 +117,7 @@ export class CommentsRepository {
    */
   private async thread(clause: string, params: unknown[]): Promise<CommentRow[]> {
     this.threadSelect ??= this.buildThreadSelect();
-    const rows = await this.tx.manager.query<Array<Record<string, unknown>>>(`${this.threadSelect} ${clause}`, params);
+    const rows = await this.tx.rawRows(`${this.threadSelect} ${clause}`, params);
     return rows.map((row) => {
       const comment = {} as Record<string, unknown>;
       for (const column of THREAD_COMMENT_COLUMNS) comment[column] = row[column];

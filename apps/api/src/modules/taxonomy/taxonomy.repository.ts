@@ -171,13 +171,13 @@ export class TaxonomyRepository {
   async tagsOfPosts(postIds: readonly string[]): Promise<Map<string, TagEntity[]>> {
     const byPost = new Map<string, TagEntity[]>(postIds.map((id) => [id, []]));
     if (postIds.length === 0) return byPost;
-    const rows: Array<{ post_id: string } & Record<string, unknown>> = await this.tx.manager.query(
+    const rows = (await this.tx.rawRows(
       `SELECT pt.post_id, t.id, t.name, t.slug, t.color, t.usage_count, t.created_at, t.updated_at
          FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
         WHERE pt.post_id = ANY($1::uuid[])
         ORDER BY t.name, t.id`,
       [postIds],
-    );
+    )) as Array<{ post_id: string } & Record<string, unknown>>;
     for (const row of rows) {
       byPost.get(row.post_id)?.push(
         this.tags.create({
