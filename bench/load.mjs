@@ -39,18 +39,31 @@ const options = {
             },
           ],
         }
-      : bodies
+      : job.threadCursor
         ? {
-            // A different body per request (login: a different account each time, round robin).
+            // A cursor of its own before every comment (an id of zeros precedes every UUIDv7): the
+            // first page's work read from Postgres, never the kept first page (comments-thread-db).
             requests: [
               {
-                setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+                setupRequest: (request) => ({
+                  ...request,
+                  path: `${job.path}?cursor=${Buffer.from(JSON.stringify({ id: `00000000-0000-4000-8000-${randomUUID().slice(-12)}` })).toString('base64url')}`,
+                }),
               },
             ],
           }
-        : job.body
-          ? { body: job.body }
-          : {}),
+        : bodies
+          ? {
+              // A different body per request (login: a different account each time, round robin).
+              requests: [
+                {
+                  setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+                },
+              ],
+            }
+          : job.body
+            ? { body: job.body }
+            : {}),
 };
 
 // Every answer's latency, for the percentiles autocannon does not give (it has p90 and p97.5, no p95).

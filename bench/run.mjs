@@ -24,6 +24,7 @@ const SCENARIO_NAMES = [
   'search-rare',
   'post-by-slug',
   'comments-thread',
+  'comments-thread-db',
   // Writes last but for login: each approved comment drops Atrium's public caches.
   'comment-write',
   'login',
@@ -50,6 +51,7 @@ const RATIO_BUDGET = {
   'users-admin': 0.7,
   'feed-cached': 0.6,
   'comments-thread': 0.6,
+  'comments-thread-db': 0.6,
   'comment-write': 0.6,
   login: 0.9,
 };
@@ -467,6 +469,8 @@ function scenariosOf(t, { bearer, adminBearer, seededPassword } = {}) {
     'search-common': { path: '/api/v1/posts', searchFor: 'harbour' },
     'search-rare': { path: '/api/v1/posts', searchFor: `"${t.title}"` },
     'comments-thread': { path: `/api/v1/posts/${t.threadSlug}/comments` },
+    // The same page read from Postgres each time (a cursor of its own before every comment).
+    'comments-thread-db': { path: `/api/v1/posts/${t.threadSlug}/comments`, threadCursor: true },
     'comment-write': {
       path: `/api/v1/posts/${t.writeId}/comments`,
       method: 'POST',
@@ -538,6 +542,7 @@ async function measure(name, side, base, pid, s, conns = s.connections ?? connec
     bodies: s.bodies,
     path: s.path,
     cursorAt: s.cursorAt,
+    threadCursor: s.threadCursor,
     searchFor: s.searchFor,
     connections: conns,
   };
@@ -573,9 +578,11 @@ function compare(row) {
 const samplePath = (s) =>
   s.cursorAt
     ? `${s.path}?cursor=${cursorFor(s.cursorAt)}`
-    : s.searchFor
-      ? `${s.path}?q=${encodeURIComponent(`${s.searchFor} -zq${randomUUID().slice(0, 8)}`)}`
-      : s.path;
+    : s.threadCursor
+      ? `${s.path}?cursor=${Buffer.from(JSON.stringify({ id: `00000000-0000-4000-8000-${randomUUID().slice(-12)}` })).toString('base64url')}`
+      : s.searchFor
+        ? `${s.path}?q=${encodeURIComponent(`${s.searchFor} -zq${randomUUID().slice(0, 8)}`)}`
+        : s.path;
 
 async function main() {
   if (flags.scale) return scale();

@@ -467,20 +467,31 @@ app.get('/api/v1/posts/:id', async (request, reply) => {
   return envelope(request, post);
 });
 
-// A post's comment threads, page 1 (20 roots and their replies), for an anonymous reader: the post
-// from the public cache (primed like post-by-slug), the roots, then every reply of them.
+// A post's comment threads, 20 roots and their replies, for an anonymous reader: the post from the
+// public cache (primed like post-by-slug); the first page from the public cache as Atrium keeps it
+// for signed-out readers (decision 105), read and cached on a miss; a page after a cursor
+// (comments-thread-db) read from Postgres, the roots, then every reply of them.
 const COMMENT_EDIT_WINDOW_MS = 15 * 60_000;
 app.get('/api/v1/posts/:id/comments', async (request, reply) => {
   const cached = await redis.get(`${own}post:${request.params.id.toLowerCase()}`);
   if (cached === null) return fail(reply, 404, 'NOT_FOUND', 'post not found');
   const post = JSON.parse(cached);
+  const after = request.query.cursor ? JSON.parse(Buffer.from(request.query.cursor, 'base64url').toString()).id : null;
+  if (after !== null && !UUID.test(after)) return fail(reply, 400, 'VALIDATION_FAILED', 'cursor must be a cursor');
+  const pageKey = `${own}threads:${post.id}`;
+  const kept = after === null ? await redis.get(pageKey) : null;
+  if (kept !== null) {
+    const { items, next } = JSON.parse(kept);
+    return envelope(request, items, { cursor: { next, hasNext: next !== null } });
+  }
   const limit = 20;
   const { rows: roots } = await pool.query(
     `SELECT ${threadSelect} FROM comments c INNER JOIN users author ON author.id = c.author_id
       WHERE c.post_id = $1 AND c.parent_id IS NULL
         AND (c.status = 'approved' OR c.author_id = $2 OR (c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM comments r WHERE r.root_id = c.id AND r.id <> c.id)))
+        ${after === null ? '' : 'AND c.id > $4'}
       ORDER BY c.id ASC LIMIT $3`,
-    [post.id, null, limit + 1],
+    after === null ? [post.id, null, limit + 1] : [post.id, null, limit + 1, after],
   );
   const page = roots.slice(0, limit);
   const { rows: replies } =
@@ -525,6 +536,8 @@ app.get('/api/v1/posts/:id/comments', async (request, reply) => {
   const last = page.at(-1);
   const next =
     roots.length > limit && last ? Buffer.from(JSON.stringify({ id: last.c_id })).toString('base64url') : null;
+  if (after === null)
+    await redis.set(pageKey, JSON.stringify({ items: threads, next }), 'EX', PUBLIC_CONTENT_TTL_SECONDS);
   return envelope(request, threads, { cursor: { next, hasNext: next !== null } });
 });
 

@@ -133,6 +133,44 @@ describe('public content cache, two replicas', () => {
     expect((await listOnB()).find((p) => p.id === post.id)?.author.firstName).toBe(firstName);
   });
 
+  it("serves signed-out readers' comment threads from the cache, and shows a new, edited or deleted comment at once", async () => {
+    const post = await publish();
+    const reader = await onA.signedIn();
+    type Node = { id: string; body: string | null; author: { username: string } | null };
+    const threadsOnB = async (token?: string): Promise<Node[]> => {
+      const res = await onB.call('GET', `/api/v1/posts/${post.slug}/comments`, { token });
+      expect(res.statusCode).toBe(200);
+      return res.json().data as Node[];
+    };
+    expect(await threadsOnB()).toEqual([]);
+
+    const written = await onA.call('POST', `/api/v1/posts/${post.id}/comments`, {
+      token: reader.token,
+      body: { body: 'First thoughts' },
+    });
+    expect(written.statusCode).toBe(201);
+    const commentId = written.json().data.id as string;
+    expect((await threadsOnB()).map((c) => c.body)).toEqual(['First thoughts']);
+
+    // Decision 105: the page itself is a hit, beside the post's own.
+    const before = await hits();
+    expect((await threadsOnB()).map((c) => c.id)).toEqual([commentId]);
+    expect(await hits()).toBe(before + 2);
+    // A signed-in reader's page is read afresh (it may hold their own pending comments): only the post is a hit.
+    expect((await threadsOnB(reader.token)).map((c) => c.id)).toEqual([commentId]);
+    expect(await hits()).toBe(before + 3);
+
+    const edited = await onA.call('PATCH', `/api/v1/comments/${commentId}`, {
+      token: reader.token,
+      body: { body: 'Second thoughts' },
+    });
+    expect(edited.statusCode).toBe(200);
+    expect((await threadsOnB()).map((c) => c.body)).toEqual(['Second thoughts']);
+
+    expect((await onA.call('DELETE', `/api/v1/comments/${commentId}`, { token: reader.token })).statusCode).toBe(200);
+    expect(await threadsOnB()).toEqual([]);
+  });
+
   it('keeps members-only posts from signed-out readers, whatever the cache holds', async () => {
     const post = await publish({ visibility: 'members' });
     const reader = await onB.signedIn();

@@ -1,5 +1,6 @@
 export { CacheModule } from './cache.module';
 export { type CacheCodec, type CacheLoadOptions, CacheService } from './cache.service';
+export { type TextPage, textPageCodec } from './text-page.codec';
 export {
   FEEDS_CACHE,
   PUBLIC_CONTENT_TTL_SECONDS,

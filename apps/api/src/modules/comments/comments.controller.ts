@@ -3,6 +3,7 @@ import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
 import { ApiListResponse, type CursorPage } from '../../common/http/list';
 import { ApiPaginatedResponse, type Paginated } from '../../common/http/pagination';
+import type { SerializedPage } from '../../common/http/envelope';
 import { Route } from '../../common/http/route.decorator';
 import { MessageDto } from '../identity/dto/auth.dto';
 import { CommentsService } from './comments.service';
@@ -35,11 +36,12 @@ export class CommentsController {
   })
   @ApiParam({ name: 'id', description: 'The post id (uuid) or its slug', schema: { type: 'string', maxLength: 200 } })
   @ApiListResponse(CommentNodeDto)
+  // A page for signed-out readers comes from the public cache as JSON text (docs/DECISIONS.md 105).
   threads(
     @OptionalUser() viewer: AuthUser | null,
     @Param('id') id: string,
     @Query() query: ThreadQueryDto,
-  ): Promise<CursorPage<CommentNodeDto>> {
+  ): Promise<CursorPage<CommentNodeDto> | SerializedPage> {
     return this.comments.threads(id, viewer, query);
   }
 

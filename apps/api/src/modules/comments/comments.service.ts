@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
-import { PublicContentCache } from '../../common/cache';
+import {
+  CacheService,
+  PUBLIC_CONTENT_TTL_SECONDS,
+  PUBLIC_POSTS_CACHE,
+  PublicContentCache,
+  textPageCodec,
+} from '../../common/cache';
+import { SerializedPage } from '../../common/http/envelope';
 import { Errors } from '../../common/http/errors';
 import { CursorPage, decodeCursor, encodeCursor } from '../../common/http/list';
 import { Paginated } from '../../common/http/pagination';
@@ -42,6 +49,9 @@ const MODERATORS_MAILED = 20;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A page of threads as the public cache keeps it: its next cursor, then its items' JSON text. */
+const THREAD_PAGE_CODEC = textPageCodec<{ next: string | null }>();
+
 /**
  * Comments: threads under published posts (replies 5 levels deep), written by signed-in members
  * with a confirmed address, held for moderation by COMMENT_MODERATION, edited by their authors
@@ -58,6 +68,7 @@ export class CommentsService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly publicContent: PublicContentCache,
+    private readonly cache: CacheService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -91,25 +102,52 @@ export class CommentsService {
    * A page of a post's threads, oldest first: each top-level comment with its replies nested.
    * Everyone sees approved comments; their authors also their own pending or rejected ones;
    * moderators everything. A deleted comment stays (as deleted) while it has replies shown.
+   *
+   * Everyone signed out sees the same first page, the one every reader of the post opens: it is
+   * kept in the public cache as JSON text, like a page of the feed, and dropped with it by every
+   * change a reader could see (a comment approved, edited, deleted or moderated; an author's name
+   * or avatar). Later pages (a cursor) are read afresh: one kept page per post, not one per cursor
+   * anyone cares to send (docs/DECISIONS.md 105).
    */
   async threads(
     postIdOrSlug: string,
     viewer: AuthUser | null,
     query: ThreadQueryDto,
-  ): Promise<CursorPage<CommentNodeDto>> {
+  ): Promise<CursorPage<CommentNodeDto> | SerializedPage> {
     const post = await this.posts.read(postIdOrSlug, viewer);
-    const moderator = await this.isModerator(viewer);
     const after = query.cursor ? decodeCursor(query.cursor).id : undefined;
     if (after !== undefined && (typeof after !== 'string' || !UUID.test(after))) {
       throw Errors.invalidField('cursor', 'cursor must be a cursor from meta.cursor.next', 'INVALID_CURSOR');
     }
+    if (viewer === null && after === undefined) {
+      const cached = await this.cache.getOrLoad(
+        PUBLIC_POSTS_CACHE,
+        `threads:${post.id}:${query.limit}`,
+        async () => {
+          const page = await this.threadPage(post.id, null, false, after, query.limit);
+          return { next: page.next, itemsJson: JSON.stringify(page.items) };
+        },
+        { ttlSeconds: PUBLIC_CONTENT_TTL_SECONDS, codec: THREAD_PAGE_CODEC },
+      );
+      return SerializedPage.of(new CursorPage([], cached.next), cached.itemsJson);
+    }
+    return this.threadPage(post.id, viewer, await this.isModerator(viewer), after, query.limit);
+  }
+
+  private async threadPage(
+    postId: string,
+    viewer: AuthUser | null,
+    moderator: boolean,
+    after: string | undefined,
+    limit: number,
+  ): Promise<CursorPage<CommentNodeDto>> {
     const roots = await this.comments.threadRoots(
-      post.id,
+      postId,
       { viewerId: viewer?.id ?? null, moderator },
       after,
-      query.limit + 1,
+      limit + 1,
     );
-    const page = roots.slice(0, query.limit);
+    const page = roots.slice(0, limit);
     const replies = await this.comments.replies(page.map((root) => root.id));
     const visible = (c: CommentRow): boolean =>
       moderator || c.status === 'approved' || (viewer !== null && c.authorId === viewer.id);
@@ -126,7 +164,7 @@ export class CommentsService {
     };
     const threads = page.map((root) => prune(nodes.get(root.id)!)).filter((n): n is CommentNodeDto => n !== null);
     const last = page.at(-1);
-    return new CursorPage(threads, roots.length > query.limit && last ? encodeCursor({ id: last.id }) : null);
+    return new CursorPage(threads, roots.length > limit && last ? encodeCursor({ id: last.id }) : null);
   }
 
   /** The status a new comment gets under COMMENT_MODERATION (moderators' own are approved). */
@@ -226,6 +264,8 @@ export class CommentsService {
       locked.editedAt = new Date();
       await this.comments.save(locked);
       await this.audit.record({ action: 'comment.updated', target: `comment:${id}` });
+      // Signed-out readers' pages of threads are cached (decision 105): an approved comment's new text drops them.
+      if (locked.status === 'approved') await this.publicContent.changed();
     });
     return this.toDto(await this.existing(id));
   }

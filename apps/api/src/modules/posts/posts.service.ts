@@ -1,11 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
 import {
-  type CacheCodec,
   CacheService,
   PUBLIC_CONTENT_TTL_SECONDS,
   PUBLIC_POSTS_CACHE,
   PublicContentCache,
+  type TextPage,
+  textPageCodec,
 } from '../../common/cache';
 import { SerializedPage } from '../../common/http/envelope';
 import { ErrorCode } from '@atrium/contracts';
@@ -92,26 +93,15 @@ export function snippetHtml(raw: string): string {
 
 /** A page of the public list as cached (JSON): offset pages with their counts, or cursor pages. */
 /** A page of the feed as the public cache keeps it: its paging and tag, and its items as JSON text. */
-interface CachedPage {
+/** A page of posts as the public cache keeps it (docs/DECISIONS.md 103). */
+type CachedPage = TextPage<{
   offset?: [page: number, perPage: number, totalItems: number, capped: boolean];
   next?: string | null;
   /** The page's tag as `@HttpCache` computes it (docs/DECISIONS.md 102). */
   etag: string;
-  itemsJson: string;
-}
+}>;
 
-/**
- * Stored as its paging and tag in JSON, a newline, then the items' JSON text (JSON text holds no
- * raw newline): a hit parses the small head only, and the items go out as they were stored
- * (docs/DECISIONS.md 103).
- */
-const CACHED_PAGE_CODEC: CacheCodec<CachedPage> = {
-  encode: ({ itemsJson, ...head }) => `${JSON.stringify(head)}\n${itemsJson}`,
-  decode: (text) => {
-    const end = text.indexOf('\n');
-    return { ...(JSON.parse(text.slice(0, end)) as Omit<CachedPage, 'itemsJson'>), itemsJson: text.slice(end + 1) };
-  },
-};
+const CACHED_PAGE_CODEC = textPageCodec<Omit<CachedPage, 'itemsJson'>>();
 
 /**
  * A post's entity tag (`ETag`, and what `If-Match` is compared with): everything but the counters,
