@@ -3,12 +3,16 @@ import { createHook } from 'node:async_hooks';
 import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { DataSource, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
+import { InsertQueryBuilder } from 'typeorm/query-builder/InsertQueryBuilder';
 import { RawSqlResultsToEntityTransformer } from 'typeorm/query-builder/transformer/RawSqlResultsToEntityTransformer';
 import type { AtriumApp } from '../src/bootstrap';
 import { SystemRole } from '@atrium/contracts';
 import * as etagModule from '../src/common/http-cache/etag';
 import { requestContext } from '../src/common/context/request-context';
-import { Transactions } from '../src/database/transactions';
+import { Transactions, insertable } from '../src/database/transactions';
+import { newId } from '../src/database/ids';
+import { OutboxEventEntity } from '../src/events/outbox-event.entity';
+import { AuditEventEntity } from '../src/modules/audit/audit-event.entity';
 import { UserEntity } from '../src/modules/identity/entities/user.entity';
 import { UsersRepository } from '../src/modules/identity/users.repository';
 import type { PostEntity } from '../src/modules/posts/entities/post.entity';
@@ -237,6 +241,55 @@ describe('round trips of the hot paths', () => {
     }
   });
 
+  it('the entity writer writes a row exactly as insert() does, defaults and every kind of column', async () => {
+    const db = atrium.app.get(DataSource);
+    const tx = atrium.app.get(Transactions);
+    const read = async (table: string, id: string) => {
+      const [row] = await db.query<Array<Record<string, unknown>>>(`SELECT * FROM ${table} WHERE id = $1`, [id]);
+      const { id: _id, created_at: createdAt, updated_at: updatedAt, ...rest } = row;
+      expect(createdAt).toBeInstanceOf(Date);
+      expect(updatedAt).toBeInstanceOf(Date);
+      return rest;
+    };
+    const audit = (): AuditEventEntity =>
+      Object.assign(new AuditEventEntity(), {
+        actorId: null,
+        action: 'test.written',
+        target: 'user:1',
+        ip: '203.0.113.9',
+        userAgent: null,
+        metadata: { nested: { list: [1, 'two'] }, quote: `it's "so"` },
+      });
+    const [byWriter, byBuilder] = [audit(), audit()];
+    await tx.insert(AuditEventEntity, [byWriter]);
+    await db.getRepository(AuditEventEntity).insert(insertable(byBuilder));
+    // The id came from the entity's @BeforeInsert, as insert() gives it.
+    expect(byWriter.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await read('audit_events', byWriter.id)).toEqual(await read('audit_events', byBuilder.id));
+
+    const outbox = (): OutboxEventEntity =>
+      Object.assign(new OutboxEventEntity(), {
+        id: newId(),
+        kind: 'job',
+        name: 'test.job',
+        payload: 'sealed',
+        jobId: 'job-1',
+        dispatchedAt: null,
+        attempts: 1,
+        // Far ahead: no poller takes these rows while they are compared.
+        availableAt: new Date('2099-01-02T03:04:05.678Z'),
+        lastError: null,
+      });
+    const [first, second] = [outbox(), outbox()];
+    await tx.insert(OutboxEventEntity, [first]);
+    await db.getRepository(OutboxEventEntity).insert(insertable(second));
+    expect(await read('outbox_events', first.id)).toEqual(await read('outbox_events', second.id));
+    await db.query(`DELETE FROM outbox_events WHERE id = ANY($1)`, [[first.id, second.id]]);
+    // A failed statement is TypeORM's error, with Postgres's code, as insert()'s would be.
+    const clash = Object.assign(audit(), { id: byWriter.id });
+    await expect(tx.insert(AuditEventEntity, [clash])).rejects.toMatchObject({ code: '23505' });
+  });
+
   it('a request whose access line is below the log level makes no logger and serializes nothing', async () => {
     const ada = await signedIn();
     const me = () => call('GET', '/api/v1/auth/me', { token: ada.token });
@@ -282,7 +335,11 @@ describe('round trips of the hot paths', () => {
     expect((await call('POST', `/api/v1/comments/${first}/approve`, { token: admin.token })).statusCode).toBe(200);
 
     let answer: { statusCode: number; json: () => { data: { status: string } } } | undefined;
+    const built = jest.spyOn(InsertQueryBuilder.prototype, 'execute');
     const { sql } = await roundTrips(async () => (answer = await comment('A fine **day** at the harbour.')));
+    // Decision 106: the comment, its audit row and its outbox rows by the entity writer, not the insert builder.
+    expect(built).not.toHaveBeenCalled();
+    built.mockRestore();
     expect(answer?.statusCode).toBe(201);
     expect(answer?.json().data.status).toBe('approved');
     const begin = sql.findIndex((text) => /^START TRANSACTION/.test(text));

@@ -10,6 +10,7 @@ import {
   type Repository,
 } from 'typeorm';
 import { EntityReader, rawRows } from './entity-reader';
+import { EntityWriter } from './entity-writer';
 
 interface TransactionState {
   manager: EntityManager;
@@ -32,6 +33,7 @@ export class Transactions {
   private readonly storage = new AsyncLocalStorage<TransactionState>();
   private readonly logger = new Logger('Transactions');
   private readonly readers = new Map<EntityTarget<ObjectLiteral>, EntityReader<ObjectLiteral>>();
+  private readonly writers = new Map<EntityTarget<ObjectLiteral>, EntityWriter<ObjectLiteral>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -68,6 +70,19 @@ export class Transactions {
    */
   rawRows(text: string, params: readonly unknown[]): Promise<Array<Record<string, unknown>>> {
     return rawRows(this.dataSource, this.manager, text, params);
+  }
+
+  /**
+   * Inserts `rows` of `entity` in the current transaction if any, by one statement made without
+   * TypeORM's insert builder (database/entity-writer.ts): for the inserts every write makes.
+   */
+  insert<E extends ObjectLiteral>(entity: EntityTarget<E>, rows: readonly E[]): Promise<void> {
+    let writer = this.writers.get(entity) as EntityWriter<E> | undefined;
+    if (!writer) {
+      writer = new EntityWriter(this.dataSource, entity);
+      this.writers.set(entity, writer);
+    }
+    return writer.insert(this.manager, rows);
   }
 
   /** A repository for `entity` bound to the current transaction (if any). */

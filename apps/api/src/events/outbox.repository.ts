@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { newId } from '../database/ids';
-import { insertable, Transactions } from '../database/transactions';
+import { Transactions } from '../database/transactions';
 import { OutboxEventEntity, type OutboxKind } from './outbox-event.entity';
 
 export interface ClaimedMessage {
@@ -50,7 +50,7 @@ export class OutboxRepository {
         lastError: null,
       });
     });
-    await this.tx.repository(OutboxEventEntity).insert(rows.map(insertable));
+    await this.tx.insert(OutboxEventEntity, rows);
     return rows.map(({ id, kind, name, jobId, payload, attempts }) => ({ id, kind, name, jobId, payload, attempts }));
   }
 

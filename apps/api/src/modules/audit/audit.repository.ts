@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../../database/ids';
-import { insertable, Transactions } from '../../database/transactions';
+import { Transactions } from '../../database/transactions';
 import { AuditEventEntity } from './audit-event.entity';
 
 export interface AuditRow {
@@ -29,9 +29,7 @@ export class AuditRepository {
   constructor(private readonly tx: Transactions) {}
 
   async append(row: AuditRow): Promise<void> {
-    await this.tx
-      .repository(AuditEventEntity)
-      .insert(insertable(Object.assign(new AuditEventEntity(), { id: newId(), ...row })));
+    await this.tx.insert(AuditEventEntity, [Object.assign(new AuditEventEntity(), { id: newId(), ...row })]);
   }
 
   private filtered(filter: AuditFilter) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { insertable, Transactions } from '../../database/transactions';
+import { Transactions } from '../../database/transactions';
 import { UserEntity } from '../identity/entities/user.entity';
 import type { PostEntity } from '../posts/entities/post.entity';
 import { CommentEntity, type CommentStatus } from './entities/comment.entity';
@@ -59,7 +59,7 @@ export class CommentsRepository {
   /** A new comment (its id set by the caller): one INSERT, where save() would first look the id up. */
   async insert(comment: Partial<CommentEntity>): Promise<CommentEntity> {
     const entity = this.comments.create(comment);
-    await this.comments.insert(insertable(entity));
+    await this.tx.insert(CommentEntity, [entity]);
     return entity;
   }
 
