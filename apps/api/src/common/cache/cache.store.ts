@@ -50,6 +50,14 @@ interface Entry {
 
 /** Entries kept in memory at most; past it the oldest go first (losing a token only costs a miss). */
 const MAX_MEMORY_ENTRIES = 10_000;
+/**
+ * Characters (keys and values) kept in memory at most, about 16 MB: a page of the feed is ~15 000
+ * characters, so the entry count alone let every cursor a reader followed pile up to ~150 MB of
+ * the embedded API's heap (decision 107). Past it, too, the oldest go first.
+ */
+export const MAX_MEMORY_CHARS = 16 * 1024 * 1024;
+/** What an entry costs beside its characters (the Map's slot, the entry object), in characters. */
+const ENTRY_OVERHEAD_CHARS = 64;
 
 /**
  * The store of embedded mode (no REDIS_URL): one process, so its memory is the shared state. It
@@ -58,6 +66,8 @@ const MAX_MEMORY_ENTRIES = 10_000;
  */
 export class MemoryCacheStore implements CacheStore {
   private readonly entries = new Map<string, Entry>();
+  /** The characters of every entry kept, with ENTRY_OVERHEAD_CHARS each. */
+  private chars = 0;
 
   read(keys: CacheKeys, fresh: () => string, ttlMs: number): Promise<CacheRead> {
     const tokens = {
@@ -83,31 +93,47 @@ export class MemoryCacheStore implements CacheStore {
 
   close(): Promise<void> {
     this.entries.clear();
+    this.chars = 0;
     return Promise.resolve();
+  }
+
+  /** How many characters the entries kept hold (keys, values and each entry's overhead). */
+  get size(): { entries: number; chars: number } {
+    return { entries: this.entries.size, chars: this.chars };
   }
 
   private entry(key: string): string | null {
     const entry = this.entries.get(key);
     if (entry === undefined) return null;
     if (entry.expiresAt > Date.now()) return entry.value;
-    this.entries.delete(key);
+    this.remove(key, entry);
     return null;
   }
 
   private write(key: string, value: string, ttlMs: number): string {
     // Re-inserted at the end: the Map's order is the order of writes, oldest first.
-    this.entries.delete(key);
+    const previous = this.entries.get(key);
+    if (previous !== undefined) this.remove(key, previous);
     this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
-    if (this.entries.size > MAX_MEMORY_ENTRIES) this.evict();
+    this.chars += charsOf(key, value);
+    if (this.entries.size > MAX_MEMORY_ENTRIES || this.chars > MAX_MEMORY_CHARS) this.evict();
     return value;
   }
 
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.chars -= charsOf(key, entry.value);
+  }
+
+  /** The expired entries, then the oldest, until both the count and the characters are at 90 % of their bound. */
   private evict(): void {
     const now = Date.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
-    for (const key of this.entries.keys()) {
-      if (this.entries.size <= MAX_MEMORY_ENTRIES * 0.9) break;
-      this.entries.delete(key);
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.remove(key, entry);
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= MAX_MEMORY_ENTRIES * 0.9 && this.chars <= MAX_MEMORY_CHARS * 0.9) break;
+      this.remove(key, entry);
     }
   }
 }
+
+const charsOf = (key: string, value: string): number => key.length + value.length + ENTRY_OVERHEAD_CHARS;
