@@ -342,8 +342,7 @@ export class AccountsService {
     await this.apiTokens.revokeAllForUser(userId);
   }
 
-  /** The signed-in user's own account as they see it. */
-  /** The caller's own profile, from the row their authentication loaded in this request. */
+  /** The caller's own account as they see it, from the row their authentication loaded in this request. */
   async profileOf(caller: AuthUser): Promise<UserDto> {
     return toUserDto(authenticatedRowOf(caller) ?? (await this.activeUser(caller.id)));
   }
