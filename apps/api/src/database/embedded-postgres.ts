@@ -5,6 +5,7 @@ import { chmod, lstat, mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGliteSessionQueue } from './pglite-session-queue';
 
 /** The port in the socket's name: `pg` connects to `<host>/.s.PGSQL.<port>` when `host` is a directory. */
 const SOCKET_PORT = 5432;
@@ -35,7 +36,8 @@ const PGLITE_OPTIONS = {
  * system temp directory instead. A live socket in `run/` means another process (the API, a CLI
  * command) has the database open: PGlite serves one process, so starting fails with that message.
  *
- * PGlite is a single session behind the socket server's query multiplexer: it is for trying
+ * PGlite is a single session, which the socket's clients take one exchange at a time (a query up
+ * to its Sync, a transaction block to its end: PGliteSessionQueue, decision 109): it is for trying
  * Atrium, development and demos on one machine, never for production.
  */
 export class EmbeddedPostgres {
@@ -63,6 +65,7 @@ export class EmbeddedPostgres {
       await removeStaleSocket(socketPath, dataPath);
       const db = await PGlite.create(dataPath, PGLITE_OPTIONS);
       const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections });
+      PGliteSessionQueue.install(server, db);
       try {
         await server.start();
       } catch (error) {
@@ -84,6 +87,7 @@ export class EmbeddedPostgres {
   private static async startOnLoopback(dataPath: string, maxConnections: number): Promise<EmbeddedPostgres> {
     const db = await PGlite.create(dataPath, PGLITE_OPTIONS);
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    PGliteSessionQueue.install(server, db);
     await server.start();
     const [, port] = server.getServerConn().split(':');
     return new EmbeddedPostgres(db, server, `postgres://postgres@127.0.0.1:${port}/postgres`, dataPath, '', false);
