@@ -45,6 +45,10 @@ export class PGliteSessionQueue implements SocketQueue {
   private running = false;
   /** The client whose exchange (or transaction block) is under way; null when the session is free. */
   private owner: number | null = null;
+  /** The client whose message PGlite is running now. */
+  private executing: number | null = null;
+  /** Clients that disconnected while PGlite ran their message: released once it is done. */
+  private readonly gone = new Set<number>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -83,10 +87,18 @@ export class PGliteSessionQueue implements SocketQueue {
 
   /** A client that disconnected mid-exchange or inside a transaction block gives the session back, rolled back. */
   async clearTransactionIfNeeded(client: number): Promise<void> {
+    if (this.executing === client) {
+      this.gone.add(client);
+      return;
+    }
     if (this.owner !== client) return;
+    await this.release();
+    await this.drain();
+  }
+
+  private async release(): Promise<void> {
     if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
     this.owner = null;
-    await this.drain();
   }
 
   private async drain(): Promise<void> {
@@ -99,6 +111,8 @@ export class PGliteSessionQueue implements SocketQueue {
         if (next === -1 || this.queue.length === 0) return;
         const [queued] = this.queue.splice(next, 1);
         let bytes = 0;
+        let failure: Error | undefined;
+        this.executing = queued.client;
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(queued.message, {
@@ -110,13 +124,17 @@ export class PGliteSessionQueue implements SocketQueue {
           );
         } catch (error) {
           // PGlite itself failed (a query's error is an answer, not a throw): this client's
-          // exchange is over, and the others go on.
-          this.owner = this.db.isInTransaction() ? queued.client : null;
-          queued.reject(error instanceof Error ? error : new Error(String(error)));
-          continue;
+          // exchange is over (its transaction block, if any, is still its own), and the others go on.
+          failure = error instanceof Error ? error : new Error(String(error));
+        } finally {
+          this.executing = null;
         }
-        this.owner = endsExchange(queued.message) && !this.db.isInTransaction() ? null : queued.client;
-        queued.resolve(bytes);
+        const over = failure !== undefined || endsExchange(queued.message);
+        this.owner = over && !this.db.isInTransaction() ? null : queued.client;
+        if (failure) queued.reject(failure);
+        else queued.resolve(bytes);
+        // Its client disconnected meanwhile: what it held is rolled back and given back.
+        if (this.gone.delete(queued.client) && this.owner === queued.client) await this.release();
       }
     } finally {
       this.running = false;
