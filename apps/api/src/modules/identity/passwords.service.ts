@@ -71,7 +71,7 @@ export class PasswordsService implements OnApplicationShutdown {
   }
 
   /** Ends the strength checker's worker, if one runs. */
-  async onApplicationShutdown(): Promise<void> {
-    await strength.close();
+  onApplicationShutdown(): Promise<void> {
+    return this.releaseStrengthChecker();
   }
 }
