@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { AtriumApp } from '../src/bootstrap';
-import { seed } from '../src/database/seed';
+import { seed, seededTitleSql } from '../src/database/seed';
+import { TITLE_MAX } from '../src/modules/posts/dto/posts.dto';
 import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
 
@@ -19,6 +20,16 @@ describe('seed', () => {
   afterAll(async () => {
     await atrium?.close();
     await resources.drop();
+  });
+
+  it('gives every post a title of its own, as real posts have, up to millions of posts', async () => {
+    // The benchmark's rare search is one post's title as a phrase: it must stay rare at any size.
+    const [titles] = await sql<{ distinct: number; longest: number }>(
+      `SELECT count(DISTINCT t)::int AS distinct, max(length(t))::int AS longest
+         FROM (SELECT ${seededTitleSql('i')} AS t FROM generate_series(1, 200000) AS i) AS s`,
+    );
+    expect(titles.distinct).toBe(200_000);
+    expect(titles.longest).toBeLessThanOrEqual(TITLE_MAX);
   });
 
   it('fills every content table set-based, with exact counters, in a shape the API serves', async () => {
