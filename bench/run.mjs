@@ -490,9 +490,22 @@ function scenariosOf(t, { bearer, adminBearer, seededPassword } = {}) {
   };
 }
 
+/**
+ * glibc's malloc settings of the API image (`MALLOC_*` in Dockerfile.api's ENV): the services
+ * processes run as the image runs them (decision 112). The reference gets them too, so both
+ * servers allocate alike; the embedded rows run as `npm start` does, without them.
+ */
+const IMAGE_MALLOC_ENV = Object.fromEntries(
+  [...readFileSync(join(root, 'Dockerfile.api'), 'utf8').matchAll(/\b(MALLOC_[A-Z_]+)=(\S+)/g)].map((m) => [
+    m[1],
+    m[2],
+  ]),
+);
+
 /** Atrium's environment: compiled, production, on Postgres and Redis (services mode). */
 function apiEnv(url, prefix, port) {
   return {
+    ...IMAGE_MALLOC_ENV,
     NODE_ENV: 'production',
     DATABASE_URL: url,
     REDIS_URL: redisUrl,
