@@ -49,8 +49,9 @@ const sqlArray = (items: string[]): string => `ARRAY[${items.map((w) => `'${w.re
  * The SQL expression of post number `n`'s title, "Tide and the storm of the ferry by the river":
  * four words picked by the base-55 digits of a permutation of `n` (7 919 is prime to 55⁴), so no
  * two of the first 55⁴ (9.1 million) posts share a title, as real titles seldom do, and
- * neighbouring posts differ in their first three words. (Titles of two words picked from `n`, 3 025 in all,
- * made the bench's rare phrase the title of 2 posts at 10 000 and of 330 at a million.)
+ * neighbouring posts differ in their first three words. (Titles of two words picked from `n`,
+ * 3 025 in all, made the bench's rare phrase the title of 3 posts at 10 000 and of 330 at a
+ * million; decision 111.)
  */
 export function seededTitleSql(n: string): string {
   const words = sqlArray(WORDS);
