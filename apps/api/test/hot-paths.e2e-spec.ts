@@ -126,7 +126,11 @@ describe('round trips of the hot paths', () => {
     expect((await me()).statusCode).toBe(200);
     // What a stalled CI process does to a command Redis did answer (it times out on our side).
     const shared = atrium.app.get<Redis>(REDIS_CLIENT);
-    await withRedis(shared, () => Promise.reject(new Error('Command timed out')), () => undefined);
+    await withRedis(
+      shared,
+      () => Promise.reject(new Error('Command timed out')),
+      () => undefined,
+    );
     expect(redisBroken(shared)).toBe(true);
 
     const { redis } = await roundTrips(me);
