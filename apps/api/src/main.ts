@@ -5,7 +5,7 @@ import { createApp } from './bootstrap';
 import { ConfigValidationError } from './config/app-config';
 import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
 import { SetupService } from './modules/setup/setup.service';
-import { applyHeapGrowth } from './runtime-heap';
+import { applyHeapGrowth, settleHeap } from './runtime-heap';
 import { installShutdown } from './shutdown';
 
 async function main(): Promise<void> {
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   installShutdown(atrium.close, config.shutdownTimeoutMs, logger);
 
   await atrium.app.listen({ port: config.port, host: config.host });
+  settleHeap(config.heapGrowthPercent, (line) => logger.log(line));
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   logger.log(
     config.mode === RuntimeMode.EMBEDDED

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { applyHeapGrowth } from './runtime-heap';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { applyHeapGrowth, settleHeap } from './runtime-heap';
 
 describe('heap growth (HEAP_GROWTH_PERCENT)', () => {
   it("becomes V8's --heap-growing-percent, and 0 leaves V8's heuristics alone", () => {
@@ -21,5 +22,24 @@ describe('heap growth (HEAP_GROWTH_PERCENT)', () => {
     expect(setting(flag)).toBe('');
     // What a misspelt flag does, so that the check above can fail.
     expect(setting(flag.replace('growing', 'growth'))).toContain('unrecognized flag');
+  });
+});
+
+describe('settling the heap once started (settleHeap)', () => {
+  it('makes one full collection and says what is left of the old space; with V8 left alone (0), nothing', async () => {
+    const kinds: number[] = [];
+    const observer = new PerformanceObserver((list) =>
+      kinds.push(...list.getEntries().map((e) => (e as PerformanceEntry & { detail: { kind: number } }).detail.kind)),
+    );
+    observer.observe({ entryTypes: ['gc'] });
+    const lines: string[] = [];
+    settleHeap(0, (line) => lines.push(line));
+    expect(lines).toEqual([]);
+
+    settleHeap(50, (line) => lines.push(line));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    expect(kinds).toContain(constants.NODE_PERFORMANCE_GC_MAJOR);
+    expect(lines).toEqual([expect.stringMatching(/^Heap after start-up: \d+ MB of old space in use/)]);
   });
 });

@@ -10,7 +10,7 @@ import { DatabaseProbe } from './database/database-probe.repository';
 import { JOB_RUNNER, type JobQueueRunner } from './jobs/runners/job-runner';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { REDIS_CLIENT } from './redis/redis.module';
-import { applyHeapGrowth } from './runtime-heap';
+import { applyHeapGrowth, settleHeap } from './runtime-heap';
 import { installShutdown } from './shutdown';
 import { portOf, startWorkerHttp } from './worker-http';
 import { WorkerModule } from './worker.module';
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     config.shutdownTimeoutMs,
     logger,
   );
+  settleHeap(config.heapGrowthPercent, (line) => logger.log(line));
   logger.log(
     `Atrium worker ${config.version} started (pid ${process.pid}); /health, /readiness and /metrics on port ${portOf(http)}`,
   );

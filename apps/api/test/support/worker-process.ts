@@ -3,10 +3,16 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const WORKER_ENTRY = resolve(__dirname, '../../dist/worker.js');
+/** The API's entry point (`node dist/main.js`, as `npm start` and the image run it). */
+export const API_ENTRY = resolve(__dirname, '../../dist/main.js');
+
+/** The line each entry point logs once it is up, with the port it answers on. */
+const UP = /started \(pid \d+\).* on port (\d+)|listening on http:\/\/[^\s:]+:(\d+)/;
 
 /**
- * The real worker (`node dist/worker.js`, as `npm run start:worker` and the image run it) as a
- * child process with its own environment; its JSON log lines are kept for assertions.
+ * The real worker (`node dist/worker.js`, as `npm run start:worker` and the image run it), or
+ * another compiled entry point such as the API's, as a child process with its own environment; its
+ * JSON log lines are kept for assertions.
  */
 export class WorkerProcess {
   readonly logs: string[] = [];
@@ -14,11 +20,14 @@ export class WorkerProcess {
   private exit?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   port = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly entry = WORKER_ENTRY,
+  ) {}
 
   async start(): Promise<this> {
-    if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: build the API first (npm run build)`);
-    const child = spawn(process.execPath, [WORKER_ENTRY], {
+    if (!existsSync(this.entry)) throw new Error(`${this.entry} is missing: build the API first (npm run build)`);
+    const child = spawn(process.execPath, [this.entry], {
       env: { PATH: process.env.PATH ?? '', WORKER_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -33,8 +42,8 @@ export class WorkerProcess {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    const started = await this.waitForLog(/started \(pid \d+\).* on port (\d+)/, 30_000);
-    this.port = Number(/on port (\d+)/.exec(started)?.[1]);
+    const up = UP.exec(await this.waitForLog(UP, 30_000));
+    this.port = Number(up?.[1] ?? up?.[2]);
     return this;
   }
 
