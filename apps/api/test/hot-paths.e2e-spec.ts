@@ -506,6 +506,40 @@ describe('round trips of the hot paths', () => {
     }
   });
 
+  it('GET /posts, a miss: the items serialized once, for the text the cache keeps and for the tag', async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    const created = await call('POST', '/api/v1/posts', {
+      token: author.token,
+      body: { title: `Tagged once ${Date.now()}`, body: 'A post on the first page.' },
+    });
+    const { id } = created.json<{ data: { id: string } }>().data;
+    expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: author.token })).statusCode).toBe(200);
+    const stringify = JSON.stringify.bind(JSON);
+    for (const path of ['/api/v1/posts?limit=4', '/api/v1/posts?page=1&perPage=4']) {
+      // The texts the request serializes (in its context: not this test's own).
+      const texts: string[] = [];
+      const serialized = jest.spyOn(JSON, 'stringify').mockImplementation((value: unknown, ...rest: never[]) => {
+        const text = stringify(value, ...rest) as string | undefined;
+        if (requestContext.current() && text !== undefined) texts.push(text);
+        return text as string;
+      });
+      let miss;
+      try {
+        miss = await call('GET', path);
+      } finally {
+        serialized.mockRestore();
+      }
+      expect(miss.statusCode).toBe(200);
+      const items = stringify(miss.json<{ data: unknown[] }>().data);
+      expect(items).toContain(id);
+      // Before, the whole page was serialized a second time to be hashed for its ETag.
+      expect({ path, serializations: texts.filter((text) => text.includes(items)).length }).toEqual({
+        path,
+        serializations: 1,
+      });
+    }
+  });
+
   it("a page of comment threads reads only what a comment shows, not its authors' credentials", async () => {
     const author = await asRole(SystemRole.AUTHOR);
     const admin = await asAdmin();

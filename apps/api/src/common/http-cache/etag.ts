@@ -6,7 +6,11 @@ import { createHash } from 'node:crypto';
  * not byte-identical — what a weak tag says). Equal data gives the same tag on every replica.
  */
 export function weakEtagOf(data: unknown): string {
-  const json = JSON.stringify(data) ?? 'null';
+  return weakEtagOfJson(JSON.stringify(data) ?? 'null');
+}
+
+/** `weakEtagOf` of data already serialized: `json` is the text `JSON.stringify(data)` gives. */
+export function weakEtagOfJson(json: string): string {
   return `W/"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
 }
 

@@ -12,7 +12,7 @@ import { SerializedPage } from '../../common/http/envelope';
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException } from '../../common/http/api.exception';
 import { Errors } from '../../common/http/errors';
-import { ifMatchMatches, rememberedEtag, rememberEtag, weakEtagOf } from '../../common/http-cache/etag';
+import { ifMatchMatches, rememberedEtag, rememberEtag, weakEtagOf, weakEtagOfJson } from '../../common/http-cache/etag';
 import {
   CursorPage,
   encodeCursor,
@@ -102,6 +102,22 @@ type CachedPage = TextPage<{
 }>;
 
 const CACHED_PAGE_CODEC = textPageCodec<Omit<CachedPage, 'itemsJson'>>();
+
+/**
+ * A page's items as text and the page's tag (`weakEtagOf(page)`) from one serialization of the
+ * items: `JSON.stringify(page)` writes `items` first (the constructors' first field), then the
+ * paging fields, so the page's text is spliced from the items' text and theirs. Serializing the
+ * page a second time to tag it was ~2 % of an uncached feed page's CPU.
+ */
+function pageText(
+  page: Paginated<PostSummaryDto> | CursorPage<PostSummaryDto>,
+): Pick<CachedPage, 'etag' | 'itemsJson'> {
+  const { items, ...paging } = page;
+  const itemsJson = JSON.stringify(items);
+  const pagingJson = JSON.stringify(paging);
+  const json = pagingJson === '{}' ? `{"items":${itemsJson}}` : `{"items":${itemsJson},${pagingJson.slice(1)}`;
+  return { etag: weakEtagOfJson(json), itemsJson };
+}
 
 /**
  * A post's entity tag (`ETag`, and what `If-Match` is compared with): everything but the counters,
@@ -360,7 +376,7 @@ export class PostsService implements OnModuleInit {
           loaded instanceof Paginated
             ? { offset: [loaded.page, loaded.perPage, loaded.totalItems, loaded.capped] as CachedPage['offset'] }
             : { next: loaded.next };
-        return { ...head, etag: weakEtagOf(loaded), itemsJson: JSON.stringify(loaded.items) };
+        return { ...head, ...pageText(loaded) };
       },
       { ttlSeconds: PUBLIC_CONTENT_TTL_SECONDS, codec: CACHED_PAGE_CODEC },
     );
