@@ -518,8 +518,8 @@ describe('round trips of the hot paths', () => {
     for (const path of ['/api/v1/posts?limit=4', '/api/v1/posts?page=1&perPage=4']) {
       // The texts the request serializes (in its context: not this test's own).
       const texts: string[] = [];
-      const serialized = jest.spyOn(JSON, 'stringify').mockImplementation((value: unknown, ...rest: never[]) => {
-        const text = stringify(value, ...rest) as string | undefined;
+      const serialized = jest.spyOn(JSON, 'stringify').mockImplementation((...args: Parameters<typeof stringify>) => {
+        const text = stringify(...args) as string | undefined;
         if (requestContext.current() && text !== undefined) texts.push(text);
         return text as string;
       });
