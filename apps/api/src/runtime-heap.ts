@@ -15,10 +15,10 @@ export function applyHeapGrowth(percent: number, setFlags: (flags: string) => vo
 /**
  * One full collection once the process has started (decision 113), so that V8's old-generation
  * limit follows what start-up left alive, grown by `applyHeapGrowth`'s percent. The flag only
- * applies from a full collection on: until one runs, the limit is V8's initial one, and in about two
- * start-ups of three none ran before the first load, so the API's old space grew past 150 MB of
- * garbage before V8 collected it (~50 MB live). Says how much of the old space is in use after it.
- * Skipped when the growth is V8's own (`percent` 0).
+ * applies from a full collection on: until one runs, the limit is V8's initial one, and in 4
+ * start-ups of 11 none ran before or during a first load of 12-15 s, so the API's old space grew to
+ * 110-156 MB with ~50 MB of it live. Says how much of the old space is in use after it. Skipped
+ * when the growth is V8's own (`percent` 0).
  */
 export function settleHeap(percent: number, log: (line: string) => void): void {
   if (percent <= 0) return;
