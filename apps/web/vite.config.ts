@@ -151,6 +151,11 @@ export default defineConfig({
     // at one, and a worker waits on jsdom and timers enough that two keep both cores busy (65 s -> 40 s).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     css: false,
+    // A test here asserts what a user sees, never a time. The longest (a page driven through many
+    // steps) takes ~3 s on an idle two-core machine and more than Vitest's default 5 s when CI runs
+    // the API's fuzzer beside it: that timeout failed a passing test (admin users, in CI). One
+    // generous bound for every file, rather than one per slow file.
+    testTimeout: 30_000,
     restoreMocks: true,
     unstubGlobals: true,
   },

@@ -17,7 +17,7 @@ const auditApi = api.get('/api/v1/audit-events', ({ request }) => {
   );
 });
 
-describe('Admin: audit log', { timeout: 15_000 }, () => {
+describe('Admin: audit log', () => {
   it('sends the filters to the API (days as the start and end of local days) and keeps them in the address', async () => {
     const user = userEvent.setup({ delay: null });
     const { router } = renderAdmin(paths.admin.audit, {}, auditApi);

@@ -42,7 +42,7 @@ function serverLibrary(initial: Media[]) {
 
 const fileInput = () => document.querySelector<HTMLInputElement>('input[type="file"]')!;
 
-describe('The media library', { timeout: 15_000 }, () => {
+describe('The media library', () => {
   it('shows each image with its variants (srcset, sizes, width and height) and its alt text, or says it has none', async () => {
     const library = serverLibrary([
       mediaItem(1, { altText: 'A lighthouse at dusk', usedBy: 2, caption: 'Cape Point, 2024' }),

@@ -75,7 +75,7 @@ function editorWith(initial: EditablePost) {
   };
 }
 
-describe('Images in the editor', { timeout: 20_000 }, () => {
+describe('Images in the editor', () => {
   it('the image button opens the picker; alt text is required, saved on the image, and the image goes in at the cursor', async () => {
     const user = userEvent.setup({ delay: null });
     const editor = editorWith(draft({ body: 'Before.\n\nAfter.' }));

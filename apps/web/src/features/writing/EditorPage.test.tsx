@@ -45,7 +45,7 @@ function serverPost(initial: EditablePost) {
   };
 }
 
-describe('The editor', { timeout: 15_000 }, () => {
+describe('The editor', () => {
   it('saves a new post (POST), then edits it with If-Match from the ETag it read, and moves to its address', async () => {
     const user = userEvent.setup({ delay: null });
     const server = serverPost(draft({ title: 'Lights', body: 'Lamps.' }));
@@ -91,7 +91,7 @@ describe('The editor', { timeout: 15_000 }, () => {
     expect(patch?.headers.get('if-match')).toBe('W/"v1"');
     expect(await bodyOf(patch)).toMatchObject({ body: 'Lamps. On.' });
     expect(requestsTo('/api/v1/posts')).toHaveLength(1);
-  }, 15_000);
+  });
 
   it('formats the selected words from the toolbar and with Ctrl+B', async () => {
     const user = userEvent.setup({ delay: null });
@@ -148,7 +148,7 @@ describe('The editor', { timeout: 15_000 }, () => {
     // An autosave is said in the status line (polite), not in a toast.
     expect(screen.getByTestId('save-status')).toHaveAttribute('aria-live', 'polite');
     expect(screen.queryByText('Draft saved.')).not.toBeInTheDocument();
-  }, 10_000);
+  });
 
   it('shows both versions on 412 and keeps mine, sent with their version’s ETag', async () => {
     const user = userEvent.setup({ delay: null });

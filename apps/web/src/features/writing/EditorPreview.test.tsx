@@ -88,7 +88,7 @@ const publishedPostApi = (text: string) =>
     ),
   );
 
-describe('The live preview', { timeout: 15_000 }, () => {
+describe('The live preview', () => {
   it('asks the server once typing has stopped (not per keystroke), and says it is updating meanwhile', async () => {
     const user = userEvent.setup({ delay: null });
     useApi(...signedInApi(), previewApi());

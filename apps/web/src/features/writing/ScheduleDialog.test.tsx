@@ -10,7 +10,7 @@ import { renderPage } from '../../test/render';
 import { EditorPage } from './EditorPage';
 import { categories, draft, POST_ID, tagsEnvelope } from './test-fixtures';
 
-describe('Scheduling a post', { timeout: 15_000 }, () => {
+describe('Scheduling a post', () => {
   it('sends the chosen time with the writer’s offset, and shows when it goes live', async () => {
     const user = userEvent.setup({ delay: null });
     let post = draft();
