@@ -1,7 +1,8 @@
 import { RuntimeMode } from '@atrium/contracts';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
+import { FlakyProxy } from '../../../test/support/flaky-redis-proxy';
 import type { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../modules/metrics/metrics.service';
 import { CacheService } from './cache.service';
@@ -295,63 +296,6 @@ describe('CacheService on Redis: tokens', () => {
   });
 });
 
-/**
- * A TCP proxy in front of the shared Redis that the test can cut (connections reset, new ones
- * refused) or freeze (connections open, nothing answered), while Redis itself keeps its data.
- */
-class FlakyProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private mode: 'up' | 'down' | 'frozen' = 'up';
-  port = 0;
-
-  async start(): Promise<this> {
-    const { hostname, port } = new URL(REDIS_URL);
-    this.server = createServer((client) => {
-      if (this.mode === 'down') {
-        client.destroy();
-        return;
-      }
-      const upstream = connect(Number(port || 6379), hostname);
-      const close = (): void => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      this.sockets.add(client).add(upstream);
-      client.on('data', (chunk) => this.mode === 'up' && upstream.write(chunk));
-      upstream.on('data', (chunk) => this.mode === 'up' && client.write(chunk));
-      for (const socket of [client, upstream]) socket.on('close', close).on('error', close);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-    return this;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  cut(): void {
-    this.mode = 'down';
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  freeze(): void {
-    this.mode = 'frozen';
-  }
-
-  restore(): void {
-    this.mode = 'up';
-  }
-
-  async stop(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -407,7 +351,7 @@ describe('CacheService when Redis is unreachable', () => {
   });
 
   it('Redis accepting connections but not answering (frozen): a miss after the command timeout, never a hang', async () => {
-    const proxy = await new FlakyProxy().start();
+    const proxy = await new FlakyProxy(REDIS_URL).start();
     proxies.push(proxy);
     const { cache } = await cacheOn(proxy.url);
     const profile = source('v1');
@@ -423,7 +367,7 @@ describe('CacheService when Redis is unreachable', () => {
   });
 
   it('an invalidation that missed Redis is retried when it is back, so no replica keeps the old value', async () => {
-    const proxy = await new FlakyProxy().start();
+    const proxy = await new FlakyProxy(REDIS_URL).start();
     proxies.push(proxy);
     const a = await cacheOn(proxy.url); // the replica that commits the change, cut off from Redis
     const b = await cacheOn(REDIS_URL); // a replica that never lost Redis
