@@ -52,10 +52,10 @@ describe('round trips of the hot paths', () => {
   });
 
   /**
-   * Waits out an open Redis breaker (at most REDIS_BREAK_MS). A command whose answer arrives while
-   * this process is stalled past the command timeout (a loaded CI machine) counts as failed, and for
-   * the next two seconds the callers skip Redis on purpose (docs/OPERATIONS.md): a request measured
-   * then sends fewer commands than a normal one, which is not what these counts are about.
+   * Waits out an open Redis breaker (at most REDIS_BREAK_MS). For two seconds after a failed command
+   * the callers skip Redis on purpose (docs/OPERATIONS.md): a request measured then sends fewer
+   * commands than a normal one, which is not what these counts are about. (A process stalled past
+   * the deadline no longer fails an answered command, decision 114; a failed one still opens it.)
    */
   async function redisBreakersClosed(): Promise<void> {
     const shared = atrium.app.get<Redis>(REDIS_CLIENT);
@@ -124,7 +124,7 @@ describe('round trips of the hot paths', () => {
     const ada = await signedIn();
     const me = () => call('GET', '/api/v1/auth/me', { token: ada.token });
     expect((await me()).statusCode).toBe(200);
-    // What a stalled CI process does to a command Redis did answer (it times out on our side).
+    // A command that failed (Redis restarting, say) opens the shared client's breaker.
     const shared = atrium.app.get<Redis>(REDIS_CLIENT);
     await withRedis(
       shared,

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { redisReconnectDelay } from './reconnect';
+import { setRedisDeadline } from './redis-guard';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -11,15 +12,16 @@ export const InjectRedis = (): ParameterDecorator => Inject(REDIS_CLIENT);
 
 export function createRedisClient(url: string, logger: Logger, commandTimeoutMs = 500): Redis {
   const client = new Redis(url, {
-    // Fail commands at once while disconnected instead of queueing them, and give up on a command
-    // Redis does not answer (frozen, partitioned): a request must not hang on a dead Redis, and
+    // Fail commands at once while disconnected instead of queueing them. A command Redis does not
+    // answer (frozen, partitioned) is given up by the deadline below, which every use of this client
+    // goes through (withRedis, readiness's timeout): a request must not hang on a dead Redis, and
     // readiness must see the outage. The client keeps reconnecting on its own.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: commandTimeoutMs,
     connectTimeout: 2_000,
     retryStrategy: redisReconnectDelay,
   });
+  setRedisDeadline(client, commandTimeoutMs);
   let lastReported = 0;
   client.on('error', (error: Error) => {
     // ioredis emits an error per failed reconnect attempt; one line every 30 s is enough.

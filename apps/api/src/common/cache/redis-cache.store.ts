@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { redisReconnectDelay } from '../../redis/reconnect';
-import { withRedis } from '../../redis/redis-guard';
+import { setRedisDeadline, withRedis } from '../../redis/redis-guard';
 import Redis from 'ioredis';
 import type { CacheKeys, CacheRead, CacheStore } from './cache.store';
 
@@ -37,16 +37,17 @@ type ReadCommand = (
 /**
  * The cache's own Redis connection, built so that a Redis outage costs a miss and never a wait:
  * no offline queue (commands fail at once while disconnected), no retry of a failed command, and
- * a command timeout for a Redis that accepts commands but does not answer. It reconnects by itself.
+ * a deadline (CACHE_COMMAND_TIMEOUT_MS, kept by `withRedis`, through which every command goes) for
+ * a Redis that accepts commands but does not answer. It reconnects by itself.
  */
 export function createCacheRedisClient(url: string, logger = new Logger('Cache')): Redis {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: CACHE_COMMAND_TIMEOUT_MS,
     connectTimeout: 1_000,
     retryStrategy: redisReconnectDelay,
   });
+  setRedisDeadline(client, CACHE_COMMAND_TIMEOUT_MS);
   let lastReported = 0;
   client.on('error', (error: Error) => {
     // One line per failed reconnect attempt would flood the log during an outage.

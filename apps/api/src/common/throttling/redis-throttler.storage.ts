@@ -187,7 +187,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicatio
           if (error === null) this.remember(base, slot, reply as IncrementReply);
           else failures.push(error);
         });
-        // A pipeline resolves even when its commands fail (a frozen Redis times each out): thrown,
+        // A pipeline resolves even when its commands fail (an error reply, a dropped connection): thrown,
         // the failure opens the breaker, so requests stop waiting on that Redis (and it is logged).
         if (failures.length > 0) throw failures[0];
       },

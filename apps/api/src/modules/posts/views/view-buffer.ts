@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { withRedis } from '../../../redis/redis-guard';
 
 /** A reader counts once per post in this long (`viewCount`). */
 export const VIEW_DEDUPE_MS = 30 * 60_000;
@@ -64,7 +65,7 @@ export class RedisViewBuffer implements ViewBuffer {
   private readonly commands: ViewCommands;
 
   constructor(
-    client: Redis,
+    private readonly client: Redis,
     private readonly prefix: string,
   ) {
     client.defineCommand('atriumViewRecord', { numberOfKeys: 2, lua: RECORD_SCRIPT });
@@ -73,22 +74,35 @@ export class RedisViewBuffer implements ViewBuffer {
     this.commands = client as unknown as ViewCommands;
   }
 
+  /**
+   * Behind the shared client's deadline and breaker: a frozen Redis costs a reader one deadline per
+   * two seconds, not one per post read. A failure is thrown; ViewsService logs it (a view not counted).
+   */
+  private guarded<T>(command: (commands: ViewCommands) => Promise<T>): Promise<T> {
+    return withRedis(
+      this.client,
+      () => command(this.commands),
+      (error) => {
+        throw error;
+      },
+    );
+  }
+
   private key(name: string): string {
     return `${this.prefix}views:${name}`;
   }
 
   async record(postId: string, viewer: string): Promise<boolean> {
-    const counted = await this.commands.atriumViewRecord(
-      this.key(`seen:${postId}:${viewer}`),
-      this.key('pending'),
-      VIEW_DEDUPE_MS,
-      postId,
+    const counted = await this.guarded((commands) =>
+      commands.atriumViewRecord(this.key(`seen:${postId}:${viewer}`), this.key('pending'), VIEW_DEDUPE_MS, postId),
     );
     return counted === 1;
   }
 
   async take(freshId: string): Promise<ViewBatch | null> {
-    const flat = await this.commands.atriumViewTake(this.key('pending'), this.key('flushing'), freshId);
+    const flat = await this.guarded((commands) =>
+      commands.atriumViewTake(this.key('pending'), this.key('flushing'), freshId),
+    );
     let id: string | undefined;
     const counts: ViewBatch['counts'] = [];
     for (let i = 0; i < flat.length; i += 2) {
@@ -99,7 +113,7 @@ export class RedisViewBuffer implements ViewBuffer {
   }
 
   async done(id: string): Promise<void> {
-    await this.commands.atriumViewDone(this.key('flushing'), id);
+    await this.guarded((commands) => commands.atriumViewDone(this.key('flushing'), id));
   }
 }
 
