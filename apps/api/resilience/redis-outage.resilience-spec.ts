@@ -65,17 +65,28 @@ describe('Redis outages', () => {
   );
 
   scenario(
-    'finding 3: with Redis frozen (SIGSTOP) for 10 s, routes that need only Postgres answer 2xx, each within 2 s, p50 under 500 ms',
+    'finding 3: with Redis frozen (SIGSTOP) for 10 s, routes that need only Postgres answer 2xx, each within 2 s, p50 under 500 ms on each route',
     atrium,
     async (h) => {
       const FREEZE_MS = 10_000;
       const admin = await h.signedIn({ roles: ['admin'] });
       const user = await h.signedIn();
+      // A reader's post: its read is counted in Redis (the view buffer), behind the deadline and
+      // breaker since decision 114; before, each read waited out the 500 ms timeout.
+      const author = await h.signedIn({ roles: ['author'] });
+      const draft = await h.a.http.post(
+        '/api/v1/posts',
+        { title: `Read while Redis is frozen ${Date.now()}`, body: 'A post read during the freeze.' },
+        { token: author.token },
+      );
+      const { id, slug } = draft.json<{ data: { id: string; slug: string } }>().data;
+      expect((await h.a.http.post(`/api/v1/posts/${id}/publish`, undefined, { token: author.token })).status).toBe(200);
       const routes = [
         { method: 'GET' as const, path: '/api/v1/auth/me', token: user.token, label: 'me' },
         { method: 'GET' as const, path: '/api/v1/users?perPage=5', token: admin.token, label: 'users' },
+        { method: 'GET' as const, path: `/api/v1/posts/${slug}`, label: 'post' },
       ];
-      // Warm: both routes answer before the freeze.
+      // Warm: every route answers before the freeze.
       for (const replica of [h.a, h.b]) {
         for (const route of routes) expect((await replica.http.call(route)).status).toBe(200);
       }
@@ -101,7 +112,10 @@ describe('Redis outages', () => {
           .filter((o) => o.error !== undefined || (o.status ?? 0) < 200 || (o.status ?? 0) >= 300)
           .map((o) => `not 2xx: ${describeOutcome(o)}`),
         ...during.filter((o) => o.ms > 2000).map((o) => `slower than 2 s: ${describeOutcome(o)}`),
-        ...(summary.p50 < 500 ? [] : [`p50 ${summary.p50} ms (want < 500 ms)`]),
+        ...routes.flatMap(({ label }) => {
+          const { p50 } = summarize(during.filter((o) => o.label === label));
+          return p50 < 500 ? [] : [`${label}: p50 ${p50} ms (want < 500 ms)`];
+        }),
         ...violationsOf(during),
       ];
       expect({ problems: problems.slice(0, 12), count: problems.length, summary }).toEqual({
