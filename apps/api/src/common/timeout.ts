@@ -23,15 +23,6 @@ export function deadline(ms: number, expire: () => void): () => void {
 export function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const cancel = deadline(ms, () => reject(new Error(message)));
-    work.then(
-      (value) => {
-        cancel();
-        resolve(value);
-      },
-      (error: unknown) => {
-        cancel();
-        reject(error);
-      },
-    );
+    resolve(work.finally(cancel));
   });
 }

@@ -34,16 +34,13 @@ export function withRedis<T>(
   work: (client: Redis) => Promise<T>,
   fallback: (error: unknown) => T | Promise<T>,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<T>((resolve) => {
     let done = false;
     const fail = (error: unknown): void => {
       if (done) return;
       done = true;
-      try {
-        resolve(fallback(error));
-      } catch (fallbackError) {
-        reject(fallbackError);
-      }
+      // A fallback that throws rejects the call (the cache's and the view buffer's rethrow).
+      resolve(Promise.resolve(error).then(fallback));
     };
     if ((openUntil.get(client) ?? 0) > Date.now()) return fail(new Error('Redis unavailable (breaker open)'));
     const ms = deadlines.get(client) ?? REDIS_DEFAULT_DEADLINE_MS;
