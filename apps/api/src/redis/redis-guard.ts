@@ -34,41 +34,40 @@ export function withRedis<T>(
   work: (client: Redis) => Promise<T>,
   fallback: (error: unknown) => T | Promise<T>,
 ): Promise<T> {
+  // A fallback that throws rejects the call (`rethrow`: the cache's and the view buffer's).
+  const fallBack = (error: unknown): Promise<T> => Promise.resolve(error).then(fallback);
+  if (redisBroken(client)) return fallBack(new Error('Redis unavailable (breaker open)'));
+  const ms = deadlines.get(client) ?? REDIS_DEFAULT_DEADLINE_MS;
   return new Promise<T>((resolve) => {
-    let done = false;
+    let settled = false;
     const fail = (error: unknown): void => {
-      if (done) return;
-      done = true;
-      // A fallback that throws rejects the call (the cache's and the view buffer's rethrow).
-      resolve(Promise.resolve(error).then(fallback));
-    };
-    if ((openUntil.get(client) ?? 0) > Date.now()) return fail(new Error('Redis unavailable (breaker open)'));
-    const ms = deadlines.get(client) ?? REDIS_DEFAULT_DEADLINE_MS;
-    const cancel = deadline(ms, () => {
-      openUntil.set(client, Date.now() + REDIS_BREAK_MS);
-      fail(new Error(`Redis did not answer within ${ms} ms`));
-    });
-    const failed = (error: unknown): void => {
       cancel();
-      if (done) return;
+      if (settled) return;
+      settled = true;
       openUntil.set(client, Date.now() + REDIS_BREAK_MS);
-      fail(error);
+      resolve(fallBack(error));
     };
+    const cancel = deadline(ms, () => fail(new Error(`Redis did not answer within ${ms} ms`)));
     let started: Promise<T>;
     try {
       started = work(client);
     } catch (error) {
-      return failed(error);
+      return fail(error);
     }
     started.then((result) => {
       cancel();
-      if (done) return;
-      done = true;
+      if (settled) return;
+      settled = true;
       openUntil.delete(client);
       resolve(result);
-    }, failed);
+    }, fail);
   });
 }
+
+/** A `withRedis` fallback for callers whose own caller has the outage policy: the failure goes on. */
+export const rethrow = (error: unknown): never => {
+  throw error;
+};
 
 /** Whether the breaker of this client is open (Redis failed within the last REDIS_BREAK_MS). */
 export const redisBroken = (client: Redis): boolean => (openUntil.get(client) ?? 0) > Date.now();

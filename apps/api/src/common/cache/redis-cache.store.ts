@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { redisReconnectDelay } from '../../redis/reconnect';
-import { setRedisDeadline, withRedis } from '../../redis/redis-guard';
+import { rethrow, setRedisDeadline, withRedis } from '../../redis/redis-guard';
 import Redis from 'ioredis';
 import type { CacheKeys, CacheRead, CacheStore } from './cache.store';
 
@@ -101,9 +101,7 @@ export class RedisCacheStore implements CacheStore {
    * each waiting out the command timeout (the cache service counts the failure as a miss).
    */
   private guarded<T>(command: () => Promise<T>): Promise<T> {
-    return withRedis(this.client, command, (error) => {
-      throw error;
-    });
+    return withRedis(this.client, command, rethrow);
   }
 
   async ready(timeoutMs: number): Promise<void> {

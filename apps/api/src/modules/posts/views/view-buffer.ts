@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { withRedis } from '../../../redis/redis-guard';
+import { rethrow, withRedis } from '../../../redis/redis-guard';
 
 /** A reader counts once per post in this long (`viewCount`). */
 export const VIEW_DEDUPE_MS = 30 * 60_000;
@@ -79,13 +79,7 @@ export class RedisViewBuffer implements ViewBuffer {
    * two seconds, not one per post read. A failure is thrown; ViewsService logs it (a view not counted).
    */
   private guarded<T>(command: (commands: ViewCommands) => Promise<T>): Promise<T> {
-    return withRedis(
-      this.client,
-      () => command(this.commands),
-      (error) => {
-        throw error;
-      },
-    );
+    return withRedis(this.client, () => command(this.commands), rethrow);
   }
 
   private key(name: string): string {
