@@ -74,6 +74,7 @@ const { values: flags } = parseArgs({
     'embedded-posts': { type: 'string' },
     'scale-posts': { type: 'string', default: '10000,1000000' },
     'api-node-options': { type: 'string' },
+    'api-node-args': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -81,6 +82,7 @@ if (flags.help) {
   console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--warmup S] [--connections C]
                       [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]
                       [--no-embedded] [--embedded-posts N] [--api-node-options=--max-old-space-size=256]
+                      [--api-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]
 npm run bench -- --smoke     every scenario on both servers for 1 s, TAP out, exit 1 on any failure
 npm run bench -- --scale [--scale-posts 10000,1000000]
                              ${SCALE_SCENARIOS.join(', ')} at 10k and 1M posts, p95 per size`);
@@ -239,8 +241,12 @@ async function dropDatabase(name) {
 const pinned = (core, args) =>
   smoke ? [process.execPath, args] : ['taskset', ['-c', String(core), process.execPath, ...args]];
 
+/** Node's command-line flags for every API process (not the worker or the reference): `--cpu-prof`, say. */
+const apiNodeArgs = flags['api-node-args']?.split(/\s+/).filter(Boolean) ?? [];
+
 function start(name, script, env, unset = []) {
-  const child = spawn(...pinned(0, [script]), {
+  const nodeArgs = /(^| )api/.test(name) ? apiNodeArgs : [];
+  const child = spawn(...pinned(0, [...nodeArgs, script]), {
     cwd: root,
     env: { ...envWithout(unset), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { createHook } from 'node:async_hooks';
 import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
-import { DataSource, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { InsertQueryBuilder } from 'typeorm/query-builder/InsertQueryBuilder';
 import { RawSqlResultsToEntityTransformer } from 'typeorm/query-builder/transformer/RawSqlResultsToEntityTransformer';
 import type { AtriumApp } from '../src/bootstrap';
@@ -503,6 +503,64 @@ describe('round trips of the hot paths', () => {
         hashed.mockRestore();
         parsed.mockRestore();
       }
+    }
+  });
+
+  it("an uncached page of posts: its statement's text written once per set of filters and order, not per request", async () => {
+    const author = await asRole(SystemRole.AUTHOR);
+    for (const title of ['Kept statement one', 'Kept statement two', 'Kept statement three', 'Kept statement four']) {
+      const created = await call('POST', '/api/v1/posts', { token: author.token, body: { title, body: 'Kept.' } });
+      const { id } = created.json<{ data: { id: string } }>().data;
+      expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: author.token })).statusCode).toBe(200);
+    }
+    // The kept text answers as the query builder's own statement: the same rows, the same total.
+    const repository = atrium.app.get(PostsRepository);
+    const search: PostSearch = {
+      published: { includeMembers: false },
+      authorUsername: author.username,
+      sort: [{ column: POST_SORT_COLUMNS.publishedAt, direction: 'DESC' }],
+    };
+    const builder = () =>
+      (repository as unknown as { query(s: PostSearch): SelectQueryBuilder<PostEntity> }).query(search);
+    for (const offset of [0, 1, 3]) {
+      const viaText = await repository.page(search, offset, 2);
+      const viaBuilder = (await builder().offset(offset).limit(2).getMany()).map((post) => ({
+        ...post,
+        category: post.category ?? null,
+      }));
+      expect(viaText.rows).toEqual(viaBuilder);
+      expect(viaText.total).toBe(await builder().getCount());
+    }
+
+    // Decision 115: TypeORM writing the statement's text was a tenth of an uncached page's CPU.
+    const written: string[] = [];
+    const getQuery = Object.getOwnPropertyDescriptor(SelectQueryBuilder.prototype, 'getQuery')!.value as () => string;
+    const spy = jest.spyOn(SelectQueryBuilder.prototype, 'getQuery').mockImplementation(function (
+      this: SelectQueryBuilder<PostEntity>,
+    ) {
+      const text = getQuery.call(this);
+      if (requestContext.current()) written.push(text);
+      return text;
+    });
+    try {
+      const by = `author=${author.username}`;
+      const next = (answer: { json<T>(): T }) => answer.json<{ meta: { cursor: { next: string } } }>().meta.cursor.next;
+      // Each request a page of its own (a cache miss): the first of each kind may write its text.
+      const first = await call('GET', `/api/v1/posts?${by}&limit=1`);
+      const second = await call('GET', `/api/v1/posts?${by}&limit=1&cursor=${next(first)}`);
+      await call('GET', `/api/v1/posts?${by}&page=2&perPage=1`);
+      written.length = 0;
+      const pages = [
+        await call('GET', `/api/v1/posts?${by}&limit=1&cursor=${next(second)}`),
+        await call('GET', `/api/v1/posts?${by}&page=3&perPage=1`),
+      ];
+      for (const page of pages) {
+        expect(page.statusCode).toBe(200);
+        expect(page.json<{ data: Array<{ title: string }> }>().data[0].title).toMatch(/^Kept statement/);
+      }
+      expect(written).toEqual([]);
+    } finally {
+      spy.mockRestore();
     }
   });
 

@@ -92,6 +92,58 @@ export const SEARCH_CANDIDATES = 500;
 /** A title counts as like the query from this word similarity up (pg_trgm's default, 0.6, misses "harbur"). */
 const SIMILAR_TITLE_THRESHOLD = 0.5;
 
+/** A list statement's parts that vary: its conditions (SQL with named parameters) and its order. */
+interface ListParts {
+  where: string[];
+  params: Record<string, unknown>;
+  order: Array<[column: string, direction: SortDirection]>;
+}
+
+/** The conditions and order of the posts `search` asks for (and past `after`, a keyset cursor's). */
+function listParts(search: PostSearch, after?: SqlCondition): ListParts {
+  const where = ['p.deleted_at IS NULL'];
+  const params: Record<string, unknown> = {};
+  const and = (condition: string, values?: Record<string, unknown>) => {
+    where.push(condition);
+    Object.assign(params, values);
+  };
+  if (search.published) {
+    and(`p.status = 'published'`);
+    if (!search.published.includeMembers) and(`p.visibility = 'public'`);
+  }
+  if (search.authorId) and('p.author_id = :authorId', { authorId: search.authorId });
+  if (search.authorUsername) {
+    and('author.username_normalized = :username', { username: search.authorUsername.toLowerCase() });
+  }
+  if (search.categoryIds) {
+    if (search.categoryIds.length === 0) and('false');
+    else and('p.category_id IN (:...categoryIds)', { categoryIds: search.categoryIds });
+  }
+  if (search.tagSlug) {
+    and(
+      'EXISTS (SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = :tagSlug)',
+      { tagSlug: search.tagSlug.toLowerCase() },
+    );
+  }
+  if (search.status) and('p.status = :status', { status: search.status });
+  if (search.featured !== undefined) and('p.featured = :featured', { featured: search.featured });
+  if (search.maxReadingLevel !== undefined) and('p.reading_level <= :level', { level: search.maxReadingLevel });
+  if (after) and(after.sql, after.params);
+  // The tie-breaker follows the first key's direction, so the feed reads its index backwards.
+  const order = search.sort.map((key): [string, SortDirection] => [key.column, key.direction]);
+  order.push(['p.id', search.sort[0]?.direction ?? 'DESC']);
+  return { where, params, order };
+}
+
+/** How many list statements' texts are kept: far more than the filters and orders can combine into. */
+const KEPT_STATEMENTS = 256;
+
+/** A row count for LIMIT or OFFSET, which are written into the statement's text. */
+function integer(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Not a row count: ${value}`);
+  return value;
+}
+
 /** Every query and write of `posts` and `post_slugs`. */
 @Injectable()
 export class PostsRepository {
@@ -261,7 +313,12 @@ export class PostsRepository {
     await this.slugs.delete({ postId, slug });
   }
 
-  private query(search: PostSearch) {
+  /** The list statement as a query builder (search() adds its own conditions and order to it). */
+  private query(search: PostSearch): SelectQueryBuilder<PostEntity> {
+    return this.builderOf(listParts(search));
+  }
+
+  private builderOf(parts: ListParts): SelectQueryBuilder<PostEntity> {
     const qb = this.posts
       .createQueryBuilder('p')
       .select(LIST_POST_COLUMNS.map((column) => `p.${column}`))
@@ -269,37 +326,44 @@ export class PostsRepository {
       .addSelect(LIST_AUTHOR_COLUMNS.map((column) => `author.${column}`))
       .leftJoin('p.category', 'category')
       .addSelect(LIST_CATEGORY_COLUMNS.map((column) => `category.${column}`))
-      .where('p.deleted_at IS NULL');
-    if (search.published) {
-      qb.andWhere(`p.status = 'published'`);
-      if (!search.published.includeMembers) qb.andWhere(`p.visibility = 'public'`);
+      .where(parts.where[0]);
+    for (const condition of parts.where.slice(1)) qb.andWhere(condition);
+    for (const [i, [column, direction]] of parts.order.entries()) {
+      if (i === 0) qb.orderBy(column, direction);
+      else qb.addOrderBy(column, direction);
     }
-    if (search.authorId) qb.andWhere('p.author_id = :authorId', { authorId: search.authorId });
-    if (search.authorUsername) {
-      qb.andWhere('author.username_normalized = :username', { username: search.authorUsername.toLowerCase() });
-    }
-    if (search.categoryIds) {
-      if (search.categoryIds.length === 0) qb.andWhere('false');
-      else qb.andWhere('p.category_id IN (:...categoryIds)', { categoryIds: search.categoryIds });
-    }
-    if (search.tagSlug) {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = :tagSlug)',
-        { tagSlug: search.tagSlug.toLowerCase() },
-      );
-    }
-    if (search.status) qb.andWhere('p.status = :status', { status: search.status });
-    if (search.featured !== undefined) qb.andWhere('p.featured = :featured', { featured: search.featured });
-    if (search.maxReadingLevel !== undefined) {
-      qb.andWhere('p.reading_level <= :level', { level: search.maxReadingLevel });
-    }
-    for (const [i, key] of search.sort.entries()) {
-      if (i === 0) qb.orderBy(key.column, key.direction);
-      else qb.addOrderBy(key.column, key.direction);
-    }
-    // The tie-breaker follows the first key's direction, so the feed reads its index backwards.
-    return qb.addOrderBy('p.id', search.sort[0]?.direction ?? 'DESC');
+    return qb.setParameters(parts.params);
   }
+
+  /**
+   * A list statement and its parameters: its text as the query builder writes it, written once
+   * per set of conditions and order and kept (decision 115), its parameters put in by the driver.
+   * `count`: the ids of at most COUNT_CAP + 1 matching rows, unordered, for the page's total.
+   */
+  private statement(parts: ListParts, shape: 'rows' | 'count', limit?: number, offset?: number): [string, unknown[]] {
+    const key = `${shape}\u0000${parts.where.join('\u0000')}\u0000${parts.order.flat().join('\u0000')}`;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      const qb = this.builderOf(parts);
+      text = (
+        shape === 'count'
+          ? qb
+              .orderBy()
+              .select('p.id')
+              .limit(COUNT_CAP + 1)
+          : qb
+      ).getQuery();
+      if (this.texts.size >= KEPT_STATEMENTS) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    // TypeORM's LIMIT and OFFSET for Postgres, as its query builder writes them.
+    if (limit !== undefined) text += ` LIMIT ${integer(limit)}`;
+    if (offset !== undefined) text += ` OFFSET ${integer(offset)}`;
+    return this.tx.manager.connection.driver.escapeQueryWithParameters(text, parts.params) as [string, unknown[]];
+  }
+
+  /** The list statements' texts, by their conditions and order. */
+  private readonly texts = new Map<string, string>();
 
   /**
    * A page of the posts matching `text`: by their words (`websearch_to_tsquery`: words, "quoted
@@ -360,7 +424,7 @@ export class PostsRepository {
         .addOrderBy('p.id', 'DESC');
       // The candidates were found with the same filters: counting them again would only cost time.
       const total = candidateCount?.total ?? (await qb.getCount());
-      const rows = await this.rawListRows(qb.offset(offset).limit(limit));
+      const rows = await this.tx.rawRows(...qb.offset(offset).limit(limit).getQueryAndParameters());
       const hits = rows.map((row) => ({
         post: this.toListRow(row),
         rank: Number(row.rank ?? 0),
@@ -385,12 +449,8 @@ export class PostsRepository {
     offset: number,
     limit: number,
   ): Promise<{ rows: PostListRow[]; total: number; capped: boolean }> {
-    const rows = await this.listRows(this.query(search).offset(offset).limit(limit));
-    const [sql, params] = this.query({ ...search, sort: [] })
-      .orderBy()
-      .select('p.id')
-      .limit(COUNT_CAP + 1)
-      .getQueryAndParameters();
+    const rows = await this.listRows(this.statement(listParts(search), 'rows', limit, offset));
+    const [sql, params] = this.statement(listParts({ ...search, sort: [] }), 'count');
     const [{ n }] = (await this.tx.rawRows(`SELECT count(*)::int AS n FROM (${sql}) AS counted`, params)) as Array<{
       n: number;
     }>;
@@ -398,9 +458,7 @@ export class PostsRepository {
   }
 
   async slice(search: PostSearch, limit: number): Promise<PostListRow[]> {
-    const qb = this.query(search);
-    if (search.after) qb.andWhere(search.after.sql, search.after.params);
-    return this.listRows(qb.limit(limit));
+    return this.listRows(this.statement(listParts(search, search.after), 'rows', limit));
   }
 
   /**
@@ -409,13 +467,8 @@ export class PostsRepository {
    * of an uncached page of the feed (decision 104). Each value still goes through the driver's
    * hydration, as `getMany` would.
    */
-  private async listRows(qb: SelectQueryBuilder<PostEntity>): Promise<PostListRow[]> {
-    return (await this.rawListRows(qb)).map((row) => this.toListRow(row));
-  }
-
-  private rawListRows(qb: SelectQueryBuilder<PostEntity>): Promise<Array<Record<string, unknown>>> {
-    const [sql, params] = qb.getQueryAndParameters();
-    return this.tx.rawRows(sql, params);
+  private async listRows([sql, params]: [string, unknown[]]): Promise<PostListRow[]> {
+    return (await this.tx.rawRows(sql, params)).map((row) => this.toListRow(row));
   }
 
   private toListRow(row: Record<string, unknown>): PostListRow {
