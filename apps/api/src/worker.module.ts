@@ -3,6 +3,7 @@ import { infrastructureImports } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { EventsModule } from './events/events.module';
 import { JobsModule } from './jobs/jobs.module';
+import { CommentsJobsModule } from './modules/comments/comment-mail.job';
 import { ExportsJobsModule } from './modules/exports/exports.module';
 import { PostsJobsModule } from './modules/posts/publish-scheduled.job';
 import { IdentityMaintenanceModule } from './modules/identity/identity-maintenance';
@@ -22,6 +23,7 @@ export class WorkerModule {
         MailModule,
         IdentityMaintenanceModule,
         PostsJobsModule,
+        CommentsJobsModule,
         ExportsJobsModule,
       ],
     };

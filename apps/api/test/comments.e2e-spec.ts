@@ -1,6 +1,7 @@
 import { SystemRole } from '@atrium/contracts';
 import { DataSource } from 'typeorm';
 import type { AtriumApp } from '../src/bootstrap';
+import { CommentMailJob } from '../src/modules/comments/comment-mail.job';
 import { type Actor, actors } from './support/actors';
 import { unique } from './support/factories';
 import { startTestApp, TestResources } from './support/test-app';
@@ -196,15 +197,103 @@ describe('comments', () => {
     expect((await posted(editor, postId, 'Moderator note')).status).toBe('approved');
     const own = await posted(author, postId, 'Thanks, all');
 
-    // The post's author hears of each comment once everyone can read it, and not of their own.
-    const toAuthor = async () =>
-      (await sql<{ job_id: string }>(`SELECT job_id FROM outbox_events WHERE job_id LIKE 'comment-published:%'`)).map(
-        (row) => row.job_id,
+    // The post's author hears of each comment once everyone can read it (held: once approved), in
+    // the comment mail of the digest period, and never of their own.
+    const digestJobs = () =>
+      sql<{ job_id: string }>(
+        `SELECT job_id FROM outbox_events WHERE name = 'comments.mail-digest' AND job_id LIKE $1`,
+        [`comment-digest:${author.id}:%`],
       );
-    await waitFor(toAuthor, (ids) => ids.includes(`comment-published:${again.id}`));
-    const ids = await toAuthor();
-    expect(ids).toContain(`comment-published:${held.id}`);
-    expect(ids).not.toContain(`comment-published:${own.id}`);
+    expect((await waitFor(digestJobs, (rows) => rows.length > 0)).length).toBeGreaterThan(0);
+    const mail = await atrium.app.get(CommentMailJob).mailAuthor(author.id);
+    expect(mail).toMatchObject({
+      to: author.email,
+      template: 'comments-on-your-posts',
+      variables: { latestCommenterName: editor.username, latestExcerpt: 'Moderator note' },
+    });
+    const told = await sql<{ id: string; told: boolean }>(
+      `SELECT id, author_notified_at IS NOT NULL AS told FROM comments WHERE post_id = $1 ORDER BY id`,
+      [postId],
+    );
+    // Readable comments only: the author's own, their first, waits for a moderator like anyone's.
+    expect(told.map((row) => row.told)).toEqual([true, true, true, own.status === 'approved']);
+    expect(told.map((row) => row.id)).toEqual([held.id, again.id, expect.any(String), own.id]);
+  });
+
+  it("tells a post's author of comments in one mail per digest period: how many, on how many posts, the newest", async () => {
+    await start({ COMMENT_MODERATION: 'all' });
+    const writer = await asRole(SystemRole.AUTHOR);
+    const postOf = async (title: string) => {
+      const res = await call('POST', '/api/v1/posts', { token: writer.token, body: { title, body: 'Talk to me.' } });
+      const { id, slug } = res.json<{ data: { id: string; slug: string } }>().data;
+      expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: writer.token })).statusCode).toBe(200);
+      return { id, slug };
+    };
+    const [first, second] = [await postOf(unique('Digest one')), await postOf(unique('Digest two'))];
+    const [ann, bob] = [await signedIn(), await signedIn()];
+    const written = [
+      await posted(ann, first.id, 'Ann on the first'),
+      await posted(bob, second.id, 'Bob on the second'),
+      await posted(ann, first.id, 'Ann again, newest'),
+      await posted(writer, first.id, 'The writer answers'),
+      await posted(bob, first.id, 'Bob, still waiting'),
+    ];
+    // Held comments are no one's news yet: the four readable ones are approved, the last stays pending.
+    for (const held of written.slice(0, 4)) {
+      expect((await call('POST', `/api/v1/comments/${held.id}/approve`, { token: editor.token })).statusCode).toBe(200);
+    }
+    const jobs = await waitFor(
+      () =>
+        sql<{ job_id: string }>(
+          `SELECT job_id FROM outbox_events WHERE name = 'comments.mail-digest' AND job_id LIKE $1`,
+          [`comment-digest:${writer.id}:%`],
+        ),
+      (rows) => rows.length > 0,
+    );
+    // One job for the period (two if the comments straddled its end), delayed to the period's end:
+    // three comments of others made no mail of their own.
+    expect(jobs.length).toBeLessThanOrEqual(2);
+    expect(new Set(jobs.map((row) => row.job_id)).size).toBe(jobs.length);
+
+    const digest = atrium.app.get(CommentMailJob);
+    const mail = await digest.mailAuthor(writer.id);
+    expect(mail).toEqual({
+      to: writer.email,
+      template: 'comments-on-your-posts',
+      variables: {
+        username: writer.username,
+        commentCount: 3,
+        postCount: 2,
+        latestCommenterName: ann.username,
+        latestPostTitle: expect.stringMatching(/^Digest one/),
+        latestExcerpt: 'Ann again, newest',
+        commentUrl: expect.stringContaining(`/posts/${first.slug}?comment=${written[2].id}`),
+      },
+    });
+    // Told once: nothing is left for the next run.
+    expect(await digest.mailAuthor(writer.id)).toBeNull();
+
+    // The pending one, once approved, is the next period's news, in a mail of its own.
+    expect((await call('POST', `/api/v1/comments/${written[4].id}/approve`, { token: editor.token })).statusCode).toBe(
+      200,
+    );
+    expect(await digest.mailAuthor(writer.id)).toMatchObject({
+      template: 'comment-on-your-post',
+      variables: { commenterName: bob.username, commentExcerpt: 'Bob, still waiting' },
+    });
+
+    // COMMENT_MAIL_DIGEST_SECONDS=0: a job for each comment, due at once.
+    await start({ COMMENT_MODERATION: 'none', COMMENT_MAIL_DIGEST_SECONDS: '0' });
+    const now = await posted(ann, second.id, 'Straight away');
+    const [row] = await waitFor(
+      () =>
+        sql<{ job_id: string }>(
+          `SELECT job_id FROM outbox_events WHERE name = 'comments.mail-digest' AND job_id = $1`,
+          [`comment-digest:${now.id}`],
+        ),
+      (rows) => rows.length > 0,
+    );
+    expect(row.job_id).toBe(`comment-digest:${now.id}`);
   });
 
   it('holds every comment under "all", publishes at once under "none", and moderates in bulk', async () => {

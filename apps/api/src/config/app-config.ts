@@ -77,6 +77,11 @@ export interface AppConfig {
   readonly commentModeration: CommentModeration;
   /** How long after writing it an author may edit their comment (moderators: always). */
   readonly commentEditWindowMinutes: number;
+  /**
+   * Comment mail to a post's author: at most one per this many seconds, listing what came in that
+   * time (0: one mail per comment, at once). Decision 116.
+   */
+  readonly commentMailDigestSeconds: number;
   /** URLs per sitemap file (sitemaps.org allows 50 000); past it `/sitemap.xml` is an index of pages. */
   readonly sitemapMaxUrls: number;
   /** Who may see operator details: `/readiness` checks and `/metrics` (API and worker). */
@@ -436,6 +441,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     problems.push(`COMMENT_MODERATION must be one of ${COMMENT_MODERATIONS.join(', ')}, got "${commentModerationRaw}"`);
   }
   const commentEditWindowMinutes = int('COMMENT_EDIT_WINDOW_MINUTES', 15, 0, 525_600);
+  const commentMailDigestSeconds = int('COMMENT_MAIL_DIGEST_SECONDS', 300, 0, 86_400);
   const sitemapMaxUrls = int('SITEMAP_MAX_URLS', 50_000, 3, 50_000);
   const metricsToken = read('METRICS_TOKEN');
   if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{32,}$/.test(metricsToken)) {
@@ -531,6 +537,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     postRevisionsMax,
     commentModeration,
     commentEditWindowMinutes,
+    commentMailDigestSeconds,
     sitemapMaxUrls,
     probes: { metricsToken, readinessDetails },
     jobs,

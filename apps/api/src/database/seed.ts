@@ -192,8 +192,11 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
         [from, to, `seed-${run}-tag-%`],
       );
       await q(
-        `INSERT INTO comments (id, post_id, author_id, root_id, depth, body_markdown, body_html, status, created_at)
-       SELECT cid, post_id, author_id, cid, 0, body, '<p>' || body || '</p>', status, created_at
+        // Readable seeded comments are old news: their post's author counts as told of them (decision 116).
+        `INSERT INTO comments (id, post_id, author_id, root_id, depth, body_markdown, body_html, status, created_at,
+                              author_notified_at)
+       SELECT cid, post_id, author_id, cid, 0, body, '<p>' || body || '</p>', status, created_at,
+              CASE WHEN status = 'approved' THEN created_at END
          FROM (SELECT gen_random_uuid() AS cid, p.id AS post_id, r.id AS author_id,
                       (${sentences})[1 + (p.n + k) % 10] AS body,
                       CASE WHEN (p.n + k) % 25 = 0 THEN 'pending' ELSE 'approved' END AS status,

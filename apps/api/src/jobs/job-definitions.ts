@@ -26,6 +26,11 @@ export interface JobPayloads {
   'views.flush': Record<string, never>;
   /** Build the zip of a data export (`POST /me/exports`). */
   'exports.build': { exportId: string };
+  /**
+   * Mail a post author the comments on their posts they have not been told of yet: one mail for
+   * all of them (decision 116). Enqueued once per author per digest period, delayed to its end.
+   */
+  'comments.mail-digest': { postAuthorId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -37,6 +42,7 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueName } = {
   'posts.publish-scheduled': QueueName.MAINTENANCE,
   'views.flush': QueueName.CONTENT,
   'exports.build': QueueName.CONTENT,
+  'comments.mail-digest': QueueName.MAIL,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

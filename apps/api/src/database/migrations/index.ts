@@ -23,6 +23,7 @@ import { MediaLibrary1796012270402 } from './1796012270402-MediaLibrary';
 import { DataExports1796012808014 } from './1796012808014-DataExports';
 import { UsersCreatedAtIndex1796024493129 } from './1796024493129-UsersCreatedAtIndex';
 import { SearchWordPairs1796031000000 } from './1796031000000-SearchWordPairs';
+import { CommentAuthorNotified1796040000000 } from './1796040000000-CommentAuthorNotified';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -52,4 +53,5 @@ export const MIGRATIONS: MigrationClass[] = [
   DataExports1796012808014,
   UsersCreatedAtIndex1796024493129,
   SearchWordPairs1796031000000,
+  CommentAuthorNotified1796040000000,
 ];

@@ -107,6 +107,7 @@ const DATA_SUMMARIES: { readonly [N in JobName]: (payload: Partial<JobPayloads[N
   'posts.publish-scheduled': (job) => pickStrings({ postId: job.postId, at: job.at }),
   'views.flush': () => ({}),
   'exports.build': (job) => pickStrings({ exportId: job.exportId }),
+  'comments.mail-digest': (job) => pickStrings({ postAuthorId: job.postAuthorId }),
 };
 
 const pickStrings = (values: Record<string, unknown>): JobDataSummary =>

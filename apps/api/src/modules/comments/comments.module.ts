@@ -2,14 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { PostsModule } from '../posts/posts.module';
+import { CommentsJobsModule } from './comment-mail.job';
 import { CommentsController } from './comments.controller';
-import { CommentsRepository } from './comments.repository';
 import { CommentsService } from './comments.service';
 
 /** Comments: threads under posts, moderation, the post's comment count. */
 @Module({
-  imports: [AuthorizationModule, AuditModule, PostsModule],
+  imports: [AuthorizationModule, AuditModule, PostsModule, CommentsJobsModule],
   controllers: [CommentsController],
-  providers: [CommentsRepository, CommentsService],
+  providers: [CommentsService],
 })
 export class CommentsModule {}

@@ -176,4 +176,47 @@ export class CommentsRepository {
     );
     return rows[0] ? { userId: rows[0].id, email: rows[0].email, username: rows[0].username } : null;
   }
+  /**
+   * Marks the readable comments on `postAuthorId`'s posts that they have not been told of (at most
+   * `limit`, oldest first; their own too, which are never mailed) and returns them with what a
+   * comment mail shows. In the caller's transaction: rows another run holds are skipped.
+   */
+  async takeUnnotified(postAuthorId: string, limit: number): Promise<UnnotifiedComment[]> {
+    const rows: UnnotifiedComment[] = await this.tx.manager.query(
+      `WITH taken AS (
+         UPDATE comments SET author_notified_at = now()
+          WHERE id IN (SELECT c.id FROM comments c JOIN posts p ON p.id = c.post_id
+                        WHERE p.author_id = $1 AND c.author_notified_at IS NULL
+                          AND c.status = 'approved' AND c.deleted_at IS NULL
+                        ORDER BY c.id LIMIT $2 FOR UPDATE OF c SKIP LOCKED)
+          RETURNING id, post_id, author_id, body_html)
+       SELECT t.id, t.author_id AS "authorId", u.username AS "authorName", t.body_html AS "bodyHtml",
+              p.id AS "postId", p.slug AS "postSlug", p.title AS "postTitle"
+         FROM taken t JOIN posts p ON p.id = t.post_id JOIN users u ON u.id = t.author_id
+        ORDER BY t.id`,
+      [postAuthorId, limit],
+    );
+    return rows;
+  }
+
+  /** A post author to be told of comments: null when their account is not active or verified. */
+  async mailableUser(userId: string): Promise<{ email: string; username: string } | null> {
+    const rows: Array<{ email: string; username: string }> = await this.tx.manager.query(
+      `SELECT email, username FROM users
+        WHERE id = $1 AND is_active AND deleted_at IS NULL AND email_verified_at IS NOT NULL`,
+      [userId],
+    );
+    return rows[0] ?? null;
+  }
+}
+
+/** A comment a post's author has not been told of, with what their comment mail shows of it. */
+export interface UnnotifiedComment {
+  id: string;
+  authorId: string;
+  authorName: string;
+  bodyHtml: string;
+  postId: string;
+  postSlug: string;
+  postTitle: string;
 }

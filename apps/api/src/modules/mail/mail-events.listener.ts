@@ -24,6 +24,11 @@ import { describeDevice } from '@atrium/contracts';
 import { JobsService } from '../../jobs/jobs.service';
 import { appLink, maskEmail } from './mail.types';
 
+/** How close to the end of a digest period a comment goes to the next period instead. */
+const DIGEST_GUARD_MS = 2_000;
+/** Authors whose digest job of the current period this process remembers having enqueued. */
+const DIGESTS_REMEMBERED = 10_000;
+
 /** A job id derived from a secret without revealing it: one mail per token, however often the event fires. */
 const tokenKey = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 32);
 
@@ -33,6 +38,9 @@ const tokenKey = (token: string): string => createHash('sha256').update(token).d
  */
 @Injectable()
 export class MailEventsListener {
+  /** Post author id → the digest period whose comment mail job this process enqueued. */
+  private readonly digestsEnqueued = new Map<string, number>();
+
   constructor(
     private readonly jobs: JobsService,
     @InjectConfig() private readonly config: AppConfig,
@@ -228,25 +236,32 @@ export class MailEventsListener {
     );
   }
 
+  /**
+   * A comment everyone can read: its post's author is told by the comment mail job (decision 116),
+   * at the end of the digest period it came in (at once with COMMENT_MAIL_DIGEST_SECONDS=0), one
+   * job per author and period: the job mails every comment they have not been told of.
+   */
   @OnEvent(CommentPublishedEvent.eventName, { suppressErrors: false })
   async commentPublished(event: CommentPublishedEvent): Promise<void> {
+    const postAuthorId = event.postAuthor.userId;
+    const periodMs = this.config.commentMailDigestSeconds * 1000;
+    if (periodMs === 0) {
+      await this.jobs.enqueue('comments.mail-digest', { postAuthorId }, { jobId: `comment-digest:${event.commentId}` });
+      return;
+    }
+    const now = Date.now();
+    // A comment in the last moments of a period goes to the next one: the job of this one may be
+    // running already (on another machine, whose clock may be a little ahead).
+    const period = Math.floor((now + Math.min(DIGEST_GUARD_MS, periodMs / 10)) / periodMs);
+    // This process enqueued that job already: it is in the outbox, and will find this comment.
+    if (this.digestsEnqueued.get(postAuthorId) === period) return;
     await this.jobs.enqueue(
-      'mail.send',
-      {
-        to: event.postAuthor.email,
-        template: 'comment-on-your-post',
-        variables: {
-          username: event.postAuthor.username,
-          postTitle: event.postTitle,
-          commenterName: event.commenterName,
-          commentExcerpt: event.excerpt,
-          commentUrl: appLink(this.config, `/posts/${encodeURIComponent(event.postSlug)}`, {
-            comment: event.commentId,
-          }),
-        },
-      },
-      { jobId: `comment-published:${event.commentId}` },
+      'comments.mail-digest',
+      { postAuthorId },
+      { jobId: `comment-digest:${postAuthorId}:${period}`, delay: (period + 1) * periodMs - now },
     );
+    if (this.digestsEnqueued.size >= DIGESTS_REMEMBERED) this.digestsEnqueued.clear();
+    this.digestsEnqueued.set(postAuthorId, period);
   }
 
   @OnEvent(ExportReadyEvent.eventName, { suppressErrors: false })

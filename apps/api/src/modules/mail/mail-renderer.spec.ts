@@ -52,6 +52,15 @@ const SAMPLES: { [T in MailTemplate]: VarsOf<T> } = {
     commentExcerpt: 'Lovely post, thanks!',
     commentUrl: link('/posts/gardens-in-winter', { comment: 'c-2' }),
   },
+  'comments-on-your-posts': {
+    username: 'ada',
+    commentCount: 3,
+    postCount: 2,
+    latestCommenterName: 'grace',
+    latestPostTitle: 'Gardens in winter',
+    latestExcerpt: 'Lovely post, thanks!',
+    commentUrl: link('/posts/gardens-in-winter', { comment: 'c-3' }),
+  },
   'delivery-test': { requestedAt: '2025-03-04T14:05:00.000Z', appUrl: link('/') },
   'account-invite': {
     username: 'grace',
@@ -91,6 +100,7 @@ const ACTION_LINK: { [T in MailTemplate]: keyof VarsOf<T> } = {
   'comment-awaiting-moderation': 'moderationUrl',
   'comment-approved': 'commentUrl',
   'comment-on-your-post': 'commentUrl',
+  'comments-on-your-posts': 'commentUrl',
   'export-ready': 'downloadPageUrl',
   'delivery-test': 'appUrl',
   'account-invite': 'setPasswordUrl',

@@ -9,6 +9,7 @@ export const MAIL_TEMPLATES = [
   'comment-awaiting-moderation',
   'comment-approved',
   'comment-on-your-post',
+  'comments-on-your-posts',
   'export-ready',
   'delivery-test',
   'account-invite',
@@ -58,6 +59,17 @@ export interface MailTemplateVariables {
     postTitle: string;
     commenterName: string;
     commentExcerpt: string;
+    commentUrl: string;
+  };
+  /** Several comments in one digest period (decision 116): how many, on how many posts, and the newest. */
+  'comments-on-your-posts': {
+    username: string;
+    commentCount: number;
+    postCount: number;
+    latestCommenterName: string;
+    latestPostTitle: string;
+    latestExcerpt: string;
+    /** The newest comment. */
     commentUrl: string;
   };
   /** `npm run cli -- mail:test <address>`: proves the queue and the transport work. */

@@ -21,6 +21,10 @@ export const COMMENT_MAX_DEPTH = 4;
 @Index('comments_threads_idx', ['postId', 'id'], { where: 'parent_id IS NULL' })
 // The moderation queue.
 @Index('comments_status_idx', ['status', 'id'], { where: 'deleted_at IS NULL' })
+// Readable comments their post's author has not been mailed about yet (the comment mail's work list).
+@Index('comments_unnotified_idx', ['postId'], {
+  where: `author_notified_at IS NULL AND status = 'approved' AND deleted_at IS NULL`,
+})
 export class CommentEntity extends BaseEntity {
   @Column({ name: 'post_id', type: 'uuid' })
   postId: string;
@@ -65,6 +69,13 @@ export class CommentEntity extends BaseEntity {
 
   @Column({ name: 'moderated_at', type: 'timestamptz', nullable: true })
   moderatedAt: Date | null;
+
+  /**
+   * When the post's author was mailed about this comment, in a comment mail that may list several
+   * (docs/DECISIONS.md 116); null until then. Set on their own comments too, which are never mailed.
+   */
+  @Column({ name: 'author_notified_at', type: 'timestamptz', nullable: true })
+  authorNotifiedAt: Date | null;
 
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt: Date | null;

@@ -3,6 +3,7 @@ import { accountExistsTemplate } from './account-exists';
 import { accountInviteTemplate } from './account-invite';
 import { commentApprovedTemplate } from './comment-approved';
 import { commentOnYourPostTemplate } from './comment-on-your-post';
+import { commentsOnYourPostsTemplate } from './comments-on-your-posts';
 import { exportReadyTemplate } from './export-ready';
 import { confirmEmailChangeTemplate } from './confirm-email-change';
 import { deliveryTestTemplate } from './delivery-test';
@@ -26,6 +27,7 @@ export const MAIL_TEMPLATE_SOURCES: { readonly [T in MailTemplate]: MailTemplate
   'comment-awaiting-moderation': commentAwaitingModerationTemplate,
   'comment-approved': commentApprovedTemplate,
   'comment-on-your-post': commentOnYourPostTemplate,
+  'comments-on-your-posts': commentsOnYourPostsTemplate,
   'export-ready': exportReadyTemplate,
   'delivery-test': deliveryTestTemplate,
   'account-invite': accountInviteTemplate,
