@@ -23,6 +23,17 @@ export function deadline(ms: number, expire: () => void): () => void {
 export function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const cancel = deadline(ms, () => reject(new Error(message)));
-    resolve(work.finally(cancel));
+    // Settled only when `work` is: resolving with `work` itself at once would tie this promise to
+    // it, and the deadline's rejection would be ignored. A failed `work` is passed on by adoption.
+    work.then(
+      (value) => {
+        cancel();
+        resolve(value);
+      },
+      () => {
+        cancel();
+        resolve(work);
+      },
+    );
   });
 }
