@@ -56,10 +56,6 @@ export class CommentPublishedEvent extends DomainEvent {
   readonly name = CommentPublishedEvent.eventName;
   constructor(
     readonly commentId: string,
-    readonly postSlug: string,
-    readonly postTitle: string,
-    readonly excerpt: string,
-    readonly commenterName: string,
     readonly postAuthor: UserRef,
   ) {
     super();

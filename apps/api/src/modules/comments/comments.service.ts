@@ -211,7 +211,7 @@ export class CommentsService {
       });
       await this.audit.record({ action: 'comment.created', target: `comment:${comment.id}`, metadata: { status } });
       if (status === 'approved') {
-        await this.tellPostAuthor(comment, post, author.username);
+        await this.tellPostAuthor(comment);
         // Last before the commit: the count's update locks the post's row, which every comment on
         // the post waits for; taken here, it is held for one round trip, not for the statements above.
         await this.count(post.id, 1);
@@ -313,7 +313,7 @@ export class CommentsService {
             username: full.author.username,
           }),
         );
-        await this.tellPostAuthor(full, post, full.author.username);
+        await this.tellPostAuthor(full);
       }
     }
     return true;
@@ -326,24 +326,15 @@ export class CommentsService {
     await this.publicContent.changed();
   }
 
-  /** A comment everyone can now read: its post's author is mailed, unless they wrote it. */
-  private async tellPostAuthor(
-    comment: Pick<CommentEntity, 'id' | 'postId' | 'authorId' | 'bodyHtml'>,
-    post: { slug: string; title: string },
-    commenterName: string,
-  ): Promise<void> {
+  /**
+   * A comment everyone can now read: its post's author is told, unless they wrote it. The comment
+   * mail job reads what the mail shows when it runs (decision 116): the event names the comment
+   * and the author only.
+   */
+  private async tellPostAuthor(comment: Pick<CommentEntity, 'id' | 'postId' | 'authorId'>): Promise<void> {
     const postAuthor = await this.comments.postAuthor(comment.postId);
     if (!postAuthor || postAuthor.userId === comment.authorId) return;
-    await this.events.publish(
-      new CommentPublishedEvent(
-        comment.id,
-        post.slug,
-        post.title,
-        deriveExcerpt(plainText(comment.bodyHtml), 200),
-        commenterName,
-        postAuthor,
-      ),
-    );
+    await this.events.publish(new CommentPublishedEvent(comment.id, postAuthor));
   }
 
   async moderate(id: string, action: 'approve' | 'reject'): Promise<CommentDto> {
