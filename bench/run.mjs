@@ -75,6 +75,7 @@ const { values: flags } = parseArgs({
     'scale-posts': { type: 'string', default: '10000,1000000' },
     'api-node-options': { type: 'string' },
     'api-node-args': { type: 'string' },
+    floor: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -82,7 +83,7 @@ if (flags.help) {
   console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--warmup S] [--connections C]
                       [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]
                       [--no-embedded] [--embedded-posts N] [--api-node-options=--max-old-space-size=256]
-                      [--api-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]
+                      [--api-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--floor]
 npm run bench -- --smoke     every scenario on both servers for 1 s, TAP out, exit 1 on any failure
 npm run bench -- --scale [--scale-posts 10000,1000000]
                              ${SCALE_SCENARIOS.join(', ')} at 10k and 1M posts, p95 per size`);
@@ -140,6 +141,7 @@ let API_PORT = Number(process.env.BENCH_API_PORT ?? 3910);
 let WORKER_PORT = API_PORT + 1;
 let REF_PORT = API_PORT + 2;
 let EMBEDDED_PORT = API_PORT + 3;
+let FLOOR_PORT = API_PORT + 4;
 const ADMIN = { email: 'bench-admin@bench.example.com', password: `bench ${randomBytes(12).toString('base64url')}` };
 const dataDir = mkdtempSync(join(tmpdir(), 'atrium-bench-'));
 const embeddedDir = join(dataDir, 'embedded');
@@ -311,11 +313,13 @@ async function choosePorts() {
   if (smoke && !process.env.BENCH_API_PORT) {
     [API_PORT, WORKER_PORT, REF_PORT, EMBEDDED_PORT] = [await freePort(), await freePort(), await freePort(), 0];
     while (new Set([API_PORT, WORKER_PORT, REF_PORT]).size < 3) REF_PORT = await freePort();
+    FLOOR_PORT = await freePort();
+    while (new Set([API_PORT, WORKER_PORT, REF_PORT, FLOOR_PORT]).size < 4) FLOOR_PORT = await freePort();
     return;
   }
-  for (const port of [API_PORT, WORKER_PORT, REF_PORT, EMBEDDED_PORT]) {
+  for (const port of [API_PORT, WORKER_PORT, REF_PORT, EMBEDDED_PORT, ...(flags.floor ? [FLOOR_PORT] : [])]) {
     if (!(await portFree(port))) {
-      throw new Error(`port ${port} is taken (another benchmark?): set BENCH_API_PORT to a free range of four`);
+      throw new Error(`port ${port} is taken (another benchmark?): set BENCH_API_PORT to a free range of five`);
     }
   }
 }
@@ -586,6 +590,11 @@ async function measure(name, side, base, pid, s, conns = s.connections ?? connec
 
 function compare(row) {
   row.ratio = row.reference?.rps > 0 ? row.atrium.rps / row.reference.rps : null;
+  if (row.floor) {
+    // The bare framework against the reference, and Atrium against the bare framework.
+    row.floorRatio = row.reference?.rps > 0 ? row.floor.rps / row.reference.rps : null;
+    row.atriumOverFloor = row.floor.rps > 0 ? row.atrium.rps / row.floor.rps : null;
+  }
   row.cpuRatio =
     row.atrium.cpuMsPerRequest > 0 && row.reference
       ? (row.reference.cpuMsPerRequest ?? 0) / row.atrium.cpuMsPerRequest
@@ -642,10 +651,21 @@ async function main() {
       REF_PREFIX: refPrefix,
     });
     await waitFor(`http://127.0.0.1:${REF_PORT}/health`);
+    // --floor: the reference's handlers served through a bare NestJS application (nest-floor.mjs).
+    const floor = flags.floor
+      ? start('nest floor', join(root, 'bench/reference/server.mjs'), {
+          ...common,
+          PORT: String(FLOOR_PORT),
+          REF_PREFIX: refPrefix,
+          REF_FRAMEWORK: 'nest',
+        })
+      : null;
+    if (floor) await waitFor(`http://127.0.0.1:${FLOOR_PORT}/health`);
     await waitFor(`http://127.0.0.1:${WORKER_PORT}/health`).catch((e) => log(`worker: ${e.message}`));
 
     const A = `http://127.0.0.1:${API_PORT}`;
     const R = `http://127.0.0.1:${REF_PORT}`;
+    const F = `http://127.0.0.1:${FLOOR_PORT}`;
     const bearer = await signIn(A, readers[0], seededPassword);
     // The admin the API created at start-up (or an earlier run, with --reuse) signs in like the seeded accounts.
     await db.query(
@@ -686,6 +706,15 @@ async function main() {
       if (onlyA.length || onlyR.length) {
         shapeWarnings.push(`${name}: only Atrium ${onlyA.join(' ') || '-'}; only reference ${onlyR.join(' ') || '-'}`);
       }
+      if (floor) {
+        // The floor runs the reference's own handlers: any difference is the framework's doing.
+        const f = await fetch(F + path, init);
+        const jf = await f.json().catch(() => null);
+        const sf = shapeOf(jf);
+        if (f.status !== r.status || sf.length !== sr.size || sf.some((k) => !sr.has(k))) {
+          shapeWarnings.push(`${name}: the NestJS floor answers ${f.status} with another shape than the reference`);
+        }
+      }
       if (shapeWarnings.length > before) shapeFailed.add(name);
     }
     for (const w of shapeWarnings) log(`SHAPE ${w}`);
@@ -700,6 +729,7 @@ async function main() {
           connections: s.connections ?? connections,
           atrium: await measure(name, 'atrium', A, api.pid, s),
           reference: await measure(name, 'reference', R, ref.pid, s),
+          ...(floor ? { floor: await measure(name, 'nest floor', F, floor.pid, s) } : {}),
         }),
       );
     }
@@ -709,7 +739,7 @@ async function main() {
     const embeddedChosen = EMBEDDED_SCENARIOS.filter((name) => chosen.includes(name));
     if (embedded && embeddedChosen.length > 0) {
       // Alone on the machine's core 0: the services API, its worker and the reference are done.
-      await stop(api, worker, ref);
+      await stop(api, worker, ref, ...(floor ? [floor] : []));
       embeddedPeak = await runEmbedded(embeddedChosen, results);
     }
 
@@ -960,6 +990,20 @@ function report(results, apiPeak, embeddedPeak, shapeWarnings) {
       `\n(embedded) rows: Atrium without DATABASE_URL and REDIS_URL (PGlite in process, in-memory cache), ${embeddedPosts} posts; * the reference's row of the same scenario in services mode.`,
     );
   }
+  const floored = results.filter((r) => r.floor);
+  if (floored.length > 0) {
+    console.log(
+      [
+        "\nThe NestJS floor (--floor): the reference's handlers through a bare Nest application, nothing of Atrium.",
+        '| scenario | floor req/s | floor / ref | Atrium / floor | CPU ms/req floor | floor p50 / p99 ms | non-2xx | errors |',
+        '|---|---|---|---|---|---|---|---|',
+        ...floored.map((r) => {
+          const n = r.floor;
+          return `| ${r.scenario} | ${fmt(n.rps)} | ${fmt(r.floorRatio, 2)} | ${fmt(r.atriumOverFloor, 2)} | ${fmt(n.cpuMsPerRequest, 3)} | ${n.p50} / ${n.p99} | ${n.non2xx} | ${n.errors + n.timeouts} |`;
+        }),
+      ].join('\n'),
+    );
+  }
   console.log(
     `\nAPI peak RSS over the run (VmHWM): ${apiPeak} MB services${embeddedPeak === null ? '' : `, ${embeddedPeak} MB embedded`}${flags['api-node-options'] ? ` (NODE_OPTIONS=${flags['api-node-options']})` : ''}.`,
   );
@@ -998,6 +1042,7 @@ function report(results, apiPeak, embeddedPeak, shapeWarnings) {
       embedded,
       embeddedPosts,
       apiNodeOptions: flags['api-node-options'] ?? null,
+      floor: flags.floor,
     },
     apiPeakRssMb: apiPeak,
     embeddedApiPeakRssMb: embeddedPeak,
@@ -1021,7 +1066,7 @@ function smokeReport(results, shapeWarnings, shapeFailed) {
   let pass = 0;
   let fail = 0;
   for (const r of results) {
-    for (const side of ['atrium', 'reference']) {
+    for (const side of ['atrium', 'reference', 'floor'].filter((name) => r[name] !== undefined)) {
       const m = r[side];
       const problems = [];
       if (!(m.total > 0)) problems.push('no answer at all');

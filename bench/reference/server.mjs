@@ -5,7 +5,8 @@
 //
 // Environment: PORT, DATABASE_URL, REDIS_URL, REDIS_PREFIX (Atrium's, for the revocation keys it
 // shares), REF_PREFIX (this server's own cache keys), JWT_ACCESS_SECRET, DATA_ENCRYPTION_KEY,
-// DB_POOL_SIZE (Atrium's default, 10).
+// DB_POOL_SIZE (Atrium's default, 10). REF_FRAMEWORK=nest serves the same routes through a bare NestJS
+// application instead (nest-floor.mjs; `npm run bench -- --floor`).
 import { createCipheriv, createHash, createSecretKey, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { verify as argonVerify } from '@node-rs/argon2';
@@ -14,6 +15,7 @@ import { PERMISSIONS } from '@atrium/contracts';
 import { deriveExcerpt, plainText, renderCommentMarkdown } from '../../apps/api/dist/modules/posts/content/markdown.js';
 import { mayHoldPhrase, wordPairsQuery } from '../../apps/api/dist/modules/posts/search-pairs.js';
 import Fastify from 'fastify';
+import { nestFloor } from './nest-floor.mjs';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
@@ -46,7 +48,16 @@ end
 return 0`,
 });
 
-const app = Fastify({ logger: false, genReqId: () => randomUUID() });
+const fastifyOptions = { logger: false, genReqId: () => randomUUID() };
+// With REF_FRAMEWORK=nest the routes are collected here and served by nest-floor.mjs.
+const nestRoutes = [];
+const app =
+  env.REF_FRAMEWORK === 'nest'
+    ? {
+        get: (url, handler) => nestRoutes.push(['GET', url, handler]),
+        post: (url, handler) => nestRoutes.push(['POST', url, handler]),
+      }
+    : Fastify(fastifyOptions);
 
 const etagOf = (data) =>
   `W/"${createHash('sha256')
@@ -755,8 +766,9 @@ app.post('/api/v1/auth/login', async (request, reply) => {
   return envelope(request, { accessToken: token, tokenType: 'Bearer', expiresIn: ACCESS_TTL, user: userDto(user) });
 });
 
+const server = env.REF_FRAMEWORK === 'nest' ? await nestFloor(nestRoutes, fastifyOptions) : app;
 const close = async () => {
-  await app.close();
+  await server.close();
   await pool.end();
   redis.disconnect();
   process.exit(0);
@@ -765,5 +777,5 @@ process.once('SIGTERM', () => void close());
 process.once('SIGINT', () => void close());
 
 await prepareFeedSql();
-await app.listen({ port: Number(env.PORT ?? 3100), host: '127.0.0.1' });
-console.log(`reference listening on ${env.PORT ?? 3100}`);
+await server.listen({ port: Number(env.PORT ?? 3100), host: '127.0.0.1' });
+console.log(`reference${env.REF_FRAMEWORK === 'nest' ? ' (NestJS floor)' : ''} listening on ${env.PORT ?? 3100}`);
