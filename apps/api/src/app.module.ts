@@ -15,7 +15,7 @@ import { EventsModule } from './events/events.module';
 import { createValidationPipe } from './common/http/validation';
 import { buildLoggerOptions } from './common/logging/logger-options';
 import { RedisThrottlerStorage } from './common/throttling/redis-throttler.storage';
-import { AtriumThrottlerGuard, AUTH_THROTTLER } from './common/throttling/throttler.guard';
+import { AtriumThrottlerGuard, AUTH_THROTTLER, RateLimitGuard } from './common/throttling/throttler.guard';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
@@ -116,7 +116,8 @@ export class AppModule {
         ...imports,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: AtriumThrottlerGuard },
+        AtriumThrottlerGuard,
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         // Deny by default; runs after the throttler (a flood is refused before any token is checked).
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -30,6 +30,8 @@ import { startTestApp, TestResources } from './support/test-app';
  * runner (decision 97), 138 with the envelope interceptor of before decision 96.
  */
 const PROMISE_BUDGET = 100;
+/** The promises of a warm public profile request (decision 117). */
+const PROFILE_PROMISE_BUDGET = 50;
 
 /**
  * What the most frequent requests cost in round trips to Postgres and Redis (issue "Performance"):
@@ -219,7 +221,7 @@ describe('round trips of the hot paths', () => {
     expect(viaReader).toEqual(viaBuilder);
     expect(viaReader).toMatchObject({ preferences: { density: 'compact' }, totpLastStep: '58123456', bio: null });
     expect(viaReader?.totpEnabledAt).toBeInstanceOf(Date);
-    expect(await atrium.app.get(UsersRepository).findActiveByUsername('nobody-at-all')).toBeNull();
+    expect(await atrium.app.get(UsersRepository).findActiveByEmail('nobody@nowhere.invalid')).toBeNull();
     // Outside a transaction the reader goes to the pool itself (decision 97): a failed statement is
     // still TypeORM's error, with Postgres's code on it.
     const failed = atrium.app.get(Transactions).findOneWhere(UserEntity, 'id = $1', ['not-a-uuid']);
@@ -596,6 +598,41 @@ describe('round trips of the hot paths', () => {
         serializations: 1,
       });
     }
+  });
+
+  it("a public profile: one statement reading what the profile shows, not the account's credentials", async () => {
+    const ada = await signedIn();
+    await atrium.app
+      .get(DataSource)
+      .query(`UPDATE users SET first_name = 'Ada', last_name = NULL, bio = 'Counts things.' WHERE id = $1`, [ada.id]);
+    let answer: Awaited<ReturnType<typeof call>> | undefined;
+    const { sql } = await roundTrips(async () => {
+      answer = await call('GET', `/api/v1/profiles/${ada.username.toUpperCase()}`);
+    });
+    expect(answer?.statusCode).toBe(200);
+    expect(answer?.json<{ data: unknown }>().data).toEqual({
+      username: ada.username,
+      firstName: 'Ada',
+      lastName: null,
+      bio: 'Counts things.',
+      avatarUrl: null,
+      memberSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    // Decision 117: the six columns, read raw; not the whole account made into an entity.
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(/^SELECT username, first_name, last_name, bio, avatar_key, created_at FROM users/);
+    expect({ text: sql[0], credentials: /password_hash|totp|email|recovery|preferences/.test(sql[0]) }).toEqual({
+      text: sql[0],
+      credentials: false,
+    });
+    // A warm request: the rate limit counted in the process and the public route's caller let
+    // through without a promise each (decision 117).
+    const made = await asyncResources(() => call('GET', `/api/v1/profiles/${ada.username}`));
+    // 56 before: the guards answered with promises Nest awaited (46 since).
+    expect(made.get('PROMISE') ?? 0).toBeLessThanOrEqual(PROFILE_PROMISE_BUDGET);
+    // A deactivated account has no profile.
+    await atrium.app.get(DataSource).query('UPDATE users SET is_active = false WHERE id = $1', [ada.id]);
+    expect((await call('GET', `/api/v1/profiles/${ada.username}`)).statusCode).toBe(404);
   });
 
   it("a page of comment threads reads only what a comment shows, not its authors' credentials", async () => {

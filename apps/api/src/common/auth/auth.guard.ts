@@ -7,6 +7,9 @@ import { IDENTIFIES, IS_PUBLIC, REQUIRED_SCOPE, SESSION_ONLY, VERIFIED_EMAIL } f
 import { type AuthenticatedRequest, AUTHENTICATOR, type Authenticator, AUTHORIZER, type Authorizer } from './auth-user';
 import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
 
+/** Where a route's metadata is read: its handler, then its controller. */
+type Targets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];
+
 /** RFC 7235: the scheme name is case-insensitive. */
 const BEARER = /^bearer ([A-Za-z0-9._~+/=-]+)$/i;
 
@@ -24,14 +27,26 @@ export class AuthGuard implements CanActivate {
     @Inject(AUTHORIZER) private readonly authorizer: Authorizer,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
+  /**
+   * `true` at once for a public route's anonymous caller, and for any caller of a public route that
+   * does not identify them: no promise for Nest to await (decision 117). The rest is `authenticate`.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const targets: Targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
       // A public route that identifies its callers: anonymous is fine, a bad credential is not.
       if (header === undefined || !this.reflector.getAllAndOverride<boolean>(IDENTIFIES, targets)) return true;
     }
+    return this.authenticate(request, header, targets);
+  }
+
+  private async authenticate(
+    request: AuthenticatedRequest,
+    header: string | string[] | undefined,
+    targets: Targets,
+  ): Promise<boolean> {
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     const user = match ? await this.authenticator.authenticate(match[1]) : null;
     if (!user) throw new ApiException(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');

@@ -115,22 +115,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicatio
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}throttle:${throttlerName}:${key}`;
-    const now = Date.now();
+    const counted = this.countHereAt(base, ttl, limit, blockDuration, throttlerName);
+    if (counted !== undefined) return counted;
     const slot = this.slots.get(base);
-    if (
-      slot !== undefined &&
-      !this.exactThrottlers.has(throttlerName) &&
-      countsHere(slot, ttl, limit, blockDuration, now, this.syncMs)
-    ) {
-      slot.unsent += 1;
-      this.scheduleSync();
-      return {
-        totalHits: slot.seenHits + slot.unsent,
-        timeToExpire: Math.ceil((slot.expiresAt - now) / 1000),
-        isBlocked: false,
-        timeToBlockExpire: 0,
-      };
-    }
     // This hit and any counted here but not sent yet.
     const count = 1 + (slot?.unsent ?? 0);
     if (slot !== undefined) slot.unsent = 0;
@@ -156,6 +143,48 @@ export class RedisThrottlerStorage implements ThrottlerStorage, BeforeApplicatio
         return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
       },
     );
+  }
+
+  /**
+   * The hit counted in this process, without a promise, when its key may be (far from its limit,
+   * see the class comment); undefined when it must go to Redis (`increment`). A record from here is
+   * never blocked. The guard tries this first, so a request whose every hit is counted here passes
+   * its rate limits synchronously (decision 117).
+   */
+  countHere(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): ThrottlerStorageRecord | undefined {
+    return this.countHereAt(`${this.prefix}throttle:${throttlerName}:${key}`, ttl, limit, blockDuration, throttlerName);
+  }
+
+  private countHereAt(
+    base: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): ThrottlerStorageRecord | undefined {
+    const slot = this.slots.get(base);
+    const now = Date.now();
+    if (
+      slot === undefined ||
+      this.exactThrottlers.has(throttlerName) ||
+      !countsHere(slot, ttl, limit, blockDuration, now, this.syncMs)
+    ) {
+      return undefined;
+    }
+    slot.unsent += 1;
+    this.scheduleSync();
+    return {
+      totalHits: slot.seenHits + slot.unsent,
+      timeToExpire: Math.ceil((slot.expiresAt - now) / 1000),
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    };
   }
 
   /** Adds the hits counted here to Redis now (also run every THROTTLE_SYNC_MS while there are any). */

@@ -174,3 +174,73 @@ describe('AtriumThrottlerGuard', () => {
     expect(headers).toMatchObject({ 'Retry-After': '10', 'X-RateLimit-Remaining': '0' });
   });
 });
+
+/** A storage that counts a key's hits after its first in the process (as RedisThrottlerStorage does far from a limit). */
+class CountingHereStorage extends RecordingStorage {
+  readonly here: Call[] = [];
+  private readonly seen = new Map<string, number>();
+  override increment(...call: Call): Promise<ThrottlerStorageRecord> {
+    this.seen.set(call[0], 1);
+    return super.increment(...call);
+  }
+  countHere(...call: Call): ThrottlerStorageRecord | undefined {
+    const hits = this.seen.get(call[0]);
+    if (hits === undefined) return undefined;
+    this.here.push(call);
+    this.seen.set(call[0], hits + 1);
+    return { totalHits: hits + 1, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 };
+  }
+}
+
+describe('AtriumThrottlerGuard without a round trip (decision 117)', () => {
+  it('passes a hit the storage counts in this process synchronously, under the key the library would use', async () => {
+    const storage = new CountingHereStorage();
+    const guard = new AtriumThrottlerGuard(OPTIONS, storage, new Reflector());
+    await guard.onModuleInit();
+
+    const first = request(PlainController, 'list');
+    const answer = guard.decide(first.context);
+    expect(answer).toBeInstanceOf(Promise);
+    expect(await answer).toBe(true);
+
+    for (const expectedRemaining of [98, 97]) {
+      const { context, headers } = request(PlainController, 'list');
+      // A boolean, not a promise: Nest has nothing to await.
+      expect(guard.decide(context)).toBe(true);
+      expect(headers).toEqual({
+        'X-RateLimit-Limit': 100,
+        'X-RateLimit-Remaining': expectedRemaining,
+        'X-RateLimit-Reset': 60,
+      });
+    }
+    // One increment; the next two counted here, under the same key the library's generator made.
+    expect(storage.calls).toHaveLength(1);
+    const libraryKey = guard['generateKey'](first.context, '203.0.113.7', 'default');
+    expect(storage.calls[0][0]).toBe(libraryKey);
+    expect(storage.here.map(([key, , limit, , name]) => [key, limit, name])).toEqual([
+      [libraryKey, 100, 'default'],
+      [libraryKey, 100, 'default'],
+    ]);
+    // Another client address: its own key, and its first hit goes to the storage.
+    const other = request(PlainController, 'list', '198.51.100.9');
+    expect(await guard.decide(other.context)).toBe(true);
+    expect(storage.calls[1][0]).not.toBe(libraryKey);
+    expect(storage.calls[1][0]).toBe(guard['generateKey'](other.context, '198.51.100.9', 'default'));
+  });
+
+  it('passes a request no throttler counts at once, and still sends an auth hit to the storage', async () => {
+    const storage = new CountingHereStorage();
+    const guard = new AtriumThrottlerGuard(OPTIONS, storage, new Reflector());
+    await guard.onModuleInit();
+    expect(guard.decide(request(ProbeController, 'health').context)).toBe(true);
+    expect(storage.calls).toEqual([]);
+
+    // The auth route: the default hit and the auth hit go to the storage (the first of each key).
+    await guard.decide(request(AuthController, 'signIn').context);
+    // Again: both hits counted here by this storage (RedisThrottlerStorage never counts an `auth`
+    // hit here: it goes to Redis, and the answer is a promise), so the answer is a boolean.
+    const again = guard.decide(request(AuthController, 'signIn').context);
+    expect(again).toBe(true);
+    expect(storage.here.map(([, , , , name]) => name)).toEqual(['default', AUTH_THROTTLER]);
+  });
+});

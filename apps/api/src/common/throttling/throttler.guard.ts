@@ -1,5 +1,6 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { normalizeIp, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerOptions } from '@nestjs/throttler';
+import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface.js';
 import {
   THROTTLER_BLOCK_DURATION,
   THROTTLER_KEY_GENERATOR,
@@ -26,6 +27,12 @@ interface RouteThrottler {
   /** Undefined: the client's IP (the library's own tracker), taken without a promise. */
   readonly getTracker: ThrottlerOptions['getTracker'];
   readonly generateKey: NonNullable<ThrottlerOptions['generateKey']>;
+  /**
+   * The keys the guard's own generator made, by tracker: it hashes the route's and throttler's
+   * names with the tracker (SHA-256) on every call, and they are the same for a route. None for a
+   * generator of the route's, the throttler's or the module's, which may read the request.
+   */
+  readonly keys: Map<string, string> | undefined;
   readonly setHeaders: boolean;
   /** The header names' suffix: none for the default throttler, `-<name>` for the others (as the library names them). */
   readonly suffix: string;
@@ -34,7 +41,22 @@ interface RouteThrottler {
 /** The library's own tracker (the client's IP, normalised), as long as no subclass replaces it. */
 const LIBRARY_TRACKER = (ThrottlerGuard.prototype as unknown as { getTracker: unknown }).getTracker;
 
-const PASS = Promise.resolve(true);
+/** Keys kept per route before the memo starts again (one per client address seen). */
+const MAX_KEYS = 10_000;
+
+/** The storage's hit counted in this process without a round trip, where it can be (RedisThrottlerStorage). */
+interface CountsHere {
+  countHere(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    name: string,
+  ): ThrottlerStorageRecord | undefined;
+}
+
+const countsHere = (storage: unknown): storage is CountsHere =>
+  typeof (storage as Partial<CountsHere>).countHere === 'function';
 
 /** A value the library resolves on every request; a number here when it is one (or a numeric string). */
 function staticNumber(value: unknown): number | undefined {
@@ -59,7 +81,17 @@ export class AtriumThrottlerGuard extends ThrottlerGuard {
   /** Per controller class, per handler: its throttlers, or null when a value must be resolved per request. */
   private readonly routes = new WeakMap<object, Map<object, readonly RouteThrottler[] | null>>();
 
-  override canActivate(context: ExecutionContext): Promise<boolean> {
+  /** The library's contract (a promise): `decide`'s answer. */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.decide(context);
+  }
+
+  /**
+   * Whether the request may go on: a boolean when that is known without a round trip (no throttler
+   * applies, or every hit is counted in this process), which Nest does not await, where a promise
+   * costs a request several (decision 117). What `RateLimitGuard`, the app's global guard, asks.
+   */
+  decide(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.routeOf(context);
     if (route === null) return super.canActivate(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -68,8 +100,21 @@ export class AtriumThrottlerGuard extends ThrottlerGuard {
       (throttler) =>
         !throttler.skipIf?.(context) && !throttler.ignoreUserAgents?.some((pattern) => pattern.test(userAgent)),
     );
-    // A request no throttler counts (probes, metrics) is answered with the one settled promise.
-    return applying.length === 0 ? PASS : this.hit(context, request, applying);
+    // A request no throttler counts (probes, metrics) passes at once.
+    if (applying.length === 0) return true;
+    let counted = 0;
+    if (countsHere(this.storageService)) {
+      for (const throttler of applying) {
+        if (throttler.getTracker !== undefined) break;
+        const key = this.keyOf(throttler, context, normalizeIp(request.ip, this.ipv6SubnetPrefix));
+        const { limit, ttl, blockDuration, name } = throttler;
+        const record = this.storageService.countHere(key, ttl, limit, blockDuration, name);
+        if (record === undefined) break;
+        this.report(context, throttler, record);
+        counted += 1;
+      }
+    }
+    return counted === applying.length ? true : this.hit(context, request, applying.slice(counted));
   }
 
   private async hit(
@@ -82,24 +127,46 @@ export class AtriumThrottlerGuard extends ThrottlerGuard {
         throttler.getTracker === undefined
           ? normalizeIp(request.ip, this.ipv6SubnetPrefix)
           : await throttler.getTracker(request, context);
-      const key = throttler.generateKey(context, tracker, throttler.name);
+      const key = this.keyOf(throttler, context, tracker);
       const { limit, ttl, blockDuration, name } = throttler;
       const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
-      const reply = context.switchToHttp().getResponse<FastifyReply>();
       if (record.isBlocked) {
         if (throttler.setHeaders) {
+          const reply = context.switchToHttp().getResponse<FastifyReply>();
           this.setResponseHeader(reply, `Retry-After${throttler.suffix}`, record.timeToBlockExpire);
         }
         await this.throwThrottlingException(context, { limit, ttl, key, tracker, ...record });
       }
-      if (throttler.setHeaders) {
-        const remaining = Math.max(0, limit - record.totalHits);
-        this.setResponseHeader(reply, `${this.headerPrefix}-Limit${throttler.suffix}`, limit);
-        this.setResponseHeader(reply, `${this.headerPrefix}-Remaining${throttler.suffix}`, remaining);
-        this.setResponseHeader(reply, `${this.headerPrefix}-Reset${throttler.suffix}`, record.timeToExpire);
-      }
+      this.report(context, throttler, record);
     }
     return true;
+  }
+
+  /** The `X-RateLimit-*` headers of a hit that passed. */
+  private report(
+    context: ExecutionContext,
+    throttler: RouteThrottler,
+    record: { totalHits: number; timeToExpire: number },
+  ): void {
+    if (!throttler.setHeaders) return;
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const remaining = Math.max(0, throttler.limit - record.totalHits);
+    this.setResponseHeader(reply, `${this.headerPrefix}-Limit${throttler.suffix}`, throttler.limit);
+    this.setResponseHeader(reply, `${this.headerPrefix}-Remaining${throttler.suffix}`, remaining);
+    this.setResponseHeader(reply, `${this.headerPrefix}-Reset${throttler.suffix}`, record.timeToExpire);
+  }
+
+  /** The storage key of a hit: the guard's own keys made once per route and tracker. */
+  private keyOf(throttler: RouteThrottler, context: ExecutionContext, tracker: string): string {
+    const { keys } = throttler;
+    if (keys === undefined) return throttler.generateKey(context, tracker, throttler.name);
+    let key = keys.get(tracker);
+    if (key === undefined) {
+      if (keys.size >= MAX_KEYS) keys.clear();
+      key = throttler.generateKey(context, tracker, throttler.name);
+      keys.set(tracker, key);
+    }
+    return key;
   }
 
   /** The route's throttlers as the library would read them on each request, read once. */
@@ -136,6 +203,10 @@ export class AtriumThrottlerGuard extends ThrottlerGuard {
         (Array.isArray(this.options) ? undefined : this.options.getTracker) ??
         // The library's tracker (the client's IP) is taken without a promise unless a subclass replaced it.
         (this.getTracker === LIBRARY_TRACKER ? undefined : this.commonOptions.getTracker);
+      const ownKeys =
+        read(THROTTLER_KEY_GENERATOR, name) === undefined &&
+        throttler.generateKey === undefined &&
+        (Array.isArray(this.options) || this.options.generateKey === undefined);
       route.push({
         name,
         limit,
@@ -148,6 +219,7 @@ export class AtriumThrottlerGuard extends ThrottlerGuard {
           read<ThrottlerOptions['generateKey']>(THROTTLER_KEY_GENERATOR, name) ??
           throttler.generateKey ??
           (this.commonOptions.generateKey as NonNullable<ThrottlerOptions['generateKey']>),
+        keys: ownKeys ? new Map<string, string>() : undefined,
         setHeaders: throttler.setHeaders ?? this.commonOptions.setHeaders ?? true,
         suffix: name === 'default' ? '' : `-${name}`,
       });
@@ -173,5 +245,18 @@ export class AtriumThrottlerGuard extends ThrottlerGuard {
         'Retry-After': retryAfter,
       }),
     );
+  }
+}
+
+/**
+ * The app's global rate-limit guard: `AtriumThrottlerGuard`'s decision, a boolean when it needs no
+ * round trip. (The library's guard class promises a promise from `canActivate`; Nest takes either.)
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(private readonly throttler: AtriumThrottlerGuard) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    return this.throttler.decide(context);
   }
 }

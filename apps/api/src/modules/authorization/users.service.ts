@@ -229,7 +229,7 @@ export class UsersService {
   }
 
   async profile(username: string): Promise<PublicProfileDto> {
-    const user = await this.users.findActiveByUsername(normalizeUsername(username));
+    const user = await this.users.findPublicProfile(normalizeUsername(username));
     if (!user) throw Errors.notFound('profile');
     return {
       username: user.username,

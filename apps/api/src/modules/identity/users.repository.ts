@@ -36,6 +36,12 @@ export class IdentifierTakenError extends Error {
   }
 }
 
+/** The columns of an account its public profile shows. */
+export type PublicProfileRow = Pick<
+  UserEntity,
+  'username' | 'firstName' | 'lastName' | 'bio' | 'avatarKey' | 'createdAt'
+>;
+
 /** Not deleted and not deactivated, as SQL. */
 const ACTIVE = 'deleted_at IS NULL AND is_active = true';
 
@@ -73,8 +79,28 @@ export class UsersRepository {
     return this.tx.findOneWhere(UserEntity, `email_normalized = $1 AND ${ACTIVE}`, [emailNormalized]);
   }
 
-  findActiveByUsername(usernameNormalized: string): Promise<UserEntity | null> {
-    return this.tx.findOneWhere(UserEntity, `username_normalized = $1 AND ${ACTIVE}`, [usernameNormalized]);
+  /**
+   * What a public profile shows of an active account, read narrowly (decision 117): the six
+   * columns, no entity. The account's credentials (password hash, two-factor secrets, email) never
+   * leave the database for a page anyone may ask for, and a profile request parses and hydrates
+   * none of the other columns.
+   */
+  async findPublicProfile(usernameNormalized: string): Promise<PublicProfileRow | null> {
+    const rows = await this.tx.rawRows(
+      `SELECT username, first_name, last_name, bio, avatar_key, created_at FROM users
+        WHERE username_normalized = $1 AND ${ACTIVE} LIMIT 1`,
+      [usernameNormalized],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return {
+      username: row.username as string,
+      firstName: row.first_name as string | null,
+      lastName: row.last_name as string | null,
+      bio: row.bio as string | null,
+      avatarKey: row.avatar_key as string | null,
+      createdAt: row.created_at as Date,
+    };
   }
 
   /** Accounts (deleted ones within their retention too) holding this email address or username. */
