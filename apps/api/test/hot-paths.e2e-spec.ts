@@ -18,6 +18,7 @@ import { OutboxEventEntity } from '../src/events/outbox-event.entity';
 import { AuditEventEntity } from '../src/modules/audit/audit-event.entity';
 import { UserEntity } from '../src/modules/identity/entities/user.entity';
 import { UsersRepository } from '../src/modules/identity/users.repository';
+import { AbilityService } from '../src/modules/authorization/ability.service';
 import type { PostEntity } from '../src/modules/posts/entities/post.entity';
 import { POST_SORT_COLUMNS, PostsRepository, type PostSearch } from '../src/modules/posts/posts.repository';
 import { actors } from './support/actors';
@@ -120,6 +121,50 @@ describe('round trips of the hot paths', () => {
     // although both the roles and the permissions are reported. The rate limit of a client seen in
     // this window is counted in the process and sent later, outside the request (decision 95).
     expect(redis.sort()).toEqual(['evalsha', 'exists']);
+  });
+
+  it("GET /auth/me, once warm: the grants' text decoded and their ability built once, until the grants change", async () => {
+    const ada = await signedIn();
+    const admin = await asAdmin();
+    const me = async () => {
+      const answer = await call('GET', '/api/v1/auth/me', { token: ada.token });
+      expect(answer.statusCode).toBe(200);
+      return answer.json<{ data: { roles: string[]; permissions: string[] } }>().data;
+    };
+    // The first loads the grants and caches them; the second reads them from the cache.
+    await me();
+    await me();
+    const builds = jest.spyOn(AbilityService.prototype as unknown as { build: () => unknown }, 'build');
+    const parses = jest.spyOn(JSON, 'parse');
+    try {
+      const [first, second] = [await me(), await me()];
+      expect(second).toEqual(first);
+      expect(first.roles).toEqual(['user']);
+      // Decision 118: the same cached text is the same frozen grants, whose ability was built on the
+      // first read after they were cached, and whose permissions were listed then too.
+      expect(builds).not.toHaveBeenCalled();
+      expect(parses.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"rules"'))).toEqual([]);
+
+      // A change of roles is a new text: decoded, built and answered anew.
+      const editor = await atrium.app
+        .get(DataSource)
+        .query<Array<{ id: string }>>(`SELECT id FROM roles WHERE name = $1`, [SystemRole.EDITOR]);
+      const user = await atrium.app
+        .get(DataSource)
+        .query<Array<{ id: string }>>(`SELECT id FROM roles WHERE name = 'user'`);
+      const assigned = await call('PUT', `/api/v1/users/${ada.id}/roles`, {
+        token: admin.token,
+        body: { roles: [{ roleId: user[0].id }, { roleId: editor[0].id }] },
+      });
+      expect(assigned.statusCode).toBe(200);
+      const after = await me();
+      expect(after.roles.sort()).toEqual([SystemRole.EDITOR, 'user'].sort());
+      expect(after.permissions.length).toBeGreaterThan(first.permissions.length);
+      expect(builds).toHaveBeenCalled();
+    } finally {
+      builds.mockRestore();
+      parses.mockRestore();
+    }
   });
 
   it('GET /auth/me counted just after a Redis command failed: the count waits out the breaker', async () => {

@@ -1,7 +1,7 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { CacheService } from '../../common/cache';
+import { type CacheCodec, CacheService } from '../../common/cache';
 import { RoleDeletedEvent, RolePermissionsChangedEvent, UserRolesChangedEvent } from './authorization.events';
 import { GrantsRepository } from './grants.repository';
 
@@ -32,6 +32,41 @@ export interface CachedGrants {
 export const GRANTS_CACHE = 'grants';
 const GRANTS_TTL_SECONDS = 300;
 
+/** Decoded grants kept by their text, at most this many (then the memo starts again). */
+const MAX_DECODED_GRANTS = 1_000;
+
+/** Freezes a decoded value all the way down: it is shared by every request that reads the same text. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
+ * The grants' form in the cache (JSON), decoding each text once (decision 118): every request of a
+ * signed-in user reads the same text until their grants change, and the object it decodes to is
+ * then the same one, frozen, so the ability built from it is too (`abilityFrom`).
+ */
+export class GrantsCodec implements CacheCodec<CachedGrants> {
+  private readonly decoded = new Map<string, CachedGrants>();
+
+  encode(grants: CachedGrants): string {
+    return JSON.stringify(grants);
+  }
+
+  decode(text: string): CachedGrants {
+    let grants = this.decoded.get(text);
+    if (grants === undefined) {
+      if (this.decoded.size >= MAX_DECODED_GRANTS) this.decoded.clear();
+      grants = deepFreeze(JSON.parse(text) as CachedGrants);
+      this.decoded.set(text, grants);
+    }
+    return grants;
+  }
+}
+
 /** Replaces `${user.id}` (the only placeholder today) in condition values, recursively. */
 function interpolate(value: unknown, userId: string): unknown {
   if (typeof value === 'string') return value.replace(/\$\{user\.id\}/g, userId);
@@ -51,6 +86,10 @@ function interpolate(value: unknown, userId: string): unknown {
  */
 @Injectable()
 export class AbilityService {
+  private readonly codec = new GrantsCodec();
+  /** The ability of grants decoded from the cache, for callers without scopes: built once per grants. */
+  private readonly abilities = new WeakMap<CachedGrants, AppAbility>();
+
   constructor(
     private readonly grants: GrantsRepository,
     private readonly cache: CacheService,
@@ -62,6 +101,20 @@ export class AbilityService {
 
   /** The ability of `subject` from grants already loaded (see `grantsOf`). */
   abilityFrom(grants: CachedGrants, subject: AbilitySubject): AppAbility {
+    // The rules hold the user's id already (interpolated when loaded): without scopes the ability
+    // depends on the grants alone. Only decoded (frozen) grants are shared between requests.
+    if (!subject.scopes && Object.isFrozen(grants)) {
+      let ability = this.abilities.get(grants);
+      if (ability === undefined) {
+        ability = this.build(grants, subject);
+        this.abilities.set(grants, ability);
+      }
+      return ability;
+    }
+    return this.build(grants, subject);
+  }
+
+  private build(grants: CachedGrants, subject: AbilitySubject): AppAbility {
     let rules: Rule[] = grants.rules.map((r) => ({ ...r, conditions: r.conditions }) as Rule);
     if (subject.scopes) {
       // A token may only use the permissions named in its scopes, and only as far as the user holds them.
@@ -117,6 +170,7 @@ export class AbilityService {
   /** The user's roles and rules, from the cache (loaded and cached on a miss). */
   grantsOf(userId: string): Promise<CachedGrants> {
     return this.cache.getOrLoad(GRANTS_CACHE, userId, () => this.load(userId), {
+      codec: this.codec,
       ttlSeconds: (grants) =>
         Math.min(GRANTS_TTL_SECONDS, grants.validUntil === null ? Infinity : (grants.validUntil - Date.now()) / 1000),
     });

@@ -7,6 +7,8 @@ import { AbilityService, type AppAbility, type CachedGrants } from './ability.se
 /** Per request (the user object is per request): the grants are read from the cache once. */
 const grantsByRequest = new WeakMap<AuthUser, Promise<CachedGrants>>();
 const abilities = new WeakMap<AuthUser, Promise<AppAbility>>();
+/** What an ability holds without conditions: the same for every request that shares the ability (decision 118). */
+const held = new WeakMap<AppAbility, Permission[]>();
 
 /**
  * Route-level checks (`@RequirePermissions`, through the global guard) and the ability the policy
@@ -61,10 +63,15 @@ export class AuthorizationService implements Authorizer {
    */
   async heldPermissions(user: AuthUser): Promise<Permission[]> {
     const ability = await this.abilityOf(user);
-    return PERMISSIONS.filter((permission) => {
-      const [resource, action] = permission.split(':');
-      return ability.rulesFor(action, resource).some((rule) => !rule.inverted && !rule.conditions);
-    });
+    let permissions = held.get(ability);
+    if (permissions === undefined) {
+      permissions = PERMISSIONS.filter((permission) => {
+        const [resource, action] = permission.split(':');
+        return ability.rulesFor(action, resource).some((rule) => !rule.inverted && !rule.conditions);
+      });
+      held.set(ability, permissions);
+    }
+    return [...permissions];
   }
 
   /** Permissions the user holds only under conditions (such as their own posts). */
