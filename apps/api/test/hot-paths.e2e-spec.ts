@@ -467,15 +467,24 @@ describe('round trips of the hot paths', () => {
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^W\/"/);
 
+    // The first hit decodes the cached text.
+    expect((await read()).json<{ data: unknown }>().data).toEqual(first.json<{ data: unknown }>().data);
     const hashed = jest.spyOn(etagModule, 'weakEtagOf');
+    const parses = jest.spyOn(JSON, 'parse');
     try {
       const again = await read();
       const unchanged = await read({ 'if-none-match': etag });
       expect([again.statusCode, again.headers.etag, unchanged.statusCode]).toEqual([200, etag, 304]);
+      expect(again.json<{ data: unknown }>().data).toEqual(first.json<{ data: unknown }>().data);
       // Before decision 86 every read hashed the post with its HTML (~4 % of its CPU under load).
       expect(hashed).not.toHaveBeenCalled();
+      // Decision 118: the same cached text is the same (frozen) post, not parsed again on each read.
+      // (The test's own reading of the answers parses envelopes; the cache's entry is `{"post":…}`.)
+      const ofThePost = parses.mock.calls.filter(([text]) => typeof text === 'string' && text.startsWith('{"post"'));
+      expect(ofThePost).toEqual([]);
     } finally {
       hashed.mockRestore();
+      parses.mockRestore();
     }
     // An edit drops the cache: the next read has the new post and a new tag.
     const edited = await call('PATCH', `/api/v1/posts/${id}`, {

@@ -1,5 +1,6 @@
 export { CacheModule } from './cache.module';
 export { type CacheCodec, type CacheLoadOptions, CacheService } from './cache.service';
+export { decodedOnce } from './decoded-once.codec';
 export { type TextPage, textPageCodec } from './text-page.codec';
 export {
   FEEDS_CACHE,

@@ -1,7 +1,7 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { type CacheCodec, CacheService } from '../../common/cache';
+import { CacheService, decodedOnce } from '../../common/cache';
 import { RoleDeletedEvent, RolePermissionsChangedEvent, UserRolesChangedEvent } from './authorization.events';
 import { GrantsRepository } from './grants.repository';
 
@@ -32,40 +32,11 @@ export interface CachedGrants {
 export const GRANTS_CACHE = 'grants';
 const GRANTS_TTL_SECONDS = 300;
 
-/** Decoded grants kept by their text, at most this many (then the memo starts again). */
-const MAX_DECODED_GRANTS = 1_000;
-
-/** Freezes a decoded value all the way down: it is shared by every request that reads the same text. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
-
 /**
- * The grants' form in the cache (JSON), decoding each text once (decision 118): every request of a
- * signed-in user reads the same text until their grants change, and the object it decodes to is
- * then the same one, frozen, so the ability built from it is too (`abilityFrom`).
+ * The grants' form in the cache: JSON, each text decoded once and shared, frozen (decision 118), so
+ * the ability built from it is too (`abilityFrom`). At most 1 000 users' texts are kept.
  */
-export class GrantsCodec implements CacheCodec<CachedGrants> {
-  private readonly decoded = new Map<string, CachedGrants>();
-
-  encode(grants: CachedGrants): string {
-    return JSON.stringify(grants);
-  }
-
-  decode(text: string): CachedGrants {
-    let grants = this.decoded.get(text);
-    if (grants === undefined) {
-      if (this.decoded.size >= MAX_DECODED_GRANTS) this.decoded.clear();
-      grants = deepFreeze(JSON.parse(text) as CachedGrants);
-      this.decoded.set(text, grants);
-    }
-    return grants;
-  }
-}
+const GRANTS_CODEC = decodedOnce<CachedGrants>(1_000);
 
 /** Replaces `${user.id}` (the only placeholder today) in condition values, recursively. */
 function interpolate(value: unknown, userId: string): unknown {
@@ -86,7 +57,6 @@ function interpolate(value: unknown, userId: string): unknown {
  */
 @Injectable()
 export class AbilityService {
-  private readonly codec = new GrantsCodec();
   /** The ability of grants decoded from the cache, for callers without scopes: built once per grants. */
   private readonly abilities = new WeakMap<CachedGrants, AppAbility>();
 
@@ -170,7 +140,7 @@ export class AbilityService {
   /** The user's roles and rules, from the cache (loaded and cached on a miss). */
   grantsOf(userId: string): Promise<CachedGrants> {
     return this.cache.getOrLoad(GRANTS_CACHE, userId, () => this.load(userId), {
-      codec: this.codec,
+      codec: GRANTS_CODEC,
       ttlSeconds: (grants) =>
         Math.min(GRANTS_TTL_SECONDS, grants.validUntil === null ? Infinity : (grants.validUntil - Date.now()) / 1000),
     });

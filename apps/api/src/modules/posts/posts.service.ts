@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth';
 import {
   CacheService,
+  decodedOnce,
   PUBLIC_CONTENT_TTL_SECONDS,
   PUBLIC_POSTS_CACHE,
   PublicContentCache,
@@ -100,6 +101,12 @@ type CachedPage = TextPage<{
   /** The page's tag as `@HttpCache` computes it (docs/DECISIONS.md 102). */
   etag: string;
 }>;
+
+/**
+ * A published post and its tag in the public cache: each text decoded once and shared, frozen, by
+ * the reads until the post changes (decision 118), not parsed again on every read of it.
+ */
+const POST_ENTRY_CODEC = decodedOnce<{ post: PostDto; etag: string } | null>(500);
 
 const CACHED_PAGE_CODEC = textPageCodec<Omit<CachedPage, 'itemsJson'>>();
 
@@ -283,7 +290,7 @@ export class PostsService implements OnModuleInit {
         const post = await this.loadPublished(idOrSlug);
         return post && { post, etag: etagOfPost(post) };
       },
-      { ttlSeconds: (entry) => (entry ? PUBLIC_CONTENT_TTL_SECONDS : 0) },
+      { ttlSeconds: (entry) => (entry ? PUBLIC_CONTENT_TTL_SECONDS : 0), codec: POST_ENTRY_CODEC },
     );
     if (published) {
       const { post, etag } = published;
