@@ -41,8 +41,11 @@ interface RouteThrottler {
 /** The library's own tracker (the client's IP, normalised), as long as no subclass replaces it. */
 const LIBRARY_TRACKER = (ThrottlerGuard.prototype as unknown as { getTracker: unknown }).getTracker;
 
-/** Keys kept per route before the memo starts again (one per client address seen). */
-const MAX_KEYS = 10_000;
+/**
+ * Keys kept per route before the memo starts again (one per client address seen): ~150 bytes each,
+ * so a route's memo stays under ~150 KB however many addresses come; a busy client is what it is for.
+ */
+const MAX_KEYS = 1_000;
 
 /** The storage's hit counted in this process without a round trip, where it can be (RedisThrottlerStorage). */
 interface CountsHere {
