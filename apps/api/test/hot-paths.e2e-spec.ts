@@ -21,6 +21,9 @@ import { UsersRepository } from '../src/modules/identity/users.repository';
 import { AbilityService } from '../src/modules/authorization/ability.service';
 import type { PostEntity } from '../src/modules/posts/entities/post.entity';
 import { POST_SORT_COLUMNS, PostsRepository, type PostSearch } from '../src/modules/posts/posts.repository';
+import { CommentsService } from '../src/modules/comments/comments.service';
+import type { CommentNodeDto } from '../src/modules/comments/dto/comments.dto';
+import { type CursorPage, encodeCursor } from '../src/common/http/list';
 import { actors } from './support/actors';
 import { startTestApp, TestResources } from './support/test-app';
 
@@ -727,6 +730,31 @@ describe('round trips of the hot paths', () => {
         credentials: false,
       });
       expect({ text, bookkeeping: /moderated_at|updated_at/.test(text) }).toEqual({ text, bookkeeping: false });
+    }
+
+    // A page read from Postgres (a cursor: not the kept first page) builds each comment's DTO once
+    // and nests those very objects (decision 119): no copy of every DTO to add its replies.
+    const toDto = jest.spyOn(CommentsService.prototype, 'toDto');
+    try {
+      const before = '00000000-0000-4000-8000-000000000000';
+      const page = await atrium.app
+        .get(CommentsService)
+        .threads(postId, null, { cursor: encodeCursor({ id: before }), limit: 20 });
+      const built = new Set(toDto.mock.results.map((result) => result.value as object));
+      const served: object[] = [];
+      const walk = (nodes: CommentNodeDto[]): void =>
+        nodes.forEach((node) => {
+          served.push(node);
+          walk(node.replies);
+        });
+      walk((page as CursorPage<CommentNodeDto>).items);
+      expect(served.map((node) => (node as CommentNodeDto).body)).toEqual(['Root.', 'Reply.']);
+      expect({ built: toDto.mock.calls.length, copies: served.filter((node) => !built.has(node)).length }).toEqual({
+        built: 2,
+        copies: 0,
+      });
+    } finally {
+      toDto.mockRestore();
     }
   });
 

@@ -149,20 +149,28 @@ export class CommentsService {
     );
     const page = roots.slice(0, limit);
     const replies = await this.comments.replies(page.map((root) => root.id));
-    const visible = (c: CommentRow): boolean =>
-      moderator || c.status === 'approved' || (viewer !== null && c.authorId === viewer.id);
+    // Each comment becomes its node once, and the tree is pruned on the nodes themselves: no copy
+    // of every DTO, and no second map of the rows (decision 119).
     const nodes = new Map<string, CommentNodeDto>();
-    for (const comment of [...page, ...replies]) nodes.set(comment.id, { ...this.toDto(comment), replies: [] });
+    const nodeOf = (comment: CommentRow): CommentNodeDto => {
+      const node = this.toDto(comment) as CommentNodeDto;
+      node.replies = [];
+      nodes.set(comment.id, node);
+      return node;
+    };
+    const tops = page.map(nodeOf);
+    for (const reply of replies) nodeOf(reply);
     for (const reply of replies) nodes.get(reply.parentId!)?.replies.push(nodes.get(reply.id)!);
     // Hidden comments go with their replies; deleted ones stay only as the parent of something shown.
-    const byId = new Map([...page, ...replies].map((c) => [c.id, c]));
+    // A deleted node shows no author, so only a shown one is asked whose it is.
+    const visible = (node: CommentNodeDto): boolean =>
+      moderator || node.status === 'approved' || (viewer !== null && node.author?.id === viewer.id);
     const prune = (node: CommentNodeDto): CommentNodeDto | null => {
-      const comment = byId.get(node.id)!;
-      if (!comment.deletedAt && !visible(comment)) return null;
+      if (!node.deleted && !visible(node)) return null;
       node.replies = node.replies.map(prune).filter((n): n is CommentNodeDto => n !== null);
-      return comment.deletedAt && node.replies.length === 0 ? null : node;
+      return node.deleted && node.replies.length === 0 ? null : node;
     };
-    const threads = page.map((root) => prune(nodes.get(root.id)!)).filter((n): n is CommentNodeDto => n !== null);
+    const threads = tops.map(prune).filter((n): n is CommentNodeDto => n !== null);
     const last = page.at(-1);
     return new CursorPage(threads, roots.length > limit && last ? encodeCursor({ id: last.id }) : null);
   }
