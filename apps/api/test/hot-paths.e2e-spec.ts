@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { createHook } from 'node:async_hooks';
 import { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
-import { DataSource, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { InsertQueryBuilder } from 'typeorm/query-builder/InsertQueryBuilder';
 import { RawSqlResultsToEntityTransformer } from 'typeorm/query-builder/transformer/RawSqlResultsToEntityTransformer';
 import type { AtriumApp } from '../src/bootstrap';
@@ -562,6 +562,44 @@ describe('round trips of the hot paths', () => {
         hashed.mockRestore();
         parsed.mockRestore();
       }
+    }
+  });
+
+  it('an uncached page of posts: its rows read as pg gives them, no entity made and no value hydrated', async () => {
+    const editor = await asRole(SystemRole.EDITOR);
+    const tag = (
+      await call('POST', '/api/v1/tags', { token: editor.token, body: { name: `Rows ${Date.now()}` } })
+    ).json<{
+      data: { id: string; name: string };
+    }>().data;
+    const created = await call('POST', '/api/v1/posts', {
+      token: editor.token,
+      body: { title: `Rows as given ${Date.now()}`, body: 'Read raw.', tagIds: [tag.id] },
+    });
+    const { id } = created.json<{ data: { id: string } }>().data;
+    expect((await call('POST', `/api/v1/posts/${id}/publish`, { token: editor.token })).statusCode).toBe(200);
+
+    // Decision 119: a page of the feed hydrated every value of its 20 rows through the driver and
+    // made an entity of every tag shown, most of its mapping's CPU and garbage.
+    const { driver } = atrium.app.get(DataSource);
+    const hydrated = jest.spyOn(driver, 'prepareHydratedValue');
+    const made = jest.spyOn(EntityManager.prototype, 'create');
+    try {
+      const page = await call('GET', '/api/v1/posts', { query: { author: editor.username } });
+      const [post] = page.json<{ data: Array<{ id: string; tags: Array<{ name: string }>; publishedAt: string }> }>()
+        .data;
+      expect({ id: post.id, tags: post.tags.map((t) => t.name), published: typeof post.publishedAt }).toEqual({
+        id,
+        tags: [tag.name],
+        published: 'string',
+      });
+      expect({ hydrated: hydrated.mock.calls.length, entities: made.mock.calls.length }).toEqual({
+        hydrated: 0,
+        entities: 0,
+      });
+    } finally {
+      hydrated.mockRestore();
+      made.mockRestore();
     }
   });
 

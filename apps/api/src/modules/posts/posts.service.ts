@@ -52,8 +52,7 @@ import {
 import type { PostRevisionEntity } from './entities/post-revision.entity';
 import type { PostEntity } from './entities/post.entity';
 import { PostChangedEvent } from './posts.events';
-import type { TagEntity } from '../taxonomy/entities/tag.entity';
-import { TaxonomyRepository } from '../taxonomy/taxonomy.repository';
+import { TaxonomyRepository, type TagShown } from '../taxonomy/taxonomy.repository';
 import { type MediaRendering, MediaService } from '../media/media.service';
 import {
   MARK_END,
@@ -139,7 +138,7 @@ const etagOfPost = (post: PostDto): string => weakEtagOf({ ...post, viewCount: 0
 export const postEtag = (post: PostDto): string => rememberedEtag(post) ?? etagOfPost(post);
 
 /** What a post is shown with: its tags and its cover. */
-type Shown = { tags: TagEntity[]; cover: (MediaRendering & { id: string }) | null };
+type Shown = { tags: TagShown[]; cover: (MediaRendering & { id: string }) | null };
 /** A post as read: its author, its category, its tags and its cover. */
 type PostView = PostWithAuthor & Shown;
 /** A post as a list shows it (lists do not load the bodies). */

@@ -14,6 +14,9 @@ const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\
  * the difference a write makes, with the tags' rows locked (in id order, so writers never
  * deadlock): `usage_count` is the number of `post_tags` rows of the tag at every commit.
  */
+/** What a post shows of each of its tags. */
+export type TagShown = Pick<TagEntity, 'id' | 'name' | 'slug' | 'color'>;
+
 @Injectable()
 export class TaxonomyRepository {
   constructor(private readonly tx: Transactions) {}
@@ -168,29 +171,22 @@ export class TaxonomyRepository {
   }
 
   /** The tags on each of `postIds`, by name. */
-  async tagsOfPosts(postIds: readonly string[]): Promise<Map<string, TagEntity[]>> {
-    const byPost = new Map<string, TagEntity[]>(postIds.map((id) => [id, []]));
+  /**
+   * The tags each post shows, by post: what a post's summary shows of a tag, as plain objects (a
+   * page of the feed made a TagEntity for every tag of every post on it; decision 119).
+   */
+  async tagsOfPosts(postIds: readonly string[]): Promise<Map<string, TagShown[]>> {
+    const byPost = new Map<string, TagShown[]>(postIds.map((id) => [id, []]));
     if (postIds.length === 0) return byPost;
     const rows = (await this.tx.rawRows(
-      `SELECT pt.post_id, t.id, t.name, t.slug, t.color, t.usage_count, t.created_at, t.updated_at
+      `SELECT pt.post_id, t.id, t.name, t.slug, t.color
          FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
         WHERE pt.post_id = ANY($1::uuid[])
         ORDER BY t.name, t.id`,
       [postIds],
-    )) as Array<{ post_id: string } & Record<string, unknown>>;
-    for (const row of rows) {
-      byPost.get(row.post_id)?.push(
-        this.tags.create({
-          id: row.id as string,
-          name: row.name as string,
-          slug: row.slug as string,
-          color: row.color as string | null,
-          usageCount: row.usage_count as number,
-          createdAt: row.created_at as Date,
-          updatedAt: row.updated_at as Date,
-        }),
-      );
-    }
+    )) as Array<TagShown & { post_id: string }>;
+    for (const row of rows)
+      byPost.get(row.post_id)?.push({ id: row.id, name: row.name, slug: row.slug, color: row.color });
     return byPost;
   }
 
