@@ -29,17 +29,17 @@ import { PolicyService } from './policy.service';
 import type { RoleAssignment } from './roles.repository';
 import { RolesRepository } from './roles.repository';
 import { toAssignmentDto } from './roles.service';
-import { USER_SORT_COLUMNS, UserDirectoryRepository } from './user-directory.repository';
+import { type DirectoryUser, USER_SORT_COLUMNS, UserDirectoryRepository } from './user-directory.repository';
 
 const INVITE_TTL_HOURS = 72;
 /** The fields of a user row that permission conditions may name (`{ "id": "${user.id}" }`). */
 const USER_COLUMNS = { id: 'u.id' } as const;
 
-const statusOf = (user: UserEntity): AdminUserDto['status'] =>
+const statusOf = (user: DirectoryUser): AdminUserDto['status'] =>
   user.deletedAt ? 'deleted' : !user.isActive ? 'inactive' : !user.emailVerifiedAt ? 'unverified' : 'active';
 
 /** The sort value a cursor carries for one key (times at the list's millisecond precision). */
-const sortValue = (user: UserEntity, field: (typeof USER_SORT_FIELDS)[number]): string =>
+const sortValue = (user: DirectoryUser, field: (typeof USER_SORT_FIELDS)[number]): string =>
   field === 'createdAt'
     ? user.createdAt.toISOString()
     : field === 'username'
@@ -64,7 +64,7 @@ export class UsersService {
     private readonly publicContent: PublicContentCache,
   ) {}
 
-  private toDto(user: UserEntity, roles: RoleAssignment[]): AdminUserDto {
+  private toDto(user: DirectoryUser, roles: RoleAssignment[]): AdminUserDto {
     return {
       id: user.id,
       email: user.email,
@@ -82,7 +82,7 @@ export class UsersService {
   }
 
   /** Rows to DTOs with every row's roles from one query. */
-  private async toDtos(rows: UserEntity[]): Promise<AdminUserDto[]> {
+  private async toDtos(rows: DirectoryUser[]): Promise<AdminUserDto[]> {
     const roles = await this.roles.assignmentsOf(rows.map((u) => u.id));
     return rows.map((u) => this.toDto(u, roles.get(u.id) ?? []));
   }
