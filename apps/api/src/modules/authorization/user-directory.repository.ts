@@ -132,8 +132,12 @@ export class UserDirectoryRepository {
     return this.tx.rawRows(text, values);
   }
 
-  private select(search: UserSearch, limit: number, offset = 0): Promise<DirectoryUser[]> {
-    const { sql, params } = this.where(search);
+  private select(
+    search: UserSearch,
+    { sql, params }: { sql: string; params: Record<string, unknown> },
+    limit: number,
+    offset = 0,
+  ): Promise<DirectoryUser[]> {
     const order = [...search.sort.map((key) => `${key.column} ${key.direction}`), 'u.id ASC'].join(', ');
     return this.rows(
       `SELECT ${DIRECTORY_COLUMNS} FROM users u WHERE ${sql} ORDER BY ${order} LIMIT ${bound(limit)} OFFSET ${bound(offset)}`,
@@ -143,11 +147,12 @@ export class UserDirectoryRepository {
 
   /** One page by offset, with the total. */
   async page(search: UserSearch, offset: number, limit: number): Promise<[DirectoryUser[], number]> {
-    const users = await this.select(search, limit, offset);
+    const where = this.where(search);
+    const users = await this.select(search, where, limit, offset);
     // A page that is not full is the last one: the total is known without counting (as TypeORM's
     // getManyAndCount knew it), unless it is empty past the first.
     if (users.length < limit && (users.length > 0 || offset === 0)) return [users, offset + users.length];
-    const { sql, params } = this.where(search);
+    const { sql, params } = where;
     const [{ n }] = (await this.rows(`SELECT count(*)::int AS n FROM users u WHERE ${sql}`, params)) as Array<{
       n: number;
     }>;
@@ -156,6 +161,6 @@ export class UserDirectoryRepository {
 
   /** Up to `limit` rows after the keyset condition (no count). */
   slice(search: UserSearch, limit: number): Promise<DirectoryUser[]> {
-    return this.select(search, limit);
+    return this.select(search, this.where(search), limit);
   }
 }

@@ -9,14 +9,14 @@ export type TagSort = (typeof TAG_SORTS)[number];
 /** Escapes `%`, `_` and `\` for a LIKE pattern. */
 const likeEscaped = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** What a post shows of each of its tags. */
+export type TagShown = Pick<TagEntity, 'id' | 'name' | 'slug' | 'color'>;
+
 /**
  * Every query and write of `categories`, `tags` and `post_tags`. Tag counts change only here, by
  * the difference a write makes, with the tags' rows locked (in id order, so writers never
  * deadlock): `usage_count` is the number of `post_tags` rows of the tag at every commit.
  */
-/** What a post shows of each of its tags. */
-export type TagShown = Pick<TagEntity, 'id' | 'name' | 'slug' | 'color'>;
-
 @Injectable()
 export class TaxonomyRepository {
   constructor(private readonly tx: Transactions) {}
@@ -170,9 +170,8 @@ export class TaxonomyRepository {
       .getMany();
   }
 
-  /** The tags on each of `postIds`, by name. */
   /**
-   * The tags each post shows, by post: what a post's summary shows of a tag, as plain objects (a
+   * The tags on each of `postIds`, by name: what a post's summary shows of a tag, as plain objects (a
    * page of the feed made a TagEntity for every tag of every post on it; decision 119).
    */
   async tagsOfPosts(postIds: readonly string[]): Promise<Map<string, TagShown[]>> {
