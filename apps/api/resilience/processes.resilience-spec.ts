@@ -207,22 +207,24 @@ describe('processes stopped and killed, queued work', () => {
       );
       await h.redis.restart();
       await h.worker.start();
+      // Handed over again by the relay's check JOB_RECOVERY_CHECK_SECONDS (10 s here) after their
+      // dispatch, at its next poll (every 5 s); with the default minute they would not be here yet.
       const missing = await h.waitForMails(
         accounts.map((a) => a.email),
         SUBJECT.resetPassword,
-        90_000,
+        45_000,
       );
       expect({ queued: 10, notDelivered: missing }).toEqual({ queued: 10, notDelivered: [] });
 
       // The repeatable cleanup is scheduled; Redis loses it while every process keeps running;
-      // it is scheduled again without restarting anything (the relay checks every minute).
+      // it is scheduled again without restarting anything (the relay checks every JOB_RECOVERY_CHECK_SECONDS).
       expect((await schedules()).some((s) => s.includes('maintenance.cleanup'))).toBe(true);
       const pids = [h.a.pid, h.b.pid, h.worker.pid];
       await h.redis.restart();
       const after = await pollFor(
         () => schedules().catch(() => []),
         (found) => found.some((s) => s.includes('maintenance.cleanup')),
-        75_000,
+        40_000,
         500,
       );
       expect(after.filter((s) => s.includes('maintenance.cleanup')).length).toBe(1);

@@ -268,6 +268,8 @@ export class Atrium {
       // A killed worker's job comes back after the lock expires and a stalled check runs (finding 12).
       JOB_LOCK_DURATION_MS: '10000',
       JOB_STALLED_INTERVAL_MS: '5000',
+      // Queued mail and the schedules lost with Redis's data come back after 10 s, not a minute (finding 7).
+      JOB_RECOVERY_CHECK_SECONDS: '10',
       ...this.options.env,
     });
     await run(process.execPath, [MIGRATE_ENTRY, 'migrate'], { env: this.env, cwd: this.dir, timeoutMs: 120_000 });

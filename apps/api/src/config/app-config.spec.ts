@@ -63,9 +63,11 @@ describe('loadConfig', () => {
       backoffMs: 10_000,
       stalledIntervalMs: 5_000,
       lockDurationMs: 10_000,
+      recoveryCheckSeconds: 60,
     });
-    expect(() => load({ JOB_ATTEMPTS: '0', JOB_BACKOFF_MS: 'soon' })).toThrow(
-      /JOB_ATTEMPTS must be between 1 and 50[\s\S]*JOB_BACKOFF_MS must be a whole number/,
+    expect(load({ JOB_RECOVERY_CHECK_SECONDS: '10' }).jobs.recoveryCheckSeconds).toBe(10);
+    expect(() => load({ JOB_ATTEMPTS: '0', JOB_BACKOFF_MS: 'soon', JOB_RECOVERY_CHECK_SECONDS: '1' })).toThrow(
+      /JOB_ATTEMPTS must be between 1 and 50[\s\S]*JOB_BACKOFF_MS must be a whole number[\s\S]*JOB_RECOVERY_CHECK_SECONDS must be between 5 and 3600/,
     );
   });
 

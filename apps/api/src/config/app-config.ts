@@ -165,6 +165,12 @@ export interface JobsConfig {
   readonly stalledIntervalMs: number;
   /** How long a job's lock lives without renewal before the job counts as stalled. */
   readonly lockDurationMs: number;
+  /**
+   * How long a job handed to the queue may go unreported before the API's outbox relay asks the
+   * queue whether it still holds it, and how often the relay registers the recurring schedules
+   * again: the longest a loss of Redis's data holds up a queued job or a schedule.
+   */
+  readonly recoveryCheckSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -467,6 +473,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults): AppConfig {
     // 15 s with these defaults (the window in which its mail may go out twice).
     stalledIntervalMs: int('JOB_STALLED_INTERVAL_MS', 5_000, 100, 3_600_000),
     lockDurationMs: int('JOB_LOCK_DURATION_MS', 10_000, 100, 3_600_000),
+    recoveryCheckSeconds: int('JOB_RECOVERY_CHECK_SECONDS', 60, 5, 3_600),
   };
   const workerPort = int('WORKER_PORT', 3001, 0, 65535);
   const adminEmail = read('ADMIN_EMAIL');

@@ -27,10 +27,6 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 const DELIVERY_WAIT_MS = 1_500;
 /** Handing a job to the queue gives up after this long (a frozen Redis). */
 const DISPATCH_TIMEOUT_MS = 2_000;
-/** A dispatched job not reported done after this long is checked with the queue. */
-const JOB_CHECK_AFTER_SECONDS = 60;
-/** How often the polling process makes sure the recurring schedules exist (lost with Redis's data). */
-const SCHEDULES_EVERY_MS = 60_000;
 
 /** Whether this process polls the outbox (EventsModule.forRoot). */
 export const OUTBOX_POLLING = Symbol('OutboxPolling');
@@ -57,6 +53,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnAppl
   private draining: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private schedulesCheckedAt = 0;
+  /** JOB_RECOVERY_CHECK_SECONDS: when an unreported job is checked with the queue, and the schedules registered again. */
+  private readonly recoveryCheckSeconds: number;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -67,6 +65,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(OUTBOX_POLLING) private readonly polling: boolean,
   ) {
     this.box = new SecretBox(config.dataEncryptionKey, 'outbox');
+    this.recoveryCheckSeconds = config.jobs.recoveryCheckSeconds;
   }
 
   onModuleInit(): void {
@@ -174,7 +173,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnAppl
    * Redis lost its data), it is handed over again; a job the queue still holds is left to run.
    */
   private async reconcileJobs(): Promise<void> {
-    const unfinished = await this.outbox.claimUnfinishedJobs(JOB_CHECK_AFTER_SECONDS, BATCH, LEASE_SECONDS);
+    const unfinished = await this.outbox.claimUnfinishedJobs(this.recoveryCheckSeconds, BATCH, LEASE_SECONDS);
     for (const message of unfinished) {
       try {
         const job = JSON.parse(this.box.open(message.payload)) as JobEnvelope;
@@ -195,7 +194,12 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   /** Recurring schedules live in Redis: registered again (idempotently) so a data loss cannot stop them. */
   private async ensureSchedules(): Promise<void> {
-    if (this.runner.kind !== JobRunner.REDIS || Date.now() - this.schedulesCheckedAt < SCHEDULES_EVERY_MS) return;
+    if (
+      this.runner.kind !== JobRunner.REDIS ||
+      Date.now() - this.schedulesCheckedAt < this.recoveryCheckSeconds * 1000
+    ) {
+      return;
+    }
     await withTimeout(this.runner.registerSchedules(SCHEDULES), DISPATCH_TIMEOUT_MS, 'Job queue did not answer');
     this.schedulesCheckedAt = Date.now();
   }
