@@ -11,8 +11,8 @@ import { rawRows } from './entity-reader';
  * What `insert()` does, it does: the entity's `@BeforeInsert` listeners run on each row (the id);
  * every insertable column is written, through the driver's `preparePersistentValue`; a column a row
  * leaves undefined gets `DEFAULT` (the creation and update times), a version column 1. What it
- * does not: read back the columns the database filled (`RETURNING`) — the callers of the writer
- * use none of them.
+ * does not: read back the columns the database filled, unless asked for some (`RETURNING`, one
+ * row at a time): a comment's creation time, for the answer made without reading the row again.
  */
 export class EntityWriter<E extends ObjectLiteral> {
   private readonly metadata: EntityMetadata;
@@ -28,13 +28,32 @@ export class EntityWriter<E extends ObjectLiteral> {
       (column) =>
         column.isInsert && !column.isVirtual && !(column.isGenerated && column.generationStrategy === 'increment'),
     );
-    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
     const list = this.columns.map((column) => quote(column.databaseName)).join(', ');
     this.head = `INSERT INTO ${quote(this.metadata.tableName)} (${list}) VALUES `;
   }
 
   async insert(manager: EntityManager, rows: readonly E[]): Promise<void> {
     if (rows.length === 0) return;
+    const { text, params } = this.statement(rows);
+    await rawRows(this.dataSource, manager, text, params);
+  }
+
+  /** Inserts `row` and sets on it the `returning` properties as the database filled them. */
+  async insertReturning(manager: EntityManager, row: E, returning: ReadonlyArray<keyof E & string>): Promise<void> {
+    const columns = returning.map((property) => {
+      const column = this.metadata.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`${this.metadata.name} has no column ${property}`);
+      return column;
+    });
+    const { text, params } = this.statement([row]);
+    const list = columns.map((column) => quote(column.databaseName)).join(', ');
+    const [filled] = await rawRows(this.dataSource, manager, `${text} RETURNING ${list}`, params);
+    for (const column of columns) {
+      column.setEntityValue(row, this.dataSource.driver.prepareHydratedValue(filled[column.databaseName], column));
+    }
+  }
+
+  private statement(rows: readonly E[]): { text: string; params: unknown[] } {
     const { driver } = this.dataSource;
     const params: unknown[] = [];
     const tuples = rows.map((row) => {
@@ -50,6 +69,8 @@ export class EntityWriter<E extends ObjectLiteral> {
       });
       return `(${values.join(', ')})`;
     });
-    await rawRows(this.dataSource, manager, this.head + tuples.join(', '), params);
+    return { text: this.head + tuples.join(', '), params };
   }
 }
+
+const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;

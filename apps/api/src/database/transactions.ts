@@ -77,12 +77,25 @@ export class Transactions {
    * TypeORM's insert builder (database/entity-writer.ts): for the inserts every write makes.
    */
   insert<E extends ObjectLiteral>(entity: EntityTarget<E>, rows: readonly E[]): Promise<void> {
+    return this.writer(entity).insert(this.manager, rows);
+  }
+
+  /** Inserts one `row` as `insert` does, and sets on it the `returning` columns the database filled. */
+  insertReturning<E extends ObjectLiteral>(
+    entity: EntityTarget<E>,
+    row: E,
+    returning: ReadonlyArray<keyof E & string>,
+  ): Promise<void> {
+    return this.writer(entity).insertReturning(this.manager, row, returning);
+  }
+
+  private writer<E extends ObjectLiteral>(entity: EntityTarget<E>): EntityWriter<E> {
     let writer = this.writers.get(entity) as EntityWriter<E> | undefined;
     if (!writer) {
       writer = new EntityWriter(this.dataSource, entity);
       this.writers.set(entity, writer);
     }
-    return writer.insert(this.manager, rows);
+    return writer;
   }
 
   /** A repository for `entity` bound to the current transaction (if any). */

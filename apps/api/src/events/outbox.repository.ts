@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { newId } from '../database/ids';
 import { Transactions } from '../database/transactions';
 import { OutboxEventEntity, type OutboxKind } from './outbox-event.entity';
@@ -87,14 +86,19 @@ export class OutboxRepository {
     return rows;
   }
 
+  /** Delivered messages. Statements written here, as for every message a write makes (decision 121). */
   async delete(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.tx.repository(OutboxEventEntity).delete({ id: In(ids) });
+    if (ids.length > 0) await this.tx.rawRows(`DELETE FROM outbox_events WHERE id IN (${placeholders(ids)})`, ids);
   }
 
   /** Jobs handed to the queue: kept until a worker reports them done. */
   async markDispatched(ids: string[]): Promise<void> {
-    if (ids.length > 0)
-      await this.tx.repository(OutboxEventEntity).update({ id: In(ids) }, { dispatchedAt: new Date() });
+    if (ids.length > 0) {
+      await this.tx.rawRows(
+        `UPDATE outbox_events SET dispatched_at = now(), updated_at = now() WHERE id IN (${placeholders(ids)})`,
+        ids,
+      );
+    }
   }
 
   /** A job lost by the queue (Redis's data is gone): hand it over again. */
@@ -118,3 +122,6 @@ export class OutboxRepository {
     return this.tx.repository(OutboxEventEntity).count();
   }
 }
+
+/** `$1, $2, …` for a list of values. */
+const placeholders = (values: readonly unknown[]): string => values.map((_, i) => `$${i + 1}`).join(', ');

@@ -61,10 +61,13 @@ export class CommentsRepository {
       .getMany();
   }
 
-  /** A new comment (its id set by the caller): one INSERT, where save() would first look the id up. */
+  /**
+   * A new comment (its id set by the caller): one INSERT, where save() would first look the id up.
+   * The creation time the database gave it comes back with it (`RETURNING`).
+   */
   async insert(comment: Partial<CommentEntity>): Promise<CommentEntity> {
     const entity = this.comments.create(comment);
-    await this.tx.insert(CommentEntity, [entity]);
+    await this.tx.insertReturning(CommentEntity, entity, ['createdAt']);
     return entity;
   }
 
@@ -75,8 +78,13 @@ export class CommentsRepository {
 
   /** Whether the user has a comment a moderator approved (the `first` policy lets them through). */
   async hasApproved(authorId: string): Promise<boolean> {
-    // EXISTS stops at the first; count() (which ignores `take`) counted every one of them.
-    return this.comments.exists({ where: { authorId, status: 'approved' } });
+    // EXISTS stops at the first; count() (which ignores `take`) counted every one of them. Written
+    // here: TypeORM's exists() built its statement anew on every comment written (decision 121).
+    const [row] = await this.tx.rawRows(
+      `SELECT EXISTS (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'approved') AS found`,
+      [authorId],
+    );
+    return row?.found === true;
   }
 
   /** Moves the post's approved-comment count by `by`. */

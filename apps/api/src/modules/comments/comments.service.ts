@@ -24,6 +24,7 @@ import { DomainEvents } from '../../events/domain-events.publisher';
 import { AuditService } from '../audit/audit.service';
 import { PolicyService } from '../authorization/policy.service';
 import { avatarUrl } from '../avatars/avatar-key';
+import { authenticatedRowOf } from '../identity/authenticated-rows';
 import { deriveExcerpt, plainText, renderCommentMarkdown } from '../posts/content/markdown';
 import { PostsService } from '../posts/posts.service';
 import {
@@ -192,7 +193,7 @@ export class CommentsService {
     const post = await this.posts.commentTarget(postId, author);
     if (!post.commentsOpen) throw Errors.conflict('Comments are closed on this post', 'postId', 'COMMENTS_CLOSED');
     const status = await this.statusFor(author);
-    const id = await this.transactions.run(async () => {
+    const written = await this.transactions.run(async () => {
       let parent: CommentEntity | null = null;
       if (input.parentId) {
         parent = await this.comments.lockById(input.parentId);
@@ -236,9 +237,27 @@ export class CommentsService {
           ),
         );
       }
-      return comment.id;
+      return comment;
     });
-    return this.toDto((await this.comments.findById(id))!);
+    // The answer from the row as written and the caller's row as this request authenticated it:
+    // no statement to read them back (decision 121). A caller not authenticated by a request has no
+    // such row: the comment is read back with its author.
+    const row = authenticatedRowOf(author);
+    if (!row) return this.toDto((await this.comments.findById(written.id))!);
+    return this.toDto({
+      id: written.id,
+      postId: written.postId,
+      authorId: written.authorId,
+      parentId: written.parentId,
+      depth: written.depth,
+      bodyMarkdown: written.bodyMarkdown,
+      bodyHtml: written.bodyHtml,
+      status: written.status,
+      createdAt: written.createdAt,
+      editedAt: null,
+      deletedAt: null,
+      author: { id: row.id, username: row.username, avatarKey: row.avatarKey },
+    });
   }
 
   private async existing(id: string): Promise<CommentWithAuthor> {
