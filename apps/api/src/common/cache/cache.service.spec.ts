@@ -153,6 +153,29 @@ describe.each(stores)('CacheService on %s', (_name, makeStore, shared) => {
     expect(await b.cache.getOrLoad('grants', 'u1', grants.load, TTL)).toBe('grants v3');
   });
 
+  it('invalidateNamespace of several namespaces drops each of them, in one round trip to Redis', async () => {
+    const a = await replica();
+    const b = await replica();
+    const posts = source('posts v1');
+    const feeds = source('feeds v1');
+    const other = source('other v1');
+    await b.cache.getOrLoad('posts-public', 'p1', posts.load, TTL);
+    await b.cache.getOrLoad('feeds', 'rss', feeds.load, TTL);
+    await b.cache.getOrLoad('system', 'instance', other.load, TTL);
+    posts.state.value = 'posts v2';
+    feeds.state.value = 'feeds v2';
+    other.state.value = 'other v2';
+    // What the client writes to Redis's socket meanwhile (a write a round trip: ioredis sends a pipeline in one).
+    const client = (store as unknown as { client?: { stream: { write: (...args: unknown[]) => boolean } } }).client;
+    const writes = client ? jest.spyOn(client.stream, 'write') : undefined;
+    expect(await a.cache.invalidateNamespace('posts-public', 'feeds')).toBe(true);
+    if (writes) expect(writes).toHaveBeenCalledTimes(1);
+    writes?.mockRestore();
+    expect(await b.cache.getOrLoad('posts-public', 'p1', posts.load, TTL)).toBe('posts v2');
+    expect(await b.cache.getOrLoad('feeds', 'rss', feeds.load, TTL)).toBe('feeds v2');
+    expect(await b.cache.getOrLoad('system', 'instance', other.load, TTL)).toBe('other v1');
+  });
+
   it('never serves a value loaded before an invalidation: the slow reader cannot write it back (stale-grant race)', async () => {
     const a = await replica();
     const b = await replica();

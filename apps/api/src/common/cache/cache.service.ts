@@ -154,13 +154,18 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
    */
   invalidate(namespace: string, key: string): Promise<boolean> {
     assertNamespace(namespace);
-    return this.bump(versionKey(namespace, key), { namespace, key, since: Date.now() });
+    return this.bump([[versionKey(namespace, key), { namespace, key, since: Date.now() }]]);
   }
 
-  /** Drops every key of `namespace`, like `invalidate` for each of them. */
-  invalidateNamespace(namespace: string): Promise<boolean> {
-    assertNamespace(namespace);
-    return this.bump(generationKey(namespace), { namespace, key: undefined, since: Date.now() });
+  /** Drops every key of each namespace, like `invalidate` for each of them; one round trip for all. */
+  invalidateNamespace(...namespaces: [string, ...string[]]): Promise<boolean> {
+    const since = Date.now();
+    return this.bump(
+      namespaces.map((namespace) => {
+        assertNamespace(namespace);
+        return [generationKey(namespace), { namespace, key: undefined, since }] as const;
+      }),
+    );
   }
 
   private async miss<T>(namespace: string, loader: () => Promise<T>): Promise<T> {
@@ -186,14 +191,19 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
     return value;
   }
 
-  private async bump(target: string, bump: PendingBump): Promise<boolean> {
+  private async bump(targets: ReadonlyArray<readonly [target: string, bump: PendingBump]>): Promise<boolean> {
     try {
-      await this.store.bump(target, freshToken(), TOKEN_TTL_MS);
-      this.pending.delete(target);
+      await this.store.bump(
+        targets.map(([target]) => [target, freshToken()]),
+        TOKEN_TTL_MS,
+      );
+      for (const [target] of targets) this.pending.delete(target);
       return true;
     } catch (error) {
-      this.failed(bump.namespace, 'invalidate', error);
-      this.remember(target, bump);
+      for (const [target, bump] of targets) {
+        this.failed(bump.namespace, 'invalidate', error);
+        this.remember(target, bump);
+      }
       return false;
     }
   }
@@ -234,7 +244,7 @@ export class CacheService implements OnModuleInit, OnApplicationShutdown {
           continue;
         }
         try {
-          await this.store.bump(target, freshToken(), TOKEN_TTL_MS);
+          await this.store.bump([[target, freshToken()]], TOKEN_TTL_MS);
           this.pending.delete(target);
         } catch {
           return; // still unreachable: the next tick tries again

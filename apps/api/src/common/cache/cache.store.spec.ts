@@ -3,8 +3,13 @@ import { type CacheKeys, MAX_MEMORY_CHARS, MemoryCacheStore } from './cache.stor
 /** A value filed under fixed tokens, as CacheService files it, and the keys that find it again. */
 async function file(store: MemoryCacheStore, name: string, value: string, ttlMs = 60_000): Promise<CacheKeys> {
   const keys: CacheKeys = { generation: `g:${name}`, version: `v:${name}`, dataHead: `d:${name}:`, dataTail: '' };
-  await store.bump(keys.generation, 'G', ttlMs);
-  await store.bump(keys.version, 'V', ttlMs);
+  await store.bump(
+    [
+      [keys.generation, 'G'],
+      [keys.version, 'V'],
+    ],
+    ttlMs,
+  );
   await store.set(`d:${name}:G.V`, value, ttlMs);
   return keys;
 }

@@ -36,8 +36,8 @@ export interface CacheStore {
    */
   read(keys: CacheKeys, fresh: () => string, ttlMs: number): Promise<CacheRead>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
-  /** Replaces a generation or version token with a new one, never used before. */
-  bump(key: string, token: string, ttlMs: number): Promise<void>;
+  /** Replaces generation or version tokens with new ones, never used before: all of them in one round trip. */
+  bump(tokens: ReadonlyArray<readonly [key: string, token: string]>, ttlMs: number): Promise<void>;
   /** Resolves once the store can serve (or after `timeoutMs`, whichever comes first); never rejects. */
   ready(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -82,8 +82,8 @@ export class MemoryCacheStore implements CacheStore {
     return Promise.resolve();
   }
 
-  bump(key: string, token: string, ttlMs: number): Promise<void> {
-    this.write(key, token, ttlMs);
+  bump(tokens: ReadonlyArray<readonly [key: string, token: string]>, ttlMs: number): Promise<void> {
+    for (const [key, token] of tokens) this.write(key, token, ttlMs);
     return Promise.resolve();
   }
 

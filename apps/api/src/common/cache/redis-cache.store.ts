@@ -92,8 +92,18 @@ export class RedisCacheStore implements CacheStore {
     await this.guarded(() => this.client.set(this.prefix + key, value, 'PX', ttlMs));
   }
 
-  async bump(key: string, token: string, ttlMs: number): Promise<void> {
-    await this.guarded(() => this.client.set(this.prefix + key, token, 'PX', ttlMs));
+  async bump(tokens: ReadonlyArray<readonly [key: string, token: string]>, ttlMs: number): Promise<void> {
+    if (tokens.length === 1) {
+      const [[key, token]] = tokens;
+      await this.guarded(() => this.client.set(this.prefix + key, token, 'PX', ttlMs));
+      return;
+    }
+    // Several tokens (a change that drops more than one namespace): one pipeline, one round trip.
+    await this.guarded(async () => {
+      const pipeline = this.client.pipeline();
+      for (const [key, token] of tokens) pipeline.set(this.prefix + key, token, 'PX', ttlMs);
+      for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    });
   }
 
   /**
