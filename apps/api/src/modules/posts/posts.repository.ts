@@ -88,6 +88,9 @@ export const COUNT_CAP = 10_000;
 /** Search ranks the newest this many matches: ranking every match of a common word would read them all. */
 export const SEARCH_CANDIDATES = 500;
 
+/** The search's words as a tsquery (`websearch_to_tsquery`), of the named parameter `text`. */
+const WORDS_QUERY = `websearch_to_tsquery('${SEARCH_CONFIG}', :text)`;
+
 /** A title counts as like the query from this word similarity up (pg_trgm's default, 0.6, misses "harbur"). */
 const SIMILAR_TITLE_THRESHOLD = 0.5;
 
@@ -141,6 +144,13 @@ const KEPT_STATEMENTS = 256;
 function integer(value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Not a row count: ${value}`);
   return value;
+}
+
+/** TypeORM's LIMIT and OFFSET for Postgres, as its query builder writes them, after a kept text. */
+function paged(text: string, limit?: number, offset?: number): string {
+  if (limit !== undefined) text += ` LIMIT ${integer(limit)}`;
+  if (offset !== undefined) text += ` OFFSET ${integer(offset)}`;
+  return text;
 }
 
 /** Every query and write of `posts` and `post_slugs`. */
@@ -312,7 +322,7 @@ export class PostsRepository {
     await this.slugs.delete({ postId, slug });
   }
 
-  /** The list statement as a query builder (search() adds its own conditions and order to it). */
+  /** The list statement as a query builder writes it, unkept (what the kept texts must answer like). */
   private query(search: PostSearch): SelectQueryBuilder<PostEntity> {
     return this.builderOf(listParts(search));
   }
@@ -341,10 +351,9 @@ export class PostsRepository {
    */
   private statement(parts: ListParts, shape: 'rows' | 'count', limit?: number, offset?: number): [string, unknown[]] {
     const key = `${shape}\u0000${parts.where.join('\u0000')}\u0000${parts.order.flat().join('\u0000')}`;
-    let text = this.texts.get(key);
-    if (text === undefined) {
+    const text = this.kept(key, () => {
       const qb = this.builderOf(parts);
-      text = (
+      return (
         shape === 'count'
           ? qb
               .orderBy()
@@ -352,13 +361,24 @@ export class PostsRepository {
               .limit(COUNT_CAP + 1)
           : qb
       ).getQuery();
+    });
+    return this.withParameters(paged(text, limit, offset), parts.params);
+  }
+
+  /** The text `write` makes for `key`, written once and kept (at most KEPT_STATEMENTS, then anew). */
+  private kept(key: string, write: () => string): string {
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = write();
       if (this.texts.size >= KEPT_STATEMENTS) this.texts.clear();
       this.texts.set(key, text);
     }
-    // TypeORM's LIMIT and OFFSET for Postgres, as its query builder writes them.
-    if (limit !== undefined) text += ` LIMIT ${integer(limit)}`;
-    if (offset !== undefined) text += ` OFFSET ${integer(offset)}`;
-    return this.tx.manager.connection.driver.escapeQueryWithParameters(text, parts.params) as [string, unknown[]];
+    return text;
+  }
+
+  /** A kept text's named parameters put in by the driver, as `getQueryAndParameters` does. */
+  private withParameters(text: string, params: Record<string, unknown>): [string, unknown[]] {
+    return this.tx.manager.connection.driver.escapeQueryWithParameters(text, params) as [string, unknown[]];
   }
 
   /** The list statements' texts, by their conditions and order. */
@@ -386,44 +406,56 @@ export class PostsRepository {
           String(SIMILAR_TITLE_THRESHOLD),
         ]);
       }
-      const qb = this.query({ ...search, sort: [] }).orderBy();
+      // The statements' texts are written once per set of filters and kept (decision 122).
+      const parts = listParts({ ...search, sort: [] });
+      const conditions = parts.where.join('\u0000');
+      const params: Record<string, unknown> = { ...parts.params, text };
       if (match === 'words') {
-        const query = `websearch_to_tsquery('${SEARCH_CONFIG}', :text)`;
         // The newest SEARCH_CANDIDATES matches (by the feed index for a common word, by the GIN
         // index for a rare one), then ranked: the cost stays bounded however many posts match.
-        // Published posts have a date: the feed index serves this order (NULLS LAST would not).
-        const candidatesQb = this.query({ ...search, sort: [] })
-          .orderBy('p.published_at', 'DESC')
-          .addOrderBy('p.id', 'DESC')
-          .andWhere(`p.search_vector @@ ${query}`)
-          .select('p.id')
-          .limit(SEARCH_CANDIDATES)
-          .setParameter('text', text);
         // A phrase: only the posts where its words stand close together are read back (decision 87).
         const pairs = mayHoldPhrase(text) ? await this.wordPairsOf(text) : null;
-        if (pairs) candidatesQb.andWhere(`${WORD_PAIRS_SQL} @@ CAST(:pairs AS tsquery)`, { pairs });
-        const [candidates, candidateParams] = candidatesQb.getQueryAndParameters();
-        const ids: Array<{ p_id: string }> = await this.tx.manager.query(candidates, candidateParams);
+        const candidates = this.kept(`candidates\u0000${pairs ? 'pairs' : ''}\u0000${conditions}`, () => {
+          // Published posts have a date: the feed index serves this order (NULLS LAST would not).
+          const qb = this.builderOf(parts)
+            .orderBy('p.published_at', 'DESC')
+            .addOrderBy('p.id', 'DESC')
+            .andWhere(`p.search_vector @@ ${WORDS_QUERY}`)
+            .select('p.id')
+            .limit(SEARCH_CANDIDATES);
+          if (pairs) qb.andWhere(`${WORD_PAIRS_SQL} @@ CAST(:pairs AS tsquery)`);
+          return qb.getQuery();
+        });
+        const ids: Array<{ p_id: string }> = await this.tx.manager.query(
+          ...this.withParameters(candidates, { ...params, pairs }),
+        );
         candidateCount = { total: ids.length, capped: ids.length >= SEARCH_CANDIDATES };
-        qb.andWhere('p.id IN (:...candidateIds)', { candidateIds: ids.length ? ids.map((row) => row.p_id) : [null] })
-          .addSelect(`ts_rank_cd(p.search_vector, ${query})`, 'rank')
-          .addSelect(
-            `ts_headline('${SEARCH_CONFIG}', translate(p.body_markdown, chr(2) || chr(3), ''), ${query},
-               'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxFragments=2, MinWords=6, MaxWords=24, FragmentDelimiter=" … "')`,
-            'snippet',
-          );
-      } else {
-        qb.andWhere(`:text <% p.title`)
-          .addSelect(`word_similarity(:text, p.title)`, 'rank')
-          .addSelect(`concat(p.excerpt, '')`, 'snippet');
+        params.candidateIds = ids.length ? ids.map((row) => row.p_id) : [null];
       }
-      qb.setParameter('text', text)
-        .orderBy('rank', 'DESC')
-        .addOrderBy('p.published_at', 'DESC', 'NULLS LAST')
-        .addOrderBy('p.id', 'DESC');
+      const ranked = this.kept(`search\u0000${match}\u0000${conditions}`, () => {
+        const qb = this.builderOf(parts);
+        if (match === 'words') {
+          qb.andWhere('p.id IN (:...candidateIds)')
+            .addSelect(`ts_rank_cd(p.search_vector, ${WORDS_QUERY})`, 'rank')
+            .addSelect(
+              `ts_headline('${SEARCH_CONFIG}', translate(p.body_markdown, chr(2) || chr(3), ''), ${WORDS_QUERY},
+               'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxFragments=2, MinWords=6, MaxWords=24, FragmentDelimiter=" … "')`,
+              'snippet',
+            );
+        } else {
+          qb.andWhere(`:text <% p.title`)
+            .addSelect(`word_similarity(:text, p.title)`, 'rank')
+            .addSelect(`concat(p.excerpt, '')`, 'snippet');
+        }
+        return qb
+          .orderBy('rank', 'DESC')
+          .addOrderBy('p.published_at', 'DESC', 'NULLS LAST')
+          .addOrderBy('p.id', 'DESC')
+          .getQuery();
+      });
       // The candidates were found with the same filters: counting them again would only cost time.
-      const total = candidateCount?.total ?? (await qb.getCount());
-      const rows = await this.tx.rawRows(...qb.offset(offset).limit(limit).getQueryAndParameters());
+      const total = candidateCount?.total ?? (await this.similarCount(parts, conditions, params));
+      const rows = await this.tx.rawRows(...this.withParameters(paged(ranked, limit, offset), params));
       const hits = rows.map((row) => ({
         post: this.toListRow(row),
         rank: Number(row.rank ?? 0),
@@ -431,6 +463,15 @@ export class PostsRepository {
       }));
       return [hits, total, candidateCount?.capped ?? false];
     });
+  }
+
+  /** How many posts have a title like the search's text (`match: 'similar'`), with the search's filters. */
+  private async similarCount(parts: ListParts, conditions: string, params: Record<string, unknown>): Promise<number> {
+    const counted = this.kept(`similar-count\u0000${conditions}`, () =>
+      this.builderOf(parts).orderBy().andWhere(`:text <% p.title`).select('count(*)::int', 'n').getQuery(),
+    );
+    const [{ n }] = (await this.tx.rawRows(...this.withParameters(counted, params))) as Array<{ n: number }>;
+    return n;
   }
 
   /** The word pairs a match of the search `text` must hold (a tsquery), or null when it needs none. */
