@@ -37,7 +37,7 @@ describe('Redis outages', () => {
     'finding 2: a signed-out access token stays refused on both replicas across a Redis restart, also when signed out during the outage',
     atrium,
     async (h) => {
-      // Signed out, then Redis restarts without persistence (the denylist is gone from Redis).
+      // Signed out, then Redis restarts without persistence (Redis never held it: the sessions table does).
       const leaving = await h.signedIn();
       const staying = await h.signedIn();
       expect(await meOnBoth(h, leaving.token)).toEqual([200, 200]);

@@ -27,7 +27,7 @@ export function setRedisDeadline(client: Redis, ms: number): void {
  * two seconds per process, never one per request. Then one call tries again.
  *
  * `work` is one round trip (a command, a script or a pipeline): the deadline bounds it whole. One
- * promise a call (the denylist, the cache and the rate limiter run this on every request).
+ * promise a call (the cache and the rate limiter run this on every request).
  */
 export function withRedis<T>(
   client: Redis,

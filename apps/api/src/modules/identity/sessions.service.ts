@@ -143,8 +143,8 @@ export class SessionsService {
 
   /**
    * Ends a session (family) at once: its refresh token stops working, its access tokens are
-   * denied. The sessions table is written first and is the truth; the shared denylist only makes
-   * other replicas see it without waiting out their short "live" cache.
+   * denied. The sessions table is written first and is the truth; the announcement to the other
+   * replicas (SecurityStore) only makes them see it without waiting out their short "live" cache.
    */
   async revokeFamily(familyId: string, reason: string): Promise<void> {
     await this.sessions.revokeFamily(familyId, reason);
@@ -162,13 +162,13 @@ export class SessionsService {
   }
 
   /**
-   * Fail-closed revocation (docs/DECISIONS.md): a denylist hit is final; a miss — including one
-   * caused by a Redis restart or outage — is confirmed against the sessions table, whose "live"
-   * answer this process reuses for LIVE_CACHE_MS only.
+   * Fail-closed revocation (docs/DECISIONS.md): a revocation this process knows of is final; any
+   * other session — one whose announcement a Redis outage lost too — is confirmed against the
+   * sessions table, whose "live" answer this process reuses for LIVE_CACHE_MS only.
    */
   async isRevoked(familyId: string): Promise<boolean> {
-    if (await this.store.isDenied(familyId)) {
-      // Forget any "live" answer of ours: should the denylist lose this entry (a Redis restart),
+    if (this.store.isDenied(familyId)) {
+      // Forget any "live" answer of ours: should this process forget the revocation (its bound),
       // the next check must ask the database, not trust a stale cache.
       this.live.delete(familyId);
       return true;
