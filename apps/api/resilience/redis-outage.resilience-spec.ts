@@ -3,7 +3,7 @@ import { type Account, type Atrium, type AtriumProcess, SUBJECT } from './harnes
 import { type Answer, describeOutcome, type Outcome } from './harness/http';
 import { closedLoop, summarize, violationsOf } from './harness/load';
 import { scenario, useAtrium } from './harness/scenario';
-import { pollFor, sleep } from './harness/wait';
+import { pollFor, sleep, until } from './harness/wait';
 
 type Readiness = { status: string; checks: { redis: { status: string } } };
 type ReadinessDetails = { status: string; checks: Record<string, { status: string }> };
@@ -34,7 +34,7 @@ describe('Redis outages', () => {
   const atrium = useAtrium({ name: 'redis-outage' });
 
   scenario(
-    'finding 2: a signed-out access token stays refused on both replicas across a Redis restart, also when signed out during the outage',
+    'finding 2: a signed-out access token stays refused on both replicas across a Redis restart, also when signed out during the outage; afterwards sign-outs reach the other replica at once again',
     atrium,
     async (h) => {
       // Signed out, then Redis restarts without persistence (Redis never held it: the sessions table does).
@@ -61,6 +61,20 @@ describe('Redis outages', () => {
       await h.redisReconnected();
       expect(await statusesOver(h, duringOutage.token, 6, 3000)).toEqual(Array(12).fill(401));
       expect(await meOnBoth(h, bystander.token)).toEqual([200, 200]);
+
+      // Once Redis is back, replica B hears A's sign-outs again (decision 123: its subscription is
+      // renewed): a token B has just found live is refused there at once, not a second later.
+      await until(
+        'a sign-out on A refused on B at once',
+        async () => {
+          const next = await h.signedIn();
+          expect(await meOnBoth(h, next.token)).toEqual([200, 200]);
+          expect((await h.a.http.post('/api/v1/auth/logout', undefined, { token: next.token })).status).toBe(200);
+          return (await h.b.http.get('/api/v1/auth/me', { token: next.token })).status === 401;
+        },
+        15_000,
+        100,
+      );
     },
   );
 
