@@ -76,10 +76,10 @@ describe('embedded mode (PGlite, no Redis)', () => {
     });
   });
 
-  it("keeps PGlite's buffer cache at 32 MB of the process's memory, not Postgres's 128 MB", async () => {
+  it("keeps PGlite's buffer cache at 16 MB of the process's memory, not Postgres's 128 MB", async () => {
     // Its pages live in WebAssembly memory, which never shrinks (decision 93).
     const [{ shared_buffers: buffers }] = await (atrium as AtriumApp).app.get(DataSource).query(`SHOW shared_buffers`);
-    expect(buffers).toBe('32MB');
+    expect(buffers).toBe('16MB');
   });
 
   it('GET /api/v1/info reports embedded mode and the first boot of a new installation', async () => {

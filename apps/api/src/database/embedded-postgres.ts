@@ -15,14 +15,14 @@ const MAX_SOCKET_PATH_BYTES = 103;
 
 /**
  * The extensions the migrations create (search's trigram fallback), as Postgres servers ship them
- * in contrib; and a buffer cache of 32 MB instead of Postgres's 128 MB. PGlite's pages live in the
+ * in contrib; and a buffer cache of 16 MB instead of Postgres's 128 MB. PGlite's pages live in the
  * process's WebAssembly memory, which never shrinks: with 128 MB the API grew by that much as a
  * newcomer's reads filled it, and the pages it evicts now stay in the system's file cache, where
- * they are read back from (decision 93).
+ * they are read back from (decisions 93 and 124).
  */
 const PGLITE_OPTIONS = {
   extensions: { pg_trgm },
-  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
 };
 
 /**
