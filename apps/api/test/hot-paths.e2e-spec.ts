@@ -631,6 +631,20 @@ describe('round trips of the hot paths', () => {
     }
   });
 
+  /** The statement texts TypeORM's query builder writes inside requests (in their context), until `spy` is restored. */
+  function textsWritten(): { written: string[]; spy: jest.SpyInstance } {
+    const written: string[] = [];
+    const getQuery = Object.getOwnPropertyDescriptor(SelectQueryBuilder.prototype, 'getQuery')!.value as () => string;
+    const spy = jest.spyOn(SelectQueryBuilder.prototype, 'getQuery').mockImplementation(function (
+      this: SelectQueryBuilder<PostEntity>,
+    ) {
+      const text = getQuery.call(this);
+      if (requestContext.current()) written.push(text);
+      return text;
+    });
+    return { written, spy };
+  }
+
   it("an uncached page of posts: its statement's text written once per set of filters and order, not per request", async () => {
     const author = await asRole(SystemRole.AUTHOR);
     for (const title of ['Kept statement one', 'Kept statement two', 'Kept statement three', 'Kept statement four']) {
@@ -658,15 +672,7 @@ describe('round trips of the hot paths', () => {
     }
 
     // Decision 115: TypeORM writing the statement's text was a tenth of an uncached page's CPU.
-    const written: string[] = [];
-    const getQuery = Object.getOwnPropertyDescriptor(SelectQueryBuilder.prototype, 'getQuery')!.value as () => string;
-    const spy = jest.spyOn(SelectQueryBuilder.prototype, 'getQuery').mockImplementation(function (
-      this: SelectQueryBuilder<PostEntity>,
-    ) {
-      const text = getQuery.call(this);
-      if (requestContext.current()) written.push(text);
-      return text;
-    });
+    const { written, spy } = textsWritten();
     try {
       const by = `author=${author.username}`;
       const next = (answer: { json<T>(): T }) => answer.json<{ meta: { cursor: { next: string } } }>().meta.cursor.next;
@@ -714,15 +720,7 @@ describe('round trips of the hot paths', () => {
     });
 
     // Decision 122: TypeORM wrote a search's two statements on every request (~250 µs of its CPU).
-    const written: string[] = [];
-    const getQuery = Object.getOwnPropertyDescriptor(SelectQueryBuilder.prototype, 'getQuery')!.value as () => string;
-    const spy = jest.spyOn(SelectQueryBuilder.prototype, 'getQuery').mockImplementation(function (
-      this: SelectQueryBuilder<PostEntity>,
-    ) {
-      const text = getQuery.call(this);
-      if (requestContext.current()) written.push(text);
-      return text;
-    });
+    const { written, spy } = textsWritten();
     try {
       // The first search of each kind may write its texts: words, a phrase, a misspelling (titles alike).
       expect(await search('lantern')).toEqual(found('words'));
