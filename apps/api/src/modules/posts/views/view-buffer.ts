@@ -29,14 +29,25 @@ export interface ViewBuffer {
 
 const BATCH_FIELD = '~batch';
 
-/** KEYS: the viewer's mark, the pending counts. ARGV: dedupe ms, post id. */
+/**
+ * The reads of one turn of the event loop, counted together. KEYS: the pending counts, then each
+ * read's viewer mark. ARGV: dedupe ms, then each read's post id. Returns 1 (counted) or 0 per read.
+ */
 const RECORD_SCRIPT = `
-if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-  return 1
+local counted = {}
+for i = 2, #KEYS do
+  if redis.call('SET', KEYS[i], '1', 'NX', 'PX', ARGV[1]) then
+    redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
+    counted[i - 1] = 1
+  else
+    counted[i - 1] = 0
+  end
 end
-return 0
+return counted
 `;
+
+/** Reads sent in one script call at most (the script holds Redis while it runs). */
+export const MAX_READS_PER_CALL = 256;
 
 /** KEYS: pending, flushing. ARGV: a fresh batch id. Moves pending aside unless a batch is already there. */
 const TAKE_SCRIPT = `
@@ -55,20 +66,33 @@ return 0
 `;
 
 interface ViewCommands {
-  atriumViewRecord(mark: string, pending: string, dedupeMs: number, postId: string): Promise<number>;
+  /** `keys`: the pending counts and the marks; `args`: dedupe ms and the post ids (RECORD_SCRIPT). */
+  atriumViewRecord(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]>;
   atriumViewTake(pending: string, flushing: string, freshId: string): Promise<string[]>;
   atriumViewDone(flushing: string, id: string): Promise<number>;
 }
 
-/** Every replica and the worker share it; each command is one round trip (scripts called by hash). */
+interface WaitingRead {
+  mark: string;
+  postId: string;
+  settle: (error: Error | null, counted: boolean) => void;
+}
+
+/**
+ * Every replica and the worker share it; each command is one round trip (scripts called by hash).
+ * The reads a process counts in one turn of its event loop go to Redis in one call
+ * (docs/DECISIONS.md 125): under load, many readers' views share a round trip.
+ */
 export class RedisViewBuffer implements ViewBuffer {
   private readonly commands: ViewCommands;
+  private waiting: WaitingRead[] = [];
 
   constructor(
     private readonly client: Redis,
     private readonly prefix: string,
   ) {
-    client.defineCommand('atriumViewRecord', { numberOfKeys: 2, lua: RECORD_SCRIPT });
+    // The number of keys varies with the batch: it goes first in each call.
+    client.defineCommand('atriumViewRecord', { lua: RECORD_SCRIPT });
     client.defineCommand('atriumViewTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
     client.defineCommand('atriumViewDone', { numberOfKeys: 1, lua: DONE_SCRIPT });
     this.commands = client as unknown as ViewCommands;
@@ -86,11 +110,30 @@ export class RedisViewBuffer implements ViewBuffer {
     return `${this.prefix}views:${name}`;
   }
 
-  async record(postId: string, viewer: string): Promise<boolean> {
-    const counted = await this.guarded((commands) =>
-      commands.atriumViewRecord(this.key(`seen:${postId}:${viewer}`), this.key('pending'), VIEW_DEDUPE_MS, postId),
+  record(postId: string, viewer: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      // The first read of this turn sends the batch once the turn's other callbacks have run.
+      if (this.waiting.length === 0) setImmediate(() => this.sendWaiting());
+      this.waiting.push({
+        mark: this.key(`seen:${postId}:${viewer}`),
+        postId,
+        settle: (error, counted) => (error ? reject(error) : resolve(counted)),
+      });
+      if (this.waiting.length >= MAX_READS_PER_CALL) this.sendWaiting();
+    });
+  }
+
+  /** One call for the waiting reads; a failure fails each of them (ViewsService logs it once). */
+  private sendWaiting(): void {
+    const reads = this.waiting;
+    if (reads.length === 0) return;
+    this.waiting = [];
+    const keys = [this.key('pending'), ...reads.map((read) => read.mark)];
+    const args = [VIEW_DEDUPE_MS, ...reads.map((read) => read.postId)];
+    this.guarded((commands) => commands.atriumViewRecord(keys.length, ...keys, ...args)).then(
+      (counted) => reads.forEach((read, i) => read.settle(null, counted[i] === 1)),
+      (error: Error) => reads.forEach((read) => read.settle(error, false)),
     );
-    return counted === 1;
   }
 
   async take(freshId: string): Promise<ViewBatch | null> {
