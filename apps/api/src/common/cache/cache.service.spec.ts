@@ -312,6 +312,43 @@ describe('CacheService on Redis: tokens', () => {
     expect(await cache.getOrLoad('grants', 'u1', grants.load, TTL)).toBe('v4');
   });
 
+  it('the reads of one turn go to Redis in one call, each finding its own value, tokens made once', async () => {
+    const client = createCacheRedisClient(REDIS_URL);
+    const store = new RedisCacheStore(client, prefix);
+    await store.ready(2_000);
+    const cache = new CacheService(store, newMetrics());
+    caches.push(cache);
+    const posts = Array.from({ length: 30 }, (_, i) => source(`post ${i}`));
+    for (const [i, post] of posts.entries()) await cache.getOrLoad('posts-public', `p${i}`, post.load, TTL);
+    posts[3].state.value = 'post 3, edited';
+    expect(await cache.invalidate('posts-public', 'p3')).toBe(true);
+    let scripts = 0;
+    const send = client.sendCommand.bind(client);
+    // Counts the script calls (EVALSHA, or EVAL when Redis does not know the script yet).
+    const spy = jest.spyOn(client, 'sendCommand').mockImplementation((command, stream) => {
+      if (/^eval/i.test(command.name)) scripts++;
+      return send(command, stream);
+    });
+    const fresh = source('a new namespace');
+    const values = await Promise.all([
+      ...posts.map((post, i) => cache.getOrLoad('posts-public', `p${i}`, post.load, TTL)),
+      // Twice in one call, in a namespace without tokens yet: the second read finds the first's tokens.
+      cache.getOrLoad('turn-new', 'x', fresh.load, TTL),
+      cache.getOrLoad('turn-new', 'x', fresh.load, TTL),
+    ]);
+    spy.mockRestore();
+    expect(scripts).toBe(1);
+    expect(values).toEqual([
+      ...posts.map((_, i) => (i === 3 ? 'post 3, edited' : `post ${i}`)),
+      'a new namespace',
+      'a new namespace',
+    ]);
+    expect(posts.map((post) => post.state.loads)).toEqual(posts.map((_, i) => (i === 3 ? 2 : 1)));
+    expect(fresh.state.loads).toBe(1);
+    expect(await cache.getOrLoad('turn-new', 'x', fresh.load, TTL)).toBe('a new namespace');
+    expect(fresh.state.loads).toBe(1);
+  });
+
   it('keeps its keys under the prefix, with a TTL on every one', async () => {
     const keys = await admin.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThan(0);

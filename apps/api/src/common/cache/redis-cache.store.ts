@@ -2,37 +2,50 @@ import { Logger } from '@nestjs/common';
 import { redisReconnectDelay } from '../../redis/reconnect';
 import { rethrow, setRedisDeadline, withRedis } from '../../redis/redis-guard';
 import Redis from 'ioredis';
+import { TurnBatch } from '../../redis/turn-batch';
 import type { CacheKeys, CacheRead, CacheStore } from './cache.store';
 
 /** The longest a cache command may take before it counts as a miss (a frozen Redis, a partition). */
 export const CACHE_COMMAND_TIMEOUT_MS = 250;
 
 /**
- * One round trip: reads both tokens, creates the missing ones (atomically, so two readers never
- * file values under different fresh tokens) and, when both existed, reads the value filed under
- * them (a fresh token has nothing filed under it yet). KEYS: generation, version. ARGV: a fresh
- * generation, a fresh version, their TTL in ms, the value key's head and tail (the value key is
- * built here from the tokens, so it cannot be declared in KEYS: fine on one Redis, not on a cluster).
+ * The reads of one turn of the event loop in one round trip (docs/DECISIONS.md 125). For each read:
+ * reads both tokens, creates the missing ones (atomically, so two readers never file values under
+ * different fresh tokens) and, when both existed, reads the value filed under them (a fresh token
+ * has nothing filed under it yet). KEYS: each read's generation and version. ARGV, five per read: a
+ * fresh generation, a fresh version, their TTL in ms, the value key's head and tail (the value key
+ * is built here from the tokens, so it cannot be declared in KEYS: fine on one Redis, not on a
+ * cluster). Answers three values per read: its generation, its version and its value (or nil).
  */
 const READ_SCRIPT = `
-local tokens = redis.call('MGET', KEYS[1], KEYS[2])
-local fresh = false
-if not tokens[1] then tokens[1] = ARGV[1]; fresh = true; redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) end
-if not tokens[2] then tokens[2] = ARGV[2]; fresh = true; redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
-local value = false
-if not fresh then value = redis.call('GET', ARGV[4] .. tokens[1] .. '.' .. tokens[2] .. ARGV[5]) end
-return { tokens[1], tokens[2], value }
+local found = {}
+for i = 1, #KEYS / 2 do
+  local generationKey, versionKey, a = KEYS[2 * i - 1], KEYS[2 * i], 5 * (i - 1)
+  local tokens = redis.call('MGET', generationKey, versionKey)
+  local fresh = false
+  if not tokens[1] then tokens[1] = ARGV[a + 1]; fresh = true; redis.call('SET', generationKey, ARGV[a + 1], 'PX', ARGV[a + 3]) end
+  if not tokens[2] then tokens[2] = ARGV[a + 2]; fresh = true; redis.call('SET', versionKey, ARGV[a + 2], 'PX', ARGV[a + 3]) end
+  local value = false
+  if not fresh then value = redis.call('GET', ARGV[a + 4] .. tokens[1] .. '.' .. tokens[2] .. ARGV[a + 5]) end
+  found[3 * i - 2] = tokens[1]
+  found[3 * i - 1] = tokens[2]
+  found[3 * i] = value
+end
+return found
 `;
 
-type ReadCommand = (
-  generationKey: string,
-  versionKey: string,
-  freshGeneration: string,
-  freshVersion: string,
-  ttlMs: number,
-  dataHead: string,
-  dataTail: string,
-) => Promise<[string, string, string | null]>;
+/** Reads sent in one script call at most (the script holds Redis while it runs). */
+export const MAX_CACHE_READS_PER_CALL = 128;
+
+/** The number of keys (two per read), the keys, then five arguments per read (READ_SCRIPT). */
+type ReadCommand = (numberOfKeys: number, ...keysThenArgs: Array<string | number>) => Promise<Array<string | null>>;
+
+interface WaitingRead {
+  keys: CacheKeys;
+  generation: string;
+  version: string;
+  ttlMs: number;
+}
 
 /**
  * The cache's own Redis connection, built so that a Redis outage costs a miss and never a wait:
@@ -62,30 +75,37 @@ export function createCacheRedisClient(url: string, logger = new Logger('Cache')
 /** The store with `REDIS_URL`: shared by every replica, under `<prefix>` (e.g. `atrium:cache:`). */
 export class RedisCacheStore implements CacheStore {
   private readonly readCommand: ReadCommand;
+  private readonly reads: TurnBatch<WaitingRead, CacheRead>;
 
   constructor(
     private readonly client: Redis,
     private readonly prefix: string,
   ) {
     // A defined command is sent by its hash (EVALSHA), the script itself only once per connection.
-    client.defineCommand('atriumCacheRead', { numberOfKeys: 2, lua: READ_SCRIPT });
+    // The number of keys varies with the batch: it goes first in each call.
+    client.defineCommand('atriumCacheRead', { lua: READ_SCRIPT });
     const command = (client as unknown as { atriumCacheRead: ReadCommand }).atriumCacheRead;
     this.readCommand = command.bind(client);
+    this.reads = new TurnBatch((reads) => this.readAll(reads), MAX_CACHE_READS_PER_CALL);
   }
 
-  async read(keys: CacheKeys, fresh: () => string, ttlMs: number): Promise<CacheRead> {
-    const [generation, version, value] = await this.guarded(() =>
-      this.readCommand(
-        this.prefix + keys.generation,
-        this.prefix + keys.version,
-        fresh(),
-        fresh(),
-        ttlMs,
-        this.prefix + keys.dataHead,
-        keys.dataTail,
-      ),
-    );
-    return { tokens: { generation, version }, value: value ?? null };
+  /** A failed call fails each of its reads (each a miss to CacheService). */
+  read(keys: CacheKeys, fresh: () => string, ttlMs: number): Promise<CacheRead> {
+    return this.reads.add({ keys, generation: fresh(), version: fresh(), ttlMs });
+  }
+
+  private async readAll(reads: WaitingRead[]): Promise<CacheRead[]> {
+    const keys: string[] = [];
+    const args: Array<string | number> = [];
+    for (const read of reads) {
+      keys.push(this.prefix + read.keys.generation, this.prefix + read.keys.version);
+      args.push(read.generation, read.version, read.ttlMs, this.prefix + read.keys.dataHead, read.keys.dataTail);
+    }
+    const found = await this.guarded(() => this.readCommand(keys.length, ...keys, ...args));
+    return reads.map((_, i) => ({
+      tokens: { generation: found[3 * i] as string, version: found[3 * i + 1] as string },
+      value: found[3 * i + 2] ?? null,
+    }));
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {

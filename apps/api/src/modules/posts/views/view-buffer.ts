@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { rethrow, withRedis } from '../../../redis/redis-guard';
+import { TurnBatch } from '../../../redis/turn-batch';
 
 /** A reader counts once per post in this long (`viewCount`). */
 export const VIEW_DEDUPE_MS = 30 * 60_000;
@@ -72,12 +73,6 @@ interface ViewCommands {
   atriumViewDone(flushing: string, id: string): Promise<number>;
 }
 
-interface WaitingRead {
-  mark: string;
-  postId: string;
-  settle: (error: Error | null, counted: boolean) => void;
-}
-
 /**
  * Every replica and the worker share it; each command is one round trip (scripts called by hash).
  * The reads a process counts in one turn of its event loop go to Redis in one call
@@ -85,7 +80,7 @@ interface WaitingRead {
  */
 export class RedisViewBuffer implements ViewBuffer {
   private readonly commands: ViewCommands;
-  private waiting: WaitingRead[] = [];
+  private readonly reads: TurnBatch<[mark: string, postId: string], boolean>;
 
   constructor(
     private readonly client: Redis,
@@ -96,6 +91,12 @@ export class RedisViewBuffer implements ViewBuffer {
     client.defineCommand('atriumViewTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
     client.defineCommand('atriumViewDone', { numberOfKeys: 1, lua: DONE_SCRIPT });
     this.commands = client as unknown as ViewCommands;
+    this.reads = new TurnBatch(async (reads) => {
+      const keys = [this.key('pending'), ...reads.map(([mark]) => mark)];
+      const args = [VIEW_DEDUPE_MS, ...reads.map(([, postId]) => postId)];
+      const counted = await this.guarded((commands) => commands.atriumViewRecord(keys.length, ...keys, ...args));
+      return counted.map((one) => one === 1);
+    }, MAX_READS_PER_CALL);
   }
 
   /**
@@ -110,30 +111,9 @@ export class RedisViewBuffer implements ViewBuffer {
     return `${this.prefix}views:${name}`;
   }
 
+  /** A failed call fails each of its reads (ViewsService logs it once). */
   record(postId: string, viewer: string): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      // The first read of this turn sends the batch once the turn's other callbacks have run.
-      if (this.waiting.length === 0) setImmediate(() => this.sendWaiting());
-      this.waiting.push({
-        mark: this.key(`seen:${postId}:${viewer}`),
-        postId,
-        settle: (error, counted) => (error ? reject(error) : resolve(counted)),
-      });
-      if (this.waiting.length >= MAX_READS_PER_CALL) this.sendWaiting();
-    });
-  }
-
-  /** One call for the waiting reads; a failure fails each of them (ViewsService logs it once). */
-  private sendWaiting(): void {
-    const reads = this.waiting;
-    if (reads.length === 0) return;
-    this.waiting = [];
-    const keys = [this.key('pending'), ...reads.map((read) => read.mark)];
-    const args = [VIEW_DEDUPE_MS, ...reads.map((read) => read.postId)];
-    this.guarded((commands) => commands.atriumViewRecord(keys.length, ...keys, ...args)).then(
-      (counted) => reads.forEach((read, i) => read.settle(null, counted[i] === 1)),
-      (error: Error) => reads.forEach((read) => read.settle(error, false)),
-    );
+    return this.reads.add([this.key(`seen:${postId}:${viewer}`), postId]);
   }
 
   async take(freshId: string): Promise<ViewBatch | null> {
