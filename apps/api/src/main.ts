@@ -5,13 +5,14 @@ import { createApp } from './bootstrap';
 import { ConfigValidationError } from './config/app-config';
 import { loadConfigFromEnvironment, loadDotEnvFile } from './config/config.module';
 import { SetupService } from './modules/setup/setup.service';
-import { applyHeapGrowth, settleHeap } from './runtime-heap';
+import { applyHeapGrowth, disablePretenuring, settleHeap } from './runtime-heap';
 import { installShutdown } from './shutdown';
 
 async function main(): Promise<void> {
   loadDotEnvFile();
   const config = loadConfigFromEnvironment();
   applyHeapGrowth(config.heapGrowthPercent);
+  disablePretenuring();
   const atrium = await createApp(config);
   const logger = new Logger('Bootstrap');
   installShutdown(atrium.close, config.shutdownTimeoutMs, logger);

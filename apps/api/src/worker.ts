@@ -10,7 +10,7 @@ import { DatabaseProbe } from './database/database-probe.repository';
 import { JOB_RUNNER, type JobQueueRunner } from './jobs/runners/job-runner';
 import { MetricsService } from './modules/metrics/metrics.service';
 import { REDIS_CLIENT } from './redis/redis.module';
-import { applyHeapGrowth, settleHeap } from './runtime-heap';
+import { applyHeapGrowth, disablePretenuring, settleHeap } from './runtime-heap';
 import { installShutdown } from './shutdown';
 import { portOf, startWorkerHttp } from './worker-http';
 import { WorkerModule } from './worker.module';
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   loadDotEnvFile();
   const config = { ...loadConfigFromEnvironment(), serviceName: 'atrium-worker' };
   applyHeapGrowth(config.heapGrowthPercent);
+  disablePretenuring();
   if (config.databaseUrl === undefined || config.redisUrl === undefined) {
     throw new ConfigValidationError([
       'The worker needs DATABASE_URL and REDIS_URL; without them (embedded mode) the API runs background work in-process',
