@@ -502,6 +502,14 @@ describe('round trips of the hot paths', () => {
     expect((await read()).json<{ data: unknown }>().data).toEqual(first.json<{ data: unknown }>().data);
     const hashed = jest.spyOn(etagModule, 'weakEtagOf');
     const parses = jest.spyOn(JSON, 'parse');
+    // The texts of the post serialized (its body's words are in its Markdown and its HTML).
+    const texts: string[] = [];
+    const stringify = JSON.stringify.bind(JSON);
+    const serialized = jest.spyOn(JSON, 'stringify').mockImplementation((...args: Parameters<typeof stringify>) => {
+      const text = stringify(...args) as string | undefined;
+      if (text?.includes('Long enough to hash.')) texts.push(text);
+      return text as string;
+    });
     try {
       const again = await read();
       const unchanged = await read({ 'if-none-match': etag });
@@ -513,9 +521,12 @@ describe('round trips of the hot paths', () => {
       // (The test's own reading of the answers parses envelopes; the cache's entry is `{"post":…}`.)
       const ofThePost = parses.mock.calls.filter(([text]) => typeof text === 'string' && text.startsWith('{"post"'));
       expect(ofThePost).toEqual([]);
+      // Decision 127: nor serialized again; the first hit made its text, and every answer splices it in.
+      expect({ serializations: texts.length }).toEqual({ serializations: 0 });
     } finally {
       hashed.mockRestore();
       parses.mockRestore();
+      serialized.mockRestore();
     }
     // An edit drops the cache: the next read has the new post and a new tag.
     const edited = await call('PATCH', `/api/v1/posts/${id}`, {

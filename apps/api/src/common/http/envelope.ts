@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RAW_RESPONSE } from '../decorators/raw-response.decorator';
 import { CursorPage, type CursorMetaDto } from './list';
+import { jsonTextOf } from './json-text';
 import type { RouteMarker } from './nest-routes';
 import { Paginated, type PaginationMetaDto } from './pagination';
 
@@ -29,10 +30,10 @@ export class SerializedPage {
   }
 }
 
-/** The envelope of a `SerializedPage`, as JSON text: `envelopeOf`'s, with the items' text spliced in. */
-function serializedEnvelopeOf(request: FastifyRequest, page: SerializedPage): string {
-  const meta = JSON.stringify({ requestId: request.id, timestamp: new Date().toISOString(), ...page.meta });
-  return `{"status":"success","data":${page.itemsJson},"meta":${meta}}`;
+/** `envelopeOf`'s envelope as JSON text, with the data's text (and the page's `meta`) spliced in. */
+function envelopeText(request: FastifyRequest, dataJson: string, page?: SerializedPage): string {
+  const meta = JSON.stringify({ requestId: request.id, timestamp: new Date().toISOString(), ...page?.meta });
+  return `{"status":"success","data":${dataJson},"meta":${meta}}`;
 }
 
 /** The serializer of a reply whose payload the envelope made JSON text already. */
@@ -66,11 +67,12 @@ export const envelopeMarker: RouteMarker = (handler, controller) => {
 export function envelopeNestRoutes(fastify: FastifyInstance): void {
   fastify.addHook('preSerialization', (request, reply, payload, done) => {
     const enveloped = (request.routeOptions.config as { [ENVELOPED]?: boolean } | undefined)?.[ENVELOPED];
-    if (enveloped !== true || reply.statusCode < 200 || reply.statusCode >= 300) done(null, payload);
-    else if (payload instanceof SerializedPage) {
-      // Text already: Fastify's serializer would quote it as a JSON string.
-      void reply.serializer(asIs);
-      done(null, serializedEnvelopeOf(request, payload));
-    } else done(null, envelopeOf(request, payload));
+    if (enveloped !== true || reply.statusCode < 200 || reply.statusCode >= 300) return done(null, payload);
+    // Text already, or data that never changes and is serialized once (a post from the public
+    // cache, docs/DECISIONS.md 127): spliced in as text. Fastify's serializer would quote a string.
+    const text = payload instanceof SerializedPage ? payload.itemsJson : jsonTextOf(payload);
+    if (text === undefined) return done(null, envelopeOf(request, payload));
+    void reply.serializer(asIs);
+    done(null, envelopeText(request, text, payload instanceof SerializedPage ? payload : undefined));
   });
 }
