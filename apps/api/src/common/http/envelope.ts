@@ -3,6 +3,7 @@ import { RAW_RESPONSE } from '../decorators/raw-response.decorator';
 import { CursorPage, type CursorMetaDto } from './list';
 import { jsonTextOf } from './json-text';
 import type { RouteMarker } from './nest-routes';
+import { SANE_REQUEST_ID } from './request-id';
 import { Paginated, type PaginationMetaDto } from './pagination';
 
 export interface SuccessEnvelope<T> {
@@ -32,8 +33,11 @@ export class SerializedPage {
 
 /** `envelopeOf`'s envelope as JSON text, with the data's text (and the page's `meta`) spliced in. */
 function envelopeText(request: FastifyRequest, dataJson: string, page?: SerializedPage): string {
-  const meta = JSON.stringify({ requestId: request.id, timestamp: new Date().toISOString(), ...page?.meta });
-  return `{"status":"success","data":${dataJson},"meta":${meta}}`;
+  // The request id is a UUID or a client's id of `[A-Za-z0-9._:-]` (`requestIdFor`), the timestamp
+  // ISO 8601: JSON strings as they are, nothing to escape (an id made elsewhere is escaped).
+  const id = SANE_REQUEST_ID.test(request.id) ? request.id : JSON.stringify(request.id).slice(1, -1);
+  const head = `{"status":"success","data":${dataJson},"meta":{"requestId":"${id}","timestamp":"${new Date().toISOString()}"`;
+  return page === undefined ? `${head}}}` : `${head},${JSON.stringify(page.meta).slice(1)}}`;
 }
 
 /** The serializer of a reply whose payload the envelope made JSON text already. */

@@ -3,7 +3,7 @@ import { REQUEST_ID_HEADER } from '@atrium/contracts';
 import { newId } from '../../database/ids';
 
 // Ids from clients are echoed into logs and headers, so only short, plain tokens are trusted.
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The client's `X-Request-ID` when it is sane, else a new UUIDv7. */
 export function requestIdFor(req: IncomingMessage): string {
