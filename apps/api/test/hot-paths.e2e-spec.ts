@@ -814,9 +814,19 @@ describe('round trips of the hot paths', () => {
     });
     // A warm request: the rate limit counted in the process and the public route's caller let
     // through without a promise each (decision 117).
-    const made = await asyncResources(() => call('GET', `/api/v1/profiles/${ada.username}`));
+    const pipe = jest.spyOn(ValidationPipe.prototype, 'transform');
+    let made: Map<string, number>;
+    let piped: number;
+    try {
+      made = await asyncResources(() => call('GET', `/api/v1/profiles/${ada.username}`));
+      piped = pipe.mock.calls.length;
+    } finally {
+      pipe.mockRestore();
+    }
     // 56 before: the guards answered with promises Nest awaited (46 since).
     expect(made.get('PROMISE') ?? 0).toBeLessThanOrEqual(PROFILE_PROMISE_BUDGET);
+    // Decision 128: the name is read from the request, with no pipe chain on a `@Param`.
+    expect({ piped }).toEqual({ piped: 0 });
     // A deactivated account has no profile.
     await atrium.app.get(DataSource).query('UPDATE users SET is_active = false WHERE id = $1', [ada.id]);
     expect((await call('GET', `/api/v1/profiles/${ada.username}`)).statusCode).toBe(404);

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { PERMISSION_CATALOGUE } from '@atrium/contracts';
 import { Paginated } from '../../common/http/pagination';
 import { AuditService } from '../audit/audit.service';
@@ -228,8 +229,11 @@ export class UsersController {
     response: { type: PublicProfileDto },
     errors: [404],
   })
-  profile(@Param('username') username: string): Promise<PublicProfileDto> {
-    return this.users.profile(username);
+  // The name is read from the request, not through `@Param`: no pipe chain on a public read this
+  // frequent (docs/DECISIONS.md 128).
+  @ApiParam({ name: 'username', schema: { type: 'string' } })
+  profile(@Req() request: FastifyRequest<{ Params: { username: string } }>): Promise<PublicProfileDto> {
+    return this.users.profile(request.params.username);
   }
 }
 
