@@ -74,9 +74,10 @@ export function envelopeNestRoutes(fastify: FastifyInstance): void {
     if (enveloped !== true || reply.statusCode < 200 || reply.statusCode >= 300) return done(null, payload);
     // Text already, or data that never changes and is serialized once (a post from the public
     // cache, docs/DECISIONS.md 127): spliced in as text. Fastify's serializer would quote a string.
-    const text = payload instanceof SerializedPage ? payload.itemsJson : jsonTextOf(payload);
+    const page = payload instanceof SerializedPage ? payload : undefined;
+    const text = page ? page.itemsJson : jsonTextOf(payload);
     if (text === undefined) return done(null, envelopeOf(request, payload));
     void reply.serializer(asIs);
-    done(null, envelopeText(request, text, payload instanceof SerializedPage ? payload : undefined));
+    done(null, envelopeText(request, text, page));
   });
 }
