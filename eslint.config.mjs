@@ -8,6 +8,17 @@ import tseslint from 'typescript-eslint';
  * Type-aware linting for every TypeScript workspace (one project service resolves each file's
  * nearest tsconfig). Generated files and build output are not linted.
  */
+/**
+ * Bodies and queries are taken validated (docs/DECISIONS.md 129): the validation pipe is bound per
+ * parameter by common/http/validation's `Body`/`Query`, not globally. The app also refuses to start
+ * with an unvalidated input; this says so in the editor.
+ */
+const VALIDATED_INPUT = {
+  name: '@nestjs/common',
+  importNames: ['Body', 'Query'],
+  message: 'Use Body/Query from common/http/validation: they bind the validation pipe (docs/DECISIONS.md 129).',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -58,6 +69,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [VALIDATED_INPUT],
           patterns: [
             {
               regex: '^(typeorm|@nestjs/typeorm)(/.*)?$',
@@ -68,6 +80,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['apps/api/test/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [VALIDATED_INPUT] }] },
   },
   {
     files: ['apps/web/src/**/*.{ts,tsx}'],
@@ -85,6 +101,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [VALIDATED_INPUT],
           patterns: [
             {
               regex: '(^|/)features/[^/]+/(?!index$|[\\w-]+\\.routes$).+',
@@ -101,6 +118,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [VALIDATED_INPUT],
           patterns: [
             {
               regex: '(^|/)features(/|$)',
@@ -119,6 +137,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [VALIDATED_INPUT],
           patterns: [
             {
               regex: `^(\\.\\./){${depth + 1}}(?!\\.)[^/]+/(?!index$).+`,

@@ -1,7 +1,7 @@
 import { ExportsModule } from './modules/exports/exports.module';
 import { MediaModule } from './modules/media/media.module';
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { seconds, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
@@ -12,7 +12,6 @@ import { AuthGuard } from './common/auth/auth.guard';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
-import { createValidationPipe } from './common/http/validation';
 import { buildLoggerOptions } from './common/logging/logger-options';
 import { RedisThrottlerStorage } from './common/throttling/redis-throttler.storage';
 import { AtriumThrottlerGuard, AUTH_THROTTLER, RateLimitGuard } from './common/throttling/throttler.guard';
@@ -120,7 +119,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         // Deny by default; runs after the throttler (a flood is refused before any token is checked).
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

@@ -16,7 +16,8 @@ import { sendError } from './common/filters/all-exceptions.filter';
 import { requestContext, type RequestContext } from './common/context/request-context';
 import { ApiException } from './common/http/api.exception';
 import { envelopeMarker, envelopeNestRoutes } from './common/http/envelope';
-import { markNestRoutes } from './common/http/nest-routes';
+import { markNestRoutes, nestRoutes } from './common/http/nest-routes';
+import { assertInputsValidated } from './common/http/validation';
 import { httpCacheMarker, registerHttpCache } from './common/http-cache';
 import { AUTH_BODY_LIMIT_BYTES, parseBoundedJson } from './common/http/bounded-json';
 import { requestIdFor } from './common/http/request-id';
@@ -192,6 +193,8 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
 
+  // No route takes input unchecked: the validation pipe is bound per parameter, not globally.
+  assertInputsValidated(nestRoutes(app));
   markNestRoutes(app, envelopeMarker, httpCacheMarker);
   // The HTTP cache's tag is of the route's data: its hook runs before the envelope's.
   registerHttpCache(fastify);

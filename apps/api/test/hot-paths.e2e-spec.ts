@@ -7,7 +7,7 @@ import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 
 import { InsertQueryBuilder } from 'typeorm/query-builder/InsertQueryBuilder';
 import { RawSqlResultsToEntityTransformer } from 'typeorm/query-builder/transformer/RawSqlResultsToEntityTransformer';
 import type { AtriumApp } from '../src/bootstrap';
-import { SystemRole } from '@atrium/contracts';
+import { ErrorCode, SystemRole } from '@atrium/contracts';
 import * as etagModule from '../src/common/http-cache/etag';
 import { requestContext } from '../src/common/context/request-context';
 import { Transactions, insertable } from '../src/database/transactions';
@@ -524,7 +524,8 @@ describe('round trips of the hot paths', () => {
       const ofThePost = parses.mock.calls.filter(([text]) => typeof text === 'string' && text.startsWith('{"post"'));
       expect(ofThePost).toEqual([]);
       // Decision 127: nor serialized again; the first hit made its text, and every answer splices it
-      // in. Decision 128: nor is the envelope's meta; and no pipe runs on the route's parameters.
+      // in. Decision 128: nor is the envelope's meta. Decision 129: no pipe runs on the route's
+      // parameters (the caller and a path segment; a global pipe ran on both).
       // (Fastify serializes the 304's body, `null`, before it is dropped.)
       expect(texts.filter((text) => text !== 'null')).toEqual([]);
       expect(piped).not.toHaveBeenCalled();
@@ -608,6 +609,31 @@ describe('round trips of the hot paths', () => {
         parsed.mockRestore();
       }
     }
+  });
+
+  it('a page of posts, signed in: the validation pipe runs on its query alone, not on the caller', async () => {
+    const reader = await signedIn();
+    const pipe = jest.spyOn(ValidationPipe.prototype, 'transform');
+    let piped: string[];
+    try {
+      const page = await call('GET', '/api/v1/posts?limit=3', { token: reader.token });
+      expect(page.statusCode).toBe(200);
+      piped = pipe.mock.calls.map(([, metadata]) => metadata.type);
+    } finally {
+      pipe.mockRestore();
+    }
+    // Decision 129: the pipe is bound where input arrives. As a global pipe it also ran on
+    // `@OptionalUser()` (`['custom', 'query']`): a chain of promises that gave the caller back.
+    expect(piped).toEqual(['query']);
+    // The query is still checked: an unknown parameter is refused in the envelope.
+    const refused = await call('GET', '/api/v1/posts?limit=3&colour=red', { token: reader.token });
+    expect(refused.statusCode).toBe(400);
+    expect(
+      refused.json<{ error: { code: string; details: Array<{ field: string; code: string }> } }>().error,
+    ).toMatchObject({
+      code: ErrorCode.VALIDATION_ERROR,
+      details: [{ field: 'colour', code: 'UNKNOWN_FIELD' }],
+    });
   });
 
   it('an uncached page of posts: its rows read as pg gives them, no entity made and no value hydrated', async () => {
@@ -825,7 +851,7 @@ describe('round trips of the hot paths', () => {
     }
     // 56 before: the guards answered with promises Nest awaited (46 since).
     expect(made.get('PROMISE') ?? 0).toBeLessThanOrEqual(PROFILE_PROMISE_BUDGET);
-    // Decision 128: the name is read from the request, with no pipe chain on a `@Param`.
+    // Decision 129: no pipe chain on the `@Param` (the global pipe of before ran on it).
     expect({ piped }).toEqual({ piped: 0 });
     // A deactivated account has no profile.
     await atrium.app.get(DataSource).query('UPDATE users SET is_active = false WHERE id = $1', [ada.id]);

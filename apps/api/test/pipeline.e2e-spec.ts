@@ -1,7 +1,7 @@
 import { ErrorCode } from '@atrium/contracts';
 import type { AtriumApp } from '../src/bootstrap';
 import { apiClient } from './support/api';
-import { PipelineFixturesModule } from './support/pipeline-fixtures.module';
+import { PipelineFixturesModule, UncheckedInputFixturesModule } from './support/pipeline-fixtures.module';
 import { startTestApp, TestResources } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -82,6 +82,14 @@ describe('request pipeline', () => {
       expect(res.statusCode).toBe(405);
       expect(res.headers.allow).toBe('GET, HEAD');
       expect(res.json().error.code).toBe(ErrorCode.METHOD_NOT_ALLOWED);
+    });
+
+    it('refuses to start with a route that takes input no validation pipe checks', async () => {
+      // Decision 129: the validation pipe is bound per parameter, so a body taken with Nest's own
+      // `@Body()` would reach its handler unchecked; the start stops and names it instead.
+      await expect(startTestApp(resources, {}, [UncheckedInputFixturesModule])).rejects.toThrow(
+        'Input that no validation pipe checks: UncheckedInputController.echo: parameter 0 (@Body())',
+      );
     });
 
     it('lists every invalid field with its own message and code', async () => {

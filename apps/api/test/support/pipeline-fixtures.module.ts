@@ -1,4 +1,7 @@
-import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
+import { Controller, Get, Module, Post } from '@nestjs/common';
+// eslint-disable-next-line no-restricted-imports -- the unchecked fixture below takes Nest's own @Body()
+import { Body as NestBody } from '@nestjs/common';
+import { Body, Query } from '../../src/common/http/validation';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Public } from '../../src/common/auth';
@@ -57,3 +60,16 @@ class PipelineFixturesController {
 
 @Module({ controllers: [PipelineFixturesController] })
 export class PipelineFixturesModule {}
+
+/** A route that takes a body no validation pipe checks: the app must refuse to start with it. */
+@Public()
+@Controller('test-fixtures/unchecked')
+class UncheckedInputController {
+  @Post()
+  echo(@NestBody() body: SignupFixtureDto): SignupFixtureDto {
+    return body;
+  }
+}
+
+@Module({ controllers: [UncheckedInputController] })
+export class UncheckedInputFixturesModule {}

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 // Where `@RouteConfig()` puts a handler's Fastify route options (`request.routeOptions.config`).
@@ -16,17 +16,31 @@ export type RouteMarker = (handler: object, controller: object) => Record<string
  * docs) get none of these options.
  */
 export function markNestRoutes(app: INestApplication, ...markers: RouteMarker[]): void {
+  for (const { handler, controller } of nestRoutes(app)) {
+    let config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;
+    for (const mark of markers) config = { ...config, ...mark(handler, controller) };
+    Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, config, handler);
+  }
+}
+
+/** A route handler of a Nest controller: the controller class, the method's name and the method. */
+export interface NestRoute {
+  controller: Type<unknown>;
+  method: string;
+  handler: object;
+}
+
+/** Every route handler of every controller the app has mounted. */
+export function* nestRoutes(app: INestApplication): Generator<NestRoute> {
   const scanner = new MetadataScanner();
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {
       if (typeof metatype !== 'function') continue;
       const prototype = metatype.prototype as Record<string, unknown>;
-      for (const name of scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name] as object;
+      for (const method of scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[method] as object;
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        let config = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as Record<string, unknown>;
-        for (const mark of markers) config = { ...config, ...mark(handler, metatype) };
-        Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, config, handler);
+        yield { controller: metatype as Type<unknown>, method, handler };
       }
     }
   }

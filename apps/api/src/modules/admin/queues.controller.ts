@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Query } from '../../common/http/validation';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Route } from '../../common/http/route.decorator';
 import { ApiPaginatedResponse, type Paginated } from '../../common/http/pagination';

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import { Body, Query } from '../../common/http/validation';
+import { ApiTags } from '@nestjs/swagger';
 import { PERMISSION_CATALOGUE } from '@atrium/contracts';
 import { Paginated } from '../../common/http/pagination';
 import { AuditService } from '../audit/audit.service';
@@ -229,11 +229,8 @@ export class UsersController {
     response: { type: PublicProfileDto },
     errors: [404],
   })
-  // The name is read from the request, not through `@Param`: no pipe chain on a public read this
-  // frequent (docs/DECISIONS.md 128).
-  @ApiParam({ name: 'username', schema: { type: 'string' } })
-  profile(@Req() request: FastifyRequest<{ Params: { username: string } }>): Promise<PublicProfileDto> {
-    return this.users.profile(request.params.username);
+  profile(@Param('username') username: string): Promise<PublicProfileDto> {
+    return this.users.profile(username);
   }
 }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body } from '../../common/http/validation';
 import { ApiTags } from '@nestjs/swagger';
 import { PatScope } from '@atrium/contracts';
 import { AUTHORIZER, type Authorizer, type AuthUser, CurrentUser } from '../../common/auth';

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Query } from '../../common/http/validation';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
 import { ApiListResponse, type CursorPage } from '../../common/http/list';

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post, Put } from '@nestjs/common';
+import { Controller, HttpCode, Post, Put } from '@nestjs/common';
+import { Body } from '../../common/http/validation';
 import { ApiTags } from '@nestjs/swagger';
 import { AuthThrottled, type AuthUser, CurrentUser } from '../../common/auth';
 import { Route } from '../../common/http/route.decorator';

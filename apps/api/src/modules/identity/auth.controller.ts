@@ -1,4 +1,5 @@
-import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Body } from '../../common/http/validation';
 import { ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import type {} from '@fastify/cookie';
 import type { FastifyReply } from 'fastify';

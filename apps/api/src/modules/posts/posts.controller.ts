@@ -1,7 +1,6 @@
 import {
   applyDecorators,
   type ArgumentsHost,
-  Body,
   createParamDecorator,
   type ExecutionContext,
   Catch,
@@ -13,14 +12,14 @@ import {
   ParseUUIDPipe,
   Patch,
   Post,
-  Query,
   Req,
   UseFilters,
 } from '@nestjs/common';
+import { Body, Query } from '../../common/http/validation';
 import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiSuccessResponse } from '../../common/dto/envelope.dto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type AuthenticatedRequest, type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
+import { type AuthUser, CurrentUser, OptionalUser } from '../../common/auth';
 import { ApiListResponse, type CursorPage } from '../../common/http/list';
 import type { Paginated } from '../../common/http/pagination';
 import { Route } from '../../common/http/route.decorator';
@@ -131,12 +130,12 @@ export class PostsController {
   @ApiSuccessResponse(PostMovedDto, 301, 'An old slug: the post lives at `Location` now', {
     headers: { Location: { description: 'The post at its current slug' } },
   })
-  // The caller and the address are read from the request, not through parameter decorators: Nest
-  // runs the global validation pipe on each decorated parameter, a chain of promises that does
-  // nothing to a string or the caller, on the most read route (docs/DECISIONS.md 128).
-  async get(@Req() request: AuthenticatedRequest & FastifyRequest<{ Params: { id: string } }>): Promise<PostDto> {
-    const viewer = request.user ?? null;
-    const post = await this.posts.read(request.params.id, viewer);
+  async get(
+    @OptionalUser() viewer: AuthUser | null,
+    @Param('id') idOrSlug: string,
+    @Req() request: FastifyRequest,
+  ): Promise<PostDto> {
+    const post = await this.posts.read(idOrSlug, viewer);
     // A reader's read counts, once per reader per half hour; not the author's own, nor a look at a draft.
     if (post.status === 'published' && post.author.id !== viewer?.id) {
       await this.views.record(post.id, viewerKey(viewer?.id ?? null, request.ip, request.headers['user-agent']));
