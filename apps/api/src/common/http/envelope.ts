@@ -31,37 +31,17 @@ export class SerializedPage {
   }
 }
 
-const HEAD = '{"status":"success","data":';
-const HEAD_BYTES = HEAD.length;
-
-/**
- * `envelopeOf`'s envelope as UTF-8 bytes, with the data's text (and the page's `meta`) spliced in.
- * Bytes, not a string (docs/DECISIONS.md 130): a string made of the parts is copied whole twice
- * more on its way out — flattened by Fastify's `Buffer.byteLength` for its `Content-Length`, and
- * again by Node, which puts the response's head in front of a string body — each copy on the
- * JavaScript heap, where a page of comment threads (~36 KB) a request made the scavenges that set
- * its tail latency. The bytes are written once, outside the heap, and sent as they are.
- */
-function envelopeBytes(request: FastifyRequest, dataJson: string, page?: SerializedPage): Buffer {
+/** `envelopeOf`'s envelope as JSON text, with the data's text (and the page's `meta`) spliced in. */
+function envelopeText(request: FastifyRequest, dataJson: string, page?: SerializedPage): string {
   // The request id is a UUID or a client's id of `[A-Za-z0-9._:-]` (`requestIdFor`), the timestamp
   // ISO 8601: JSON strings as they are, nothing to escape (an id made elsewhere is escaped).
   const id = SANE_REQUEST_ID.test(request.id) ? request.id : JSON.stringify(request.id).slice(1, -1);
-  const meta = `,"meta":{"requestId":"${id}","timestamp":"${new Date().toISOString()}"`;
-  const tail = page === undefined ? `${meta}}}` : `${meta},${JSON.stringify(page.meta).slice(1)}}`;
-  const dataBytes = Buffer.byteLength(dataJson);
-  const bytes = Buffer.allocUnsafe(HEAD_BYTES + dataBytes + Buffer.byteLength(tail));
-  bytes.write(HEAD, 0, 'latin1');
-  bytes.write(dataJson, HEAD_BYTES);
-  bytes.write(tail, HEAD_BYTES + dataBytes);
-  return bytes;
+  const head = `{"status":"success","data":${dataJson},"meta":{"requestId":"${id}","timestamp":"${new Date().toISOString()}"`;
+  return page === undefined ? `${head}}}` : `${head},${JSON.stringify(page.meta).slice(1)}}`;
 }
 
-/**
- * The serializer of a reply whose payload the envelope made JSON bytes already. Fastify's types
- * say a serializer returns a string; its reply sends what it returns as it sends any payload, a
- * string or a Buffer alike (envelope.spec.ts holds it to that).
- */
-const asIs = ((payload: Buffer): Buffer => payload) as unknown as (payload: unknown) => string;
+/** The serializer of a reply whose payload the envelope made JSON text already. */
+const asIs = (payload: unknown): string => payload as string;
 
 /** The success envelope of a route's result: a `Paginated` puts its counts in `meta.pagination`, a `CursorPage` its next cursor in `meta.cursor`. */
 export function envelopeOf(request: FastifyRequest, data: unknown): SuccessEnvelope<unknown> {
@@ -93,11 +73,11 @@ export function envelopeNestRoutes(fastify: FastifyInstance): void {
     const enveloped = (request.routeOptions.config as { [ENVELOPED]?: boolean } | undefined)?.[ENVELOPED];
     if (enveloped !== true || reply.statusCode < 200 || reply.statusCode >= 300) return done(null, payload);
     // Text already, or data that never changes and is serialized once (a post from the public
-    // cache, docs/DECISIONS.md 127): spliced in as it is. Fastify's serializer would quote a string.
+    // cache, docs/DECISIONS.md 127): spliced in as text. Fastify's serializer would quote a string.
     const page = payload instanceof SerializedPage ? payload : undefined;
     const text = page ? page.itemsJson : jsonTextOf(payload);
     if (text === undefined) return done(null, envelopeOf(request, payload));
     void reply.serializer(asIs);
-    done(null, envelopeBytes(request, text, page));
+    done(null, envelopeText(request, text, page));
   });
 }
