@@ -1,9 +1,10 @@
 import { type INestApplication, ParseUUIDPipe, type Type } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { sortPattern } from './common/http/list';
+import { nestRoutes, routeParameters } from './common/http/nest-routes';
 
 /**
  * The spec's input constraints come from the validators that enforce them (class-validator on the
@@ -148,13 +149,6 @@ function requestBodySchemas(
   return found;
 }
 
-// Where Nest keeps a handler's `@Query()`/`@Param()` arguments (`ROUTE_ARGS_METADATA`, keyed
-// `<RouteParamtypes>:<index>`); `@nestjs/common` exports these only to its sibling packages.
-const ROUTE_ARGS_METADATA = '__routeArguments__';
-const BODY = 3;
-const QUERY = 4;
-const PARAM = 5;
-
 interface RouteArgument {
   kind: 'query' | 'param' | 'body';
   name?: string;
@@ -173,34 +167,20 @@ function* routeArguments(
       if (operation?.operationId) operations.set(operation.operationId, operation);
     }
   }
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Type<unknown> | null;
-      if (!controller?.prototype) continue;
-      for (const method of Object.getOwnPropertyNames(controller.prototype)) {
-        const operation = operations.get(`${controller.name}_${method}`);
-        if (!operation) continue;
-        const metadata = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
-          string,
-          { index: number; data?: unknown; pipes?: unknown[] }
-        >;
-        const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ?? []) as Array<
-          Type<unknown> | undefined
-        >;
-        const args: RouteArgument[] = [];
-        for (const [key, arg] of Object.entries(metadata)) {
-          const paramtype = Number(key.split(':')[0]);
-          const uuid = (arg.pipes ?? []).some((pipe) => pipe instanceof ParseUUIDPipe || pipe === ParseUUIDPipe);
-          if (paramtype === QUERY && arg.data === undefined) {
-            args.push({ kind: 'query', type: types[arg.index], uuid });
-          } else if (paramtype === BODY && arg.data === undefined) {
-            args.push({ kind: 'body', type: types[arg.index], uuid });
-          } else if (paramtype === PARAM && typeof arg.data === 'string') {
-            args.push({ kind: 'param', name: arg.data, uuid });
-          }
-        }
-        yield { operation, args };
+  for (const { controller, method } of nestRoutes(app)) {
+    const operation = operations.get(`${controller.name}_${method}`);
+    if (!operation) continue;
+    const args: RouteArgument[] = [];
+    for (const { type, data, pipes, metatype } of routeParameters(controller, method)) {
+      const uuid = pipes.some((pipe) => pipe instanceof ParseUUIDPipe || pipe === ParseUUIDPipe);
+      if (type === RouteParamtypes.QUERY && data === undefined) {
+        args.push({ kind: 'query', type: metatype, uuid });
+      } else if (type === RouteParamtypes.BODY && data === undefined) {
+        args.push({ kind: 'body', type: metatype, uuid });
+      } else if (type === RouteParamtypes.PARAM && typeof data === 'string') {
+        args.push({ kind: 'param', name: data, uuid });
       }
     }
+    yield { operation, args };
   }
 }

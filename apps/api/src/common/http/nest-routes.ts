@@ -1,5 +1,6 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants';
+import { CUSTOM_ROUTE_ARGS_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 // Where `@RouteConfig()` puts a handler's Fastify route options (`request.routeOptions.config`).
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
@@ -44,4 +45,34 @@ export function* nestRoutes(app: INestApplication): Generator<NestRoute> {
       }
     }
   }
+}
+
+/** One decorated parameter of a route handler, as Nest's decorators recorded it. */
+export interface RouteParameter {
+  /** Nest's kind of parameter (`@Body()`, `@Param()`, …); `custom` for `createParamDecorator`'s. */
+  type: RouteParamtypes | 'custom';
+  index: number;
+  /** The decorator's argument: a property name for `@Query('q')`/`@Param('id')`. */
+  data?: unknown;
+  pipes: unknown[];
+  /** The parameter's declared type (`design:paramtypes`). */
+  metatype?: Type<unknown>;
+}
+
+/** The decorated parameters of `controller.method` (where Nest keeps them: `ROUTE_ARGS_METADATA`). */
+export function routeParameters(controller: Type<unknown>, method: string): RouteParameter[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+    string,
+    { index: number; data?: unknown; pipes?: unknown[] }
+  >;
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ?? []) as Array<
+    Type<unknown> | undefined
+  >;
+  return Object.entries(args).map(([key, arg]) => ({
+    type: key.includes(CUSTOM_ROUTE_ARGS_METADATA) ? 'custom' : (Number(key.split(':')[0]) as RouteParamtypes),
+    index: arg.index,
+    data: arg.data,
+    pipes: arg.pipes ?? [],
+    metatype: types[arg.index],
+  }));
 }

@@ -1,10 +1,9 @@
 // eslint-disable-next-line no-restricted-imports -- the one place that binds the pipe to Nest's Body/Query
-import { Body as NestBody, Query as NestQuery, type Type, ValidationError, ValidationPipe } from '@nestjs/common';
-import { CUSTOM_ROUTE_ARGS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { Body as NestBody, Query as NestQuery, ValidationError, ValidationPipe } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ErrorCode } from '@atrium/contracts';
 import { ApiException, ErrorDetail } from './api.exception';
-import type { NestRoute } from './nest-routes';
+import { type NestRoute, routeParameters } from './nest-routes';
 
 /** `isNotEmpty` → `IS_NOT_EMPTY`; an unknown property (`whitelistValidation`) → `UNKNOWN_FIELD`. */
 function detailCode(constraint: string): string {
@@ -78,21 +77,12 @@ const INPUT: Partial<Record<RouteParamtypes, string>> = {
 export function unvalidatedInputs(routes: Iterable<Pick<NestRoute, 'controller' | 'method'>>): string[] {
   const found: string[] = [];
   for (const { controller, method } of routes) {
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
-      string,
-      { index: number; data?: unknown; pipes?: unknown[] }
-    >;
-    const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ?? []) as Array<
-      Type<unknown> | undefined
-    >;
-    for (const [key, arg] of Object.entries(args)) {
-      if (key.includes(CUSTOM_ROUTE_ARGS_METADATA)) continue;
-      const type = Number(key.split(':')[0]) as RouteParamtypes;
-      const kind = INPUT[type];
+    for (const { type, index, data, pipes, metatype } of routeParameters(controller, method)) {
+      const kind = type === 'custom' ? undefined : INPUT[type];
       if (kind === undefined) continue;
-      if (type === RouteParamtypes.PARAM && typeof arg.data === 'string' && types[arg.index] === String) continue;
-      if ((arg.pipes ?? []).some((pipe) => pipe instanceof ValidationPipe)) continue;
-      found.push(`${controller.name}.${method}: parameter ${arg.index} (${kind})`);
+      if (type === RouteParamtypes.PARAM && typeof data === 'string' && metatype === String) continue;
+      if (pipes.some((pipe) => pipe instanceof ValidationPipe)) continue;
+      found.push(`${controller.name}.${method}: parameter ${index} (${kind})`);
     }
   }
   return found;
