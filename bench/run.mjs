@@ -242,10 +242,10 @@ const FEED_INDEX_MIN_DENSITY = 70;
 
 /**
  * The database as a steady site's: vacuumed and analysed, the posts' indexes rebuilt when the feed
- * index is sparse. The seeder updates every post after writing it, and `comment-write` updates its
- * post once a comment: a fresh seed left the feed index at twice its size (43 % full after the
- * vacuum), and earlier runs' comments more, until the Postgres-bound rows measured Postgres's
- * reading of dead index entries, not the servers (bench/README, "Fairness"). Not in the smoke.
+ * index is sparse. `comment-write` updates its post once a comment, and earlier runs' comments left
+ * the feed index at twice its size, until the Postgres-bound rows measured Postgres's reading of
+ * dead index entries, not the servers (bench/README, "Fairness"). A fresh seed writes each post once
+ * (72 % full; 44 % when the seeder still rewrote every post for its comment count). Not in the smoke.
  */
 async function tidyDatabase(db) {
   if (smoke) return;

@@ -62,11 +62,24 @@ export function seededTitleSql(n: string): string {
 }
 
 /**
+ * The SQL of the comments seeded on a published post number `n`, one row each with its `k` (1, and
+ * 2 on even posts) and `status` (one in 25 pending). The comments are written from it, and their
+ * post's `comment_count` counted from it as the post is written: a post is never written twice
+ * (an `UPDATE` of every post after its comments rewrote each row, its search vector and its two
+ * search indexes, and left the feed index half empty).
+ */
+function seededCommentsSql(n: string): string {
+  return `(SELECT k, CASE WHEN (${n} + k) % 25 = 0 THEN 'pending' ELSE 'approved' END AS status
+             FROM generate_series(1, 2) AS k WHERE ${n} % 2 = 0 OR k = 1)`;
+}
+
+/**
  * Realistic content, set-based: every table is filled by a handful of `INSERT … SELECT` over
  * `generate_series` (in batches of 50 000 posts), never row by row. Authors, readers, a tree of
  * categories, tags, posts (Markdown and its HTML, most published over three years, some
- * members-only, drafts and scheduled ones), tags on posts, comments and replies; the counters
- * (tag usage, comment counts) are computed at the end, so they are exact.
+ * members-only, drafts and scheduled ones), tags on posts, comments and replies. The counters are
+ * exact: a post's comment count is counted from the comments it will have as the post is written,
+ * the tags' usage at the end (200 rows).
  */
 export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
@@ -146,7 +159,8 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
         `WITH c AS (SELECT array_agg(id ORDER BY slug) AS ids FROM categories WHERE slug LIKE $5),
             inserted AS (
        INSERT INTO posts (id, author_id, title, slug, body_markdown, body_html, excerpt, status, visibility, featured,
-                          published_at, scheduled_at, reading_time_minutes, reading_level, view_count, category_id, created_at, updated_at, version)
+                          published_at, scheduled_at, reading_time_minutes, reading_level, view_count, category_id, created_at, updated_at, version,
+                          comment_count)
        SELECT gen_random_uuid(),
               a.id,
               title,
@@ -154,7 +168,7 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
               '## ' || title || E'\\n\\n' || para || E'\\n\\n' || para2,
               '<h2>' || title || '</h2><p>' || para || '</p><p>' || para2 || '</p>',
               left(para, 200),
-              CASE WHEN i % 50 = 0 THEN 'draft' WHEN i % 97 = 0 THEN 'scheduled' WHEN i % 89 = 0 THEN 'archived' ELSE 'published' END,
+              s.status,
               CASE WHEN i % 20 = 0 THEN 'members' ELSE 'public' END,
               i % 100 = 1,
               CASE WHEN i % 50 = 0 OR i % 97 = 0 THEN NULL
@@ -166,9 +180,13 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
               c.ids[1 + i % array_length(c.ids, 1)],
               now() - ((i::bigint * 7919) % 1095) * interval '1 day',
               now() - ((i::bigint * 7919) % 1095) * interval '1 day',
-              1
+              1,
+              CASE WHEN s.status = 'published'
+                   THEN (SELECT count(*) FROM ${seededCommentsSql('i')} AS k WHERE k.status = 'approved') ELSE 0 END
          FROM generate_series($1::int, $2::int) AS i
               JOIN seed_people a ON a.n = 1 + i % $4, c,
+              LATERAL (SELECT CASE WHEN i % 50 = 0 THEN 'draft' WHEN i % 97 = 0 THEN 'scheduled' WHEN i % 89 = 0 THEN 'archived'
+                                   ELSE 'published' END AS status) AS s,
               LATERAL (SELECT ${seededTitleSql('i')} AS title) AS t,
               LATERAL (SELECT (${sentences})[1 + i % 10] || ' ' || (${sentences})[1 + (i / 10) % 10] || ' The '
                               || (${words})[1 + (i * 3) % ${nWords}] || ' and the ' || (${words})[1 + (i * 5) % ${nWords}]
@@ -198,13 +216,12 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
        SELECT cid, post_id, author_id, cid, 0, body, '<p>' || body || '</p>', status, created_at,
               CASE WHEN status = 'approved' THEN created_at END
          FROM (SELECT gen_random_uuid() AS cid, p.id AS post_id, r.id AS author_id,
-                      (${sentences})[1 + (p.n + k) % 10] AS body,
-                      CASE WHEN (p.n + k) % 25 = 0 THEN 'pending' ELSE 'approved' END AS status,
-                      p.published_at + k * interval '1 hour' AS created_at
+                      (${sentences})[1 + (p.n + k.k) % 10] AS body,
+                      k.status,
+                      p.published_at + k.k * interval '1 hour' AS created_at
                  FROM (SELECT id, published_at, n FROM seed_posts WHERE status = 'published' AND n BETWEEN $1 AND $2) AS p
-                CROSS JOIN generate_series(1, 2) AS k
-                 JOIN seed_people r ON r.n = 1 + (p.n * 17 + k) % $3
-                WHERE p.n % 2 = 0 OR k = 1) AS c`,
+                CROSS JOIN LATERAL ${seededCommentsSql('p.n')} AS k
+                 JOIN seed_people r ON r.n = 1 + (p.n * 17 + k.k) % $3) AS c`,
         [from, to, authors + readers],
       );
     }
@@ -215,11 +232,6 @@ export async function seed(db: DataSource, options: SeedOptions): Promise<SeedSu
        SELECT pt.tag_id, count(*)::int AS n FROM post_tags pt JOIN posts p ON p.id = pt.post_id
         WHERE p.deleted_at IS NULL GROUP BY pt.tag_id) AS c
       WHERE t.id = c.tag_id`,
-    );
-    await q(
-      `UPDATE posts p SET comment_count = c.n FROM (
-       SELECT post_id, count(*)::int AS n FROM comments WHERE status = 'approved' AND deleted_at IS NULL GROUP BY post_id) AS c
-      WHERE p.id = c.post_id AND p.id IN (SELECT id FROM seed_posts)`,
     );
     log('analyze');
     await q('ANALYZE');
