@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { alternatedRounds, combineRounds } from './rounds.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIO_NAMES = [
@@ -65,6 +66,7 @@ const { values: flags } = parseArgs({
     reuse: { type: 'boolean', default: false },
     duration: { type: 'string' },
     warmup: { type: 'string' },
+    rounds: { type: 'string' },
     connections: { type: 'string' },
     'login-connections': { type: 'string' },
     scenarios: { type: 'string' },
@@ -80,7 +82,7 @@ const { values: flags } = parseArgs({
   },
 });
 if (flags.help) {
-  console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--warmup S] [--connections C]
+  console.log(`npm run bench -- [--posts N] [--reuse] [--duration S] [--rounds N] [--warmup S] [--connections C]
                       [--login-connections C] [--scenarios ${SCENARIO_NAMES.join(',')}]
                       [--no-embedded] [--embedded-posts N] [--api-node-options=--max-old-space-size=256]
                       [--api-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--floor]
@@ -96,7 +98,11 @@ if (flags.smoke && flags.scale) {
 const smoke = flags.smoke;
 const posts = Number(flags.posts ?? (smoke ? 300 : 100_000));
 const duration = Number(flags.duration ?? (smoke ? 1 : 15));
-const warmup = Number(flags.warmup ?? (smoke ? 0 : Math.min(5, Math.max(1, Math.round(duration / 3)))));
+// Before a server's first round; each later round starts with a second of its own.
+const warmup = Number(flags.warmup ?? (smoke ? 0 : Math.min(3, Math.max(1, Math.round(duration / 5)))));
+// The measured seconds of a scenario are split into alternated rounds (bench/rounds.mjs); the smoke
+// asks each side once.
+const rounds = Number(flags.rounds ?? (smoke ? 1 : 3));
 const connections = Number(flags.connections ?? (smoke ? 2 : 50));
 const loginConnections = Number(flags['login-connections'] ?? (smoke ? 2 : 10));
 // The smoke asks for a number of answers, not a duration (a slow answer on a busy machine still counts),
@@ -115,11 +121,23 @@ for (const name of asked.filter((n) => !known.includes(n))) {
   console.error(`Unknown scenario "${name}"; known${flags.scale ? ' with --scale' : ''}: ${known.join(', ')}`);
   process.exit(2);
 }
-for (const [name, value] of Object.entries({ posts, duration, warmup, connections, loginConnections, embeddedPosts })) {
+for (const [name, value] of Object.entries({
+  posts,
+  duration,
+  warmup,
+  rounds,
+  connections,
+  loginConnections,
+  embeddedPosts,
+})) {
   if (!Number.isFinite(value) || value < 0 || (value === 0 && name !== 'warmup')) {
     console.error(`--${name} must be a positive number`);
     process.exit(2);
   }
+}
+if (!Number.isInteger(rounds)) {
+  console.error('--rounds must be a whole number');
+  process.exit(2);
 }
 
 const SCALE_SIZES = flags['scale-posts'].split(',').map((n) => scaleSize(Number(n)));
@@ -406,7 +424,7 @@ function cpuMsOf(pid) {
 }
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-function load(job) {
+function load(job, onMeasuring) {
   return new Promise((resolve, reject) => {
     const child = spawn(...pinned(1, [join(root, 'bench/load.mjs'), JSON.stringify(job)]), {
       cwd: root,
@@ -414,7 +432,15 @@ function load(job) {
     });
     children.add(child);
     let out = '';
-    child.stdout.on('data', (chunk) => (out += String(chunk)));
+    let measuring = false;
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+      // load.mjs says "measuring" when its warm-up is over and the measured run begins.
+      if (!measuring && out.startsWith('measuring\n')) {
+        measuring = true;
+        onMeasuring();
+      }
+    });
     child.on('exit', (code) => {
       children.delete(child);
       if (code !== 0) reject(new Error(`load generator exited ${code}`));
@@ -593,10 +619,15 @@ async function signIn(base, login, password) {
   return { authorization: `Bearer ${answer.data.accessToken}` };
 }
 
-/** One side of one scenario: warm-up, then the measurement, with the server's CPU and RSS. */
-async function measure(name, side, base, pid, s, conns = s.connections ?? connections) {
+/**
+ * One scenario on each of `sides` ({ label, base, pid }): each side warmed up, then `rounds`
+ * measured rounds of `duration / rounds` seconds, the sides alternated and their order reversed
+ * each round (A R, R A, A R): a slow spell of the shared machine falls on both servers, not on
+ * whichever ran during it. One side alone (embedded, --scale) is measured in one stretch. Returns
+ * each side's measurement, combined over its rounds.
+ */
+async function measureSides(name, sides, s, conns = s.connections ?? connections) {
   const job = {
-    url: base + s.path,
     method: s.method,
     headers: s.headers,
     body: s.body,
@@ -607,23 +638,45 @@ async function measure(name, side, base, pid, s, conns = s.connections ?? connec
     searchFor: s.searchFor,
     connections: conns,
   };
+  const n = sides.length > 1 ? rounds : 1;
+  const each = amount ? `${amount} requests` : `${duration / n} s`;
+  // Every round starts warm: the load generator is a new process each round, and the server has
+  // been idle while the other ran. Its warm-up is not measured, CPU included.
+  const roundWarmup = Math.min(1, warmup);
   log(
-    `${name} · ${side}: ${warmup ? `warm-up ${warmup} s, then ` : ''}${conns} connections × ${amount ? `${amount} requests` : `${duration} s`}`,
+    `${name} · ${sides.map((side) => side.label).join(', ')}: ${conns} connections × ${n > 1 ? `${n} alternated rounds of ${each}` : each}${warmup ? `, after ${warmup} s of warm-up${n > 1 ? ` (${roundWarmup} s before each later round)` : ''}` : ''}`,
   );
-  if (warmup > 0) await load({ ...job, duration: warmup });
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid).rss)), 200);
-  const cpuBefore = cpuMsOf(pid);
-  const measured = await load({ ...job, duration, amount });
-  const cpuMs = cpuMsOf(pid) - cpuBefore;
-  clearInterval(sampler);
-  return {
-    ...measured,
-    // The server's CPU per answered request: steadier than req/s on a machine that is busy
-    // with something else (the load generator's own core is not counted).
-    cpuMsPerRequest: measured.total > 0 ? cpuMs / measured.total : null,
-    peakRssMb: Math.round(Math.max(peak, rssOf(pid).rss)),
-  };
+  const parts = new Map(sides.map((side) => [side, []]));
+  const started = new Set();
+  for (const order of alternatedRounds(sides, n)) {
+    for (const side of order) {
+      let peak = 0;
+      let sampler;
+      let cpuBefore;
+      const measured = await load(
+        {
+          ...job,
+          url: side.base + s.path,
+          warmup: started.has(side) ? roundWarmup : warmup,
+          duration: duration / n,
+          amount,
+        },
+        () => {
+          cpuBefore = cpuMsOf(side.pid);
+          sampler = setInterval(() => (peak = Math.max(peak, rssOf(side.pid).rss)), 200);
+        },
+      );
+      const cpuMs = cpuMsOf(side.pid) - cpuBefore;
+      clearInterval(sampler);
+      started.add(side);
+      parts.get(side).push({ ...measured, cpuMs, peakRssMb: Math.max(peak, rssOf(side.pid).rss) });
+    }
+  }
+  const measured = sides.map((side) => combineRounds(parts.get(side)));
+  // Each round's req/s: how steady the machine was.
+  if (n > 1)
+    log(`${name}: ${sides.map((side, i) => `${side.label} ${measured[i].rounds.join(' / ')}`).join('; ')} req/s`);
+  return measured;
 }
 
 function compare(row) {
@@ -758,16 +811,22 @@ async function main() {
     for (const w of shapeWarnings) log(`SHAPE ${w}`);
 
     const results = [];
+    const sides = [
+      { label: 'atrium', base: A, pid: api.pid },
+      { label: 'reference', base: R, pid: ref.pid },
+      ...(floor ? [{ label: 'nest floor', base: F, pid: floor.pid }] : []),
+    ];
     for (const name of chosen) {
       const s = scenarios[name];
+      const [atrium, reference, nestFloor] = await measureSides(name, sides, s);
       results.push(
         compare({
           scenario: name,
           mode: 'services',
           connections: s.connections ?? connections,
-          atrium: await measure(name, 'atrium', A, api.pid, s),
-          reference: await measure(name, 'reference', R, ref.pid, s),
-          ...(floor ? { floor: await measure(name, 'nest floor', F, floor.pid, s) } : {}),
+          atrium,
+          reference,
+          ...(floor ? { floor: nestFloor } : {}),
         }),
       );
     }
@@ -840,7 +899,7 @@ async function runEmbedded(names, results) {
         scenario: `${name} (embedded)`,
         mode: 'embedded',
         connections,
-        atrium: await measure(`${name} (embedded)`, 'atrium', E, api.pid, s),
+        atrium: (await measureSides(`${name} (embedded)`, [{ label: 'atrium', base: E, pid: api.pid }], s))[0],
         // Not measured again: the reference's row of the same scenario, in services mode.
         reference: services?.reference ?? null,
       }),
@@ -881,7 +940,7 @@ async function scale() {
       for (const name of chosen) {
         const s = scenarios[name];
         for (const c of clients) {
-          const m = await measure(`${name} @ ${size.label}`, 'atrium', A, api.pid, s, c);
+          const [m] = await measureSides(`${name} @ ${size.label}`, [{ label: 'atrium', base: A, pid: api.pid }], s, c);
           sizes[size.label].scenarios[`${name}|${c}`] = m;
         }
       }
@@ -994,7 +1053,7 @@ function budgetChecks(r) {
     });
   }
   if (r.mode === 'services' && f) {
-    // autocannon's latencies are whole milliseconds: a reference p99 of 0 ms allows 1 ms.
+    // Under a millisecond the tail is the machine's jitter, not the server: a budget of 1 ms at least.
     const allowed = Math.max(P99_BUDGET * f.p99, 1);
     checks.push({ ok: a.p99 <= allowed, text: `p99 ${a.p99} vs ≤ ${allowed} ms` });
   }
@@ -1075,6 +1134,7 @@ function report(results, apiPeak, embeddedPeak, shapeWarnings) {
       reuse: flags.reuse,
       duration,
       warmup,
+      rounds,
       connections,
       loginConnections,
       embedded,
