@@ -181,19 +181,29 @@ function envWithout(names) {
 }
 const EMBEDDED_UNSET = ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'REDIS_PREFIX'];
 
-/** `cli.js` on a database of Postgres (`url`), or on the embedded one under `embeddedDir` (`url` null). */
+/**
+ * `cli.js` on a database of Postgres (`url`), or on the embedded one under `embeddedDir` (`url`
+ * null); resolves to its output. Not blocking: the embedded database seeds beside the services one.
+ */
 function cli(args, url = databaseUrl) {
   const env =
     url === null
       ? { ...envWithout(EMBEDDED_UNSET), DATA_DIR: embeddedDir, LOG_LEVEL: 'warn', ...secrets }
       : { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, REDIS_URL: redisUrl, ...secrets };
-  const run = spawnSync(process.execPath, [join(root, 'apps/api/dist/database/cli.js'), ...args], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'apps/api/dist/database/cli.js'), ...args], { cwd: root, env });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      children.delete(child);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`cli ${args.join(' ')} failed:\n${stdout}\n${stderr}`));
+    });
   });
-  if (run.status !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${run.stdout}\n${run.stderr}`);
-  return run.stdout;
 }
 
 /**
@@ -220,7 +230,7 @@ async function prepareDatabase(name, postCount, keep) {
           // this run's API would hand them all over again (and its worker send them) while it is measured.
           const stale = await db.query('DELETE FROM outbox_events').catch(() => ({ rowCount: 0 }));
           log(`reusing ${name} (${count.rows[0].n} posts; ${stale.rowCount} outbox messages of earlier runs dropped)`);
-          cli(['migrate'], url);
+          await cli(['migrate'], url);
           await tidyDatabase(db);
           return null;
         }
@@ -238,12 +248,12 @@ async function prepareDatabase(name, postCount, keep) {
   } finally {
     await admin.end();
   }
-  cli(['migrate'], url);
+  await cli(['migrate'], url);
   log(
     `seeding ${postCount} posts into ${name}${postCount >= 500_000 ? ' (1M posts: 4-8 minutes on a quiet machine, over 30 on a busy one)' : ''}`,
   );
   const started = Date.now();
-  const out = cli(['seed', '--posts', String(postCount)], url);
+  const out = await cli(['seed', '--posts', String(postCount)], url);
   log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -706,14 +716,23 @@ const samplePath = (s) =>
 async function main() {
   if (flags.scale) return scale();
   await choosePorts();
+  const embeddedChosen = embedded ? EMBEDDED_SCENARIOS.filter((name) => chosen.includes(name)) : [];
+  // When its size is known already (not --reuse, or --embedded-posts), the embedded database seeds
+  // on the other core while Postgres seeds the services one: nothing is measured yet.
+  const embeddedEarly = embeddedChosen.length > 0 && (!flags.reuse || flags['embedded-posts'] !== undefined);
+  const embeddedSeed = embeddedEarly ? seedEmbedded() : null;
+  // Should the services database fail first, the embedded seed is stopped with the rest.
+  embeddedSeed?.catch(() => undefined);
   const password = await prepareDatabase(DB_NAME, posts, smoke || !flags.reuse ? null : (n) => n > 0);
+  // Done before anything is measured.
+  const embeddedPassword = embeddedSeed ? await embeddedSeed : null;
   const db = new pg.Client({ connectionString: databaseUrl });
   db.on('error', (error) => log(`database session: ${error.message}`));
   await db.connect();
   const redis = new Redis(redisUrl);
   try {
     const targets = await targetsOf(db, { thread: true });
-    if (flags['embedded-posts'] === undefined) {
+    if (!embeddedEarly && flags['embedded-posts'] === undefined) {
       const { rows } = await db.query('SELECT count(*)::int AS n FROM posts');
       embeddedPosts = Math.min(10_000, rows[0].n);
     }
@@ -833,11 +852,10 @@ async function main() {
     const apiPeak = Math.round(rssOf(api.pid).hwm);
 
     let embeddedPeak = null;
-    const embeddedChosen = EMBEDDED_SCENARIOS.filter((name) => chosen.includes(name));
-    if (embedded && embeddedChosen.length > 0) {
+    if (embeddedChosen.length > 0) {
       // Alone on the machine's core 0: the services API, its worker and the reference are done.
       await stop(api, worker, ref, ...(floor ? [floor] : []));
-      embeddedPeak = await runEmbedded(embeddedChosen, results);
+      embeddedPeak = await runEmbedded(embeddedChosen, results, embeddedPassword ?? (await seedEmbedded()));
     }
 
     // The smoke's database is dropped by cleanUp, once its servers are stopped.
@@ -853,19 +871,27 @@ async function main() {
 }
 
 /**
- * The embedded mode, as `npm start` runs it for a newcomer: no DATABASE_URL and no REDIS_URL, so
- * PGlite in process and the in-memory cache, in a data directory of its own, seeded first with
- * `cli.js seed` (PGlite serves one process: before the API starts). Atrium alone; each row's ratio
- * is against the reference's row of the same scenario in services mode. Returns the API's VmHWM.
+ * The embedded database, in a data directory of its own: migrated and seeded by `cli.js` (PGlite
+ * serves one process: before its API starts). Resolves to the seeded accounts' password.
  */
-async function runEmbedded(names, results) {
+async function seedEmbedded() {
   mkdirSync(embeddedDir, { recursive: true });
   log(`embedded: migrating and seeding ${embeddedPosts} posts into PGlite (${embeddedDir})`);
   const started = Date.now();
-  cli(['migrate'], null);
-  const out = cli(['seed', '--posts', String(embeddedPosts)], null);
-  const password = /password "([^"]+)"/.exec(out)?.[1] ?? 'seeded harbour lantern 42';
-  log(`embedded: seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; starting the API on PGlite`);
+  await cli(['migrate'], null);
+  const out = await cli(['seed', '--posts', String(embeddedPosts)], null);
+  log(`embedded: seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return /password "([^"]+)"/.exec(out)?.[1] ?? 'seeded harbour lantern 42';
+}
+
+/**
+ * The embedded mode, as `npm start` runs it for a newcomer: no DATABASE_URL and no REDIS_URL, so
+ * PGlite in process and the in-memory cache, on the database `seedEmbedded` made. Atrium alone;
+ * each row's ratio is against the reference's row of the same scenario in services mode. Returns
+ * the API's VmHWM.
+ */
+async function runEmbedded(names, results, password) {
+  log('embedded: starting the API on PGlite');
   const api = start(
     'embedded api',
     join(root, 'apps/api/dist/main.js'),
