@@ -185,23 +185,41 @@ const EMBEDDED_UNSET = ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'REDIS_PREFIX']
  * `cli.js` on a database of Postgres (`url`), or on the embedded one under `embeddedDir` (`url`
  * null); resolves to its output. Not blocking: the embedded database seeds beside the services one.
  */
-function cli(args, url = databaseUrl) {
+async function cli(args, url = databaseUrl) {
   const env =
     url === null
       ? { ...envWithout(EMBEDDED_UNSET), DATA_DIR: embeddedDir, LOG_LEVEL: 'warn', ...secrets }
       : { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, REDIS_URL: redisUrl, ...secrets };
+  const { code, stdout, stderr } = await runToEnd(
+    process.execPath,
+    [join(root, 'apps/api/dist/database/cli.js'), ...args],
+    {
+      env,
+    },
+  );
+  if (code !== 0) throw new Error(`cli ${args.join(' ')} failed:\n${stdout}\n${stderr}`);
+  return stdout;
+}
+
+/**
+ * A child process of the run (stopped with the rest on failure or Ctrl-C), to its end: resolves to
+ * its exit code and output. `onOutput` sees its stdout so far, each time more arrives.
+ */
+function runToEnd(command, args, options, onOutput = () => undefined) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'apps/api/dist/database/cli.js'), ...args], { cwd: root, env });
+    const child = spawn(command, args, { cwd: root, ...options });
     children.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+      onOutput(stdout);
+    });
+    child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     child.on('error', reject);
     child.on('close', (code) => {
       children.delete(child);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`cli ${args.join(' ')} failed:\n${stdout}\n${stderr}`));
+      resolve({ code, stdout, stderr });
     });
   });
 }
@@ -434,29 +452,21 @@ function cpuMsOf(pid) {
 }
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-function load(job, onMeasuring) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(...pinned(1, [join(root, 'bench/load.mjs'), JSON.stringify(job)]), {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.add(child);
-    let out = '';
-    let measuring = false;
-    child.stdout.on('data', (chunk) => {
-      out += String(chunk);
+async function load(job, onMeasuring) {
+  let measuring = false;
+  const { code, stdout } = await runToEnd(
+    ...pinned(1, [join(root, 'bench/load.mjs'), JSON.stringify(job)]),
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+    (out) => {
       // load.mjs says "measuring" when its warm-up is over and the measured run begins.
       if (!measuring && out.startsWith('measuring\n')) {
         measuring = true;
         onMeasuring();
       }
-    });
-    child.on('exit', (code) => {
-      children.delete(child);
-      if (code !== 0) reject(new Error(`load generator exited ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop()));
-    });
-  });
+    },
+  );
+  if (code !== 0) throw new Error(`load generator exited ${code}`);
+  return JSON.parse(stdout.trim().split('\n').pop());
 }
 
 /** 200 approved comments on the post: 40 top-level ones by seeded accounts, each with 4 replies. */
