@@ -1,11 +1,17 @@
 import '@testing-library/jest-dom/vitest';
 
 import { notifications } from '@mantine/notifications';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 
 import { resetSession } from '../lib/session';
 import { forgetRequests, server } from './msw';
+
+// findBy*/waitFor give up after 5 s instead of Testing Library's 1 s: in CI these tests share two
+// cores with the fuzzer, and a save-then-navigate once took longer than 1 s there (the editor's
+// "Save and leave" test failed CI at e567ee9 while passing alone and under four busy loops).
+// A tolerance for a loaded machine, not a bound on anything a user sees.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lacks the layout APIs Mantine reads (media queries for colour scheme and responsive props).
 // No query matches (light, no reduced motion, narrow), except the empty one, which a browser matches.
