@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { alternatedRounds, combineRounds } from './rounds.mjs';
+import { beside } from './verdict.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIO_NAMES = [
@@ -1076,6 +1077,12 @@ async function removeEverything() {
 
 const fmt = (n, d = 0) => (n === null || n === undefined ? '—' : n.toFixed(d));
 
+/** A row's ratio, with the decimals that show which side of its budget (if any) it is on. */
+const ratioOf = (r) => {
+  const budget = r.mode === 'services' ? RATIO_BUDGET[r.scenario] : undefined;
+  return budget === undefined ? fmt(r.ratio, 2) : beside(r.ratio, budget);
+};
+
 /** The budgets of one row: each check with whether it holds (none for what has no budget). */
 function budgetChecks(r) {
   const a = r.atrium;
@@ -1085,7 +1092,7 @@ function budgetChecks(r) {
   if (ratioBudget !== undefined) {
     checks.push({
       ok: r.ratio !== null && r.ratio >= ratioBudget,
-      text: `ratio ${fmt(r.ratio, 2)} vs ≥ ${ratioBudget.toFixed(2)}`,
+      text: `ratio ${beside(r.ratio, ratioBudget)} vs ≥ ${ratioBudget.toFixed(2)}`,
     });
   }
   if (r.mode === 'services' && f) {
@@ -1114,7 +1121,7 @@ function report(results, apiPeak, embeddedPeak, shapeWarnings) {
     // Embedded rows: the reference's columns are its services-mode row of the same scenario.
     const refMark = r.mode === 'embedded' ? '*' : '';
     lines.push(
-      `| ${r.scenario} | ${r.connections} | ${fmt(a.rps)} | ${f ? `${fmt(f.rps)}${refMark}` : '—'} | ${fmt(r.ratio, 2)} | ${fmt(a.cpuMsPerRequest, 3)} / ${f ? `${fmt(f.cpuMsPerRequest, 3)}${refMark}` : '—'} | ${fmt(r.cpuRatio, 2)} | ${a.p50} / ${a.p99} | ${f ? `${f.p50} / ${f.p99}${refMark}` : '—'} | ${a.non2xx} / ${f ? f.non2xx : '—'} | ${a.errors + a.timeouts} / ${f ? f.errors + f.timeouts : '—'} | ${a.peakRssMb} |`,
+      `| ${r.scenario} | ${r.connections} | ${fmt(a.rps)} | ${f ? `${fmt(f.rps)}${refMark}` : '—'} | ${ratioOf(r)} | ${fmt(a.cpuMsPerRequest, 3)} / ${f ? `${fmt(f.cpuMsPerRequest, 3)}${refMark}` : '—'} | ${fmt(r.cpuRatio, 2)} | ${a.p50} / ${a.p99} | ${f ? `${f.p50} / ${f.p99}${refMark}` : '—'} | ${a.non2xx} / ${f ? f.non2xx : '—'} | ${a.errors + a.timeouts} / ${f ? f.errors + f.timeouts : '—'} | ${a.peakRssMb} |`,
     );
   }
   console.log(lines.join('\n'));
