@@ -24,6 +24,7 @@ import { DataExports1796012808014 } from './1796012808014-DataExports';
 import { UsersCreatedAtIndex1796024493129 } from './1796024493129-UsersCreatedAtIndex';
 import { SearchWordPairs1796031000000 } from './1796031000000-SearchWordPairs';
 import { CommentAuthorNotified1796040000000 } from './1796040000000-CommentAuthorNotified';
+import { SearchWordPairsLinear1796050000000 } from './1796050000000-SearchWordPairsLinear';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -54,4 +55,5 @@ export const MIGRATIONS: MigrationClass[] = [
   UsersCreatedAtIndex1796024493129,
   SearchWordPairs1796031000000,
   CommentAuthorNotified1796040000000,
+  SearchWordPairsLinear1796050000000,
 ];
