@@ -1077,9 +1077,12 @@ async function removeEverything() {
 
 const fmt = (n, d = 0) => (n === null || n === undefined ? '—' : n.toFixed(d));
 
+/** A row's ratio budget: services rows only (an embedded row's ratio is shown, not budgeted). */
+const ratioBudgetOf = (r) => (r.mode === 'services' ? RATIO_BUDGET[r.scenario] : undefined);
+
 /** A row's ratio, with the decimals that show which side of its budget (if any) it is on. */
 const ratioOf = (r) => {
-  const budget = r.mode === 'services' ? RATIO_BUDGET[r.scenario] : undefined;
+  const budget = ratioBudgetOf(r);
   return budget === undefined ? fmt(r.ratio, 2) : beside(r.ratio, budget);
 };
 
@@ -1088,7 +1091,7 @@ function budgetChecks(r) {
   const a = r.atrium;
   const f = r.reference;
   const checks = [];
-  const ratioBudget = r.mode === 'services' ? RATIO_BUDGET[r.scenario] : undefined;
+  const ratioBudget = ratioBudgetOf(r);
   if (ratioBudget !== undefined) {
     checks.push({
       ok: r.ratio !== null && r.ratio >= ratioBudget,
